@@ -1,0 +1,73 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { notFound } from 'next/navigation';
+import { Alert } from '@/components/alert';
+import { Badge } from '@/components/badge';
+import { DeleteUserButton } from '@/components/delete-user-button';
+import { UserForm } from '@/components/user-form';
+import type { SearchParams } from '@/lib/search-params';
+import { deleteUserAction, updateUserAction } from '../actions';
+import { readUser, readUserHistory } from '../data';
+
+export const metadata: Metadata = { title: 'User' };
+
+interface UserPageProps {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<SearchParams>;
+}
+
+export default async function UserPage({ params, searchParams }: UserPageProps) {
+  const { id } = await params;
+  const user = await readUser(id);
+  if (!user) notFound();
+  const [history, { created }] = await Promise.all([readUserHistory(id), searchParams]);
+
+  return (
+    <div className="space-y-6">
+      <div>
+        <Link href="/users" className="text-sm text-slate-600 hover:text-slate-900">← Users</Link>
+        <div className="mt-2 flex flex-wrap items-center gap-3">
+          <h1 className="text-2xl font-semibold tracking-tight">{user.name}</h1>
+          <Badge value={user.role} />
+          <Badge value={user.status} />
+        </div>
+        <p className="mt-1 text-sm text-slate-500">
+          {user.email} · plan {user.plan} · version {user.version} · created <time dateTime={user.createdAt}>{user.createdAt.slice(0, 10)}</time>
+        </p>
+      </div>
+
+      {created && <Alert tone="success">User created.</Alert>}
+
+      <div className="grid gap-8 lg:grid-cols-[minmax(0,1fr)_20rem]">
+        <div className="space-y-6">
+          <UserForm action={updateUserAction} user={user} submitLabel="Save changes" />
+          <section aria-labelledby="danger-zone" className="max-w-xl rounded-lg border border-red-200 bg-white p-6 shadow-sm">
+            <h2 id="danger-zone" className="font-semibold text-red-700">Delete user</h2>
+            <p className="mb-4 mt-1 text-sm text-slate-600">Removes the user for good. The audit trail keeps a record.</p>
+            <DeleteUserButton user={user} action={deleteUserAction} />
+          </section>
+        </div>
+        <section aria-labelledby="history" className="space-y-3">
+          <h2 id="history" className="font-semibold">History</h2>
+          <ol className="space-y-3 text-sm">
+            {history.map((event) => (
+              <li key={event.id} className="rounded-md border border-slate-200 bg-white p-3">
+                <p className="font-medium">{event.action}</p>
+                <p className="text-xs text-slate-500">
+                  {event.actor} via {event.door} · <time dateTime={event.createdAt}>{event.createdAt.replace('T', ' ').slice(0, 19)}</time>
+                </p>
+                <ul className="mt-1 text-xs text-slate-600">
+                  {Object.entries(event.changes).map(([field, change]) => (
+                    <li key={field}>
+                      {field}: {String(change.before ?? '—')} → {String(change.after ?? '—')}
+                    </li>
+                  ))}
+                </ul>
+              </li>
+            ))}
+          </ol>
+        </section>
+      </div>
+    </div>
+  );
+}

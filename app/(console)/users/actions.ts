@@ -1,0 +1,53 @@
+'use server';
+
+import { updateTag } from 'next/cache';
+import { redirect } from 'next/navigation';
+import type { ActionState } from '@/actions/action-state';
+import { consoleContext } from '@/actions/context';
+import { errorToActionState } from '@/actions/error-to-state';
+import { pickFields, versionField } from '@/actions/form-data';
+import { createUser, deleteUser, updateUser } from '@/core/users';
+import { tagsForUserWrite } from '@/lib/tags';
+
+const userFormFields = ['email', 'name', 'role', 'status'] as const;
+
+function expireUserViews(userId: string): void {
+  for (const tag of tagsForUserWrite(userId)) updateTag(tag);
+}
+
+export async function createUserAction(_previous: ActionState, formData: FormData): Promise<ActionState> {
+  const values = pickFields(formData, userFormFields);
+  let userId: string;
+  try {
+    userId = (await createUser(await consoleContext(), values)).id;
+  } catch (error) {
+    return errorToActionState(error, values);
+  }
+  expireUserViews(userId);
+  redirect(`/users/${userId}?created=1`);
+}
+
+export async function updateUserAction(_previous: ActionState, formData: FormData): Promise<ActionState> {
+  const values = pickFields(formData, [...userFormFields, 'id', 'version']);
+  const id = values.id ?? '';
+  try {
+    await updateUser(await consoleContext(), id, pickFields(formData, userFormFields), {
+      expectedVersion: versionField(formData),
+    });
+  } catch (error) {
+    return errorToActionState(error, values);
+  }
+  expireUserViews(id);
+  return { status: 'success', message: 'Changes saved.' };
+}
+
+export async function deleteUserAction(_previous: ActionState, formData: FormData): Promise<ActionState> {
+  const values = pickFields(formData, ['id', 'email']);
+  try {
+    await deleteUser(await consoleContext(), values.id ?? '', { expectedVersion: versionField(formData) });
+  } catch (error) {
+    return errorToActionState(error, values);
+  }
+  expireUserViews(values.id ?? '');
+  redirect(`/users?deleted=${encodeURIComponent(values.email ?? '')}`);
+}

@@ -1,0 +1,21 @@
+import { createUser, listUsers } from '@/core/users';
+import { apiResource, json } from '@/http/api-resource';
+import { readJsonBody } from '@/http/json-body';
+import { etagFor } from '@/http/preconditions';
+import { revalidateUserViews } from '@/http/revalidate';
+
+export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiResource({
+  GET: async ({ request, ctx }) => {
+    const query = Object.fromEntries(new URL(request.url).searchParams);
+    return json(await listUsers(ctx, query));
+  },
+
+  POST: async ({ request, ctx }) => {
+    const user = await createUser(ctx, await readJsonBody(request));
+    revalidateUserViews(user.id);
+    return json(user, {
+      status: 201,
+      headers: { Location: new URL(`/api/v1/users/${user.id}`, request.url).toString(), ETag: etagFor(user.version) },
+    });
+  },
+});

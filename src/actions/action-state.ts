@@ -1,0 +1,11 @@
+/** What every console form action returns; `useActionState` renders it, with or without JavaScript. */
+export interface ActionState {
+  status: 'idle' | 'success' | 'error';
+  message?: string;
+  /** One message per form field, shown next to that field. */
+  fieldErrors?: Record<string, string>;
+  /** The submitted input, echoed back so a failed form keeps what the user typed. */
+  values?: Record<string, string>;
+}
+
+export const idleState: ActionState = { status: 'idle' };

@@ -1,0 +1,62 @@
+import 'server-only';
+
+/** A field-level problem: `path` locates the field inside the input (body or query). */
+export interface FieldIssue {
+  path: (string | number)[];
+  message: string;
+}
+
+export abstract class DomainError extends Error {
+  abstract readonly code: string;
+}
+
+export class NotFound extends DomainError {
+  readonly code = 'not_found';
+  constructor(readonly resource: string) {
+    super(`${resource} not found`);
+  }
+}
+
+export class Conflict extends DomainError {
+  readonly code = 'conflict';
+  /** `field` names the input field at fault, so a form can show the error beside it. */
+  constructor(message: string, readonly field?: string) {
+    super(message);
+  }
+}
+
+export class ValidationFailed extends DomainError {
+  readonly code = 'validation_failed';
+  /** `source` says where the bad input came from: a request body (422) or query parameters (400). */
+  constructor(readonly issues: FieldIssue[], readonly source: 'body' | 'query' = 'body') {
+    super('Validation failed');
+  }
+}
+
+export class PreconditionFailed extends DomainError {
+  readonly code = 'precondition_failed';
+  constructor(message: string) {
+    super(message);
+  }
+}
+
+export class Forbidden extends DomainError {
+  readonly code = 'forbidden';
+  constructor(message = 'Not allowed') {
+    super(message);
+  }
+}
+
+export class Unauthenticated extends DomainError {
+  readonly code = 'unauthenticated';
+  constructor(message = 'Authentication required') {
+    super(message);
+  }
+}
+
+export class Unavailable extends DomainError {
+  readonly code = 'unavailable';
+  constructor(message = 'The database is unavailable') {
+    super(message);
+  }
+}

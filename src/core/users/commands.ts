@@ -1,0 +1,97 @@
+import 'server-only';
+import { eq, sql } from 'drizzle-orm';
+import { v7 as uuidv7 } from 'uuid';
+import { users, type UserRow } from '@/db/schema';
+import { diffFields, recordAudit } from '../audit';
+import { postgresErrorCode, UNIQUE_VIOLATION } from '../db-errors';
+import { Conflict, NotFound, PreconditionFailed } from '../errors';
+import type { CoreContext } from '../principal';
+import { isUuid, parseInput } from '../validation';
+import { toUserDto, type UserDto } from './dto';
+import { createUserInput, updateUserInput, userFields, type CreateUserInput, type UpdateUserInput } from './schemas';
+
+/** Optimistic concurrency: the version the caller last saw; a mismatch is a PreconditionFailed. */
+export interface WriteOptions {
+  expectedVersion?: number;
+}
+
+export async function createUser(ctx: CoreContext, rawInput: CreateUserInput | unknown): Promise<UserDto> {
+  const input = parseInput(createUserInput, rawInput);
+  return withEmailUniqueness(() =>
+    ctx.db.transaction(async (tx) => {
+      const [row] = await tx
+        .insert(users)
+        .values({ id: uuidv7(), ...input })
+        .returning();
+      await recordAudit(tx, ctx.principal, {
+        action: 'user.created',
+        targetId: row!.id,
+        changes: diffFields(undefined, row!, [...userFields, 'plan']),
+      });
+      return toUserDto(row!);
+    }),
+  );
+}
+
+/** Applies the given fields; a request that changes nothing leaves version and audit untouched. */
+export async function updateUser(
+  ctx: CoreContext,
+  id: string,
+  rawInput: UpdateUserInput | unknown,
+  options: WriteOptions = {},
+): Promise<UserDto> {
+  const input = parseInput(updateUserInput, rawInput);
+  if (!isUuid(id)) throw new NotFound('User');
+  return withEmailUniqueness(() =>
+    ctx.db.transaction(async (tx) => {
+      const current = await lockUser(tx, id, options);
+      const changes = diffFields(current, { ...current, ...input }, userFields);
+      if (Object.keys(changes).length === 0) return toUserDto(current);
+
+      const [row] = await tx
+        .update(users)
+        .set({ ...input, version: sql`${users.version} + 1`, updatedAt: new Date() })
+        .where(eq(users.id, id))
+        .returning();
+      await recordAudit(tx, ctx.principal, { action: 'user.updated', targetId: id, changes });
+      return toUserDto(row!);
+    }),
+  );
+}
+
+export async function deleteUser(ctx: CoreContext, id: string, options: WriteOptions = {}): Promise<void> {
+  if (!isUuid(id)) throw new NotFound('User');
+  await ctx.db.transaction(async (tx) => {
+    const current = await lockUser(tx, id, options);
+    await tx.delete(users).where(eq(users.id, id));
+    await recordAudit(tx, ctx.principal, {
+      action: 'user.deleted',
+      targetId: id,
+      changes: diffFields(current, undefined, [...userFields, 'plan']),
+    });
+  });
+}
+
+type Transaction = Parameters<Parameters<CoreContext['db']['transaction']>[0]>[0];
+
+async function lockUser(tx: Transaction, id: string, { expectedVersion }: WriteOptions): Promise<UserRow> {
+  const [current] = await tx.select().from(users).where(eq(users.id, id)).for('update');
+  if (!current) throw new NotFound('User');
+  if (expectedVersion !== undefined && current.version !== expectedVersion) {
+    throw new PreconditionFailed(
+      `This user was changed by someone else (now at version ${current.version}, you had ${expectedVersion}).`,
+    );
+  }
+  return current;
+}
+
+async function withEmailUniqueness<T>(write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if (postgresErrorCode(error) === UNIQUE_VIOLATION) {
+      throw new Conflict('A user with this email already exists', 'email');
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,83 @@
+import 'server-only';
+import { and, desc, eq, ilike, or, sql, type SQL } from 'drizzle-orm';
+import { auditEvents, users } from '@/db/schema';
+import { NotFound } from '../errors';
+import type { CoreContext } from '../principal';
+import { isUuid, parseInput } from '../validation';
+import { decodeCursor, encodeCursor } from './cursor';
+import { toUserDto, type UserDto, type UserPage } from './dto';
+import { listUsersQuery, type ListUsersQuery } from './schemas';
+
+export async function getUser({ db }: CoreContext, id: string): Promise<UserDto> {
+  if (!isUuid(id)) throw new NotFound('User');
+  const [row] = await db.select().from(users).where(eq(users.id, id));
+  if (!row) throw new NotFound('User');
+  return toUserDto(row);
+}
+
+/** Newest first, keyset-paginated on (created_at, id): page N costs the same as page 1. */
+/** `rawQuery` may come straight from URL search params: unknown keys are ignored, values are validated. */
+export async function listUsers(
+  { db }: CoreContext,
+  rawQuery: ListUsersQuery | Record<string, string | undefined>,
+): Promise<UserPage> {
+  const query = parseInput(listUsersQuery, rawQuery, 'query');
+  const conditions: SQL[] = [];
+  if (query.search) {
+    const pattern = `%${escapeLikePattern(query.search)}%`;
+    conditions.push(or(ilike(users.name, pattern), ilike(users.email, pattern))!);
+  }
+  if (query.role) conditions.push(eq(users.role, query.role));
+  if (query.status) conditions.push(eq(users.status, query.status));
+  if (query.cursor) {
+    const after = decodeCursor(query.cursor);
+    conditions.push(sql`(${users.createdAt}, ${users.id}) < (${after.createdAt.toISOString()}::timestamptz, ${after.id}::uuid)`);
+  }
+
+  const rows = await db
+    .select()
+    .from(users)
+    .where(and(...conditions))
+    .orderBy(desc(users.createdAt), desc(users.id))
+    .limit(query.limit + 1);
+
+  const page = rows.slice(0, query.limit);
+  const last = page.at(-1);
+  return {
+    items: page.map(toUserDto),
+    nextCursor: rows.length > query.limit && last ? encodeCursor(last) : null,
+  };
+}
+
+export interface AuditEventDto {
+  id: string;
+  actor: string;
+  door: string;
+  action: string;
+  changes: Record<string, { before: unknown; after: unknown }>;
+  createdAt: string;
+}
+
+/** The most recent audit events about one user, newest first. */
+export async function listUserHistory({ db }: CoreContext, userId: string, limit = 20): Promise<AuditEventDto[]> {
+  if (!isUuid(userId)) throw new NotFound('User');
+  const rows = await db
+    .select()
+    .from(auditEvents)
+    .where(eq(auditEvents.targetId, userId))
+    .orderBy(desc(auditEvents.createdAt), desc(auditEvents.id))
+    .limit(limit);
+  return rows.map((row) => ({
+    id: row.id,
+    actor: row.actor,
+    door: row.door,
+    action: row.action,
+    changes: row.changes,
+    createdAt: row.createdAt.toISOString(),
+  }));
+}
+
+/** `%` and `_` typed by a user are literal characters, not wildcards. */
+function escapeLikePattern(value: string): string {
+  return value.replace(/[\\%_]/g, (char) => `\\${char}`);
+}

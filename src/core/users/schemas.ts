@@ -1,0 +1,55 @@
+import 'server-only';
+import { z } from 'zod';
+
+export const roles = ['member', 'viewer', 'admin', 'owner'] as const;
+export const statuses = ['active', 'suspended'] as const;
+export type Role = (typeof roles)[number];
+export type Status = (typeof statuses)[number];
+
+const email = z
+  .string({ error: 'Email is required' })
+  .trim()
+  .toLowerCase()
+  .max(254, 'Email must be at most 254 characters')
+  .pipe(z.email({ error: 'Enter a valid email address' }));
+
+const name = z
+  .string({ error: 'Name is required' })
+  .trim()
+  .min(1, 'Name is required')
+  .max(200, 'Name must be at most 200 characters');
+
+const role = z.enum(roles, { error: `Role must be one of: ${roles.join(', ')}` });
+const status = z.enum(statuses, { error: `Status must be one of: ${statuses.join(', ')}` });
+
+/**
+ * Strict objects: an unknown or protected field (id, version, plan, createdAt, ...) is an error,
+ * never silently dropped or written.
+ */
+export const createUserInput = z.strictObject(
+  { email, name, role: role.default('member'), status: status.default('active') },
+  { error: (issue) => (issue.code === 'unrecognized_keys' ? 'Unknown or read-only field' : 'Expected a JSON object') },
+);
+
+export const updateUserInput = z.strictObject(
+  { email: email.optional(), name: name.optional(), role: role.optional(), status: status.optional() },
+  { error: (issue) => (issue.code === 'unrecognized_keys' ? 'Unknown or read-only field' : 'Expected a JSON object') },
+);
+
+export const listUsersQuery = z.object({
+  search: z.string().trim().max(100, 'Search must be at most 100 characters').optional(),
+  role: role.optional(),
+  status: status.optional(),
+  limit: z.coerce
+    .number({ error: 'Limit must be a number' })
+    .int('Limit must be a whole number')
+    .min(1, 'Limit must be at least 1')
+    .max(100, 'Limit must be at most 100')
+    .default(50),
+  cursor: z.string().max(200, 'Invalid cursor').optional(),
+});
+
+export type CreateUserInput = z.input<typeof createUserInput>;
+export type UpdateUserInput = z.input<typeof updateUserInput>;
+export type ListUsersQuery = z.input<typeof listUsersQuery>;
+export const userFields = ['email', 'name', 'role', 'status'] as const;

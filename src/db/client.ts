@@ -1,0 +1,70 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/node-postgres';
+import { migrate as migratePostgres } from 'drizzle-orm/node-postgres/migrator';
+import { Pool } from 'pg';
+import { lockDataDir } from './data-dir-lock';
+import * as schema from './schema';
+
+/** The one database type the core sees, whichever driver is behind it. */
+export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+export interface DatabaseHandle {
+  db: Database;
+  driver: 'pglite' | 'postgres';
+  close(): Promise<void>;
+}
+
+export type DatabaseConfig =
+  | { driver: 'postgres'; url: string }
+  /** dataDir `memory://` keeps everything in memory (tests). */
+  | { driver: 'pglite'; dataDir: string };
+
+const migrationsFolder = path.join(process.cwd(), 'drizzle');
+
+export function databaseConfigFromEnv(env: NodeJS.ProcessEnv = process.env): DatabaseConfig {
+  if (env.DATABASE_URL) return { driver: 'postgres', url: env.DATABASE_URL };
+  return { driver: 'pglite', dataDir: path.resolve(env.ROSTER_DATA_DIR ?? 'data') };
+}
+
+/** Opens the database and brings its schema up to date with the committed migrations. */
+export async function openDatabase(config: DatabaseConfig = databaseConfigFromEnv()): Promise<DatabaseHandle> {
+  if (config.driver === 'postgres') {
+    const pool = new Pool({ connectionString: config.url, max: Number(process.env.ROSTER_DB_POOL_SIZE ?? 10) });
+    const db = drizzlePostgres({ client: pool, schema });
+    try {
+      await migratePostgres(db, { migrationsFolder });
+    } catch (error) {
+      await pool.end();
+      throw error;
+    }
+    return { db, driver: 'postgres', close: () => pool.end() };
+  }
+
+  const inMemory = config.dataDir.startsWith('memory://');
+  // PGlite is single-process: a second process on the same directory would corrupt it, so hold a lock.
+  let releaseLock: (() => Promise<void>) | undefined;
+  if (!inMemory) {
+    mkdirSync(config.dataDir, { recursive: true });
+    releaseLock = await lockDataDir(config.dataDir);
+  }
+  const client = new PGlite({ dataDir: inMemory ? undefined : config.dataDir, extensions: { pg_trgm } });
+  const db = drizzlePglite({ client, schema });
+  const close = async () => {
+    await client.close();
+    await releaseLock?.();
+  };
+  try {
+    await client.waitReady;
+    await migratePglite(db, { migrationsFolder });
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  return { db, driver: 'pglite', close };
+}

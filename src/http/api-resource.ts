@@ -1,0 +1,66 @@
+import 'server-only';
+import type { CoreContext, Principal } from '@/core/principal';
+import { getDatabase } from '@/db';
+import { corsHeaders, preflightResponse } from './cors';
+import { errorToResponse, problemResponse } from './problem';
+
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+const methods: readonly Method[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
+
+export interface ApiRequest<Params> {
+  request: Request;
+  params: Params;
+  ctx: CoreContext;
+}
+type Handler<Params> = (args: ApiRequest<Params>) => Promise<Response>;
+type RouteHandler<Params> = (request: Request, context: { params: Promise<Params> }) => Promise<Response>;
+
+// Identity arrives with the auth work; the API door already passes a principal to every use case.
+const apiPrincipal: Principal = { kind: 'anonymous', door: 'api' };
+
+/**
+ * Builds every method export of a /api/v1 route: the given handlers run with a core context, any error
+ * becomes problem+json, CORS headers are added, OPTIONS answers preflight, and every other method is a
+ * 405 that says which methods exist.
+ */
+export function apiResource<Params = Record<string, never>>(
+  handlers: Partial<Record<Method, Handler<Params>>>,
+): Record<Method | 'OPTIONS', RouteHandler<Params>> {
+  const allow = [...methods.filter((method) => handlers[method]), ...(handlers.GET ? ['HEAD'] : []), 'OPTIONS'];
+
+  const wrap = (handle: Handler<Params>): RouteHandler<Params> => async (request, context) => {
+    let response: Response;
+    try {
+      const { db } = await getDatabase();
+      response = await handle({ request, params: await context.params, ctx: { db, principal: apiPrincipal } });
+    } catch (error) {
+      response = errorToResponse(error, request);
+    }
+    for (const [name, value] of Object.entries(corsHeaders(request))) response.headers.set(name, value);
+    return response;
+  };
+
+  const notAllowed: RouteHandler<Params> = async (request) =>
+    problemResponse(
+      {
+        type: 'urn:roster:problem:method-not-allowed',
+        title: 'Method Not Allowed',
+        status: 405,
+        detail: `${request.method} is not supported here; use ${allow.join(', ')}.`,
+        instance: new URL(request.url).pathname,
+      },
+      { Allow: allow.join(', '), ...corsHeaders(request) },
+    );
+
+  const route = Object.fromEntries(
+    methods.map((method) => {
+      const handle = handlers[method];
+      return [method, handle ? wrap(handle) : notAllowed];
+    }),
+  ) as Record<Method, RouteHandler<Params>>;
+  return { ...route, OPTIONS: async (request) => preflightResponse(request, allow) };
+}
+
+export function json(body: unknown, init: ResponseInit = {}): Response {
+  return Response.json(body, { ...init, headers: { 'Cache-Control': 'no-store', ...init.headers } });
+}

@@ -1,0 +1,99 @@
+import 'server-only';
+import { randomUUID } from 'node:crypto';
+import { isDatabaseUnavailable } from '@/core/db-errors';
+import {
+  Conflict,
+  DomainError,
+  Forbidden,
+  NotFound,
+  PreconditionFailed,
+  Unauthenticated,
+  Unavailable,
+  ValidationFailed,
+  type FieldIssue,
+} from '@/core/errors';
+import { logger } from '@/lib/logger';
+
+/** RFC 9457 problem details. */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail?: string;
+  instance?: string;
+  errors?: { pointer?: string; parameter?: string; detail: string }[];
+  traceId?: string;
+}
+
+/** A failure the HTTP adapter itself detects (malformed JSON, wrong content type, body too large, ...). */
+export class HttpProblem extends Error {
+  constructor(
+    readonly status: number,
+    readonly slug: string,
+    readonly title: string,
+    readonly detail?: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(detail ?? title);
+  }
+}
+
+export function problemResponse(problem: Problem, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(problem), {
+    status: problem.status,
+    headers: { 'Content-Type': 'application/problem+json', 'Cache-Control': 'no-store', ...headers },
+  });
+}
+
+const problemType = (slug: string) => `urn:roster:problem:${slug}`;
+
+/** RFC 6901 pointer into the request body: ['tags', 0] -> /tags/0 */
+const toPointer = (path: FieldIssue['path']) =>
+  path.map((segment) => `/${String(segment).replaceAll('~', '~0').replaceAll('/', '~1')}`).join('');
+
+/** The one mapper from any thrown error to a problem+json response. Unknown errors never leak their message. */
+export function errorToResponse(error: unknown, request: Request): Response {
+  const instance = new URL(request.url).pathname;
+  const respond = (status: number, slug: string, title: string, extra: Partial<Problem> = {}, headers = {}) =>
+    problemResponse({ type: problemType(slug), title, status, instance, ...extra }, headers);
+
+  if (error instanceof HttpProblem) {
+    return respond(error.status, error.slug, error.title, error.detail ? { detail: error.detail } : {}, error.headers);
+  }
+  if (error instanceof DomainError) return domainErrorToResponse(error, respond);
+  if (isDatabaseUnavailable(error)) {
+    logger.warn({ err: error, path: instance }, 'database unavailable');
+    return respond(503, 'unavailable', 'Service Unavailable', { detail: 'The database is unavailable; retry shortly.' }, { 'Retry-After': '5' });
+  }
+
+  const traceId = randomUUID();
+  logger.error({ err: error, traceId, method: request.method, path: instance }, 'unhandled error in route handler');
+  return respond(500, 'internal', 'Internal Server Error', { detail: 'An unexpected error occurred.', traceId });
+}
+
+type Respond = (status: number, slug: string, title: string, extra?: Partial<Problem>, headers?: Record<string, string>) => Response;
+
+function domainErrorToResponse(error: DomainError, respond: Respond): Response {
+  if (error instanceof ValidationFailed) {
+    const errors = error.issues.map((issue) =>
+      error.source === 'query'
+        ? { parameter: issue.path.join('.'), detail: issue.message }
+        : { pointer: toPointer(issue.path), detail: issue.message },
+    );
+    return error.source === 'query'
+      ? respond(400, 'invalid-query', 'Invalid query parameters', { errors })
+      : respond(422, 'validation-failed', 'Validation failed', { detail: 'One or more fields are invalid.', errors });
+  }
+  if (error instanceof NotFound) return respond(404, 'not-found', 'Not Found', { detail: error.message });
+  if (error instanceof Conflict) {
+    return respond(409, 'conflict', 'Conflict', {
+      detail: error.message,
+      ...(error.field ? { errors: [{ pointer: `/${error.field}`, detail: error.message }] } : {}),
+    });
+  }
+  if (error instanceof PreconditionFailed) return respond(412, 'precondition-failed', 'Precondition Failed', { detail: error.message });
+  if (error instanceof Unauthenticated) return respond(401, 'unauthenticated', 'Unauthorized', { detail: error.message }, { 'WWW-Authenticate': 'Bearer' });
+  if (error instanceof Forbidden) return respond(403, 'forbidden', 'Forbidden', { detail: error.message });
+  if (error instanceof Unavailable) return respond(503, 'unavailable', 'Service Unavailable', { detail: error.message }, { 'Retry-After': '5' });
+  return respond(500, 'internal', 'Internal Server Error');
+}

@@ -1,0 +1,19 @@
+import { closeDatabase, getDatabase } from '@/db';
+import { logger } from '@/lib/logger';
+
+/**
+ * Opens the database (applying pending migrations) before the first request, and closes it on
+ * shutdown so the embedded database's files and lock are released cleanly.
+ */
+export async function onServerStart(): Promise<void> {
+  const { driver } = await getDatabase();
+  logger.info({ driver }, 'database ready, migrations applied');
+
+  const shutdown = async (signal: NodeJS.Signals) => {
+    logger.info({ signal }, 'shutting down');
+    await closeDatabase().catch((error: unknown) => logger.error({ err: error }, 'error while closing the database'));
+    process.exit(0);
+  };
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
+}
