@@ -29,7 +29,8 @@ const migrationsFolder = path.join(process.cwd(), 'drizzle');
 
 export function databaseConfigFromEnv(env: NodeJS.ProcessEnv = process.env): DatabaseConfig {
   if (env.DATABASE_URL) return { driver: 'postgres', url: env.DATABASE_URL };
-  return { driver: 'pglite', dataDir: path.resolve(env.ROSTER_DATA_DIR ?? 'data') };
+  const dataDir = env.ROSTER_DATA_DIR ?? 'data';
+  return { driver: 'pglite', dataDir: dataDir.startsWith('memory://') ? dataDir : path.resolve(dataDir) };
 }
 
 /** Opens the database and brings its schema up to date with the committed migrations. */

@@ -1,12 +1,13 @@
 import 'server-only';
 import { and, desc, eq, ilike, or, sql, type SQL } from 'drizzle-orm';
+import type { Database } from '@/db/client';
 import { auditEvents, users } from '@/db/schema';
 import { NotFound } from '../errors';
 import type { CoreContext } from '../principal';
 import { isUuid, parseInput } from '../validation';
 import { decodeCursor, encodeCursor } from './cursor';
 import { toUserDto, type UserDto, type UserPage } from './dto';
-import { listUsersQuery, type ListUsersQuery } from './schemas';
+import { listUsersQuery, type ListUsersQuery, type ParsedListUsersQuery } from './schemas';
 
 export async function getUser({ db }: CoreContext, id: string): Promise<UserDto> {
   if (!isUuid(id)) throw new NotFound('User');
@@ -15,13 +16,26 @@ export async function getUser({ db }: CoreContext, id: string): Promise<UserDto>
   return toUserDto(row);
 }
 
-/** Newest first, keyset-paginated on (created_at, id): page N costs the same as page 1. */
-/** `rawQuery` may come straight from URL search params: unknown keys are ignored, values are validated. */
+/**
+ * Newest first, keyset-paginated on (created_at, id): page N costs the same as page 1. `rawQuery` may come
+ * straight from URL search params: unknown keys are ignored, values are validated.
+ */
 export async function listUsers(
-  { db }: CoreContext,
+  ctx: CoreContext,
   rawQuery: ListUsersQuery | Record<string, string | undefined>,
 ): Promise<UserPage> {
   const query = parseInput(listUsersQuery, rawQuery, 'query');
+  const rows = await userListQuery(ctx.db, query);
+  const page = rows.slice(0, query.limit);
+  const last = page.at(-1);
+  return {
+    items: page.map(toUserDto),
+    nextCursor: rows.length > query.limit && last ? encodeCursor(last) : null,
+  };
+}
+
+/** The SQL behind listUsers (one row more than the limit, to know whether a next page exists); exported for EXPLAIN tests. */
+export function userListQuery(db: Database, query: ParsedListUsersQuery) {
   const conditions: SQL[] = [];
   if (query.search) {
     const pattern = `%${escapeLikePattern(query.search)}%`;
@@ -33,20 +47,12 @@ export async function listUsers(
     const after = decodeCursor(query.cursor);
     conditions.push(sql`(${users.createdAt}, ${users.id}) < (${after.createdAt.toISOString()}::timestamptz, ${after.id}::uuid)`);
   }
-
-  const rows = await db
+  return db
     .select()
     .from(users)
     .where(and(...conditions))
     .orderBy(desc(users.createdAt), desc(users.id))
     .limit(query.limit + 1);
-
-  const page = rows.slice(0, query.limit);
-  const last = page.at(-1);
-  return {
-    items: page.map(toUserDto),
-    nextCursor: rows.length > query.limit && last ? encodeCursor(last) : null,
-  };
 }
 
 export interface AuditEventDto {

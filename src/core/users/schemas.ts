@@ -52,4 +52,5 @@ export const listUsersQuery = z.object({
 export type CreateUserInput = z.input<typeof createUserInput>;
 export type UpdateUserInput = z.input<typeof updateUserInput>;
 export type ListUsersQuery = z.input<typeof listUsersQuery>;
+export type ParsedListUsersQuery = z.output<typeof listUsersQuery>;
 export const userFields = ['email', 'name', 'role', 'status'] as const;

@@ -1,0 +1,64 @@
+import { randomUUID } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import pg from 'pg';
+import { afterAll, beforeAll, beforeEach, describe } from 'vitest';
+import { openDatabase, type Database, type DatabaseHandle } from '@/db/client';
+
+/** Set by CI (and by anyone with a local PostgreSQL) to run database tests against real Postgres too. */
+export const testDatabaseUrl = process.env.TEST_DATABASE_URL;
+
+/**
+ * A fresh, migrated database: in-memory PGlite, or a throwaway database on the Postgres server at
+ * TEST_DATABASE_URL that is dropped on close.
+ */
+export async function openTestDatabase(driver: 'pglite' | 'postgres'): Promise<DatabaseHandle> {
+  if (driver === 'pglite') return openDatabase({ driver: 'pglite', dataDir: 'memory://' });
+  if (!testDatabaseUrl) throw new Error('TEST_DATABASE_URL is not set');
+
+  const name = `roster_test_${randomUUID().replaceAll('-', '').slice(0, 20)}`;
+  await withAdminClient((client) => client.query(`CREATE DATABASE ${name}`));
+  const url = new URL(testDatabaseUrl);
+  url.pathname = `/${name}`;
+  const handle = await openDatabase({ driver: 'postgres', url: url.toString() });
+  return {
+    ...handle,
+    close: async () => {
+      await handle.close();
+      await withAdminClient((client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+    },
+  };
+}
+
+async function withAdminClient<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: testDatabaseUrl });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+export async function truncateAll(db: Database): Promise<void> {
+  await db.execute(sql`TRUNCATE users, audit_events`);
+}
+
+/**
+ * Runs `body` once per database: always on PGlite, and on PostgreSQL when TEST_DATABASE_URL is set
+ * (otherwise the Postgres block is skipped and its title says why). Tables are emptied before each test.
+ */
+export function describeEachDatabase(title: string, body: (db: () => Database) => void): void {
+  for (const driver of ['pglite', 'postgres'] as const) {
+    const missing = driver === 'postgres' && !testDatabaseUrl;
+    const suffix = missing ? 'postgres: skipped because TEST_DATABASE_URL is not set' : driver;
+    describe.skipIf(missing)(`${title} [${suffix}]`, () => {
+      let handle: DatabaseHandle | undefined;
+      beforeAll(async () => {
+        handle = await openTestDatabase(driver);
+      });
+      afterAll(async () => handle?.close());
+      beforeEach(async () => truncateAll(handle!.db));
+      body(() => handle!.db);
+    });
+  }
+}

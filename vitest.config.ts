@@ -1,0 +1,21 @@
+import path from 'node:path';
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  resolve: {
+    alias: {
+      '@': path.resolve(import.meta.dirname, 'src'),
+      // `server-only` throws outside React Server Components; tests are a server context too.
+      'server-only': path.resolve(import.meta.dirname, 'tests/support/server-only.ts'),
+    },
+  },
+  test: {
+    include: ['src/**/*.test.ts', 'tests/**/*.test.ts'],
+    exclude: ['tests/e2e/**', 'node_modules/**'],
+    environment: 'node',
+    // Each test file gets its own in-memory embedded database through the app's own getDatabase().
+    env: { ROSTER_DATA_DIR: 'memory://', LOG_LEVEL: 'silent' },
+    testTimeout: 30_000,
+    hookTimeout: 120_000,
+  },
+});
