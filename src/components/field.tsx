@@ -5,15 +5,20 @@ interface FieldProps {
   label: string;
   error?: string;
   defaultValue?: string;
-  children?: (props: { id: string; name: string; 'aria-invalid': boolean; 'aria-describedby'?: string; className: string; defaultValue?: string }) => React.ReactNode;
   type?: string;
-  required?: boolean;
   autoComplete?: string;
+  placeholder?: string;
+  /** Renders a select with these options instead of an input. */
+  options?: readonly string[];
+  /** With `options`: a first option with an empty value, e.g. "Any". */
+  emptyOption?: string;
+  /** Id of the control; defaults to `field-<name>`. */
+  id?: string;
+  className?: string;
 }
 
 /** A labelled form control with its error message wired up for assistive technology. */
-export function Field({ name, label, error, defaultValue, children, type = 'text', required, autoComplete }: FieldProps) {
-  const id = `field-${name}`;
+export function Field({ name, label, error, defaultValue, type = 'text', autoComplete, placeholder, options, emptyOption, id = `field-${name}`, className = 'space-y-1.5' }: FieldProps) {
   const errorId = `${id}-error`;
   const controlProps = {
     id,
@@ -24,11 +29,22 @@ export function Field({ name, label, error, defaultValue, children, type = 'text
     defaultValue,
   };
   return (
-    <div className="space-y-1.5">
+    <div className={className}>
       <label htmlFor={id} className="block text-sm font-medium text-slate-700">
         {label}
       </label>
-      {children ? children(controlProps) : <input {...controlProps} type={type} required={required} autoComplete={autoComplete} />}
+      {options ? (
+        <select {...controlProps}>
+          {emptyOption !== undefined && <option value="">{emptyOption}</option>}
+          {options.map((option) => (
+            <option key={option} value={option}>
+              {option}
+            </option>
+          ))}
+        </select>
+      ) : (
+        <input {...controlProps} type={type} autoComplete={autoComplete} placeholder={placeholder} />
+      )}
       {error && (
         <p id={errorId} className="text-sm text-red-600">
           {error}

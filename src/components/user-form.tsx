@@ -36,28 +36,8 @@ export function UserForm({ action, user, submitLabel }: UserFormProps) {
       <Field name="email" label="Email" type="email" autoComplete="off" error={errors.email} defaultValue={value('email')} />
       <Field name="name" label="Name" autoComplete="off" error={errors.name} defaultValue={value('name')} />
       <div className="grid grid-cols-2 gap-4">
-        <Field name="role" label="Role" error={errors.role} defaultValue={value('role') ?? 'member'}>
-          {(props) => (
-            <select {...props}>
-              {roleOptions.map((role) => (
-                <option key={role} value={role}>
-                  {role}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
-        <Field name="status" label="Status" error={errors.status} defaultValue={value('status') ?? 'active'}>
-          {(props) => (
-            <select {...props}>
-              {statusOptions.map((status) => (
-                <option key={status} value={status}>
-                  {status}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+        <Field name="role" label="Role" options={roleOptions} error={errors.role} defaultValue={value('role') ?? 'member'} />
+        <Field name="status" label="Status" options={statusOptions} error={errors.status} defaultValue={value('status') ?? 'active'} />
       </div>
       <div className="flex items-center gap-3 pt-2">
         <SubmitButton pendingLabel="Saving…">{submitLabel}</SubmitButton>

@@ -2,7 +2,8 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { Alert } from '@/components/alert';
 import { Badge } from '@/components/badge';
-import { buttonStyles, inputStyles } from '@/components/styles';
+import { Field } from '@/components/field';
+import { buttonStyles } from '@/components/styles';
 import { pickSearchParams, type SearchParams } from '@/lib/search-params';
 import { readUserList } from './data';
 
@@ -30,14 +31,9 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
 
       {/* A plain GET form: filtering and paging live in the URL and work without JavaScript. */}
       <form method="get" action="/users" role="search" className="flex flex-wrap items-end gap-3 rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
-        <div className="min-w-64 flex-1 space-y-1.5">
-          <label htmlFor="search" className="block text-sm font-medium text-slate-700">
-            Search
-          </label>
-          <input id="search" name="search" type="search" defaultValue={filters.search} placeholder="Name or email" className={inputStyles} />
-        </div>
-        <FilterSelect name="role" label="Role" value={filters.role} options={['member', 'viewer', 'admin', 'owner']} />
-        <FilterSelect name="status" label="Status" value={filters.status} options={['active', 'suspended']} />
+        <Field id="search" name="search" label="Search" type="search" placeholder="Name or email" defaultValue={filters.search} className="min-w-64 flex-1 space-y-1.5" />
+        <Field id="role" name="role" label="Role" options={['member', 'viewer', 'admin', 'owner']} emptyOption="Any" defaultValue={filters.role ?? ''} />
+        <Field id="status" name="status" label="Status" options={['active', 'suspended']} emptyOption="Any" defaultValue={filters.status ?? ''} />
         <button type="submit" className={buttonStyles.secondary}>
           Apply
         </button>
@@ -77,24 +73,6 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
           )}
         </nav>
       )}
-    </div>
-  );
-}
-
-function FilterSelect({ name, label, value, options }: { name: string; label: string; value?: string; options: string[] }) {
-  return (
-    <div className="space-y-1.5">
-      <label htmlFor={name} className="block text-sm font-medium text-slate-700">
-        {label}
-      </label>
-      <select id={name} name={name} defaultValue={value ?? ''} className={inputStyles}>
-        <option value="">Any</option>
-        {options.map((option) => (
-          <option key={option} value={option}>
-            {option}
-          </option>
-        ))}
-      </select>
     </div>
   );
 }
