@@ -14,7 +14,8 @@ export default defineConfig({
     exclude: ['tests/e2e/**', 'node_modules/**'],
     environment: 'node',
     // Each test file gets its own in-memory embedded database through the app's own getDatabase().
-    env: { ROSTER_DATA_DIR: 'memory://', LOG_LEVEL: 'silent' },
+    // DATABASE_URL is blanked so a developer's exported database is never the one tests truncate.
+    env: { ROSTER_DATA_DIR: 'memory://', DATABASE_URL: '', LOG_LEVEL: 'silent' },
     testTimeout: 30_000,
     hookTimeout: 120_000,
   },

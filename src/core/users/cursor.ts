@@ -9,7 +9,10 @@ export interface UserCursor {
   id: string;
 }
 
-const payload = z.tuple([z.number().int().nonnegative(), z.uuid()]);
+// Up to the end of year 9999: past it toISOString() yields `+010000-…`, which the keyset query's ::timestamptz cast
+// rejects, and past 8.64e15 there is no Date at all. A forged cursor out there must be a 400, not a 500.
+const MAX_CURSOR_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+const payload = z.tuple([z.number().int().nonnegative().max(MAX_CURSOR_MS), z.uuid()]);
 
 // The checksum makes a mangled cursor a clear 400 instead of a silent jump. A cursor grants nothing
 // (every filter is re-applied on each page), so integrity is all it needs, not secrecy.
