@@ -1,8 +1,10 @@
 import type { NextConfig } from 'next';
 
 const nextConfig: NextConfig = {
-  // Enables 'use cache' + cacheTag for the console's reads; writes expire the tags.
-  cacheComponents: true,
+  // cacheComponents stays off: under it, Next 16.4 resumes every route from a prerendered shell, and that
+  // path drops useActionState's result for a form posted without JavaScript (vercel/next.js#97784), which
+  // the console must support. Reads are cached with unstable_cache + tags instead (app/(console)/users/data.ts).
+  cacheComponents: false,
   // PGlite ships WASM and data files it loads from its own package folder at run time.
   serverExternalPackages: ['@electric-sql/pglite', 'pino', 'proper-lockfile'],
   poweredByHeader: false,

@@ -34,7 +34,7 @@ export function Field({ name, label, error, defaultValue, type = 'text', autoCom
         {label}
       </label>
       {options ? (
-        <select {...controlProps}>
+        <select key={defaultValue} {...controlProps}>
           {emptyOption !== undefined && <option value="">{emptyOption}</option>}
           {options.map((option) => (
             <option key={option} value={option}>

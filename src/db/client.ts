@@ -30,7 +30,7 @@ const migrationsFolder = path.join(process.cwd(), 'drizzle');
 export function databaseConfigFromEnv(env: NodeJS.ProcessEnv = process.env): DatabaseConfig {
   if (env.DATABASE_URL) return { driver: 'postgres', url: env.DATABASE_URL };
   const dataDir = env.ROSTER_DATA_DIR ?? 'data';
-  return { driver: 'pglite', dataDir: dataDir.startsWith('memory://') ? dataDir : path.resolve(dataDir) };
+  return { driver: 'pglite', dataDir: dataDir.startsWith('memory://') ? dataDir : path.resolve(/*turbopackIgnore: true*/ dataDir) };
 }
 
 /** Opens the database and brings its schema up to date with the committed migrations. */

@@ -1,39 +1,46 @@
 import 'server-only';
-import { cacheTag } from 'next/cache';
+import { unstable_cache } from 'next/cache';
 import { consoleContext } from '@/actions/context';
 import { NotFound, ValidationFailed } from '@/core/errors';
-import { getUser, listUserHistory, listUsers, type ListUsersQuery, type UserPage } from '@/core/users';
+import { getUser, listUserHistory, listUsers, type UserPage } from '@/core/users';
 import { userTag, usersTag } from '@/lib/tags';
 
-// Cached console reads. Every door that writes expires these tags: actions with updateTag,
-// route handlers with revalidateTag(tag, 'max'). Results are plain data, so nothing else leaks across requests.
+// Cached console reads. Every door that writes expires these tags: actions with updateTag, route handlers
+// with revalidateTag(tag, 'max'). Results are plain DTOs (JSON), so nothing but public fields is cached.
 
 export type UserListResult = ({ ok: true } & UserPage) | { ok: false; problems: string[] };
 
-export async function readUserList(query: Record<string, string | undefined>): Promise<UserListResult> {
-  'use cache';
-  cacheTag(usersTag);
-  try {
-    return { ok: true, ...(await listUsers(await consoleContext(), query as ListUsersQuery)) };
-  } catch (error) {
-    if (error instanceof ValidationFailed) return { ok: false, problems: error.issues.map((issue) => issue.message) };
-    throw error;
-  }
+/** Arguments are part of the cache key, so each filter/page combination is its own entry. */
+export const readUserList = unstable_cache(
+  async (query: Record<string, string | undefined>): Promise<UserListResult> => {
+    try {
+      return { ok: true, ...(await listUsers(await consoleContext(), query)) };
+    } catch (error) {
+      if (error instanceof ValidationFailed) return { ok: false, problems: error.issues.map((issue) => issue.message) };
+      throw error;
+    }
+  },
+  ['console-user-list'],
+  { tags: [usersTag] },
+);
+
+export function readUser(id: string) {
+  return unstable_cache(
+    async () => {
+      try {
+        return await getUser(await consoleContext(), id);
+      } catch (error) {
+        if (error instanceof NotFound) return null;
+        throw error;
+      }
+    },
+    ['console-user', id],
+    { tags: [userTag(id)] },
+  )();
 }
 
-export async function readUser(id: string) {
-  'use cache';
-  cacheTag(userTag(id));
-  try {
-    return await getUser(await consoleContext(), id);
-  } catch (error) {
-    if (error instanceof NotFound) return null;
-    throw error;
-  }
-}
-
-export async function readUserHistory(id: string) {
-  'use cache';
-  cacheTag(userTag(id));
-  return listUserHistory(await consoleContext(), id);
+export function readUserHistory(id: string) {
+  return unstable_cache(async () => listUserHistory(await consoleContext(), id), ['console-user-history', id], {
+    tags: [userTag(id)],
+  })();
 }

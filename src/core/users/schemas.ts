@@ -17,7 +17,11 @@ const name = z
   .string({ error: 'Name is required' })
   .trim()
   .min(1, 'Name is required')
-  .max(200, 'Name must be at most 200 characters');
+  .max(200, 'Name must be at most 200 characters')
+  // PostgreSQL can't store these: a NUL fails the INSERT, and an unpaired surrogate is silently replaced by
+  // U+FFFD in the text column and rejected by the jsonb audit record (a 500 on update).
+  .refine((value) => !value.includes('\u0000'), 'Name must not contain NUL characters')
+  .refine((value) => value.isWellFormed(), 'Name must not contain unpaired surrogate characters');
 
 const role = z.enum(roles, { error: `Role must be one of: ${roles.join(', ')}` });
 const status = z.enum(statuses, { error: `Status must be one of: ${statuses.join(', ')}` });
@@ -37,7 +41,12 @@ export const updateUserInput = z.strictObject(
 );
 
 export const listUsersQuery = z.object({
-  search: z.string().trim().max(100, 'Search must be at most 100 characters').optional(),
+  search: z
+    .string()
+    .trim()
+    .max(100, 'Search must be at most 100 characters')
+    .refine((value) => !value.includes('\u0000'), 'Search must not contain NUL characters')
+    .optional(),
   role: role.optional(),
   status: status.optional(),
   limit: z.coerce

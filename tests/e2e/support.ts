@@ -1,0 +1,49 @@
+import { expect, type Locator, type Page } from '@playwright/test';
+
+/** The database lives for the whole run, so every test makes its own users. */
+export function uniqueUser(label = 'user') {
+  const token = `${label}${Date.now().toString(36)}${Math.random().toString(36).slice(2, 7)}`.toLowerCase();
+  return {
+    token,
+    name: `Test ${label} ${token}`,
+    email: `${token}@example.com`,
+  };
+}
+
+export const userPageUrl = /\/users\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(\?.*)?$/;
+
+/** A success message (`role="status"`) with the given text. */
+export function statusMessage(page: Page, text: string | RegExp): Locator {
+  return page.getByRole('status').filter({ hasText: text });
+}
+
+/** The row of the users table that shows this email. */
+export function userRow(page: Page, email: string): Locator {
+  return page.getByRole('row').filter({ hasText: email });
+}
+
+/**
+ * Creates a user through the console form (works with and without JavaScript) and returns its id.
+ * Ends on the new user's page.
+ */
+export async function createUserViaForm(page: Page, user: { name: string; email: string; role?: string }): Promise<string> {
+  await page.goto('/users/new');
+  await page.getByLabel('Email').fill(user.email);
+  await page.getByLabel('Name').fill(user.name);
+  if (user.role) await page.getByLabel('Role').selectOption(user.role);
+  await page.getByRole('button', { name: 'Create user' }).click();
+  await expect(page).toHaveURL(userPageUrl);
+  await expect(statusMessage(page, 'User created.')).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1, name: user.name })).toBeVisible();
+  const id = new URL(page.url()).pathname.split('/').at(-1);
+  expect(id).toBeTruthy();
+  return id!;
+}
+
+/** Submits the users list's GET filter form. */
+export async function filterUsers(page: Page, filters: { search?: string; role?: string }): Promise<void> {
+  await page.goto('/users');
+  if (filters.search !== undefined) await page.getByLabel('Search').fill(filters.search);
+  if (filters.role !== undefined) await page.getByLabel('Role').selectOption(filters.role);
+  await page.getByRole('button', { name: 'Apply' }).click();
+}
