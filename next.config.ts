@@ -10,6 +10,9 @@ const nextConfig: NextConfig = {
   poweredByHeader: false,
   experimental: {
     serverActions: { bodySizeLimit: '1mb' },
+    // Keep cached reads in memory only: on disk they would outlive a restart and show another database's
+    // users, or data changed while the server was down (seed, CLI).
+    isrFlushToDisk: false,
   },
 };
 

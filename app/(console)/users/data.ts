@@ -7,6 +7,8 @@ import { userTag, usersTag } from '@/lib/tags';
 
 // Cached console reads. Every door that writes expires these tags: actions with updateTag, route handlers
 // with revalidateTag(tag, 'max'). Results are plain DTOs (JSON), so nothing but public fields is cached.
+// Writes that bypass this process (another instance, the CLI on PostgreSQL) show up within `revalidate`.
+const revalidate = 60;
 
 export type UserListResult = ({ ok: true } & UserPage) | { ok: false; problems: string[] };
 
@@ -21,7 +23,7 @@ export const readUserList = unstable_cache(
     }
   },
   ['console-user-list'],
-  { tags: [usersTag] },
+  { tags: [usersTag], revalidate },
 );
 
 export function readUser(id: string) {
@@ -35,12 +37,13 @@ export function readUser(id: string) {
       }
     },
     ['console-user', id],
-    { tags: [userTag(id)] },
+    { tags: [userTag(id)], revalidate },
   )();
 }
 
 export function readUserHistory(id: string) {
   return unstable_cache(async () => listUserHistory(await consoleContext(), id), ['console-user-history', id], {
     tags: [userTag(id)],
+    revalidate,
   })();
 }
