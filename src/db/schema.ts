@@ -23,7 +23,10 @@ export const users = pgTable(
   },
   (t) => [
     uniqueIndex('users_email_lower_key').on(sql`lower(${t.email})`),
-    index('users_created_at_id_idx').on(t.createdAt.desc(), t.id.desc()),
+    // Matches the list's ORDER BY created_at DESC, id DESC exactly, so pages are read off the index in order.
+    // NULLS FIRST is PostgreSQL's default for DESC, but Drizzle's is NULLS LAST: without it the index cannot serve that
+    // ORDER BY (every page was a sequential scan and a sort of the whole table).
+    index('users_created_at_id_idx').on(t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
     // Trigram indexes make the console's substring search (ILIKE '%q%') an index scan, not a sequential scan.
     index('users_name_trgm_idx').using('gin', sql`${t.name} gin_trgm_ops`),
     index('users_email_trgm_idx').using('gin', sql`${t.email} gin_trgm_ops`),
