@@ -14,6 +14,9 @@ import * as schema from './schema';
 /** The one database type the core sees, whichever driver is behind it. */
 export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
 
+/** An open transaction: what use cases that must write atomically pass around. */
+export type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
+
 export interface DatabaseHandle {
   db: Database;
   driver: 'pglite' | 'postgres';

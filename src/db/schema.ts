@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 export const userRole = pgEnum('user_role', ['member', 'viewer', 'admin', 'owner']);
 export const userStatus = pgEnum('user_status', ['active', 'suspended']);
@@ -17,6 +17,9 @@ export const users = pgTable(
     role: userRole('role').notNull().default('member'),
     status: userStatus('status').notNull().default('active'),
     plan: text('plan').notNull().default('free'),
+    /** Set by Stripe webhooks: the linked Stripe customer and the state of their subscription. */
+    stripeCustomerId: text('stripe_customer_id'),
+    subscriptionStatus: text('subscription_status'),
     version: integer('version').notNull().default(1),
     createdAt: timestampMs('created_at').notNull().defaultNow(),
     updatedAt: timestampMs('updated_at').notNull().defaultNow(),
@@ -30,6 +33,7 @@ export const users = pgTable(
     // Trigram indexes make the console's substring search (ILIKE '%q%') an index scan, not a sequential scan.
     index('users_name_trgm_idx').using('gin', sql`${t.name} gin_trgm_ops`),
     index('users_email_trgm_idx').using('gin', sql`${t.email} gin_trgm_ops`),
+    uniqueIndex('users_stripe_customer_id_key').on(t.stripeCustomerId),
   ],
 );
 
@@ -47,6 +51,47 @@ export const auditEvents = pgTable(
   (t) => [index('audit_events_target_idx').on(t.targetId, t.createdAt)],
 );
 
+export const webhookEventStatus = pgEnum('webhook_event_status', ['pending', 'processed', 'ignored', 'failed']);
+
+/**
+ * Every verified Stripe event, stored before it is acknowledged (the Stripe event id is the key, so a
+ * redelivery is a no-op) and processed afterwards: by the request's after() or by the sweeper.
+ */
+export const webhookEvents = pgTable(
+  'webhook_events',
+  {
+    id: text('id').primaryKey(),
+    type: text('type').notNull(),
+    /** Stripe's `created` for the event: the order in which Stripe's state changed. */
+    stripeCreatedAt: timestampMs('stripe_created_at').notNull(),
+    payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
+    status: webhookEventStatus('status').notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+    nextAttemptAt: timestampMs('next_attempt_at').notNull().defaultNow(),
+    receivedAt: timestampMs('received_at').notNull().defaultNow(),
+    processedAt: timestampMs('processed_at'),
+  },
+  (t) => [
+    index('webhook_events_due_idx').on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`),
+    index('webhook_events_received_idx').on(t.receivedAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
+  ],
+);
+
+/**
+ * The newest event applied to each Stripe object (a subscription). Stripe does not deliver in order: an
+ * event older than this one never overwrites newer state, and a deleted object stays deleted.
+ */
+export const stripeObjectVersions = pgTable('stripe_object_versions', {
+  objectId: text('object_id').primaryKey(),
+  lastEventCreatedAt: timestampMs('last_event_created_at').notNull(),
+  /** Breaks ties within Stripe's one-second `created` resolution (created < updated < deleted). */
+  lastEventType: text('last_event_type').notNull(),
+  lastEventId: text('last_event_id').notNull(),
+  deleted: boolean('deleted').notNull().default(false),
+});
+
 export type AuditChanges = Record<string, { before: unknown; after: unknown }>;
 export type UserRow = typeof users.$inferSelect;
 export type AuditEventRow = typeof auditEvents.$inferSelect;
+export type WebhookEventRow = typeof webhookEvents.$inferSelect;

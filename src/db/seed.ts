@@ -116,6 +116,7 @@ async function insertUsers(db: Queryable, rows: UserRow[]): Promise<void> {
   const arrays = userColumns.map(([key, column]) => {
     const values = rows.map((row) => {
       const value = row[key];
+      if (value === null) return null;
       return value instanceof Date ? value.toISOString() : String(value);
     });
     return sql`${sql.param(values)}::text[]::${sql.raw(column.getSQLType())}[]`;
@@ -159,6 +160,8 @@ class UserGenerator {
       role: this.pick(roleMix),
       status: this.pick(statusMix),
       plan: 'free',
+      stripeCustomerId: null,
+      subscriptionStatus: null,
       version: 1,
       createdAt: new Date(createdAt),
       // Version 1 means never edited, so the row was last updated when it was created.

@@ -40,7 +40,20 @@ export function apiResource<Params = Record<string, never>>(
     return response;
   };
 
-  const notAllowed: RouteHandler<Params> = async (request) =>
+  const notAllowed = methodNotAllowed(allow);
+
+  const route = Object.fromEntries(
+    methods.map((method) => {
+      const handle = handlers[method];
+      return [method, handle ? wrap(handle) : notAllowed];
+    }),
+  ) as Record<Method, RouteHandler<Params>>;
+  return { ...route, OPTIONS: async (request) => preflightResponse(request, allow) };
+}
+
+/** A handler answering 405 problem+json with the `Allow` header listing what the route supports. */
+export function methodNotAllowed(allow: readonly string[]) {
+  return async (request: Request): Promise<Response> =>
     problemResponse(
       {
         type: 'urn:roster:problem:method-not-allowed',
@@ -51,14 +64,6 @@ export function apiResource<Params = Record<string, never>>(
       },
       { Allow: allow.join(', '), ...corsHeaders(request) },
     );
-
-  const route = Object.fromEntries(
-    methods.map((method) => {
-      const handle = handlers[method];
-      return [method, handle ? wrap(handle) : notAllowed];
-    }),
-  ) as Record<Method, RouteHandler<Params>>;
-  return { ...route, OPTIONS: async (request) => preflightResponse(request, allow) };
 }
 
 export function json(body: unknown, init: ResponseInit = {}): Response {

@@ -8,10 +8,7 @@ const isJsonMediaType = (contentType: string | null) => {
   return mediaType === 'application/json' || /^application\/[a-z0-9.+-]+\+json$/.test(mediaType);
 };
 
-/**
- * Reads a JSON request body: 415 unless it is JSON, 413 past 1 MB (checked while streaming, so a
- * lying or absent Content-Length can't get around it), 400 when it does not parse.
- */
+/** Reads a JSON request body: 415 unless it is JSON, 413 past 1 MB, 400 when it does not parse. */
 export async function readJsonBody(request: Request): Promise<unknown> {
   if (!isJsonMediaType(request.headers.get('content-type'))) {
     throw new HttpProblem(415, 'unsupported-media-type', 'Unsupported Media Type', 'Send the body as application/json.', {
@@ -19,10 +16,7 @@ export async function readJsonBody(request: Request): Promise<unknown> {
       'Accept-Patch': 'application/json, application/merge-patch+json',
     });
   }
-  const tooLarge = new HttpProblem(413, 'payload-too-large', 'Content Too Large', `The body must be at most ${MAX_BODY_BYTES} bytes.`);
-  if (Number(request.headers.get('content-length') ?? 0) > MAX_BODY_BYTES) throw tooLarge;
-
-  const text = await readTextWithLimit(request, MAX_BODY_BYTES, tooLarge);
+  const text = await readBodyText(request);
   try {
     return JSON.parse(text);
   } catch {
@@ -30,7 +24,13 @@ export async function readJsonBody(request: Request): Promise<unknown> {
   }
 }
 
-async function readTextWithLimit(request: Request, limit: number, tooLarge: Error): Promise<string> {
+/**
+ * The raw body as text, at most 1 MB: 413 past it, checked while streaming so a lying or absent
+ * Content-Length can't get around it.
+ */
+export async function readBodyText(request: Request, limit = MAX_BODY_BYTES): Promise<string> {
+  const tooLarge = new HttpProblem(413, 'payload-too-large', 'Content Too Large', `The body must be at most ${limit} bytes.`);
+  if (Number(request.headers.get('content-length') ?? 0) > limit) throw tooLarge;
   if (!request.body) return '';
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];

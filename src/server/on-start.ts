@@ -1,16 +1,19 @@
 import { closeDatabase, getDatabase } from '@/db';
 import { logger } from '@/lib/logger';
+import { startWebhookSweeper } from './webhook-sweeper';
 
 /**
- * Opens the database (applying pending migrations) before the first request, and closes it on
- * shutdown so the embedded database's files and lock are released cleanly.
+ * Opens the database (applying pending migrations) before the first request, starts the webhook sweeper,
+ * and closes the database on shutdown so the embedded database's files and lock are released cleanly.
  */
 export async function onServerStart(): Promise<void> {
   const { driver } = await getDatabase();
   logger.info({ driver }, 'database ready, migrations applied');
+  const stopSweeper = startWebhookSweeper();
 
   const shutdown = async (signal: NodeJS.Signals) => {
     logger.info({ signal }, 'shutting down');
+    stopSweeper();
     await closeDatabase().catch((error: unknown) => logger.error({ err: error }, 'error while closing the database'));
     process.exit(0);
   };

@@ -1,11 +1,12 @@
 import 'server-only';
 import { eq, sql } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
+import type { Transaction } from '@/db/client';
 import { users, type UserRow } from '@/db/schema';
 import { diffFields, recordAudit } from '../audit';
 import { postgresErrorCode, UNIQUE_VIOLATION } from '../db-errors';
 import { Conflict, NotFound, PreconditionFailed } from '../errors';
-import type { CoreContext } from '../principal';
+import type { CoreContext, Principal } from '../principal';
 import { isUuid, parseInput } from '../validation';
 import { toUserDto, type UserDto } from './dto';
 import { createUserInput, updateUserInput, userFields, type CreateUserInput, type UpdateUserInput } from './schemas';
@@ -45,16 +46,7 @@ export async function updateUser(
   return withEmailUniqueness(() =>
     ctx.db.transaction(async (tx) => {
       const current = await lockUser(tx, id, options);
-      const changes = diffFields(current, { ...current, ...input }, userFields);
-      if (Object.keys(changes).length === 0) return toUserDto(current);
-
-      const [row] = await tx
-        .update(users)
-        .set({ ...input, version: sql`${users.version} + 1`, updatedAt: new Date() })
-        .where(eq(users.id, id))
-        .returning();
-      await recordAudit(tx, ctx.principal, { action: 'user.updated', targetId: id, changes });
-      return toUserDto(row!);
+      return toUserDto(await applyUserChanges(tx, ctx.principal, current, input, 'user.updated'));
     }),
   );
 }
@@ -72,9 +64,31 @@ export async function deleteUser(ctx: CoreContext, id: string, options: WriteOpt
   });
 }
 
-type Transaction = Parameters<Parameters<CoreContext['db']['transaction']>[0]>[0];
+type UserChanges = Partial<Pick<UserRow, 'email' | 'name' | 'role' | 'status' | 'plan' | 'stripeCustomerId' | 'subscriptionStatus'>>;
 
-async function lockUser(tx: Transaction, id: string, { expectedVersion }: WriteOptions): Promise<UserRow> {
+/**
+ * Writes `changes` to a row already locked in `tx`: bumps the version, stamps updated_at and audits the
+ * fields that really changed, in the same transaction. Changing nothing writes nothing.
+ */
+export async function applyUserChanges(
+  tx: Transaction,
+  principal: Principal,
+  current: UserRow,
+  changes: UserChanges,
+  action: string,
+): Promise<UserRow> {
+  const diff = diffFields(current, { ...current, ...changes }, Object.keys(changes) as (keyof UserChanges)[]);
+  if (Object.keys(diff).length === 0) return current;
+  const [row] = await tx
+    .update(users)
+    .set({ ...changes, version: sql`${users.version} + 1`, updatedAt: new Date() })
+    .where(eq(users.id, current.id))
+    .returning();
+  await recordAudit(tx, principal, { action, targetId: current.id, changes: diff });
+  return row!;
+}
+
+export async function lockUser(tx: Transaction, id: string, { expectedVersion }: WriteOptions): Promise<UserRow> {
   const [current] = await tx.select().from(users).where(eq(users.id, id)).for('update');
   if (!current) throw new NotFound('User');
   if (expectedVersion !== undefined && current.version !== expectedVersion) {

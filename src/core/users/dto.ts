@@ -9,6 +9,8 @@ export interface UserDto {
   role: UserRow['role'];
   status: UserRow['status'];
   plan: string;
+  /** Stripe's status of the user's subscription (active, past_due, canceled, ...), or null without one. */
+  subscriptionStatus: string | null;
   version: number;
   createdAt: string;
   updatedAt: string;
@@ -22,6 +24,7 @@ export function toUserDto(row: UserRow): UserDto {
     role: row.role,
     status: row.status,
     plan: row.plan,
+    subscriptionStatus: row.subscriptionStatus,
     version: row.version,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),

@@ -1,5 +1,5 @@
 import 'server-only';
-import { and, desc, eq, ilike, or, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, ilike, isNull, or, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '@/db/client';
 import { auditEvents, users } from '@/db/schema';
 import { NotFound } from '../errors';
@@ -43,6 +43,10 @@ export function userListQuery(db: Database, query: ParsedListUsersQuery) {
   }
   if (query.role) conditions.push(eq(users.role, query.role));
   if (query.status) conditions.push(eq(users.status, query.status));
+  if (query.plan) conditions.push(eq(users.plan, query.plan));
+  if (query.subscriptionStatus) {
+    conditions.push(query.subscriptionStatus === 'none' ? isNull(users.subscriptionStatus) : eq(users.subscriptionStatus, query.subscriptionStatus));
+  }
   if (query.cursor) {
     const after = decodeCursor(query.cursor);
     conditions.push(sql`(${users.createdAt}, ${users.id}) < (${after.createdAt.toISOString()}::timestamptz, ${after.id}::uuid)`);

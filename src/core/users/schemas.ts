@@ -49,6 +49,9 @@ export const listUsersQuery = z.object({
     .optional(),
   role: role.optional(),
   status: status.optional(),
+  plan: z.string().trim().min(1).max(50, 'Plan must be at most 50 characters').optional(),
+  /** `none` selects users without a subscription. */
+  subscriptionStatus: z.string().trim().min(1).max(50, 'Subscription status must be at most 50 characters').optional(),
   limit: z.coerce
     .number({ error: 'Limit must be a number' })
     .int('Limit must be a whole number')

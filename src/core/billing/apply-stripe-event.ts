@@ -1,0 +1,150 @@
+import 'server-only';
+import { eq, sql } from 'drizzle-orm';
+import type { z } from 'zod';
+import type { Transaction } from '@/db/client';
+import { stripeObjectVersions, users, type UserRow, type WebhookEventRow } from '@/db/schema';
+import type { Principal } from '../principal';
+import { applyUserChanges } from '../users/commands';
+import { isUuid } from '../validation';
+import { PermanentFailure, RetryLater } from '../webhooks/errors';
+import type { PlanMap } from './plans';
+import { checkoutSession, invoice, subscription, type Subscription } from './stripe-objects';
+
+export type EventOutcome = { outcome: 'processed' | 'ignored'; userIds: string[]; reason?: string };
+
+/** The events Roster acts on; anything else is stored and acknowledged as ignored. */
+export const handledEventTypes = [
+  'checkout.session.completed',
+  'customer.subscription.created',
+  'customer.subscription.updated',
+  'customer.subscription.deleted',
+  'invoice.payment_failed',
+] as const;
+
+// Same-second events (Stripe's `created` has one-second resolution) apply in lifecycle order.
+const lifecycleRank: Record<string, number> = {
+  'customer.subscription.created': 0,
+  'customer.subscription.updated': 1,
+  'invoice.payment_failed': 1,
+  'customer.subscription.deleted': 2,
+};
+
+// Subscription statuses in which the customer still has what they pay for.
+const entitledStatuses = new Set(['active', 'trialing', 'past_due']);
+
+/** Applies one stored event inside `tx` (which also records the event's outcome), through the core. */
+export async function applyStripeEvent(
+  tx: Transaction,
+  principal: Principal,
+  event: WebhookEventRow,
+  plans: PlanMap,
+): Promise<EventOutcome> {
+  const object = (event.payload as { data?: { object?: unknown } }).data?.object;
+  switch (event.type) {
+    case 'checkout.session.completed':
+      return linkCustomer(tx, principal, parse(checkoutSession, object));
+    case 'customer.subscription.created':
+    case 'customer.subscription.updated':
+    case 'customer.subscription.deleted': {
+      const sub = parse(subscription, object);
+      const user = await userForCustomer(tx, sub.customer);
+      return applyInOrder(tx, event, sub.id, () => applySubscription(tx, principal, user, sub, event.type, plans), user);
+    }
+    case 'invoice.payment_failed': {
+      const failed = parse(invoice, object);
+      const subscriptionId = failed.parent?.subscription_details?.subscription ?? failed.subscription;
+      if (!subscriptionId) return { outcome: 'ignored', userIds: [], reason: 'invoice without a subscription' };
+      const user = await userForCustomer(tx, failed.customer);
+      return applyInOrder(tx, event, subscriptionId, () => applyUserChanges(tx, principal, user, { subscriptionStatus: 'past_due' }, 'user.billing_updated'), user);
+    }
+    default:
+      return { outcome: 'ignored', userIds: [], reason: `event type ${event.type} is not handled` };
+  }
+}
+
+async function linkCustomer(tx: Transaction, principal: Principal, session: z.infer<typeof checkoutSession>): Promise<EventOutcome> {
+  if (!session.customer) return { outcome: 'ignored', userIds: [], reason: 'checkout session without a customer' };
+  const byId = session.client_reference_id && isUuid(session.client_reference_id) ? session.client_reference_id : undefined;
+  const email = session.customer_details?.email ?? session.customer_email;
+  const [user] = byId
+    ? await tx.select().from(users).where(eq(users.id, byId)).for('update')
+    : email
+      ? await tx.select().from(users).where(eq(sql`lower(${users.email})`, email.trim().toLowerCase())).for('update')
+      : [];
+  // The user may not exist yet (e.g. created right after checkout): worth retrying for a while.
+  if (!user) throw new RetryLater(`No user matches checkout session ${session.id} (client_reference_id or email)`);
+
+  const [owner] = await tx.select({ id: users.id }).from(users).where(eq(users.stripeCustomerId, session.customer));
+  if (owner && owner.id !== user.id) {
+    throw new PermanentFailure(`Stripe customer ${session.customer} is already linked to another user`);
+  }
+  await applyUserChanges(tx, principal, user, { stripeCustomerId: session.customer }, 'user.billing_linked');
+  return { outcome: 'processed', userIds: [user.id] };
+}
+
+async function userForCustomer(tx: Transaction, customerId: string): Promise<UserRow> {
+  const [user] = await tx.select().from(users).where(eq(users.stripeCustomerId, customerId)).for('update');
+  // Stripe may deliver subscription events before checkout.session.completed links the customer.
+  if (!user) throw new RetryLater(`Stripe customer ${customerId} is not linked to a user yet`);
+  return user;
+}
+
+function applySubscription(tx: Transaction, principal: Principal, user: UserRow, sub: Subscription, type: string, plans: PlanMap) {
+  if (type === 'customer.subscription.deleted') {
+    return applyUserChanges(tx, principal, user, { plan: 'free', subscriptionStatus: 'canceled' }, 'user.billing_updated');
+  }
+  const price = sub.items.data[0]?.price;
+  const plan = price && (plans.get(price.id) ?? (price.product ? plans.get(price.product) : undefined));
+  if (!plan) {
+    throw new PermanentFailure(`No plan configured for price ${price?.id ?? '(none)'}: add it to ROSTER_STRIPE_PLANS and reprocess`);
+  }
+  return applyUserChanges(
+    tx,
+    principal,
+    user,
+    { plan: entitledStatuses.has(sub.status) ? plan : 'free', subscriptionStatus: sub.status },
+    'user.billing_updated',
+  );
+}
+
+/**
+ * Applies `apply` only if this event is not older than the last one applied to the same Stripe object,
+ * and never after the object was deleted; either way the object's version moves forward atomically.
+ */
+async function applyInOrder(
+  tx: Transaction,
+  event: WebhookEventRow,
+  objectId: string,
+  apply: () => Promise<unknown>,
+  user: UserRow,
+): Promise<EventOutcome> {
+  const [last] = await tx.select().from(stripeObjectVersions).where(eq(stripeObjectVersions.objectId, objectId)).for('update');
+  if (last && (last.deleted || isOlder(event, last))) {
+    const reason = last.deleted ? `${objectId} was already deleted` : `a newer event (${last.lastEventId}) was already applied to ${objectId}`;
+    return { outcome: 'ignored', userIds: [], reason };
+  }
+  await apply();
+  const version = {
+    lastEventCreatedAt: event.stripeCreatedAt,
+    lastEventType: event.type,
+    lastEventId: event.id,
+    deleted: event.type === 'customer.subscription.deleted',
+  };
+  await tx
+    .insert(stripeObjectVersions)
+    .values({ objectId, ...version })
+    .onConflictDoUpdate({ target: stripeObjectVersions.objectId, set: version });
+  return { outcome: 'processed', userIds: [user.id] };
+}
+
+function isOlder(event: WebhookEventRow, last: { lastEventCreatedAt: Date; lastEventType: string }): boolean {
+  const byTime = event.stripeCreatedAt.getTime() - last.lastEventCreatedAt.getTime();
+  if (byTime !== 0) return byTime < 0;
+  return (lifecycleRank[event.type] ?? 1) < (lifecycleRank[last.lastEventType] ?? 1);
+}
+
+function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
+  const result = schema.safeParse(value);
+  if (!result.success) throw new PermanentFailure(`Unexpected event payload: ${result.error.issues[0]?.message ?? 'invalid'}`);
+  return result.data;
+}

@@ -1,0 +1,159 @@
+import 'server-only';
+import { and, asc, desc, eq, lte, sql } from 'drizzle-orm';
+import type { Database } from '@/db/client';
+import { webhookEvents } from '@/db/schema';
+import { applyStripeEvent } from '../billing/apply-stripe-event';
+import { planMapFromEnv, type PlanMap } from '../billing/plans';
+import { NotFound, PreconditionFailed } from '../errors';
+import type { CoreContext, Principal } from '../principal';
+import { PermanentFailure } from './errors';
+
+/** The acting principal for everything Stripe causes. */
+export const stripePrincipal: Principal = { kind: 'system', door: 'webhook', name: 'stripe' };
+
+/** A verified Stripe event, as much of it as storing needs. */
+export interface VerifiedEvent {
+  id: string;
+  type: string;
+  created: number;
+}
+
+/**
+ * Stores a verified event before it is acknowledged. Idempotent on Stripe's event id: a redelivery stores
+ * nothing and reports `stored: false`.
+ */
+export async function storeWebhookEvent(db: Database, event: VerifiedEvent): Promise<{ stored: boolean }> {
+  const inserted = await db
+    .insert(webhookEvents)
+    .values({
+      id: event.id,
+      type: event.type,
+      stripeCreatedAt: new Date(event.created * 1000),
+      payload: event as unknown as Record<string, unknown>,
+    })
+    .onConflictDoNothing({ target: webhookEvents.id })
+    .returning({ id: webhookEvents.id });
+  return { stored: inserted.length > 0 };
+}
+
+export interface RetryPolicy {
+  maxAttempts: number;
+  /** Delay before retry n (1-based): baseDelayMs * 2^(n-1), capped at maxDelayMs. */
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+/** About 40 minutes of retries in all: long enough for a late checkout event to link the customer. */
+export const defaultRetryPolicy: RetryPolicy = { maxAttempts: 8, baseDelayMs: 10_000, maxDelayMs: 15 * 60_000 };
+
+export interface ProcessResult {
+  status: 'processed' | 'ignored' | 'retrying' | 'failed' | 'skipped';
+  /** Users whose rows changed: their cached views are stale. */
+  userIds: string[];
+}
+
+/**
+ * Processes one pending event exactly once: its effect and its new status commit in one transaction, and a
+ * row lock (SKIP LOCKED) keeps two processes (after(), the sweeper, another instance) off the same event.
+ * A failure rolls back the effect, records the error and schedules a retry, or marks the event failed.
+ */
+export async function processWebhookEvent(
+  db: Database,
+  eventId: string,
+  { policy = defaultRetryPolicy, plans = planMapFromEnv(), now = () => new Date() }: { policy?: RetryPolicy; plans?: PlanMap; now?: () => Date } = {},
+): Promise<ProcessResult> {
+  return db.transaction(async (tx) => {
+    const [event] = await tx
+      .select()
+      .from(webhookEvents)
+      .where(and(eq(webhookEvents.id, eventId), eq(webhookEvents.status, 'pending')))
+      .for('update', { skipLocked: true });
+    if (!event) return { status: 'skipped', userIds: [] };
+
+    const attempts = event.attempts + 1;
+    try {
+      // A savepoint: if applying fails half-way, only its writes roll back, and the failure is still recorded.
+      const result = await tx.transaction((inner) => applyStripeEvent(inner, stripePrincipal, event, plans));
+      await tx
+        .update(webhookEvents)
+        .set({ status: result.outcome, attempts, lastError: result.reason ?? null, processedAt: now() })
+        .where(eq(webhookEvents.id, eventId));
+      return { status: result.outcome, userIds: result.userIds };
+    } catch (error) {
+      const giveUp = error instanceof PermanentFailure || attempts >= policy.maxAttempts;
+      const delay = Math.min(policy.baseDelayMs * 2 ** (attempts - 1), policy.maxDelayMs);
+      await tx
+        .update(webhookEvents)
+        .set({
+          status: giveUp ? 'failed' : 'pending',
+          attempts,
+          lastError: describe(error),
+          nextAttemptAt: giveUp ? event.nextAttemptAt : new Date(now().getTime() + delay),
+        })
+        .where(eq(webhookEvents.id, eventId));
+      return { status: giveUp ? 'failed' : 'retrying', userIds: [] };
+    }
+  });
+}
+
+/** The sweeper's pass: processes every pending event that is due, oldest first, up to `limit`. */
+export async function processDueWebhookEvents(
+  db: Database,
+  options: { limit?: number; policy?: RetryPolicy; plans?: PlanMap; now?: () => Date } = {},
+): Promise<ProcessResult[]> {
+  const now = options.now ?? (() => new Date());
+  const due = await db
+    .select({ id: webhookEvents.id })
+    .from(webhookEvents)
+    .where(and(eq(webhookEvents.status, 'pending'), lte(webhookEvents.nextAttemptAt, now())))
+    .orderBy(asc(webhookEvents.stripeCreatedAt), asc(webhookEvents.id))
+    .limit(options.limit ?? 100);
+  const results: ProcessResult[] = [];
+  for (const { id } of due) results.push(await processWebhookEvent(db, id, { ...options, now }));
+  return results;
+}
+
+/** Console: gives a failed event a fresh set of attempts and processes it now. */
+export async function reprocessWebhookEvent(ctx: CoreContext, eventId: string, options: { plans?: PlanMap } = {}): Promise<ProcessResult> {
+  const [reset] = await ctx.db
+    .update(webhookEvents)
+    .set({ status: 'pending', attempts: 0, nextAttemptAt: sql`now()` })
+    .where(and(eq(webhookEvents.id, eventId), eq(webhookEvents.status, 'failed')))
+    .returning({ id: webhookEvents.id });
+  if (!reset) {
+    const [exists] = await ctx.db.select({ status: webhookEvents.status }).from(webhookEvents).where(eq(webhookEvents.id, eventId));
+    if (!exists) throw new NotFound('Webhook event');
+    throw new PreconditionFailed(`Only failed events can be reprocessed; this one is ${exists.status}.`);
+  }
+  return processWebhookEvent(ctx.db, eventId, options);
+}
+
+export interface WebhookEventDto {
+  id: string;
+  type: string;
+  status: 'pending' | 'processed' | 'ignored' | 'failed';
+  attempts: number;
+  lastError: string | null;
+  receivedAt: string;
+  processedAt: string | null;
+}
+
+/** Most recently received first. */
+export async function listWebhookEvents({ db }: CoreContext, { limit = 100 }: { limit?: number } = {}): Promise<WebhookEventDto[]> {
+  const rows = await db
+    .select()
+    .from(webhookEvents)
+    .orderBy(desc(webhookEvents.receivedAt), desc(webhookEvents.id))
+    .limit(Math.min(Math.max(limit, 1), 500));
+  return rows.map((row) => ({
+    id: row.id,
+    type: row.type,
+    status: row.status,
+    attempts: row.attempts,
+    lastError: row.lastError,
+    receivedAt: row.receivedAt.toISOString(),
+    processedAt: row.processedAt?.toISOString() ?? null,
+  }));
+}
+
+const describe = (error: unknown) => (error instanceof Error ? error.message : String(error)).slice(0, 1000);

@@ -1,0 +1,15 @@
+export {
+  defaultRetryPolicy,
+  listWebhookEvents,
+  processDueWebhookEvents,
+  processWebhookEvent,
+  reprocessWebhookEvent,
+  storeWebhookEvent,
+  stripePrincipal,
+  type ProcessResult,
+  type RetryPolicy,
+  type VerifiedEvent,
+  type WebhookEventDto,
+} from './events';
+export { handledEventTypes } from '../billing/apply-stripe-event';
+export { parsePlanMap, type PlanMap } from '../billing/plans';
