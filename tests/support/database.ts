@@ -39,8 +39,9 @@ async function withAdminClient<T>(work: (client: pg.Client) => Promise<T>): Prom
   }
 }
 
+/** Empties every table the app writes: users and their audit trail, and the Stripe webhook inbox and ordering state. */
 export async function truncateAll(db: Database): Promise<void> {
-  await db.execute(sql`TRUNCATE users, audit_events`);
+  await db.execute(sql`TRUNCATE users, audit_events, webhook_events, stripe_object_versions`);
 }
 
 /**

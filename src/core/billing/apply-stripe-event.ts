@@ -48,14 +48,22 @@ export async function applyStripeEvent(
     case 'customer.subscription.deleted': {
       const sub = parse(subscription, object);
       const user = await userForCustomer(tx, sub.customer);
-      return applyInOrder(tx, event, sub.id, () => applySubscription(tx, principal, user, sub, event.type, plans), user);
+      const apply = async () => {
+        // A newer invoice.payment_failed already set the status; this older snapshot still brings the current price.
+        const failedSince = event.type !== 'customer.subscription.deleted' && (await isNewerThan(tx, paymentFailedKey(sub.id), event));
+        return applySubscription(tx, principal, user, failedSince ? { ...sub, status: 'past_due' } : sub, event.type, plans);
+      };
+      return applyInOrder(tx, event, { objectId: sub.id }, apply, user);
     }
     case 'invoice.payment_failed': {
       const failed = parse(invoice, object);
       const subscriptionId = failed.parent?.subscription_details?.subscription ?? failed.subscription;
       if (!subscriptionId) return { outcome: 'ignored', userIds: [], reason: 'invoice without a subscription' };
       const user = await userForCustomer(tx, failed.customer);
-      return applyInOrder(tx, event, subscriptionId, () => applyUserChanges(tx, principal, user, { subscriptionStatus: 'past_due' }, 'user.billing_updated'), user);
+      // It carries the status only, so it is versioned apart: it must not make an older subscription event (which
+      // carries the price) stale, yet it is stale itself once a newer subscription event, or the deletion, applied.
+      const apply = () => applyUserChanges(tx, principal, user, { subscriptionStatus: 'past_due' }, 'user.billing_updated');
+      return applyInOrder(tx, event, { objectId: paymentFailedKey(subscriptionId), guardedBy: subscriptionId }, apply, user);
     }
     default:
       return { outcome: 'ignored', userIds: [], reason: `event type ${event.type} is not handled` };
@@ -107,21 +115,27 @@ function applySubscription(tx: Transaction, principal: Principal, user: UserRow,
   );
 }
 
+/** The version key of a subscription's status as last set by invoice.payment_failed (Stripe ids contain no '#'). */
+const paymentFailedKey = (subscriptionId: string) => `${subscriptionId}#invoice.payment_failed`;
+
 /**
- * Applies `apply` only if this event is not older than the last one applied to the same Stripe object,
- * and never after the object was deleted; either way the object's version moves forward atomically.
+ * Applies `apply` only if this event is not older than the last one applied to the same Stripe object (nor
+ * than the last one applied to `guardedBy`), and never after the object was deleted; either way the object's
+ * version moves forward atomically.
  */
 async function applyInOrder(
   tx: Transaction,
   event: WebhookEventRow,
-  objectId: string,
+  { objectId, guardedBy }: { objectId: string; guardedBy?: string },
   apply: () => Promise<unknown>,
   user: UserRow,
 ): Promise<EventOutcome> {
-  const [last] = await tx.select().from(stripeObjectVersions).where(eq(stripeObjectVersions.objectId, objectId)).for('update');
-  if (last && (last.deleted || isOlder(event, last))) {
-    const reason = last.deleted ? `${objectId} was already deleted` : `a newer event (${last.lastEventId}) was already applied to ${objectId}`;
-    return { outcome: 'ignored', userIds: [], reason };
+  for (const id of guardedBy ? [guardedBy, objectId] : [objectId]) {
+    const [last] = await tx.select().from(stripeObjectVersions).where(eq(stripeObjectVersions.objectId, id)).for('update');
+    if (last && (last.deleted || isOlder(event, last))) {
+      const reason = last.deleted ? `${id} was already deleted` : `a newer event (${last.lastEventId}) was already applied to ${id}`;
+      return { outcome: 'ignored', userIds: [], reason };
+    }
   }
   await apply();
   const version = {
@@ -135,6 +149,12 @@ async function applyInOrder(
     .values({ objectId, ...version })
     .onConflictDoUpdate({ target: stripeObjectVersions.objectId, set: version });
   return { outcome: 'processed', userIds: [user.id] };
+}
+
+/** Whether an event newer than `event` was already applied to `objectId`. */
+async function isNewerThan(tx: Transaction, objectId: string, event: WebhookEventRow): Promise<boolean> {
+  const [last] = await tx.select().from(stripeObjectVersions).where(eq(stripeObjectVersions.objectId, objectId));
+  return last !== undefined && isOlder(event, last);
 }
 
 function isOlder(event: WebhookEventRow, last: { lastEventCreatedAt: Date; lastEventType: string }): boolean {

@@ -1,5 +1,5 @@
 import 'server-only';
-import { and, asc, desc, eq, lte, sql } from 'drizzle-orm';
+import { and, asc, desc, DrizzleQueryError, eq, lte, sql } from 'drizzle-orm';
 import type { Database } from '@/db/client';
 import { webhookEvents } from '@/db/schema';
 import { applyStripeEvent } from '../billing/apply-stripe-event';
@@ -156,4 +156,11 @@ export async function listWebhookEvents({ db }: CoreContext, { limit = 100 }: { 
   }));
 }
 
-const describe = (error: unknown) => (error instanceof Error ? error.message : String(error)).slice(0, 1000);
+/**
+ * The error as the console shows it. A failed query is reported by its database error: Drizzle's wrapper
+ * says only "Failed query: <sql> params: <values>", which hides the reason and copies user data.
+ */
+const describe = (error: unknown) => {
+  const reported = error instanceof DrizzleQueryError && error.cause ? error.cause : error;
+  return (reported instanceof Error ? reported.message : String(reported)).slice(0, 1000);
+};
