@@ -61,6 +61,12 @@ export default defineConfig({
       NEXT_TELEMETRY_DISABLED: '1',
       // Roster closes its database itself on SIGTERM (src/server/on-start.ts), as `npm start` arranges.
       NEXT_MANUAL_SIG_HANDLE: 'true',
+      // Stripe webhooks: tests/e2e/stripe.ts signs with the same secret. These prices map to plans; any other fails.
+      STRIPE_WEBHOOK_SECRET: 'whsec_roster_e2e_secret',
+      ROSTER_STRIPE_PLANS: 'price_pro_monthly:pro,price_team_monthly:team',
+      // Fresh events are processed by the route's after(), which also expires the console's cache tags. Keep the
+      // sweeper (it can't expire tags) from picking them up first; no test here relies on automatic retries.
+      ROSTER_WEBHOOK_SWEEP_MS: '3600000',
     },
     gracefulShutdown: { signal: 'SIGTERM', timeout: 10_000 },
   },

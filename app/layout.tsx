@@ -22,6 +22,9 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
             <Link href="/users" className="text-sm font-medium text-slate-600 hover:text-slate-900">
               Users
             </Link>
+            <Link href="/webhooks" className="text-sm font-medium text-slate-600 hover:text-slate-900">
+              Webhooks
+            </Link>
           </nav>
         </header>
         <main id="main" className="mx-auto max-w-6xl px-6 py-8">

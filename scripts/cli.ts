@@ -1,9 +1,13 @@
-// Shared plumbing for the database CLIs (scripts/migrate.ts, scripts/seed.ts). Not an entry point.
+// Shared plumbing for the CLIs (scripts/migrate.ts, scripts/seed.ts, scripts/roster.ts). Not an entry point.
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { DatabaseConfig } from '@/db/client';
 import { DataDirInUseError } from '@/db/data-dir-lock';
 
-/** Thrown for a bad command line: the message is printed as is, with no stack trace. */
-export class UsageError extends Error {}
+/** An expected failure (bad input, a server that doesn't answer): the message is printed as is, with no stack trace. */
+export class CliError extends Error {}
+
+/** Thrown for a bad command line. */
+export class UsageError extends CliError {}
 
 /**
  * Runs a CLI body and sets the exit code. Expected failures (bad usage, the embedded database held by a running
@@ -13,13 +17,31 @@ export async function runCli(main: () => Promise<void>): Promise<void> {
   try {
     await main();
   } catch (error) {
-    if (error instanceof DataDirInUseError || error instanceof UsageError) {
+    if (error instanceof DataDirInUseError || error instanceof CliError) {
       console.error(`error: ${error.message}`);
       process.exitCode = 1;
       return;
     }
     throw error;
   }
+}
+
+/**
+ * `parseArgs` with the CLIs' conventions: strict, a bad option is a UsageError followed by the usage, and
+ * `--help`/`-h` (added here) prints the usage and exits 0.
+ */
+export function parseCommandLine<T extends ParseArgsConfig>(config: T, usage: string): ReturnType<typeof parseArgs<T>> {
+  let parsed: ReturnType<typeof parseArgs<T>>;
+  try {
+    parsed = parseArgs({ ...config, strict: true, options: { ...config.options, help: { type: 'boolean', short: 'h' } } }) as ReturnType<typeof parseArgs<T>>;
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message}\n${usage}`);
+  }
+  if ((parsed.values as { help?: boolean }).help) {
+    console.log(usage);
+    process.exit(0);
+  }
+  return parsed;
 }
 
 /** Where the database is, for humans: never prints a password. */

@@ -1,9 +1,8 @@
 // `npm run db:seed -- --users N`: fills the database configured by the environment (DATABASE_URL, else embedded
 // PGlite at ROSTER_DATA_DIR or ./data) with N realistic fake users. Safe to run again: every run's emails differ.
-import { parseArgs } from 'node:util';
 import { databaseConfigFromEnv, openDatabase } from '@/db/client';
 import { seedUsers } from '@/db/seed';
-import { describeDatabase, runCli, UsageError } from './cli';
+import { describeDatabase, parseCommandLine, runCli, UsageError } from './cli';
 
 const DEFAULT_USERS = 1_000;
 /** Guards against a typo'd extra digit or three; larger seeds can be run in several goes. */
@@ -11,16 +10,7 @@ const MAX_USERS = 10_000_000;
 const usage = `Usage: npm run db:seed -- [--users N]   (N from 1 to ${MAX_USERS.toLocaleString('en-US')}, default ${DEFAULT_USERS})`;
 
 function parseUserCount(argv: string[]): number {
-  let values: { users?: string; help?: boolean };
-  try {
-    ({ values } = parseArgs({ args: argv, options: { users: { type: 'string' }, help: { type: 'boolean', short: 'h' } } }));
-  } catch (error) {
-    throw new UsageError(`${(error as Error).message}\n${usage}`);
-  }
-  if (values.help) {
-    console.log(usage);
-    process.exit(0);
-  }
+  const { values } = parseCommandLine({ args: argv, options: { users: { type: 'string' } } }, usage);
   if (values.users === undefined) return DEFAULT_USERS;
   const text = values.users.trim();
   const count = Number(text);

@@ -1,3 +1,6 @@
+/** The fields of the console's create/edit user form (src/components/user-form.tsx). */
+export const userFormFields = ['email', 'name', 'role', 'status'] as const;
+
 /**
  * Picks the named text fields out of a submitted form. Anything else in the FormData (React's
  * $ACTION_ keys, fields a tampered form adds) is left behind, never passed to the core.

@@ -1,8 +1,13 @@
 import 'server-only';
 import { revalidateTag } from 'next/cache';
-import { tagsForUserWrite } from '@/lib/tags';
+import { tagsForUserWrite, webhooksTag } from '@/lib/tags';
 
 /** Marks the console's cached views of this user stale (route handlers can't use updateTag). */
 export function revalidateUserViews(userId: string): void {
   for (const tag of tagsForUserWrite(userId)) revalidateTag(tag, 'max');
+}
+
+/** Marks the console's cached list of webhook events stale. */
+export function revalidateWebhookViews(): void {
+  revalidateTag(webhooksTag, 'max');
 }

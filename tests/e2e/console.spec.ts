@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { createUserViaForm, filterUsers, statusMessage, uniqueUser, userPageUrl, userRow } from './support';
+import { createUserViaForm, filterUsers, holdPosts, statusMessage, uniqueUser, userPageUrl, userRow } from './support';
 
 // Project `js`: the console with JavaScript on (Server Actions through React, client navigations).
 
@@ -18,12 +18,7 @@ test('creates a user and lands on their page', async ({ page }) => {
 test('shows the pending state while the create action runs', async ({ page }) => {
   const user = uniqueUser('pending');
   // Hold the Server Action's POST until the pending UI has been checked, so the check cannot race the server.
-  let release!: () => void;
-  const held = new Promise<void>((resolve) => (release = resolve));
-  await page.route('**/users/new', async (route) => {
-    if (route.request().method() === 'POST') await held;
-    await route.continue();
-  });
+  const release = await holdPosts(page, '**/users/new');
 
   await page.goto('/users/new');
   await page.getByLabel('Email').fill(user.email);
@@ -163,12 +158,7 @@ test('deletes a user after confirming the dialog', async ({ page }) => {
   const id = await createUserViaForm(page, user);
 
   // Hold the delete action's POST until the pending label has been checked.
-  let release!: () => void;
-  const held = new Promise<void>((resolve) => (release = resolve));
-  await page.route(`**/users/${id}*`, async (route) => {
-    if (route.request().method() === 'POST') await held;
-    await route.continue();
-  });
+  const release = await holdPosts(page, `**/users/${id}*`);
   const dialogs: string[] = [];
   page.on('dialog', (dialog) => {
     dialogs.push(dialog.message());

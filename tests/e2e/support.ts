@@ -41,9 +41,25 @@ export async function createUserViaForm(page: Page, user: { name: string; email:
 }
 
 /** Submits the users list's GET filter form. */
-export async function filterUsers(page: Page, filters: { search?: string; role?: string }): Promise<void> {
+export async function filterUsers(page: Page, filters: { search?: string; role?: string; plan?: string; subscription?: string }): Promise<void> {
   await page.goto('/users');
   if (filters.search !== undefined) await page.getByLabel('Search').fill(filters.search);
   if (filters.role !== undefined) await page.getByLabel('Role').selectOption(filters.role);
+  if (filters.plan !== undefined) await page.getByLabel('Plan').selectOption(filters.plan);
+  if (filters.subscription !== undefined) await page.getByLabel('Subscription').selectOption(filters.subscription);
   await page.getByRole('button', { name: 'Apply' }).click();
+}
+
+/**
+ * Holds every POST to URLs matching `url` until the returned `release()` is called, so a test can check a
+ * pending state without racing the server.
+ */
+export async function holdPosts(page: Page, url: string): Promise<() => void> {
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route(url, async (route) => {
+    if (route.request().method() === 'POST') await held;
+    await route.continue();
+  });
+  return release;
 }

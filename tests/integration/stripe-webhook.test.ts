@@ -5,7 +5,7 @@ import Stripe from 'stripe';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Principal } from '@/core/principal';
 import { createUser } from '@/core/users';
-import { processDueWebhookEvents } from '@/core/webhooks';
+import { processDueWebhookEvents, SWEEPER_GRACE_MS } from '@/core/webhooks';
 import { closeDatabase, getDatabase } from '@/db';
 import type { Database } from '@/db/client';
 import { auditEvents, stripeObjectVersions, users, webhookEvents } from '@/db/schema';
@@ -439,14 +439,17 @@ describe('POST /api/webhooks/stripe: failures', () => {
     expect(await eventRow(event.id)).toMatchObject({ status: 'pending', attempts: 0 });
     expect(await userRow(user.id)).toMatchObject({ plan: 'free', version: 2 });
 
-    // The sweeper's pass, as at the next start or tick (default clock and policy, plans from the environment).
-    expect(await processDueWebhookEvents(db)).toEqual([{ status: 'processed', userIds: [user.id] }]);
+    // Within the grace period the sweeper leaves the event to the request's after()…
+    expect(await processDueWebhookEvents(db)).toEqual([]);
+    // …then its next tick, or the next start, completes it (default policy, plans from the environment).
+    const nextTick = () => new Date(Date.now() + SWEEPER_GRACE_MS + 1);
+    expect(await processDueWebhookEvents(db, { now: nextTick })).toEqual([{ status: 'processed', userIds: [user.id] }]);
     const applied = await userRow(user.id);
     expect(applied).toMatchObject({ plan: 'pro', subscriptionStatus: 'active', version: 3 });
     expect(await eventRow(event.id)).toMatchObject({ status: 'processed', attempts: 1 });
 
     // Running it again, or Stripe redelivering, changes nothing.
-    expect(await processDueWebhookEvents(db)).toEqual([]);
+    expect(await processDueWebhookEvents(db, { now: nextTick })).toEqual([]);
     await expectAcknowledged(await deliver(event), true);
     expect(await userRow(user.id)).toEqual(applied);
     expect(await billingAudit(user.id)).toHaveLength(2);

@@ -11,6 +11,7 @@ import {
   reprocessWebhookEvent,
   storeWebhookEvent,
   type RetryPolicy,
+  SWEEPER_GRACE_MS,
 } from '@/core/webhooks';
 import { auditEvents, stripeObjectVersions, users, webhookEvents } from '@/db/schema';
 import { describeEachDatabase } from '../support/database';
@@ -93,7 +94,7 @@ describeEachDatabase('core: Stripe webhook processing', (database) => {
   }
 
   describe('storing', () => {
-    it('stores the whole verified event once, pending and due now; a redelivery stores nothing', async () => {
+    it('stores the whole verified event once, pending and due for the sweeper after the grace period; a redelivery stores nothing', async () => {
       const event = subscriptionEvent('customer.subscription.created', { subscription: newSubscriptionId(), customer: newCustomerId(), created: T1 });
       const before = Date.now();
       expect(await store(event)).toEqual({ stored: true });
@@ -104,8 +105,8 @@ describeEachDatabase('core: Stripe webhook processing', (database) => {
       expect(rows[0]).toMatchObject({ id: event.id, type: event.type, status: 'pending', attempts: 0, lastError: null, processedAt: null });
       expect(rows[0]!.payload).toEqual(event); // the first delivery, not the redelivery's body
       expect(rows[0]!.stripeCreatedAt.getTime()).toBe(T1 * 1000);
-      expect(rows[0]!.nextAttemptAt.getTime()).toBeLessThanOrEqual(Date.now());
-      expect(rows[0]!.nextAttemptAt.getTime()).toBeGreaterThanOrEqual(before - 1000);
+      expect(rows[0]!.nextAttemptAt.getTime()).toBeGreaterThanOrEqual(before + SWEEPER_GRACE_MS);
+      expect(rows[0]!.nextAttemptAt.getTime()).toBeLessThanOrEqual(Date.now() + SWEEPER_GRACE_MS);
     });
   });
 
@@ -432,7 +433,8 @@ describeEachDatabase('core: Stripe webhook processing', (database) => {
       const backlog = [deleted(s, T2), updated(s, T1, 'price_team'), created(s, T0)];
       for (const event of backlog) await store(event);
 
-      const results = await processDueWebhookEvents(database(), { plans });
+      const afterGrace = () => new Date(Date.now() + SWEEPER_GRACE_MS + 1);
+      const results = await processDueWebhookEvents(database(), { plans, now: afterGrace });
       expect(results.map((result) => result.status)).toEqual(['processed', 'processed', 'processed']);
       expect(await userRow(user.id)).toMatchObject({ plan: 'free', subscriptionStatus: 'canceled', version: 5 });
     });
@@ -470,7 +472,7 @@ describeEachDatabase('core: Stripe webhook processing', (database) => {
       const event = subscriptionEvent('customer.subscription.updated', { subscription: newSubscriptionId(), customer: newCustomerId(), created: T1 });
       await store(event);
 
-      let clock = Date.now();
+      let clock = Date.now() + SWEEPER_GRACE_MS;
       const now = () => new Date(clock);
       const delays: number[] = [];
       for (let attempt = 1; attempt <= 3; attempt += 1) {
@@ -506,6 +508,9 @@ describeEachDatabase('core: Stripe webhook processing', (database) => {
       expect(await reprocessWebhookEvent(ctx(), event.id, { plans: fixed })).toEqual({ status: 'processed', userIds: [user.id] });
       expect(await userRow(user.id)).toMatchObject({ plan: 'enterprise', subscriptionStatus: 'active', version: 3 });
       expect(await eventRow(event.id)).toMatchObject({ status: 'processed', attempts: 1, lastError: null });
+      // Who asked for the reprocess is on record, apart from what Stripe's event then changed.
+      const [reprocessed] = await database().select().from(auditEvents).where(eq(auditEvents.action, 'webhook.reprocessed'));
+      expect(reprocessed).toMatchObject({ actor: 'anonymous', door: admin.door, changes: { eventId: { before: null, after: event.id } } });
 
       const again = await reprocessWebhookEvent(ctx(), event.id, { plans: fixed }).catch((error: unknown) => error);
       expect(again).toBeInstanceOf(PreconditionFailed);

@@ -1,19 +1,12 @@
 'use server';
 
-import { updateTag } from 'next/cache';
 import { redirect } from 'next/navigation';
 import type { ActionState } from '@/actions/action-state';
 import { consoleContext } from '@/actions/context';
 import { errorToActionState } from '@/actions/error-to-state';
-import { pickFields, versionField } from '@/actions/form-data';
+import { expireUserViews } from '@/actions/expire';
+import { pickFields, userFormFields, versionField } from '@/actions/form-data';
 import { createUser, deleteUser, updateUser } from '@/core/users';
-import { tagsForUserWrite } from '@/lib/tags';
-
-const userFormFields = ['email', 'name', 'role', 'status'] as const;
-
-function expireUserViews(userId: string): void {
-  for (const tag of tagsForUserWrite(userId)) updateTag(tag);
-}
 
 export async function createUserAction(_previous: ActionState, formData: FormData): Promise<ActionState> {
   const values = pickFields(formData, userFormFields);

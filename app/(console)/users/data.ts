@@ -3,12 +3,11 @@ import { unstable_cache } from 'next/cache';
 import { consoleContext } from '@/actions/context';
 import { NotFound, ValidationFailed } from '@/core/errors';
 import { getUser, listUserHistory, listUsers, type UserPage } from '@/core/users';
-import { userTag, usersTag } from '@/lib/tags';
+import { consoleRevalidateSeconds as revalidate, userTag, usersTag } from '@/lib/tags';
 
 // Cached console reads. Every door that writes expires these tags: actions with updateTag, route handlers
 // with revalidateTag(tag, 'max'). Results are plain DTOs (JSON), so nothing but public fields is cached.
 // Writes that bypass this process (another instance, the CLI on PostgreSQL) show up within `revalidate`.
-const revalidate = 60;
 
 export type UserListResult = ({ ok: true } & UserPage) | { ok: false; problems: string[] };
 

@@ -1,18 +1,8 @@
 'use client';
 
-import { buttonStyles } from '@/components/styles';
+import { PageError } from '@/components/page-error';
 
-/** Shown when a console page fails to render (e.g. the database is down). The digest matches the server log. */
-export default function UsersError({ error, reset }: { error: Error & { digest?: string }; reset: () => void }) {
-  return (
-    <div role="alert" className="rounded-lg border border-red-200 bg-white p-6 shadow-sm">
-      <h1 className="text-lg font-semibold text-red-700">Users could not be loaded</h1>
-      <p className="mt-2 text-sm text-slate-600">
-        The service may be temporarily unavailable. {error.digest && <>Reference: <code>{error.digest}</code>.</>}
-      </p>
-      <button type="button" onClick={reset} className={`${buttonStyles.secondary} mt-4`}>
-        Try again
-      </button>
-    </div>
-  );
+/** Shown when a users page fails to render (e.g. the database is down). */
+export default function UsersError(props: { error: Error & { digest?: string }; reset: () => void }) {
+  return <PageError title="Users could not be loaded" {...props} />;
 }

@@ -1,15 +1,29 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { planMapFromEnv } from '@/core/billing/plans';
 import { Alert } from '@/components/alert';
 import { Badge } from '@/components/badge';
+import { EmptyState } from '@/components/empty-state';
 import { Field } from '@/components/field';
 import { buttonStyles } from '@/components/styles';
+import { Cell, Table } from '@/components/table';
+import { Timestamp } from '@/components/timestamp';
 import { pickSearchParams, type SearchParams } from '@/lib/search-params';
 import { readUserList } from './data';
 
 export const metadata: Metadata = { title: 'Users' };
 
-const filterKeys = ['search', 'role', 'status'] as const;
+const filterKeys = ['search', 'role', 'status', 'plan', 'subscriptionStatus'] as const;
+
+/** Stripe's subscription statuses; `none` finds users who have no subscription. */
+const subscriptionStatusOptions = ['none', 'active', 'trialing', 'past_due', 'unpaid', 'paused', 'incomplete', 'incomplete_expired', 'canceled'];
+
+/** 'free' and every plan ROSTER_STRIPE_PLANS maps to, plus the current filter if it is neither (an old plan). */
+function planOptions(current: string | undefined): string[] {
+  const plans = new Set(['free', ...[...planMapFromEnv().values()].sort()]);
+  if (current) plans.add(current);
+  return [...plans];
+}
 
 export default async function UsersPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const params = await searchParams;
@@ -34,6 +48,15 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
         <Field id="search" name="search" label="Search" type="search" placeholder="Name or email" defaultValue={filters.search} className="min-w-64 flex-1 space-y-1.5" />
         <Field id="role" name="role" label="Role" options={['member', 'viewer', 'admin', 'owner']} emptyOption="Any" defaultValue={filters.role ?? ''} />
         <Field id="status" name="status" label="Status" options={['active', 'suspended']} emptyOption="Any" defaultValue={filters.status ?? ''} />
+        <Field id="plan" name="plan" label="Plan" options={planOptions(filters.plan)} emptyOption="Any" defaultValue={filters.plan ?? ''} />
+        <Field
+          id="subscriptionStatus"
+          name="subscriptionStatus"
+          label="Subscription"
+          options={subscriptionStatusOptions}
+          emptyOption="Any"
+          defaultValue={filters.subscriptionStatus ?? ''}
+        />
         <button type="submit" className={buttonStyles.secondary}>
           Apply
         </button>
@@ -47,12 +70,10 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
       {!result.ok ? (
         <Alert tone="error">This list can&apos;t be shown: {result.problems.join('; ')}. <Link href="/users" className="underline">Start over</Link>.</Alert>
       ) : result.items.length === 0 ? (
-        <div className="rounded-lg border border-dashed border-slate-300 bg-white px-6 py-12 text-center">
-          <p className="font-medium">{filtered ? 'No users match these filters.' : 'No users yet.'}</p>
-          <p className="mt-1 text-sm text-slate-500">
-            {filtered ? 'Try a different search or clear the filters.' : 'Create the first one to get started.'}
-          </p>
-        </div>
+        <EmptyState
+          title={filtered ? 'No users match these filters.' : 'No users yet.'}
+          hint={filtered ? 'Try a different search or clear the filters.' : 'Create the first one to get started.'}
+        />
       ) : (
         <UserTable users={result.items} />
       )}
@@ -77,39 +98,37 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
   );
 }
 
-type UserRowView = { id: string; name: string; email: string; role: string; status: string; plan: string; createdAt: string };
+type UserRowView = {
+  id: string;
+  name: string;
+  email: string;
+  role: string;
+  status: string;
+  plan: string;
+  subscriptionStatus: string | null;
+  createdAt: string;
+};
+
+const userColumns = ['Name', 'Email', 'Role', 'Status', 'Plan', 'Subscription', 'Created'];
 
 function UserTable({ users }: { users: UserRowView[] }) {
   return (
-    <div className="overflow-hidden rounded-lg border border-slate-200 bg-white shadow-sm">
-      <table className="min-w-full divide-y divide-slate-200 text-sm">
-        <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
-          <tr>
-            <th scope="col" className="px-4 py-3">Name</th>
-            <th scope="col" className="px-4 py-3">Email</th>
-            <th scope="col" className="px-4 py-3">Role</th>
-            <th scope="col" className="px-4 py-3">Status</th>
-            <th scope="col" className="px-4 py-3">Plan</th>
-            <th scope="col" className="px-4 py-3">Created</th>
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-100">
-          {users.map((user) => (
-            <tr key={user.id} className="hover:bg-slate-50">
-              <td className="px-4 py-3 font-medium">
-                <Link href={`/users/${user.id}`} className="text-indigo-700 hover:underline">
-                  {user.name}
-                </Link>
-              </td>
-              <td className="px-4 py-3 text-slate-600">{user.email}</td>
-              <td className="px-4 py-3"><Badge value={user.role} /></td>
-              <td className="px-4 py-3"><Badge value={user.status} /></td>
-              <td className="px-4 py-3 text-slate-600">{user.plan}</td>
-              <td className="px-4 py-3 text-slate-500"><time dateTime={user.createdAt}>{user.createdAt.slice(0, 10)}</time></td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <Table columns={userColumns}>
+      {users.map((user) => (
+        <tr key={user.id} className="hover:bg-slate-50">
+          <Cell className="font-medium">
+            <Link href={`/users/${user.id}`} className="text-indigo-700 hover:underline">
+              {user.name}
+            </Link>
+          </Cell>
+          <Cell className="text-slate-600">{user.email}</Cell>
+          <Cell><Badge value={user.role} /></Cell>
+          <Cell><Badge value={user.status} /></Cell>
+          <Cell className="text-slate-600">{user.plan}</Cell>
+          <Cell>{user.subscriptionStatus ? <Badge value={user.subscriptionStatus} /> : <span className="text-slate-400">—</span>}</Cell>
+          <Cell className="text-slate-500"><Timestamp iso={user.createdAt} dateOnly /></Cell>
+        </tr>
+      ))}
+    </Table>
   );
 }

@@ -2,11 +2,15 @@ import 'server-only';
 import { and, asc, desc, DrizzleQueryError, eq, lte, sql } from 'drizzle-orm';
 import type { Database } from '@/db/client';
 import { webhookEvents } from '@/db/schema';
+import { recordAudit } from '../audit';
 import { applyStripeEvent } from '../billing/apply-stripe-event';
 import { planMapFromEnv, type PlanMap } from '../billing/plans';
 import { NotFound, PreconditionFailed } from '../errors';
 import type { CoreContext, Principal } from '../principal';
 import { PermanentFailure } from './errors';
+
+/** How long a newly stored event is left to its own request's after() before the sweeper may take it. */
+export const SWEEPER_GRACE_MS = 10_000;
 
 /** The acting principal for everything Stripe causes. */
 export const stripePrincipal: Principal = { kind: 'system', door: 'webhook', name: 'stripe' };
@@ -22,7 +26,11 @@ export interface VerifiedEvent {
  * Stores a verified event before it is acknowledged. Idempotent on Stripe's event id: a redelivery stores
  * nothing and reports `stored: false`.
  */
-export async function storeWebhookEvent(db: Database, event: VerifiedEvent): Promise<{ stored: boolean }> {
+export async function storeWebhookEvent(
+  db: Database,
+  event: VerifiedEvent,
+  { now = new Date() }: { now?: Date } = {},
+): Promise<{ stored: boolean }> {
   const inserted = await db
     .insert(webhookEvents)
     .values({
@@ -30,6 +38,9 @@ export async function storeWebhookEvent(db: Database, event: VerifiedEvent): Pro
       type: event.type,
       stripeCreatedAt: new Date(event.created * 1000),
       payload: event as unknown as Record<string, unknown>,
+      // The request that stored it processes it right after responding (and expires the console's cache
+      // tags, which the sweeper can't); the sweeper takes it only if that hasn't happened by then.
+      nextAttemptAt: new Date(now.getTime() + SWEEPER_GRACE_MS),
     })
     .onConflictDoNothing({ target: webhookEvents.id })
     .returning({ id: webhookEvents.id });
@@ -113,13 +124,26 @@ export async function processDueWebhookEvents(
   return results;
 }
 
-/** Console: gives a failed event a fresh set of attempts and processes it now. */
+/**
+ * Console: gives a failed event a fresh set of attempts and processes it now. The reset is audited under the
+ * caller's principal; what the event then changes is audited, as always, under Stripe's.
+ */
 export async function reprocessWebhookEvent(ctx: CoreContext, eventId: string, options: { plans?: PlanMap } = {}): Promise<ProcessResult> {
-  const [reset] = await ctx.db
-    .update(webhookEvents)
-    .set({ status: 'pending', attempts: 0, nextAttemptAt: sql`now()` })
-    .where(and(eq(webhookEvents.id, eventId), eq(webhookEvents.status, 'failed')))
-    .returning({ id: webhookEvents.id });
+  const reset = await ctx.db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(webhookEvents)
+      .set({ status: 'pending', attempts: 0, nextAttemptAt: sql`now()` })
+      .where(and(eq(webhookEvents.id, eventId), eq(webhookEvents.status, 'failed')))
+      .returning({ id: webhookEvents.id, type: webhookEvents.type });
+    if (row) {
+      await recordAudit(tx, ctx.principal, {
+        action: 'webhook.reprocessed',
+        targetId: null,
+        changes: { eventId: { before: null, after: row.id }, status: { before: 'failed', after: 'pending' } },
+      });
+    }
+    return row;
+  });
   if (!reset) {
     const [exists] = await ctx.db.select({ status: webhookEvents.status }).from(webhookEvents).where(eq(webhookEvents.id, eventId));
     if (!exists) throw new NotFound('Webhook event');

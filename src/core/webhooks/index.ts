@@ -5,6 +5,7 @@ export {
   processWebhookEvent,
   reprocessWebhookEvent,
   storeWebhookEvent,
+  SWEEPER_GRACE_MS,
   stripePrincipal,
   type ProcessResult,
   type RetryPolicy,

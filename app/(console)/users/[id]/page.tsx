@@ -4,9 +4,12 @@ import { notFound } from 'next/navigation';
 import { Alert } from '@/components/alert';
 import { Badge } from '@/components/badge';
 import { DeleteUserButton } from '@/components/delete-user-button';
+import { Timestamp } from '@/components/timestamp';
 import { UserForm } from '@/components/user-form';
 import type { SearchParams } from '@/lib/search-params';
 import { deleteUserAction, updateUserAction } from '../actions';
+// Registers the benchmark-only action on this page, next to the action it is compared with (see the file).
+import '../bench-actions';
 import { readUser, readUserHistory } from '../data';
 
 export const metadata: Metadata = { title: 'User' };
@@ -32,7 +35,8 @@ export default async function UserPage({ params, searchParams }: UserPageProps) 
           <Badge value={user.status} />
         </div>
         <p className="mt-1 text-sm text-slate-500">
-          {user.email} · plan {user.plan} · version {user.version} · created <time dateTime={user.createdAt}>{user.createdAt.slice(0, 10)}</time>
+          {user.email} · plan {user.plan}
+          {user.subscriptionStatus && <> · subscription {user.subscriptionStatus}</>} · version {user.version} · created <Timestamp iso={user.createdAt} dateOnly />
         </p>
       </div>
 
@@ -54,7 +58,7 @@ export default async function UserPage({ params, searchParams }: UserPageProps) 
               <li key={event.id} className="rounded-md border border-slate-200 bg-white p-3">
                 <p className="font-medium">{event.action}</p>
                 <p className="text-xs text-slate-500">
-                  {event.actor} via {event.door} · <time dateTime={event.createdAt}>{event.createdAt.replace('T', ' ').slice(0, 19)}</time>
+                  {event.actor} via {event.door} · <Timestamp iso={event.createdAt} />
                 </p>
                 <ul className="mt-1 text-xs text-slate-600">
                   {Object.entries(event.changes).map(([field, change]) => (

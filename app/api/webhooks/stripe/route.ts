@@ -3,7 +3,7 @@ import { processWebhookEvent, storeWebhookEvent } from '@/core/webhooks';
 import { getDatabase } from '@/db';
 import { methodNotAllowed } from '@/http/api-resource';
 import { errorToResponse } from '@/http/problem';
-import { revalidateUserViews } from '@/http/revalidate';
+import { revalidateUserViews, revalidateWebhookViews } from '@/http/revalidate';
 import { verifyStripeEvent } from '@/http/stripe-signature';
 
 /**
@@ -19,6 +19,7 @@ export async function POST(request: Request): Promise<Response> {
       after(async () => {
         const { userIds } = await processWebhookEvent(db, event.id);
         userIds.forEach(revalidateUserViews);
+        revalidateWebhookViews();
       });
     }
     return Response.json({ received: true, duplicate: !stored }, { headers: { 'Cache-Control': 'no-store' } });

@@ -1,0 +1,8 @@
+import 'server-only';
+import { updateTag } from 'next/cache';
+import { tagsForUserWrite } from '@/lib/tags';
+
+/** Read-your-own-writes after a console action: the next read of this user's views waits for fresh data. */
+export function expireUserViews(userId: string): void {
+  for (const tag of tagsForUserWrite(userId)) updateTag(tag);
+}
