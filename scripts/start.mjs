@@ -1,26 +1,13 @@
 // `npm start`: build if the production build is missing or older than the sources, then serve it.
 // Migrations are applied by the server itself at start (instrumentation.ts).
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import path from 'node:path';
+import { spawn } from 'node:child_process';
+import { buildIfStale, nextBin, root } from './build-if-stale.mjs';
 
-const root = path.resolve(import.meta.dirname, '..');
-const buildId = path.join(root, '.next', 'BUILD_ID');
-const sources = ['app', 'src', 'drizzle', 'public', 'next.config.ts', 'package-lock.json', 'instrumentation.ts'];
-
-function newestMtime(target) {
-  if (!existsSync(target)) return 0;
-  const stat = statSync(target);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  return Math.max(stat.mtimeMs, ...readdirSync(target).map((entry) => newestMtime(path.join(target, entry))));
-}
-
-const nextBin = path.join(root, 'node_modules', 'next', 'dist', 'bin', 'next');
-const stale = !existsSync(buildId) || sources.some((source) => newestMtime(path.join(root, source)) > statSync(buildId).mtimeMs);
-if (stale) {
-  console.log('roster: building the production bundle (next build)…');
-  const build = spawnSync(process.execPath, [nextBin, 'build'], { cwd: root, stdio: 'inherit' });
-  if (build.status !== 0) process.exit(build.status ?? 1);
+try {
+  buildIfStale();
+} catch (error) {
+  // next build has already printed why it failed.
+  process.exit(error.exitCode ?? 1);
 }
 
 // Roster closes its database on SIGTERM/SIGINT itself (src/server/on-start.ts), so Next must not exit first.

@@ -1,0 +1,99 @@
+// Concurrent load with autocannon: N connections, each sending its next request as soon as the previous one
+// is answered. One door at a time; the caller interleaves the doors run by run.
+import autocannon from 'autocannon';
+import type { Failures } from './failures';
+import type { Call, Door } from './scenarios';
+
+export interface LoadOptions {
+  connections: number;
+  /** Run for this long… */
+  durationSeconds: number;
+  /** …or send exactly this many requests (delete: each request consumes a user). */
+  requests?: number;
+  timeoutSeconds: number;
+  /** Calls whose effect is read back after the run. */
+  verifySample: number;
+}
+
+export interface LoadResult {
+  requests: number;
+  seconds: number;
+  requestsPerSecond: number;
+  p50: number;
+  p99: number;
+}
+
+export async function runLoad(door: Door, options: LoadOptions, failures: Failures, phase: string): Promise<LoadResult> {
+  // Each connection's context lives from building a request to its response: it pairs the two.
+  const sent: Call[] = [];
+  const answered: Call[] = [];
+  type Context = { call?: Call };
+  let setupError: Error | undefined;
+  // Autocannon's own duration is rounded up to its sampling tick, which skews short fixed-count runs:
+  // throughput is taken from the first request to the last response instead.
+  let startedAt = 0;
+  let lastResponseAt = 0;
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    startedAt = performance.now(); // autocannon sends the first requests synchronously, before its 'start' event
+    const instance = autocannon(
+      {
+        url: door.origin,
+        connections: options.connections,
+        duration: options.durationSeconds,
+        ...(options.requests ? { amount: options.requests } : {}),
+        timeout: options.timeoutSeconds,
+        // Autocannon only notices that the duration is over at its sampling tick (1 s by default).
+        sampleInt: 250,
+        requests: [
+          {
+            setupRequest: (request, context) => {
+              try {
+                const call = door.next();
+                (context as Context).call = call;
+                sent.push(call);
+                return { ...request, method: call.spec.method, path: call.spec.path, headers: call.spec.headers, body: call.spec.body };
+              } catch (error) {
+                setupError ??= error as Error;
+                instance.stop();
+                return request;
+              }
+            },
+            onResponse: (status, _body, context) => {
+              const { call } = context as Context;
+              if (call && status >= 200 && status < 300) answered.push(call);
+            },
+          },
+        ],
+      },
+      (error, finished) => (error ? reject(error) : resolve(finished)),
+    );
+    instance.on('response', () => (lastResponseAt = performance.now()));
+  });
+  if (setupError) throw setupError;
+
+  const what = `${phase}: ${door.label}`;
+  failures.add(`${what}: non-2xx responses ${JSON.stringify(result.statusCodeStats)}`, result.non2xx);
+  failures.add(`${what}: connection errors`, result.errors - result.timeouts);
+  failures.add(`${what}: timeouts (> ${options.timeoutSeconds} s)`, result.timeouts);
+
+  // Read back a sample of the answered requests, spread over the run.
+  const step = Math.max(1, Math.floor(answered.length / options.verifySample));
+  for (let i = 0; i < answered.length; i += step) {
+    try {
+      await answered[i]!.verifyEffect(sent);
+    } catch (error) {
+      failures.add(`${what}: ${(error as Error).message}`);
+    }
+  }
+
+  const completed = result.requests.total;
+  if (completed === 0) failures.add(`${what}: no response at all`);
+  const seconds = (lastResponseAt - startedAt) / 1000;
+  return {
+    requests: completed,
+    seconds,
+    requestsPerSecond: completed / seconds,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+  };
+}

@@ -1,0 +1,113 @@
+// Command line of `npm run bench`: what to run, how long, where to write. Full run and --smoke differ only here.
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+
+export const scenarioNames = ['update', 'revalidation', 'create', 'delete', 'read'] as const;
+export type ScenarioName = (typeof scenarioNames)[number];
+export type DatabaseKind = 'pglite' | 'postgres';
+
+export interface BenchOptions {
+  smoke: boolean;
+  /** Users seeded before the run (the deletable users for the delete scenario come on top, older than all). */
+  users: number;
+  /** Each measurement is repeated this often; the report shows the median and the min–max. */
+  repeats: number;
+  /** One client, one request at a time: requests per door per repeat (the doors take turns request by request). */
+  sequentialRequests: number;
+  /** Concurrent load (autocannon): seconds per door per run. */
+  durationSeconds: number;
+  /**
+   * Concurrent delete runs send a fixed number of requests (each deletes a user that exists only once), sized
+   * from the door's warm-up throughput to last about `durationSeconds`, at most this many.
+   */
+  deleteMaxRequests: number;
+  connections: number[];
+  /** Unmeasured traffic per door before a scenario's first measurement. */
+  warmupSeconds: number;
+  databases: DatabaseKind[];
+  scenarios: ScenarioName[];
+  /** Profile the update path with --cpu-prof after the measurements (PGlite). */
+  profile: boolean;
+  profileSeconds: number;
+  /** Where latest.md / latest.json / latest.svg go. */
+  outDir: string;
+  /** First port; the bench uses a few above it. */
+  basePort: number;
+  /** A request taking longer than this is a timeout, and a timeout fails the run. */
+  timeoutSeconds: number;
+}
+
+const usage = `Usage: npm run bench -- [--smoke] [--users N] [--repeats N] [--requests N] [--duration S] [--delete-max N]
+                       [--connections 10,50] [--db pglite,postgres] [--scenarios ${scenarioNames.join(',')}]
+                       [--no-profile] [--out DIR] [--port N]`;
+
+/** A bad command line: run.ts prints the message (which includes the usage) and exits 2. */
+export class UsageError extends Error {}
+
+export function parseOptions(argv: string[]): BenchOptions {
+  try {
+    return parse(argv);
+  } catch (error) {
+    throw error instanceof UsageError ? error : new UsageError(`${(error as Error).message}\n${usage}`);
+  }
+}
+
+function parse(argv: string[]): BenchOptions {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      smoke: { type: 'boolean', default: false },
+      users: { type: 'string' },
+      repeats: { type: 'string' },
+      requests: { type: 'string' },
+      duration: { type: 'string' },
+      'delete-max': { type: 'string' },
+      connections: { type: 'string' },
+      db: { type: 'string' },
+      scenarios: { type: 'string' },
+      'no-profile': { type: 'boolean', default: false },
+      out: { type: 'string' },
+      port: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    console.log(usage);
+    process.exit(0);
+  }
+  const smoke = values.smoke ?? false;
+  const number = (name: string, value: string | undefined, fallback: number, min = 1): number => {
+    if (value === undefined) return fallback;
+    const parsed = Number(value);
+    if (!Number.isFinite(parsed) || parsed < min) throw new UsageError(`--${name} must be a number >= ${min}, got "${value}"\n${usage}`);
+    return parsed;
+  };
+  const list = <T extends string>(name: string, value: string | undefined, allowed: readonly T[], fallback: T[]): T[] => {
+    if (value === undefined) return fallback;
+    const items = value.split(',').map((item) => item.trim()).filter(Boolean);
+    for (const item of items) if (!allowed.includes(item as T)) throw new UsageError(`--${name}: unknown "${item}" (use ${allowed.join(', ')})`);
+    return items as T[];
+  };
+
+  const connections = (values.connections ?? '10,50').split(',').map((c) => number('connections', c, 0));
+  return {
+    smoke,
+    users: Math.round(number('users', values.users, smoke ? 200 : 10_000)),
+    repeats: Math.round(number('repeats', values.repeats, smoke ? 1 : 3)),
+    sequentialRequests: Math.round(number('requests', values.requests, smoke ? 8 : 100)),
+    durationSeconds: number('duration', values.duration, smoke ? 0.5 : 2, 0.5),
+    deleteMaxRequests: Math.round(number('delete-max', values['delete-max'], smoke ? 150 : 1_500)),
+    connections,
+    warmupSeconds: smoke ? 0.2 : 1,
+    databases: list('db', values.db, ['pglite', 'postgres'] as const, smoke ? ['pglite'] : ['pglite', 'postgres']),
+    scenarios: list('scenarios', values.scenarios, scenarioNames, [...scenarioNames]),
+    profile: !smoke && !values['no-profile'],
+    profileSeconds: 6,
+    // A smoke run proves the harness works; it never replaces the published results.
+    outDir: path.resolve(values.out ?? (smoke ? path.join(os.tmpdir(), 'roster-bench-smoke') : path.join(import.meta.dirname, 'results'))),
+    basePort: Math.round(number('port', values.port, 3200, 1024)),
+    timeoutSeconds: 10,
+  };
+}

@@ -1,0 +1,74 @@
+// The raw floor: what a user mutation costs without Next.js. A plain node:http server calling the same core
+// functions (src/core) on the same kind of database as the server under test, with no framework, no
+// revalidation, no rendering and no compression. Started by bench/run.ts as
+//   node --conditions=react-server --import tsx bench/raw-server.ts   (PORT, DATABASE_URL or ROSTER_DATA_DIR)
+// Routes: GET /ready, GET /users?…, GET /users/{id}, POST /users, PATCH /users/{id}, DELETE /users/{id}.
+import http from 'node:http';
+import type { CoreContext } from '@/core/principal';
+import { Conflict, NotFound, PreconditionFailed, ValidationFailed } from '@/core/errors';
+import { createUser, deleteUser, getUser, listUsers, updateUser } from '@/core/users';
+import { databaseConfigFromEnv, openDatabase } from '@/db/client';
+
+const handle = await openDatabase(databaseConfigFromEnv());
+// The same principal the API door acts as today (no authentication yet).
+const ctx: CoreContext = { db: handle.db, principal: { kind: 'anonymous', door: 'api' } };
+
+function send(res: http.ServerResponse, status: number, body?: unknown): void {
+  if (body === undefined) {
+    res.writeHead(status).end();
+    return;
+  }
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) }).end(text);
+}
+
+async function readJson(req: http.IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+}
+
+function statusOf(error: unknown): number {
+  if (error instanceof NotFound) return 404;
+  if (error instanceof ValidationFailed) return 422;
+  if (error instanceof Conflict) return 409;
+  if (error instanceof PreconditionFailed) return 412;
+  if (error instanceof SyntaxError) return 400;
+  return 500;
+}
+
+/** `If-Match: "3"` → 3, as the API reads it (src/http/preconditions.ts). */
+const expectedVersion = (req: http.IncomingMessage) => {
+  const match = /^"(\d+)"$/.exec(req.headers['if-match'] ?? '');
+  return match ? Number(match[1]) : undefined;
+};
+
+const server = http.createServer(async (req, res) => {
+  try {
+    const url = new URL(req.url ?? '/', 'http://raw');
+    const id = /^\/users\/([^/]+)$/.exec(url.pathname)?.[1];
+    if (url.pathname === '/ready') return send(res, 200, { status: 'ok' });
+    if (url.pathname === '/users' && req.method === 'GET') return send(res, 200, await listUsers(ctx, Object.fromEntries(url.searchParams)));
+    if (url.pathname === '/users' && req.method === 'POST') return send(res, 201, await createUser(ctx, await readJson(req)));
+    if (id && req.method === 'GET') return send(res, 200, await getUser(ctx, id));
+    if (id && req.method === 'PATCH') return send(res, 200, await updateUser(ctx, id, await readJson(req), { expectedVersion: expectedVersion(req) }));
+    if (id && req.method === 'DELETE') {
+      await deleteUser(ctx, id, { expectedVersion: expectedVersion(req) });
+      return send(res, 204);
+    }
+    send(res, 404, { error: 'no such route' });
+  } catch (error) {
+    const status = statusOf(error);
+    if (status === 500) console.error(error);
+    send(res, status, { error: error instanceof Error ? error.message : String(error) });
+  }
+});
+server.listen(Number(process.env.PORT ?? 3290), '127.0.0.1');
+
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.once(signal, () => {
+    server.close();
+    server.closeAllConnections();
+    void handle.close().finally(() => process.exit(0));
+  });
+}

@@ -1,0 +1,197 @@
+// bench/results/latest.md: header with the machine, the summary of ratios and the verdict on the claim,
+// the chart, one table per scenario, and the profile of the update path.
+import type { BenchResult, DatabaseResult, ScenarioResult } from './results';
+import { ratiosOf } from './results';
+import { doorLabels, type DoorKey } from './scenarios';
+import { spread } from './stats';
+
+const short: Record<DoorKey, string> = {
+  action: 'SA',
+  'action-no-revalidation': 'SA without updateTag',
+  route: 'RH',
+  raw: 'raw',
+  'page-rsc': 'page (RSC)',
+  'page-html': 'page (HTML)',
+};
+
+const dbName = (kind: DatabaseResult['kind']) => (kind === 'pglite' ? 'PGlite' : 'PostgreSQL');
+const fixed = (value: number, digits = value >= 100 ? 0 : value >= 10 ? 1 : 2) => (Number.isFinite(value) ? value.toFixed(digits) : '–');
+const cell = (values: number[]) => {
+  if (values.length === 0) return '–';
+  const { median, min, max } = spread(values);
+  return values.length === 1 ? fixed(median) : `${fixed(median)} (${fixed(min)}–${fixed(max)})`;
+};
+const ratio = (value: number) => `${fixed(value, 2)}×`;
+
+/** The claim: Server Actions 10–30% faster than Route Handlers, i.e. an SA/RH cost ratio of 0.70–0.90. */
+export function verdict(result: BenchResult): { held: boolean; text: string; min: number; max: number } {
+  const values: number[] = [];
+  const bare: number[] = [];
+  for (const database of result.databases) {
+    for (const scenario of database.scenarios) {
+      for (const r of ratiosOf(scenario)) {
+        const all = [r.sequentialP50, ...Object.values(r.load)];
+        if (['update', 'create', 'delete'].includes(scenario.name) && r.a === 'action' && r.b === 'route') values.push(...all);
+        if (r.a === 'action-no-revalidation' && r.b === 'route') bare.push(...all);
+      }
+    }
+  }
+  if (values.length === 0) return { held: false, text: 'No mutation scenario ran, so the claim was not tested.', min: NaN, max: NaN };
+  const min = Math.min(...values);
+  const max = Math.max(...values);
+  const held = max <= 0.9;
+  const pct = (value: number) => `${Math.round(Math.abs(value - 1) * 100)}% ${value >= 1 ? 'slower' : 'faster'}`;
+  const text = held
+    ? `**The claim held here**: on every mutation, door mode and database, the Server Action cost ${ratio(min)}–${ratio(max)} of the Route Handler (10–30% faster means 0.70–0.90×).`
+    : `**The claim did not hold here.** Across update, create and delete, one client and ${result.settings.connections.join('/')} connections${result.databases.length > 1 ? ', on both databases' : ''}, the Server Action cost ${ratio(min)} to ${ratio(max)} of the Route Handler for the same operation (${pct(min)} to ${pct(max)}); "10–30% faster" would be 0.70–0.90×.`;
+  let protocol = '';
+  if (bare.length > 0) {
+    const [low, high] = [Math.min(...bare), Math.max(...bare)];
+    const reading =
+      low > 0.9
+        ? 'so the protocol does not save 10–30% either'
+        : high <= 0.9
+          ? 'so the protocol alone is faster here, and the re-render is what costs'
+          : 'so the protocol alone lands around parity';
+    protocol =
+      ` Without the re-render that updateTag triggers, the bare update action (the action protocol alone: multipart + Flight decode, ` +
+      `Flight encode, instead of JSON) cost ${ratio(low)}–${ratio(high)} of the Route Handler, ${reading}.`;
+  }
+  return { held, text: `${text}${protocol}`, min, max };
+}
+
+function header(result: BenchResult): string[] {
+  const m = result.machine;
+  const s = result.settings;
+  return [
+    `# Roster benchmark: Server Actions vs Route Handlers vs a raw floor${result.smoke ? ' (SMOKE RUN: not for quoting)' : ''}`,
+    '',
+    `- **When**: ${result.startedAt} (wall time ${fixed(result.wallSeconds / 60, 1)} min), commit \`${m.commit}\``,
+    `- **Machine**: ${m.cpus} CPUs (${m.cpuModel}), ${m.memoryGiB} GiB, ${m.os}; the load generator runs on the same machine; 1-min load average ${fixed(m.loadAverage.start, 2)} before, ${fixed(m.loadAverage.end, 2)} after`,
+    `- **Software**: Node ${m.node}, Next.js ${m.next} (\`next start\`, production build), React ${m.react}, PGlite ${m.pglite}, autocannon ${m.autocannon}`,
+    ...result.databases.map((database) => `- **Database (${dbName(database.kind)})**: ${database.description}`),
+    ...result.skipped.map((note) => `- **Skipped**: ${note}`),
+    `- **Authentication**: ${result.authentication}`,
+    `- **Settings**: ${s.users.toLocaleString('en-US')} seeded users (+ ${s.deletableUsers.toLocaleString('en-US')} older ones for the delete scenario to consume); ${s.repeats} repeat(s); one client: ${s.sequentialRequestsPerDoor} requests per door per repeat; ` +
+      `concurrent: ${s.connections.join(' and ')} connections, ${s.durationSeconds} s per door per run (delete: a fixed number of requests per run, sized from the door’s warm-up throughput to last about as long, at most ${s.deleteMaxRequestsPerRun}); ` +
+      `warm-up ${s.warmupSeconds} s per door per scenario, excluded`,
+    '',
+  ];
+}
+
+function summary(result: BenchResult): string[] {
+  const lines = [
+    '## Summary',
+    '',
+    verdict(result).text,
+    '',
+    'Cost ratios, first door over second (> 1: the first door is slower). One client: ratio of p50 latencies. ' +
+      'Concurrent: inverse ratio of requests per second. Medians over the repeats.',
+    '',
+    `| Database | Scenario | Ratio | one client (p50) | ${result.settings.connections.map((c) => `${c} connections`).join(' | ')} |`,
+    `|---|---|---|---|${result.settings.connections.map(() => '---').join('|')}|`,
+  ];
+  for (const database of result.databases) {
+    for (const scenario of database.scenarios) {
+      for (const r of ratiosOf(scenario)) {
+        lines.push(
+          `| ${dbName(database.kind)} | ${scenario.name} | ${short[r.a]} / ${short[r.b]} | ${ratio(r.sequentialP50)} | ${result.settings.connections.map((c) => ratio(r.load[String(c)] ?? NaN)).join(' | ')} |`,
+        );
+      }
+    }
+  }
+  lines.push('', 'SA = Server Action, RH = Route Handler, raw = plain node:http server calling the same core function (no Next.js).', '');
+  return lines;
+}
+
+function scenarioTable(result: BenchResult, scenario: ScenarioResult): string[] {
+  const connections = result.settings.connections;
+  const lines = [
+    `*${scenario.operation}.*`,
+    '',
+    `| Door | one client p50 ms | one client p99 ms | ${connections.map((c) => `${c} conn req/s | ${c} conn p99 ms`).join(' | ')} |`,
+    `|---|---|---|${connections.map(() => '---|---').join('|')}|`,
+  ];
+  for (const door of scenario.doors) {
+    const load = connections.map((c) => {
+      const entry = door.load[String(c)];
+      return entry ? `${cell(entry.requestsPerSecond)} | ${cell(entry.p99)}` : '– | –';
+    });
+    lines.push(`| ${door.label} | ${cell(door.sequential.p50)} | ${cell(door.sequential.p99)} | ${load.join(' | ')} |`);
+  }
+  lines.push('');
+  return lines;
+}
+
+const method = [
+  '## How it was measured',
+  '',
+  '- `npm run bench` builds if the build is stale (scripts/build-if-stale.mjs, shared with `npm start`), starts `next start` and the raw floor, ' +
+    'seeds the database, runs every scenario and stops everything it started. Code: `bench/`.',
+  '- **Doors, as their clients use them.** Server Action: `POST` to the page that holds the form, with `Next-Action`, `Next-Router-State-Tree` ' +
+    'and the multipart body React\'s own `encodeReply([previousState, formData])` produces (form fields including React\'s hidden `$ACTION_` inputs, ' +
+    'as Chromium posts them); the whole Flight response is read. Route Handler: the REST call with JSON. Raw floor: a plain `node:http` server ' +
+    '(bench/raw-server.ts) calling the same `src/core` function on an identical database: what the operation costs without Next.js. ' +
+    'Every client sends `Accept-Encoding: gzip, deflate, br`; Next compresses, the raw floor does not.',
+  '- **Interleaved.** One client: the doors take turns request by request (A B C A B C …). Concurrent (autocannon): one run per door, doors in turn, ' +
+    'the first door rotating each repeat. Machine drift lands on every door alike. Each scenario starts with an unmeasured warm-up of every door.',
+  '- **Honest by construction.** Any non-2xx, connection error or timeout fails the run with its count. Every 10th one-client response ' +
+    'is checked (the action reported success and re-rendered the page with the new name; the redirect points at the new user; JSON matches) ' +
+    'and its effect read back through the server (the name changed, the user exists, the user is gone); after every concurrent run a sample of ' +
+    'its requests is read back the same way.',
+  '- **PGlite is one process per data directory**, so the raw floor cannot share the Next server\'s database. The bench seeds one directory and ' +
+    'copies it byte for byte for the raw floor; both then receive the same kind and number of writes. The Server Action and the Route Handler ' +
+    'always share one database (the same Next server), which is the comparison the claim is about. On PostgreSQL all three share one database.',
+  '- **Same operation on every door.** Update renames one of 1,000 seeded users round-robin and sends the same four fields everywhere. ' +
+    'The edit form\'s hidden `version` field is left out (and no `If-Match` sent): concurrent runs cannot know each user\'s current version; the ' +
+    'core locks and reads the row either way, so the work is the same. Delete sends version 1 on every door (form field / `If-Match`).',
+  '- **What each door does beyond the core** is part of what is measured: after `updateTag` Next re-renders `/users/[id]` into the action\'s response; ' +
+    'create and delete end in `redirect()`, for which Next fetches the target page from itself and streams it back (200 + `x-action-redirect`). ' +
+    'Route Handlers call `revalidateTag(tag, \'max\')` and return JSON. The console list page reads through the data cache (`unstable_cache`), ' +
+    'so in the read scenario the page door mostly skips the database while `GET /api/v1/users` queries it every time.',
+  '',
+];
+
+function profiles(result: BenchResult): string[] {
+  if (result.profiles.length === 0) return [];
+  const lines = [
+    '## Where the time goes on the update path',
+    '',
+    'CPU profile of the Next server (`node --cpu-prof`) while autocannon drove one door at 10 connections on PGlite, samples limited to the load window, ' +
+      'each sample\'s self time charged to a layer through the build\'s source maps. PGlite runs inside the server process, so its time is in the profile; ' +
+      'on PostgreSQL that part moves to the database server. The profiler and a freshly started server make these throughputs lower than ' +
+      'in the tables above: read the shares and the CPU per request.',
+    '',
+  ];
+  for (const profile of result.profiles) {
+    lines.push(
+      `### ${doorLabels[profile.door as DoorKey] ?? profile.door}: ${fixed(profile.requestsPerSecond)} req/s, ${fixed(profile.cpuMsPerRequest)} ms of server CPU per request`,
+      '',
+      '| Layer | share of busy CPU | ms per request |',
+      '|---|---|---|',
+      ...profile.layers
+        .filter((layer) => layer.share >= 0.005)
+        .map((layer) => `| ${layer.layer} | ${(layer.share * 100).toFixed(1)}% | ${fixed(layer.ms / Math.max(1, profile.requests))} |`),
+      '',
+      '<details><summary>Top functions by self time</summary>',
+      '',
+      '| Function | Source | Layer | share |',
+      '|---|---|---|---|',
+      ...profile.topFunctions.map((f) => `| \`${f.functionName}\` | ${f.source.slice(0, 90)} | ${f.layer} | ${(f.share * 100).toFixed(1)}% |`),
+      '',
+      '</details>',
+      '',
+    );
+  }
+  return lines;
+}
+
+export function renderMarkdown(result: BenchResult, chartFile: string): string {
+  const lines = [...header(result), ...summary(result), `![Benchmark chart](${chartFile})`, '', ...method];
+  for (const database of result.databases) {
+    lines.push(`## Results on ${dbName(database.kind)}`, '', 'Median over the repeats, (min–max) in brackets.', '');
+    for (const scenario of database.scenarios) lines.push(`### ${scenario.title}`, '', ...scenarioTable(result, scenario));
+  }
+  lines.push(...profiles(result));
+  return `${lines.join('\n').trimEnd()}\n`;
+}

@@ -1,0 +1,191 @@
+// `npm run bench [-- --smoke]`: Server Actions vs Route Handlers vs a raw node:http floor, on Roster's real code.
+// Builds if stale, seeds, starts the servers, runs every scenario, writes bench/results/latest.{md,json,svg}
+// (a smoke run writes to a temp dir instead), and stops everything it started, whatever happens.
+import { randomBytes } from 'node:crypto';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { buildIfStale } from '../scripts/build-if-stale.mjs';
+import { authenticated } from './auth';
+import { renderChart } from './chart';
+import { preparePglite, preparePostgres, type BenchDatabase } from './database';
+import { Failures } from './failures';
+import { runLoad, type LoadResult } from './load';
+import { machineFacts } from './machine';
+import { deletablePerDoor, measureScenario } from './measure';
+import { parseOptions, UsageError, type BenchOptions } from './options';
+import { delay, stopAll, type Server } from './processes';
+import { findProfile, summariseProfile, type ProfileSummary } from './profile';
+import { reader } from './readers';
+import { renderMarkdown, verdict } from './report';
+import type { BenchResult, DatabaseResult } from './results';
+import { buildScenario, type ScenarioContext } from './scenarios';
+import { startNext, startRaw } from './servers';
+
+let options: BenchOptions;
+try {
+  options = parseOptions(process.argv.slice(2));
+  if (options.deleteMaxRequests < 2 * Math.max(...options.connections)) throw new UsageError('--delete-max must be at least twice the largest --connections');
+} catch (error) {
+  console.error(`bench: ${(error as Error).message}`);
+  process.exit(2);
+}
+const started = new Date();
+const workDir = mkdtempSync(path.join(os.tmpdir(), 'roster-bench-'));
+const failures = new Failures();
+const token = randomBytes(3).toString('hex');
+const toDispose: BenchDatabase[] = [];
+
+async function cleanUp(): Promise<void> {
+  await stopAll();
+  for (const database of toDispose.splice(0)) await database.dispose().catch((error: unknown) => console.error(`bench: could not drop a database: ${String(error)}`));
+  rmSync(workDir, { recursive: true, force: true });
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    console.error(`bench: ${signal}, stopping the servers…`);
+    void cleanUp().finally(() => process.exit(130));
+  });
+}
+
+function contextFor(database: BenchDatabase, next: Server, raw: Server, tokenSuffix = ''): ScenarioContext {
+  const perDoor = deletablePerDoor(options);
+  const deletable = database.fixture.deletable;
+  return {
+    nextOrigin: next.origin,
+    rawOrigin: raw.origin,
+    nextReader: reader(next.origin, '/api/v1/users'),
+    rawReader: reader(raw.origin, '/users'),
+    fixture: database.fixture,
+    deletableSlices: { action: deletable.slice(0, perDoor), route: deletable.slice(perDoor, 2 * perDoor), raw: deletable.slice(2 * perDoor, 3 * perDoor) },
+    deleteMaxRequests: options.deleteMaxRequests,
+    token: `${token}${tokenSuffix}`,
+  };
+}
+
+async function measureDatabase(database: BenchDatabase, portOffset: number): Promise<DatabaseResult> {
+  const logDir = path.join(workDir, `logs-${database.kind}`);
+  mkdirSync(logDir, { recursive: true });
+  const [next, raw] = await Promise.all([
+    startNext({ port: options.basePort + portOffset, dbEnv: database.nextEnv, logDir }),
+    startRaw({ port: options.basePort + portOffset + 1, dbEnv: database.rawEnv, logDir }),
+  ]);
+  try {
+    const ctx = contextFor(database, next, raw);
+    const result: DatabaseResult = { kind: database.kind, description: database.description, scenarios: [] };
+    for (const name of options.scenarios) {
+      const scenario = await buildScenario(name, ctx);
+      console.log(`[${database.kind}] ${scenario.title}: ${scenario.doors.map((door) => door.label).join(' vs ')}`);
+      result.scenarios.push(await measureScenario(scenario, options, failures, `[${database.kind}] ${name}`));
+    }
+    return result;
+  } finally {
+    await Promise.all([next.stop(), raw.stop()]);
+  }
+}
+
+/** CPU profiles of the Next server under update load, one server run per door (the profile covers a whole process). */
+async function profileUpdatePath(database: BenchDatabase, port: number): Promise<ProfileSummary[]> {
+  const summaries: ProfileSummary[] = [];
+  for (const key of ['action', 'route'] as const) {
+    const profileDir = path.join(workDir, `cpu-profile-${key}`);
+    mkdirSync(profileDir, { recursive: true });
+    const logDir = path.join(workDir, 'logs-profile');
+    mkdirSync(logDir, { recursive: true });
+    const next = await startNext({ port, dbEnv: database.nextEnv, logDir, cpuProfileDir: profileDir });
+    let measured: LoadResult;
+    let window: { fromUs: number; toUs: number };
+    try {
+      // The raw floor is not needed here: only the Next doors are built against this server.
+      const ctx = contextFor(database, next, next, 'p');
+      const door = (await buildScenario('update', ctx)).doors.find((candidate) => candidate.key === key)!;
+      const connections = options.connections[0]!;
+      const load = { connections, timeoutSeconds: options.timeoutSeconds, verifySample: 5 };
+      // A fresh server: let the JIT settle first, outside the profiled window.
+      await runLoad(door, { ...load, durationSeconds: 4 }, failures, `profile ${key} warm-up`);
+      await delay(1_000);
+      const fromUs = Number(process.hrtime.bigint() / 1000n);
+      measured = await runLoad(door, { ...load, durationSeconds: options.profileSeconds }, failures, `profile ${key}`);
+      window = { fromUs, toUs: Number(process.hrtime.bigint() / 1000n) };
+      failures.throwIfAny(`profile ${key}`);
+    } finally {
+      await next.stop();
+    }
+    const summary = summariseProfile(findProfile(profileDir), window, { door: key, requests: measured.requests, requestsPerSecond: measured.requestsPerSecond });
+    // Kept for Chrome DevTools / speedscope, but not committed (.gitignore): they are large.
+    const keep = path.join(options.outDir, 'profiles', `update-${key}.cpuprofile`);
+    mkdirSync(path.dirname(keep), { recursive: true });
+    copyFileSync(summary.profileFile, keep);
+    summary.profileFile = path.relative(options.outDir, keep);
+    const top = summary.layers.slice(0, 4).map((layer) => `${layer.layer} ${(layer.share * 100).toFixed(0)}%`);
+    console.log(`  profile ${key} (${summary.windowSeconds.toFixed(1)} s window): ${summary.cpuMsPerRequest.toFixed(2)} ms CPU/request; ${top.join(', ')}`);
+    summaries.push(summary);
+  }
+  return summaries;
+}
+
+async function main(options: BenchOptions): Promise<BenchResult> {
+  buildIfStale({ log: (message) => console.log(message) });
+  mkdirSync(options.outDir, { recursive: true });
+  const deletable = 3 * deletablePerDoor(options);
+  const result: BenchResult = {
+    smoke: options.smoke,
+    startedAt: started.toISOString(),
+    finishedAt: '',
+    wallSeconds: 0,
+    machine: machineFacts(),
+    authentication: authenticated()
+      ? 'the console session cookie and the API key from bench/auth.ts'
+      : 'none yet: every door is anonymous (the identity issue has not landed). Re-run when identity lands, with bench/auth.ts filled in.',
+    settings: {
+      users: options.users,
+      deletableUsers: 3 * deletablePerDoor(options),
+      repeats: options.repeats,
+      sequentialRequestsPerDoor: options.sequentialRequests,
+      durationSeconds: options.durationSeconds,
+      deleteMaxRequestsPerRun: options.deleteMaxRequests,
+      connections: options.connections,
+      warmupSeconds: options.warmupSeconds,
+    },
+    databases: [],
+    skipped: [],
+    profiles: [],
+  };
+
+  for (const [index, kind] of options.databases.entries()) {
+    console.log(`[${kind}] seeding ${options.users.toLocaleString('en-US')} users (+${deletable.toLocaleString('en-US')} to delete)…`);
+    const database = kind === 'pglite' ? await preparePglite(workDir, options.users, deletable) : await preparePostgres(options.users, deletable);
+    if (!database) {
+      const note = 'PostgreSQL: neither BENCH_DATABASE_URL nor the local server at 127.0.0.1:5432 answered';
+      console.log(`[${kind}] skipped: ${note}`);
+      result.skipped.push(note);
+      continue;
+    }
+    toDispose.push(database);
+    result.databases.push(await measureDatabase(database, index * 10));
+    if (options.profile && kind === 'pglite') result.profiles = await profileUpdatePath(database, options.basePort + 9);
+  }
+  result.finishedAt = new Date().toISOString();
+  result.machine.loadAverage.end = os.loadavg()[0]!;
+  result.wallSeconds = (Date.now() - started.getTime()) / 1000;
+  return result;
+}
+
+let exitCode = 0;
+try {
+  const result = await main(options);
+  const chart = await renderChart(result);
+  writeFileSync(path.join(options.outDir, 'latest.svg'), chart);
+  writeFileSync(path.join(options.outDir, 'latest.json'), `${JSON.stringify(result, null, 2)}\n`);
+  writeFileSync(path.join(options.outDir, 'latest.md'), renderMarkdown(result, 'latest.svg'));
+  console.log(`\n${verdict(result).text.replaceAll('**', '')}`);
+  console.log(`bench: ${failures.total} failures; results in ${path.relative(process.cwd(), options.outDir) || '.'}/latest.md (${(result.wallSeconds / 60).toFixed(1)} min)`);
+} catch (error) {
+  console.error(`\nbench FAILED: ${error instanceof Error ? error.message : String(error)}`);
+  if (failures.total > 0) console.error(`bench: ${failures.total} failed request(s) or check(s)`);
+  exitCode = 1;
+} finally {
+  await cleanUp();
+}
+process.exit(exitCode);

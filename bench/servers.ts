@@ -1,0 +1,50 @@
+// The two servers under test: `next start` (Server Actions, Route Handlers, pages) and the raw floor.
+import path from 'node:path';
+import { nextBin, startServer, type Server } from './processes';
+
+/** Environment both servers share: production mode, quiet logs, no telemetry. */
+function baseEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn', NEXT_TELEMETRY_DISABLED: '1', ...extra };
+  delete env.NODE_OPTIONS; // npm/tsx may have set one for the bench itself; servers get only what is asked below
+  return env;
+}
+
+export interface NextServerOptions {
+  port: number;
+  dbEnv: Record<string, string>;
+  logDir: string;
+  /** Directory for a V8 CPU profile of the whole server run (written when it stops). */
+  cpuProfileDir?: string;
+}
+
+export function startNext(options: NextServerOptions): Promise<Server> {
+  return startServer({
+    name: `next start :${options.port}`,
+    port: options.port,
+    // `next start` serves from this one process; --cpu-prof can't go through NODE_OPTIONS.
+    args: [...(options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : []), nextBin, 'start', '-p', String(options.port), '-H', '127.0.0.1'],
+    env: baseEnv({
+      ...options.dbEnv,
+      // Enables app/(console)/users/bench-actions.ts, the revalidation-cost scenario's action.
+      ROSTER_BENCH_ACTIONS: '1',
+      // Roster closes its database on SIGTERM itself (src/server/on-start.ts), as `npm start` arranges.
+      NEXT_MANUAL_SIG_HANDLE: 'true',
+      // Keeps the webhook sweeper's periodic queries out of the measurements.
+      ROSTER_WEBHOOK_SWEEP_MS: '3600000',
+    }),
+    logFile: path.join(options.logDir, `next-${options.port}.log`),
+    readyPath: '/api/ready',
+  });
+}
+
+export function startRaw(options: { port: number; dbEnv: Record<string, string>; logDir: string }): Promise<Server> {
+  return startServer({
+    name: `raw floor :${options.port}`,
+    port: options.port,
+    // src/core imports 'server-only', which resolves to an empty module under the react-server condition.
+    args: ['--conditions=react-server', '--import', 'tsx', 'bench/raw-server.ts'],
+    env: baseEnv({ ...options.dbEnv, PORT: String(options.port) }),
+    logFile: path.join(options.logDir, `raw-${options.port}.log`),
+    readyPath: '/ready',
+  });
+}
