@@ -26,7 +26,7 @@ export const deletablePerDoor = (options: BenchOptions) =>
  * A concurrent run ends with up to `connections` requests cut off in flight, which the server still works
  * through (about connections / throughput seconds, by Little's law) before the next door may start.
  */
-const settleMs = (connections: number, requestsPerSecond: number) => Math.min(5_000, Math.max(300, 200 + (1000 * connections) / requestsPerSecond));
+const drainMs = (connections: number, requestsPerSecond: number) => Math.min(5_000, Math.max(300, 200 + (1000 * connections) / requestsPerSecond));
 
 const rotate = <T>(items: T[], by: number) => [...items.slice(by % items.length), ...items.slice(0, by % items.length)];
 const ms = (value: number) => value.toFixed(value >= 10 ? 1 : 2);
@@ -36,6 +36,8 @@ export async function measureScenario(scenario: Scenario, options: BenchOptions,
   const load = (door: Door, connections: number, seconds: number, requests: number | undefined, phase: string) =>
     runLoad(door, { connections, durationSeconds: seconds, requests, timeoutSeconds: options.timeoutSeconds, verifySample: 5 }, failures, phase);
   const sequential = { timeoutMs: options.timeoutSeconds * 1000, checkEvery: options.smoke ? 1 : 10 };
+  // A smoke run's numbers are not reported, so it does not wait for the server to drain between runs.
+  const settleMs = (connections: number, requestsPerSecond: number) => (options.smoke ? 100 : drainMs(connections, requestsPerSecond));
 
   // Warm-up: excluded from the results, but checked all the same.
   const warmup = `${label} warm-up`;

@@ -32,7 +32,7 @@ export interface BenchOptions {
   profileSeconds: number;
   /** Where latest.md / latest.json / latest.svg go. */
   outDir: string;
-  /** First port; the bench uses a few above it. */
+  /** The bench's servers listen on the first free ports from here up. */
   basePort: number;
   /** A request taking longer than this is a timeout, and a timeout fails the run. */
   timeoutSeconds: number;
@@ -97,10 +97,11 @@ function parse(argv: string[]): BenchOptions {
     users: Math.round(number('users', values.users, smoke ? 200 : 10_000)),
     repeats: Math.round(number('repeats', values.repeats, smoke ? 1 : 3)),
     sequentialRequests: Math.round(number('requests', values.requests, smoke ? 8 : 100)),
-    durationSeconds: number('duration', values.duration, smoke ? 0.5 : 2, 0.5),
+    // Smoke: long enough that 50 connections get answers from the slowest door on a loaded CI machine (~45 req/s).
+    durationSeconds: number('duration', values.duration, smoke ? 3 : 2, 0.5),
     deleteMaxRequests: Math.round(number('delete-max', values['delete-max'], smoke ? 150 : 1_500)),
     connections,
-    warmupSeconds: smoke ? 0.2 : 1,
+    warmupSeconds: smoke ? 0.5 : 1,
     databases: list('db', values.db, ['pglite', 'postgres'] as const, smoke ? ['pglite'] : ['pglite', 'postgres']),
     scenarios: list('scenarios', values.scenarios, scenarioNames, [...scenarioNames]),
     profile: !smoke && !values['no-profile'],

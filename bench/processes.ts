@@ -86,7 +86,7 @@ export async function startServer(options: StartOptions): Promise<Server> {
   }
 }
 
-function portIsFree(port: number): Promise<boolean> {
+export function portIsFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const probe = net.createServer();
     probe.once('error', () => resolve(false));
@@ -119,6 +119,21 @@ export function tail(logFile: string, lines = 30): string {
   } catch {
     return '  | (no log)';
   }
+}
+
+const allocated = new Set<number>();
+
+/**
+ * The next free port from `from` up, never handed out twice in one run: two benches on one machine (a developer's
+ * and CI's smoke run, say) then use different ports instead of failing or measuring each other's servers.
+ */
+export async function freePort(from: number): Promise<number> {
+  for (let port = from; port < from + 200; port++) {
+    if (allocated.has(port) || !(await portIsFree(port))) continue;
+    allocated.add(port);
+    return port;
+  }
+  throw new Error(`no free port in ${from}–${from + 199}`);
 }
 
 export const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

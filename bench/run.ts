@@ -14,7 +14,7 @@ import { runLoad, type LoadResult } from './load';
 import { machineFacts } from './machine';
 import { deletablePerDoor, measureScenario } from './measure';
 import { parseOptions, UsageError, type BenchOptions } from './options';
-import { delay, stopAll, type Server } from './processes';
+import { delay, freePort, stopAll, type Server } from './processes';
 import { findProfile, summariseProfile, type ProfileSummary } from './profile';
 import { reader } from './readers';
 import { renderMarkdown, verdict } from './report';
@@ -64,12 +64,12 @@ function contextFor(database: BenchDatabase, next: Server, raw: Server, tokenSuf
   };
 }
 
-async function measureDatabase(database: BenchDatabase, portOffset: number): Promise<DatabaseResult> {
+async function measureDatabase(database: BenchDatabase): Promise<DatabaseResult> {
   const logDir = path.join(workDir, `logs-${database.kind}`);
   mkdirSync(logDir, { recursive: true });
   const [next, raw] = await Promise.all([
-    startNext({ port: options.basePort + portOffset, dbEnv: database.nextEnv, logDir }),
-    startRaw({ port: options.basePort + portOffset + 1, dbEnv: database.rawEnv, logDir }),
+    startNext({ port: await freePort(options.basePort), dbEnv: database.nextEnv, logDir }),
+    startRaw({ port: await freePort(options.basePort), dbEnv: database.rawEnv, logDir }),
   ]);
   try {
     const ctx = contextFor(database, next, raw);
@@ -86,14 +86,14 @@ async function measureDatabase(database: BenchDatabase, portOffset: number): Pro
 }
 
 /** CPU profiles of the Next server under update load, one server run per door (the profile covers a whole process). */
-async function profileUpdatePath(database: BenchDatabase, port: number): Promise<ProfileSummary[]> {
+async function profileUpdatePath(database: BenchDatabase): Promise<ProfileSummary[]> {
   const summaries: ProfileSummary[] = [];
   for (const key of ['action', 'route'] as const) {
     const profileDir = path.join(workDir, `cpu-profile-${key}`);
     mkdirSync(profileDir, { recursive: true });
     const logDir = path.join(workDir, 'logs-profile');
     mkdirSync(logDir, { recursive: true });
-    const next = await startNext({ port, dbEnv: database.nextEnv, logDir, cpuProfileDir: profileDir });
+    const next = await startNext({ port: await freePort(options.basePort), dbEnv: database.nextEnv, logDir, cpuProfileDir: profileDir });
     let measured: LoadResult;
     let window: { fromUs: number; toUs: number };
     try {
@@ -153,7 +153,7 @@ async function main(options: BenchOptions): Promise<BenchResult> {
     profiles: [],
   };
 
-  for (const [index, kind] of options.databases.entries()) {
+  for (const kind of options.databases) {
     console.log(`[${kind}] seeding ${options.users.toLocaleString('en-US')} users (+${deletable.toLocaleString('en-US')} to delete)…`);
     const database = kind === 'pglite' ? await preparePglite(workDir, options.users, deletable) : await preparePostgres(options.users, deletable);
     if (!database) {
@@ -163,8 +163,8 @@ async function main(options: BenchOptions): Promise<BenchResult> {
       continue;
     }
     toDispose.push(database);
-    result.databases.push(await measureDatabase(database, index * 10));
-    if (options.profile && kind === 'pglite') result.profiles = await profileUpdatePath(database, options.basePort + 9);
+    result.databases.push(await measureDatabase(database));
+    if (options.profile && kind === 'pglite') result.profiles = await profileUpdatePath(database);
   }
   result.finishedAt = new Date().toISOString();
   result.machine.loadAverage.end = os.loadavg()[0]!;

@@ -5,7 +5,7 @@ import type { Fixture, SeededUser } from './database';
 import { textOf, type HttpResult, type RequestSpec } from './http';
 import type { ScenarioName } from './options';
 import type { Reader } from './readers';
-import { ActionBodyTemplate, actionId, routerStateTree, rscSearchParam } from './server-actions';
+import { ActionBodyTemplate, actionId, routerStateTree, rscSearchParam } from './next-protocol';
 
 /** One request of a door, with what it takes to prove it did its job. */
 export interface Call {

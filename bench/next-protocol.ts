@@ -1,5 +1,6 @@
-// How a browser calls a Server Action, reproduced: the action's id from the build's manifest, and the request
-// body React's own encodeReply() makes for `action(previousState, formData)`.
+// How a browser talks to Next, reproduced: a Server Action's id (from the build's manifest) and the request body
+// React's own encodeReply() makes for `action(previousState, formData)`; the router state tree and the `_rsc`
+// parameter of an RSC navigation.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
