@@ -9,6 +9,7 @@ import { auditEvents, users, type UserRow } from '@/db/schema';
 import * as itemRoute from '../../app/api/v1/users/[id]/route';
 import * as collectionRoute from '../../app/api/v1/users/route';
 import { truncateAll } from '../support/database';
+import type { Problem } from '../support/problem';
 
 // revalidateTag throws outside a Next request; the mock also lets us check which cache tags each write marks stale.
 vi.mock('next/cache', () => ({ revalidateTag: vi.fn(), updateTag: vi.fn(), cacheTag: vi.fn() }));
@@ -29,14 +30,6 @@ interface CallOptions {
   headers?: Record<string, string>;
 }
 
-interface Problem {
-  type: string;
-  title: string;
-  status: number;
-  detail?: string;
-  instance: string;
-  errors?: { pointer?: string; parameter?: string; detail: string }[];
-}
 
 interface UserDto {
   id: string;

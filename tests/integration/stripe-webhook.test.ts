@@ -21,6 +21,7 @@ import {
   unixSeconds,
   type StripeEventPayload,
 } from '../support/stripe';
+import type { Problem } from '../support/problem';
 
 // Stripe's door end to end: a signed request goes through the route handler the way Next calls it, and the
 // effect is checked in the database. Payloads are signed offline with stripe-node's test helper; nothing
@@ -48,13 +49,6 @@ const T0 = unixSeconds() - 3600;
 const T1 = T0 + 60;
 const T2 = T0 + 120;
 
-interface Problem {
-  type: string;
-  title: string;
-  status: number;
-  detail?: string;
-  instance: string;
-}
 
 let db: Database;
 const saved = { secret: process.env.STRIPE_WEBHOOK_SECRET, plans: process.env.ROSTER_STRIPE_PLANS };
