@@ -23,7 +23,7 @@ export function errorToActionState(error: unknown, values: Record<string, string
   if (error instanceof NotFound) return fail(`${error.resource} no longer exists; it may have been deleted.`);
   if (error instanceof PreconditionFailed) return fail(`${error.message} Reload the page to see the latest version.`);
   if (error instanceof Unauthenticated) return fail('Your session has ended. Sign in again.');
-  if (error instanceof Forbidden) return fail('You are not allowed to do that.');
+  if (error instanceof Forbidden) return fail(`Not allowed: ${error.message}`);
   if (isDatabaseUnavailable(error)) return fail('The database is unavailable right now. Try again in a moment.');
 
   const traceId = randomUUID();

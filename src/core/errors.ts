@@ -49,7 +49,8 @@ export class Forbidden extends DomainError {
 
 export class Unauthenticated extends DomainError {
   readonly code = 'unauthenticated';
-  constructor(message = 'Authentication required') {
+  /** `invalidCredentials`: credentials were sent but are unknown, expired or revoked (not merely missing). */
+  constructor(message = 'Authentication required', readonly invalidCredentials = false) {
     super(message);
   }
 }

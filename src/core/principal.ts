@@ -1,14 +1,22 @@
 import 'server-only';
 import type { Database } from '@/db/client';
+import type { Role } from './users/schemas';
 
 /** The way a request came in; recorded on every audit event. */
 export type Door = 'console' | 'api' | 'cli' | 'webhook';
 
+export const apiKeyScopes = ['users:read', 'users:write'] as const;
+export type ApiKeyScope = (typeof apiKeyScopes)[number];
+
 /**
- * Who is acting. Identity arrives with the auth work; until then every door acts anonymously,
- * and the shape is already threaded through every use case so that work only adds variants.
+ * Who is acting. Every door resolves one before calling the core, and every use case checks it:
+ * a signed-in user (session, bearer token or JWT), an integration's API key, Roster itself, or nobody.
  */
-export type Principal = { kind: 'anonymous'; door: Door } | { kind: 'system'; door: Door; name: string };
+export type Principal =
+  | { kind: 'anonymous'; door: Door }
+  | { kind: 'system'; door: Door; name: string }
+  | { kind: 'user'; door: Door; userId: string; role: Role }
+  | { kind: 'apiKey'; door: Door; keyId: string; scopes: readonly ApiKeyScope[] };
 
 /** What every use case receives: where to read and write, and on whose behalf. */
 export interface CoreContext {
@@ -16,6 +24,16 @@ export interface CoreContext {
   principal: Principal;
 }
 
+/** The audit trail's name for a principal: `user:<id>`, `api-key:<id>`, `system:<name>` or `anonymous`. */
 export function actorOf(principal: Principal): string {
-  return principal.kind === 'system' ? `system:${principal.name}` : 'anonymous';
+  switch (principal.kind) {
+    case 'system':
+      return `system:${principal.name}`;
+    case 'user':
+      return `user:${principal.userId}`;
+    case 'apiKey':
+      return `api-key:${principal.keyId}`;
+    case 'anonymous':
+      return 'anonymous';
+  }
 }

@@ -21,6 +21,9 @@ export const users = pgTable(
     stripeCustomerId: text('stripe_customer_id'),
     subscriptionStatus: text('subscription_status'),
     version: integer('version').notNull().default(1),
+    /** Better Auth's fields: set by sign-up and OAuth sign-in, never by Roster's own forms. */
+    emailVerified: boolean('email_verified').notNull().default(false),
+    image: text('image'),
     createdAt: timestampMs('created_at').notNull().defaultNow(),
     updatedAt: timestampMs('updated_at').notNull().defaultNow(),
   },
@@ -91,7 +94,95 @@ export const stripeObjectVersions = pgTable('stripe_object_versions', {
   deleted: boolean('deleted').notNull().default(false),
 });
 
+// Better Auth's tables (sessions, linked accounts and password hashes, one-time verifications, JWT signing keys).
+// Column names follow Roster's snake_case; the adapter maps Better Auth's field names to these properties.
+
+export const sessions = pgTable(
+  'sessions',
+  {
+    id: text('id').primaryKey(),
+    token: text('token').notNull().unique(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    expiresAt: timestampMs('expires_at').notNull(),
+    ipAddress: text('ip_address'),
+    userAgent: text('user_agent'),
+    createdAt: timestampMs('created_at').notNull().defaultNow(),
+    updatedAt: timestampMs('updated_at').notNull().defaultNow(),
+  },
+  (t) => [index('sessions_user_id_idx').on(t.userId)],
+);
+
+export const accounts = pgTable(
+  'accounts',
+  {
+    id: text('id').primaryKey(),
+    accountId: text('account_id').notNull(),
+    providerId: text('provider_id').notNull(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    accessToken: text('access_token'),
+    refreshToken: text('refresh_token'),
+    idToken: text('id_token'),
+    accessTokenExpiresAt: timestampMs('access_token_expires_at'),
+    refreshTokenExpiresAt: timestampMs('refresh_token_expires_at'),
+    scope: text('scope'),
+    password: text('password'),
+    createdAt: timestampMs('created_at').notNull().defaultNow(),
+    updatedAt: timestampMs('updated_at').notNull().defaultNow(),
+  },
+  (t) => [index('accounts_user_id_idx').on(t.userId), uniqueIndex('accounts_provider_account_key').on(t.providerId, t.accountId)],
+);
+
+export const verifications = pgTable(
+  'verifications',
+  {
+    id: text('id').primaryKey(),
+    identifier: text('identifier').notNull(),
+    value: text('value').notNull(),
+    expiresAt: timestampMs('expires_at').notNull(),
+    createdAt: timestampMs('created_at').notNull().defaultNow(),
+    updatedAt: timestampMs('updated_at').notNull().defaultNow(),
+  },
+  (t) => [index('verifications_identifier_idx').on(t.identifier)],
+);
+
+export const jwks = pgTable('jwks', {
+  id: text('id').primaryKey(),
+  publicKey: text('public_key').notNull(),
+  privateKey: text('private_key').notNull(),
+  alg: text('alg'),
+  crv: text('crv'),
+  createdAt: timestampMs('created_at').notNull().defaultNow(),
+  expiresAt: timestampMs('expires_at'),
+});
+
+export const apiKeyScope = pgEnum('api_key_scope', ['users:read', 'users:write']);
+
+/** Integration credentials. Only a SHA-256 hash of the secret is stored; the secret is shown once. */
+export const apiKeys = pgTable(
+  'api_keys',
+  {
+    id: uuid('id').primaryKey(),
+    name: text('name').notNull(),
+    /** The secret's first characters, so people can tell their keys apart; not enough to use it. */
+    prefix: text('prefix').notNull(),
+    secretHash: text('secret_hash').notNull().unique(),
+    scopes: apiKeyScope('scopes').array().notNull(),
+    /** Who created it; a key stops working while its creator is suspended. Null for keys made by the CLI. */
+    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+    expiresAt: timestampMs('expires_at'),
+    lastUsedAt: timestampMs('last_used_at'),
+    revokedAt: timestampMs('revoked_at'),
+    createdAt: timestampMs('created_at').notNull().defaultNow(),
+  },
+  (t) => [index('api_keys_created_at_idx').on(t.createdAt)],
+);
+
 export type AuditChanges = Record<string, { before: unknown; after: unknown }>;
 export type UserRow = typeof users.$inferSelect;
 export type AuditEventRow = typeof auditEvents.$inferSelect;
 export type WebhookEventRow = typeof webhookEvents.$inferSelect;
+export type ApiKeyRow = typeof apiKeys.$inferSelect;

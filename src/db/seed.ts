@@ -163,6 +163,8 @@ class UserGenerator {
       stripeCustomerId: null,
       subscriptionStatus: null,
       version: 1,
+      emailVerified: false,
+      image: null,
       createdAt: new Date(createdAt),
       // Version 1 means never edited, so the row was last updated when it was created.
       updatedAt: new Date(createdAt),

@@ -1,6 +1,7 @@
 import 'server-only';
-import type { CoreContext, Principal } from '@/core/principal';
+import type { CoreContext } from '@/core/principal';
 import { getDatabase } from '@/db';
+import { apiPrincipal } from './authenticate';
 import { corsHeaders, preflightResponse } from './cors';
 import { errorToResponse, problemResponse } from './problem';
 
@@ -15,11 +16,9 @@ export interface ApiRequest<Params> {
 type Handler<Params> = (args: ApiRequest<Params>) => Promise<Response>;
 type RouteHandler<Params> = (request: Request, context: { params: Promise<Params> }) => Promise<Response>;
 
-// Identity arrives with the auth work; the API door already passes a principal to every use case.
-const apiPrincipal: Principal = { kind: 'anonymous', door: 'api' };
-
 /**
- * Builds every method export of a /api/v1 route: the given handlers run with a core context, any error
+ * Builds every method export of a /api/v1 route: the given handlers run with a core context whose principal
+ * comes from the bearer credential (the core decides what it may do), any error
  * becomes problem+json, CORS headers are added, OPTIONS answers preflight, and every other method is a
  * 405 that says which methods exist.
  */
@@ -32,7 +31,8 @@ export function apiResource<Params = Record<string, never>>(
     let response: Response;
     try {
       const { db } = await getDatabase();
-      response = await handle({ request, params: await context.params, ctx: { db, principal: apiPrincipal } });
+      const principal = await apiPrincipal(request, db);
+      response = await handle({ request, params: await context.params, ctx: { db, principal } });
     } catch (error) {
       response = errorToResponse(error, request);
     }

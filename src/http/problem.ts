@@ -92,7 +92,11 @@ function domainErrorToResponse(error: DomainError, respond: Respond): Response {
     });
   }
   if (error instanceof PreconditionFailed) return respond(412, 'precondition-failed', 'Precondition Failed', { detail: error.message });
-  if (error instanceof Unauthenticated) return respond(401, 'unauthenticated', 'Unauthorized', { detail: error.message }, { 'WWW-Authenticate': 'Bearer' });
+  if (error instanceof Unauthenticated) {
+    // RFC 6750: a bare challenge when no credentials came, `invalid_token` when they were bad.
+    const challenge = error.invalidCredentials ? 'Bearer error="invalid_token"' : 'Bearer';
+    return respond(401, 'unauthenticated', 'Unauthorized', { detail: error.message }, { 'WWW-Authenticate': challenge });
+  }
   if (error instanceof Forbidden) return respond(403, 'forbidden', 'Forbidden', { detail: error.message });
   if (error instanceof Unavailable) return respond(503, 'unavailable', 'Service Unavailable', { detail: error.message }, { 'Retry-After': '5' });
   return respond(500, 'internal', 'Internal Server Error');

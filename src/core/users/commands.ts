@@ -2,13 +2,15 @@ import 'server-only';
 import { eq, sql } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
 import type { Transaction } from '@/db/client';
-import { users, type UserRow } from '@/db/schema';
+import { sessions, users, type UserRow } from '@/db/schema';
 import { diffFields, recordAudit } from '../audit';
+import { authorize, authorizeAccountChange } from '../authorization';
 import { postgresErrorCode, UNIQUE_VIOLATION } from '../db-errors';
 import { Conflict, NotFound, PreconditionFailed } from '../errors';
 import type { CoreContext, Principal } from '../principal';
 import { isUuid, parseInput } from '../validation';
 import { toUserDto, type UserDto } from './dto';
+import { assertAnOwnerRemains } from './owners';
 import { createUserInput, updateUserInput, userFields, type CreateUserInput, type UpdateUserInput } from './schemas';
 
 /** Optimistic concurrency: the version the caller last saw; a mismatch is a PreconditionFailed. */
@@ -17,7 +19,9 @@ export interface WriteOptions {
 }
 
 export async function createUser(ctx: CoreContext, rawInput: CreateUserInput | unknown): Promise<UserDto> {
+  authorize(ctx.principal, 'users:write');
   const input = parseInput(createUserInput, rawInput);
+  authorizeAccountChange(ctx.principal, null, input.role);
   return withEmailUniqueness(() =>
     ctx.db.transaction(async (tx) => {
       const [row] = await tx
@@ -41,20 +45,26 @@ export async function updateUser(
   rawInput: UpdateUserInput | unknown,
   options: WriteOptions = {},
 ): Promise<UserDto> {
+  authorize(ctx.principal, 'users:write');
   const input = parseInput(updateUserInput, rawInput);
   if (!isUuid(id)) throw new NotFound('User');
   return withEmailUniqueness(() =>
     ctx.db.transaction(async (tx) => {
       const current = await lockUser(tx, id, options);
+      authorizeAccountChange(ctx.principal, current.role, input.role ?? current.role);
+      await assertAnOwnerRemains(tx, current, { role: input.role ?? current.role, status: input.status ?? current.status });
       return toUserDto(await applyUserChanges(tx, ctx.principal, current, input, 'user.updated'));
     }),
   );
 }
 
 export async function deleteUser(ctx: CoreContext, id: string, options: WriteOptions = {}): Promise<void> {
+  authorize(ctx.principal, 'users:write');
   if (!isUuid(id)) throw new NotFound('User');
   await ctx.db.transaction(async (tx) => {
     const current = await lockUser(tx, id, options);
+    authorizeAccountChange(ctx.principal, current.role, null);
+    await assertAnOwnerRemains(tx, current, null);
     await tx.delete(users).where(eq(users.id, id));
     await recordAudit(tx, ctx.principal, {
       action: 'user.deleted',
@@ -68,7 +78,8 @@ type UserChanges = Partial<Pick<UserRow, 'email' | 'name' | 'role' | 'status' | 
 
 /**
  * Writes `changes` to a row already locked in `tx`: bumps the version, stamps updated_at and audits the
- * fields that really changed, in the same transaction. Changing nothing writes nothing.
+ * fields that really changed, in the same transaction. Changing nothing writes nothing. Suspending a user
+ * ends their sessions in the same transaction.
  */
 export async function applyUserChanges(
   tx: Transaction,
@@ -84,6 +95,9 @@ export async function applyUserChanges(
     .set({ ...changes, version: sql`${users.version} + 1`, updatedAt: new Date() })
     .where(eq(users.id, current.id))
     .returning();
+  if (row!.status === 'suspended' && current.status !== 'suspended') {
+    await tx.delete(sessions).where(eq(sessions.userId, current.id));
+  }
   await recordAudit(tx, principal, { action, targetId: current.id, changes: diff });
   return row!;
 }

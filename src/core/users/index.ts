@@ -2,3 +2,5 @@ export { createUser, updateUser, deleteUser, type WriteOptions } from './command
 export { getUser, listUsers, listUserHistory, type AuditEventDto } from './queries';
 export { toUserDto, type UserDto, type UserPage } from './dto';
 export { roles, statuses, type Role, type Status, type CreateUserInput, type UpdateUserInput, type ListUsersQuery } from './schemas';
+export { getMe, updateMe } from './me';
+export { createOwner, hasOwner } from './create-owner';

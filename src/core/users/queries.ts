@@ -2,6 +2,7 @@ import 'server-only';
 import { and, desc, eq, ilike, isNull, or, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '@/db/client';
 import { auditEvents, users } from '@/db/schema';
+import { authorize } from '../authorization';
 import { NotFound } from '../errors';
 import type { CoreContext } from '../principal';
 import { isUuid, parseInput } from '../validation';
@@ -9,7 +10,8 @@ import { decodeCursor, encodeCursor } from './cursor';
 import { toUserDto, type UserDto, type UserPage } from './dto';
 import { listUsersQuery, type ListUsersQuery, type ParsedListUsersQuery } from './schemas';
 
-export async function getUser({ db }: CoreContext, id: string): Promise<UserDto> {
+export async function getUser({ db, principal }: CoreContext, id: string): Promise<UserDto> {
+  authorize(principal, 'users:read');
   if (!isUuid(id)) throw new NotFound('User');
   const [row] = await db.select().from(users).where(eq(users.id, id));
   if (!row) throw new NotFound('User');
@@ -24,6 +26,7 @@ export async function listUsers(
   ctx: CoreContext,
   rawQuery: ListUsersQuery | Record<string, string | undefined>,
 ): Promise<UserPage> {
+  authorize(ctx.principal, 'users:read');
   const query = parseInput(listUsersQuery, rawQuery, 'query');
   const rows = await userListQuery(ctx.db, query);
   const page = rows.slice(0, query.limit);
@@ -69,7 +72,8 @@ export interface AuditEventDto {
 }
 
 /** The most recent audit events about one user, newest first. */
-export async function listUserHistory({ db }: CoreContext, userId: string, limit = 20): Promise<AuditEventDto[]> {
+export async function listUserHistory({ db, principal }: CoreContext, userId: string, limit = 20): Promise<AuditEventDto[]> {
+  authorize(principal, 'users:read');
   if (!isUuid(userId)) throw new NotFound('User');
   const rows = await db
     .select()

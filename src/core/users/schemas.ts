@@ -40,6 +40,22 @@ export const updateUserInput = z.strictObject(
   { error: (issue) => (issue.code === 'unrecognized_keys' ? 'Unknown or read-only field' : 'Expected a JSON object') },
 );
 
+/** What users may change about themselves through /me: role, plan, status and email belong to admins and billing. */
+export const updateMeInput = z.strictObject(
+  { name: name.optional() },
+  { error: (issue) => (issue.code === 'unrecognized_keys' ? 'Read-only field: only name can be changed here' : 'Expected a JSON object') },
+);
+
+export const password = z
+  .string({ error: 'Password is required' })
+  .min(10, 'Password must be at least 10 characters')
+  .max(128, 'Password must be at most 128 characters');
+
+export const createOwnerInput = z.strictObject(
+  { email, name, password },
+  { error: (issue) => (issue.code === 'unrecognized_keys' ? 'Unknown field' : 'Expected an object') },
+);
+
 export const listUsersQuery = z.object({
   search: z
     .string()
@@ -63,6 +79,8 @@ export const listUsersQuery = z.object({
 
 export type CreateUserInput = z.input<typeof createUserInput>;
 export type UpdateUserInput = z.input<typeof updateUserInput>;
+export type UpdateMeInput = z.input<typeof updateMeInput>;
+export type CreateOwnerInput = z.input<typeof createOwnerInput>;
 export type ListUsersQuery = z.input<typeof listUsersQuery>;
 export type ParsedListUsersQuery = z.output<typeof listUsersQuery>;
 export const userFields = ['email', 'name', 'role', 'status'] as const;

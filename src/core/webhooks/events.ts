@@ -3,6 +3,7 @@ import { and, asc, desc, DrizzleQueryError, eq, lte, sql } from 'drizzle-orm';
 import type { Database } from '@/db/client';
 import { webhookEvents } from '@/db/schema';
 import { recordAudit } from '../audit';
+import { authorize } from '../authorization';
 import { applyStripeEvent } from '../billing/apply-stripe-event';
 import { planMapFromEnv, type PlanMap } from '../billing/plans';
 import { NotFound, PreconditionFailed } from '../errors';
@@ -129,6 +130,7 @@ export async function processDueWebhookEvents(
  * caller's principal; what the event then changes is audited, as always, under Stripe's.
  */
 export async function reprocessWebhookEvent(ctx: CoreContext, eventId: string, options: { plans?: PlanMap } = {}): Promise<ProcessResult> {
+  authorize(ctx.principal, 'webhooks:write');
   const reset = await ctx.db.transaction(async (tx) => {
     const [row] = await tx
       .update(webhookEvents)
@@ -163,7 +165,8 @@ export interface WebhookEventDto {
 }
 
 /** Most recently received first. */
-export async function listWebhookEvents({ db }: CoreContext, { limit = 100 }: { limit?: number } = {}): Promise<WebhookEventDto[]> {
+export async function listWebhookEvents({ db, principal }: CoreContext, { limit = 100 }: { limit?: number } = {}): Promise<WebhookEventDto[]> {
+  authorize(principal, 'webhooks:read');
   const rows = await db
     .select()
     .from(webhookEvents)

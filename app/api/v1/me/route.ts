@@ -1,0 +1,19 @@
+import { getMe, updateMe } from '@/core/users';
+import { apiResource, json } from '@/http/api-resource';
+import { readJsonBody } from '@/http/json-body';
+import { etagFor, expectedVersionFrom } from '@/http/preconditions';
+import { revalidateUserViews } from '@/http/revalidate';
+
+/** The calling user's own record: for end users' apps, with a session token or a JWT as the bearer. */
+export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiResource({
+  GET: async ({ ctx }) => {
+    const me = await getMe(ctx);
+    return json(me, { headers: { ETag: etagFor(me.version) } });
+  },
+
+  PATCH: async ({ request, ctx }) => {
+    const me = await updateMe(ctx, await readJsonBody(request), { expectedVersion: expectedVersionFrom(request) });
+    revalidateUserViews(me.id);
+    return json(me, { headers: { ETag: etagFor(me.version) } });
+  },
+});

@@ -1,0 +1,123 @@
+import 'server-only';
+import { betterAuth, type BetterAuthOptions } from 'better-auth';
+import { drizzleAdapter } from 'better-auth/adapters/drizzle';
+import { APIError, createAuthMiddleware, getIP } from 'better-auth/api';
+import { nextCookies } from 'better-auth/next-js';
+import { bearer, genericOAuth, jwt } from 'better-auth/plugins';
+import { eq } from 'drizzle-orm';
+import { v7 as uuidv7 } from 'uuid';
+import { diffFields, recordAudit } from '@/core/audit';
+import type { Database, DatabaseConfig } from '@/db/client';
+import { accounts, jwks, sessions, users, verifications } from '@/db/schema';
+import { baseUrl, oidcConfig } from './config';
+import { consumeAuthAttempt, RateLimited } from './rate-limit';
+import { authSecret } from './secret';
+
+export const JWT_LIFETIME = '15m';
+
+// Sign-in, sign-up, token and callback endpoints: what a password-guesser or token farmer would hammer.
+const rateLimitedPaths = ['/sign-in/', '/sign-up/', '/token', '/callback/', '/change-password'];
+
+// Better Auth endpoints that would change a user behind the core's back (no version bump, no audit, no
+// last-owner check). Users change their own name through /api/v1/me; admins through the console and the API.
+const disabledPaths = ['/update-user', '/change-email', '/delete-user', '/delete-user/callback', '/request-password-reset', '/reset-password'];
+
+export function createAuth(db: Database, config: DatabaseConfig) {
+  const url = baseUrl();
+  const oidc = oidcConfig();
+  return betterAuth({
+    appName: 'Roster',
+    baseURL: url,
+    basePath: '/api/auth',
+    secret: authSecret(config),
+    database: drizzleAdapter(db, { provider: 'pg', schema: { users, sessions, accounts, verifications, jwks } }),
+    user: {
+      modelName: 'users',
+      // Read into every session, never accepted from sign-up input: roles and suspension belong to the core.
+      additionalFields: {
+        role: { type: 'string', input: false, defaultValue: 'member' },
+        status: { type: 'string', input: false, defaultValue: 'active' },
+      },
+    },
+    session: { modelName: 'sessions', expiresIn: 60 * 60 * 24 * 7, updateAge: 60 * 60 * 24 },
+    account: { modelName: 'accounts', accountLinking: { enabled: true } },
+    verification: { modelName: 'verifications' },
+    emailAndPassword: { enabled: true, minPasswordLength: 10 },
+    // Better Auth's own limiter answers without Retry-After and only counts HTTP calls; ours covers both.
+    rateLimit: { enabled: false },
+    disabledPaths,
+    advanced: {
+      cookiePrefix: 'roster',
+      useSecureCookies: url.startsWith('https:'),
+      database: { generateId: () => uuidv7() },
+    },
+    databaseHooks: {
+      session: { create: { before: refuseSuspendedUsers(db) } },
+      user: { create: { after: auditSignUp(db) } },
+    },
+    hooks: { before: rateLimitAttempts },
+    plugins: [
+      bearer(),
+      jwt({
+        jwt: { issuer: url, audience: url, expirationTime: JWT_LIFETIME, definePayload: ({ user }) => ({ email: user.email }) },
+      }),
+      ...(oidc
+        ? [
+            genericOAuth({
+              config: [
+                {
+                  providerId: oidc.providerId,
+                  name: oidc.name,
+                  discoveryUrl: `${oidc.issuer}/.well-known/openid-configuration`,
+                  clientId: oidc.clientId,
+                  clientSecret: oidc.clientSecret,
+                  scopes: ['openid', 'email', 'profile'],
+                  pkce: true,
+                },
+              ],
+            }),
+          ]
+        : []),
+      nextCookies(), // last: lets Server Actions that call auth.api set cookies
+    ],
+  } satisfies BetterAuthOptions);
+}
+
+export type Auth = ReturnType<typeof createAuth>;
+
+const rateLimitAttempts = createAuthMiddleware(async (ctx) => {
+  if (!rateLimitedPaths.some((path) => ctx.path.startsWith(path))) return;
+  const source = ctx.request ?? ctx.headers;
+  const ip = source ? getIP(source, ctx.context.options) : null;
+  const email = typeof ctx.body?.email === 'string' ? ctx.body.email : undefined;
+  try {
+    await consumeAuthAttempt({ ip, account: email });
+  } catch (error) {
+    if (!(error instanceof RateLimited)) throw error;
+    throw new APIError(
+      'TOO_MANY_REQUESTS',
+      { message: error.message, code: 'RATE_LIMITED' },
+      { 'Retry-After': String(error.retryAfterSeconds) },
+    );
+  }
+});
+
+function refuseSuspendedUsers(db: Database) {
+  return async (session: { userId: string }) => {
+    const [user] = await db.select({ status: users.status }).from(users).where(eq(users.id, session.userId));
+    if (user?.status !== 'active') {
+      throw new APIError('FORBIDDEN', { message: 'This account is suspended.', code: 'ACCOUNT_SUSPENDED' });
+    }
+  };
+}
+
+/** Self sign-up (email and password, or a first OAuth sign-in) is audited like any other new user. */
+function auditSignUp(db: Database) {
+  return async (user: { id: string; email: string; name: string }) => {
+    await recordAudit(db, { kind: 'user', door: 'api', userId: user.id, role: 'member' }, {
+      action: 'user.signed-up',
+      targetId: user.id,
+      changes: diffFields(undefined, { email: user.email, name: user.name, role: 'member', status: 'active' }, ['email', 'name', 'role', 'status']),
+    });
+  };
+}

@@ -1,0 +1,59 @@
+import 'server-only';
+import { Forbidden, Unauthenticated } from './errors';
+import type { Principal } from './principal';
+import type { Role } from './users/schemas';
+
+export type Permission = 'users:read' | 'users:write' | 'webhooks:read' | 'webhooks:write' | 'api-keys:manage';
+
+const viewer: readonly Permission[] = ['users:read', 'webhooks:read'];
+const admin: readonly Permission[] = [...viewer, 'users:write', 'webhooks:write', 'api-keys:manage'];
+
+/** What each role may do. Members are end users of the product: they manage only themselves, through /me. */
+const rolePermissions: Record<Role, readonly Permission[]> = { member: [], viewer, admin, owner: admin };
+
+const rank: Record<Role, number> = { member: 0, viewer: 1, admin: 2, owner: 3 };
+
+export const roleAtLeast = (role: Role, minimum: Role) => rank[role] >= rank[minimum];
+
+/** Throws unless `principal` holds `permission`: Unauthenticated for nobody, Forbidden for the wrong somebody. */
+export function authorize(principal: Principal, permission: Permission): void {
+  if (!holds(principal, permission)) {
+    throw principal.kind === 'anonymous'
+      ? new Unauthenticated('Sign in or send credentials to do this.')
+      : new Forbidden(`You don't have permission to do this (needs ${permission}).`);
+  }
+}
+
+export function holds(principal: Principal, permission: Permission): boolean {
+  switch (principal.kind) {
+    case 'anonymous':
+      return false;
+    case 'system':
+      return true;
+    case 'user':
+      return rolePermissions[principal.role].includes(permission);
+    case 'apiKey':
+      // A write key can read back what it writes.
+      return permission === 'users:read'
+        ? principal.scopes.includes('users:read') || principal.scopes.includes('users:write')
+        : principal.scopes.includes(permission as 'users:write');
+  }
+}
+
+/** The role a principal acts with when touching accounts: a write key acts as an admin, Roster's own tools as an owner. */
+function actingRole(principal: Principal): Role {
+  if (principal.kind === 'user') return principal.role;
+  if (principal.kind === 'system') return 'owner';
+  if (principal.kind === 'apiKey') return 'admin';
+  return 'member';
+}
+
+/**
+ * Admins manage accounts below admin; only owners grant, change or remove admin and owner accounts.
+ * `before` is the target's role now (null when creating), `after` its role afterwards (null when deleting).
+ */
+export function authorizeAccountChange(principal: Principal, before: Role | null, after: Role | null): void {
+  if (actingRole(principal) === 'owner') return;
+  const touchesAdmins = [before, after].some((role) => role !== null && roleAtLeast(role, 'admin'));
+  if (touchesAdmins) throw new Forbidden('Only owners can grant, change or remove admin and owner accounts.');
+}

@@ -1,0 +1,39 @@
+import 'server-only';
+import { eq } from 'drizzle-orm';
+import { getAuth } from '@/auth';
+import { looksLikeJwt, userIdFromJwt } from '@/auth/jwt';
+import { userPrincipal } from '@/auth/principal';
+import { authenticateApiKey, looksLikeApiKey } from '@/core/api-keys';
+import { Unauthenticated } from '@/core/errors';
+import type { Principal } from '@/core/principal';
+import type { Database } from '@/db/client';
+import { users } from '@/db/schema';
+
+/**
+ * Who is calling /api/v1, from `Authorization: Bearer <credential>` only: cookies are ignored, so a browser
+ * page on another site can never act with a signed-in console user's session. The credential is an API key
+ * (`rst_…`), a JWT (Roster's own or a trusted issuer's), or a Better Auth session token.
+ */
+export async function apiPrincipal(request: Request, db: Database): Promise<Principal> {
+  const header = request.headers.get('authorization');
+  // Nothing under /api/v1 is public: say so before looking at the request's body.
+  if (header === null) throw new Unauthenticated('Send credentials as `Authorization: Bearer <token>`.');
+  const token = /^Bearer +(\S+)$/i.exec(header.trim())?.[1];
+  if (!token) throw new Unauthenticated('Send credentials as `Authorization: Bearer <token>`.', true);
+
+  const principal = looksLikeApiKey(token) ? await authenticateApiKey(db, token, 'api') : await userFromToken(db, token);
+  if (!principal) throw new Unauthenticated('The credentials are invalid, expired or revoked.', true);
+  return principal;
+}
+
+async function userFromToken(db: Database, token: string): Promise<Principal | null> {
+  const auth = await getAuth();
+  if (looksLikeJwt(token)) {
+    const userId = await userIdFromJwt(db, auth, token);
+    if (!userId) return null;
+    const [user] = await db.select({ id: users.id, role: users.role, status: users.status }).from(users).where(eq(users.id, userId));
+    return user ? userPrincipal(user, 'api') : null;
+  }
+  const session = await auth.api.getSession({ headers: new Headers({ authorization: `Bearer ${token}` }) });
+  return session ? userPrincipal(session.user, 'api') : null;
+}
