@@ -1,6 +1,6 @@
 import 'server-only';
 import { unstable_cache } from 'next/cache';
-import { consoleContext } from '@/actions/context';
+import { authorizeConsoleRead, cacheReaderContext } from '@/actions/cached-reads';
 import { NotFound, ValidationFailed } from '@/core/errors';
 import { getUser, listUserHistory, listUsers, type UserPage } from '@/core/users';
 import { consoleRevalidateSeconds as revalidate, userTag, usersTag } from '@/lib/tags';
@@ -8,14 +8,15 @@ import { consoleRevalidateSeconds as revalidate, userTag, usersTag } from '@/lib
 // Cached console reads. Every door that writes expires these tags: actions with updateTag, route handlers
 // with revalidateTag(tag, 'max'). Results are plain DTOs (JSON), so nothing but public fields is cached.
 // Writes that bypass this process (another instance, the CLI on PostgreSQL) show up within `revalidate`.
+// Each export checks the reader's permission first: the cache is shared, the check is per request.
 
 export type UserListResult = ({ ok: true } & UserPage) | { ok: false; problems: string[] };
 
 /** Arguments are part of the cache key, so each filter/page combination is its own entry. */
-export const readUserList = unstable_cache(
+const cachedUserList = unstable_cache(
   async (query: Record<string, string | undefined>): Promise<UserListResult> => {
     try {
-      return { ok: true, ...(await listUsers(await consoleContext(), query)) };
+      return { ok: true, ...(await listUsers(await cacheReaderContext(), query)) };
     } catch (error) {
       if (error instanceof ValidationFailed) return { ok: false, problems: error.issues.map((issue) => issue.message) };
       throw error;
@@ -25,11 +26,17 @@ export const readUserList = unstable_cache(
   { tags: [usersTag], revalidate },
 );
 
-export function readUser(id: string) {
+export async function readUserList(query: Record<string, string | undefined>): Promise<UserListResult> {
+  await authorizeConsoleRead('users:read');
+  return cachedUserList(query);
+}
+
+export async function readUser(id: string) {
+  await authorizeConsoleRead('users:read');
   return unstable_cache(
     async () => {
       try {
-        return await getUser(await consoleContext(), id);
+        return await getUser(await cacheReaderContext(), id);
       } catch (error) {
         if (error instanceof NotFound) return null;
         throw error;
@@ -40,8 +47,9 @@ export function readUser(id: string) {
   )();
 }
 
-export function readUserHistory(id: string) {
-  return unstable_cache(async () => listUserHistory(await consoleContext(), id), ['console-user-history', id], {
+export async function readUserHistory(id: string) {
+  await authorizeConsoleRead('users:read');
+  return unstable_cache(async () => listUserHistory(await cacheReaderContext(), id), ['console-user-history', id], {
     tags: [userTag(id)],
     revalidate,
   })();

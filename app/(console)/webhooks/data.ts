@@ -1,6 +1,6 @@
 import 'server-only';
 import { unstable_cache } from 'next/cache';
-import { consoleContext } from '@/actions/context';
+import { authorizeConsoleRead, cacheReaderContext } from '@/actions/cached-reads';
 import { listWebhookEvents } from '@/core/webhooks';
 import { consoleRevalidateSeconds, webhooksTag } from '@/lib/tags';
 
@@ -9,8 +9,13 @@ export const webhookEventsShown = 100;
 
 // Expired by the Stripe route once it has processed an event (revalidateTag) and by the reprocess action
 // (updateTag). The sweeper runs outside any request and can't expire it: its retries show up within the bound.
-export const readWebhookEvents = unstable_cache(
-  async () => listWebhookEvents(await consoleContext(), { limit: webhookEventsShown }),
+const cachedWebhookEvents = unstable_cache(
+  async () => listWebhookEvents(await cacheReaderContext(), { limit: webhookEventsShown }),
   ['console-webhook-events'],
   { tags: [webhooksTag], revalidate: consoleRevalidateSeconds },
 );
+
+export async function readWebhookEvents() {
+  await authorizeConsoleRead('webhooks:read');
+  return cachedWebhookEvents();
+}
