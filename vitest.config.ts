@@ -15,7 +15,14 @@ export default defineConfig({
     environment: 'node',
     // Each test file gets its own in-memory embedded database through the app's own getDatabase().
     // DATABASE_URL is blanked so a developer's exported database is never the one tests truncate.
-    env: { ROSTER_DATA_DIR: 'memory://', DATABASE_URL: '', LOG_LEVEL: 'silent' },
+    // Tests sign in far more often than people do: the rate-limit tests set their own, lower limits.
+    env: {
+      ROSTER_DATA_DIR: 'memory://',
+      DATABASE_URL: '',
+      LOG_LEVEL: 'silent',
+      ROSTER_AUTH_RATE_LIMIT_IP: '100000/60',
+      ROSTER_AUTH_RATE_LIMIT_ACCOUNT: '100000/60',
+    },
     testTimeout: 30_000,
     hookTimeout: 120_000,
   },

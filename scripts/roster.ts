@@ -5,6 +5,9 @@ import { runCli, UsageError } from './cli';
 import type { Command } from './roster/command';
 
 const commands: Record<string, () => Promise<{ default: Command }>> = {
+  'create-owner': () => import('./roster/create-owner'),
+  'create-api-key': () => import('./roster/create-api-key'),
+  'revoke-api-key': () => import('./roster/revoke-api-key'),
   'webhook:send': () => import('./roster/webhook-send'),
 };
 

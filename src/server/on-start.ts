@@ -1,14 +1,17 @@
 import { closeDatabase, getDatabase } from '@/db';
 import { logger } from '@/lib/logger';
+import { createOwnerFromEnv } from './owner-from-env';
 import { startWebhookSweeper } from './webhook-sweeper';
 
 /**
- * Opens the database (applying pending migrations) before the first request, starts the webhook sweeper,
- * and closes the database on shutdown so the embedded database's files and lock are released cleanly.
+ * Opens the database (applying pending migrations) before the first request, creates the first owner from the
+ * environment if asked to, starts the webhook sweeper, and closes the database on shutdown so the embedded
+ * database's files and lock are released cleanly.
  */
 export async function onServerStart(): Promise<void> {
-  const { driver } = await getDatabase();
+  const { db, driver } = await getDatabase();
   logger.info({ driver }, 'database ready, migrations applied');
+  await createOwnerFromEnv(db);
   const stopSweeper = startWebhookSweeper();
 
   const shutdown = async (signal: NodeJS.Signals) => {

@@ -1,0 +1,27 @@
+// `npm run roster -- create-api-key --name N --scopes users:read,users:write [--expires DATE]`
+import { createApiKey } from '@/core/api-keys';
+import { parseCommandLine, UsageError } from '../cli';
+import type { Command } from './command';
+import { asOperator } from './operator';
+
+const usage = `Usage: npm run roster -- create-api-key --name NAME --scopes SCOPES [--expires DATE]
+
+Creates an API key for an integration and prints its secret once: only a hash is stored, so copy it now.
+SCOPES is a comma-separated list of users:read and users:write. DATE is an ISO date, e.g. 2027-06-30.
+Send it as \`Authorization: Bearer <secret>\` to /api/v1/users.`;
+
+const command: Command = {
+  summary: 'create an API key and print its secret (once)',
+  async run(argv) {
+    const { values } = parseCommandLine({ args: argv, options: { name: { type: 'string' }, scopes: { type: 'string' }, expires: { type: 'string' } } }, usage);
+    if (!values.name || !values.scopes) throw new UsageError(`--name and --scopes are required\n${usage}`);
+    const scopes = values.scopes.split(',').map((scope) => scope.trim()).filter(Boolean);
+    const { apiKey, secret } = await asOperator((ctx) =>
+      createApiKey(ctx, { name: values.name, scopes, ...(values.expires ? { expiresAt: values.expires } : {}) }),
+    );
+    console.error(`Created API key "${apiKey.name}" (id ${apiKey.id}, scopes ${apiKey.scopes.join(', ')}${apiKey.expiresAt ? `, expires ${apiKey.expiresAt}` : ''}).`);
+    console.error('Its secret, shown only this once:');
+    console.log(secret);
+  },
+};
+export default command;
