@@ -9,7 +9,7 @@ const limiters = new Map<string, RateLimiterMemory>();
 function limiter(setting: string): RateLimiterMemory {
   let found = limiters.get(setting);
   if (!found) {
-    const [points, duration] = setting.split('/').map(Number);
+    const [points = NaN, duration = NaN] = setting.split('/').map(Number);
     if (!Number.isInteger(points) || !Number.isInteger(duration)) throw new Error(`Invalid rate limit "${setting}": use points/seconds, e.g. 30/60`);
     found = new RateLimiterMemory({ keyPrefix: setting, points, duration });
     limiters.set(setting, found);
