@@ -1,5 +1,9 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { consolePrincipal, consoleSession } from '@/actions/context';
+import { signOutAction } from '@/actions/sign-out';
+import { holds } from '@/core/authorization';
+import { logger } from '@/lib/logger';
 import './globals.css';
 
 export const metadata: Metadata = {
@@ -7,7 +11,22 @@ export const metadata: Metadata = {
   description: 'User management console',
 };
 
-export default function RootLayout({ children }: { children: React.ReactNode }) {
+const navLink = 'text-sm font-medium text-slate-600 hover:text-slate-900';
+
+/** Who the header shows: the session's email, and whether the console's links apply (staff, not members). */
+async function signedInUser(): Promise<{ email: string; console: boolean } | null> {
+  try {
+    const [session, principal] = await Promise.all([consoleSession(), consolePrincipal()]);
+    return session ? { email: session.user.email, console: holds(principal, 'users:read') } : null;
+  } catch (error) {
+    // The header must not take the page down (e.g. the database is unavailable): the page shows its own error.
+    logger.warn({ err: error }, 'could not read the session for the header');
+    return null;
+  }
+}
+
+export default async function RootLayout({ children }: { children: React.ReactNode }) {
+  const user = await signedInUser();
   return (
     <html lang="en">
       <body className="min-h-screen bg-slate-50 font-sans text-slate-900 antialiased">
@@ -19,12 +38,33 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
             <Link href="/users" className="text-lg font-semibold tracking-tight text-slate-900">
               Roster
             </Link>
-            <Link href="/users" className="text-sm font-medium text-slate-600 hover:text-slate-900">
-              Users
-            </Link>
-            <Link href="/webhooks" className="text-sm font-medium text-slate-600 hover:text-slate-900">
-              Webhooks
-            </Link>
+            {user?.console && (
+              <>
+                <Link href="/users" className={navLink}>
+                  Users
+                </Link>
+                <Link href="/webhooks" className={navLink}>
+                  Webhooks
+                </Link>
+                <Link href="/api-keys" className={navLink}>
+                  API keys
+                </Link>
+                <Link href="/account" className={navLink}>
+                  Account
+                </Link>
+              </>
+            )}
+            {user && (
+              <div className="ml-auto flex items-center gap-4">
+                <span className="text-sm text-slate-500">{user.email}</span>
+                {/* A plain form post: signs out without JavaScript too. */}
+                <form action={signOutAction}>
+                  <button type="submit" className={navLink}>
+                    Sign out
+                  </button>
+                </form>
+              </div>
+            )}
           </nav>
         </header>
         <main id="main" className="mx-auto max-w-6xl px-6 py-8">

@@ -10,7 +10,8 @@ export async function signOutAction(): Promise<void> {
   try {
     await (await getAuth()).api.signOut({ headers: await headers() });
   } catch (error) {
-    // Already signed out (or the session expired meanwhile): nothing to end, the cookie is cleared anyway.
+    // Better Auth already tolerates a missing or expired session; anything else is logged, and the user still
+    // lands on the sign-in page rather than an error.
     logger.warn({ err: error }, 'sign-out failed');
   }
   redirect('/sign-in');

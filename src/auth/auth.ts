@@ -49,6 +49,9 @@ export function createAuth(db: Database, config: DatabaseConfig) {
     advanced: {
       cookiePrefix: 'roster',
       useSecureCookies: url.startsWith('https:'),
+      // Better Auth turns its Origin/CSRF checks off under test runners; Roster keeps them on everywhere, so the
+      // tests exercise what production runs.
+      disableOriginCheck: false,
       database: { generateId: () => uuidv7() },
     },
     databaseHooks: {

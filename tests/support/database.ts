@@ -39,9 +39,14 @@ async function withAdminClient<T>(work: (client: pg.Client) => Promise<T>): Prom
   }
 }
 
-/** Empties every table the app writes: users and their audit trail, and the Stripe webhook inbox and ordering state. */
+/**
+ * Empties every table the app writes: users with their sessions, accounts and API keys, the audit trail, and the
+ * Stripe webhook inbox and ordering state. JWT signing keys stay: tokens minted in one test never reach another.
+ */
 export async function truncateAll(db: Database): Promise<void> {
-  await db.execute(sql`TRUNCATE users, audit_events, webhook_events, stripe_object_versions`);
+  await db.execute(
+    sql`TRUNCATE users, sessions, accounts, verifications, api_keys, audit_events, webhook_events, stripe_object_versions`,
+  );
 }
 
 /**

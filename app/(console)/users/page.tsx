@@ -1,5 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { requireConsoleUser } from '@/actions/require-console-user';
+import { holds } from '@/core/authorization';
 import { planMapFromEnv } from '@/core/billing/plans';
 import { Alert } from '@/components/alert';
 import { Badge } from '@/components/badge';
@@ -26,6 +28,7 @@ function planOptions(current: string | undefined): string[] {
 }
 
 export default async function UsersPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
+  const principal = await requireConsoleUser('/users');
   const params = await searchParams;
   const filters = pickSearchParams(params, filterKeys);
   const { cursor, deleted } = pickSearchParams(params, ['cursor', 'deleted']);
@@ -36,9 +39,11 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
     <div className="space-y-6">
       <div className="flex items-center justify-between">
         <h1 className="text-2xl font-semibold tracking-tight">Users</h1>
-        <Link href="/users/new" className={buttonStyles.primary}>
-          New user
-        </Link>
+        {holds(principal, 'users:write') && (
+          <Link href="/users/new" className={buttonStyles.primary}>
+            New user
+          </Link>
+        )}
       </div>
 
       {deleted && <Alert tone="success">Deleted {deleted}.</Alert>}
@@ -72,7 +77,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
       ) : result.items.length === 0 ? (
         <EmptyState
           title={filtered ? 'No users match these filters.' : 'No users yet.'}
-          hint={filtered ? 'Try a different search or clear the filters.' : 'Create the first one to get started.'}
+          hint={filtered ? 'Try a different search or clear the filters.' : holds(principal, 'users:write') ? 'Create the first one to get started.' : 'Users appear here once an admin creates them.'}
         />
       ) : (
         <UserTable users={result.items} />

@@ -1,0 +1,56 @@
+'use server';
+
+import { refresh } from 'next/cache';
+import type { ActionState } from '@/actions/action-state';
+import { consoleContext } from '@/actions/context';
+import { errorToActionState } from '@/actions/error-to-state';
+import { pickFields } from '@/actions/form-data';
+import { createApiKey, revokeApiKey } from '@/core/api-keys';
+
+/** The create form's state: on success it carries the new key's secret, shown this once and kept nowhere else. */
+export interface CreateApiKeyState extends ActionState {
+  secret?: string;
+  keyName?: string;
+}
+
+/**
+ * Creates an API key. The secret travels back in the action's result only: never in a URL, a cookie, a log or
+ * the database (which keeps its hash).
+ */
+export async function createApiKeyAction(_previous: CreateApiKeyState, formData: FormData): Promise<CreateApiKeyState> {
+  const values = pickFields(formData, ['name', 'expiresAt']);
+  const scopes = formData.getAll('scopes').filter((scope): scope is string => typeof scope === 'string');
+  // Echoed back so a failed form keeps its checkboxes ticked.
+  const echoed = { ...values, scopes: scopes.join(',') };
+  let created: Awaited<ReturnType<typeof createApiKey>>;
+  try {
+    created = await createApiKey(await consoleContext(), {
+      name: values.name ?? '',
+      scopes,
+      // A date input's `YYYY-MM-DD`: the key stops working at 00:00 UTC that day.
+      ...(values.expiresAt ? { expiresAt: values.expiresAt } : {}),
+    });
+  } catch (error) {
+    return errorToActionState(error, echoed);
+  }
+  refresh();
+  return {
+    status: 'success',
+    message: `Created the API key “${created.apiKey.name}”.`,
+    secret: created.secret,
+    keyName: created.apiKey.name,
+  };
+}
+
+/** Revokes an API key: its next request is refused. The key stays listed, marked revoked. */
+export async function revokeApiKeyAction(_previous: ActionState, formData: FormData): Promise<ActionState> {
+  const values = pickFields(formData, ['id', 'name']);
+  try {
+    await revokeApiKey(await consoleContext(), values.id ?? '');
+  } catch (error) {
+    refresh();
+    return errorToActionState(error, values);
+  }
+  refresh();
+  return { status: 'success', message: `Revoked ${values.name ? `“${values.name}”` : 'the API key'}.` };
+}
