@@ -1,0 +1,415 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { count, desc, eq } from 'drizzle-orm';
+import { hashPassword } from 'better-auth/crypto';
+import { v7 as uuidv7 } from 'uuid';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { getAuth } from '@/auth';
+import { createApiKey, revokeApiKey } from '@/core/api-keys';
+import type { Principal } from '@/core/principal';
+import { getDatabase } from '@/db';
+import { accounts, apiKeys, auditEvents, sessions, users, webhookEvents } from '@/db/schema';
+import { truncateAll } from '../support/database';
+import { requestHeaders } from '../support/next-headers';
+
+// Every Route Handler method and every Server Action, called as each kind of principal: the expected outcome
+// is written down for each pair, and every denial must leave the database exactly as it was. A route file, an
+// exported method or an action with no row here fails the test, so nothing new ships unexamined.
+
+vi.mock('next/cache', () => ({ revalidateTag: vi.fn(), updateTag: vi.fn(), refresh: vi.fn(), cacheTag: vi.fn(), unstable_cache: (fn: unknown) => fn }));
+vi.mock('next/server', async (importOriginal) => ({ ...(await importOriginal<object>()), connection: async () => {}, after: vi.fn() }));
+vi.mock('next/headers', async () => (await import('../support/next-headers')).nextHeadersMock);
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const BASE = 'http://localhost:3000';
+const PASSWORD = 'matrix-password-123';
+
+const principalNames = [
+  'anonymous',
+  'member',
+  'viewer',
+  'admin',
+  'owner',
+  'suspended',
+  'readKey',
+  'writeKey',
+  'expiredKey',
+  'revokedKey',
+  'otherUser',
+] as const;
+type PrincipalName = (typeof principalNames)[number];
+
+/** What each principal sends: a Bearer credential for route handlers, a session cookie for actions. */
+interface Credentials {
+  authorization?: string;
+  cookie?: string;
+  userId?: string;
+}
+const credentials = {} as Record<PrincipalName, Credentials>;
+const emails: Partial<Record<PrincipalName, string>> = {
+  member: 'member@matrix.test',
+  viewer: 'viewer@matrix.test',
+  admin: 'admin@matrix.test',
+  owner: 'owner@matrix.test',
+  otherUser: 'other@matrix.test',
+};
+
+const db = async () => (await getDatabase()).db;
+const system: Principal = { kind: 'system', door: 'cli', name: 'matrix' };
+
+async function signedInUser(email: string, role: 'member' | 'viewer' | 'admin' | 'owner'): Promise<Credentials> {
+  const auth = await getAuth();
+  await auth.api.signUpEmail({ body: { email, password: PASSWORD, name: email } });
+  await (await db()).update(users).set({ role }).where(eq(users.email, email));
+  return signIn(email);
+}
+
+/** A new session for an existing user (also how a cell that ended its principal's session hands it a new one). */
+async function signIn(email: string): Promise<Credentials> {
+  const auth = await getAuth();
+  const response = await auth.api.signInEmail({ body: { email, password: PASSWORD }, asResponse: true });
+  const [user] = await (await db()).select({ id: users.id }).from(users).where(eq(users.email, email));
+  return {
+    authorization: `Bearer ${response.headers.get('set-auth-token')}`,
+    cookie: response.headers.get('set-cookie')!.split(';')[0],
+    userId: user!.id,
+  };
+}
+
+async function keySecret(scopes: ('users:read' | 'users:write')[]): Promise<{ id: string; secret: string }> {
+  const { apiKey, secret } = await createApiKey({ db: await db(), principal: system }, { name: scopes.join('+'), scopes });
+  return { id: apiKey.id, secret };
+}
+
+beforeAll(async () => {
+  vi.stubEnv('STRIPE_WEBHOOK_SECRET', 'whsec_matrix');
+  await truncateAll(await db());
+  credentials.anonymous = {};
+  for (const role of ['member', 'viewer', 'admin', 'owner'] as const) credentials[role] = await signedInUser(emails[role]!, role);
+  credentials.otherUser = await signedInUser(emails.otherUser!, 'member');
+  // Signed in, then suspended: suspension ends the sessions it had, so its credentials stop working.
+  credentials.suspended = await signedInUser('suspended@matrix.test', 'admin');
+  await (await db()).update(users).set({ status: 'suspended' }).where(eq(users.email, 'suspended@matrix.test'));
+  await (await db()).delete(sessions).where(eq(sessions.userId, credentials.suspended.userId!));
+  credentials.readKey = { authorization: `Bearer ${(await keySecret(['users:read'])).secret}` };
+  credentials.writeKey = { authorization: `Bearer ${(await keySecret(['users:read', 'users:write'])).secret}` };
+  const expired = await keySecret(['users:read', 'users:write']);
+  await (await db()).update(apiKeys).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(apiKeys.id, expired.id));
+  credentials.expiredKey = { authorization: `Bearer ${expired.secret}` };
+  const revoked = await keySecret(['users:read', 'users:write']);
+  await revokeApiKey({ db: await db(), principal: system }, revoked.id);
+  credentials.revokedKey = { authorization: `Bearer ${revoked.secret}` };
+});
+
+afterAll(() => vi.unstubAllEnvs());
+
+/** Everything a denied call must leave untouched. */
+async function snapshot() {
+  const database = await db();
+  return {
+    users: await database.select({ id: users.id, version: users.version, role: users.role, status: users.status }).from(users).orderBy(users.id),
+    audit: (await database.select({ n: count() }).from(auditEvents))[0]!.n,
+    keys: await database.select({ id: apiKeys.id, revokedAt: apiKeys.revokedAt }).from(apiKeys).orderBy(apiKeys.id),
+    webhooks: await database.select({ id: webhookEvents.id, status: webhookEvents.status }).from(webhookEvents).orderBy(webhookEvents.id),
+    sessions: (await database.select({ id: sessions.id }).from(sessions).orderBy(sessions.id)).map((row) => row.id),
+    passwords: await database.select({ id: accounts.id, password: accounts.password }).from(accounts).orderBy(accounts.id),
+  };
+}
+
+/** A member to act on, fresh for each call so that deletions don't leak between cells. */
+async function freshTarget(): Promise<string> {
+  const id = uuidv7();
+  await (await db()).insert(users).values({ id, email: `target-${id}@matrix.test`, name: 'Target' });
+  return id;
+}
+
+async function failedWebhookEvent(): Promise<string> {
+  const id = `evt_${uuidv7().replaceAll('-', '')}`;
+  await (await db())
+    .insert(webhookEvents)
+    .values({ id, type: 'customer.created', stripeCreatedAt: new Date(), payload: { id, type: 'customer.created', data: { object: {} } }, status: 'failed', attempts: 8 });
+  return id;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Route Handlers
+// ---------------------------------------------------------------------------------------------------------------
+
+type Statuses = Record<PrincipalName, number>;
+const every = (status: number): Statuses => Object.fromEntries(principalNames.map((name) => [name, status])) as Statuses;
+
+/** Reads of the users collection: viewers and up, and any key with a users scope. */
+const usersRead: Statuses = {
+  anonymous: 401, member: 403, viewer: 200, admin: 200, owner: 200, suspended: 401,
+  readKey: 200, writeKey: 200, expiredKey: 401, revokedKey: 401, otherUser: 403,
+};
+/** Writes to members: admins and up, and write keys. */
+const usersWrite = (ok: number): Statuses => ({
+  anonymous: 401, member: 403, viewer: 403, admin: ok, owner: ok, suspended: 401,
+  readKey: 403, writeKey: ok, expiredKey: 401, revokedKey: 401, otherUser: 403,
+});
+/** /me: any signed-in user, for their own record; API keys act for no user. */
+const self: Statuses = {
+  anonymous: 401, member: 200, viewer: 200, admin: 200, owner: 200, suspended: 401,
+  readKey: 403, writeKey: 403, expiredKey: 401, revokedKey: 401, otherUser: 200,
+};
+
+interface RouteCell {
+  path: (target: string) => string;
+  body?: (target: string) => unknown;
+  expect: Statuses;
+  /** Why the credentials don't matter here, for routes that don't take a principal. */
+  publicBecause?: string;
+}
+
+const routeMatrix: Record<string, Partial<Record<string, RouteCell>>> = {
+  'app/api/v1/users/route.ts': {
+    GET: { path: () => '/api/v1/users', expect: usersRead },
+    POST: { path: () => '/api/v1/users', body: (id) => ({ email: `new-${id}@matrix.test`, name: 'New' }), expect: usersWrite(201) },
+    PUT: { path: () => '/api/v1/users', expect: every(405) },
+    PATCH: { path: () => '/api/v1/users', expect: every(405) },
+    DELETE: { path: () => '/api/v1/users', expect: every(405) },
+    OPTIONS: { path: () => '/api/v1/users', expect: every(204), publicBecause: 'CORS preflight carries no credentials' },
+  },
+  'app/api/v1/users/[id]/route.ts': {
+    GET: { path: (id) => `/api/v1/users/${id}`, expect: usersRead },
+    PATCH: { path: (id) => `/api/v1/users/${id}`, body: () => ({ name: 'Renamed' }), expect: usersWrite(200) },
+    DELETE: { path: (id) => `/api/v1/users/${id}`, expect: usersWrite(204) },
+    POST: { path: (id) => `/api/v1/users/${id}`, expect: every(405) },
+    PUT: { path: (id) => `/api/v1/users/${id}`, expect: every(405) },
+    OPTIONS: { path: (id) => `/api/v1/users/${id}`, expect: every(204), publicBecause: 'CORS preflight carries no credentials' },
+  },
+  'app/api/v1/me/route.ts': {
+    GET: { path: () => '/api/v1/me', expect: self },
+    PATCH: { path: () => '/api/v1/me', body: () => ({ name: 'Me, renamed' }), expect: self },
+    POST: { path: () => '/api/v1/me', expect: every(405) },
+    PUT: { path: () => '/api/v1/me', expect: every(405) },
+    DELETE: { path: () => '/api/v1/me', expect: every(405) },
+    OPTIONS: { path: () => '/api/v1/me', expect: every(204), publicBecause: 'CORS preflight carries no credentials' },
+  },
+  'app/api/webhooks/stripe/route.ts': {
+    // Stripe's signature is the only credential: user sessions and API keys grant nothing here.
+    POST: { path: () => '/api/webhooks/stripe', body: () => ({ id: 'evt_forged', type: 'customer.created' }), expect: every(400), publicBecause: 'authenticated by Stripe signature only' },
+    GET: { path: () => '/api/webhooks/stripe', expect: every(405) },
+    PUT: { path: () => '/api/webhooks/stripe', expect: every(405) },
+    PATCH: { path: () => '/api/webhooks/stripe', expect: every(405) },
+    DELETE: { path: () => '/api/webhooks/stripe', expect: every(405) },
+  },
+  'app/api/auth/[...all]/route.ts': {
+    // Better Auth's endpoints: sign-in must be reachable by everyone; a wrong password is a 401 whoever asks.
+    POST: { path: () => '/api/auth/sign-in/email', body: () => ({ email: 'owner@matrix.test', password: 'not-the-password' }), expect: every(401), publicBecause: 'the sign-in door itself' },
+    GET: { path: () => '/api/auth/jwks', expect: every(200), publicBecause: 'public keys for verifying Roster JWTs' },
+  },
+  'app/api/health/route.ts': { GET: { path: () => '/api/health', expect: every(200), publicBecause: 'liveness probe' } },
+  'app/api/ready/route.ts': { GET: { path: () => '/api/ready', expect: every(200), publicBecause: 'readiness probe' } },
+};
+
+function routeFiles(dir = path.join(ROOT, 'app')): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) return routeFiles(full);
+    return entry.name === 'route.ts' ? [path.relative(ROOT, full)] : [];
+  });
+}
+
+const httpMethods = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
+
+describe('every route handler has a row for each method it exports', () => {
+  it.each(routeFiles())('%s', async (file) => {
+    const module = (await import(/* @vite-ignore */ path.join(ROOT, file))) as Record<string, unknown>;
+    const exported = Object.keys(module).filter((name) => httpMethods.includes(name));
+    expect(Object.keys(routeMatrix[file] ?? {}).sort()).toEqual(exported.sort());
+  });
+});
+
+type RouteModule = Record<string, (request: Request, context: { params: Promise<Record<string, string | string[]>> }) => Promise<Response>>;
+
+describe.each(Object.entries(routeMatrix))('%s', (file, methods) => {
+  describe.each(Object.entries(methods))('%s', (method, cell) => {
+    it.each(principalNames)('as %s', async (principal) => {
+      const module = (await import(/* @vite-ignore */ path.join(ROOT, file))) as RouteModule;
+      const target = await freshTarget();
+      const url = new URL(cell!.path(target), BASE);
+      const { authorization } = credentials[principal];
+      const headers: Record<string, string> = { origin: BASE, ...(authorization ? { authorization } : {}) };
+      if (cell!.body !== undefined) headers['content-type'] = 'application/json';
+      const request = new Request(url, { method, headers, body: cell!.body && JSON.stringify(cell!.body(target)) });
+      const params = { id: target, all: url.pathname.split('/').slice(3) };
+      const before = await snapshot();
+
+      const response = await module[method]!(request, { params: Promise.resolve(params) });
+
+      expect(response.status).toBe(cell!.expect[principal]);
+      if (response.status === 401) expect(response.headers.get('www-authenticate') ?? 'Better Auth').toMatch(/Bearer|Better Auth/);
+      if (response.status >= 400) expect(await snapshot()).toEqual(before);
+      if (file.endsWith('me/route.ts') && response.status === 200) {
+        // /me is always the caller's own record, whatever else exists.
+        expect((await response.json()).id).toBe(credentials[principal].userId);
+      }
+    });
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// Server Actions: public POST endpoints that read the session cookie. Bearer credentials mean nothing here, so
+// API keys (sent as an Authorization header) must act as nobody.
+// ---------------------------------------------------------------------------------------------------------------
+
+type Outcome = 'allowed' | 'denied';
+type Outcomes = Record<PrincipalName, Outcome>;
+const outcomes = (allowed: PrincipalName[]): Outcomes =>
+  Object.fromEntries(principalNames.map((name) => [name, allowed.includes(name) ? 'allowed' : 'denied'])) as Outcomes;
+
+const admins = outcomes(['admin', 'owner']);
+const signedIn = outcomes(['member', 'viewer', 'admin', 'owner', 'otherUser']);
+const nobody = outcomes([]);
+
+interface ActionCell {
+  /** Builds the arguments a browser would post, for this cell's fresh target. */
+  args: (target: string, principal: PrincipalName) => Promise<unknown[]> | unknown[];
+  expect: Outcomes;
+  /** For actions everyone may call (sign-in, setup): why, and what the call must not achieve. */
+  publicBecause?: string;
+  /** The cell ended the principal's session or changed its password: undo that for the cells after it. */
+  restore?: (principal: PrincipalName) => Promise<void>;
+}
+
+const form = (fields: Record<string, string | string[]>) => {
+  const data = new FormData();
+  for (const [name, value] of Object.entries(fields)) for (const item of [value].flat()) data.append(name, item);
+  return data;
+};
+const idle = { status: 'idle' };
+
+/** A second session of the principal's own user, to revoke. */
+async function otherSessionOf(principal: PrincipalName): Promise<string> {
+  const email = emails[principal];
+  if (!email) return uuidv7(); // principals without a user of their own: any id will do, it must be refused
+  await signIn(email);
+  const [newest] = await (await db())
+    .select({ id: sessions.id })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(eq(users.email, email))
+    .orderBy(desc(sessions.createdAt))
+    .limit(1);
+  return newest!.id;
+}
+
+async function newSession(principal: PrincipalName): Promise<void> {
+  const email = emails[principal];
+  if (email) credentials[principal] = await signIn(email);
+}
+
+async function freshApiKey(): Promise<string> {
+  return (await keySecret(['users:read'])).id;
+}
+
+const actionMatrix: Record<string, Record<string, ActionCell>> = {
+  'app/(console)/users/actions.ts': {
+    createUserAction: { args: (id) => [idle, form({ email: `made-${id}@matrix.test`, name: 'Made', role: 'member', status: 'active' })], expect: admins },
+    updateUserAction: {
+      args: (id) => [idle, form({ id, version: '1', email: `target-${id}@matrix.test`, name: 'Renamed', role: 'member', status: 'active' })],
+      expect: admins,
+    },
+    deleteUserAction: { args: (id) => [idle, form({ id, email: `target-${id}@matrix.test`, version: '1' })], expect: admins },
+  },
+  'app/(console)/users/bench-actions.ts': {
+    // Refuses everyone unless the server was started for the benchmark (ROSTER_BENCH_ACTIONS=1).
+    benchUpdateUserWithoutRevalidationAction: {
+      args: (id) => [idle, form({ id, version: '1', email: `target-${id}@matrix.test`, name: 'Renamed', role: 'member', status: 'active' })],
+      expect: nobody,
+    },
+  },
+  'app/(console)/webhooks/actions.ts': {
+    reprocessWebhookEventAction: { args: async () => [idle, form({ id: await failedWebhookEvent() })], expect: admins },
+  },
+  'app/(console)/api-keys/actions.ts': {
+    createApiKeyAction: { args: () => [idle, form({ name: 'From the matrix', scopes: ['users:read'] })], expect: admins },
+    revokeApiKeyAction: { args: async () => [idle, form({ id: await freshApiKey() })], expect: admins },
+  },
+  'app/(console)/account/actions.ts': {
+    revokeSessionAction: { args: async (_id, principal) => [idle, form({ id: await otherSessionOf(principal) })], expect: signedIn },
+    revokeOtherSessionsAction: { args: async (_id, principal) => (await otherSessionOf(principal), []), expect: signedIn },
+    changePasswordAction: {
+      args: () => [idle, form({ currentPassword: PASSWORD, newPassword: `${PASSWORD}-new`, confirmPassword: `${PASSWORD}-new` })],
+      expect: signedIn,
+      restore: async (principal) => {
+        const userId = credentials[principal].userId;
+        if (userId) await (await db()).update(accounts).set({ password: await hashPassword(PASSWORD) }).where(eq(accounts.userId, userId));
+        await newSession(principal);
+      },
+    },
+  },
+  'src/actions/sign-out.ts': {
+    signOutAction: { args: () => [], expect: signedIn, restore: newSession },
+  },
+  'app/sign-in/actions.ts': {
+    signInAction: {
+      args: () => [idle, form({ email: 'owner@matrix.test', password: 'not-the-password' })],
+      expect: nobody,
+      publicBecause: 'the sign-in door itself: a wrong password gets no session, whoever asks',
+    },
+    signInWithOidcAction: { args: () => [idle, form({})], expect: nobody, publicBecause: 'starts OAuth; no provider is configured here' },
+  },
+  'app/setup/actions.ts': {
+    setupOwnerAction: {
+      args: (id) => [idle, form({ email: `usurper-${id}@matrix.test`, name: 'Usurper', password: PASSWORD })],
+      expect: nobody,
+      publicBecause: 'first setup only: an owner already exists',
+    },
+  },
+};
+
+function actionFiles(dir: string): string[] {
+  return readdirSync(path.join(ROOT, dir), { withFileTypes: true }).flatMap((entry) => {
+    const relative = path.join(dir, entry.name);
+    if (entry.isDirectory()) return actionFiles(relative);
+    if (!/\.tsx?$/.test(entry.name)) return [];
+    return /^\s*['"]use server['"]/.test(readFileSync(path.join(ROOT, relative), 'utf8')) ? [relative] : [];
+  });
+}
+
+describe('every server action has a row', () => {
+  it.each([...actionFiles('app'), ...actionFiles('src')])('%s', async (file) => {
+    const module = (await import(/* @vite-ignore */ path.join(ROOT, file))) as Record<string, unknown>;
+    const exported = Object.keys(module).filter((name) => typeof module[name] === 'function');
+    expect(Object.keys(actionMatrix[file] ?? {}).sort()).toEqual(exported.sort());
+  });
+});
+
+/** Runs an action the way Next does, returning its result or where it redirected. */
+async function invoke(action: (...args: unknown[]) => Promise<unknown>, args: unknown[]) {
+  try {
+    return { result: await action(...args) };
+  } catch (error) {
+    const digest = (error as { digest?: unknown }).digest;
+    if (typeof digest === 'string' && digest.startsWith('NEXT_REDIRECT;')) return { redirect: digest.split(';')[2]! };
+    throw error;
+  }
+}
+
+describe.each(Object.entries(actionMatrix))('%s', (file, actions) => {
+  describe.each(Object.entries(actions))('%s', (name, cell) => {
+    it.each(principalNames)('as %s', async (principal) => {
+      const module = (await import(/* @vite-ignore */ path.join(ROOT, file))) as Record<string, (...args: unknown[]) => Promise<unknown>>;
+      const target = await freshTarget();
+      const args = await cell.args(target, principal);
+      const { cookie, authorization } = credentials[principal];
+      requestHeaders.set({ origin: BASE, ...(cookie ? { cookie } : {}), ...(authorization && !cookie ? { authorization } : {}) });
+      const before = await snapshot();
+
+      const { result, redirect } = await invoke(module[name]!, args);
+
+      const after = await snapshot();
+      const failed = (result as { status?: string } | undefined)?.status === 'error' || /^\/(sign-in|not-allowed)/.test(redirect ?? '');
+      if (cell.expect[principal] === 'denied') {
+        expect(after).toEqual(before);
+      } else {
+        expect(failed && !redirect?.startsWith('/sign-in'), JSON.stringify(result)).toBe(false);
+        expect(after).not.toEqual(before);
+      }
+      await cell.restore?.(principal);
+    });
+  });
+});
