@@ -216,8 +216,8 @@ const httpMethods = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']
 
 describe('every route handler has a row for each method it exports', () => {
   it.each(routeFiles())('%s', async (file) => {
-    const module = (await import(/* @vite-ignore */ path.join(ROOT, file))) as Record<string, unknown>;
-    const exported = Object.keys(module).filter((name) => httpMethods.includes(name));
+    const loaded = (await import(/* @vite-ignore */ path.join(ROOT, file))) as Record<string, unknown>;
+    const exported = Object.keys(loaded).filter((name) => httpMethods.includes(name));
     expect(Object.keys(routeMatrix[file] ?? {}).sort()).toEqual(exported.sort());
   });
 });
@@ -227,7 +227,7 @@ type RouteModule = Record<string, (request: Request, context: { params: Promise<
 describe.each(Object.entries(routeMatrix))('%s', (file, methods) => {
   describe.each(Object.entries(methods))('%s', (method, cell) => {
     it.each(principalNames)('as %s', async (principal) => {
-      const module = (await import(/* @vite-ignore */ path.join(ROOT, file))) as RouteModule;
+      const loaded = (await import(/* @vite-ignore */ path.join(ROOT, file))) as RouteModule;
       const target = await freshTarget();
       const url = new URL(cell!.path(target), BASE);
       const { authorization } = credentials[principal];
@@ -237,7 +237,7 @@ describe.each(Object.entries(routeMatrix))('%s', (file, methods) => {
       const params = { id: target, all: url.pathname.split('/').slice(3) };
       const before = await snapshot();
 
-      const response = await module[method]!(request, { params: Promise.resolve(params) });
+      const response = await loaded[method]!(request, { params: Promise.resolve(params) });
 
       expect(response.status).toBe(cell!.expect[principal]);
       if (response.status === 401) expect(response.headers.get('www-authenticate') ?? 'Better Auth').toMatch(/Bearer|Better Auth/);
@@ -372,8 +372,8 @@ function actionFiles(dir: string): string[] {
 
 describe('every server action has a row', () => {
   it.each([...actionFiles('app'), ...actionFiles('src')])('%s', async (file) => {
-    const module = (await import(/* @vite-ignore */ path.join(ROOT, file))) as Record<string, unknown>;
-    const exported = Object.keys(module).filter((name) => typeof module[name] === 'function');
+    const loaded = (await import(/* @vite-ignore */ path.join(ROOT, file))) as Record<string, unknown>;
+    const exported = Object.keys(loaded).filter((name) => typeof loaded[name] === 'function');
     expect(Object.keys(actionMatrix[file] ?? {}).sort()).toEqual(exported.sort());
   });
 });
@@ -392,14 +392,14 @@ async function invoke(action: (...args: unknown[]) => Promise<unknown>, args: un
 describe.each(Object.entries(actionMatrix))('%s', (file, actions) => {
   describe.each(Object.entries(actions))('%s', (name, cell) => {
     it.each(principalNames)('as %s', async (principal) => {
-      const module = (await import(/* @vite-ignore */ path.join(ROOT, file))) as Record<string, (...args: unknown[]) => Promise<unknown>>;
+      const loaded = (await import(/* @vite-ignore */ path.join(ROOT, file))) as Record<string, (...args: unknown[]) => Promise<unknown>>;
       const target = await freshTarget();
       const args = await cell.args(target, principal);
       const { cookie, authorization } = credentials[principal];
       requestHeaders.set({ origin: BASE, ...(cookie ? { cookie } : {}), ...(authorization && !cookie ? { authorization } : {}) });
       const before = await snapshot();
 
-      const { result, redirect } = await invoke(module[name]!, args);
+      const { result, redirect } = await invoke(loaded[name]!, args);
 
       const after = await snapshot();
       const failed = (result as { status?: string } | undefined)?.status === 'error' || /^\/(sign-in|not-allowed)/.test(redirect ?? '');
