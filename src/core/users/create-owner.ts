@@ -28,7 +28,7 @@ export async function createOwner(ctx: CoreContext, rawInput: CreateOwnerInput |
       if (!operator && (await hasOwner(tx))) throw new Forbidden('Setup is complete: an owner already exists. Sign in instead.');
       const [row] = await tx
         .insert(users)
-        .values({ id: uuidv7(), email: input.email, name: input.name, role: 'owner' })
+        .values({ id: uuidv7(), email: input.email, name: input.name, role: 'owner', emailVerified: true })
         .returning();
       await tx.insert(accounts).values({ id: uuidv7(), accountId: row!.id, providerId: 'credential', userId: row!.id, password: passwordHash });
       await recordAudit(tx, ctx.principal, {
