@@ -1,13 +1,16 @@
 // The databases a bench run measures on: a seeded PGlite data directory per server process (PGlite is one
-// process only), and PostgreSQL when reachable (one throwaway database shared by every server).
+// process only), and PostgreSQL when reachable (one throwaway database shared by every server). Each is seeded
+// with the bench's owner and API key (bench/auth.ts) as well as the users the scenarios work on.
 import { randomBytes } from 'node:crypto';
 import { cpSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { like, sql } from 'drizzle-orm';
+import { and, inArray, like, sql } from 'drizzle-orm';
 import pg from 'pg';
+import type { Role } from '@/core/users';
 import { openDatabase, type DatabaseConfig, type DatabaseHandle } from '@/db/client';
 import { users } from '@/db/schema';
 import { seedUsers } from '@/db/seed';
+import { seedIdentities } from './auth';
 import type { DatabaseKind } from './options';
 
 export interface SeededUser {
@@ -17,10 +20,16 @@ export interface SeededUser {
   status: string;
 }
 
-/** What the scenarios work on: users to rename, and users that exist only to be deleted. */
+/**
+ * What the scenarios work on: users to rename, users that exist only to be deleted, and the secret of the API key
+ * the Route Handler and raw floor requests carry. The users are members and viewers only: the API key acts as an
+ * admin, and admins may not change admin or owner accounts (the console's owner may), so every door can do the same.
+ */
 export interface Fixture {
   updateTargets: SeededUser[];
   deletable: SeededUser[];
+  /** Never in the report. */
+  apiKeySecret: string;
 }
 
 export interface BenchDatabase {
@@ -38,20 +47,31 @@ export interface BenchDatabase {
 const YEAR_MS = 365 * 24 * 60 * 60 * 1000;
 const LOCAL_POSTGRES = 'postgres://postgres@127.0.0.1:5432/postgres';
 
+/** The roles an API key (acting as an admin) may rename and delete. */
+const targetRoles: Role[] = ['member', 'viewer'];
+
 async function seed(handle: DatabaseHandle, userCount: number, deletableCount: number): Promise<Fixture> {
+  // First, so that the newest users (the read scenario's first page) are all seeded ones.
+  const apiKeySecret = await seedIdentities(handle.db);
   const { runToken } = await seedUsers(handle.db, userCount, { seed: 1 });
-  // Deletable users are older than everyone else, so they never show on the first page the read scenario reads.
-  const deletableToken = `${runToken}del`;
-  await seedUsers(handle.db, deletableCount, { seed: 2, runToken: deletableToken, now: new Date(Date.now() - 3 * YEAR_MS), spanMs: YEAR_MS });
   const columns = { id: users.id, email: users.email, role: users.role, status: users.status };
+  const withToken = (token: string) => and(like(users.email, `%+${token}@%`), inArray(users.role, targetRoles));
   const updateTargets = await handle.db
     .select(columns)
     .from(users)
-    .where(like(users.email, `%+${runToken}@%`))
+    .where(withToken(runToken))
     .orderBy(sql`md5(${users.id}::text)`)
     .limit(Math.min(1_000, userCount));
-  const deletable = await handle.db.select(columns).from(users).where(like(users.email, `%+${deletableToken}@%`)).orderBy(users.id);
-  return { updateTargets, deletable };
+  // Deletable users are older than everyone else, so they never show on the first page the read scenario reads.
+  // About 5% are seeded as admins or owners, which are not used: seeded with a margin, topped up if still short.
+  const deletable: SeededUser[] = [];
+  for (let batch = 0; deletable.length < deletableCount; batch++) {
+    const missing = deletableCount - deletable.length;
+    const token = `${runToken}del${batch}`;
+    await seedUsers(handle.db, Math.ceil(missing * 1.1) + 10, { seed: 2 + batch, runToken: token, now: new Date(Date.now() - 3 * YEAR_MS), spanMs: YEAR_MS });
+    deletable.push(...(await handle.db.select(columns).from(users).where(withToken(token)).orderBy(users.id).limit(missing)));
+  }
+  return { updateTargets, deletable, apiKeySecret };
 }
 
 /** Seeds one PGlite directory, then copies it byte for byte so the raw floor starts from the same database. */

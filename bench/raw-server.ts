@@ -1,17 +1,26 @@
 // The raw floor: what a user mutation costs without Next.js. A plain node:http server calling the same core
 // functions (src/core) on the same kind of database as the server under test, with no framework, no
-// revalidation, no rendering and no compression. Started by bench/run.ts as
+// revalidation, no rendering and no compression. It authenticates every request as the Route Handlers do
+// (src/http/authenticate.ts, for an API key): `Authorization: Bearer <key>` → authenticateApiKey → the principal
+// the core call runs with, or 401. Started by bench/run.ts as
 //   node --conditions=react-server --import tsx bench/raw-server.ts   (PORT, DATABASE_URL or ROSTER_DATA_DIR)
 // Routes: GET /ready, GET /users?…, GET /users/{id}, POST /users, PATCH /users/{id}, DELETE /users/{id}.
 import http from 'node:http';
+import { authenticateApiKey, looksLikeApiKey } from '@/core/api-keys';
+import { Conflict, Forbidden, NotFound, PreconditionFailed, Unauthenticated, ValidationFailed } from '@/core/errors';
 import type { CoreContext } from '@/core/principal';
-import { Conflict, NotFound, PreconditionFailed, ValidationFailed } from '@/core/errors';
 import { createUser, deleteUser, getUser, listUsers, updateUser } from '@/core/users';
 import { databaseConfigFromEnv, openDatabase } from '@/db/client';
 
 const handle = await openDatabase(databaseConfigFromEnv());
-// The same principal the API door acts as today (no authentication yet).
-const ctx: CoreContext = { db: handle.db, principal: { kind: 'anonymous', door: 'api' } };
+
+/** The API door's authentication for an API key: a context for the key's principal, or Unauthenticated (401). */
+async function authenticate(req: http.IncomingMessage): Promise<CoreContext> {
+  const token = /^Bearer +(\S+)$/i.exec(req.headers.authorization?.trim() ?? '')?.[1];
+  const principal = token && looksLikeApiKey(token) ? await authenticateApiKey(handle.db, token, 'api') : null;
+  if (!principal) throw new Unauthenticated('Send an API key as `Authorization: Bearer <key>`.');
+  return { db: handle.db, principal };
+}
 
 function send(res: http.ServerResponse, status: number, body?: unknown): void {
   if (body === undefined) {
@@ -29,6 +38,8 @@ async function readJson(req: http.IncomingMessage): Promise<unknown> {
 }
 
 function statusOf(error: unknown): number {
+  if (error instanceof Unauthenticated) return 401;
+  if (error instanceof Forbidden) return 403;
   if (error instanceof NotFound) return 404;
   if (error instanceof ValidationFailed) return 422;
   if (error instanceof Conflict) return 409;
@@ -48,6 +59,7 @@ const server = http.createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://raw');
     const id = /^\/users\/([^/]+)$/.exec(url.pathname)?.[1];
     if (url.pathname === '/ready') return send(res, 200, { status: 'ok' });
+    const ctx = await authenticate(req);
     if (url.pathname === '/users' && req.method === 'GET') return send(res, 200, await listUsers(ctx, Object.fromEntries(url.searchParams)));
     if (url.pathname === '/users' && req.method === 'POST') return send(res, 201, await createUser(ctx, await readJson(req)));
     if (id && req.method === 'GET') return send(res, 200, await getUser(ctx, id));

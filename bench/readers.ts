@@ -1,5 +1,7 @@
 // Reading back through a server what a benchmarked request did: the user as stored, or its absence.
-// Not measured. The Next server is read through its REST API, the raw floor through its own routes.
+// Not measured. The Next server is read through its REST API, the raw floor through its own routes; both with
+// the bench's API key (bench/auth.ts).
+import { credentials } from './auth';
 
 export interface StoredUser {
   id: string;
@@ -17,7 +19,7 @@ export interface Reader {
 }
 
 async function getJson(url: string): Promise<{ status: number; body: unknown }> {
-  const response = await fetch(url, { signal: AbortSignal.timeout(10_000) });
+  const response = await fetch(url, { headers: credentials.api, signal: AbortSignal.timeout(10_000) });
   const text = await response.text();
   return { status: response.status, body: text ? JSON.parse(text) : undefined };
 }

@@ -131,7 +131,8 @@ const method = [
   '- **Doors, as their clients use them.** Server Action: `POST` to the page that holds the form, with `Next-Action`, `Next-Router-State-Tree` ' +
     'and the multipart body React\'s own `encodeReply([previousState, formData])` produces (form fields including React\'s hidden `$ACTION_` inputs, ' +
     'as Chromium posts them); the whole Flight response is read. Route Handler: the REST call with JSON. Raw floor: a plain `node:http` server ' +
-    '(bench/raw-server.ts) calling the same `src/core` function on an identical database: what the operation costs without Next.js. ' +
+    '(bench/raw-server.ts) authenticating the same API key the same way and calling the same `src/core` function on an identical database: ' +
+    'what the operation costs without Next.js. Server Actions and console pages send a signed-in owner\'s session cookie. ' +
     'Every client sends `Accept-Encoding: gzip, deflate, br`; Next compresses, the raw floor does not.',
   '- **Interleaved.** One client: the doors take turns request by request (A B C A B C …). Concurrent (autocannon): one run per door, doors in turn, ' +
     'the first door rotating each repeat. Machine drift lands on every door alike. Each scenario starts with an unmeasured warm-up of every door.',
@@ -142,7 +143,7 @@ const method = [
   '- **PGlite is one process per data directory**, so the raw floor cannot share the Next server\'s database. The bench seeds one directory and ' +
     'copies it byte for byte for the raw floor; both then receive the same kind and number of writes. The Server Action and the Route Handler ' +
     'always share one database (the same Next server), which is the comparison the claim is about. On PostgreSQL all three share one database.',
-  '- **Same operation on every door.** Update renames one of 1,000 seeded users round-robin and sends the same four fields everywhere. ' +
+  '- **Same operation on every door.** Update renames one of 1,000 seeded members and viewers (an API key acts as an admin, which may not change admins or owners) round-robin and sends the same four fields everywhere. ' +
     'The edit form\'s hidden `version` field is left out (and no `If-Match` sent): concurrent runs cannot know each user\'s current version; the ' +
     'core locks and reads the row either way, so the work is the same. Delete sends version 1 on every door (form field / `If-Match`).',
   '- **What each door does beyond the core** is part of what is measured: after `updateTag` Next re-renders `/users/[id]` into the action\'s response; ' +

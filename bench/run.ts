@@ -6,7 +6,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'nod
 import os from 'node:os';
 import path from 'node:path';
 import { buildIfStale } from '../scripts/build-if-stale.mjs';
-import { authenticated } from './auth';
+import { authenticate, authenticationNote } from './auth';
 import { renderChart } from './chart';
 import { preparePglite, preparePostgres, type BenchDatabase } from './database';
 import { Failures } from './failures';
@@ -72,6 +72,7 @@ async function measureDatabase(database: BenchDatabase): Promise<DatabaseResult>
     startRaw({ port: await freePort(options.basePort), dbEnv: database.rawEnv, logDir }),
   ]);
   try {
+    await authenticate(next.origin, database.fixture.apiKeySecret);
     const ctx = contextFor(database, next, raw);
     const result: DatabaseResult = { kind: database.kind, description: database.description, scenarios: [] };
     for (const name of options.scenarios) {
@@ -97,6 +98,7 @@ async function profileUpdatePath(database: BenchDatabase): Promise<ProfileSummar
     let measured: LoadResult;
     let window: { fromUs: number; toUs: number };
     try {
+      await authenticate(next.origin, database.fixture.apiKeySecret);
       // The raw floor is not needed here: only the Next doors are built against this server.
       const ctx = contextFor(database, next, next, 'p');
       const door = (await buildScenario('update', ctx)).doors.find((candidate) => candidate.key === key)!;
@@ -135,9 +137,7 @@ async function main(options: BenchOptions): Promise<BenchResult> {
     finishedAt: '',
     wallSeconds: 0,
     machine: machineFacts(),
-    authentication: authenticated()
-      ? 'the console session cookie and the API key from bench/auth.ts'
-      : 'none yet: every door is anonymous (the identity issue has not landed). Re-run when identity lands, with bench/auth.ts filled in.',
+    authentication: authenticationNote,
     settings: {
       users: options.users,
       deletableUsers: 3 * deletablePerDoor(options),

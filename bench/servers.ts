@@ -1,4 +1,5 @@
 // The two servers under test: `next start` (Server Actions, Route Handlers, pages) and the raw floor.
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { nextBin, startServer, type Server } from './processes';
 
@@ -17,7 +18,11 @@ export interface NextServerOptions {
   cpuProfileDir?: string;
 }
 
+/** Signs cookies for the run's sessions; required with DATABASE_URL, and spares PGlite a key file in its data directory. */
+const authSecret = randomBytes(32).toString('base64url');
+
 export function startNext(options: NextServerOptions): Promise<Server> {
+  const origin = `http://127.0.0.1:${options.port}`;
   return startServer({
     name: `next start :${options.port}`,
     port: options.port,
@@ -31,6 +36,12 @@ export function startNext(options: NextServerOptions): Promise<Server> {
       NEXT_MANUAL_SIG_HANDLE: 'true',
       // Keeps the webhook sweeper's periodic queries out of the measurements.
       ROSTER_WEBHOOK_SWEEP_MS: '3600000',
+      // Sessions' cookies and Better Auth's Origin checks derive from where the server is reached.
+      ROSTER_BASE_URL: origin,
+      ROSTER_AUTH_SECRET: authSecret,
+      // The bench signs in once per server start; generous anyway, so a re-run never waits on the limiter.
+      ROSTER_AUTH_RATE_LIMIT_IP: '1000/60',
+      ROSTER_AUTH_RATE_LIMIT_ACCOUNT: '1000/60',
     }),
     logFile: path.join(options.logDir, `next-${options.port}.log`),
     readyPath: '/api/ready',
