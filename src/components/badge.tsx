@@ -25,6 +25,9 @@ const tones: Record<string, string> = {
   ignored: neutral,
   pending: waiting,
   failed: bad,
+  // API key statuses (active is shared with accounts).
+  expired: warning,
+  revoked: bad,
 };
 
 export function Badge({ value }: { value: string }) {

@@ -6,7 +6,10 @@ import { Alert } from './alert';
 import { Field } from './field';
 import { SubmitButton } from './submit-button';
 
-/** Current, new and confirmed password. A plain form post without JavaScript; passwords are never echoed back. */
+/**
+ * Current, new and confirmed password. A plain form post without JavaScript; passwords are never echoed back. A
+ * successful change redirects (the session is replaced), and the account page shows the success message.
+ */
 export function ChangePasswordForm({ action }: { action: (state: ActionState, formData: FormData) => Promise<ActionState> }) {
   const [state, formAction] = useActionState(action, idleState);
   const errors = state.fieldErrors ?? {};

@@ -3,6 +3,7 @@
 import { APIError } from 'better-auth/api';
 import { refresh } from 'next/cache';
 import { headers } from 'next/headers';
+import { redirect } from 'next/navigation';
 import { getAuth } from '@/auth';
 import type { ActionState } from '@/actions/action-state';
 import { consolePrincipal, consoleSession } from '@/actions/context';
@@ -73,7 +74,7 @@ export async function revokeSessionAction(_previous: ActionState, formData: Form
 }
 
 /** Ends every session of the caller's except the one making this request. */
-export async function revokeOtherSessionsAction(_previous: ActionState, _formData: FormData): Promise<ActionState> {
+export async function revokeOtherSessionsAction(): Promise<ActionState> {
   try {
     const { auth, requestHeaders } = await ownSession();
     await auth.api.revokeOtherSessions({ headers: requestHeaders });
@@ -84,10 +85,17 @@ export async function revokeOtherSessionsAction(_previous: ActionState, _formDat
   return { status: 'success', message: 'Signed out of all other sessions.' };
 }
 
+/** Where a successful password change lands; the account page shows the success message for it. */
+const passwordChangedPath = '/account?password=changed';
+
 /**
  * Changes the caller's password and ends all their other sessions (a stolen session must not outlive the old
- * password). Better Auth replaces the current session too and sets its new cookie (nextCookies). Passwords are
- * never echoed back to the page.
+ * password). Passwords are never echoed back to the page.
+ *
+ * Better Auth replaces the current session too and sets the new one's cookie (nextCookies). The page is then
+ * reached by a redirect, not re-rendered in this request: a re-render would still see the old, deleted session in
+ * the request's headers() (only cookies() reflects what the action set) and send the user to sign in. Next forwards
+ * the new cookie to the redirect's render.
  */
 export async function changePasswordAction(_previous: ActionState, formData: FormData): Promise<ActionState> {
   const text = (name: string) => {
@@ -112,6 +120,5 @@ export async function changePasswordAction(_previous: ActionState, formData: For
   } catch (error) {
     return accountErrorToState(error, {});
   }
-  refresh();
-  return { status: 'success', message: 'Password changed. All your other sessions were signed out.' };
+  redirect(passwordChangedPath);
 }

@@ -5,19 +5,14 @@ import type { ActionState } from '@/actions/action-state';
 import { consoleContext } from '@/actions/context';
 import { errorToActionState } from '@/actions/error-to-state';
 import { pickFields } from '@/actions/form-data';
+import type { ApiKeyFormState } from '@/components/api-key-form';
 import { createApiKey, revokeApiKey } from '@/core/api-keys';
-
-/** The create form's state: on success it carries the new key's secret, shown this once and kept nowhere else. */
-export interface CreateApiKeyState extends ActionState {
-  secret?: string;
-  keyName?: string;
-}
 
 /**
  * Creates an API key. The secret travels back in the action's result only: never in a URL, a cookie, a log or
  * the database (which keeps its hash).
  */
-export async function createApiKeyAction(_previous: CreateApiKeyState, formData: FormData): Promise<CreateApiKeyState> {
+export async function createApiKeyAction(_previous: ApiKeyFormState, formData: FormData): Promise<ApiKeyFormState> {
   const values = pickFields(formData, ['name', 'expiresAt']);
   const scopes = formData.getAll('scopes').filter((scope): scope is string => typeof scope === 'string');
   // Echoed back so a failed form keeps its checkboxes ticked.

@@ -1,0 +1,133 @@
+import { APIError } from 'better-auth/api';
+import type { Metadata } from 'next';
+import { headers } from 'next/headers';
+import { getAuth } from '@/auth';
+import { consoleSession } from '@/actions/context';
+import { requireConsoleUser } from '@/actions/require-console-user';
+import { signOutAction } from '@/actions/sign-out';
+import { Alert } from '@/components/alert';
+import { Badge } from '@/components/badge';
+import { ChangePasswordForm } from '@/components/change-password-form';
+import { RevokeOtherSessionsButton, SessionsTable, type SessionView } from '@/components/sessions-table';
+import { SubmitButton } from '@/components/submit-button';
+import { pickSearchParams, type SearchParams } from '@/lib/search-params';
+import { changePasswordAction, revokeOtherSessionsAction, revokeSessionAction } from './actions';
+
+export const metadata: Metadata = { title: 'Account' };
+
+/** The signed-in user's own account: who they are, where they are signed in, and their password. */
+export default async function AccountPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
+  const principal = await requireConsoleUser('/account');
+  // Set by changePasswordAction's redirect.
+  const { password } = pickSearchParams(await searchParams, ['password']);
+  const session = await consoleSession();
+  // requireConsoleUser has just read this (cached) session; it can't be missing here.
+  if (!session) throw new Error('No session for a signed-in console user');
+  const sessions = await readOwnSessions(session.session.id);
+  const hasOthers = sessions === null || sessions.some((entry) => !entry.current);
+
+  return (
+    <div className="space-y-10">
+      <section aria-labelledby="account-heading" className="space-y-4">
+        <h1 id="account-heading" className="text-2xl font-semibold tracking-tight">
+          Account
+        </h1>
+        <dl className="grid max-w-xl grid-cols-[8rem_1fr] gap-x-4 gap-y-2 rounded-lg border border-slate-200 bg-white p-6 text-sm shadow-sm">
+          <dt className="font-medium text-slate-500">Email</dt>
+          <dd>{session.user.email}</dd>
+          <dt className="font-medium text-slate-500">Name</dt>
+          <dd>{session.user.name}</dd>
+          <dt className="font-medium text-slate-500">Role</dt>
+          <dd>
+            <Badge value={principal.role} />
+          </dd>
+        </dl>
+      </section>
+
+      <section aria-labelledby="sessions-heading" className="space-y-4">
+        <div>
+          <h2 id="sessions-heading" className="text-xl font-semibold tracking-tight">
+            Sessions
+          </h2>
+          <p className="mt-1 text-sm text-slate-500">
+            Where you are signed in. Revoke a session you don&apos;t recognise: that device is signed out on its next request.
+          </p>
+        </div>
+        {sessions === null ? (
+          <Alert tone="info">
+            <p>For your security, your sessions are listed only within a day of signing in. Sign in again to see and revoke them one by one.</p>
+            <form action={signOutAction} className="mt-3">
+              <SubmitButton tone="secondary" pendingLabel="Signing out…">
+                Sign out and sign in again
+              </SubmitButton>
+            </form>
+          </Alert>
+        ) : (
+          <SessionsTable sessions={sessions} revokeAction={revokeSessionAction} />
+        )}
+        <RevokeOtherSessionsButton hasOthers={hasOthers} action={revokeOtherSessionsAction} />
+      </section>
+
+      <section aria-labelledby="password-heading" className="space-y-4">
+        <h2 id="password-heading" className="text-xl font-semibold tracking-tight">
+          Change password
+        </h2>
+        {password === 'changed' && <Alert tone="success">Password changed. All your other sessions were signed out.</Alert>}
+        <ChangePasswordForm action={changePasswordAction} />
+      </section>
+    </div>
+  );
+}
+
+/**
+ * The caller's unexpired sessions, this one first, then the most recently active; null when Better Auth won't list
+ * them because this session is over a day old (its `freshAge`).
+ */
+async function readOwnSessions(currentId: string): Promise<SessionView[] | null> {
+  let sessions;
+  try {
+    sessions = await (await getAuth()).api.listSessions({ headers: await headers() });
+  } catch (error) {
+    if (error instanceof APIError && error.body?.code === 'SESSION_NOT_FRESH') return null;
+    throw error;
+  }
+  return sessions
+    .map((session) => ({
+      id: session.id,
+      device: describeUserAgent(session.userAgent),
+      userAgent: session.userAgent ?? null,
+      ipAddress: session.ipAddress || null,
+      createdAt: new Date(session.createdAt).toISOString(),
+      updatedAt: new Date(session.updatedAt).toISOString(),
+      current: session.id === currentId,
+    }))
+    .sort((a, b) => Number(b.current) - Number(a.current) || b.updatedAt.localeCompare(a.updatedAt));
+}
+
+const browsers: [RegExp, string][] = [
+  [/Edg(e|A|iOS)?\//, 'Edge'],
+  [/OPR\/|Opera/, 'Opera'],
+  [/Firefox\/|FxiOS\//, 'Firefox'],
+  [/HeadlessChrome\//, 'Headless Chrome'],
+  [/Chrome\/|CriOS\/|Chromium\//, 'Chrome'],
+  [/Safari\//, 'Safari'],
+  [/curl\//, 'curl'],
+];
+
+const systems: [RegExp, string][] = [
+  [/Windows/, 'Windows'],
+  [/iPhone|iPad|iPod/, 'iOS'],
+  [/Mac OS X|Macintosh/, 'macOS'],
+  [/Android/, 'Android'],
+  [/CrOS/, 'ChromeOS'],
+  [/Linux/, 'Linux'],
+];
+
+/** "Firefox on macOS" from a User-Agent header: enough to recognise a device, not a full parser. */
+function describeUserAgent(userAgent: string | null | undefined): string {
+  if (!userAgent) return 'Unknown device';
+  const browser = browsers.find(([pattern]) => pattern.test(userAgent))?.[1];
+  const system = systems.find(([pattern]) => pattern.test(userAgent))?.[1];
+  if (browser && system) return `${browser} on ${system}`;
+  return browser ?? system ?? 'Unknown browser';
+}

@@ -1,0 +1,126 @@
+'use client';
+
+import { useActionState, useRef, useState, useSyncExternalStore } from 'react';
+import type { ActionState } from '@/actions/action-state';
+import { Alert } from './alert';
+import { Field } from './field';
+import { buttonStyles, inputStyles } from './styles';
+import { SubmitButton } from './submit-button';
+
+/** What the create action returns: on success, the new key's secret (this once). */
+export interface ApiKeyFormState extends ActionState {
+  secret?: string;
+  keyName?: string;
+}
+
+const scopeOptions = [
+  { value: 'users:read', hint: 'List and read users' },
+  { value: 'users:write', hint: 'Create, update and delete users (reading included)' },
+] as const;
+
+const initialState: ApiKeyFormState = { status: 'idle' };
+
+/**
+ * Name, scopes and an optional expiry date. A plain form post without JavaScript. After a successful create the
+ * secret is shown once, in a read-only field, and lives only in this form's state.
+ */
+export function ApiKeyForm({ action }: { action: (state: ApiKeyFormState, formData: FormData) => Promise<ApiKeyFormState> }) {
+  const [state, formAction] = useActionState(action, initialState);
+  const errors = state.fieldErrors ?? {};
+  const values = state.status === 'error' ? (state.values ?? {}) : {};
+  const checkedScopes = values.scopes === undefined ? ['users:read'] : values.scopes.split(',');
+  const scopesErrorId = 'field-scopes-error';
+
+  return (
+    <div className="space-y-4">
+      {state.status === 'success' && state.secret && <NewSecret key={state.secret} name={state.keyName ?? ''} secret={state.secret} />}
+      <form action={formAction} noValidate className="max-w-xl space-y-5 rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
+        <h2 className="text-lg font-semibold">New API key</h2>
+        <div aria-live="polite" aria-atomic="true">
+          {state.status === 'error' && state.message && <Alert tone="error">{state.message}</Alert>}
+        </div>
+        <Field name="name" label="Name" autoComplete="off" placeholder="e.g. CRM sync" error={errors.name} defaultValue={values.name} />
+        <fieldset className="space-y-2" aria-describedby={errors.scopes ? scopesErrorId : undefined}>
+          <legend className="text-sm font-medium text-slate-700">Scopes</legend>
+          {/* key: re-mount after a failed submit so the checkboxes show what was sent. */}
+          <div key={values.scopes ?? ''} className="space-y-1.5">
+            {scopeOptions.map((scope) => (
+              <label key={scope.value} className="flex items-start gap-2 text-sm">
+                <input
+                  type="checkbox"
+                  name="scopes"
+                  value={scope.value}
+                  defaultChecked={checkedScopes.includes(scope.value)}
+                  aria-invalid={Boolean(errors.scopes)}
+                  className="mt-0.5"
+                />
+                <span>
+                  <code>{scope.value}</code> <span className="text-slate-500">— {scope.hint}</span>
+                </span>
+              </label>
+            ))}
+          </div>
+          {errors.scopes && (
+            <p id={scopesErrorId} className="text-sm text-red-600">
+              {errors.scopes}
+            </p>
+          )}
+        </fieldset>
+        <Field name="expiresAt" label="Expires on (optional)" type="date" error={errors.expiresAt} defaultValue={values.expiresAt} />
+        <p className="-mt-3 text-sm text-slate-500">The key stops working at 00:00 UTC on this date. Leave it empty for a key that never expires.</p>
+        <div className="flex items-center gap-3 pt-2">
+          <SubmitButton pendingLabel="Creating…">Create API key</SubmitButton>
+        </div>
+      </form>
+    </div>
+  );
+}
+
+const noSubscription = () => () => {};
+
+/** The secret, once: read-only and selectable without JavaScript, with a Copy button when JavaScript runs. */
+function NewSecret({ name, secret }: { name: string; secret: string }) {
+  const hydrated = useSyncExternalStore(noSubscription, () => true, () => false);
+  const input = useRef<HTMLInputElement>(null);
+  const [copied, setCopied] = useState(false);
+
+  const copy = async () => {
+    input.current?.select();
+    try {
+      await navigator.clipboard.writeText(secret);
+      setCopied(true);
+    } catch {
+      // No clipboard access (e.g. an insecure origin): the text stays selected for Ctrl+C.
+    }
+  };
+
+  return (
+    <div role="status" className="max-w-xl space-y-3 rounded-lg border border-emerald-200 bg-emerald-50 p-6 text-sm text-emerald-900 shadow-sm">
+      <p className="font-medium">Created the API key “{name}”.</p>
+      <p className="font-medium text-amber-800">Copy this secret now: it won&apos;t be shown again. Roster stores only a hash of it.</p>
+      <label htmlFor="api-key-secret" className="block font-medium">
+        Secret
+      </label>
+      <div className="flex gap-2">
+        <input
+          ref={input}
+          id="api-key-secret"
+          readOnly
+          value={secret}
+          onFocus={(event) => event.currentTarget.select()}
+          spellCheck={false}
+          autoComplete="off"
+          className={`${inputStyles} font-mono`}
+        />
+        {hydrated && (
+          <button type="button" onClick={copy} className={buttonStyles.secondary}>
+            {copied ? 'Copied' : 'Copy'}
+          </button>
+        )}
+      </div>
+      <p className="text-emerald-800">
+        Send it as <code>Authorization: Bearer &lt;secret&gt;</code> to <code>/api/v1</code>.
+      </p>
+    </div>
+  );
+}
