@@ -4,6 +4,7 @@ import { closeDatabase, getDatabase } from '@/db';
 import { GET as health } from '../../app/api/health/route';
 import { GET as ready } from '../../app/api/ready/route';
 import * as collectionRoute from '../../app/api/v1/users/route';
+import { apiKeyFor, type TestApiKey } from '../support/principals';
 
 // This file swaps the process-wide database out from under the app, so it lives apart from every other suite.
 
@@ -17,6 +18,8 @@ vi.mock('next/cache', () => ({ revalidateTag: vi.fn(), updateTag: vi.fn(), cache
 const BASE = 'http://localhost:3000';
 const originalDatabaseUrl = process.env.DATABASE_URL;
 const UNREACHABLE_POSTGRES = 'postgres://roster:roster@127.0.0.1:1/roster';
+/** An integration's write key, made while the database was up: the outage, not the credentials, decides the answer. */
+let apiKey: TestApiKey;
 
 async function expectProblem(response: Response, status: number, instance: string) {
   const text = await response.text();
@@ -43,7 +46,8 @@ async function withUnreachableDatabase(body: () => Promise<void>): Promise<void>
 
 beforeAll(async () => {
   if (originalDatabaseUrl) throw new Error('Unset DATABASE_URL: these tests expect the in-memory database vitest.config.ts sets up.');
-  await getDatabase(); // the cold start (WASM compile) belongs in a hook, not in a test's time budget
+  const { db } = await getDatabase(); // the cold start (WASM compile) belongs in a hook, not in a test's time budget
+  apiKey = await apiKeyFor(db, ['users:write']);
 });
 afterEach(() => {
   expect(process.env.DATABASE_URL).toBe(originalDatabaseUrl); // each test put the environment back
@@ -117,14 +121,14 @@ describe('GET /api/ready', () => {
 describe('/api/v1 while the database is unreachable', () => {
   it('GET and POST /api/v1/users answer 503 problem+json, not 500', async () => {
     await withUnreachableDatabase(async () => {
-      const list = await collectionRoute.GET(new Request(`${BASE}/api/v1/users`), { params: Promise.resolve({}) });
+      const list = await collectionRoute.GET(new Request(`${BASE}/api/v1/users`, { headers: apiKey.headers }), { params: Promise.resolve({}) });
       await expectProblem(list, 503, '/api/v1/users');
       expect(list.headers.get('retry-after')).toBe('5');
 
       const create = await collectionRoute.POST(
         new Request(`${BASE}/api/v1/users`, {
           method: 'POST',
-          headers: { 'Content-Type': 'application/json' },
+          headers: { 'Content-Type': 'application/json', ...apiKey.headers },
           body: JSON.stringify({ email: 'down@example.com', name: 'Down' }),
         }),
         { params: Promise.resolve({}) },

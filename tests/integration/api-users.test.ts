@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { asc, desc, eq } from 'drizzle-orm';
+import { asc, desc, eq, ne } from 'drizzle-orm';
 import { revalidateTag } from 'next/cache';
 import { v7 as uuidv7 } from 'uuid';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -9,6 +9,7 @@ import { auditEvents, users, type UserRow } from '@/db/schema';
 import * as itemRoute from '../../app/api/v1/users/[id]/route';
 import * as collectionRoute from '../../app/api/v1/users/route';
 import { truncateAll } from '../support/database';
+import { apiKeyFor, bearerFor, type TestApiKey } from '../support/principals';
 import type { Problem } from '../support/problem';
 
 // revalidateTag throws outside a Next request; the mock also lets us check which cache tags each write marks stale.
@@ -27,6 +28,7 @@ interface CallOptions {
   json?: unknown;
   /** A raw body: no Content-Type is added. */
   body?: BodyInit;
+  /** Sent as given, after the default `Authorization` (the test's write API key), which they may replace. */
   headers?: Record<string, string>;
 }
 
@@ -46,7 +48,7 @@ interface UserDto {
 /** Calls the route handler that Next would route `path` to, the way Next calls it. */
 function call(method: Method, path: string, { json, body, headers = {} }: CallOptions = {}): Promise<Response> {
   const url = new URL(path, BASE);
-  const init: RequestInit & { duplex?: 'half' } = { method, headers: { ...headers } };
+  const init: RequestInit & { duplex?: 'half' } = { method, headers: { ...apiKey.headers, ...headers } };
   if (json !== undefined) {
     init.body = JSON.stringify(json);
     const hasContentType = Object.keys(headers).some((name) => name.toLowerCase() === 'content-type');
@@ -89,12 +91,19 @@ async function expectUser(response: Response, status: number): Promise<UserDto> 
 }
 
 let db: Database;
+/**
+ * Who calls: an integration's write API key (made by the CLI, so it is no user and adds no row to `users`). It
+ * acts as an admin; the tests that create admins send an owner's session token instead.
+ */
+let apiKey: TestApiKey;
 const userRows = () => db.select().from(users).orderBy(asc(users.email));
 const userRow = async (id: string) => (await db.select().from(users).where(eq(users.id, id)))[0];
-const auditRows = () => db.select().from(auditEvents).orderBy(asc(auditEvents.createdAt), asc(auditEvents.id));
+/** The audit trail of the test's requests (the API key's creation is setup). */
+const auditRows = () =>
+  db.select().from(auditEvents).where(ne(auditEvents.action, 'api-key.created')).orderBy(asc(auditEvents.createdAt), asc(auditEvents.id));
 
-async function createUser(fields: Record<string, unknown>): Promise<UserDto> {
-  return expectUser(await call('POST', COLLECTION, { json: fields }), 201);
+async function createUser(fields: Record<string, unknown>, headers?: Record<string, string>): Promise<UserDto> {
+  return expectUser(await call('POST', COLLECTION, { json: fields, headers }), 201);
 }
 
 /** Inserts rows straight into the table (no audit), oldest first, one millisecond apart. */
@@ -129,12 +138,15 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   await truncateAll(db);
+  apiKey = await apiKeyFor(db, ['users:write']);
   revalidate.mockClear();
 });
 
 describe('POST /api/v1/users', () => {
   it('creates a user: 201, absolute Location, ETag, exact camelCase DTO, normalised email, audit event, cache revalidated', async () => {
-    const response = await call('POST', COLLECTION, { json: { email: '  Grace.Hopper@Example.COM ', name: ' Grace Hopper ', role: 'admin' } });
+    // Creating an admin takes an owner.
+    const owner = await bearerFor(db, 'owner');
+    const response = await call('POST', COLLECTION, { json: { email: '  Grace.Hopper@Example.COM ', name: ' Grace Hopper ', role: 'admin' }, headers: owner.headers });
     const user = await expectUser(response, 201);
 
     expect(user).toEqual({
@@ -153,14 +165,14 @@ describe('POST /api/v1/users', () => {
     expect(response.headers.get('etag')).toBe('"1"');
     expect(response.headers.get('cache-control')).toBe('no-store');
 
-    const rows = await userRows();
+    const rows = (await userRows()).filter((row) => row.id !== owner.userId);
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ id: user.id, email: 'grace.hopper@example.com', name: 'Grace Hopper', role: 'admin', status: 'active', plan: 'free', version: 1 });
     expect(rows[0]!.createdAt.toISOString()).toBe(user.createdAt);
 
     const events = await auditRows();
     expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({ door: 'api', actor: 'anonymous', action: 'user.created', targetId: user.id });
+    expect(events[0]).toMatchObject({ door: 'api', actor: `user:${owner.userId}`, action: 'user.created', targetId: user.id });
     expect(events[0]!.changes).toEqual({
       email: { before: null, after: 'grace.hopper@example.com' },
       name: { before: null, after: 'Grace Hopper' },
@@ -467,8 +479,9 @@ describe('GET /api/v1/users', () => {
 
   describe('filters', () => {
     it('by role, by status, and both together with search', async () => {
-      const alice = await createUser({ email: 'alice@example.com', name: 'Alice', role: 'admin' });
-      const bob = await createUser({ email: 'bob@example.com', name: 'Bob', role: 'admin', status: 'suspended' });
+      const owner = await bearerFor(db, 'owner'); // creating admins takes an owner
+      const alice = await createUser({ email: 'alice@example.com', name: 'Alice', role: 'admin' }, owner.headers);
+      const bob = await createUser({ email: 'bob@example.com', name: 'Bob', role: 'admin', status: 'suspended' }, owner.headers);
       const carol = await createUser({ email: 'carol@example.com', name: 'Carol', role: 'member', status: 'suspended' });
       const dave = await createUser({ email: 'dave@example.com', name: 'Dave', role: 'viewer' });
 
@@ -479,7 +492,7 @@ describe('GET /api/v1/users', () => {
       };
       expect(await ids({ role: 'admin' })).toEqual([bob.id, alice.id]);
       expect(await ids({ role: 'viewer' })).toEqual([dave.id]);
-      expect(await ids({ role: 'owner' })).toEqual([]);
+      expect(await ids({ role: 'owner' })).toEqual([owner.userId]);
       expect(await ids({ status: 'suspended' })).toEqual([carol.id, bob.id]);
       expect(await ids({ role: 'admin', status: 'active' })).toEqual([alice.id]);
       expect(await ids({ role: 'member', search: 'CAROL' })).toEqual([carol.id]);
@@ -676,7 +689,7 @@ describe('PATCH /api/v1/users/{id}', () => {
 
     const events = await auditRows();
     expect(events).toHaveLength(2);
-    expect(events[1]).toMatchObject({ door: 'api', actor: 'anonymous', action: 'user.updated', targetId: user.id });
+    expect(events[1]).toMatchObject({ door: 'api', actor: `api-key:${apiKey.id}`, action: 'user.updated', targetId: user.id });
     expect(events[1]!.changes).toEqual({
       name: { before: 'Patch Me', after: 'Patched' },
       status: { before: 'active', after: 'suspended' },
@@ -832,7 +845,7 @@ describe('DELETE /api/v1/users/{id}', () => {
     expect(await userRow(user.id)).toBeUndefined();
     const events = await auditRows();
     expect(events).toHaveLength(2);
-    expect(events[1]).toMatchObject({ door: 'api', actor: 'anonymous', action: 'user.deleted', targetId: user.id });
+    expect(events[1]).toMatchObject({ door: 'api', actor: `api-key:${apiKey.id}`, action: 'user.deleted', targetId: user.id });
     expect(events[1]!.changes).toEqual({
       email: { before: 'delete@example.com', after: null },
       name: { before: 'Delete Me', after: null },

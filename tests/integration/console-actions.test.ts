@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { eq, ne } from 'drizzle-orm';
 import { updateTag } from 'next/cache';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createUserAction, deleteUserAction, updateUserAction } from '../../app/(console)/users/actions';
@@ -7,11 +7,17 @@ import { getDatabase } from '@/db';
 import { auditEvents, users } from '@/db/schema';
 import { formData, redirectTarget } from '../support/actions';
 import { truncateAll } from '../support/database';
+import { consoleRequestHeaders, signInConsoleAs, setConsoleCookie, type SignedInUser } from '../support/principals';
 
 vi.mock('next/cache', () => ({ updateTag: vi.fn(), revalidateTag: vi.fn(), cacheTag: vi.fn() }));
+// Actions read the session cookie through next/headers: each test signs someone in (an owner unless it says otherwise).
+vi.mock('next/headers', () => ({ headers: async () => consoleRequestHeaders() }));
 
 const db = async () => (await getDatabase()).db;
 const userByEmail = async (email: string) => (await (await db()).select().from(users).where(eq(users.email, email)))[0];
+/** The users the test made: everyone but whoever is signed in. */
+const otherUsers = async () => (await db()).select().from(users).where(ne(users.id, signedIn.userId));
+let signedIn: SignedInUser;
 
 async function createViaAction(fields: Record<string, string>) {
   const target = await redirectTarget(() => createUserAction(idleState, formData(fields)));
@@ -20,6 +26,7 @@ async function createViaAction(fields: Record<string, string>) {
 
 beforeEach(async () => {
   await truncateAll(await db());
+  signedIn = await signInConsoleAs('owner');
   vi.mocked(updateTag).mockClear();
 });
 
@@ -31,7 +38,7 @@ describe('createUserAction', () => {
     expect(row).toMatchObject({ email: 'ada@example.com', role: 'admin', plan: 'free', version: 1 });
     expect(vi.mocked(updateTag).mock.calls.flat().sort()).toEqual(['user:' + row.id, 'users'].sort());
     const [event] = await (await db()).select().from(auditEvents);
-    expect(event).toMatchObject({ door: 'console', action: 'user.created', targetId: row.id });
+    expect(event).toMatchObject({ actor: `user:${signedIn.userId}`, door: 'console', action: 'user.created', targetId: row.id });
   });
 
   it('returns field errors and echoes the input, writing nothing', async () => {
@@ -40,7 +47,7 @@ describe('createUserAction', () => {
     expect(state.status).toBe('error');
     expect(state.fieldErrors).toEqual({ email: 'Enter a valid email address', name: 'Name is required' });
     expect(state.values).toMatchObject({ email: 'not-an-email', name: '  ' });
-    expect(await (await db()).select().from(users)).toHaveLength(0);
+    expect(await otherUsers()).toHaveLength(0);
     expect(updateTag).not.toHaveBeenCalled();
   });
 
@@ -49,7 +56,7 @@ describe('createUserAction', () => {
     const state = await createUserAction(idleState, formData({ email: 'DUP@example.com', name: 'Second', role: 'member', status: 'active' }));
 
     expect(state.fieldErrors).toEqual({ email: 'A user with this email already exists' });
-    expect(await (await db()).select().from(users)).toHaveLength(1);
+    expect(await otherUsers()).toHaveLength(1);
   });
 
   it('ignores fields the form does not have, such as plan or version', async () => {
@@ -113,5 +120,47 @@ describe('deleteUserAction', () => {
     const state = await deleteUserAction(idleState, formData({ id: crypto.randomUUID(), email: 'ghost@example.com' }));
 
     expect(state).toMatchObject({ status: 'error', message: 'User no longer exists; it may have been deleted.' });
+  });
+});
+
+describe('who is signed in', () => {
+  const fields = { email: 'new.admin@example.com', name: 'New Admin', role: 'admin', status: 'active' };
+
+  it('without a session every action says to sign in again and writes nothing', async () => {
+    const { row } = await createViaAction({ email: 'target@example.com', name: 'Target', role: 'member', status: 'active' });
+    vi.mocked(updateTag).mockClear();
+    setConsoleCookie(null);
+
+    const signIn = { status: 'error', message: 'Your session has ended. Sign in again.' };
+    expect(await createUserAction(idleState, formData(fields))).toMatchObject(signIn);
+    expect(await updateUserAction(idleState, formData({ id: row.id, version: 1, email: row.email, name: 'Changed', role: 'member', status: 'active' }))).toMatchObject(signIn);
+    expect(await deleteUserAction(idleState, formData({ id: row.id, email: row.email }))).toMatchObject(signIn);
+
+    expect(await otherUsers()).toEqual([row]);
+    expect(await (await db()).select().from(auditEvents)).toHaveLength(1);
+    expect(updateTag).not.toHaveBeenCalled();
+  });
+
+  it('a session cookie that names no session is no session', async () => {
+    setConsoleCookie('roster.session_token=forged.token');
+    expect(await createUserAction(idleState, formData(fields))).toMatchObject({ status: 'error', message: 'Your session has ended. Sign in again.' });
+    expect(await userByEmail(fields.email)).toBeUndefined();
+  });
+
+  it('an admin may manage members but not create an admin: Not allowed, nothing written', async () => {
+    const admin = await signInConsoleAs('admin');
+    const { row } = await createViaAction({ email: 'member@example.com', name: 'Member', role: 'member', status: 'active' });
+    expect(await (await db()).select().from(auditEvents).where(eq(auditEvents.targetId, row.id))).toMatchObject([{ actor: `user:${admin.userId}` }]);
+
+    const state = await createUserAction(idleState, formData(fields));
+    expect(state).toMatchObject({ status: 'error', message: expect.stringMatching(/^Not allowed: .*owners/) });
+    expect(await userByEmail(fields.email)).toBeUndefined();
+  });
+
+  it('a viewer may not write: Not allowed, nothing written', async () => {
+    await signInConsoleAs('viewer');
+    const state = await createUserAction(idleState, formData({ ...fields, role: 'member' }));
+    expect(state).toMatchObject({ status: 'error', message: expect.stringMatching(/^Not allowed: /) });
+    expect(await userByEmail(fields.email)).toBeUndefined();
   });
 });

@@ -1,17 +1,23 @@
-import { eq } from 'drizzle-orm';
-import { describe, expect, it } from 'vitest';
+import { eq, ne } from 'drizzle-orm';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { Conflict, NotFound, PreconditionFailed, ValidationFailed } from '@/core/errors';
-import type { CoreContext, Principal } from '@/core/principal';
+import type { CoreContext } from '@/core/principal';
 import { decodeCursor } from '@/core/users/cursor';
 import { createUser, deleteUser, getUser, listUserHistory, listUsers, updateUser } from '@/core/users';
 import { auditEvents, users } from '@/db/schema';
 import { describeEachDatabase } from '../support/database';
-
-const principal: Principal = { kind: 'anonymous', door: 'api' };
+import { principalFor, type UserPrincipal } from '../support/principals';
 
 describeEachDatabase('core: users', (database) => {
+  // An owner acts: these tests are about what the use cases do, not who may call them (roles.test.ts is).
+  let principal: UserPrincipal;
+  beforeEach(async () => {
+    principal = await principalFor(database(), 'owner', 'api');
+  });
   const ctx = (): CoreContext => ({ db: database(), principal });
   const auditRows = () => database().select().from(auditEvents).orderBy(auditEvents.createdAt, auditEvents.id);
+  /** The users the test made: everyone but the acting owner. */
+  const userRows = () => database().select().from(users).where(ne(users.id, principal.userId));
 
   describe('createUser', () => {
     it('stores a normalised user with defaults and audits it in the same transaction', async () => {
@@ -20,7 +26,7 @@ describeEachDatabase('core: users', (database) => {
       expect(user).toMatchObject({ email: 'grace@example.com', name: 'Grace Hopper', role: 'member', status: 'active', plan: 'free', version: 1 });
       expect(user.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/); // UUIDv7
       const [event] = await auditRows();
-      expect(event).toMatchObject({ actor: 'anonymous', door: 'api', action: 'user.created', targetId: user.id });
+      expect(event).toMatchObject({ actor: `user:${principal.userId}`, door: 'api', action: 'user.created', targetId: user.id });
       expect(event!.changes.email).toEqual({ before: null, after: 'grace@example.com' });
     });
 
@@ -30,7 +36,7 @@ describeEachDatabase('core: users', (database) => {
 
       expect(error).toBeInstanceOf(Conflict);
       expect((error as Conflict).field).toBe('email');
-      expect(await database().select().from(users)).toHaveLength(1);
+      expect(await userRows()).toHaveLength(1);
       expect(await auditRows()).toHaveLength(1);
     });
 
@@ -39,7 +45,7 @@ describeEachDatabase('core: users', (database) => {
 
       expect(error).toBeInstanceOf(ValidationFailed);
       expect((error as ValidationFailed).issues.map((issue) => issue.path.join('.')).sort()).toEqual(['email', 'name', 'role', 'version']);
-      expect(await database().select().from(users)).toHaveLength(0);
+      expect(await userRows()).toHaveLength(0);
     });
   });
 
@@ -132,7 +138,8 @@ describeEachDatabase('core: users', (database) => {
         cursor = page.nextCursor ?? undefined;
       } while (cursor);
 
-      expect(seen).toEqual(created.map((user) => user.id).reverse());
+      // The acting owner was inserted first, so is the oldest.
+      expect(seen).toEqual([...created.map((user) => user.id).reverse(), principal.userId]);
     });
 
     it('searches name and email case-insensitively and takes % and _ literally', async () => {

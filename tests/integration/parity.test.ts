@@ -8,8 +8,20 @@ import { getDatabase } from '@/db';
 import { auditEvents, users } from '@/db/schema';
 import { formData, redirectTarget, redirectUrlOf } from '../support/actions';
 import { truncateAll } from '../support/database';
+import { bearerFor, consoleRequestHeaders, setConsoleCookie, type SignedInUser } from '../support/principals';
 
 vi.mock('next/cache', () => ({ updateTag: vi.fn(), revalidateTag: vi.fn(), cacheTag: vi.fn() }));
+vi.mock('next/headers', () => ({ headers: async () => consoleRequestHeaders() }));
+
+/**
+ * The owner who tells the story, signed in afresh for each door: through the API with their session token as a
+ * bearer, through the console with their session cookie. Same email and name each time, so their row compares equal.
+ */
+let owner: SignedInUser;
+async function signInOwner(): Promise<void> {
+  owner = await bearerFor((await getDatabase()).db, 'owner', { email: 'owner@roster.example', name: 'Story Owner' });
+  setConsoleCookie(owner.cookie);
+}
 
 type Fields = Record<string, string>;
 /** What a door answered, in door-neutral terms: success (with the id) or the errors per field. */
@@ -33,7 +45,7 @@ async function apiOutcome(response: Response, id?: string): Promise<Outcome> {
 const jsonRequest = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
   new Request(`http://localhost${path}`, {
     method,
-    headers: { 'content-type': 'application/json', ...headers },
+    headers: { 'content-type': 'application/json', ...owner.headers, ...headers },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
 
@@ -95,7 +107,10 @@ async function snapshot() {
     .from(auditEvents)
     .orderBy(asc(auditEvents.createdAt), asc(auditEvents.id));
   const doors = await db.selectDistinct({ door: auditEvents.door }).from(auditEvents);
-  return { users: userRows, events, doors: doors.map((row) => row.door) };
+  const actors = await db.selectDistinct({ actor: auditEvents.actor }).from(auditEvents);
+  // The owner's id differs between the runs; who acted is checked against it, then compared as a role.
+  const neutral = events.map((event) => ({ ...event, actor: event.actor === `user:${owner.userId}` ? 'user:<owner>' : event.actor }));
+  return { users: userRows, events: neutral, doors: doors.map((row) => row.door), actors: actors.map((row) => row.actor) };
 }
 
 describe('parity between the console (Server Actions) and the API (Route Handlers)', () => {
@@ -103,9 +118,11 @@ describe('parity between the console (Server Actions) and the API (Route Handler
     const results = [];
     for (const door of [apiDoor, consoleDoor]) {
       await truncateAll((await getDatabase()).db);
+      await signInOwner();
       const outcomes = await runScenario(door);
       const state = await snapshot();
       expect(state.doors).toEqual([door.name]);
+      expect(state.actors).toEqual([`user:${owner.userId}`]);
       results.push({ outcomes, users: state.users, events: state.events });
     }
     const [api, consoleResult] = results;
@@ -114,7 +131,11 @@ describe('parity between the console (Server Actions) and the API (Route Handler
     expect(consoleResult!.events).toEqual(api!.events);
     expect(consoleResult!.outcomes).toEqual(api!.outcomes);
     // And the story really exercised both success and failure paths.
-    expect(api!.users).toEqual([{ email: 'ada@example.com', name: 'Ada King', role: 'owner', status: 'active', plan: 'free', version: 2 }]);
+    expect(api!.users).toEqual([
+      { email: 'ada@example.com', name: 'Ada King', role: 'owner', status: 'active', plan: 'free', version: 2 },
+      { email: 'owner@roster.example', name: 'Story Owner', role: 'owner', status: 'active', plan: 'free', version: 1 },
+    ]);
+    expect(api!.events.map((event) => event.action)).toEqual(['user.created', 'user.created', 'user.updated', 'user.updated', 'user.deleted']);
     expect(api!.outcomes.filter((outcome) => !outcome.ok)).toEqual([
       { ok: false, fieldErrors: { email: 'A user with this email already exists' } },
       { ok: false, fieldErrors: { email: 'A user with this email already exists' } },

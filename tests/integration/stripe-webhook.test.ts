@@ -3,7 +3,6 @@ import { revalidateTag } from 'next/cache';
 import { after } from 'next/server';
 import Stripe from 'stripe';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Principal } from '@/core/principal';
 import { createUser } from '@/core/users';
 import { processDueWebhookEvents, SWEEPER_GRACE_MS } from '@/core/webhooks';
 import { closeDatabase, getDatabase } from '@/db';
@@ -11,6 +10,7 @@ import type { Database } from '@/db/client';
 import { auditEvents, stripeObjectVersions, users, webhookEvents } from '@/db/schema';
 import * as route from '../../app/api/webhooks/stripe/route';
 import { truncateAll } from '../support/database';
+import { principalFor, type UserPrincipal } from '../support/principals';
 import {
   checkoutSessionCompleted,
   invoicePaymentFailed,
@@ -43,7 +43,6 @@ const PLANS = 'price_pro:pro,price_team:team';
 const TOLERANCE_SECONDS = 300; // stripe-node's default, which the route relies on
 const MAX_BODY_BYTES = 1024 * 1024;
 const UNREACHABLE_POSTGRES = 'postgres://roster:roster@127.0.0.1:1/roster';
-const admin: Principal = { kind: 'anonymous', door: 'api' };
 
 const T0 = unixSeconds() - 3600;
 const T1 = T0 + 60;
@@ -51,6 +50,8 @@ const T2 = T0 + 120;
 
 
 let db: Database;
+/** A console admin who creates the Stripe customers each test starts from. */
+let admin: UserPrincipal;
 const saved = { secret: process.env.STRIPE_WEBHOOK_SECRET, plans: process.env.ROSTER_STRIPE_PLANS };
 
 let queued: (() => unknown)[] = [];
@@ -187,6 +188,7 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   await truncateAll(db);
+  admin = await principalFor(db, 'admin', 'console');
   queued = [];
   afterMock.mockReset();
   afterMock.mockImplementation((task) => {

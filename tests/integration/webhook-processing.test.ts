@@ -1,10 +1,11 @@
 import { asc, eq, sql } from 'drizzle-orm';
-import { describe, expect, it } from 'vitest';
-import { NotFound, PreconditionFailed } from '@/core/errors';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { Forbidden, NotFound, PreconditionFailed, Unauthenticated } from '@/core/errors';
 import type { CoreContext, Principal } from '@/core/principal';
 import { createUser } from '@/core/users';
 import {
   defaultRetryPolicy,
+  listWebhookEvents,
   parsePlanMap,
   processDueWebhookEvents,
   processWebhookEvent,
@@ -15,6 +16,7 @@ import {
 } from '@/core/webhooks';
 import { auditEvents, stripeObjectVersions, users, webhookEvents } from '@/db/schema';
 import { describeEachDatabase } from '../support/database';
+import { principalFor, type UserPrincipal } from '../support/principals';
 import {
   checkoutSessionCompleted,
   invoicePaymentFailed,
@@ -29,7 +31,6 @@ import {
 // The webhook core on its own: storing, processing exactly once, ordering, retries and failure recording.
 // The HTTP adapter (signature, body limit, after()) is covered in stripe-webhook.test.ts.
 
-const admin: Principal = { kind: 'anonymous', door: 'api' };
 const plans = parsePlanMap('price_pro:pro, price_team:team');
 
 // Stripe's `created` has one-second resolution; the events below happened an hour ago, a minute apart.
@@ -41,6 +42,11 @@ const T2 = T0 + 120;
 const later = (minutes: number) => () => new Date(Date.now() + minutes * 60_000);
 
 describeEachDatabase('core: Stripe webhook processing', (database) => {
+  // A console admin: creates the customers, and may reprocess failed events (webhooks:write).
+  let admin: UserPrincipal;
+  beforeEach(async () => {
+    admin = await principalFor(database(), 'admin', 'console');
+  });
   const ctx = (): CoreContext => ({ db: database(), principal: admin });
 
   const store = (event: StripeEventPayload) => storeWebhookEvent(database(), event);
@@ -510,7 +516,7 @@ describeEachDatabase('core: Stripe webhook processing', (database) => {
       expect(await eventRow(event.id)).toMatchObject({ status: 'processed', attempts: 1, lastError: null });
       // Who asked for the reprocess is on record, apart from what Stripe's event then changed.
       const [reprocessed] = await database().select().from(auditEvents).where(eq(auditEvents.action, 'webhook.reprocessed'));
-      expect(reprocessed).toMatchObject({ actor: 'anonymous', door: admin.door, changes: { eventId: { before: null, after: event.id } } });
+      expect(reprocessed).toMatchObject({ actor: `user:${admin.userId}`, door: 'console', changes: { eventId: { before: null, after: event.id } } });
 
       const again = await reprocessWebhookEvent(ctx(), event.id, { plans: fixed }).catch((error: unknown) => error);
       expect(again).toBeInstanceOf(PreconditionFailed);
@@ -518,6 +524,27 @@ describeEachDatabase('core: Stripe webhook processing', (database) => {
       expect((await userRow(user.id)).version).toBe(3);
 
       await expect(reprocessWebhookEvent(ctx(), 'evt_does_not_exist')).rejects.toBeInstanceOf(NotFound);
+    });
+
+    it('listing needs webhooks:read and reprocessing webhooks:write: a viewer lists but cannot reprocess, a member and nobody can do neither', async () => {
+      const event = subscriptionEvent('customer.subscription.created', { subscription: newSubscriptionId(), customer: newCustomerId(), price: 'price_enterprise', created: T1 });
+      await store(event);
+      await database().update(webhookEvents).set({ status: 'failed', attempts: 1, lastError: 'unmapped price' }).where(eq(webhookEvents.id, event.id));
+      const ctxOf = (principal: Principal): CoreContext => ({ db: database(), principal });
+      const viewer = ctxOf(await principalFor(database(), 'viewer', 'console'));
+      const member = ctxOf(await principalFor(database(), 'member', 'console'));
+      const nobody = ctxOf({ kind: 'anonymous', door: 'console' });
+
+      expect((await listWebhookEvents(viewer)).map((row) => row.id)).toEqual([event.id]);
+      expect((await listWebhookEvents(ctx())).map((row) => row.id)).toEqual([event.id]);
+      await expect(reprocessWebhookEvent(viewer, event.id)).rejects.toBeInstanceOf(Forbidden);
+      await expect(listWebhookEvents(member)).rejects.toBeInstanceOf(Forbidden);
+      await expect(reprocessWebhookEvent(member, event.id)).rejects.toBeInstanceOf(Forbidden);
+      await expect(listWebhookEvents(nobody)).rejects.toBeInstanceOf(Unauthenticated);
+      await expect(reprocessWebhookEvent(nobody, event.id)).rejects.toBeInstanceOf(Unauthenticated);
+
+      expect(await eventRow(event.id)).toMatchObject({ status: 'failed', attempts: 1 });
+      expect(await database().select().from(auditEvents).where(eq(auditEvents.action, 'webhook.reprocessed'))).toEqual([]);
     });
 
     it('a failure half-way through applying rolls back the change (savepoint) but records the failure on the event', async () => {

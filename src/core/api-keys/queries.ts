@@ -1,5 +1,5 @@
 import 'server-only';
-import { and, desc, eq, gt, isNull, lt, or } from 'drizzle-orm';
+import { and, desc, eq, gt, inArray, isNull, lt, or } from 'drizzle-orm';
 import type { Database } from '@/db/client';
 import { apiKeys, users } from '@/db/schema';
 import { authorize } from '../authorization';
@@ -19,7 +19,7 @@ const LAST_USED_RESOLUTION_MS = 60_000;
 
 /**
  * The principal for an API key secret, or null when it is unknown, revoked, expired, or its creator is
- * suspended. Looked up by hash: the secret itself is never stored or compared.
+ * suspended or no longer an admin or owner. Looked up by hash: the secret itself is never stored or compared.
  */
 export async function authenticateApiKey(db: Database, secret: string, door: Door): Promise<Principal | null> {
   const now = new Date();
@@ -32,7 +32,8 @@ export async function authenticateApiKey(db: Database, secret: string, door: Doo
         eq(apiKeys.secretHash, hashApiKeySecret(secret)),
         isNull(apiKeys.revokedAt),
         or(isNull(apiKeys.expiresAt), gt(apiKeys.expiresAt, now)),
-        or(isNull(apiKeys.createdBy), eq(users.status, 'active')),
+        // A key is worth no more than its creator: it stops while they are suspended or no longer allowed to make keys.
+        or(isNull(apiKeys.createdBy), and(eq(users.status, 'active'), inArray(users.role, ['admin', 'owner']))),
       ),
     );
   if (!key) return null;

@@ -1,8 +1,8 @@
 import 'server-only';
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
 import type { Transaction } from '@/db/client';
-import { sessions, users, type UserRow } from '@/db/schema';
+import { apiKeys, sessions, users, type UserRow } from '@/db/schema';
 import { diffFields, recordAudit } from '../audit';
 import { authorize, authorizeAccountChange } from '../authorization';
 import { postgresErrorCode, UNIQUE_VIOLATION } from '../db-errors';
@@ -66,6 +66,20 @@ export async function deleteUser(ctx: CoreContext, id: string, options: WriteOpt
     const current = await lockUser(tx, id, options);
     authorizeAccountChange(ctx.principal, current.role, null);
     await assertAnOwnerRemains(tx, current, null);
+    // Their API keys go with them: once created_by is set null by the delete, a key would pass for one the CLI
+    // made (no creator to be suspended) and keep working.
+    const revoked = await tx
+      .update(apiKeys)
+      .set({ revokedAt: new Date() })
+      .where(and(eq(apiKeys.createdBy, id), isNull(apiKeys.revokedAt)))
+      .returning({ id: apiKeys.id, revokedAt: apiKeys.revokedAt });
+    for (const key of revoked) {
+      await recordAudit(tx, ctx.principal, {
+        action: 'api-key.revoked',
+        targetId: key.id,
+        changes: { revokedAt: { before: null, after: key.revokedAt!.toISOString() } },
+      });
+    }
     await tx.delete(users).where(eq(users.id, id));
     await recordAudit(tx, ctx.principal, {
       action: 'user.deleted',
