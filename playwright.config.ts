@@ -1,7 +1,10 @@
 import { defineConfig } from '@playwright/test';
+import { ownerEmail, ownerPassword, ownerStorageState } from './tests/e2e/owner';
 
 const port = 3100;
 const baseURL = `http://127.0.0.1:${port}`;
+const oidcPort = 3101;
+const oidcIssuer = `http://127.0.0.1:${oidcPort}`;
 
 /**
  * End-to-end tests against the production build (`next build` + `next start`) on a fresh embedded
@@ -35,39 +38,75 @@ export default defineConfig({
   },
   projects: [
     {
+      // Signs in as the owner (ROSTER_OWNER_EMAIL below) through the sign-in page and keeps the session for the
+      // other projects. Specs that test signing in start from an empty state of their own.
+      name: 'setup',
+      testMatch: '**/auth.setup.ts',
+    },
+    {
       name: 'js',
       testMatch: '**/*.spec.ts',
       testIgnore: '**/*-no-js.spec.ts',
-      use: { javaScriptEnabled: true },
+      dependencies: ['setup'],
+      use: { javaScriptEnabled: true, storageState: ownerStorageState },
     },
     {
       name: 'no-js',
       testMatch: '**/*-no-js.spec.ts',
-      use: { javaScriptEnabled: false },
+      dependencies: ['setup'],
+      use: { javaScriptEnabled: false, storageState: ownerStorageState },
     },
   ],
-  webServer: {
-    command: `rm -rf .e2e-data && npx next build && npx next start -p ${port}`,
-    url: `${baseURL}/api/health`,
-    timeout: 240_000,
-    reuseExistingServer: !process.env.CI,
-    stdout: 'ignore',
-    stderr: 'pipe',
-    env: {
-      ROSTER_DATA_DIR: '.e2e-data/db',
-      // Always the embedded database, even if the shell points DATABASE_URL at a PostgreSQL server.
-      DATABASE_URL: '',
-      LOG_LEVEL: 'warn',
-      NEXT_TELEMETRY_DISABLED: '1',
-      // Roster closes its database itself on SIGTERM (src/server/on-start.ts), as `npm start` arranges.
-      NEXT_MANUAL_SIG_HANDLE: 'true',
-      // Stripe webhooks: tests/e2e/stripe.ts signs with the same secret. These prices map to plans; any other fails.
-      STRIPE_WEBHOOK_SECRET: 'whsec_roster_e2e_secret',
-      ROSTER_STRIPE_PLANS: 'price_pro_monthly:pro,price_team_monthly:team',
-      // Fresh events are processed by the route's after(), which also expires the console's cache tags. Keep the
-      // sweeper (it can't expire tags) from picking them up first; no test here relies on automatic retries.
-      ROSTER_WEBHOOK_SWEEP_MS: '3600000',
+  webServer: [
+    {
+      // A real OpenID Provider on loopback for single sign-on: client roster-e2e, redirect URI Roster's
+      // /api/auth/callback/oidc at ROSTER_BASE_URL, dev login form where the login typed is the email. Started
+      // first, so Roster's discovery at start finds it.
+      command: 'node tests/e2e/oidc-provider.mjs',
+      url: `${oidcIssuer}/.well-known/openid-configuration`,
+      timeout: 30_000,
+      reuseExistingServer: !process.env.CI,
+      stdout: 'ignore',
+      stderr: 'pipe',
+      env: { OIDC_E2E_PORT: String(oidcPort), OIDC_E2E_ISSUER: oidcIssuer, ROSTER_BASE_URL: baseURL },
     },
-    gracefulShutdown: { signal: 'SIGTERM', timeout: 10_000 },
-  },
+    {
+      command: `rm -rf .e2e-data && npx next build && npx next start -p ${port}`,
+      url: `${baseURL}/api/health`,
+      timeout: 240_000,
+      reuseExistingServer: !process.env.CI,
+      stdout: 'ignore',
+      stderr: 'pipe',
+      env: {
+        ROSTER_DATA_DIR: '.e2e-data/db',
+        // Always the embedded database, even if the shell points DATABASE_URL at a PostgreSQL server.
+        DATABASE_URL: '',
+        LOG_LEVEL: 'warn',
+        NEXT_TELEMETRY_DISABLED: '1',
+        // Roster closes its database itself on SIGTERM (src/server/on-start.ts), as `npm start` arranges.
+        NEXT_MANUAL_SIG_HANDLE: 'true',
+        // Stripe webhooks: tests/e2e/stripe.ts signs with the same secret. These prices map to plans; any other fails.
+        STRIPE_WEBHOOK_SECRET: 'whsec_roster_e2e_secret',
+        ROSTER_STRIPE_PLANS: 'price_pro_monthly:pro,price_team_monthly:team',
+        // Fresh events are processed by the route's after(), which also expires the console's cache tags. Keep the
+        // sweeper (it can't expire tags) from picking them up first; no test here relies on automatic retries.
+        ROSTER_WEBHOOK_SWEEP_MS: '3600000',
+        // OAuth redirect URIs, cookies and JWT iss/aud derive from it; the provider registers its callback for it.
+        ROSTER_BASE_URL: baseURL,
+        // Single sign-on against the OpenID Provider below (tests/e2e/oidc-provider.mjs, tests/e2e/oauth.spec.ts).
+        ROSTER_OIDC_ISSUER: oidcIssuer,
+        ROSTER_OIDC_CLIENT_ID: 'roster-e2e',
+        ROSTER_OIDC_CLIENT_SECRET: 'roster-e2e-secret',
+        ROSTER_OIDC_NAME: 'Test IdP',
+        // The owner Roster creates at start; tests/e2e/auth.setup.ts signs in as them.
+        ROSTER_OWNER_EMAIL: ownerEmail,
+        ROSTER_OWNER_PASSWORD: ownerPassword,
+        // Fixed, so sessions don't depend on a secret file in .e2e-data (32+ characters).
+        ROSTER_AUTH_SECRET: 'roster-e2e-auth-secret-0123456789abcdef',
+        // Every test signs in from the same address: keep the per-IP limit out of the way (per account stays).
+        ROSTER_AUTH_RATE_LIMIT_IP: '1000/60',
+      },
+      gracefulShutdown: { signal: 'SIGTERM', timeout: 10_000 },
+    },
+  ],
 });

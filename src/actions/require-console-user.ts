@@ -1,7 +1,8 @@
 import 'server-only';
 import { redirect } from 'next/navigation';
-import { holds } from '@/core/authorization';
+import { holds, roleAtLeast } from '@/core/authorization';
 import type { Principal } from '@/core/principal';
+import { roles, type Role } from '@/core/users';
 import { signInPath } from '@/lib/next-path';
 import { consolePrincipal } from './context';
 
@@ -19,4 +20,18 @@ export async function requireConsoleUser(path?: string): Promise<ConsoleUser> {
   if (principal.kind !== 'user') redirect(signInPath(path));
   if (!holds(principal, 'users:read')) redirect('/not-allowed');
   return principal;
+}
+
+// What the console offers mirrors the core's rules (authorizeAccountChange): admins manage accounts below admin;
+// only owners grant, change or remove admin and owner accounts. The core still decides on every write.
+
+/** The roles this console user may give someone: every role for owners, the ones below admin for admins. */
+export function grantableRoles(user: ConsoleUser): readonly Role[] {
+  if (!holds(user, 'users:write')) return [];
+  return user.role === 'owner' ? roles : roles.filter((role) => !roleAtLeast(role, 'admin'));
+}
+
+/** Whether this console user may edit or delete an account that has `targetRole`. */
+export function canManageUser(user: ConsoleUser, targetRole: Role): boolean {
+  return holds(user, 'users:write') && (user.role === 'owner' || !roleAtLeast(targetRole, 'admin'));
 }

@@ -6,7 +6,7 @@ import { Alert } from './alert';
 import { Field } from './field';
 import { SubmitButton } from './submit-button';
 
-const roleOptions = ['member', 'viewer', 'admin', 'owner'];
+const allRoles = ['member', 'viewer', 'admin', 'owner'];
 const statusOptions = ['active', 'suspended'];
 
 interface UserFormProps {
@@ -14,10 +14,14 @@ interface UserFormProps {
   /** The saved user when editing; absent when creating. */
   user?: { id: string; email: string; name: string; role: string; status: string; version: number };
   submitLabel: string;
+  /** The roles this console user may grant; defaults to all. The core decides again on submit. */
+  roleOptions?: readonly string[];
+  /** Show the saved values without letting them change (no permission to edit this user). */
+  readOnly?: boolean;
 }
 
 /** Create/edit form. Works as a plain HTML form post before (or without) JavaScript. */
-export function UserForm({ action, user, submitLabel }: UserFormProps) {
+export function UserForm({ action, user, submitLabel, roleOptions = allRoles, readOnly = false }: UserFormProps) {
   const [state, formAction] = useActionState(action, idleState);
   const errors = state.fieldErrors ?? {};
   // After a failed submit show what the user typed; otherwise the saved values.
@@ -33,15 +37,27 @@ export function UserForm({ action, user, submitLabel }: UserFormProps) {
       {user && <input type="hidden" name="id" value={user.id} readOnly />}
       {user && <input type="hidden" name="version" value={state.values?.version ?? String(user.version)} readOnly />}
 
-      <Field name="email" label="Email" type="email" autoComplete="off" error={errors.email} defaultValue={value('email')} />
-      <Field name="name" label="Name" autoComplete="off" error={errors.name} defaultValue={value('name')} />
-      <div className="grid grid-cols-2 gap-4">
-        <Field name="role" label="Role" options={roleOptions} error={errors.role} defaultValue={value('role') ?? 'member'} />
-        <Field name="status" label="Status" options={statusOptions} error={errors.status} defaultValue={value('status') ?? 'active'} />
-      </div>
-      <div className="flex items-center gap-3 pt-2">
-        <SubmitButton pendingLabel="Saving…">{submitLabel}</SubmitButton>
-      </div>
+      {/* A disabled fieldset disables every control in it, with or without JavaScript. */}
+      <fieldset disabled={readOnly} className="space-y-5">
+        <Field name="email" label="Email" type="email" autoComplete="off" error={errors.email} defaultValue={value('email')} />
+        <Field name="name" label="Name" autoComplete="off" error={errors.name} defaultValue={value('name')} />
+        <div className="grid grid-cols-2 gap-4">
+          <Field name="role" label="Role" options={roleChoices(roleOptions, value('role'))} error={errors.role} defaultValue={value('role') ?? 'member'} />
+          <Field name="status" label="Status" options={statusOptions} error={errors.status} defaultValue={value('status') ?? 'active'} />
+        </div>
+      </fieldset>
+      {readOnly ? (
+        <p className="text-sm text-slate-500">You can view this user but not change them.</p>
+      ) : (
+        <div className="flex items-center gap-3 pt-2">
+          <SubmitButton pendingLabel="Saving…">{submitLabel}</SubmitButton>
+        </div>
+      )}
     </form>
   );
+}
+
+/** The grantable roles, plus the current one so a select never shows a role the user doesn't have. */
+function roleChoices(options: readonly string[], current: string | undefined): readonly string[] {
+  return current && !options.includes(current) ? allRoles.filter((role) => role === current || options.includes(role)) : options;
 }

@@ -1,5 +1,5 @@
-import { expect, test } from '@playwright/test';
-import { uniqueUser, userRow } from './support';
+import { expect } from '@playwright/test';
+import { test, uniqueUser, userRow } from './support';
 
 // Writes through the REST API mark the console's cached views stale (revalidateTag(tag, 'max')):
 // stale-while-revalidate, so a page may serve the old view once before the fresh one.

@@ -1,4 +1,29 @@
-import { expect, type Locator, type Page } from '@playwright/test';
+import { readFile } from 'node:fs/promises';
+import { test as base, expect, type Locator, type Page } from '@playwright/test';
+import { ownerStorageState } from './owner';
+
+/**
+ * The owner's session token, from the browser state the setup project saved. Better Auth's bearer plugin takes
+ * the (signed) session cookie's value as `Authorization: Bearer …`, which is how /api/v1 authenticates.
+ */
+export async function ownerBearerToken(): Promise<string> {
+  const state = JSON.parse(await readFile(ownerStorageState, 'utf8')) as { cookies: { name: string; value: string }[] };
+  const cookie = state.cookies.find((candidate) => /^(__Secure-)?roster\.session_token$/.test(candidate.name));
+  if (!cookie) throw new Error(`No session cookie in ${ownerStorageState}: did the setup project run?`);
+  return decodeURIComponent(cookie.value);
+}
+
+/**
+ * `test` whose `request` fixture calls the REST API as the signed-in owner (bearer token): /api/v1 ignores
+ * cookies, so the stored browser state alone would not authenticate it.
+ */
+export const test = base.extend({
+  request: async ({ playwright, baseURL }, provide) => {
+    const request = await playwright.request.newContext({ baseURL, extraHTTPHeaders: { authorization: `Bearer ${await ownerBearerToken()}` } });
+    await provide(request);
+    await request.dispose();
+  },
+});
 
 /** The database lives for the whole run, so every test makes its own users. */
 export function uniqueUser(label = 'user') {

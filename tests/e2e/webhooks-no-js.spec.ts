@@ -1,4 +1,5 @@
-import { expect, test } from '@playwright/test';
+import { expect } from '@playwright/test';
+import { test } from './support';
 import { createCustomer, deliver, deliverUnmappedSubscription, eventCell, expectEventStatus } from './stripe';
 
 // Project `no-js`: the Webhooks page and its Reprocess form as plain HTML.

@@ -1,6 +1,6 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, type Page } from '@playwright/test';
 import { createCustomer, deliver, deliverUnmappedSubscription, eventCell, eventRow, expectEventStatus, sendFixture } from './stripe';
-import { filterUsers, holdPosts, userRow } from './support';
+import { filterUsers, holdPosts, test, userRow } from './support';
 
 // Project `js`. Stripe events go through the real CLI (`npm run roster -- webhook:send`), signed with the server's
 // secret, into the running server; the console must show what they did. The webhook route expires the console's

@@ -1,5 +1,7 @@
 import type { Metadata } from 'next';
 import { connection } from 'next/server';
+import { requireConsoleUser } from '@/actions/require-console-user';
+import { holds } from '@/core/authorization';
 import { Badge } from '@/components/badge';
 import { EmptyState } from '@/components/empty-state';
 import { ReprocessEventButton } from '@/components/reprocess-event-button';
@@ -18,6 +20,8 @@ export default async function WebhooksPage() {
   // Rendered per request like the other console pages (it reads no params that would make it dynamic): never
   // prerendered at build time, where it would read the build machine's database.
   await connection();
+  const principal = await requireConsoleUser('/webhooks');
+  const canReprocess = holds(principal, 'webhooks:write');
   const events = await readWebhookEvents();
   return (
     <div className="space-y-6">
@@ -40,7 +44,7 @@ export default async function WebhooksPage() {
       ) : (
         <Table columns={columns}>
           {events.map((event) => (
-            <WebhookEventRow key={event.id} event={event} />
+            <WebhookEventRow key={event.id} event={event} canReprocess={canReprocess} />
           ))}
         </Table>
       )}
@@ -48,7 +52,7 @@ export default async function WebhooksPage() {
   );
 }
 
-function WebhookEventRow({ event }: { event: WebhookEventDto }) {
+function WebhookEventRow({ event, canReprocess }: { event: WebhookEventDto; canReprocess: boolean }) {
   return (
     <tr className="align-top hover:bg-slate-50">
       <Cell>
@@ -60,7 +64,7 @@ function WebhookEventRow({ event }: { event: WebhookEventDto }) {
       <Cell className="text-slate-600">{event.attempts}</Cell>
       <Cell className={`break-words ${event.status === 'ignored' ? 'text-slate-500' : 'text-red-700'}`}>{event.lastError ?? ''}</Cell>
       <Cell className="w-56">
-        <ReprocessEventButton eventId={event.id} canReprocess={event.status === 'failed'} action={reprocessWebhookEventAction} />
+        <ReprocessEventButton eventId={event.id} canReprocess={canReprocess && event.status === 'failed'} action={reprocessWebhookEventAction} />
       </Cell>
     </tr>
   );

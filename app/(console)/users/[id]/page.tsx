@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
+import { canManageUser, grantableRoles, requireConsoleUser } from '@/actions/require-console-user';
 import { Alert } from '@/components/alert';
 import { Badge } from '@/components/badge';
 import { DeleteUserButton } from '@/components/delete-user-button';
@@ -21,9 +22,11 @@ interface UserPageProps {
 
 export default async function UserPage({ params, searchParams }: UserPageProps) {
   const { id } = await params;
+  const principal = await requireConsoleUser(`/users/${id}`);
   const user = await readUser(id);
   if (!user) notFound();
   const [history, { created }] = await Promise.all([readUserHistory(id), searchParams]);
+  const canManage = canManageUser(principal, user.role);
 
   return (
     <div className="space-y-6">
@@ -44,12 +47,14 @@ export default async function UserPage({ params, searchParams }: UserPageProps) 
 
       <div className="grid gap-8 lg:grid-cols-[minmax(0,1fr)_20rem]">
         <div className="space-y-6">
-          <UserForm action={updateUserAction} user={user} submitLabel="Save changes" />
-          <section aria-labelledby="danger-zone" className="max-w-xl rounded-lg border border-red-200 bg-white p-6 shadow-sm">
-            <h2 id="danger-zone" className="font-semibold text-red-700">Delete user</h2>
-            <p className="mb-4 mt-1 text-sm text-slate-600">Removes the user for good. The audit trail keeps a record.</p>
-            <DeleteUserButton user={user} action={deleteUserAction} />
-          </section>
+          <UserForm action={updateUserAction} user={user} submitLabel="Save changes" roleOptions={grantableRoles(principal)} readOnly={!canManage} />
+          {canManage && (
+            <section aria-labelledby="danger-zone" className="max-w-xl rounded-lg border border-red-200 bg-white p-6 shadow-sm">
+              <h2 id="danger-zone" className="font-semibold text-red-700">Delete user</h2>
+              <p className="mb-4 mt-1 text-sm text-slate-600">Removes the user for good. The audit trail keeps a record.</p>
+              <DeleteUserButton user={user} action={deleteUserAction} />
+            </section>
+          )}
         </div>
         <section aria-labelledby="history" className="space-y-3">
           <h2 id="history" className="font-semibold">History</h2>

@@ -1,5 +1,8 @@
 import type { Metadata } from 'next';
+import Link from 'next/link';
 import { notFound } from 'next/navigation';
+import { canManageUser, requireConsoleUser } from '@/actions/require-console-user';
+import { Alert } from '@/components/alert';
 import { DeleteUserForm } from '@/components/delete-user-form';
 import { deleteUserAction } from '../../actions';
 import { readUser } from '../../data';
@@ -9,8 +12,17 @@ export const metadata: Metadata = { title: 'Delete user' };
 /** Confirmation page: where the delete button leads when JavaScript is off. */
 export default async function DeleteUserPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
+  const principal = await requireConsoleUser(`/users/${id}/delete`);
   const user = await readUser(id);
   if (!user) notFound();
+  if (!canManageUser(principal, user.role)) {
+    return (
+      <div className="max-w-xl space-y-4">
+        <Alert tone="error">You don&apos;t have permission to delete {user.email}.</Alert>
+        <Link href={`/users/${user.id}`} className="text-sm text-indigo-700 underline">Back to {user.name}</Link>
+      </div>
+    );
+  }
   return (
     <div className="max-w-xl space-y-4 rounded-lg border border-red-200 bg-white p-6 shadow-sm">
       <h1 className="text-xl font-semibold text-red-700">Delete {user.name}?</h1>
