@@ -9,3 +9,8 @@ export interface ActionState {
 }
 
 export const idleState: ActionState = { status: 'idle' };
+
+/** A failed submission: the message, optional per-field errors, and the input to show again. */
+export function failure(message: string, values: Record<string, string>, fieldErrors?: Record<string, string>): ActionState {
+  return { status: 'error', message, values, ...(fieldErrors ? { fieldErrors } : {}) };
+}

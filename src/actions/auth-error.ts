@@ -1,6 +1,6 @@
 import 'server-only';
 import { APIError } from 'better-auth/api';
-import type { ActionState } from './action-state';
+import { failure, type ActionState } from './action-state';
 import { errorToActionState } from './error-to-state';
 
 /** Seconds from a Retry-After header, if the error carries one. */
@@ -15,12 +15,7 @@ function retryAfterSeconds(error: APIError): number | undefined {
  */
 export function signInErrorToActionState(error: unknown, values: Record<string, string>): ActionState {
   if (!(error instanceof APIError)) return errorToActionState(error, values);
-  const fail = (message: string, fieldErrors?: Record<string, string>): ActionState => ({
-    status: 'error',
-    message,
-    values,
-    ...(fieldErrors ? { fieldErrors } : {}),
-  });
+  const fail = (message: string, fieldErrors?: Record<string, string>) => failure(message, values, fieldErrors);
   switch (error.statusCode) {
     case 400:
       return error.body?.code === 'INVALID_EMAIL'

@@ -3,16 +3,11 @@ import { randomUUID } from 'node:crypto';
 import { isDatabaseUnavailable } from '@/core/db-errors';
 import { Conflict, Forbidden, NotFound, PreconditionFailed, Unauthenticated, ValidationFailed } from '@/core/errors';
 import { logger } from '@/lib/logger';
-import type { ActionState } from './action-state';
+import { failure, type ActionState } from './action-state';
 
 /** The one mapper from any thrown error to a form's ActionState. Unknown errors never leak their message. */
 export function errorToActionState(error: unknown, values: Record<string, string>): ActionState {
-  const fail = (message: string, fieldErrors?: Record<string, string>): ActionState => ({
-    status: 'error',
-    message,
-    values,
-    ...(fieldErrors ? { fieldErrors } : {}),
-  });
+  const fail = (message: string, fieldErrors?: Record<string, string>) => failure(message, values, fieldErrors);
 
   if (error instanceof ValidationFailed) {
     const fieldErrors: Record<string, string> = {};

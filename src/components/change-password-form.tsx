@@ -2,8 +2,8 @@
 
 import { useActionState } from 'react';
 import { idleState, type ActionState } from '@/actions/action-state';
-import { Alert } from './alert';
 import { Field } from './field';
+import { FormStatus } from './form-status';
 import { SubmitButton } from './submit-button';
 
 /**
@@ -15,10 +15,7 @@ export function ChangePasswordForm({ action }: { action: (state: ActionState, fo
   const errors = state.fieldErrors ?? {};
   return (
     <form action={formAction} noValidate className="max-w-xl space-y-5 rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
-      <div aria-live="polite" aria-atomic="true">
-        {state.status === 'error' && state.message && <Alert tone="error">{state.message}</Alert>}
-        {state.status === 'success' && state.message && <Alert tone="success">{state.message}</Alert>}
-      </div>
+      <FormStatus state={state} />
       <Field name="currentPassword" label="Current password" type="password" autoComplete="current-password" error={errors.currentPassword} />
       <Field name="newPassword" label="New password" type="password" autoComplete="new-password" error={errors.newPassword} />
       <Field name="confirmPassword" label="Confirm new password" type="password" autoComplete="new-password" error={errors.confirmPassword} />

@@ -2,8 +2,8 @@
 
 import { useActionState } from 'react';
 import { idleState, type ActionState } from '@/actions/action-state';
-import { Alert } from './alert';
 import { Field } from './field';
+import { FormStatus } from './form-status';
 import { SubmitButton } from './submit-button';
 
 const allRoles = ['member', 'viewer', 'admin', 'owner'];
@@ -29,10 +29,7 @@ export function UserForm({ action, user, submitLabel, roleOptions = allRoles, re
 
   return (
     <form action={formAction} noValidate className="max-w-xl space-y-5 rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
-      <div aria-live="polite" aria-atomic="true">
-        {state.status === 'error' && state.message && <Alert tone="error">{state.message}</Alert>}
-        {state.status === 'success' && state.message && <Alert tone="success">{state.message}</Alert>}
-      </div>
+      <FormStatus state={state} />
 
       {user && <input type="hidden" name="id" value={user.id} readOnly />}
       {user && <input type="hidden" name="version" value={state.values?.version ?? String(user.version)} readOnly />}

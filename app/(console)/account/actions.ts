@@ -5,7 +5,7 @@ import { refresh } from 'next/cache';
 import { headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { getAuth } from '@/auth';
-import type { ActionState } from '@/actions/action-state';
+import { failure, type ActionState } from '@/actions/action-state';
 import { consolePrincipal, consoleSession } from '@/actions/context';
 import { errorToActionState } from '@/actions/error-to-state';
 import { pickFields } from '@/actions/form-data';
@@ -27,12 +27,7 @@ async function ownSession() {
 /** Better Auth's refusals as a form's ActionState; anything else goes through the console's one mapper. */
 function accountErrorToState(error: unknown, values: Record<string, string>): ActionState {
   if (!(error instanceof APIError)) return errorToActionState(error, values);
-  const fail = (message: string, fieldErrors?: Record<string, string>): ActionState => ({
-    status: 'error',
-    message,
-    values,
-    ...(fieldErrors ? { fieldErrors } : {}),
-  });
+  const fail = (message: string, fieldErrors?: Record<string, string>) => failure(message, values, fieldErrors);
   switch (error.body?.code) {
     case 'INVALID_PASSWORD':
       return fail('Please fix the highlighted fields.', { currentPassword: 'The current password is incorrect' });
