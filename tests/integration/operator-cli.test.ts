@@ -1,0 +1,97 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { hashApiKeySecret } from '@/core/api-keys/secret';
+import { openDatabase } from '@/db/client';
+import { lockDataDir } from '@/db/data-dir-lock';
+import { accounts, apiKeys, auditEvents, users } from '@/db/schema';
+
+// The operator commands as operators run them: `npm run roster -- …` in a separate process, on an embedded
+// database in a temporary directory.
+
+const root = path.resolve(import.meta.dirname, '../..');
+const dataDir = mkdtempSync(path.join(os.tmpdir(), 'roster-cli-'));
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+async function roster(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)('npx', ['tsx', '--conditions=react-server', 'scripts/roster.ts', ...args], {
+      cwd: root,
+      env: { ...process.env, ROSTER_DATA_DIR: dataDir, DATABASE_URL: '' },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+/** Reads the database between commands (each command holds the data directory's lock only while it runs). */
+async function inDatabase<T>(read: (db: Awaited<ReturnType<typeof openDatabase>>['db']) => Promise<T>): Promise<T> {
+  const handle = await openDatabase({ driver: 'pglite', dataDir });
+  try {
+    return await read(handle.db);
+  } finally {
+    await handle.close();
+  }
+}
+
+describe('npm run roster', { timeout: 120_000 }, () => {
+  it('create-owner makes an owner with a hashed password, audited as system:cli; bad input is a plain error', async () => {
+    const short = await roster('create-owner', '--email', 'boss@example.com', '--password', 'short');
+    expect(short.code).toBe(1);
+    expect(short.stderr).toContain('password: Password must be at least 10 characters');
+
+    const made = await roster('create-owner', '--email', 'Boss@Example.com', '--password', 'long-enough-password');
+    expect(made.code).toBe(0);
+    expect(made.stdout).toMatch(/Created owner boss@example\.com/);
+
+    await inDatabase(async (db) => {
+      const [owner] = await db.select().from(users);
+      expect(owner).toMatchObject({ email: 'boss@example.com', role: 'owner', status: 'active' });
+      const [account] = await db.select().from(accounts);
+      expect(account).toMatchObject({ userId: owner!.id, providerId: 'credential' });
+      expect(account!.password).not.toContain('long-enough-password');
+      const [event] = await db.select().from(auditEvents);
+      expect(event).toMatchObject({ actor: 'system:cli', door: 'cli', action: 'user.created', targetId: owner!.id });
+    });
+  });
+
+  it('create-api-key prints the secret once (stored only as its hash); revoke-api-key revokes it', async () => {
+    const made = await roster('create-api-key', '--name', 'ci', '--scopes', 'users:read,users:write');
+    expect(made.code).toBe(0);
+    const secret = made.stdout.trim();
+    expect(secret).toMatch(/^rst_[\w-]{43}$/);
+    const id = /id ([0-9a-f-]{36})/.exec(made.stderr)![1]!;
+
+    const [stored] = await inDatabase((db) => db.select().from(apiKeys));
+    expect(stored).toMatchObject({ id, name: 'ci', scopes: ['users:read', 'users:write'], createdBy: null, secretHash: hashApiKeySecret(secret) });
+    expect(JSON.stringify(stored)).not.toContain(secret);
+
+    const badScope = await roster('create-api-key', '--name', 'x', '--scopes', 'users:delete');
+    expect(badScope.code).toBe(1);
+    expect(badScope.stderr).toContain('Scopes must be among: users:read, users:write');
+
+    const revoked = await roster('revoke-api-key', '--id', id);
+    expect(revoked.code).toBe(0);
+    const [after] = await inDatabase((db) => db.select().from(apiKeys));
+    expect(after!.revokedAt).toBeInstanceOf(Date);
+    expect((await roster('revoke-api-key', '--id', id)).stderr).toContain('already revoked');
+  });
+
+  it('says plainly that the embedded database is in use while a server holds it, and writes nothing', async () => {
+    const release = await lockDataDir(dataDir);
+    try {
+      const blocked = await roster('create-api-key', '--name', 'while-running', '--scopes', 'users:read');
+      expect(blocked.code).toBe(1);
+      expect(blocked.stderr).toContain('is in use by another Roster process');
+    } finally {
+      await release();
+    }
+    const keys = await inDatabase((db) => db.select({ name: apiKeys.name }).from(apiKeys));
+    expect(keys.map((key) => key.name)).not.toContain('while-running');
+  });
+});
