@@ -1,6 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { submitSignIn } from './accounts';
-import { ownerEmail, ownerPassword } from './owner';
+import { ownerInSecondBrowser } from './accounts';
 import { statusMessage, uniqueUser } from './support';
 
 // Project `no-js`: the API keys and account pages with JavaScript disabled: every button is a plain form post.
@@ -74,12 +73,8 @@ test('shows the create form’s field errors and keeps the input', async ({ page
 
 test('revokes another session and rejects a wrong current password without JavaScript', async ({ page, browser }) => {
   const userAgent = `RosterE2E-NoJsSecond/${uniqueUser('nojsua').token}`;
-  const second = await browser.newContext({ storageState: { cookies: [], origins: [] }, userAgent, javaScriptEnabled: false });
+  const { context: second, page: other } = await ownerInSecondBrowser(browser, userAgent, false);
   try {
-    const other = await second.newPage();
-    await other.goto('/sign-in');
-    await submitSignIn(other, ownerEmail, ownerPassword);
-    await expect(other).toHaveURL(/\/users$/);
 
     await page.goto('/account');
     const row = page.getByRole('row').filter({ hasText: userAgent });

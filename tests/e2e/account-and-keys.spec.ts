@@ -1,6 +1,6 @@
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
-import { consoleAccount, submitSignIn } from './accounts';
-import { ownerEmail, ownerPassword } from './owner';
+import { consoleAccount, ownerInSecondBrowser, submitSignIn } from './accounts';
+import { ownerEmail } from './owner';
 import { holdPosts, statusMessage, uniqueUser } from './support';
 
 // Project `js`: the API keys page and the account page, signed in as the owner (the stored session).
@@ -103,12 +103,8 @@ test('a viewer is told API keys are not for them', async ({ browser, request, ba
 
 test('lists your sessions and revokes another one: that browser is signed out on its next page load', async ({ page, browser }) => {
   const userAgent = `RosterE2E-SecondBrowser/${uniqueUser('ua').token}`;
-  const second = await browser.newContext({ storageState: { cookies: [], origins: [] }, userAgent });
+  const { context: second, page: other } = await ownerInSecondBrowser(browser, userAgent);
   try {
-    const other = await second.newPage();
-    await other.goto('/sign-in');
-    await submitSignIn(other, ownerEmail, ownerPassword);
-    await expect(other).toHaveURL(/\/users$/);
 
     await page.goto('/account');
     await expect(page.getByRole('heading', { level: 1, name: 'Account' })).toBeVisible();

@@ -1,5 +1,5 @@
 import { expect, type APIRequestContext, type Browser, type Page } from '@playwright/test';
-import { ownerStorageState } from './owner';
+import { ownerEmail, ownerPassword, ownerStorageState } from './owner';
 import { statusMessage, uniqueUser } from './support';
 
 /** The password every account these tests sign up gets (Roster asks for at least 10 characters). */
@@ -54,6 +54,19 @@ export async function submitSignIn(page: Page, email: string, password: string):
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+}
+
+/**
+ * A second, separate browser signed in as the owner through the sign-in page, told apart on the Account page by its
+ * user agent. Close the returned context when done.
+ */
+export async function ownerInSecondBrowser(browser: Browser, userAgent: string, javaScriptEnabled = true) {
+  const context = await browser.newContext({ storageState: { cookies: [], origins: [] }, userAgent, javaScriptEnabled });
+  const page = await context.newPage();
+  await page.goto('/sign-in');
+  await submitSignIn(page, ownerEmail, ownerPassword);
+  await expect(page).toHaveURL(/\/users$/);
+  return { context, page };
 }
 
 /** The header's Sign out button (the not-allowed page has one of its own too). */
