@@ -7,6 +7,7 @@ import { bearer, genericOAuth, jwt } from 'better-auth/plugins';
 import { eq } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
 import { diffFields, recordAudit } from '@/core/audit';
+import { passwordLength } from '@/core/users/schemas';
 import type { Database, DatabaseConfig } from '@/db/client';
 import { accounts, jwks, sessions, users, verifications } from '@/db/schema';
 import { baseUrl, oidcConfig } from './config';
@@ -42,7 +43,7 @@ export function createAuth(db: Database, config: DatabaseConfig) {
     session: { modelName: 'sessions', expiresIn: 60 * 60 * 24 * 7, updateAge: 60 * 60 * 24 },
     account: { modelName: 'accounts', accountLinking: { enabled: true } },
     verification: { modelName: 'verifications' },
-    emailAndPassword: { enabled: true, minPasswordLength: 10 },
+    emailAndPassword: { enabled: true, minPasswordLength: passwordLength.min, maxPasswordLength: passwordLength.max },
     // Better Auth's own limiter answers without Retry-After and only counts HTTP calls; ours covers both.
     rateLimit: { enabled: false },
     disabledPaths,

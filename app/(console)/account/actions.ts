@@ -10,10 +10,9 @@ import { consolePrincipal, consoleSession } from '@/actions/context';
 import { errorToActionState } from '@/actions/error-to-state';
 import { pickFields } from '@/actions/form-data';
 import { Unauthenticated } from '@/core/errors';
+import { passwordLength } from '@/core/users/schemas';
 
-// Better Auth's limits for email-and-password accounts (src/auth/auth.ts sets the minimum; 128 is its default maximum).
-const minPasswordLength = 10;
-const maxPasswordLength = 128;
+const { min: minPasswordLength, max: maxPasswordLength } = passwordLength;
 
 /** The signed-in, active user's own session, and what it takes to call Better Auth on their behalf. */
 async function ownSession() {

@@ -46,10 +46,13 @@ export const updateMeInput = z.strictObject(
   { error: (issue) => (issue.code === 'unrecognized_keys' ? 'Read-only field: only name can be changed here' : 'Expected a JSON object') },
 );
 
+/** Password length rules: one place for the core, Better Auth's sign-up and the console's change-password form. */
+export const passwordLength = { min: 10, max: 128 } as const;
+
 export const password = z
   .string({ error: 'Password is required' })
-  .min(10, 'Password must be at least 10 characters')
-  .max(128, 'Password must be at most 128 characters');
+  .min(passwordLength.min, `Password must be at least ${passwordLength.min} characters`)
+  .max(passwordLength.max, `Password must be at most ${passwordLength.max} characters`);
 
 export const createOwnerInput = z.strictObject(
   { email, name, password },
