@@ -1,15 +1,15 @@
 // Concurrent load with autocannon: N connections, each sending its next request as soon as the previous one
-// is answered. One door at a time; the caller interleaves the doors run by run.
+// is answered, until a fixed number of requests is answered (never "for N seconds": a slow machine must get
+// answers all the same). One door at a time; the caller interleaves the doors run by run.
 import autocannon from 'autocannon';
 import type { Failures } from './failures';
 import type { Call, Door } from './scenarios';
 
 export interface LoadOptions {
   connections: number;
-  /** Run for this long… */
-  durationSeconds: number;
-  /** …or send exactly this many requests (delete: each request consumes a user). */
-  requests?: number;
+  /** Requests in the run (at least `connections`); the caller sizes it from a warm-up's throughput. */
+  requests: number;
+  /** A request unanswered for this long counts as hung, and fails the run. */
   timeoutSeconds: number;
   /** Calls whose effect is read back after the run. */
   verifySample: number;
@@ -29,8 +29,8 @@ export async function runLoad(door: Door, options: LoadOptions, failures: Failur
   const answered: Call[] = [];
   type Context = { call?: Call };
   let setupError: Error | undefined;
-  // Autocannon's own duration is rounded up to its sampling tick, which skews short fixed-count runs:
-  // throughput is taken from the first request to the last response instead.
+  // Autocannon's own duration is rounded up to its sampling tick, which skews short runs: throughput is taken
+  // from the first request to the last response instead.
   let startedAt = 0;
   let lastResponseAt = 0;
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
@@ -39,10 +39,9 @@ export async function runLoad(door: Door, options: LoadOptions, failures: Failur
       {
         url: door.origin,
         connections: options.connections,
-        duration: options.durationSeconds,
-        ...(options.requests ? { amount: options.requests } : {}),
+        amount: options.requests,
         timeout: options.timeoutSeconds,
-        // Autocannon only notices that the duration is over at its sampling tick (1 s by default).
+        // Autocannon only notices that the last connection is done at its sampling tick (1 s by default).
         sampleInt: 250,
         requests: [
           {

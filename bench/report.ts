@@ -73,8 +73,8 @@ function header(result: BenchResult): string[] {
     ...result.skipped.map((note) => `- **Skipped**: ${note}`),
     `- **Authentication**: ${result.authentication}`,
     `- **Settings**: ${s.users.toLocaleString('en-US')} seeded users (+ ${s.deletableUsers.toLocaleString('en-US')} older ones for the delete scenario to consume); ${s.repeats} repeat(s); one client: ${s.sequentialRequestsPerDoor} requests per door per repeat; ` +
-      `concurrent: ${s.connections.join(' and ')} connections, ${s.durationSeconds} s per door per run (delete: a fixed number of requests per run, sized from the door’s warm-up throughput to last about as long, at most ${s.deleteMaxRequestsPerRun}); ` +
-      `warm-up ${s.warmupSeconds} s per door per scenario, excluded`,
+      `concurrent: ${s.connections.join(' and ')} connections, a fixed number of requests per door per run, sized from the door’s warm-up throughput to last about ${s.durationSeconds} s (delete: at most ${s.deleteMaxRequestsPerRun}); ` +
+      `warm-up ${s.warmupRequestsPerConnection} requests per connection per door per scenario, excluded`,
     '',
   ];
 }
@@ -136,7 +136,11 @@ const method = [
     'Every client sends `Accept-Encoding: gzip, deflate, br`; Next compresses, the raw floor does not.',
   '- **Interleaved.** One client: the doors take turns request by request (A B C A B C …). Concurrent (autocannon): one run per door, doors in turn, ' +
     'the first door rotating each repeat. Machine drift lands on every door alike. Each scenario starts with an unmeasured warm-up of every door.',
-  '- **Honest by construction.** Any non-2xx, connection error or timeout fails the run with its count. Every 10th one-client response ' +
+  '- **Independent of the machine\'s speed.** Warm-ups and concurrent runs are counted in requests, never in seconds: each run sends a number ' +
+    'of requests sized from the door\'s own warm-up throughput (at least 2 per connection), so a slow machine runs longer rather than getting ' +
+    'fewer answers. A request counts as hung past 20× the wait this machine\'s own warm-up predicts (never less than 10 s; 60 s for a ' +
+    'fresh server\'s first requests).',
+  '- **Honest by construction.** Any non-2xx, connection error or hung request fails the run with its count. Every 10th one-client response ' +
     'is checked (the action reported success and re-rendered the page with the new name; the redirect points at the new user; JSON matches) ' +
     'and its effect read back through the server (the name changed, the user exists, the user is gone); after every concurrent run a sample of ' +
     'its requests is read back the same way.',

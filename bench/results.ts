@@ -58,7 +58,7 @@ export interface BenchResult {
     durationSeconds: number;
     deleteMaxRequestsPerRun: number;
     connections: number[];
-    warmupSeconds: number;
+    warmupRequestsPerConnection: number;
   };
   databases: DatabaseResult[];
   skipped: string[];

@@ -12,7 +12,7 @@ import { preparePglite, preparePostgres, type BenchDatabase } from './database';
 import { Failures } from './failures';
 import { runLoad, type LoadResult } from './load';
 import { machineFacts } from './machine';
-import { deletablePerDoor, measureScenario } from './measure';
+import { coldStartFloorSeconds, deletablePerDoor, hangLimitSeconds, measureScenario, requestsFor } from './measure';
 import { parseOptions, UsageError, type BenchOptions } from './options';
 import { delay, freePort, stopAll, type Server } from './processes';
 import { findProfile, summariseProfile, type ProfileSummary } from './profile';
@@ -86,6 +86,8 @@ async function measureDatabase(database: BenchDatabase): Promise<DatabaseResult>
   }
 }
 
+const profileWarmupRequestsPerConnection = 30;
+
 /** CPU profiles of the Next server under update load, one server run per door (the profile covers a whole process). */
 async function profileUpdatePath(database: BenchDatabase): Promise<ProfileSummary[]> {
   const summaries: ProfileSummary[] = [];
@@ -103,12 +105,18 @@ async function profileUpdatePath(database: BenchDatabase): Promise<ProfileSummar
       const ctx = contextFor(database, next, next, 'p');
       const door = (await buildScenario('update', ctx)).doors.find((candidate) => candidate.key === key)!;
       const connections = options.connections[0]!;
-      const load = { connections, timeoutSeconds: options.timeoutSeconds, verifySample: 5 };
-      // A fresh server: let the JIT settle first, outside the profiled window.
-      await runLoad(door, { ...load, durationSeconds: 4 }, failures, `profile ${key} warm-up`);
+      // A fresh server: let the JIT settle first, outside the profiled window (a count of requests, as everywhere).
+      const warm = await runLoad(
+        door,
+        { connections, requests: profileWarmupRequestsPerConnection * connections, timeoutSeconds: coldStartFloorSeconds, verifySample: 5 },
+        failures,
+        `profile ${key} warm-up`,
+      );
       await delay(1_000);
       const fromUs = Number(process.hrtime.bigint() / 1000n);
-      measured = await runLoad(door, { ...load, durationSeconds: options.profileSeconds }, failures, `profile ${key}`);
+      const requests = requestsFor(warm, options.profileSeconds, connections);
+      const timeoutSeconds = hangLimitSeconds(options.timeoutSeconds, connections, 1 / warm.requestsPerSecond);
+      measured = await runLoad(door, { connections, requests, timeoutSeconds, verifySample: 5 }, failures, `profile ${key}`);
       window = { fromUs, toUs: Number(process.hrtime.bigint() / 1000n) };
       failures.throwIfAny(`profile ${key}`);
     } finally {
@@ -146,7 +154,7 @@ async function main(options: BenchOptions): Promise<BenchResult> {
       durationSeconds: options.durationSeconds,
       deleteMaxRequestsPerRun: options.deleteMaxRequests,
       connections: options.connections,
-      warmupSeconds: options.warmupSeconds,
+      warmupRequestsPerConnection: options.warmupRequestsPerConnection,
     },
     databases: [],
     skipped: [],
