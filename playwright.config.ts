@@ -1,10 +1,6 @@
 import { defineConfig } from '@playwright/test';
+import { idpOrigin as oidcIssuer, idpPort as oidcPort, rosterOrigin as baseURL, rosterPort as port } from './tests/e2e/origins';
 import { ownerEmail, ownerPassword, ownerStorageState } from './tests/e2e/owner';
-
-const port = 3100;
-const baseURL = `http://127.0.0.1:${port}`;
-const oidcPort = 3101;
-const oidcIssuer = `http://127.0.0.1:${oidcPort}`;
 
 /**
  * End-to-end tests against the production build (`next build` + `next start`) on a fresh embedded

@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { changeAsOwner, consoleAccount, formError, headerSignOut, signUpMember, submitSignIn, testPassword } from './accounts';
+import { escapedOrigin, rosterOrigin } from './origins';
 import { ownerEmail } from './owner';
 import { userRow } from './support';
 
@@ -91,7 +92,7 @@ test('next never leads off the site', async ({ page, browser, request, baseURL }
   const admin = await consoleAccount(browser, request, baseURL!, 'admin', 'nextoff');
   await page.goto('/sign-in?next=//evil.example/users');
   await submitSignIn(page, admin.email, admin.password);
-  await expect(page).toHaveURL(/^http:\/\/127\.0\.0\.1:3100\/users$/);
+  await expect(page).toHaveURL(new RegExp(`^${escapedOrigin(rosterOrigin)}/users$`));
 });
 
 test('a member signing in sees that the console is not for them', async ({ page, request, baseURL }) => {

@@ -1,12 +1,11 @@
 import { expect, type APIRequestContext, type Page, type Request } from '@playwright/test';
+import { idpOrigin as IDP, rosterOrigin as ROSTER } from './origins';
 import { test, uniqueUser } from './support';
 
 /**
  * Single sign-on end to end: the browser goes from Roster's sign-in page to a real OpenID Provider
  * (tests/e2e/oidc-provider.mjs, started by playwright.config.ts) and back through Better Auth's callback.
  */
-const IDP = 'http://127.0.0.1:3101';
-const ROSTER = 'http://127.0.0.1:3100';
 const CALLBACK = `${ROSTER}/api/auth/callback/oidc`;
 
 // Every page starts signed out. (The `request` fixture from ./support calls /api/v1 as the owner.)

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { encodeActionCall } from '../../bench/next-protocol';
+import { escapedOrigin, idpOrigin } from './origins';
 import { ownerEmail, ownerPassword } from './owner';
 
 // Server Actions are public HTTP endpoints: anyone who reads an action id out of the page's JavaScript can POST
@@ -51,7 +52,7 @@ const publicActions: Record<string, RegExp> = {
   signInAction: /Invalid email or password/, // no such account: no session
   setupOwnerAction: /^\/sign-in/, // an owner exists: setup is closed and redirects (x-action-redirect)
   signOutAction: /^\/sign-in/, // nothing to end
-  signInWithOidcAction: /^http:\/\/127\.0\.0\.1:3101\//, // sends the browser to the identity provider, nothing more
+  signInWithOidcAction: new RegExp(`^${escapedOrigin(idpOrigin)}/`), // sends the browser to the identity provider, nothing more
 };
 
 test('a raw POST to every server action id without a session is denied and changes nothing', async ({ request, baseURL }) => {
