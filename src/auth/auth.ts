@@ -6,7 +6,8 @@ import { nextCookies } from 'better-auth/next-js';
 import { bearer, genericOAuth, jwt } from 'better-auth/plugins';
 import { eq } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
-import { diffFields, recordAudit } from '@/core/audit';
+import { diffFields, recordEvent } from '@/core/events';
+import { toUserDto } from '@/core/users/dto';
 import { passwordLength } from '@/core/users/schemas';
 import type { Database, DatabaseConfig } from '@/db/client';
 import { accounts, jwks, sessions, users, verifications } from '@/db/schema';
@@ -115,13 +116,16 @@ function refuseSuspendedUsers(db: Database) {
   };
 }
 
-/** Self sign-up (email and password, or a first OAuth sign-in) is audited like any other new user. */
+/** Self sign-up (email and password, or a first OAuth sign-in) is an event like any other new user. */
 function auditSignUp(db: Database) {
-  return async (user: { id: string; email: string; name: string }) => {
-    await recordAudit(db, { kind: 'user', door: 'api', userId: user.id, role: 'member' }, {
-      action: 'user.signed-up',
-      targetId: user.id,
-      changes: diffFields(undefined, { email: user.email, name: user.name, role: 'member', status: 'active' }, ['email', 'name', 'role', 'status']),
+  return async ({ id }: { id: string }) => {
+    const [row] = await db.select().from(users).where(eq(users.id, id));
+    if (!row) return;
+    await recordEvent(db, { kind: 'user', door: 'api', userId: id, role: 'member' }, {
+      type: 'user.signed-up',
+      subject: { type: 'user', id },
+      changes: diffFields(undefined, row, ['email', 'name', 'role', 'status']),
+      data: { user: toUserDto(row) },
     });
   };
 }

@@ -1,12 +1,13 @@
 import 'server-only';
 import { Forbidden, Unauthenticated } from './errors';
-import type { Principal } from './principal';
+import type { ApiKeyScope, Principal } from './principal';
 import type { Role } from './users/schemas';
 
-export type Permission = 'users:read' | 'users:write' | 'webhooks:read' | 'webhooks:write' | 'api-keys:manage';
+export type Permission = 'users:read' | 'users:write' | 'events:read' | 'webhooks:read' | 'webhooks:write' | 'api-keys:manage';
 
 const viewer: readonly Permission[] = ['users:read', 'webhooks:read'];
-const admin: readonly Permission[] = [...viewer, 'users:write', 'webhooks:write', 'api-keys:manage'];
+/** The event log (streams, the audit trail, its export) shows every actor's doings: admins and owners only. */
+const admin: readonly Permission[] = [...viewer, 'users:write', 'events:read', 'webhooks:write', 'api-keys:manage'];
 
 /** What each role may do. Members are end users of the product: they manage only themselves, through /me. */
 const rolePermissions: Record<Role, readonly Permission[]> = { member: [], viewer, admin, owner: admin };
@@ -36,7 +37,7 @@ export function holds(principal: Principal, permission: Permission): boolean {
       // A write key can read back what it writes.
       return permission === 'users:read'
         ? principal.scopes.includes('users:read') || principal.scopes.includes('users:write')
-        : principal.scopes.includes(permission as 'users:write');
+        : principal.scopes.includes(permission as ApiKeyScope);
   }
 }
 

@@ -2,10 +2,11 @@ import 'server-only';
 import type { Database } from '@/db/client';
 import type { Role } from './users/schemas';
 
-/** The way a request came in; recorded on every audit event. */
-export type Door = 'console' | 'api' | 'cli' | 'webhook';
+/** The way a request came in; recorded on every event. */
+export const doors = ['console', 'api', 'cli', 'webhook'] as const;
+export type Door = (typeof doors)[number];
 
-export const apiKeyScopes = ['users:read', 'users:write'] as const;
+export const apiKeyScopes = ['users:read', 'users:write', 'events:read'] as const;
 export type ApiKeyScope = (typeof apiKeyScopes)[number];
 
 /**

@@ -9,6 +9,7 @@ import { drizzle as drizzlePostgres } from 'drizzle-orm/node-postgres';
 import { migrate as migratePostgres } from 'drizzle-orm/node-postgres/migrator';
 import { Pool } from 'pg';
 import { lockDataDir } from './data-dir-lock';
+import { listenOnPostgres, type Unlisten } from './notifications';
 import * as schema from './schema';
 
 /** The one database type the core sees, whichever driver is behind it. */
@@ -20,6 +21,8 @@ export type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
 export interface DatabaseHandle {
   db: Database;
   driver: 'pglite' | 'postgres';
+  /** LISTEN on a channel: `onNotify` gets each NOTIFY payload, and an empty one after a lost connection returns. */
+  listen(channel: string, onNotify: (payload: string) => void): Promise<Unlisten>;
   close(): Promise<void>;
 }
 
@@ -47,7 +50,7 @@ export async function openDatabase(config: DatabaseConfig = databaseConfigFromEn
       await pool.end();
       throw error;
     }
-    return { db, driver: 'postgres', close: () => pool.end() };
+    return { db, driver: 'postgres', listen: (channel, onNotify) => listenOnPostgres(config.url, channel, onNotify), close: () => pool.end() };
   }
 
   const inMemory = config.dataDir.startsWith('memory://');
@@ -59,6 +62,12 @@ export async function openDatabase(config: DatabaseConfig = databaseConfigFromEn
   }
   const client = new PGlite({ dataDir: inMemory ? undefined : config.dataDir, extensions: { pg_trgm } });
   const db = drizzlePglite({ client, schema });
+  const listen = async (channel: string, onNotify: (payload: string) => void): Promise<Unlisten> => {
+    const unlisten = await client.listen(channel, onNotify);
+    return async () => {
+      if (!client.closed) await unlisten();
+    };
+  };
   const close = async () => {
     await client.close();
     await releaseLock?.();
@@ -70,5 +79,5 @@ export async function openDatabase(config: DatabaseConfig = databaseConfigFromEn
     await close();
     throw error;
   }
-  return { db, driver: 'pglite', close };
+  return { db, driver: 'pglite', listen, close };
 }

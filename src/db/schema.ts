@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, boolean, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 export const userRole = pgEnum('user_role', ['member', 'viewer', 'admin', 'owner']);
 export const userStatus = pgEnum('user_status', ['active', 'suspended']);
@@ -40,19 +40,42 @@ export const users = pgTable(
   ],
 );
 
+/**
+ * The audit trail and the event log in one: every committed change is a row, written in the transaction that made
+ * the change. `position` is its place in the log, assigned at commit: a deferred trigger (migration 0004) numbers
+ * the transaction's events under a lock held until the commit is visible, so positions become visible in order
+ * (a reader past position 41 never sees a 40 commit later), then sends NOTIFY roster_events '<position>'.
+ * It is null only inside the writing transaction.
+ */
 export const auditEvents = pgTable(
   'audit_events',
   {
     id: uuid('id').primaryKey(),
+    position: bigint('position', { mode: 'number' }),
     actor: text('actor').notNull(),
     door: auditDoor('door').notNull(),
     action: text('action').notNull(),
-    targetId: uuid('target_id'),
+    /** What the event is about: a user, an API key, a webhook event; null for events about many (a seed). */
+    subjectType: text('subject_type'),
+    subjectId: text('subject_id'),
     changes: jsonb('changes').$type<AuditChanges>().notNull(),
+    /** The subject as a public DTO at the time of the event (never secrets, hashes or key material). */
+    data: jsonb('data').$type<Record<string, unknown>>().notNull().default({}),
     createdAt: timestampMs('created_at').notNull().defaultNow(),
   },
-  (t) => [index('audit_events_target_idx').on(t.targetId, t.createdAt)],
+  (t) => [
+    uniqueIndex('audit_events_position_key').on(t.position),
+    index('audit_events_subject_idx').on(t.subjectId, t.createdAt),
+    index('audit_events_created_at_idx').on(t.createdAt),
+  ],
 );
+
+/** How far retention has pruned the event log: positions up to this one are gone. At most one row. */
+export const eventLogHorizon = pgTable('event_log_horizon', {
+  id: integer('id').primaryKey().default(1),
+  prunedThrough: bigint('pruned_through', { mode: 'number' }).notNull(),
+  prunedAt: timestampMs('pruned_at').notNull().defaultNow(),
+});
 
 export const webhookEventStatus = pgEnum('webhook_event_status', ['pending', 'processed', 'ignored', 'failed']);
 
@@ -159,7 +182,7 @@ export const jwks = pgTable('jwks', {
   expiresAt: timestampMs('expires_at'),
 });
 
-export const apiKeyScope = pgEnum('api_key_scope', ['users:read', 'users:write']);
+export const apiKeyScope = pgEnum('api_key_scope', ['users:read', 'users:write', 'events:read']);
 
 /** Integration credentials. Only a SHA-256 hash of the secret is stored; the secret is shown once. */
 export const apiKeys = pgTable(

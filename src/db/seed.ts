@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Faker, base, de, en, es, fr } from '@faker-js/faker';
 import { getTableColumns, sql } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
-import { recordAudit } from '@/core/audit';
+import { recordEvent } from '@/core/events';
 import type { Principal } from '@/core/principal';
 import type { Database } from './client';
 import { users, type UserRow } from './schema';
@@ -93,9 +93,9 @@ export async function seedUsers(db: Database, count: number, options: SeedUsersO
       await insertUsers(tx, rows);
       options.onProgress?.(end, count);
     }
-    await recordAudit(tx, seedPrincipal, {
-      action: 'users.seeded',
-      targetId: null,
+    await recordEvent(tx, seedPrincipal, {
+      type: 'users.seeded',
+      subject: null,
       changes: { count: { before: null, after: count } },
     });
   });

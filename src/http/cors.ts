@@ -26,7 +26,7 @@ export function preflightResponse(request: Request, allow: readonly string[]): R
   if (headers['Access-Control-Allow-Origin']) {
     Object.assign(headers, {
       'Access-Control-Allow-Methods': allow.join(', '),
-      'Access-Control-Allow-Headers': 'Authorization, Content-Type, If-Match',
+      'Access-Control-Allow-Headers': 'Authorization, Content-Type, If-Match, Last-Event-ID',
       'Access-Control-Max-Age': '600',
     });
   }

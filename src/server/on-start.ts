@@ -1,5 +1,7 @@
 import { closeDatabase, getDatabase } from '@/db';
 import { logger } from '@/lib/logger';
+import { closeEventFeed } from './event-feed';
+import { startEventPruning } from './event-pruning';
 import { createOwnerFromEnv } from './owner-from-env';
 import { startWebhookSweeper } from './webhook-sweeper';
 
@@ -13,10 +15,13 @@ export async function onServerStart(): Promise<void> {
   logger.info({ driver }, 'database ready, migrations applied');
   await createOwnerFromEnv(db);
   const stopSweeper = startWebhookSweeper();
+  const stopPruning = startEventPruning();
 
   const shutdown = async (signal: NodeJS.Signals) => {
     logger.info({ signal }, 'shutting down');
     stopSweeper();
+    stopPruning();
+    await closeEventFeed();
     await closeDatabase().catch((error: unknown) => logger.error({ err: error }, 'error while closing the database'));
     process.exit(0);
   };

@@ -40,7 +40,7 @@ test('a subscription bought, past due, mis-priced and canceled in Stripe shows u
   await expectEventStatus(page, created, 'processed');
   await expectBilling(page, user, 'pro', 'active');
   await expectUserHeader(page, user, 'pro', 'active');
-  await expect(page.getByRole('listitem').filter({ hasText: 'user.billing_updated' })).toContainText('system:stripe via webhook');
+  await expect(page.getByRole('listitem').filter({ hasText: 'subscription.updated' })).toContainText('system:stripe via webhook');
 
   // The list's plan and subscription filters find the user, with and without a match.
   await filterUsers(page, { search: user.token, plan: 'pro', subscription: 'active' });
@@ -108,7 +108,7 @@ test('a failed checkout is applied when reprocessed once its cause is gone', asy
 
   // The action expired the user's cached views (updateTag): their page shows the link on the first load.
   await page.goto(`/users/${second.id}`);
-  await expect(page.getByRole('listitem').filter({ hasText: 'user.billing_linked' })).toContainText('system:stripe via webhook');
+  await expect(page.getByRole('listitem').filter({ hasText: 'customer.linked' })).toContainText('system:stripe via webhook');
 });
 
 test('webhook:send: a fresh event per send, --keep-id redelivers, a wrong secret fails; unhandled types are ignored', async ({ page, baseURL }) => {

@@ -200,7 +200,7 @@ describe('createApiKeyAction', () => {
     // Nowhere in the database: not the key row, not the audit trail.
     expect(JSON.stringify(rows)).not.toContain(secret);
     const audit = await (await db()).select().from(auditEvents);
-    expect(audit).toMatchObject([{ action: 'api-key.created', actor: `user:${admin.userId}`, door: 'console', targetId: rows[0]!.id }]);
+    expect(audit).toMatchObject([{ action: 'api-key.created', actor: `user:${admin.userId}`, door: 'console', subjectId: rows[0]!.id }]);
     expect(JSON.stringify(audit)).not.toContain(secret);
     expect(await authenticateApiKey(await db(), secret, 'api')).toMatchObject({ kind: 'apiKey', keyId: rows[0]!.id });
     expect(refresh).toHaveBeenCalled();

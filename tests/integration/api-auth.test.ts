@@ -166,7 +166,7 @@ describe('roles', () => {
     const created = await call('POST', '/api/v1/users', { json: { email: 'w@example.com', name: 'W' }, headers: writer.headers });
     expect(created.status).toBe(201);
     const { id } = (await created.json()) as { id: string };
-    const [event] = await db.select().from(auditEvents).where(eq(auditEvents.targetId, id));
+    const [event] = await db.select().from(auditEvents).where(eq(auditEvents.subjectId, id));
     expect(event).toMatchObject({ actor: `api-key:${writer.id}`, door: 'api', action: 'user.created' });
     await expectProblem(await call('POST', '/api/v1/users', { json: { email: 'a@example.com', name: 'A', role: 'admin' }, headers: writer.headers }), 403, 'forbidden');
     await expectProblem(await call('PATCH', `/api/v1/users/${owner.userId}`, { json: { name: 'Renamed' }, headers: writer.headers }), 403, 'forbidden');
@@ -176,7 +176,7 @@ describe('roles', () => {
     const created = await call('POST', '/api/v1/users', { json: { email: 'admin@example.com', name: 'Admin', role: 'admin' }, headers: owner.headers });
     expect(created.status).toBe(201);
     const { id } = (await created.json()) as { id: string };
-    const [event] = await db.select().from(auditEvents).where(eq(auditEvents.targetId, id));
+    const [event] = await db.select().from(auditEvents).where(eq(auditEvents.subjectId, id));
     expect(event).toMatchObject({ actor: `user:${owner.userId}`, door: 'api' });
   });
 });

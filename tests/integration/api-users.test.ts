@@ -172,7 +172,7 @@ describe('POST /api/v1/users', () => {
 
     const events = await auditRows();
     expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({ door: 'api', actor: `user:${owner.userId}`, action: 'user.created', targetId: user.id });
+    expect(events[0]).toMatchObject({ door: 'api', actor: `user:${owner.userId}`, action: 'user.created', subjectId: user.id });
     expect(events[0]!.changes).toEqual({
       email: { before: null, after: 'grace.hopper@example.com' },
       name: { before: null, after: 'Grace Hopper' },
@@ -689,7 +689,7 @@ describe('PATCH /api/v1/users/{id}', () => {
 
     const events = await auditRows();
     expect(events).toHaveLength(2);
-    expect(events[1]).toMatchObject({ door: 'api', actor: `api-key:${apiKey.id}`, action: 'user.updated', targetId: user.id });
+    expect(events[1]).toMatchObject({ door: 'api', actor: `api-key:${apiKey.id}`, action: 'user.updated', subjectId: user.id });
     expect(events[1]!.changes).toEqual({
       name: { before: 'Patch Me', after: 'Patched' },
       status: { before: 'active', after: 'suspended' },
@@ -845,7 +845,7 @@ describe('DELETE /api/v1/users/{id}', () => {
     expect(await userRow(user.id)).toBeUndefined();
     const events = await auditRows();
     expect(events).toHaveLength(2);
-    expect(events[1]).toMatchObject({ door: 'api', actor: `api-key:${apiKey.id}`, action: 'user.deleted', targetId: user.id });
+    expect(events[1]).toMatchObject({ door: 'api', actor: `api-key:${apiKey.id}`, action: 'user.deleted', subjectId: user.id });
     expect(events[1]!.changes).toEqual({
       email: { before: 'delete@example.com', after: null },
       name: { before: 'Delete Me', after: null },

@@ -44,7 +44,7 @@ describe('sign-up', () => {
 
     const [user] = await (await db()).select().from(users);
     expect(user).toMatchObject({ email: 'new@example.com', role: 'member', status: 'active', version: 1 });
-    const [event] = await (await db()).select().from(auditEvents).where(eq(auditEvents.targetId, user!.id));
+    const [event] = await (await db()).select().from(auditEvents).where(eq(auditEvents.subjectId, user!.id));
     expect(event).toMatchObject({ action: 'user.signed-up', actor: `user:${user!.id}`, door: 'api' });
   });
 

@@ -160,7 +160,20 @@ interface RouteCell {
   expect: Statuses;
   /** Why the credentials don't matter here, for routes that don't take a principal. */
   publicBecause?: string;
+  /** Authenticated by the console's session cookie (a route for the console's own pages), not by a bearer. */
+  byCookie?: true;
 }
+
+/** The event log (streams, the audit trail, its export): admins and owners, keys with events:read; members their own. */
+const eventsRead: Statuses = {
+  anonymous: 401, member: 200, viewer: 403, admin: 200, owner: 200, suspended: 401,
+  readKey: 403, writeKey: 403, expiredKey: 401, revokedKey: 401, otherUser: 200,
+};
+/** The console's own routes: signed-in viewers and up, by session cookie; bearer credentials mean nothing there. */
+const consoleRead: Statuses = {
+  anonymous: 401, member: 403, viewer: 200, admin: 200, owner: 200, suspended: 401,
+  readKey: 401, writeKey: 401, expiredKey: 401, revokedKey: 401, otherUser: 403,
+};
 
 const routeMatrix: Record<string, Partial<Record<string, RouteCell>>> = {
   'app/api/v1/users/route.ts': {
@@ -200,6 +213,21 @@ const routeMatrix: Record<string, Partial<Record<string, RouteCell>>> = {
     POST: { path: () => '/api/auth/sign-in/email', body: () => ({ email: 'owner@matrix.test', password: 'not-the-password' }), expect: every(401), publicBecause: 'the sign-in door itself' },
     GET: { path: () => '/api/auth/jwks', expect: every(200), publicBecause: 'public keys for verifying Roster JWTs' },
   },
+  'app/api/v1/events/route.ts': {
+    GET: { path: () => '/api/v1/events', expect: eventsRead },
+    POST: { path: () => '/api/v1/events', expect: every(405) },
+    PUT: { path: () => '/api/v1/events', expect: every(405) },
+    PATCH: { path: () => '/api/v1/events', expect: every(405) },
+    DELETE: { path: () => '/api/v1/events', expect: every(405) },
+    OPTIONS: { path: () => '/api/v1/events', expect: every(204), publicBecause: 'CORS preflight carries no credentials' },
+  },
+  'app/api/console/events/route.ts': {
+    GET: { path: () => '/api/console/events', expect: consoleRead, byCookie: true },
+    POST: { path: () => '/api/console/events', expect: every(405) },
+    PUT: { path: () => '/api/console/events', expect: every(405) },
+    PATCH: { path: () => '/api/console/events', expect: every(405) },
+    DELETE: { path: () => '/api/console/events', expect: every(405) },
+  },
   'app/api/health/route.ts': { GET: { path: () => '/api/health', expect: every(200), publicBecause: 'liveness probe' } },
   'app/api/ready/route.ts': { GET: { path: () => '/api/ready', expect: every(200), publicBecause: 'readiness probe' } },
 };
@@ -230,8 +258,9 @@ describe.each(Object.entries(routeMatrix))('%s', (file, methods) => {
       const loaded = (await import(/* @vite-ignore */ path.join(ROOT, file))) as RouteModule;
       const target = await freshTarget();
       const url = new URL(cell!.path(target), BASE);
-      const { authorization } = credentials[principal];
+      const { authorization, cookie } = credentials[principal];
       const headers: Record<string, string> = { origin: BASE, ...(authorization ? { authorization } : {}) };
+      requestHeaders.set(cell!.byCookie && cookie ? { cookie } : {});
       if (cell!.body !== undefined) headers['content-type'] = 'application/json';
       const request = new Request(url, { method, headers, body: cell!.body && JSON.stringify(cell!.body(target)) });
       const params = { id: target, all: url.pathname.split('/').slice(3) };
@@ -240,6 +269,8 @@ describe.each(Object.entries(routeMatrix))('%s', (file, methods) => {
       const response = await loaded[method]!(request, { params: Promise.resolve(params) });
 
       expect(response.status).toBe(cell!.expect[principal]);
+      // A stream answers 200 and would stay open: this cell is about who gets in, so hang up.
+      if (response.headers.get('content-type')?.startsWith('text/event-stream')) await response.body!.cancel();
       if (response.status === 401) expect(response.headers.get('www-authenticate') ?? 'Better Auth').toMatch(/Bearer|Better Auth/);
       if (response.status >= 400) expect(await snapshot()).toEqual(before);
       if (file.endsWith('me/route.ts') && response.status === 200) {

@@ -48,7 +48,7 @@ describe('benchUpdateUserWithoutRevalidationAction', () => {
     expect(state).toEqual({ status: 'success', message: 'Changes saved.' });
     expect((await (await db()).select().from(users).where(eq(users.id, user.id)))[0]).toMatchObject({ name: 'After', version: 2 });
     const events = await (await db()).select().from(auditEvents).where(eq(auditEvents.action, 'user.updated'));
-    expect(events).toMatchObject([{ actor: `user:${admin.userId}`, door: 'console', targetId: user.id }]);
+    expect(events).toMatchObject([{ actor: `user:${admin.userId}`, door: 'console', subjectId: user.id }]);
     expect(updateTag).not.toHaveBeenCalled();
   });
 });

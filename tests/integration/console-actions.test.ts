@@ -38,7 +38,7 @@ describe('createUserAction', () => {
     expect(row).toMatchObject({ email: 'ada@example.com', role: 'admin', plan: 'free', version: 1 });
     expect(vi.mocked(updateTag).mock.calls.flat().sort()).toEqual(['user:' + row.id, 'users'].sort());
     const [event] = await (await db()).select().from(auditEvents);
-    expect(event).toMatchObject({ actor: `user:${signedIn.userId}`, door: 'console', action: 'user.created', targetId: row.id });
+    expect(event).toMatchObject({ actor: `user:${signedIn.userId}`, door: 'console', action: 'user.created', subjectId: row.id });
   });
 
   it('returns field errors and echoes the input, writing nothing', async () => {
@@ -150,7 +150,7 @@ describe('who is signed in', () => {
   it('an admin may manage members but not create an admin: Not allowed, nothing written', async () => {
     const admin = await signInConsoleAs('admin');
     const { row } = await createViaAction({ email: 'member@example.com', name: 'Member', role: 'member', status: 'active' });
-    expect(await (await db()).select().from(auditEvents).where(eq(auditEvents.targetId, row.id))).toMatchObject([{ actor: `user:${admin.userId}` }]);
+    expect(await (await db()).select().from(auditEvents).where(eq(auditEvents.subjectId, row.id))).toMatchObject([{ actor: `user:${admin.userId}` }]);
 
     const state = await createUserAction(idleState, formData(fields));
     expect(state).toMatchObject({ status: 'error', message: expect.stringMatching(/^Not allowed: .*owners/) });

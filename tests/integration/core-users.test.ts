@@ -26,7 +26,7 @@ describeEachDatabase('core: users', (database) => {
       expect(user).toMatchObject({ email: 'grace@example.com', name: 'Grace Hopper', role: 'member', status: 'active', plan: 'free', version: 1 });
       expect(user.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/); // UUIDv7
       const [event] = await auditRows();
-      expect(event).toMatchObject({ actor: `user:${principal.userId}`, door: 'api', action: 'user.created', targetId: user.id });
+      expect(event).toMatchObject({ actor: `user:${principal.userId}`, door: 'api', action: 'user.created', subjectId: user.id });
       expect(event!.changes.email).toEqual({ before: null, after: 'grace@example.com' });
     });
 
@@ -106,7 +106,7 @@ describeEachDatabase('core: users', (database) => {
 
       await expect(getUser(ctx(), user.id)).rejects.toBeInstanceOf(NotFound);
       const events = await listUserHistory(ctx(), user.id);
-      expect(events[0]).toMatchObject({ action: 'user.deleted', changes: { email: { before: 'gone@example.com', after: null } } });
+      expect(events[0]).toMatchObject({ type: 'user.deleted', data: { changes: { email: { before: 'gone@example.com', after: null } } } });
       await expect(deleteUser(ctx(), user.id)).rejects.toBeInstanceOf(NotFound);
     });
 

@@ -56,7 +56,7 @@ describe('npm run roster', { timeout: 120_000 }, () => {
       expect(account).toMatchObject({ userId: owner!.id, providerId: 'credential' });
       expect(account!.password).not.toContain('long-enough-password');
       const [event] = await db.select().from(auditEvents);
-      expect(event).toMatchObject({ actor: 'system:cli', door: 'cli', action: 'user.created', targetId: owner!.id });
+      expect(event).toMatchObject({ actor: 'system:cli', door: 'cli', action: 'user.created', subjectId: owner!.id });
     });
   });
 

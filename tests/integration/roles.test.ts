@@ -189,7 +189,7 @@ describeEachDatabase('core: roles and permissions', (database) => {
       await expectRefused(() => createOwner(owner, { email: 'mine@example.com', name: 'Mine', password: TEST_PASSWORD }), Forbidden);
 
       const second = await createOwner(ctxOf(systemPrincipal()), { email: 'second@example.com', name: 'Second', password: TEST_PASSWORD });
-      const [event] = await database().select().from(auditEvents).where(eq(auditEvents.targetId, second.id));
+      const [event] = await database().select().from(auditEvents).where(eq(auditEvents.subjectId, second.id));
       expect(event).toMatchObject({ actor: 'system:cli', door: 'cli', action: 'user.created' });
       // And the owner signs in with that password.
       await expect(signIn(database(), 'second@example.com')).resolves.toMatchObject({ token: expect.any(String) });
@@ -260,7 +260,7 @@ describeEachDatabase('core: roles and permissions', (database) => {
       const member = await createUser(writer, { email: 'member@example.com', name: 'Member' });
       expect(await updateUser(writer, member.id, { name: 'Renamed', role: 'viewer' })).toMatchObject({ name: 'Renamed', role: 'viewer' });
       expect((await listUsers(writer, {})).items).toHaveLength(2); // a write key reads back what it writes
-      const audit = await database().select().from(auditEvents).where(eq(auditEvents.targetId, member.id)).orderBy(asc(auditEvents.createdAt));
+      const audit = await database().select().from(auditEvents).where(eq(auditEvents.subjectId, member.id)).orderBy(asc(auditEvents.createdAt));
       expect(audit.map((event) => [event.actor, event.door, event.action])).toEqual([
         [`api-key:${key.id}`, 'api', 'user.created'],
         [`api-key:${key.id}`, 'api', 'user.updated'],
@@ -287,7 +287,7 @@ describeEachDatabase('core: roles and permissions', (database) => {
       expect(row!.prefix.length).toBeLessThan(key.secret.length / 2);
       expect(JSON.stringify(await listApiKeys(ctxOf(systemPrincipal())))).not.toContain(key.secret.slice(4));
 
-      const [event] = await database().select().from(auditEvents).where(eq(auditEvents.targetId, key.id));
+      const [event] = await database().select().from(auditEvents).where(eq(auditEvents.subjectId, key.id));
       expect(event).toMatchObject({ actor: 'system:cli', door: 'cli', action: 'api-key.created' });
       expect(JSON.stringify(event)).not.toContain(key.secret.slice(4));
     });
@@ -315,7 +315,7 @@ describeEachDatabase('core: roles and permissions', (database) => {
       await revokeApiKey(owner, revoked.id);
       expect(await authenticateApiKey(database(), revoked.secret, 'api')).toBeNull();
       const [revocation] = await database().select().from(auditEvents).where(eq(auditEvents.action, 'api-key.revoked'));
-      expect(revocation).toMatchObject({ actor: `user:${(owner.principal as UserPrincipal).userId}`, targetId: revoked.id });
+      expect(revocation).toMatchObject({ actor: `user:${(owner.principal as UserPrincipal).userId}`, subjectId: revoked.id });
 
       // Creator suspended: dead while they are, alive again once reinstated.
       const admin = await principalFor(database(), 'admin', 'console');
@@ -340,7 +340,7 @@ describeEachDatabase('core: roles and permissions', (database) => {
       expect(await authenticateApiKey(database(), orphan.secret, 'api')).toBeNull();
       const [orphanRow] = await database().select().from(apiKeys).where(eq(apiKeys.id, orphan.id));
       expect(orphanRow).toMatchObject({ createdBy: null, revokedAt: expect.any(Date) });
-      expect(await database().select().from(auditEvents).where(and(eq(auditEvents.action, 'api-key.revoked'), eq(auditEvents.targetId, orphan.id)))).toMatchObject([
+      expect(await database().select().from(auditEvents).where(and(eq(auditEvents.action, 'api-key.revoked'), eq(auditEvents.subjectId, orphan.id)))).toMatchObject([
         { actor: `user:${(owner.principal as UserPrincipal).userId}` },
       ]);
 
@@ -362,7 +362,7 @@ describeEachDatabase('core: roles and permissions', (database) => {
       expect(await getMe(ctx)).toMatchObject({ id: me.userId, name: 'Me', role: 'member' });
       expect(await updateMe(ctx, { name: '  New Me ' })).toMatchObject({ id: me.userId, name: 'New Me', version: 2 });
       expect(await userRow(other.id)).toEqual(other);
-      const [event] = await database().select().from(auditEvents).where(eq(auditEvents.targetId, me.userId));
+      const [event] = await database().select().from(auditEvents).where(eq(auditEvents.subjectId, me.userId));
       expect(event).toMatchObject({ actor: `user:${me.userId}`, door: 'api', action: 'user.updated', changes: { name: { before: 'Me', after: 'New Me' } } });
     });
 

@@ -102,7 +102,7 @@ describe('setupOwnerAction', () => {
     const [owner] = await (await db()).select().from(users).where(eq(users.email, 'founder@example.com'));
     expect(owner).toMatchObject({ role: 'owner', status: 'active' });
     expect(await sessionCount(owner!.id)).toBe(1);
-    const [event] = await (await db()).select().from(auditEvents).where(eq(auditEvents.targetId, owner!.id));
+    const [event] = await (await db()).select().from(auditEvents).where(eq(auditEvents.subjectId, owner!.id));
     expect(event).toMatchObject({ action: 'user.created', actor: 'anonymous', door: 'console' });
   });
 

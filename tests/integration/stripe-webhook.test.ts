@@ -117,7 +117,7 @@ const userRow = async (id: string) => (await db.select().from(users).where(eq(us
 const eventRows = () => db.select().from(webhookEvents).orderBy(asc(webhookEvents.receivedAt), asc(webhookEvents.id));
 const eventRow = async (id: string) => (await db.select().from(webhookEvents).where(eq(webhookEvents.id, id)))[0];
 const billingAudit = async (userId: string) =>
-  (await db.select().from(auditEvents).where(eq(auditEvents.targetId, userId)).orderBy(asc(auditEvents.createdAt), asc(auditEvents.id))).filter(
+  (await db.select().from(auditEvents).where(eq(auditEvents.subjectId, userId)).orderBy(asc(auditEvents.createdAt), asc(auditEvents.id))).filter(
     (event) => event.action !== 'user.created',
   );
 
@@ -219,7 +219,7 @@ describe('POST /api/webhooks/stripe: a valid event', () => {
     expect(await userRow(user.id)).toMatchObject({ stripeCustomerId: customer, version: 2 });
     expect(await eventRow(event.id)).toMatchObject({ status: 'processed', attempts: 1, lastError: null });
     expect(await billingAudit(user.id)).toMatchObject([
-      { actor: 'system:stripe', door: 'webhook', action: 'user.billing_linked', changes: { stripeCustomerId: { before: null, after: customer } } },
+      { actor: 'system:stripe', door: 'webhook', action: 'customer.linked', changes: { stripeCustomerId: { before: null, after: customer } } },
     ]);
     expectRevalidated(user.id);
   });
@@ -248,7 +248,7 @@ describe('POST /api/webhooks/stripe: a valid event', () => {
       expectRevalidated(user.id);
     }
     const audit = await billingAudit(user.id);
-    expect(audit.map((event) => event.action)).toEqual(['user.billing_linked', ...Array(4).fill('user.billing_updated')]);
+    expect(audit.map((event) => event.action)).toEqual(['customer.linked', ...Array(4).fill('subscription.updated')]);
     expect(new Set(audit.map((event) => `${event.actor} ${event.door}`))).toEqual(new Set(['system:stripe webhook']));
   });
 

@@ -64,7 +64,7 @@ describeEachDatabase('core: Stripe webhook processing', (database) => {
   const versionRow = async (objectId: string) =>
     (await database().select().from(stripeObjectVersions).where(eq(stripeObjectVersions.objectId, objectId)))[0];
   const auditFor = (userId: string) =>
-    database().select().from(auditEvents).where(eq(auditEvents.targetId, userId)).orderBy(asc(auditEvents.createdAt), asc(auditEvents.id));
+    database().select().from(auditEvents).where(eq(auditEvents.subjectId, userId)).orderBy(asc(auditEvents.createdAt), asc(auditEvents.id));
   const billingAudit = async (userId: string) => (await auditFor(userId)).filter((event) => event.action !== 'user.created');
 
   let emailSeq = 0;
@@ -130,7 +130,7 @@ describeEachDatabase('core: Stripe webhook processing', (database) => {
       expect(audit[0]).toMatchObject({
         actor: 'system:stripe',
         door: 'webhook',
-        action: 'user.billing_linked',
+        action: 'customer.linked',
         changes: { stripeCustomerId: { before: null, after: customer } },
       });
       const row = await eventRow(event.id);
@@ -200,11 +200,11 @@ describeEachDatabase('core: Stripe webhook processing', (database) => {
 
       const audit = await billingAudit(user.id);
       expect(audit.map((event) => [event.action, event.actor, event.door])).toEqual([
-        ['user.billing_linked', 'system:stripe', 'webhook'],
-        ['user.billing_updated', 'system:stripe', 'webhook'],
-        ['user.billing_updated', 'system:stripe', 'webhook'],
-        ['user.billing_updated', 'system:stripe', 'webhook'],
-        ['user.billing_updated', 'system:stripe', 'webhook'],
+        ['customer.linked', 'system:stripe', 'webhook'],
+        ['subscription.updated', 'system:stripe', 'webhook'],
+        ['subscription.updated', 'system:stripe', 'webhook'],
+        ['subscription.updated', 'system:stripe', 'webhook'],
+        ['subscription.updated', 'system:stripe', 'webhook'],
       ]);
       expect(audit.map((event) => event.changes)).toEqual([
         { stripeCustomerId: { before: null, after: customer } },
@@ -516,7 +516,13 @@ describeEachDatabase('core: Stripe webhook processing', (database) => {
       expect(await eventRow(event.id)).toMatchObject({ status: 'processed', attempts: 1, lastError: null });
       // Who asked for the reprocess is on record, apart from what Stripe's event then changed.
       const [reprocessed] = await database().select().from(auditEvents).where(eq(auditEvents.action, 'webhook.reprocessed'));
-      expect(reprocessed).toMatchObject({ actor: `user:${admin.userId}`, door: 'console', changes: { eventId: { before: null, after: event.id } } });
+      expect(reprocessed).toMatchObject({
+        actor: `user:${admin.userId}`,
+        door: 'console',
+        subjectType: 'webhook-event',
+        subjectId: event.id,
+        changes: { status: { before: 'failed', after: 'pending' } },
+      });
 
       const again = await reprocessWebhookEvent(ctx(), event.id, { plans: fixed }).catch((error: unknown) => error);
       expect(again).toBeInstanceOf(PreconditionFailed);
@@ -552,7 +558,7 @@ describeEachDatabase('core: Stripe webhook processing', (database) => {
       const event = subscriptionEvent('customer.subscription.created', { subscription, customer, price: 'price_pro', created: T1 });
       await store(event);
 
-      const result = await withFailingAudit('user.billing_updated', () => process(event));
+      const result = await withFailingAudit('subscription.updated', () => process(event));
       expect(result).toEqual({ status: 'retrying', userIds: [] });
 
       // The users UPDATE ran before the audit INSERT failed: it was rolled back with it.

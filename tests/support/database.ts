@@ -40,12 +40,12 @@ async function withAdminClient<T>(work: (client: pg.Client) => Promise<T>): Prom
 }
 
 /**
- * Empties every table the app writes: users with their sessions, accounts and API keys, the audit trail, and the
- * Stripe webhook inbox and ordering state. JWT signing keys stay: tokens minted in one test never reach another.
+ * Empties every table the app writes: users with their sessions, accounts and API keys, the event log and its
+ * retention horizon, and the Stripe webhook inbox and ordering state. JWT signing keys stay: tokens minted in one test never reach another.
  */
 export async function truncateAll(db: Database): Promise<void> {
   await db.execute(
-    sql`TRUNCATE users, sessions, accounts, verifications, api_keys, audit_events, webhook_events, stripe_object_versions`,
+    sql`TRUNCATE users, sessions, accounts, verifications, api_keys, audit_events, event_log_horizon, webhook_events, stripe_object_versions`,
   );
 }
 
@@ -53,18 +53,26 @@ export async function truncateAll(db: Database): Promise<void> {
  * Runs `body` once per database: always on PGlite, and on PostgreSQL when TEST_DATABASE_URL is set
  * (otherwise the Postgres block is skipped and its title says why). Tables are emptied before each test.
  */
-export function describeEachDatabase(title: string, body: (db: () => Database) => void): void {
-  for (const driver of ['pglite', 'postgres'] as const) {
-    const missing = driver === 'postgres' && !testDatabaseUrl;
-    const suffix = missing ? 'postgres: skipped because TEST_DATABASE_URL is not set' : driver;
-    describe.skipIf(missing)(`${title} [${suffix}]`, () => {
-      let handle: DatabaseHandle | undefined;
-      beforeAll(async () => {
-        handle = await openTestDatabase(driver);
-      });
-      afterAll(async () => handle?.close());
-      beforeEach(async () => truncateAll(handle!.db));
-      body(() => handle!.db);
+export function describeEachDatabase(title: string, body: DatabaseSuite): void {
+  for (const driver of ['pglite', 'postgres'] as const) describeOnDatabase(driver, title, body);
+}
+
+type DatabaseSuite = (db: () => Database, handle: () => DatabaseHandle) => void;
+
+/** `body` on one database only: e.g. PostgreSQL for what needs two connections at once (PGlite has one). */
+export function describeOnDatabase(driver: 'pglite' | 'postgres', title: string, body: DatabaseSuite): void {
+  const missing = driver === 'postgres' && !testDatabaseUrl;
+  const suffix = missing ? 'postgres: skipped because TEST_DATABASE_URL is not set' : driver;
+  describe.skipIf(missing)(`${title} [${suffix}]`, () => {
+    let handle: DatabaseHandle | undefined;
+    beforeAll(async () => {
+      handle = await openTestDatabase(driver);
     });
-  }
+    afterAll(async () => handle?.close());
+    beforeEach(async () => truncateAll(handle!.db));
+    body(
+      () => handle!.db,
+      () => handle!,
+    );
+  });
 }

@@ -2,12 +2,12 @@ import 'server-only';
 import { and, eq, isNull } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
 import { apiKeys } from '@/db/schema';
-import { diffFields, recordAudit } from '../audit';
+import { diffFields, recordEvent } from '../events';
 import { authorize } from '../authorization';
 import { NotFound, PreconditionFailed } from '../errors';
 import type { CoreContext } from '../principal';
 import { isUuid, parseInput } from '../validation';
-import { toApiKeyDto, type ApiKeyDto } from './dto';
+import { toApiKeyDto, toApiKeyEventData, type ApiKeyDto } from './dto';
 import { createApiKeyInput, type CreateApiKeyInput } from './schemas';
 import { displayPrefix, hashApiKeySecret, newApiKeySecret } from './secret';
 
@@ -32,10 +32,11 @@ export async function createApiKey(
         expiresAt: input.expiresAt ?? null,
       })
       .returning();
-    await recordAudit(tx, ctx.principal, {
-      action: 'api-key.created',
-      targetId: row!.id,
+    await recordEvent(tx, ctx.principal, {
+      type: 'api-key.created',
+      subject: { type: 'api-key', id: row!.id },
       changes: diffFields(undefined, { name: row!.name, scopes: row!.scopes, expiresAt: row!.expiresAt?.toISOString() }, ['name', 'scopes', 'expiresAt']),
+      data: { apiKey: toApiKeyEventData(row!) },
     });
     return { apiKey: toApiKeyDto(row!), secret };
   });
@@ -56,10 +57,11 @@ export async function revokeApiKey(ctx: CoreContext, id: string): Promise<ApiKey
       if (!existing) throw new NotFound('API key');
       throw new PreconditionFailed('This API key is already revoked.');
     }
-    await recordAudit(tx, ctx.principal, {
-      action: 'api-key.revoked',
-      targetId: id,
+    await recordEvent(tx, ctx.principal, {
+      type: 'api-key.revoked',
+      subject: { type: 'api-key', id },
       changes: { revokedAt: { before: null, after: row.revokedAt!.toISOString() } },
+      data: { apiKey: toApiKeyEventData(row) },
     });
     return toApiKeyDto(row);
   });

@@ -15,6 +15,14 @@ export interface ApiKeyDto {
   revokedAt: string | null;
 }
 
+/** An API key as events carry it: the console's DTO without even the display prefix (no key material at all). */
+export type ApiKeyEventData = Omit<ApiKeyDto, 'prefix' | 'lastUsedAt'>;
+
+export function toApiKeyEventData(row: ApiKeyRow): ApiKeyEventData {
+  const { id, name, scopes, createdBy, createdAt, expiresAt, revokedAt } = toApiKeyDto(row);
+  return { id, name, scopes, createdBy, createdAt, expiresAt, revokedAt };
+}
+
 export function toApiKeyDto(row: ApiKeyRow): ApiKeyDto {
   return {
     id: row.id,

@@ -62,7 +62,7 @@ export async function applyStripeEvent(
       const user = await userForCustomer(tx, failed.customer);
       // It carries the status only, so it is versioned apart: it must not make an older subscription event (which
       // carries the price) stale, yet it is stale itself once a newer subscription event, or the deletion, applied.
-      const apply = () => applyUserChanges(tx, principal, user, { subscriptionStatus: 'past_due' }, 'user.billing_updated');
+      const apply = () => applyUserChanges(tx, principal, user, { subscriptionStatus: 'past_due' }, 'subscription.updated');
       return applyInOrder(tx, event, { objectId: paymentFailedKey(subscriptionId), guardedBy: subscriptionId }, apply, user);
     }
     default:
@@ -86,7 +86,7 @@ async function linkCustomer(tx: Transaction, principal: Principal, session: z.in
   if (owner && owner.id !== user.id) {
     throw new PermanentFailure(`Stripe customer ${session.customer} is already linked to another user`);
   }
-  await applyUserChanges(tx, principal, user, { stripeCustomerId: session.customer }, 'user.billing_linked');
+  await applyUserChanges(tx, principal, user, { stripeCustomerId: session.customer }, 'customer.linked');
   return { outcome: 'processed', userIds: [user.id] };
 }
 
@@ -99,7 +99,7 @@ async function userForCustomer(tx: Transaction, customerId: string): Promise<Use
 
 function applySubscription(tx: Transaction, principal: Principal, user: UserRow, sub: Subscription, type: string, plans: PlanMap) {
   if (type === 'customer.subscription.deleted') {
-    return applyUserChanges(tx, principal, user, { plan: 'free', subscriptionStatus: 'canceled' }, 'user.billing_updated');
+    return applyUserChanges(tx, principal, user, { plan: 'free', subscriptionStatus: 'canceled' }, 'subscription.updated');
   }
   const price = sub.items.data[0]?.price;
   const plan = price && (plans.get(price.id) ?? (price.product ? plans.get(price.product) : undefined));
@@ -111,7 +111,7 @@ function applySubscription(tx: Transaction, principal: Principal, user: UserRow,
     principal,
     user,
     { plan: entitledStatuses.has(sub.status) ? plan : 'free', subscriptionStatus: sub.status },
-    'user.billing_updated',
+    'subscription.updated',
   );
 }
 

@@ -3,7 +3,8 @@ import { and, eq, isNull, sql } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
 import type { Transaction } from '@/db/client';
 import { apiKeys, sessions, users, type UserRow } from '@/db/schema';
-import { diffFields, recordAudit } from '../audit';
+import { toApiKeyEventData } from '../api-keys/dto';
+import { diffFields, recordEvent, type EventType } from '../events';
 import { authorize, authorizeAccountChange } from '../authorization';
 import { postgresErrorCode, UNIQUE_VIOLATION } from '../db-errors';
 import { Conflict, NotFound, PreconditionFailed } from '../errors';
@@ -29,12 +30,14 @@ export async function createUser(ctx: CoreContext, rawInput: CreateUserInput | u
         // Staff vouch for the address they type (unlike a self sign-up): an OIDC sign-in with this email may link.
         .values({ id: uuidv7(), ...input, emailVerified: true })
         .returning();
-      await recordAudit(tx, ctx.principal, {
-        action: 'user.created',
-        targetId: row!.id,
+      const user = toUserDto(row!);
+      await recordEvent(tx, ctx.principal, {
+        type: 'user.created',
+        subject: { type: 'user', id: user.id },
         changes: diffFields(undefined, row!, [...userFields, 'plan']),
+        data: { user },
       });
-      return toUserDto(row!);
+      return user;
     }),
   );
 }
@@ -72,19 +75,21 @@ export async function deleteUser(ctx: CoreContext, id: string, options: WriteOpt
       .update(apiKeys)
       .set({ revokedAt: new Date() })
       .where(and(eq(apiKeys.createdBy, id), isNull(apiKeys.revokedAt)))
-      .returning({ id: apiKeys.id, revokedAt: apiKeys.revokedAt });
+      .returning();
     for (const key of revoked) {
-      await recordAudit(tx, ctx.principal, {
-        action: 'api-key.revoked',
-        targetId: key.id,
+      await recordEvent(tx, ctx.principal, {
+        type: 'api-key.revoked',
+        subject: { type: 'api-key', id: key.id },
         changes: { revokedAt: { before: null, after: key.revokedAt!.toISOString() } },
+        data: { apiKey: toApiKeyEventData(key) },
       });
     }
     await tx.delete(users).where(eq(users.id, id));
-    await recordAudit(tx, ctx.principal, {
-      action: 'user.deleted',
-      targetId: id,
+    await recordEvent(tx, ctx.principal, {
+      type: 'user.deleted',
+      subject: { type: 'user', id },
       changes: diffFields(current, undefined, [...userFields, 'plan']),
+      data: { user: toUserDto(current) },
     });
   });
 }
@@ -92,8 +97,8 @@ export async function deleteUser(ctx: CoreContext, id: string, options: WriteOpt
 type UserChanges = Partial<Pick<UserRow, 'email' | 'name' | 'role' | 'status' | 'plan' | 'stripeCustomerId' | 'subscriptionStatus'>>;
 
 /**
- * Writes `changes` to a row already locked in `tx`: bumps the version, stamps updated_at and audits the
- * fields that really changed, in the same transaction. Changing nothing writes nothing. Suspending a user
+ * Writes `changes` to a row already locked in `tx`: bumps the version, stamps updated_at and records an event with
+ * the fields that really changed, in the same transaction. Changing nothing writes nothing. Suspending a user
  * ends their sessions in the same transaction.
  */
 export async function applyUserChanges(
@@ -101,7 +106,7 @@ export async function applyUserChanges(
   principal: Principal,
   current: UserRow,
   changes: UserChanges,
-  action: string,
+  type: Extract<EventType, 'user.updated' | 'subscription.updated' | 'customer.linked'>,
 ): Promise<UserRow> {
   const diff = diffFields(current, { ...current, ...changes }, Object.keys(changes) as (keyof UserChanges)[]);
   if (Object.keys(diff).length === 0) return current;
@@ -113,7 +118,7 @@ export async function applyUserChanges(
   if (row!.status === 'suspended' && current.status !== 'suspended') {
     await tx.delete(sessions).where(eq(sessions.userId, current.id));
   }
-  await recordAudit(tx, principal, { action, targetId: current.id, changes: diff });
+  await recordEvent(tx, principal, { type, subject: { type: 'user', id: current.id }, changes: diff, data: { user: toUserDto(row!) } });
   return row!;
 }
 

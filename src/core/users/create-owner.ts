@@ -3,7 +3,7 @@ import { hashPassword } from 'better-auth/crypto';
 import { and, eq } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
 import { accounts, users } from '@/db/schema';
-import { diffFields, recordAudit } from '../audit';
+import { diffFields, recordEvent } from '../events';
 import { postgresErrorCode, UNIQUE_VIOLATION } from '../db-errors';
 import { Conflict, Forbidden } from '../errors';
 import type { CoreContext } from '../principal';
@@ -31,12 +31,14 @@ export async function createOwner(ctx: CoreContext, rawInput: CreateOwnerInput |
         .values({ id: uuidv7(), email: input.email, name: input.name, role: 'owner', emailVerified: true })
         .returning();
       await tx.insert(accounts).values({ id: uuidv7(), accountId: row!.id, providerId: 'credential', userId: row!.id, password: passwordHash });
-      await recordAudit(tx, ctx.principal, {
-        action: 'user.created',
-        targetId: row!.id,
+      const owner = toUserDto(row!);
+      await recordEvent(tx, ctx.principal, {
+        type: 'user.created',
+        subject: { type: 'user', id: owner.id },
         changes: diffFields(undefined, row!, ['email', 'name', 'role', 'status']),
+        data: { user: owner },
       });
-      return toUserDto(row!);
+      return owner;
     });
   } catch (error) {
     if (postgresErrorCode(error) === UNIQUE_VIOLATION) throw new Conflict('A user with this email already exists', 'email');

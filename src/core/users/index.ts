@@ -1,5 +1,5 @@
 export { createUser, updateUser, deleteUser, type WriteOptions } from './commands';
-export { getUser, listUsers, listUserHistory, type AuditEventDto } from './queries';
+export { getUser, listUsers, listUserHistory } from './queries';
 export { toUserDto, type UserDto, type UserPage } from './dto';
 export { roles, statuses, type Role, type Status, type CreateUserInput, type UpdateUserInput, type ListUsersQuery } from './schemas';
 export { getMe, updateMe } from './me';

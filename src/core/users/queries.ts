@@ -1,8 +1,9 @@
 import 'server-only';
 import { and, desc, eq, ilike, isNull, or, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '@/db/client';
-import { auditEvents, users } from '@/db/schema';
+import { users } from '@/db/schema';
 import { authorize } from '../authorization';
+import { subjectHistory, type EventDto } from '../events';
 import { NotFound } from '../errors';
 import type { CoreContext } from '../principal';
 import { isUuid, parseInput } from '../validation';
@@ -62,33 +63,11 @@ export function userListQuery(db: Database, query: ParsedListUsersQuery) {
     .limit(query.limit + 1);
 }
 
-export interface AuditEventDto {
-  id: string;
-  actor: string;
-  door: string;
-  action: string;
-  changes: Record<string, { before: unknown; after: unknown }>;
-  createdAt: string;
-}
-
-/** The most recent audit events about one user, newest first. */
-export async function listUserHistory({ db, principal }: CoreContext, userId: string, limit = 20): Promise<AuditEventDto[]> {
+/** The most recent events about one user, newest first. */
+export async function listUserHistory({ db, principal }: CoreContext, userId: string, limit = 20): Promise<EventDto[]> {
   authorize(principal, 'users:read');
   if (!isUuid(userId)) throw new NotFound('User');
-  const rows = await db
-    .select()
-    .from(auditEvents)
-    .where(eq(auditEvents.targetId, userId))
-    .orderBy(desc(auditEvents.createdAt), desc(auditEvents.id))
-    .limit(limit);
-  return rows.map((row) => ({
-    id: row.id,
-    actor: row.actor,
-    door: row.door,
-    action: row.action,
-    changes: row.changes,
-    createdAt: row.createdAt.toISOString(),
-  }));
+  return subjectHistory(db, { type: 'user', id: userId }, limit);
 }
 
 /** `%` and `_` typed by a user are literal characters, not wildcards. */

@@ -2,7 +2,7 @@ import 'server-only';
 import { and, asc, desc, DrizzleQueryError, eq, lte, sql } from 'drizzle-orm';
 import type { Database } from '@/db/client';
 import { webhookEvents } from '@/db/schema';
-import { recordAudit } from '../audit';
+import { recordEvent } from '../events';
 import { authorize } from '../authorization';
 import { applyStripeEvent } from '../billing/apply-stripe-event';
 import { planMapFromEnv, type PlanMap } from '../billing/plans';
@@ -138,10 +138,11 @@ export async function reprocessWebhookEvent(ctx: CoreContext, eventId: string, o
       .where(and(eq(webhookEvents.id, eventId), eq(webhookEvents.status, 'failed')))
       .returning({ id: webhookEvents.id, type: webhookEvents.type });
     if (row) {
-      await recordAudit(tx, ctx.principal, {
-        action: 'webhook.reprocessed',
-        targetId: null,
-        changes: { eventId: { before: null, after: row.id }, status: { before: 'failed', after: 'pending' } },
+      await recordEvent(tx, ctx.principal, {
+        type: 'webhook.reprocessed',
+        subject: { type: 'webhook-event', id: row.id },
+        changes: { status: { before: 'failed', after: 'pending' } },
+        data: { webhookEvent: { id: row.id, type: row.type } },
       });
     }
     return row;

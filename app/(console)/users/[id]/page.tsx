@@ -61,12 +61,12 @@ export default async function UserPage({ params, searchParams }: UserPageProps) 
           <ol className="space-y-3 text-sm">
             {history.map((event) => (
               <li key={event.id} className="rounded-md border border-slate-200 bg-white p-3">
-                <p className="font-medium">{event.action}</p>
+                <p className="font-medium">{event.type}</p>
                 <p className="text-xs text-slate-500">
-                  {event.actor} via {event.door} · <Timestamp iso={event.createdAt} />
+                  {event.actor} via {event.door} · <Timestamp iso={event.occurredAt} />
                 </p>
                 <ul className="mt-1 text-xs text-slate-600">
-                  {Object.entries(event.changes).map(([field, change]) => (
+                  {Object.entries(event.data.changes).map(([field, change]) => (
                     <li key={field}>
                       {field}: {String(change.before ?? '—')} → {String(change.after ?? '—')}
                     </li>

@@ -2,23 +2,35 @@ import 'server-only';
 import { v7 as uuidv7 } from 'uuid';
 import type { Database } from '@/db/client';
 import { auditEvents, type AuditChanges } from '@/db/schema';
-import { actorOf, type Principal } from './principal';
+import { actorOf, type Principal } from '../principal';
+import type { EventType, Subject } from './types';
 
 /** Anything that can run queries: the database or an open transaction. */
 type Queryable = Pick<Database, 'insert'>;
 
-export async function recordAudit(
-  db: Queryable,
-  principal: Principal,
-  event: { action: string; targetId: string | null; changes: AuditChanges },
-): Promise<void> {
+export interface NewEvent {
+  type: EventType;
+  subject: Subject | null;
+  /** Before/after of the fields that changed. */
+  changes: AuditChanges;
+  /** The subject as its public DTO (e.g. `{ user }`): what stream and webhook consumers act on. */
+  data?: Record<string, unknown>;
+}
+
+/**
+ * Appends an event to the log (which is also the audit trail). Call it inside the transaction that makes the change:
+ * the event commits with it or not at all, and the commit wakes every reader.
+ */
+export async function recordEvent(db: Queryable, principal: Principal, event: NewEvent): Promise<void> {
   await db.insert(auditEvents).values({
     id: uuidv7(),
     actor: actorOf(principal),
     door: principal.door,
-    action: event.action,
-    targetId: event.targetId,
+    action: event.type,
+    subjectType: event.subject?.type ?? null,
+    subjectId: event.subject?.id ?? null,
     changes: event.changes,
+    data: event.data ?? {},
   });
 }
 

@@ -1,0 +1,11 @@
+export { recordEvent, diffFields, type NewEvent } from './record';
+export { eventTypes, subjectTypes, type EventDto, type EventType, type Subject, type SubjectType } from './types';
+export { parsePosition, logStart, type Position } from './position';
+export { eventAccessFor, type EventAccess } from './access';
+export { readEventsAfter, lastPosition, resumePoint, UnknownPosition, type EventFilter, type ResumePoint } from './log';
+export { EventFeed, type FeedListener, type FeedOptions } from './feed';
+export { subscribe, type EventSink, type SubscribeOptions } from './subscription';
+export { listAuditEvents, subjectHistory, auditConditions, type AuditPage } from './audit-trail';
+export { auditFilterQuery, eventTypeList, positionParam, listAuditEventsQuery, type AuditFilter, type ListAuditEventsQuery } from './schemas';
+export { pruneEvents, retentionDaysFromEnv } from './retention';
+export { planEventStream, planConsoleStream, type StreamPlan } from './stream-plan';

@@ -1,0 +1,40 @@
+import 'server-only';
+import type { AuditChanges } from '@/db/schema';
+import type { Door } from '../principal';
+
+/** Every kind of event Roster records. Streams and exports filter on these; an unknown type is a client error. */
+export const eventTypes = [
+  'user.created',
+  'user.signed-up',
+  'user.updated',
+  'user.deleted',
+  'subscription.updated',
+  'customer.linked',
+  'api-key.created',
+  'api-key.revoked',
+  'webhook.reprocessed',
+  'users.seeded',
+] as const;
+export type EventType = (typeof eventTypes)[number];
+
+export const subjectTypes = ['user', 'api-key', 'webhook-event'] as const;
+export type SubjectType = (typeof subjectTypes)[number];
+export interface Subject {
+  type: SubjectType;
+  id: string;
+}
+
+/**
+ * An event as every consumer sees it (SSE, the audit API, exports, outgoing webhooks). `data` holds the subject as
+ * its public DTO at the time (never secrets, hashes or key material) and the before/after of the fields that changed.
+ */
+export interface EventDto {
+  id: string;
+  position: string;
+  type: EventType;
+  occurredAt: string;
+  actor: string;
+  door: Door;
+  subject: Subject | null;
+  data: Record<string, unknown> & { changes: AuditChanges };
+}
