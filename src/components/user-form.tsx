@@ -1,6 +1,6 @@
 'use client';
 
-import { useActionState } from 'react';
+import { useActionState, useState } from 'react';
 import { idleState, type ActionState } from '@/actions/action-state';
 import { Field } from './field';
 import { FormStatus } from './form-status';
@@ -23,19 +23,38 @@ interface UserFormProps {
 /** Create/edit form. Works as a plain HTML form post before (or without) JavaScript. */
 export function UserForm({ action, user, submitLabel, roleOptions = allRoles, readOnly = false }: UserFormProps) {
   const [state, formAction] = useActionState(action, idleState);
+  // The page may re-render with someone else's change while this form is open (the live console). Until the user
+  // starts editing, the form follows the saved user; once they type, it keeps the version they started from, so
+  // saving over someone else's change is refused (412) instead of silently undoing it. A save of its own unpins it.
+  const [pin, setPin] = useState<{ version: number; state: ActionState }>();
+  const editingFrom = pin && !(pin.state !== state && state.status === 'success') ? pin.version : undefined;
   const errors = state.fieldErrors ?? {};
   // After a failed submit show what the user typed; otherwise the saved values.
   const value = (field: 'email' | 'name' | 'role' | 'status') => state.values?.[field] ?? user?.[field];
+  const changedElsewhere = user && editingFrom !== undefined && editingFrom !== user.version;
 
   return (
-    <form action={formAction} noValidate className="max-w-xl space-y-5 rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
+    <form
+      action={formAction}
+      onInput={() => {
+        if (user && editingFrom === undefined) setPin({ version: user.version, state });
+      }}
+      noValidate
+      className="max-w-xl space-y-5 rounded-lg border border-slate-200 bg-white p-6 shadow-sm"
+    >
       <FormStatus state={state} />
+      {changedElsewhere && (
+        <p role="status" className="rounded-md bg-amber-50 p-3 text-sm text-amber-800">
+          Someone else changed this user while you were editing. Saving will be refused; reload to see their changes.
+        </p>
+      )}
 
       {user && <input type="hidden" name="id" value={user.id} readOnly />}
-      {user && <input type="hidden" name="version" value={state.values?.version ?? String(user.version)} readOnly />}
+      {user && <input type="hidden" name="version" value={state.values?.version ?? String(editingFrom ?? user.version)} readOnly />}
 
-      {/* A disabled fieldset disables every control in it, with or without JavaScript. */}
-      <fieldset disabled={readOnly} className="space-y-5">
+      {/* A disabled fieldset disables every control in it, with or without JavaScript. Keyed by the version shown, so
+          a change made elsewhere shows in the fields until someone starts editing (which keeps that version). */}
+      <fieldset key={editingFrom ?? user?.version} disabled={readOnly} className="space-y-5">
         <Field name="email" label="Email" type="email" autoComplete="off" error={errors.email} defaultValue={value('email')} />
         <Field name="name" label="Name" autoComplete="off" error={errors.name} defaultValue={value('name')} />
         <div className="grid grid-cols-2 gap-4">

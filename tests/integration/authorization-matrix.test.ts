@@ -292,6 +292,7 @@ const outcomes = (allowed: PrincipalName[]): Outcomes =>
   Object.fromEntries(principalNames.map((name) => [name, allowed.includes(name) ? 'allowed' : 'denied'])) as Outcomes;
 
 const admins = outcomes(['admin', 'owner']);
+const readers = outcomes(['viewer', 'admin', 'owner']);
 const signedIn = outcomes(['member', 'viewer', 'admin', 'owner', 'otherUser']);
 const nobody = outcomes([]);
 
@@ -303,6 +304,8 @@ interface ActionCell {
   publicBecause?: string;
   /** The cell ended the principal's session or changed its password: undo that for the cells after it. */
   restore?: (principal: PrincipalName) => Promise<void>;
+  /** Changes nothing stored even when allowed (it only expires caches): allowed means a success state. */
+  readOnly?: true;
 }
 
 const form = (fields: Record<string, string | string[]>) => {
@@ -372,6 +375,9 @@ const actionMatrix: Record<string, Record<string, ActionCell>> = {
       },
     },
   },
+  'src/actions/refresh-live-view.ts': {
+    refreshLiveViewAction: { args: (id) => [[id]], expect: readers, readOnly: true },
+  },
   'src/actions/sign-out.ts': {
     signOutAction: { args: () => [], expect: signedIn, restore: newSession },
   },
@@ -434,7 +440,10 @@ describe.each(Object.entries(actionMatrix))('%s', (file, actions) => {
 
       const after = await snapshot();
       const failed = (result as { status?: string } | undefined)?.status === 'error' || /^\/(sign-in|not-allowed)/.test(redirect ?? '');
-      if (cell.expect[principal] === 'denied') {
+      if (cell.readOnly) {
+        expect(after).toEqual(before);
+        expect((result as { status?: string }).status).toBe(cell.expect[principal] === 'allowed' ? 'success' : 'error');
+      } else if (cell.expect[principal] === 'denied') {
         expect(after).toEqual(before);
       } else {
         expect(failed && !redirect?.startsWith('/sign-in'), JSON.stringify(result)).toBe(false);

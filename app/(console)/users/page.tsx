@@ -6,6 +6,7 @@ import { planMapFromEnv } from '@/core/billing/plans';
 import { Alert } from '@/components/alert';
 import { Badge } from '@/components/badge';
 import { EmptyState } from '@/components/empty-state';
+import { LiveUpdates } from '@/components/live-updates';
 import { Field } from '@/components/field';
 import { buttonStyles } from '@/components/styles';
 import { Cell, Table } from '@/components/table';
@@ -38,7 +39,10 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
   return (
     <div className="space-y-6">
       <div className="flex items-center justify-between">
-        <h1 className="text-2xl font-semibold tracking-tight">Users</h1>
+        <div className="flex items-baseline gap-3">
+          <h1 className="text-2xl font-semibold tracking-tight">Users</h1>
+          <LiveUpdates />
+        </div>
         {holds(principal, 'users:write') && (
           <Link href="/users/new" className={buttonStyles.primary}>
             New user

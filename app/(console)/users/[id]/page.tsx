@@ -5,6 +5,7 @@ import { canManageUser, grantableRoles, requireConsoleUser } from '@/actions/req
 import { Alert } from '@/components/alert';
 import { Badge } from '@/components/badge';
 import { DeleteUserButton } from '@/components/delete-user-button';
+import { LiveUpdates } from '@/components/live-updates';
 import { Timestamp } from '@/components/timestamp';
 import { UserForm } from '@/components/user-form';
 import type { SearchParams } from '@/lib/search-params';
@@ -36,6 +37,7 @@ export default async function UserPage({ params, searchParams }: UserPageProps) 
           <h1 className="text-2xl font-semibold tracking-tight">{user.name}</h1>
           <Badge value={user.role} />
           <Badge value={user.status} />
+          <LiveUpdates userId={user.id} />
         </div>
         <p className="mt-1 text-sm text-slate-500">
           {user.email} · plan {user.plan}
