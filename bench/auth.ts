@@ -32,12 +32,17 @@ const owner = {
   password: randomBytes(24).toString('base64url'),
 };
 
-/** Seeds the bench owner and its API key into a database; resolves to the key's secret (shown this once). */
-export async function seedIdentities(db: Database): Promise<string> {
+/**
+ * Seeds the bench owner, its API key and `eventKeyCount` events:read keys (the fan-out scenario's subscribers) into a
+ * database; resolves to the keys' secrets (shown this once).
+ */
+export async function seedIdentities(db: Database, eventKeyCount: number): Promise<{ apiKeySecret: string; eventKeys: string[] }> {
   const ctx = { db, principal: benchPrincipal };
   await createOwner(ctx, owner);
   const { secret } = await createApiKey(ctx, { name: 'bench', scopes: ['users:read', 'users:write'] });
-  return secret;
+  const eventKeys: string[] = [];
+  for (let i = 0; i < eventKeyCount; i++) eventKeys.push((await createApiKey(ctx, { name: `bench events ${i}`, scopes: ['events:read'] })).secret);
+  return { apiKeySecret: secret, eventKeys };
 }
 
 /** Fills `credentials` for a freshly started Next server (and the raw floor next to it, which shares the API key). */

@@ -58,12 +58,40 @@ export async function renderChart(result: BenchResult): Promise<string> {
       }
     }
   }
+  const fanout = result.databases.flatMap((database) =>
+    database.fanout
+      ? (['p50', 'p90', 'p99'] as const).map((percentile) => ({
+          database: database.kind === 'pglite' ? 'PGlite' : 'PostgreSQL',
+          percentile,
+          ms: database.fanout!.latencyMs[percentile],
+        }))
+      : [],
+  );
   const spec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     config: { font: 'sans-serif', view: { stroke: null } },
     vconcat: [
       panel('One client, one request at a time: p50 latency (ms, lower is better)', 'p50 latency (ms)', latency, scenarios),
       panel(`${connections} concurrent connections: throughput (req/s, higher is better)`, 'requests per second', throughput, scenarios),
+      ...(fanout.length > 0
+        ? [
+            {
+              title: 'SSE fan-out: commit to delivery at each subscriber (ms, lower is better; target p99 < 200)',
+              data: { values: fanout },
+              facet: { column: { field: 'database', type: 'nominal', title: null } },
+              spec: {
+                width: 160,
+                height: 160,
+                mark: { type: 'bar', color: '#4c78a8' },
+                encoding: {
+                  x: { field: 'percentile', type: 'nominal', title: null, axis: { labelAngle: 0 } },
+                  y: { field: 'ms', type: 'quantitative', title: 'ms' },
+                  tooltip: [{ field: 'percentile' }, { field: 'ms', format: '.1f' }],
+                },
+              },
+            },
+          ]
+        : []),
     ],
     resolve: { scale: { color: 'shared' } },
   } as unknown as TopLevelSpec;

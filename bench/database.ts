@@ -30,6 +30,15 @@ export interface Fixture {
   deletable: SeededUser[];
   /** Never in the report. */
   apiKeySecret: string;
+  /** events:read keys for the fan-out scenario's subscribers; never in the report. */
+  eventKeys: string[];
+}
+
+/** How much each database is seeded with. */
+export interface SeedSizes {
+  users: number;
+  deletable: number;
+  eventKeys: number;
 }
 
 export interface BenchDatabase {
@@ -50,9 +59,9 @@ const LOCAL_POSTGRES = 'postgres://postgres@127.0.0.1:5432/postgres';
 /** The roles an API key (acting as an admin) may rename and delete. */
 const targetRoles: Role[] = ['member', 'viewer'];
 
-async function seed(handle: DatabaseHandle, userCount: number, deletableCount: number): Promise<Fixture> {
+async function seed(handle: DatabaseHandle, { users: userCount, deletable: deletableCount, eventKeys: eventKeyCount }: SeedSizes): Promise<Fixture> {
   // First, so that the newest users (the read scenario's first page) are all seeded ones.
-  const apiKeySecret = await seedIdentities(handle.db);
+  const { apiKeySecret, eventKeys } = await seedIdentities(handle.db, eventKeyCount);
   const { runToken } = await seedUsers(handle.db, userCount, { seed: 1 });
   const columns = { id: users.id, email: users.email, role: users.role, status: users.status };
   const withToken = (token: string) => and(like(users.email, `%+${token}@%`), inArray(users.role, targetRoles));
@@ -71,18 +80,18 @@ async function seed(handle: DatabaseHandle, userCount: number, deletableCount: n
     await seedUsers(handle.db, Math.ceil(missing * 1.1) + 10, { seed: 2 + batch, runToken: token, now: new Date(Date.now() - 3 * YEAR_MS), spanMs: YEAR_MS });
     deletable.push(...(await handle.db.select(columns).from(users).where(withToken(token)).orderBy(users.id).limit(missing)));
   }
-  return { updateTargets, deletable, apiKeySecret };
+  return { updateTargets, deletable, apiKeySecret, eventKeys };
 }
 
 /** Seeds one PGlite directory, then copies it byte for byte so the raw floor starts from the same database. */
-export async function preparePglite(workDir: string, userCount: number, deletableCount: number): Promise<BenchDatabase> {
+export async function preparePglite(workDir: string, sizes: SeedSizes): Promise<BenchDatabase> {
   const nextDir = path.join(workDir, 'pglite-next', 'db');
   const rawDir = path.join(workDir, 'pglite-raw', 'db');
   mkdirSync(path.dirname(nextDir), { recursive: true });
   const handle = await openDatabase({ driver: 'pglite', dataDir: nextDir });
   let fixture: Fixture;
   try {
-    fixture = await seed(handle, userCount, deletableCount);
+    fixture = await seed(handle, sizes);
   } finally {
     await handle.close();
   }
@@ -125,7 +134,7 @@ async function withClient<T>(url: string, run: (client: pg.Client) => Promise<T>
  * BENCH_DATABASE_URL as given (never dropped), else a throwaway database on the local PostgreSQL, dropped at the
  * end. Resolves to undefined (and the Postgres run is skipped) when neither is reachable.
  */
-export async function preparePostgres(userCount: number, deletableCount: number): Promise<BenchDatabase | undefined> {
+export async function preparePostgres(sizes: SeedSizes): Promise<BenchDatabase | undefined> {
   const given = process.env.BENCH_DATABASE_URL;
   if (given && !(await reachable(given))) throw new Error('BENCH_DATABASE_URL is set but does not answer');
   if (!given && !(await reachable(LOCAL_POSTGRES))) return undefined;
@@ -147,7 +156,7 @@ export async function preparePostgres(userCount: number, deletableCount: number)
     const handle = await openDatabase(config);
     let fixture: Fixture;
     try {
-      fixture = await seed(handle, userCount, deletableCount);
+      fixture = await seed(handle, sizes);
     } finally {
       await handle.close();
     }

@@ -5,6 +5,9 @@ import { parseArgs } from 'node:util';
 
 export const scenarioNames = ['update', 'revalidation', 'create', 'delete', 'read'] as const;
 export type ScenarioName = (typeof scenarioNames)[number];
+/** Scenarios of the streaming doors, measured on their own terms rather than door against door. */
+export const streamScenarioNames = ['fanout'] as const;
+export type StreamScenarioName = (typeof streamScenarioNames)[number];
 export type DatabaseKind = 'pglite' | 'postgres';
 
 export interface BenchOptions {
@@ -27,6 +30,9 @@ export interface BenchOptions {
   warmupRequestsPerConnection: number;
   databases: DatabaseKind[];
   scenarios: ScenarioName[];
+  streams: StreamScenarioName[];
+  /** Fan-out: SSE subscribers, events written, and the steady rate they are written at. */
+  fanout: { subscribers: number; events: number; writesPerSecond: number };
   /** Profile the update path with --cpu-prof after the measurements (PGlite). */
   profile: boolean;
   profileSeconds: number;
@@ -40,6 +46,7 @@ export interface BenchOptions {
 
 const usage = `Usage: npm run bench -- [--smoke] [--users N] [--repeats N] [--requests N] [--duration S] [--delete-max N]
                        [--connections 10,50] [--db pglite,postgres] [--scenarios ${scenarioNames.join(',')}]
+                       [--streams ${streamScenarioNames.join(',')}|none] [--subscribers N] [--events N]
                        [--no-profile] [--out DIR] [--port N]`;
 
 /** A bad command line: run.ts prints the message (which includes the usage) and exits 2. */
@@ -67,6 +74,9 @@ function parse(argv: string[]): BenchOptions {
       connections: { type: 'string' },
       db: { type: 'string' },
       scenarios: { type: 'string' },
+      streams: { type: 'string' },
+      subscribers: { type: 'string' },
+      events: { type: 'string' },
       'no-profile': { type: 'boolean', default: false },
       out: { type: 'string' },
       port: { type: 'string' },
@@ -103,6 +113,12 @@ function parse(argv: string[]): BenchOptions {
     warmupRequestsPerConnection: smoke ? 2 : 10,
     databases: list('db', values.db, ['pglite', 'postgres'] as const, smoke ? ['pglite'] : ['pglite', 'postgres']),
     scenarios: list('scenarios', values.scenarios, scenarioNames, [...scenarioNames]),
+    streams: values.streams === 'none' ? [] : list('streams', values.streams, streamScenarioNames, [...streamScenarioNames]),
+    fanout: {
+      subscribers: Math.round(number('subscribers', values.subscribers, smoke ? 20 : 1_000)),
+      events: Math.round(number('events', values.events, smoke ? 10 : 200)),
+      writesPerSecond: 20,
+    },
     profile: !smoke && !values['no-profile'],
     profileSeconds: 6,
     // A smoke run proves the harness works; it never replaces the published results.

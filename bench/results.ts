@@ -1,5 +1,6 @@
 // The shape of bench/results/latest.json, and how a scenario's measurements accumulate into it.
 import type { DoorKey, Scenario } from './scenarios';
+import type { FanoutResult } from './fanout';
 import type { LoadResult } from './load';
 import type { ProfileSummary } from './profile';
 import { percentile, spread, type Spread } from './stats';
@@ -25,6 +26,7 @@ export interface DatabaseResult {
   kind: 'pglite' | 'postgres';
   description: string;
   scenarios: ScenarioResult[];
+  fanout?: FanoutResult;
 }
 
 export interface Machine {

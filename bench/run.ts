@@ -9,6 +9,7 @@ import { buildIfStale } from '../scripts/build-if-stale.mjs';
 import { authenticate, authenticationNote } from './auth';
 import { renderChart } from './chart';
 import { preparePglite, preparePostgres, type BenchDatabase } from './database';
+import { measureFanout, streamsPerKey } from './fanout';
 import { Failures } from './failures';
 import { runLoad, type LoadResult } from './load';
 import { machineFacts } from './machine';
@@ -79,6 +80,15 @@ async function measureDatabase(database: BenchDatabase): Promise<DatabaseResult>
       const scenario = await buildScenario(name, ctx);
       console.log(`[${database.kind}] ${scenario.title}: ${scenario.doors.map((door) => door.label).join(' vs ')}`);
       result.scenarios.push(await measureScenario(scenario, options, failures, `[${database.kind}] ${name}`));
+    }
+    if (options.streams.includes('fanout')) {
+      const { subscribers, events, writesPerSecond } = options.fanout;
+      console.log(`[${database.kind}] SSE fan-out: ${subscribers} subscribers, ${events} events at ${writesPerSecond}/s`);
+      const phase = `[${database.kind}] fanout`;
+      result.fanout = await measureFanout(next, database.fixture, { ...options.fanout, hangSeconds: coldStartFloorSeconds * 2 }, failures, phase);
+      failures.throwIfAny(phase);
+      const { latencyMs, memory } = result.fanout;
+      console.log(`  commit to delivery p50 ${latencyMs.p50.toFixed(1)} ms, p99 ${latencyMs.p99.toFixed(1)} ms; ${memory.perStreamKiB.toFixed(0)} KiB per open stream`);
     }
     return result;
   } finally {
@@ -163,7 +173,8 @@ async function main(options: BenchOptions): Promise<BenchResult> {
 
   for (const kind of options.databases) {
     console.log(`[${kind}] seeding ${options.users.toLocaleString('en-US')} users (+${deletable.toLocaleString('en-US')} to delete)…`);
-    const database = kind === 'pglite' ? await preparePglite(workDir, options.users, deletable) : await preparePostgres(options.users, deletable);
+    const sizes = { users: options.users, deletable, eventKeys: options.streams.includes('fanout') ? Math.ceil(options.fanout.subscribers / streamsPerKey) : 0 };
+    const database = kind === 'pglite' ? await preparePglite(workDir, sizes) : await preparePostgres(sizes);
     if (!database) {
       const note = 'PostgreSQL: neither BENCH_DATABASE_URL nor the local server at 127.0.0.1:5432 answered';
       console.log(`[${kind}] skipped: ${note}`);

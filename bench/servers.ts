@@ -39,6 +39,8 @@ export function startNext(options: NextServerOptions): Promise<Server> {
       // Sessions' cookies and Better Auth's Origin checks derive from where the server is reached.
       ROSTER_BASE_URL: origin,
       ROSTER_AUTH_SECRET: authSecret,
+      // The fan-out scenario holds up to 1,000 SSE streams at once (5 per key, the default); room to spare.
+      ROSTER_EVENTS_MAX_STREAMS: '5000',
       // The bench signs in once per server start; generous anyway, so a re-run never waits on the limiter.
       ROSTER_AUTH_RATE_LIMIT_IP: '1000/60',
       ROSTER_AUTH_RATE_LIMIT_ACCOUNT: '1000/60',
