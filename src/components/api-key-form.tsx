@@ -16,6 +16,7 @@ export interface ApiKeyFormState extends ActionState {
 const scopeOptions = [
   { value: 'users:read', hint: 'List and read users' },
   { value: 'users:write', hint: 'Create, update and delete users (reading included)' },
+  { value: 'events:read', hint: 'Stream and read the event log (every change, by anyone)' },
 ] as const;
 
 const initialState: ApiKeyFormState = { status: 'idle' };
