@@ -99,6 +99,8 @@ export default defineConfig({
         ROSTER_OWNER_PASSWORD: ownerPassword,
         // Fixed, so sessions don't depend on a secret file in .e2e-data (32+ characters).
         ROSTER_AUTH_SECRET: 'roster-e2e-auth-secret-0123456789abcdef',
+        // Outgoing webhooks go to receivers the tests start on loopback (never set this in production).
+        ROSTER_WEBHOOK_ALLOW_PRIVATE_NETWORKS: '1',
         // Every test signs in from the same address: keep the per-IP limit out of the way (per account stays).
         ROSTER_AUTH_RATE_LIMIT_IP: '1000/60',
       },

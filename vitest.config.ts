@@ -22,6 +22,8 @@ export default defineConfig({
       LOG_LEVEL: 'silent',
       ROSTER_AUTH_RATE_LIMIT_IP: '100000/60',
       ROSTER_AUTH_RATE_LIMIT_ACCOUNT: '100000/60',
+      // Webhook receivers in tests listen on loopback; the SSRF tests turn this off again for themselves.
+      ROSTER_WEBHOOK_ALLOW_PRIVATE_NETWORKS: '1',
     },
     testTimeout: 30_000,
     hookTimeout: 120_000,

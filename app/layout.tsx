@@ -46,6 +46,9 @@ export default async function RootLayout({ children }: { children: React.ReactNo
                 <Link href="/webhooks" className={navLink}>
                   Webhooks
                 </Link>
+                <Link href="/integrations" className={navLink}>
+                  Integrations
+                </Link>
                 <Link href="/api-keys" className={navLink}>
                   API keys
                 </Link>

@@ -9,6 +9,7 @@ const commands: Record<string, () => Promise<{ default: Command }>> = {
   'create-api-key': () => import('./roster/create-api-key'),
   'revoke-api-key': () => import('./roster/revoke-api-key'),
   'webhook:send': () => import('./roster/webhook-send'),
+  'webhooks:listen': () => import('./roster/webhooks-listen'),
 };
 
 async function usage(): Promise<string> {

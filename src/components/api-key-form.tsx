@@ -1,10 +1,10 @@
 'use client';
 
-import { useActionState, useRef, useState, useSyncExternalStore } from 'react';
+import { useActionState } from 'react';
 import type { ActionState } from '@/actions/action-state';
 import { Alert } from './alert';
 import { Field } from './field';
-import { buttonStyles, inputStyles } from './styles';
+import { NewSecret } from './new-secret';
 import { SubmitButton } from './submit-button';
 
 /** What the create action returns: on success, the new key's secret (this once). */
@@ -17,6 +17,7 @@ const scopeOptions = [
   { value: 'users:read', hint: 'List and read users' },
   { value: 'users:write', hint: 'Create, update and delete users (reading included)' },
   { value: 'events:read', hint: 'Stream and read the event log (every change, by anyone)' },
+  { value: 'webhooks:write', hint: 'Subscribe and manage webhook endpoints (REST hooks for Zapier, n8n, …)' },
 ] as const;
 
 const initialState: ApiKeyFormState = { status: 'idle' };
@@ -34,7 +35,11 @@ export function ApiKeyForm({ action }: { action: (state: ApiKeyFormState, formDa
 
   return (
     <div className="space-y-4">
-      {state.status === 'success' && state.secret && <NewSecret key={state.secret} name={state.keyName ?? ''} secret={state.secret} />}
+      {state.status === 'success' && state.secret && (
+        <NewSecret key={state.secret} title={`Created the API key “${state.keyName ?? ''}”.`} secret={state.secret} storedAs="a hash of it">
+          Send it as <code>Authorization: Bearer &lt;secret&gt;</code> to <code>/api/v1</code>.
+        </NewSecret>
+      )}
       <form action={formAction} noValidate className="max-w-xl space-y-5 rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
         <h2 className="text-lg font-semibold">New API key</h2>
         <div aria-live="polite" aria-atomic="true">
@@ -73,55 +78,6 @@ export function ApiKeyForm({ action }: { action: (state: ApiKeyFormState, formDa
           <SubmitButton pendingLabel="Creating…">Create API key</SubmitButton>
         </div>
       </form>
-    </div>
-  );
-}
-
-const noSubscription = () => () => {};
-
-/** The secret, once: read-only and selectable without JavaScript, with a Copy button when JavaScript runs. */
-function NewSecret({ name, secret }: { name: string; secret: string }) {
-  const hydrated = useSyncExternalStore(noSubscription, () => true, () => false);
-  const input = useRef<HTMLInputElement>(null);
-  const [copied, setCopied] = useState(false);
-
-  const copy = async () => {
-    input.current?.select();
-    try {
-      await navigator.clipboard.writeText(secret);
-      setCopied(true);
-    } catch {
-      // No clipboard access (e.g. an insecure origin): the text stays selected for Ctrl+C.
-    }
-  };
-
-  return (
-    <div role="status" className="max-w-xl space-y-3 rounded-lg border border-emerald-200 bg-emerald-50 p-6 text-sm text-emerald-900 shadow-sm">
-      <p className="font-medium">Created the API key “{name}”.</p>
-      <p className="font-medium text-amber-800">Copy this secret now: it won&apos;t be shown again. Roster stores only a hash of it.</p>
-      <label htmlFor="api-key-secret" className="block font-medium">
-        Secret
-      </label>
-      <div className="flex gap-2">
-        <input
-          ref={input}
-          id="api-key-secret"
-          readOnly
-          value={secret}
-          onFocus={(event) => event.currentTarget.select()}
-          spellCheck={false}
-          autoComplete="off"
-          className={`${inputStyles} font-mono`}
-        />
-        {hydrated && (
-          <button type="button" onClick={copy} className={buttonStyles.secondary}>
-            {copied ? 'Copied' : 'Copy'}
-          </button>
-        )}
-      </div>
-      <p className="text-emerald-800">
-        Send it as <code>Authorization: Bearer &lt;secret&gt;</code> to <code>/api/v1</code>.
-      </p>
     </div>
   );
 }

@@ -28,6 +28,11 @@ const tones: Record<string, string> = {
   // API key statuses (active is shared with accounts).
   expired: warning,
   revoked: bad,
+  // Outgoing webhook deliveries and endpoints (pending and failed are shared with Stripe's events).
+  succeeded: good,
+  enabled: good,
+  disabled: neutral,
+  failing: bad,
 };
 
 export function Badge({ value }: { value: string }) {

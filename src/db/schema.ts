@@ -182,7 +182,7 @@ export const jwks = pgTable('jwks', {
   expiresAt: timestampMs('expires_at'),
 });
 
-export const apiKeyScope = pgEnum('api_key_scope', ['users:read', 'users:write', 'events:read']);
+export const apiKeyScope = pgEnum('api_key_scope', ['users:read', 'users:write', 'events:read', 'webhooks:write']);
 
 /** Integration credentials. Only a SHA-256 hash of the secret is stored; the secret is shown once. */
 export const apiKeys = pgTable(
@@ -204,8 +204,83 @@ export const apiKeys = pgTable(
   (t) => [index('api_keys_created_at_idx').on(t.createdAt)],
 );
 
+/**
+ * Where Roster tells integrations about events (Standard Webhooks). The signing secret is stored encrypted; after a
+ * rotation the previous one keeps signing alongside the new one until `previousSecretExpiresAt`.
+ */
+export const webhookEndpoints = pgTable(
+  'webhook_endpoints',
+  {
+    id: uuid('id').primaryKey(),
+    url: text('url').notNull(),
+    description: text('description').notNull().default(''),
+    /** Event types delivered, or ['*'] for all of them. */
+    eventTypes: text('event_types').array().notNull(),
+    enabled: boolean('enabled').notNull().default(true),
+    /** Why it is disabled: 'manual', 'gone' (the receiver answered 410) or 'failing' (every attempt failed for 5 days). */
+    disabledReason: text('disabled_reason'),
+    secretEncrypted: text('secret_encrypted').notNull(),
+    previousSecretEncrypted: text('previous_secret_encrypted'),
+    previousSecretExpiresAt: timestampMs('previous_secret_expires_at'),
+    /** The log's position when the endpoint was made: it is told only of events after it. */
+    startsAfterPosition: bigint('starts_after_position', { mode: 'number' }).notNull(),
+    /** When the current run of failed attempts began; null while deliveries succeed. */
+    failingSince: timestampMs('failing_since'),
+    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+    version: integer('version').notNull().default(1),
+    createdAt: timestampMs('created_at').notNull().defaultNow(),
+    updatedAt: timestampMs('updated_at').notNull().defaultNow(),
+  },
+  (t) => [index('webhook_endpoints_created_at_idx').on(t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst())],
+);
+
+export const webhookDeliveryStatus = pgEnum('webhook_delivery_status', ['pending', 'succeeded', 'failed']);
+
+/**
+ * One event for one endpoint, recorded from the event log (so nothing is lost between a commit and the send) and
+ * attempted until it succeeds or the schedule runs out. `payload` is the exact body of every attempt. A process
+ * holds a delivery while it sends it (`leaseToken` until `leaseExpiresAt`), so no two send the same attempt.
+ */
+export const webhookDeliveries = pgTable(
+  'webhook_deliveries',
+  {
+    id: uuid('id').primaryKey(),
+    endpointId: uuid('endpoint_id')
+      .notNull()
+      .references(() => webhookEndpoints.id, { onDelete: 'cascade' }),
+    /** The event's id: the `webhook-id` header, the same on every attempt. */
+    eventId: uuid('event_id').notNull(),
+    eventType: text('event_type').notNull(),
+    payload: text('payload').notNull(),
+    status: webhookDeliveryStatus('status').notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: timestampMs('next_attempt_at').notNull().defaultNow(),
+    leaseToken: uuid('lease_token'),
+    leaseExpiresAt: timestampMs('lease_expires_at'),
+    lastAttemptAt: timestampMs('last_attempt_at'),
+    lastStatusCode: integer('last_status_code'),
+    lastLatencyMs: integer('last_latency_ms'),
+    /** The first KB of the receiver's last answer, or why there was none. */
+    lastResponse: text('last_response'),
+    createdAt: timestampMs('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('webhook_deliveries_endpoint_event_key').on(t.endpointId, t.eventId),
+    index('webhook_deliveries_due_idx').on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`),
+    index('webhook_deliveries_endpoint_created_idx').on(t.endpointId, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
+  ],
+);
+
+/** How far the event log has been turned into deliveries. One row. */
+export const webhookDispatchCursor = pgTable('webhook_dispatch_cursor', {
+  id: integer('id').primaryKey().default(1),
+  position: bigint('position', { mode: 'number' }).notNull(),
+});
+
 export type AuditChanges = Record<string, { before: unknown; after: unknown }>;
 export type UserRow = typeof users.$inferSelect;
 export type AuditEventRow = typeof auditEvents.$inferSelect;
 export type WebhookEventRow = typeof webhookEvents.$inferSelect;
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
+export type WebhookEndpointRow = typeof webhookEndpoints.$inferSelect;
+export type WebhookDeliveryRow = typeof webhookDeliveries.$inferSelect;

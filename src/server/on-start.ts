@@ -3,6 +3,7 @@ import { logger } from '@/lib/logger';
 import { closeEventFeed } from './event-feed';
 import { startEventPruning } from './event-pruning';
 import { createOwnerFromEnv } from './owner-from-env';
+import { startWebhookDeliverer } from './webhook-deliverer';
 import { startWebhookSweeper } from './webhook-sweeper';
 
 /**
@@ -16,11 +17,13 @@ export async function onServerStart(): Promise<void> {
   await createOwnerFromEnv(db);
   const stopSweeper = startWebhookSweeper();
   const stopPruning = startEventPruning();
+  const stopDeliverer = startWebhookDeliverer();
 
   const shutdown = async (signal: NodeJS.Signals) => {
     logger.info({ signal }, 'shutting down');
     stopSweeper();
     stopPruning();
+    stopDeliverer();
     await closeEventFeed();
     await closeDatabase().catch((error: unknown) => logger.error({ err: error }, 'error while closing the database'));
     process.exit(0);

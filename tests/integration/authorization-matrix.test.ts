@@ -8,7 +8,8 @@ import { getAuth } from '@/auth';
 import { createApiKey, revokeApiKey } from '@/core/api-keys';
 import type { Principal } from '@/core/principal';
 import { getDatabase } from '@/db';
-import { accounts, apiKeys, auditEvents, sessions, users, webhookEvents } from '@/db/schema';
+import { createWebhookEndpoint, sendTestEvent } from '@/core/integrations';
+import { accounts, apiKeys, auditEvents, sessions, users, webhookDeliveries, webhookEndpoints, webhookEvents } from '@/db/schema';
 import { truncateAll } from '../support/database';
 import { requestHeaders } from '../support/next-headers';
 
@@ -111,6 +112,8 @@ async function snapshot() {
     audit: (await database.select({ n: count() }).from(auditEvents))[0]!.n,
     keys: await database.select({ id: apiKeys.id, revokedAt: apiKeys.revokedAt }).from(apiKeys).orderBy(apiKeys.id),
     webhooks: await database.select({ id: webhookEvents.id, status: webhookEvents.status }).from(webhookEvents).orderBy(webhookEvents.id),
+    endpoints: await database.select({ id: webhookEndpoints.id, version: webhookEndpoints.version }).from(webhookEndpoints).orderBy(webhookEndpoints.id),
+    deliveries: await database.select({ id: webhookDeliveries.id, status: webhookDeliveries.status, next: webhookDeliveries.nextAttemptAt }).from(webhookDeliveries).orderBy(webhookDeliveries.id),
     sessions: (await database.select({ id: sessions.id }).from(sessions).orderBy(sessions.id)).map((row) => row.id),
     passwords: await database.select({ id: accounts.id, password: accounts.password }).from(accounts).orderBy(accounts.id),
   };
@@ -121,6 +124,13 @@ async function freshTarget(): Promise<string> {
   const id = uuidv7();
   await (await db()).insert(users).values({ id, email: `target-${id}@matrix.test`, name: 'Target' });
   return id;
+}
+
+/** An outgoing webhook endpoint (and a delivery to it) to act on, fresh for each call. */
+async function freshEndpoint(): Promise<{ id: string; deliveryId: string }> {
+  const ctx = { db: await db(), principal: system };
+  const { endpoint } = await createWebhookEndpoint(ctx, { url: 'http://127.0.0.1:9/hooks', events: ['*'] }, { network: { allowPrivateNetworks: true, resolve: async () => ['127.0.0.1'] } });
+  return { id: endpoint.id, deliveryId: (await sendTestEvent(ctx, endpoint.id)).id };
 }
 
 async function failedWebhookEvent(): Promise<string> {
@@ -155,7 +165,8 @@ const self: Statuses = {
 };
 
 interface RouteCell {
-  path: (target: string) => string;
+  /** `target` is a fresh user's id; routes under /webhook-endpoints get a fresh endpoint and delivery instead. */
+  path: (target: string, endpoint: { id: string; deliveryId: string }) => string;
   body?: (target: string) => unknown;
   expect: Statuses;
   /** Why the credentials don't matter here, for routes that don't take a principal. */
@@ -169,6 +180,11 @@ const eventsRead: Statuses = {
   anonymous: 401, member: 200, viewer: 403, admin: 200, owner: 200, suspended: 401,
   readKey: 403, writeKey: 403, expiredKey: 401, revokedKey: 401, otherUser: 200,
 };
+/** Outgoing webhooks: admins and owners, and keys with webhooks:write (none of the matrix's keys has it). */
+const webhooksWrite = (ok: number): Statuses => ({
+  anonymous: 401, member: 403, viewer: 403, admin: ok, owner: ok, suspended: 401,
+  readKey: 403, writeKey: 403, expiredKey: 401, revokedKey: 401, otherUser: 403,
+});
 /** The console's own routes: signed-in viewers and up, by session cookie; bearer credentials mean nothing there. */
 const consoleRead: Statuses = {
   anonymous: 401, member: 403, viewer: 200, admin: 200, owner: 200, suspended: 401,
@@ -228,9 +244,36 @@ const routeMatrix: Record<string, Partial<Record<string, RouteCell>>> = {
     PATCH: { path: () => '/api/console/events', expect: every(405) },
     DELETE: { path: () => '/api/console/events', expect: every(405) },
   },
+  ...webhookEndpointRoutes(),
   'app/api/health/route.ts': { GET: { path: () => '/api/health', expect: every(200), publicBecause: 'liveness probe' } },
   'app/api/ready/route.ts': { GET: { path: () => '/api/ready', expect: every(200), publicBecause: 'readiness probe' } },
 };
+
+/** The six route files of /api/v1/webhook-endpoints: every method either needs webhooks:write or is a 405. */
+function webhookEndpointRoutes(): Record<string, Partial<Record<string, RouteCell>>> {
+  const base = 'app/api/v1/webhook-endpoints';
+  const files: Record<string, [(e: { id: string; deliveryId: string }) => string, Partial<Record<string, RouteCell['body'] | 'ok'>>, Record<string, number>]> = {
+    [`${base}/route.ts`]: [() => '/api/v1/webhook-endpoints', { GET: 'ok', POST: () => ({ url: 'http://127.0.0.1:9/new', events: ['*'] }) }, { GET: 200, POST: 201 }],
+    [`${base}/[id]/route.ts`]: [(e) => `/api/v1/webhook-endpoints/${e.id}`, { GET: 'ok', PATCH: () => ({ description: 'Renamed' }), DELETE: 'ok' }, { GET: 200, PATCH: 200, DELETE: 204 }],
+    [`${base}/[id]/rotate-secret/route.ts`]: [(e) => `/api/v1/webhook-endpoints/${e.id}/rotate-secret`, { POST: 'ok' }, { POST: 200 }],
+    [`${base}/[id]/test/route.ts`]: [(e) => `/api/v1/webhook-endpoints/${e.id}/test`, { POST: 'ok' }, { POST: 202 }],
+    [`${base}/[id]/deliveries/route.ts`]: [(e) => `/api/v1/webhook-endpoints/${e.id}/deliveries`, { GET: 'ok' }, { GET: 200 }],
+    [`${base}/[id]/deliveries/[deliveryId]/retry/route.ts`]: [(e) => `/api/v1/webhook-endpoints/${e.id}/deliveries/${e.deliveryId}/retry`, { POST: 'ok' }, { POST: 202 }],
+  };
+  return Object.fromEntries(
+    Object.entries(files).map(([file, [path, handled, ok]]) => {
+      const cells: Partial<Record<string, RouteCell>> = {};
+      for (const method of ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']) {
+        const body = handled[method];
+        cells[method] = body
+          ? { path: (_target, endpoint) => path(endpoint), ...(body === 'ok' ? {} : { body }), expect: webhooksWrite(ok[method]!) }
+          : { path: (_target, endpoint) => path(endpoint), expect: every(405) };
+      }
+      cells.OPTIONS = { path: (_target, endpoint) => path(endpoint), expect: every(204), publicBecause: 'CORS preflight carries no credentials' };
+      return [file, cells];
+    }),
+  );
+}
 
 function routeFiles(dir = path.join(ROOT, 'app')): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -257,13 +300,14 @@ describe.each(Object.entries(routeMatrix))('%s', (file, methods) => {
     it.each(principalNames)('as %s', async (principal) => {
       const loaded = (await import(/* @vite-ignore */ path.join(ROOT, file))) as RouteModule;
       const target = await freshTarget();
-      const url = new URL(cell!.path(target), BASE);
+      const endpoint = file.includes('/webhook-endpoints/') ? await freshEndpoint() : { id: '', deliveryId: '' };
+      const url = new URL(cell!.path(target, endpoint), BASE);
       const { authorization, cookie } = credentials[principal];
       const headers: Record<string, string> = { origin: BASE, ...(authorization ? { authorization } : {}) };
       requestHeaders.set(cell!.byCookie && cookie ? { cookie } : {});
       if (cell!.body !== undefined) headers['content-type'] = 'application/json';
       const request = new Request(url, { method, headers, body: cell!.body && JSON.stringify(cell!.body(target)) });
-      const params = { id: target, all: url.pathname.split('/').slice(3) };
+      const params = { id: endpoint.id || target, deliveryId: endpoint.deliveryId, all: url.pathname.split('/').slice(3) };
       const before = await snapshot();
 
       const response = await loaded[method]!(request, { params: Promise.resolve(params) });
@@ -374,6 +418,23 @@ const actionMatrix: Record<string, Record<string, ActionCell>> = {
         await newSession(principal);
       },
     },
+  },
+  'app/(console)/integrations/actions.ts': {
+    createEndpointAction: { args: () => [idle, form({ url: 'http://127.0.0.1:9/made', events: ['*'] })], expect: admins },
+    updateEndpointAction: { args: async () => [idle, form({ id: (await freshEndpoint()).id, url: 'http://127.0.0.1:9/moved', events: ['user.created'], description: '' })], expect: admins },
+    setEndpointEnabledAction: { args: async () => [idle, form({ id: (await freshEndpoint()).id, enabled: 'false' })], expect: admins },
+    rotateSecretAction: { args: async () => [idle, form({ id: (await freshEndpoint()).id })], expect: admins },
+    sendTestEventAction: { args: async () => [idle, form({ id: (await freshEndpoint()).id })], expect: admins },
+    retryDeliveryAction: {
+      args: async () => {
+        const endpoint = await freshEndpoint();
+        // Sent and answered already, so that resending is a change the matrix can see.
+        await (await db()).update(webhookDeliveries).set({ status: 'succeeded' }).where(eq(webhookDeliveries.id, endpoint.deliveryId));
+        return [idle, form({ endpointId: endpoint.id, deliveryId: endpoint.deliveryId })];
+      },
+      expect: admins,
+    },
+    deleteEndpointAction: { args: async () => [idle, form({ id: (await freshEndpoint()).id })], expect: admins },
   },
   'src/actions/refresh-live-view.ts': {
     refreshLiveViewAction: { args: (id) => [[id]], expect: readers, readOnly: true },

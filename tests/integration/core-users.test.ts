@@ -2,7 +2,7 @@ import { eq, ne } from 'drizzle-orm';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { Conflict, NotFound, PreconditionFailed, ValidationFailed } from '@/core/errors';
 import type { CoreContext } from '@/core/principal';
-import { decodeCursor } from '@/core/users/cursor';
+import { decodeCursor } from '@/core/keyset-cursor';
 import { createUser, deleteUser, getUser, listUserHistory, listUsers, updateUser } from '@/core/users';
 import { auditEvents, users } from '@/db/schema';
 import { describeEachDatabase } from '../support/database';

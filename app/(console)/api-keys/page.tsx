@@ -2,10 +2,10 @@ import type { Metadata } from 'next';
 import { consoleContext } from '@/actions/context';
 import { requireConsoleUser } from '@/actions/require-console-user';
 import { Alert } from '@/components/alert';
+import { ActionButton } from '@/components/action-button';
 import { ApiKeyForm } from '@/components/api-key-form';
 import { Badge } from '@/components/badge';
 import { EmptyState } from '@/components/empty-state';
-import { RevokeApiKeyButton } from '@/components/revoke-api-key-button';
 import { Cell, Table } from '@/components/table';
 import { Timestamp } from '@/components/timestamp';
 import { listApiKeys, type ApiKeyDto } from '@/core/api-keys';
@@ -94,7 +94,16 @@ function ApiKeyRow({ apiKey, status }: { apiKey: ApiKeyDto; status: KeyStatus })
         )}
       </Cell>
       <Cell className="w-44">
-        <RevokeApiKeyButton apiKey={{ id: apiKey.id, name: apiKey.name }} canRevoke={status === 'active'} action={revokeApiKeyAction} />
+        <ActionButton
+          action={revokeApiKeyAction}
+          fields={{ id: apiKey.id, name: apiKey.name }}
+          available={status === 'active'}
+          tone="danger"
+          pendingLabel="Revoking…"
+          confirm={`Revoke the API key “${apiKey.name}”? Integrations using it stop working at once. This cannot be undone.`}
+        >
+          Revoke<span className="sr-only"> {apiKey.name}</span>
+        </ActionButton>
       </Cell>
     </tr>
   );

@@ -4,7 +4,7 @@ import { requireConsoleUser } from '@/actions/require-console-user';
 import { holds } from '@/core/authorization';
 import { Badge } from '@/components/badge';
 import { EmptyState } from '@/components/empty-state';
-import { ReprocessEventButton } from '@/components/reprocess-event-button';
+import { ActionButton } from '@/components/action-button';
 import { Cell, Table } from '@/components/table';
 import { Timestamp } from '@/components/timestamp';
 import type { WebhookEventDto } from '@/core/webhooks';
@@ -64,7 +64,9 @@ function WebhookEventRow({ event, canReprocess }: { event: WebhookEventDto; canR
       <Cell className="text-slate-600">{event.attempts}</Cell>
       <Cell className={`break-words ${event.status === 'ignored' ? 'text-slate-500' : 'text-red-700'}`}>{event.lastError ?? ''}</Cell>
       <Cell className="w-56">
-        <ReprocessEventButton eventId={event.id} canReprocess={canReprocess && event.status === 'failed'} action={reprocessWebhookEventAction} />
+        <ActionButton action={reprocessWebhookEventAction} fields={{ id: event.id }} available={canReprocess && event.status === 'failed'} pendingLabel="Reprocessing…">
+          Reprocess
+        </ActionButton>
       </Cell>
     </tr>
   );

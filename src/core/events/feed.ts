@@ -59,23 +59,23 @@ export class EventFeed {
     return this.head;
   }
 
-  /** Listens from now on; `owner` (a credential) is counted for stream limits. */
-  add(listener: FeedListener, owner: string): () => void {
+  /** Listens from now on. A stream names its `owner` (a credential), counted for stream limits; background work doesn't. */
+  add(listener: FeedListener, owner?: string): () => void {
     if (this.closed) {
       listener.close();
       return () => {};
     }
     this.listeners.add(listener);
-    this.owners.set(listener, owner);
+    if (owner !== undefined) this.owners.set(listener, owner);
     return () => {
       this.listeners.delete(listener);
       this.owners.delete(listener);
     };
   }
 
-  /** Open listeners, in all or for one owner. */
+  /** Open streams, in all or of one owner. */
   count(owner?: string): number {
-    if (owner === undefined) return this.listeners.size;
+    if (owner === undefined) return this.owners.size;
     let count = 0;
     for (const value of this.owners.values()) if (value === owner) count += 1;
     return count;

@@ -14,10 +14,16 @@ export const eventTypes = [
   'api-key.revoked',
   'webhook.reprocessed',
   'users.seeded',
+  'webhook-endpoint.created',
+  'webhook-endpoint.updated',
+  'webhook-endpoint.secret-rotated',
+  'webhook-endpoint.disabled',
+  'webhook-endpoint.deleted',
+  'webhook-delivery.retried',
 ] as const;
 export type EventType = (typeof eventTypes)[number];
 
-export const subjectTypes = ['user', 'api-key', 'webhook-event'] as const;
+export const subjectTypes = ['user', 'api-key', 'webhook-event', 'webhook-endpoint'] as const;
 export type SubjectType = (typeof subjectTypes)[number];
 export interface Subject {
   type: SubjectType;

@@ -7,7 +7,7 @@ import { subjectHistory, type EventDto } from '../events';
 import { NotFound } from '../errors';
 import type { CoreContext } from '../principal';
 import { isUuid, parseInput } from '../validation';
-import { decodeCursor, encodeCursor } from './cursor';
+import { decodeCursor, encodeCursor } from '../keyset-cursor';
 import { toUserDto, type UserDto, type UserPage } from './dto';
 import { listUsersQuery, type ListUsersQuery, type ParsedListUsersQuery } from './schemas';
 

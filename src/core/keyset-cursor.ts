@@ -1,10 +1,10 @@
 import 'server-only';
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { ValidationFailed } from '../errors';
+import { ValidationFailed } from './errors';
 
-/** A position in the (created_at DESC, id DESC) order. */
-export interface UserCursor {
+/** A position in a (created_at DESC, id DESC) list: users, webhook deliveries. */
+export interface KeysetCursor {
   createdAt: Date;
   id: string;
 }
@@ -18,12 +18,12 @@ const payload = z.tuple([z.number().int().nonnegative().max(MAX_CURSOR_MS), z.uu
 // (every filter is re-applied on each page), so integrity is all it needs, not secrecy.
 const checksum = (body: string) => createHash('sha256').update(body).digest('base64url').slice(0, 11);
 
-export function encodeCursor(cursor: UserCursor): string {
+export function encodeCursor(cursor: KeysetCursor): string {
   const body = Buffer.from(JSON.stringify([cursor.createdAt.getTime(), cursor.id])).toString('base64url');
   return `${body}.${checksum(body)}`;
 }
 
-export function decodeCursor(token: string): UserCursor {
+export function decodeCursor(token: string): KeysetCursor {
   const invalid = new ValidationFailed([{ path: ['cursor'], message: 'Invalid cursor' }], 'query');
   const [body, sum, ...rest] = token.split('.');
   if (!body || !sum || rest.length > 0 || checksum(body) !== sum) throw invalid;

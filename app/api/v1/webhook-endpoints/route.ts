@@ -1,0 +1,17 @@
+import { createWebhookEndpoint, listWebhookEndpoints } from '@/core/integrations';
+import { apiResource, json } from '@/http/api-resource';
+import { readJsonBody } from '@/http/json-body';
+import { etagFor } from '@/http/preconditions';
+
+/** REST hooks: an integration subscribes by POSTing an endpoint, and unsubscribes by DELETEing it. */
+export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiResource({
+  GET: async ({ ctx }) => json({ items: await listWebhookEndpoints(ctx) }),
+
+  POST: async ({ request, ctx }) => {
+    const { endpoint, secret } = await createWebhookEndpoint(ctx, await readJsonBody(request));
+    return json(
+      { ...endpoint, secret },
+      { status: 201, headers: { Location: new URL(`/api/v1/webhook-endpoints/${endpoint.id}`, request.url).toString(), ETag: etagFor(endpoint.version) } },
+    );
+  },
+});

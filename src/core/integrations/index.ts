@@ -1,0 +1,17 @@
+export {
+  createWebhookEndpoint,
+  listWebhookEndpoints,
+  getWebhookEndpoint,
+  updateWebhookEndpoint,
+  deleteWebhookEndpoint,
+  rotateWebhookSecret,
+  sendTestEvent,
+} from './endpoints';
+export { listDeliveries, retryDelivery, type DeliveryPage } from './deliveries';
+export { dispatchEvents } from './dispatch';
+export { claimDueDeliveries, attemptDelivery, retrySchedule, failingLimitMs, deliveryTimeoutMs, type AttemptOutcome, type ClaimedDelivery } from './deliver';
+export { sendWebhook, type Send, type SendRequest, type SendResult } from './http-sender';
+export { isPublicAddress, networkPolicyFromEnv, refusalFor, type NetworkPolicy, type Resolve } from './network';
+export type { WebhookDeliveryDto, WebhookEndpointDto } from './dto';
+export type { CreateEndpointInput, UpdateEndpointInput } from './schemas';
+export { deliverableEventTypes } from './schemas';

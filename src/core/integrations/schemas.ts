@@ -1,0 +1,50 @@
+import 'server-only';
+import { z } from 'zod';
+import { eventTypes } from '../events';
+
+/**
+ * What webhooks can carry: every change to the product's data. Changes to the webhooks themselves (endpoints,
+ * deliveries) are in the event log, the audit trail and the SSE stream, but are never sent to a webhook.
+ */
+export const deliverableEventTypes = eventTypes.filter((type) => !type.startsWith('webhook-endpoint.') && !type.startsWith('webhook-delivery.'));
+export const isDeliverable = (type: string) => (deliverableEventTypes as readonly string[]).includes(type);
+const subscribable = ['*', ...deliverableEventTypes] as [string, ...string[]];
+
+const url = z
+  .string({ error: 'URL is required' })
+  .trim()
+  .max(2_000, 'URL must be at most 2,000 characters')
+  .refine((value) => URL.canParse(value), 'URL must be an absolute URL, e.g. https://example.com/hooks/roster')
+  .transform((value) => new URL(value));
+
+const events = z
+  .array(z.enum(subscribable, { error: `Events must be among: ${subscribable.join(', ')}` }), { error: 'Choose the events to send' })
+  .min(1, 'Choose at least one event type, or "*" for all')
+  .transform((types) => (types.includes('*') ? ['*'] : [...new Set(types)]));
+
+const description = z
+  .string()
+  .trim()
+  .max(500, 'Description must be at most 500 characters')
+  .refine((value) => !value.includes('\u0000'), 'Description contains characters that cannot be stored');
+
+const strict = { error: (issue: { code: string }) => (issue.code === 'unrecognized_keys' ? 'Unknown field' : 'Expected an object') };
+
+export const createEndpointInput = z.strictObject({ url, events, description: description.optional() }, strict);
+export const updateEndpointInput = z.strictObject(
+  { url: url.optional(), events: events.optional(), description: description.optional(), enabled: z.boolean({ error: 'enabled must be true or false' }).optional() },
+  strict,
+);
+
+export const listDeliveriesQuery = z.object({
+  limit: z.coerce
+    .number({ error: 'Limit must be a number' })
+    .int('Limit must be a whole number')
+    .min(1, 'Limit must be at least 1')
+    .max(100, 'Limit must be at most 100')
+    .default(50),
+  cursor: z.string().max(200, 'Invalid cursor').optional(),
+});
+
+export type CreateEndpointInput = z.input<typeof createEndpointInput>;
+export type UpdateEndpointInput = z.input<typeof updateEndpointInput>;
