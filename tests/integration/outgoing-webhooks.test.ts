@@ -268,6 +268,18 @@ describeEachDatabase('outgoing webhooks', (db) => {
     expect(receiver.received).toEqual([]);
   });
 
+  it('shares the senders out: a few deliveries per endpoint at a time, none for an endpoint already busy', async () => {
+    const { endpoint: slow } = await subscribe();
+    const { endpoint: fast } = await createWebhookEndpoint(ctx(), { url: `${receiver.url}/fast`, events: ['*'] }, { network: loopback });
+    for (let i = 0; i < 3; i++) await createUser(ctx(), { email: `share${i}@example.com`, name: 'Share' });
+    while ((await dispatchEvents(db())) > 0);
+    const oneEach = await claimDueDeliveries(db(), { limit: 10, perEndpoint: 1 });
+    expect(oneEach.map((delivery) => delivery.endpointId).sort()).toEqual([slow.id, fast.id].sort());
+    const notTheSlowOne = await claimDueDeliveries(db(), { limit: 10, perEndpoint: 5, busyEndpoints: [slow.id] });
+    expect(notTheSlowOne.map((delivery) => delivery.endpointId)).toEqual([fast.id, fast.id]);
+    expect(await claimDueDeliveries(db(), { limit: 10, perEndpoint: 5 })).toHaveLength(2); // the slow one's other two
+  });
+
   it('needs webhooks:write: viewers, members and read keys are refused, and nothing is written', async () => {
     const { endpoint } = await subscribe();
     for (const role of ['viewer', 'member'] as const) {
@@ -292,10 +304,12 @@ describeOnDatabase('postgres', 'outgoing webhooks across processes', (db) => {
     other.pathname = `/${url.rows[0]!.name}`;
     const second = await openDatabase({ driver: 'postgres', url: other.toString() });
     try {
-      const claims = await Promise.all(
-        Array.from({ length: 6 }, (_, i) => claimDueDeliveries(i % 2 ? second.db : db(), { limit: 10, perEndpoint: 10 })),
-      );
-      const ids = claims.flat().map((delivery) => delivery.id);
+      // Rounds of six claimers at once, three per process, until all 30 are out: each must be claimed exactly once.
+      const ids: string[] = [];
+      for (let round = 0; round < 30 && ids.length < 30; round++) {
+        const claims = await Promise.all(Array.from({ length: 6 }, (_, i) => claimDueDeliveries(i % 2 ? second.db : db(), { limit: 4, perEndpoint: 4 })));
+        ids.push(...claims.flat().map((delivery) => delivery.id));
+      }
       expect(ids).toHaveLength(30);
       expect(new Set(ids).size).toBe(30);
     } finally {
