@@ -1,6 +1,7 @@
 import { closeDatabase, getDatabase } from '@/db';
 import { logger } from '@/lib/logger';
 import { createOwnerFromEnv } from './owner-from-env';
+import { startMailer } from './mailer';
 import { startWebhookSweeper } from './webhook-sweeper';
 
 /**
@@ -13,6 +14,7 @@ export async function onServerStart(): Promise<void> {
   logger.info({ driver }, 'database ready, migrations applied');
   await createOwnerFromEnv(db);
   const stopSweeper = startWebhookSweeper();
+  startMailer(); // returns its stop function, for the draining shutdown to call
 
   const shutdown = async (signal: NodeJS.Signals) => {
     logger.info({ signal }, 'shutting down');

@@ -45,7 +45,7 @@ async function withAdminClient<T>(work: (client: pg.Client) => Promise<T>): Prom
  */
 export async function truncateAll(db: Database): Promise<void> {
   await db.execute(
-    sql`TRUNCATE users, sessions, accounts, verifications, api_keys, audit_events, webhook_events, stripe_object_versions`,
+    sql`TRUNCATE users, sessions, accounts, verifications, api_keys, audit_events, webhook_events, stripe_object_versions, two_factors, mail_outbox, invitations, account_tokens`,
   );
 }
 

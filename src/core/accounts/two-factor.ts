@@ -1,0 +1,26 @@
+import 'server-only';
+import { eq, sql } from 'drizzle-orm';
+import { twoFactors, users } from '@/db/schema';
+import { recordAudit } from '../audit';
+import { authorize, authorizeAccountChange } from '../authorization';
+import { Conflict, NotFound } from '../errors';
+import type { CoreContext } from '../principal';
+import { isUuid } from '../validation';
+import { lockUser } from '../users/commands';
+
+/**
+ * Staff: removes a user's second factor (a lost phone), so they sign in with their password alone and can enrol
+ * again. Same rules as editing the account (admins only below admin). Audited.
+ */
+export async function resetTwoFactor(ctx: CoreContext, userId: string): Promise<void> {
+  authorize(ctx.principal, 'users:write');
+  if (!isUuid(userId)) throw new NotFound('User');
+  await ctx.db.transaction(async (tx) => {
+    const current = await lockUser(tx, userId, {});
+    authorizeAccountChange(ctx.principal, current.role, current.role);
+    const removed = await tx.delete(twoFactors).where(eq(twoFactors.userId, userId)).returning({ id: twoFactors.id });
+    if (!current.twoFactorEnabled && removed.length === 0) throw new Conflict('This user has no second factor to reset.');
+    await tx.update(users).set({ twoFactorEnabled: false, version: sql`${users.version} + 1`, updatedAt: new Date() }).where(eq(users.id, userId));
+    await recordAudit(tx, ctx.principal, { action: 'user.two-factor-reset', targetId: userId, changes: { twoFactorEnabled: { before: current.twoFactorEnabled, after: false } } });
+  });
+}
