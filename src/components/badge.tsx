@@ -28,6 +28,10 @@ const tones: Record<string, string> = {
   // API key statuses (active is shared with accounts).
   expired: warning,
   revoked: bad,
+  // Invitation and email statuses (pending, failed and expired are shared).
+  accepted: good,
+  sent: good,
+  kept: waiting,
 };
 
 export function Badge({ value }: { value: string }) {

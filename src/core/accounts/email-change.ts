@@ -48,7 +48,7 @@ export async function requestEmailChange(ctx: CoreContext, rawInput: unknown, { 
  * Follows the link sent to the new address (single use, 24 hours): the address becomes the user's, verified, and
  * the old address is told. Audited as the user's own change.
  */
-export async function confirmEmailChange(db: Database, token: unknown, { now = new Date() }: { now?: Date } = {}): Promise<{ email: string }> {
+export async function confirmEmailChange(db: Database, token: unknown, { now = new Date() }: { now?: Date } = {}): Promise<{ userId: string; email: string }> {
   try {
     return await db.transaction(async (tx) => {
       const spent = await consumeAccountToken(tx, 'email-change', token, now);
@@ -59,7 +59,7 @@ export async function confirmEmailChange(db: Database, token: unknown, { now = n
       const row = await applyUserChanges(tx, principal, current, { email: spent.address }, 'user.email-changed');
       await tx.update(users).set({ emailVerified: true }).where(eq(users.id, row.id));
       await enqueueMail(tx, { kind: 'email-changed', to: current.email });
-      return { email: row.email };
+      return { userId: row.id, email: row.email };
     });
   } catch (error) {
     if (postgresErrorCode(error) === UNIQUE_VIOLATION) throw new Conflict('This address now belongs to another account, so it can’t become yours.');

@@ -73,3 +73,14 @@ export async function findAccountToken(
   if (row.expiresAt <= now) throw new LinkUnusable('expired');
   return row;
 }
+
+/** Why a link can't be used, for the page it opens, or null if it still works. */
+export async function accountLinkProblem(db: Pick<Transaction, 'select'>, purpose: TokenPurpose, token: unknown, now = new Date()): Promise<string | null> {
+  try {
+    await findAccountToken(db, purpose, token, now);
+    return null;
+  } catch (error) {
+    if (error instanceof LinkUnusable) return error.message;
+    throw error;
+  }
+}

@@ -24,3 +24,12 @@ export async function resetTwoFactor(ctx: CoreContext, userId: string): Promise<
     await recordAudit(tx, ctx.principal, { action: 'user.two-factor-reset', targetId: userId, changes: { twoFactorEnabled: { before: current.twoFactorEnabled, after: false } } });
   });
 }
+
+/** Whether a user signs in with a second factor, for staff looking at the account. */
+export async function hasTwoFactor(ctx: CoreContext, userId: string): Promise<boolean> {
+  authorize(ctx.principal, 'users:read');
+  if (!isUuid(userId)) throw new NotFound('User');
+  const [row] = await ctx.db.select({ enabled: users.twoFactorEnabled }).from(users).where(eq(users.id, userId));
+  if (!row) throw new NotFound('User');
+  return row.enabled;
+}
