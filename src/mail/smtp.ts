@@ -12,7 +12,7 @@ export interface MailConfig {
  * `smtp://` requires STARTTLS unless the URL says `?requireTLS=false` (a local catcher); `smtps://` is TLS from the
  * first byte. Other nodemailer options ride in the query, e.g. `?tls.rejectUnauthorized=false`.
  */
-export function mailConfigFromEnv(env: NodeJS.ProcessEnv = process.env): MailConfig | null {
+export function mailConfigFromEnv(env: Record<string, string | undefined> = process.env): MailConfig | null {
   const smtpUrl = env.ROSTER_SMTP_URL?.trim();
   if (!smtpUrl) return null;
   const url = new URL(smtpUrl);

@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import type { ParsedMail } from 'mailparser';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect, it, vi } from 'vitest';
 import { confirmEmailChange, confirmEmailVerification, requestEmailChange, requestPasswordReset, resetPassword } from '@/core/accounts';
 import { acceptInvitation, createInvitation, inspectInvitationLink, resendInvitation, revokeInvitation } from '@/core/invitations';
 import { processDueMail } from '@/core/mail';
