@@ -2,8 +2,8 @@ import type { ActionState } from '@/actions/action-state';
 import { accountLinkProblem } from '@/core/accounts';
 import type { AccountTokenRow } from '@/db/schema';
 import { getDatabase } from '@/db';
-import { ActionForm } from './action-form';
-import { LinkPage, UnusableLink } from './link-page';
+import { ConfirmLinkForm } from './confirm-link-form';
+import { LinkPage } from './link-page';
 
 interface ConfirmLinkPageProps {
   purpose: AccountTokenRow['purpose'];
@@ -19,11 +19,7 @@ export async function ConfirmLinkPage({ purpose, token, title, explanation, subm
   const problem = await accountLinkProblem((await getDatabase()).db, purpose, token);
   return (
     <LinkPage title={title}>
-      {problem ? (
-        <UnusableLink message={problem} />
-      ) : (
-        <ActionForm action={action} hidden={{ token }} hint={explanation} submitLabel={submitLabel} pendingLabel="Confirming…" />
-      )}
+      <ConfirmLinkForm token={token} problem={problem} explanation={explanation} submitLabel={submitLabel} action={action} />
     </LinkPage>
   );
 }

@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import { ConfirmLinkPage } from '@/components/confirm-link-page';
 import { confirmEmailChangeAction } from '../actions';
 
-export const metadata: Metadata = { title: 'Confirm your new email', referrer: 'no-referrer' };
+export const metadata: Metadata = { title: 'Confirm your new email', referrer: 'same-origin' };
 
 export default async function ConfirmEmailPage({ params }: { params: Promise<{ token: string }> }) {
   return (

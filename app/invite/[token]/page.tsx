@@ -6,7 +6,7 @@ import { InvitationUnusable, inspectInvitationLink } from '@/core/invitations';
 import { getDatabase } from '@/db';
 import { acceptInvitationAction, acceptInvitationWithOidcAction } from '../actions';
 
-export const metadata: Metadata = { title: 'Accept your invitation', referrer: 'no-referrer' };
+export const metadata: Metadata = { title: 'Accept your invitation', referrer: 'same-origin' };
 
 /** Where an invitation's link leads: set a name and password (or continue with single sign-on) and land signed in. */
 export default async function InvitationPage({ params }: { params: Promise<{ token: string }> }) {

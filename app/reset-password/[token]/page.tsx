@@ -5,7 +5,7 @@ import { accountLinkProblem } from '@/core/accounts';
 import { getDatabase } from '@/db';
 import { resetPasswordAction } from '../actions';
 
-export const metadata: Metadata = { title: 'Choose a new password', referrer: 'no-referrer' };
+export const metadata: Metadata = { title: 'Choose a new password', referrer: 'same-origin' };
 
 export default async function ResetPasswordPage({ params }: { params: Promise<{ token: string }> }) {
   const { token } = await params;

@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import { ConfirmLinkPage } from '@/components/confirm-link-page';
 import { confirmEmailVerificationAction } from '../actions';
 
-export const metadata: Metadata = { title: 'Confirm your email', referrer: 'no-referrer' };
+export const metadata: Metadata = { title: 'Confirm your email', referrer: 'same-origin' };
 
 export default async function VerifyEmailPage({ params }: { params: Promise<{ token: string }> }) {
   return (

@@ -7,7 +7,7 @@ import { Alert } from '@/components/alert';
 import { NotFound } from '@/core/errors';
 import { readKeptMail } from '@/core/mail';
 
-export const metadata: Metadata = { title: 'Kept email', referrer: 'no-referrer' };
+export const metadata: Metadata = { title: 'Kept email', referrer: 'same-origin' };
 
 /** A message kept because no mail server is configured: owners read it here and pass its link to its recipient. */
 export default async function KeptEmailPage({ params }: { params: Promise<{ id: string }> }) {
