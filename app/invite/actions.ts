@@ -8,6 +8,7 @@ import type { ActionState } from '@/actions/action-state';
 import { errorToActionState } from '@/actions/error-to-state';
 import { expireUserViews } from '@/actions/expire';
 import { pickFields } from '@/actions/form-data';
+import { oidcSignInUrl } from '@/actions/oidc-sign-in';
 import { newPasswordErrors } from '@/actions/new-password';
 import { acceptInvitation } from '@/core/invitations';
 import { getDatabase } from '@/db';
@@ -49,10 +50,7 @@ export async function acceptInvitationWithOidcAction(_previous: ActionState, for
   try {
     const { userId } = await acceptInvitation((await getDatabase()).db, formData.get('token'), { name: values.name ?? '' });
     expireUserViews(userId);
-    ({ url } = await (await getAuth()).api.signInSocial({
-      body: { provider: oidc.providerId, callbackURL: defaultConsolePath, errorCallbackURL: '/sign-in', disableRedirect: true },
-      headers: await headers(),
-    }));
+    url = await oidcSignInUrl(oidc, defaultConsolePath);
   } catch (error) {
     return errorToActionState(error, values);
   }

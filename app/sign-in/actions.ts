@@ -8,6 +8,7 @@ import type { ActionState } from '@/actions/action-state';
 import { secondFactorErrorToActionState, signInErrorToActionState } from '@/actions/auth-error';
 import { errorToActionState } from '@/actions/error-to-state';
 import { pickFields } from '@/actions/form-data';
+import { oidcSignInUrl } from '@/actions/oidc-sign-in';
 import { defaultConsolePath, safeNextPath } from '@/lib/next-path';
 
 /** Email and password sign-in. Sets the session cookie (nextCookies) and goes on to `next` or the users list. */
@@ -58,16 +59,7 @@ export async function signInWithOidcAction(_previous: ActionState, formData: For
   if (!oidc) return { status: 'error', message: 'Single sign-on is not configured.', values };
   let url: string | undefined;
   try {
-    ({ url } = await (await getAuth()).api.signInSocial({
-      body: {
-        provider: oidc.providerId,
-        callbackURL: safeNextPath(values.next) ?? defaultConsolePath,
-        // Better Auth appends `?error=<code>` (and error_description) here when the provider or callback fails.
-        errorCallbackURL: '/sign-in',
-        disableRedirect: true,
-      },
-      headers: await headers(),
-    }));
+    url = await oidcSignInUrl(oidc, safeNextPath(values.next) ?? defaultConsolePath);
   } catch (error) {
     return errorToActionState(error, values);
   }

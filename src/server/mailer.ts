@@ -3,23 +3,22 @@ import { baseUrl } from '@/core/links';
 import { getDatabase } from '@/db';
 import { logger } from '@/lib/logger';
 import { mailConfigFromEnv, smtpSender } from '@/mail/smtp';
+import { runPeriodically } from './periodic';
 
 /**
  * Sends queued email in the background: at start (whatever a crash left pending) and then every `intervalMs`,
- * retrying with backoff. With no ROSTER_SMTP_URL, messages are marked kept and owners read them in the console's
- * Email log: the server log says so for each one (never with its link).
+ * retrying with backoff. With no ROSTER_SMTP_URL, messages are marked kept and owners read them on the console's
+ * Email page: the server log says so for each one (never with its link).
  */
 export function startMailer(intervalMs = Number(process.env.ROSTER_MAIL_POLL_MS ?? 1000)): () => void {
   const config = mailConfigFromEnv();
   const sender = config ? smtpSender(config) : null;
   if (!config) {
-    logger.warn('ROSTER_SMTP_URL is not set: emails (invitations, password resets, …) are not sent but kept; owners can read them on the console\'s Email page');
+    logger.warn(`ROSTER_SMTP_URL is not set: no email is sent. Invitations, password resets and confirmations are kept for owners at ${baseUrl()}/email`);
   }
-  let running = false;
-  const pass = async () => {
-    if (running) return;
-    running = true;
-    try {
+  return runPeriodically(
+    intervalMs,
+    async () => {
       const { db } = await getDatabase();
       for (const mail of await processDueMail(db, sender)) {
         if (mail.outcome === 'kept') {
@@ -28,14 +27,7 @@ export function startMailer(intervalMs = Number(process.env.ROSTER_MAIL_POLL_MS 
           logger.info({ kind: mail.kind, to: mail.recipient, outcome: mail.outcome }, 'email');
         }
       }
-    } catch (error) {
-      logger.error({ err: error }, 'mail pass failed; will retry');
-    } finally {
-      running = false;
-    }
-  };
-  void pass();
-  const timer = setInterval(pass, intervalMs);
-  timer.unref();
-  return () => clearInterval(timer);
+    },
+    'mail pass failed; will retry',
+  );
 }

@@ -1,9 +1,10 @@
 import 'server-only';
-import { and, asc, desc, DrizzleQueryError, eq, lte } from 'drizzle-orm';
+import { and, asc, desc, eq, lte } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
 import type { Database, Transaction } from '@/db/client';
 import { mailOutbox, type MailRow } from '@/db/schema';
 import { authorize } from '../authorization';
+import { describeError } from '../error-message';
 import { NotFound } from '../errors';
 import type { CoreContext } from '../principal';
 import { isUuid } from '../validation';
@@ -82,7 +83,7 @@ export async function processMail(db: Database, id: string, sender: MailSender, 
         .update(mailOutbox)
         .set({
           attempts,
-          lastError: describe(error),
+          lastError: describeError(error),
           ...(giveUp ? { status: 'failed', textBody: null, htmlBody: null } : { nextAttemptAt: new Date(now().getTime() + delay) }),
         })
         .where(eq(mailOutbox.id, id));
@@ -155,9 +156,3 @@ export async function readKeptMail({ db, principal }: CoreContext, id: string): 
   if (!row) throw new NotFound('Email');
   return { ...toMailDto(row), subject: row.subject, text: row.textBody ?? '', html: row.htmlBody ?? '' };
 }
-
-/** The error as the Email log shows it (a database error by its own message, not Drizzle's query dump). */
-const describe = (error: unknown) => {
-  const reported = error instanceof DrizzleQueryError && error.cause ? error.cause : error;
-  return (reported instanceof Error ? reported.message : String(reported)).slice(0, 1000);
-};
