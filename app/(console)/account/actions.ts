@@ -31,7 +31,7 @@ function accountErrorToState(error: unknown, values: Record<string, string>, pas
   const fail = (message: string, fieldErrors?: Record<string, string>) => failure(message, values, fieldErrors);
   switch (error.body?.code) {
     case 'INVALID_PASSWORD':
-      return fail('Please fix the highlighted fields.', { [passwordField]: 'The password is incorrect' });
+      return fail('Please fix the highlighted fields.', { [passwordField]: passwordField === 'currentPassword' ? 'The current password is incorrect' : 'The password is incorrect' });
     case 'INVALID_CODE':
       return fail('Please fix the highlighted fields.', { code: 'That code is not right. Enter the one your app shows now.' });
     case 'PASSWORD_TOO_SHORT':
