@@ -136,11 +136,11 @@ export interface TwoFactorEnrolState extends ActionState {
  * enrolment), and this result carries the recovery codes, never stored in clear. Nothing is on until a code confirms it.
  */
 export async function startTwoFactorAction(_previous: TwoFactorEnrolState, formData: FormData): Promise<TwoFactorEnrolState> {
-  const password = text(formData, 'password');
-  if (!password) return { status: 'error', message: 'Please fix the highlighted fields.', fieldErrors: { password: 'Enter your password' } };
   let recoveryCodes: string[];
   try {
     const { auth, requestHeaders } = await ownSession();
+    const password = text(formData, 'password');
+    if (!password) return { status: 'error', message: 'Please fix the highlighted fields.', fieldErrors: { password: 'Enter your password' } };
     const enrolment = await auth.api.enableTwoFactor({ body: { password, method: 'totp' }, headers: requestHeaders });
     if (enrolment.method !== 'totp') throw new Error('Better Auth did not start a TOTP enrolment');
     recoveryCodes = enrolment.backupCodes;
@@ -153,10 +153,10 @@ export async function startTwoFactorAction(_previous: TwoFactorEnrolState, formD
 
 /** Confirms enrolment with the app's first code: two-factor sign-in is on from the next sign-in. */
 export async function confirmTwoFactorAction(_previous: ActionState, formData: FormData): Promise<ActionState> {
-  const code = text(formData, 'code').replace(/\s+/g, '');
-  if (!code) return { status: 'error', message: 'Please fix the highlighted fields.', fieldErrors: { code: 'Enter the code from your app' } };
   try {
     const { auth, requestHeaders } = await ownSession();
+    const code = text(formData, 'code').replace(/\s+/g, '');
+    if (!code) return { status: 'error', message: 'Please fix the highlighted fields.', fieldErrors: { code: 'Enter the code from your app' } };
     await auth.api.verifyTOTP({ body: { code }, headers: requestHeaders });
   } catch (error) {
     return accountErrorToState(error, {});
@@ -167,10 +167,10 @@ export async function confirmTwoFactorAction(_previous: ActionState, formData: F
 
 /** Turns two-factor sign-in off; only with the password, so a borrowed session can't. */
 export async function disableTwoFactorAction(_previous: ActionState, formData: FormData): Promise<ActionState> {
-  const password = text(formData, 'password');
-  if (!password) return { status: 'error', message: 'Please fix the highlighted fields.', fieldErrors: { password: 'Enter your password' } };
   try {
     const { auth, requestHeaders } = await ownSession();
+    const password = text(formData, 'password');
+    if (!password) return { status: 'error', message: 'Please fix the highlighted fields.', fieldErrors: { password: 'Enter your password' } };
     await auth.api.disableTwoFactor({ body: { password }, headers: requestHeaders });
   } catch (error) {
     return accountErrorToState(error, {}, 'password');
