@@ -1,5 +1,5 @@
 import { defineConfig } from '@playwright/test';
-import { idpOrigin as oidcIssuer, idpPort as oidcPort, rosterOrigin as baseURL, rosterPort as port } from './tests/e2e/origins';
+import { idpOrigin as oidcIssuer, idpPort as oidcPort, mailHttpOrigin, mailSmtpPort, mailSmtpUrl, rosterOrigin as baseURL, rosterPort as port } from './tests/e2e/origins';
 import { ownerEmail, ownerPassword, ownerStorageState } from './tests/e2e/owner';
 
 /**
@@ -48,7 +48,8 @@ export default defineConfig({
     },
     {
       name: 'no-js',
-      testMatch: '**/*-no-js.spec.ts',
+      // The account-lifecycle flows run in both projects.
+      testMatch: ['**/*-no-js.spec.ts', '**/account-lifecycle.spec.ts'],
       dependencies: ['setup'],
       use: { javaScriptEnabled: false, storageState: ownerStorageState },
     },
@@ -65,6 +66,17 @@ export default defineConfig({
       stdout: 'ignore',
       stderr: 'pipe',
       env: { OIDC_E2E_PORT: String(oidcPort), OIDC_E2E_ISSUER: oidcIssuer, ROSTER_BASE_URL: baseURL },
+    },
+    {
+      // A real SMTP server (STARTTLS + AUTH) that Roster sends every email to; the tests read what arrived over HTTP
+      // (tests/e2e/mail.ts) and follow the links in it.
+      command: 'node tests/e2e/mail-catcher.mjs',
+      url: `${mailHttpOrigin}/health`,
+      timeout: 30_000,
+      reuseExistingServer: !process.env.CI,
+      stdout: 'ignore',
+      stderr: 'pipe',
+      env: { MAIL_E2E_SMTP_PORT: String(mailSmtpPort), MAIL_E2E_HTTP_PORT: new URL(mailHttpOrigin).port },
     },
     {
       command: `rm -rf .e2e-data && npx next build && npx next start -p ${port}`,
@@ -103,6 +115,11 @@ export default defineConfig({
         ROSTER_WEBHOOK_ALLOW_PRIVATE_NETWORKS: '1',
         // Every test signs in from the same address: keep the per-IP limit out of the way (per account stays).
         ROSTER_AUTH_RATE_LIMIT_IP: '1000/60',
+        ROSTER_MAIL_RATE_LIMIT_IP: '1000/3600',
+        // Email goes to the test mail server above, over STARTTLS with AUTH; the mailer looks for queued mail often.
+        ROSTER_SMTP_URL: mailSmtpUrl,
+        ROSTER_MAIL_FROM: 'Roster E2E <roster@e2e.test>',
+        ROSTER_MAIL_POLL_MS: '200',
       },
       gracefulShutdown: { signal: 'SIGTERM', timeout: 10_000 },
     },

@@ -4,7 +4,7 @@ import { NextResponse, type NextRequest } from 'next/server';
 const sessionCookies = ['roster.session_token', '__Secure-roster.session_token'];
 
 // Pages anyone may open signed out. /api is excluded by the matcher below: route handlers answer for themselves.
-const publicPaths = /^\/(sign-in|setup)(\/|$)/;
+const publicPaths = /^\/(sign-in|setup|forgot-password|reset-password|invite|verify-email|confirm-email)(\/|$)/;
 
 /**
  * Sends a browser without a session cookie straight to /sign-in?next=<where it was going>, before any console

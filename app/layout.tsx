@@ -43,11 +43,17 @@ export default async function RootLayout({ children }: { children: React.ReactNo
                 <Link href="/users" className={navLink}>
                   Users
                 </Link>
+                <Link href="/invitations" className={navLink}>
+                  Invitations
+                </Link>
                 <Link href="/webhooks" className={navLink}>
                   Webhooks
                 </Link>
                 <Link href="/integrations" className={navLink}>
                   Integrations
+                </Link>
+                <Link href="/email" className={navLink}>
+                  Email
                 </Link>
                 <Link href="/api-keys" className={navLink}>
                   API keys

@@ -5,9 +5,10 @@ import { redirect } from 'next/navigation';
 import { getAuth } from '@/auth';
 import { oidcConfig } from '@/auth/config';
 import type { ActionState } from '@/actions/action-state';
-import { signInErrorToActionState } from '@/actions/auth-error';
+import { secondFactorErrorToActionState, signInErrorToActionState } from '@/actions/auth-error';
 import { errorToActionState } from '@/actions/error-to-state';
 import { pickFields } from '@/actions/form-data';
+import { oidcSignInUrl } from '@/actions/oidc-sign-in';
 import { defaultConsolePath, safeNextPath } from '@/lib/next-path';
 
 /** Email and password sign-in. Sets the session cookie (nextCookies) and goes on to `next` or the users list. */
@@ -21,10 +22,32 @@ export async function signInAction(_previous: ActionState, formData: FormData): 
   if (typeof password !== 'string' || password.length === 0) fieldErrors.password = 'Password is required';
   if (Object.keys(fieldErrors).length > 0) return { status: 'error', message: 'Please fix the highlighted fields.', fieldErrors, values };
 
+  let result: unknown;
   try {
-    await (await getAuth()).api.signInEmail({ body: { email, password: password as string }, headers: await headers() });
+    result = await (await getAuth()).api.signInEmail({ body: { email, password: password as string }, headers: await headers() });
   } catch (error) {
     return signInErrorToActionState(error, values);
+  }
+  const next = safeNextPath(values.next);
+  // Two-factor accounts get no session yet: Better Auth set a short-lived challenge cookie instead.
+  if ((result as { twoFactorRedirect?: boolean }).twoFactorRedirect) redirect(next ? `/sign-in/two-factor?next=${encodeURIComponent(next)}` : '/sign-in/two-factor');
+  redirect(next ?? defaultConsolePath);
+}
+
+/**
+ * The second step of a two-factor sign-in: a code from the authenticator app, or one of the recovery codes. A wrong
+ * code counts toward the sign-in limits; after too many, the sign-in starts over.
+ */
+export async function verifySecondFactorAction(_previous: ActionState, formData: FormData): Promise<ActionState> {
+  const values = pickFields(formData, ['next', 'method']);
+  const code = (pickFields(formData, ['code']).code ?? '').replace(/\s+/g, '');
+  if (!code) return { status: 'error', message: 'Please fix the highlighted fields.', fieldErrors: { code: 'Enter the code' }, values };
+  try {
+    const auth = await getAuth();
+    const request = { body: { code }, headers: await headers() };
+    await (values.method === 'recovery' ? auth.api.verifyBackupCode(request) : auth.api.verifyTOTP(request));
+  } catch (error) {
+    return secondFactorErrorToActionState(error, values);
   }
   redirect(safeNextPath(values.next) ?? defaultConsolePath);
 }
@@ -36,16 +59,7 @@ export async function signInWithOidcAction(_previous: ActionState, formData: For
   if (!oidc) return { status: 'error', message: 'Single sign-on is not configured.', values };
   let url: string | undefined;
   try {
-    ({ url } = await (await getAuth()).api.signInSocial({
-      body: {
-        provider: oidc.providerId,
-        callbackURL: safeNextPath(values.next) ?? defaultConsolePath,
-        // Better Auth appends `?error=<code>` (and error_description) here when the provider or callback fails.
-        errorCallbackURL: '/sign-in',
-        disableRedirect: true,
-      },
-      headers: await headers(),
-    }));
+    url = await oidcSignInUrl(oidc, safeNextPath(values.next) ?? defaultConsolePath);
   } catch (error) {
     return errorToActionState(error, values);
   }

@@ -22,7 +22,7 @@ function oidcErrorMessage(code: string, providerName: string): string {
 }
 
 export default async function SignInPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
-  const { next: rawNext, error } = pickSearchParams(await searchParams, ['next', 'error']);
+  const { next: rawNext, error, notice } = pickSearchParams(await searchParams, ['next', 'error', 'notice']);
   const next = safeNextPath(rawNext);
 
   // Already signed in to the console: nothing to do here. (Members and suspended users may sign in as someone else.)
@@ -42,9 +42,13 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
         </Alert>
       )}
       {error && oidc && <Alert tone="error">{oidcErrorMessage(error, oidc.name)}</Alert>}
+      {notice === 'password-reset' && <Alert tone="success">Your password was changed and every session was signed out. Sign in with the new password.</Alert>}
 
       <div className="space-y-6 rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
         <SignInForm action={signInAction} next={next} />
+        <Link href="/forgot-password" className="block text-sm font-medium text-indigo-700 underline">
+          Forgot password?
+        </Link>
         {oidc && (
           <>
             <div className="flex items-center gap-3 text-xs uppercase tracking-wide text-slate-400" aria-hidden="true">

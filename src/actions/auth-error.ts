@@ -38,3 +38,23 @@ export function signInErrorToActionState(error: unknown, values: Record<string, 
       return errorToActionState(error, values);
   }
 }
+
+/** A refused second-factor code as a form's ActionState. */
+export function secondFactorErrorToActionState(error: unknown, values: Record<string, string>): ActionState {
+  if (!(error instanceof APIError)) return errorToActionState(error, values);
+  const fail = (message: string, fieldErrors?: Record<string, string>) => failure(message, values, fieldErrors);
+  switch (error.body?.code) {
+    case 'INVALID_CODE':
+    case 'INVALID_BACKUP_CODE':
+      return fail('Please fix the highlighted fields.', { code: 'That code is not right. Codes work once; wait for the next one.' });
+    case 'INVALID_TWO_FACTOR_COOKIE':
+    case 'TOO_MANY_ATTEMPTS_REQUEST_NEW_CODE':
+      return fail('This sign-in has expired or had too many wrong codes. Sign in again.');
+  }
+  if (error.statusCode === 429) {
+    const seconds = retryAfterSeconds(error);
+    return fail(seconds ? `Too many attempts. Try again in ${seconds} second${seconds === 1 ? '' : 's'}.` : 'Too many attempts. Try again later.');
+  }
+  if (error.statusCode === 403) return fail(error.body?.message ?? 'This account may not sign in.');
+  return errorToActionState(error, values);
+}

@@ -3,6 +3,8 @@ import { headers } from 'next/headers';
 import { cache } from 'react';
 import { getAuth } from '@/auth';
 import { userPrincipal } from '@/auth/principal';
+import { twoFactorRequiredFor } from '@/auth/two-factor-enrolment';
+import { Forbidden } from '@/core/errors';
 import type { CoreContext, Principal } from '@/core/principal';
 import { getDatabase } from '@/db';
 
@@ -15,8 +17,18 @@ export const consolePrincipal = cache(async (): Promise<Principal> => {
   return (session && userPrincipal(session.user, 'console')) ?? { kind: 'anonymous', door: 'console' };
 });
 
-/** The core context for a console read or action. Actions are public endpoints: the core checks this principal. */
+/** Whether ROSTER_REQUIRE_2FA_FOR holds this console user back until they enrol (on their Account page). */
+export const mustEnrolTwoFactor = cache(async (): Promise<boolean> => {
+  const [session, principal] = await Promise.all([consoleSession(), consolePrincipal()]);
+  return principal.kind === 'user' && twoFactorRequiredFor(principal.role) && !session?.user.twoFactorEnabled;
+});
+
+/**
+ * The core context for a console read or action. Actions are public endpoints: the core checks this principal.
+ * An admin or owner who must enrol in two-factor sign-in first gets nothing done here but their own Account page.
+ */
 export async function consoleContext(): Promise<CoreContext> {
   const { db } = await getDatabase();
+  if (await mustEnrolTwoFactor()) throw new Forbidden('Set up two-factor sign-in on your Account page before using the console.');
   return { db, principal: await consolePrincipal() };
 }

@@ -1,7 +1,7 @@
 import 'server-only';
 import { randomUUID } from 'node:crypto';
 import { isDatabaseUnavailable } from '@/core/db-errors';
-import { Conflict, Forbidden, NotFound, PreconditionFailed, Unauthenticated, ValidationFailed } from '@/core/errors';
+import { Conflict, Forbidden, NotFound, PreconditionFailed, TooManyRequests, Unauthenticated, ValidationFailed } from '@/core/errors';
 import { logger } from '@/lib/logger';
 import { failure, type ActionState } from './action-state';
 
@@ -19,6 +19,7 @@ export function errorToActionState(error: unknown, values: Record<string, string
   if (error instanceof PreconditionFailed) return fail(`${error.message} Reload the page to see the latest version.`);
   if (error instanceof Unauthenticated) return fail('Your session has ended. Sign in again.');
   if (error instanceof Forbidden) return fail(`Not allowed: ${error.message}`);
+  if (error instanceof TooManyRequests) return fail(error.message);
   if (isDatabaseUnavailable(error)) return fail('The database is unavailable right now. Try again in a moment.');
 
   const traceId = randomUUID();

@@ -4,13 +4,14 @@ import { holds, roleAtLeast } from '@/core/authorization';
 import type { Principal } from '@/core/principal';
 import { roles, type Role } from '@/core/users';
 import { signInPath } from '@/lib/next-path';
-import { consolePrincipal } from './context';
+import { consolePrincipal, mustEnrolTwoFactor } from './context';
 
 export type ConsoleUser = Extract<Principal, { kind: 'user' }>;
 
 /**
  * The signed-in console user, for the top of every console page. Signed out (or suspended): off to
- * `/sign-in?next=<path>`. Signed in as a member (an end user of the product): off to `/not-allowed`.
+ * `/sign-in?next=<path>`. Signed in as a member (an end user of the product): off to `/not-allowed`. An admin or
+ * owner who must enrol in two-factor sign-in first (ROSTER_REQUIRE_2FA_FOR): off to their Account page.
  *
  * This gates pages and decides which controls to show; it is not the security boundary. Every read and every
  * action still goes through the core, which checks the same principal.
@@ -19,6 +20,7 @@ export async function requireConsoleUser(path?: string): Promise<ConsoleUser> {
   const principal = await consolePrincipal();
   if (principal.kind !== 'user') redirect(signInPath(path));
   if (!holds(principal, 'users:read')) redirect('/not-allowed');
+  if (path !== '/account' && (await mustEnrolTwoFactor())) redirect('/account?two-factor=required');
   return principal;
 }
 

@@ -3,17 +3,19 @@ import { betterAuth, type BetterAuthOptions } from 'better-auth';
 import { drizzleAdapter } from 'better-auth/adapters/drizzle';
 import { APIError, createAuthMiddleware, getIP } from 'better-auth/api';
 import { nextCookies } from 'better-auth/next-js';
-import { bearer, genericOAuth, jwt } from 'better-auth/plugins';
+import { bearer, genericOAuth, jwt, twoFactor } from 'better-auth/plugins';
 import { eq } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
+import { sendEmailVerification } from '@/core/accounts';
 import { diffFields, recordEvent } from '@/core/events';
 import { toUserDto } from '@/core/users/dto';
 import { passwordLength } from '@/core/users/schemas';
 import type { Database, DatabaseConfig } from '@/db/client';
-import { accounts, jwks, sessions, users, verifications } from '@/db/schema';
+import { accounts, jwks, sessions, twoFactors, users, verifications } from '@/db/schema';
 import { baseUrl, oidcConfig } from './config';
 import { consumeAuthAttempt, RateLimited } from './rate-limit';
 import { authSecret } from './secret';
+import { screenSecondFactorCode, secondFactorPaths, TOTP_PERIOD_SECONDS, type AuthMiddlewareContext } from './two-factor-codes';
 
 export const JWT_LIFETIME = '15m';
 
@@ -21,8 +23,21 @@ export const JWT_LIFETIME = '15m';
 const rateLimitedPaths = ['/sign-in/', '/sign-up/', '/token', '/callback/', '/change-password'];
 
 // Better Auth endpoints that would change a user behind the core's back (no version bump, no audit, no
-// last-owner check). Users change their own name through /api/v1/me; admins through the console and the API.
-const disabledPaths = ['/update-user', '/change-email', '/delete-user', '/delete-user/callback', '/request-password-reset', '/reset-password'];
+// last-owner check), or that mail tokens it keeps in clear. Users change their own name and email through
+// /api/v1/me and the console; password resets and email verification are the core's (src/core/accounts), with
+// hashed single-use tokens sent through the outbox. Two-factor codes by email aren't offered: TOTP only.
+const disabledPaths = [
+  '/update-user',
+  '/change-email',
+  '/delete-user',
+  '/delete-user/callback',
+  '/request-password-reset',
+  '/reset-password',
+  '/send-verification-email',
+  '/verify-email',
+  '/two-factor/send-otp',
+  '/two-factor/verify-otp',
+];
 
 export function createAuth(db: Database, config: DatabaseConfig) {
   const url = baseUrl();
@@ -32,7 +47,7 @@ export function createAuth(db: Database, config: DatabaseConfig) {
     baseURL: url,
     basePath: '/api/auth',
     secret: authSecret(config),
-    database: drizzleAdapter(db, { provider: 'pg', schema: { users, sessions, accounts, verifications, jwks } }),
+    database: drizzleAdapter(db, { provider: 'pg', schema: { users, sessions, accounts, verifications, jwks, twoFactors } }),
     user: {
       modelName: 'users',
       // Read into every session, never accepted from sign-up input: roles and suspension belong to the core.
@@ -58,11 +73,14 @@ export function createAuth(db: Database, config: DatabaseConfig) {
     },
     databaseHooks: {
       session: { create: { before: refuseSuspendedUsers(db) } },
-      user: { create: { after: auditSignUp(db) } },
+      user: { create: { after: onSignUp(db) } },
     },
-    hooks: { before: rateLimitAttempts },
+    hooks: { before: beforeAuthEndpoint(db) },
     plugins: [
       bearer(),
+      // TOTP secrets and recovery codes are stored encrypted with the auth secret (symmetricEncrypt); ten
+      // single-use recovery codes; a wrong code also counts against the per-challenge and per-account lockouts.
+      twoFactor({ issuer: 'Roster', totpOptions: { period: TOTP_PERIOD_SECONDS }, schema: { twoFactor: { modelName: 'twoFactors' } } }),
       jwt({
         jwt: { issuer: url, audience: url, expirationTime: JWT_LIFETIME, definePayload: ({ user }) => ({ email: user.email }) },
       }),
@@ -90,7 +108,13 @@ export function createAuth(db: Database, config: DatabaseConfig) {
 
 export type Auth = ReturnType<typeof createAuth>;
 
-const rateLimitAttempts = createAuthMiddleware(async (ctx) => {
+/** Rate limits for password and token endpoints; replay and brute-force screening for second-factor codes. */
+function beforeAuthEndpoint(db: Database) {
+  const screenCode = screenSecondFactorCode(db);
+  return createAuthMiddleware(async (ctx) => (secondFactorPaths.has(ctx.path) ? screenCode(ctx) : limitAttempts(ctx)));
+}
+
+async function limitAttempts(ctx: AuthMiddlewareContext): Promise<void> {
   if (!rateLimitedPaths.some((path) => ctx.path.startsWith(path))) return;
   const source = ctx.request ?? ctx.headers;
   const ip = source ? getIP(source, ctx.context.options) : null;
@@ -105,7 +129,7 @@ const rateLimitAttempts = createAuthMiddleware(async (ctx) => {
       { 'Retry-After': String(error.retryAfterSeconds) },
     );
   }
-});
+}
 
 function refuseSuspendedUsers(db: Database) {
   return async (session: { userId: string }) => {
@@ -116,8 +140,11 @@ function refuseSuspendedUsers(db: Database) {
   };
 }
 
-/** Self sign-up (email and password, or a first OAuth sign-in) is an event like any other new user. */
-function auditSignUp(db: Database) {
+/**
+ * Self sign-up (email and password, or a first OAuth sign-in) is an event like any other new user, and an address
+ * nobody vouched for yet is sent a verification link.
+ */
+function onSignUp(db: Database) {
   return async ({ id }: { id: string }) => {
     const [row] = await db.select().from(users).where(eq(users.id, id));
     if (!row) return;
@@ -127,5 +154,6 @@ function auditSignUp(db: Database) {
       changes: diffFields(undefined, row, ['email', 'name', 'role', 'status']),
       data: { user: toUserDto(row) },
     });
+    if (!row.emailVerified) await sendEmailVerification(db, id);
   };
 }

@@ -1,9 +1,6 @@
 import 'server-only';
 
-/** Where Roster is served: cookies, OAuth redirect URIs and JWT `iss`/`aud` all derive from it. */
-export function baseUrl(env: NodeJS.ProcessEnv = process.env): string {
-  return (env.ROSTER_BASE_URL ?? `http://localhost:${env.PORT ?? 3000}`).replace(/\/$/, '');
-}
+export { baseUrl } from '@/core/links';
 
 export interface OidcConfig {
   providerId: 'oidc';

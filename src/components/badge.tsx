@@ -33,6 +33,10 @@ const tones: Record<string, string> = {
   enabled: good,
   disabled: neutral,
   failing: bad,
+  // Invitation and email statuses (pending, failed and expired are shared).
+  accepted: good,
+  sent: good,
+  kept: waiting,
 };
 
 export function Badge({ value }: { value: string }) {

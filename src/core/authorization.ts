@@ -3,14 +3,25 @@ import { Forbidden, Unauthenticated } from './errors';
 import type { ApiKeyScope, Principal } from './principal';
 import type { Role } from './users/schemas';
 
-export type Permission = 'users:read' | 'users:write' | 'events:read' | 'webhooks:read' | 'webhooks:write' | 'api-keys:manage';
+export type Permission =
+  | 'users:read'
+  | 'users:write'
+  /** The event log (streams, the audit trail, its export) shows every actor's doings: admins and owners only. */
+  | 'events:read'
+  | 'webhooks:read'
+  | 'webhooks:write'
+  | 'api-keys:manage'
+  /** The console's Email log: recipients, kinds and delivery state, never bodies. */
+  | 'mail:read'
+  /** Bodies of messages kept because no mail server is configured: their links act for the recipient. */
+  | 'mail:read-kept';
 
 const viewer: readonly Permission[] = ['users:read', 'webhooks:read'];
-/** The event log (streams, the audit trail, its export) shows every actor's doings: admins and owners only. */
-const admin: readonly Permission[] = [...viewer, 'users:write', 'events:read', 'webhooks:write', 'api-keys:manage'];
+const admin: readonly Permission[] = [...viewer, 'users:write', 'events:read', 'webhooks:write', 'api-keys:manage', 'mail:read'];
+const owner: readonly Permission[] = [...admin, 'mail:read-kept'];
 
 /** What each role may do. Members are end users of the product: they manage only themselves, through /me. */
-const rolePermissions: Record<Role, readonly Permission[]> = { member: [], viewer, admin, owner: admin };
+const rolePermissions: Record<Role, readonly Permission[]> = { member: [], viewer, admin, owner };
 
 const rank: Record<Role, number> = { member: 0, viewer: 1, admin: 2, owner: 3 };
 

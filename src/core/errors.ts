@@ -61,3 +61,11 @@ export class Unavailable extends DomainError {
     super(message);
   }
 }
+
+/** Too many of something that sends email or guesses a secret; try again after `retryAfterSeconds`. */
+export class TooManyRequests extends DomainError {
+  readonly code = 'too_many_requests';
+  constructor(message: string, readonly retryAfterSeconds = 60) {
+    super(message);
+  }
+}

@@ -24,6 +24,8 @@ export const users = pgTable(
     /** Better Auth's fields: set by sign-up and OAuth sign-in, never by Roster's own forms. */
     emailVerified: boolean('email_verified').notNull().default(false),
     image: text('image'),
+    /** Better Auth's two-factor plugin: set once a TOTP enrolment is confirmed by a code. */
+    twoFactorEnabled: boolean('two_factor_enabled').notNull().default(false),
     createdAt: timestampMs('created_at').notNull().defaultNow(),
     updatedAt: timestampMs('updated_at').notNull().defaultNow(),
   },
@@ -276,6 +278,98 @@ export const webhookDispatchCursor = pgTable('webhook_dispatch_cursor', {
   id: integer('id').primaryKey().default(1),
   position: bigint('position', { mode: 'number' }).notNull(),
 });
+/** Better Auth's two-factor plugin: the TOTP secret and recovery codes, both encrypted with the auth secret. */
+export const twoFactors = pgTable(
+  'two_factors',
+  {
+    id: text('id').primaryKey(),
+    userId: uuid('user_id')
+      .notNull()
+      .unique()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    secret: text('secret').notNull(),
+    backupCodes: text('backup_codes').notNull(),
+    /** False while an enrolment waits for its confirming code. */
+    verified: boolean('verified').notNull().default(true),
+    failedVerificationCount: integer('failed_verification_count').notNull().default(0),
+    lockedUntil: timestampMs('locked_until'),
+    /** Roster's replay guard: the newest TOTP time step accepted; a code for it or an older one is refused. */
+    lastAcceptedStep: integer('last_accepted_step'),
+  },
+);
+
+export const mailKind = pgEnum('mail_kind', ['invitation', 'password-reset', 'email-verification', 'email-change', 'email-changed']);
+/** `kept`: no SMTP server is configured, so the message stays here for owners to read in the console. */
+export const mailStatus = pgEnum('mail_status', ['pending', 'sent', 'failed', 'kept']);
+
+/**
+ * The outbox: every email, written in the same transaction as the change that causes it and sent afterwards by
+ * the mailer (src/server/mailer.ts). Bodies are cleared once sent, so the links they carry don't linger.
+ */
+export const mailOutbox = pgTable(
+  'mail_outbox',
+  {
+    id: uuid('id').primaryKey(),
+    kind: mailKind('kind').notNull(),
+    recipient: text('recipient').notNull(),
+    subject: text('subject').notNull(),
+    textBody: text('text_body'),
+    htmlBody: text('html_body'),
+    status: mailStatus('status').notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+    nextAttemptAt: timestampMs('next_attempt_at').notNull().defaultNow(),
+    createdAt: timestampMs('created_at').notNull().defaultNow(),
+    sentAt: timestampMs('sent_at'),
+  },
+  (t) => [
+    index('mail_outbox_due_idx').on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`),
+    index('mail_outbox_created_idx').on(t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
+  ],
+);
+
+export const invitations = pgTable(
+  'invitations',
+  {
+    id: uuid('id').primaryKey(),
+    email: text('email').notNull(),
+    role: userRole('role').notNull(),
+    /** SHA-256 of the link's token; the token itself is only ever in the email. */
+    tokenHash: text('token_hash').notNull().unique(),
+    invitedBy: uuid('invited_by').references(() => users.id, { onDelete: 'set null' }),
+    expiresAt: timestampMs('expires_at').notNull(),
+    acceptedAt: timestampMs('accepted_at'),
+    acceptedUserId: uuid('accepted_user_id').references(() => users.id, { onDelete: 'set null' }),
+    revokedAt: timestampMs('revoked_at'),
+    createdAt: timestampMs('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    // One open invitation per address: resending replaces its token rather than adding another.
+    uniqueIndex('invitations_pending_email_key').on(sql`lower(${t.email})`).where(sql`${t.acceptedAt} IS NULL AND ${t.revokedAt} IS NULL`),
+    index('invitations_created_idx').on(t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
+  ],
+);
+
+export const accountTokenPurpose = pgEnum('account_token_purpose', ['password-reset', 'email-verification', 'email-change']);
+
+/** Single-use links sent to a user's address (reset, verification, change of email), stored as SHA-256 hashes. */
+export const accountTokens = pgTable(
+  'account_tokens',
+  {
+    id: uuid('id').primaryKey(),
+    purpose: accountTokenPurpose('purpose').notNull(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    tokenHash: text('token_hash').notNull().unique(),
+    /** The address the link was sent to: for a change of email, the one that becomes the user's once confirmed. */
+    address: text('address').notNull(),
+    expiresAt: timestampMs('expires_at').notNull(),
+    usedAt: timestampMs('used_at'),
+    createdAt: timestampMs('created_at').notNull().defaultNow(),
+  },
+  (t) => [index('account_tokens_user_idx').on(t.userId, t.purpose)],
+);
 
 export type AuditChanges = Record<string, { before: unknown; after: unknown }>;
 export type UserRow = typeof users.$inferSelect;
@@ -284,3 +378,6 @@ export type WebhookEventRow = typeof webhookEvents.$inferSelect;
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
 export type WebhookEndpointRow = typeof webhookEndpoints.$inferSelect;
 export type WebhookDeliveryRow = typeof webhookDeliveries.$inferSelect;
+export type MailRow = typeof mailOutbox.$inferSelect;
+export type InvitationRow = typeof invitations.$inferSelect;
+export type AccountTokenRow = typeof accountTokens.$inferSelect;

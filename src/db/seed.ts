@@ -165,6 +165,7 @@ class UserGenerator {
       version: 1,
       emailVerified: false,
       image: null,
+      twoFactorEnabled: false,
       createdAt: new Date(createdAt),
       // Version 1 means never edited, so the row was last updated when it was created.
       updatedAt: new Date(createdAt),

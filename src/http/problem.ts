@@ -8,6 +8,7 @@ import {
   NotFound,
   PreconditionFailed,
   Unauthenticated,
+  TooManyRequests,
   Unavailable,
   ValidationFailed,
   type FieldIssue,
@@ -98,6 +99,7 @@ function domainErrorToResponse(error: DomainError, respond: Respond): Response {
     return respond(401, 'unauthenticated', 'Unauthorized', { detail: error.message }, { 'WWW-Authenticate': challenge });
   }
   if (error instanceof Forbidden) return respond(403, 'forbidden', 'Forbidden', { detail: error.message });
+  if (error instanceof TooManyRequests) return respond(429, 'too-many-requests', 'Too Many Requests', { detail: error.message }, { 'Retry-After': String(error.retryAfterSeconds) });
   if (error instanceof Unavailable) return respond(503, 'unavailable', 'Service Unavailable', { detail: error.message }, { 'Retry-After': '5' });
   return respond(500, 'internal', 'Internal Server Error');
 }

@@ -1,6 +1,7 @@
 import { pruneEvents, retentionDaysFromEnv } from '@/core/events';
 import { getDatabase } from '@/db';
 import { logger } from '@/lib/logger';
+import { runPeriodically } from './periodic';
 
 const hourMs = 60 * 60 * 1000;
 
@@ -10,22 +11,13 @@ const hourMs = 60 * 60 * 1000;
  */
 export function startEventPruning(intervalMs = hourMs): () => void {
   const days = retentionDaysFromEnv();
-  let running = false;
-  const prune = async () => {
-    if (running) return;
-    running = true;
-    try {
+  return runPeriodically(
+    intervalMs,
+    async () => {
       const { db } = await getDatabase();
       const deleted = await pruneEvents(db, new Date(Date.now() - days * 24 * hourMs));
       if (deleted > 0) logger.info({ deleted, retentionDays: days }, 'pruned old events');
-    } catch (error) {
-      logger.error({ err: error }, 'event pruning failed; will retry');
-    } finally {
-      running = false;
-    }
-  };
-  void prune();
-  const timer = setInterval(prune, intervalMs);
-  timer.unref();
-  return () => clearInterval(timer);
+    },
+    'event pruning failed; will retry',
+  );
 }

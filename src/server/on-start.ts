@@ -4,6 +4,7 @@ import { closeEventFeed } from './event-feed';
 import { startEventPruning } from './event-pruning';
 import { createOwnerFromEnv } from './owner-from-env';
 import { startWebhookDeliverer } from './webhook-deliverer';
+import { startMailer } from './mailer';
 import { startWebhookSweeper } from './webhook-sweeper';
 
 /**
@@ -18,12 +19,14 @@ export async function onServerStart(): Promise<void> {
   const stopSweeper = startWebhookSweeper();
   const stopPruning = startEventPruning();
   const stopDeliverer = startWebhookDeliverer();
+  const stopMailer = startMailer();
 
   const shutdown = async (signal: NodeJS.Signals) => {
     logger.info({ signal }, 'shutting down');
     stopSweeper();
     stopPruning();
     stopDeliverer();
+    stopMailer();
     await closeEventFeed();
     await closeDatabase().catch((error: unknown) => logger.error({ err: error }, 'error while closing the database'));
     process.exit(0);

@@ -1,18 +1,17 @@
 import { processDueWebhookEvents } from '@/core/webhooks';
 import { getDatabase } from '@/db';
 import { logger } from '@/lib/logger';
+import { runPeriodically } from './periodic';
 
 /**
- * Processes stored webhook events that are due: at start (whatever a crash or deploy left pending) and
- * then every `intervalMs` (retries with backoff). Runs outside any request, so it can't expire cache tags;
- * the console's cached reads catch up within their revalidate window.
+ * Processes stored webhook events that are due: at start (whatever a crash or deploy left pending) and then every
+ * `intervalMs` (retries with backoff). Runs outside any request, so it can't expire cache tags; the console's cached
+ * reads catch up within their revalidate window.
  */
 export function startWebhookSweeper(intervalMs = Number(process.env.ROSTER_WEBHOOK_SWEEP_MS ?? 30_000)): () => void {
-  let running = false;
-  const sweep = async () => {
-    if (running) return;
-    running = true;
-    try {
+  return runPeriodically(
+    intervalMs,
+    async () => {
       const { db } = await getDatabase();
       const results = await processDueWebhookEvents(db);
       if (results.length > 0) {
@@ -20,14 +19,7 @@ export function startWebhookSweeper(intervalMs = Number(process.env.ROSTER_WEBHO
         for (const { status } of results) counts[status] = (counts[status] ?? 0) + 1;
         logger.info({ swept: results.length, ...counts }, 'webhook sweep');
       }
-    } catch (error) {
-      logger.error({ err: error }, 'webhook sweep failed; will retry');
-    } finally {
-      running = false;
-    }
-  };
-  void sweep();
-  const timer = setInterval(sweep, intervalMs);
-  timer.unref();
-  return () => clearInterval(timer);
+    },
+    'webhook sweep failed; will retry',
+  );
 }

@@ -9,3 +9,8 @@ export const idpOrigin = `http://127.0.0.1:${idpPort}`;
 
 /** `origin` as a RegExp source, for URL assertions. */
 export const escapedOrigin = (origin: string) => origin.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+
+/** The test mail server (tests/e2e/mail-catcher.mjs): SMTP for Roster to send to, HTTP for the tests to read. */
+export const mailSmtpPort = rosterPort + 2;
+export const mailHttpOrigin = `http://127.0.0.1:${rosterPort + 3}`;
+export const mailSmtpUrl = `smtp://roster:roster-e2e-smtp@127.0.0.1:${mailSmtpPort}?tls.rejectUnauthorized=false`;

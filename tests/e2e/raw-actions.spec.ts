@@ -53,6 +53,14 @@ const publicActions: Record<string, RegExp> = {
   setupOwnerAction: /^\/sign-in/, // an owner exists: setup is closed and redirects (x-action-redirect)
   signOutAction: /^\/sign-in/, // nothing to end
   signInWithOidcAction: new RegExp(`^${escapedOrigin(idpOrigin)}/`), // sends the browser to the identity provider, nothing more
+  verifySecondFactorAction: /Enter the code|expired/, // no sign-in under way: no code can finish one
+  requestPasswordResetAction: /If an account uses that address/, // the same answer for every address; no account, no mail
+  // The emailed token is the credential: without a real one nothing is created, reset or confirmed.
+  resetPasswordAction: /do not match|not valid/,
+  acceptInvitationAction: /do not match|not valid/,
+  acceptInvitationWithOidcAction: /invitation link is not valid/,
+  confirmEmailVerificationAction: /link is not valid/,
+  confirmEmailChangeAction: /link is not valid/,
 };
 
 test('a raw POST to every server action id without a session is denied and changes nothing', async ({ request, baseURL }) => {

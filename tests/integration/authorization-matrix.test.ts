@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { count, desc, eq } from 'drizzle-orm';
-import { hashPassword } from 'better-auth/crypto';
+import { hashPassword, symmetricEncrypt } from 'better-auth/crypto';
+import * as OTPAuth from 'otpauth';
 import { v7 as uuidv7 } from 'uuid';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { getAuth } from '@/auth';
@@ -9,7 +10,21 @@ import { createApiKey, revokeApiKey } from '@/core/api-keys';
 import type { Principal } from '@/core/principal';
 import { getDatabase } from '@/db';
 import { createWebhookEndpoint, sendTestEvent } from '@/core/integrations';
-import { accounts, apiKeys, auditEvents, sessions, users, webhookDeliveries, webhookEndpoints, webhookEvents } from '@/db/schema';
+import { createInvitation } from '@/core/invitations';
+import {
+  accountTokens,
+  accounts,
+  apiKeys,
+  auditEvents,
+  invitations,
+  mailOutbox,
+  sessions,
+  twoFactors,
+  users,
+  webhookDeliveries,
+  webhookEndpoints,
+  webhookEvents,
+} from '@/db/schema';
 import { truncateAll } from '../support/database';
 import { requestHeaders } from '../support/next-headers';
 
@@ -108,7 +123,10 @@ afterAll(() => vi.unstubAllEnvs());
 async function snapshot() {
   const database = await db();
   return {
-    users: await database.select({ id: users.id, version: users.version, role: users.role, status: users.status }).from(users).orderBy(users.id),
+    users: await database
+      .select({ id: users.id, version: users.version, role: users.role, status: users.status, email: users.email, twoFactorEnabled: users.twoFactorEnabled })
+      .from(users)
+      .orderBy(users.id),
     audit: (await database.select({ n: count() }).from(auditEvents))[0]!.n,
     keys: await database.select({ id: apiKeys.id, revokedAt: apiKeys.revokedAt }).from(apiKeys).orderBy(apiKeys.id),
     webhooks: await database.select({ id: webhookEvents.id, status: webhookEvents.status }).from(webhookEvents).orderBy(webhookEvents.id),
@@ -116,6 +134,10 @@ async function snapshot() {
     deliveries: await database.select({ id: webhookDeliveries.id, status: webhookDeliveries.status, next: webhookDeliveries.nextAttemptAt }).from(webhookDeliveries).orderBy(webhookDeliveries.id),
     sessions: (await database.select({ id: sessions.id }).from(sessions).orderBy(sessions.id)).map((row) => row.id),
     passwords: await database.select({ id: accounts.id, password: accounts.password }).from(accounts).orderBy(accounts.id),
+    invitations: await database.select({ id: invitations.id, tokenHash: invitations.tokenHash, acceptedAt: invitations.acceptedAt, revokedAt: invitations.revokedAt }).from(invitations).orderBy(invitations.id),
+    mail: (await database.select({ n: count() }).from(mailOutbox))[0]!.n,
+    linkTokens: await database.select({ id: accountTokens.id, usedAt: accountTokens.usedAt }).from(accountTokens).orderBy(accountTokens.id),
+    secondFactors: await database.select({ id: twoFactors.id, secret: twoFactors.secret, verified: twoFactors.verified }).from(twoFactors).orderBy(twoFactors.id),
   };
 }
 
@@ -131,6 +153,33 @@ async function freshEndpoint(): Promise<{ id: string; deliveryId: string }> {
   const ctx = { db: await db(), principal: system };
   const { endpoint } = await createWebhookEndpoint(ctx, { url: 'http://127.0.0.1:9/hooks', events: ['*'] }, { network: { allowPrivateNetworks: true, resolve: async () => ['127.0.0.1'] } });
   return { id: endpoint.id, deliveryId: (await sendTestEvent(ctx, endpoint.id)).id };
+}
+
+/** An open invitation for a member, to read, resend or revoke. */
+async function freshInvitation(): Promise<string> {
+  return (await createInvitation({ db: await db(), principal: system }, { email: `invited-${uuidv7()}@matrix.test` })).id;
+}
+
+/** A TOTP secret as Better Auth stores it (encrypted with the auth secret), for a user that cells then act on. */
+async function storeSecondFactor(userId: string, verified: boolean): Promise<OTPAuth.TOTP> {
+  const secret = uuidv7().replaceAll('-', '');
+  const { secretConfig } = await (await getAuth()).$context;
+  await (await db())
+    .insert(twoFactors)
+    .values({ id: uuidv7(), userId, secret: await symmetricEncrypt({ key: secretConfig, data: secret }), backupCodes: await symmetricEncrypt({ key: secretConfig, data: '[]' }), verified })
+    .onConflictDoNothing();
+  if (verified) await (await db()).update(users).set({ twoFactorEnabled: true }).where(eq(users.id, userId));
+  return new OTPAuth.TOTP({ secret: new OTPAuth.Secret({ buffer: new TextEncoder().encode(secret).buffer as ArrayBuffer }) });
+}
+
+/** Undoes a cell that turned two-factor on or off for its principal, and signs them in again. */
+async function withoutSecondFactor(principal: PrincipalName): Promise<void> {
+  const userId = credentials[principal].userId;
+  if (userId) {
+    await (await db()).delete(twoFactors).where(eq(twoFactors.userId, userId));
+    await (await db()).update(users).set({ twoFactorEnabled: false }).where(eq(users.id, userId));
+  }
+  await newSession(principal);
 }
 
 async function failedWebhookEvent(): Promise<string> {
@@ -164,8 +213,14 @@ const self: Statuses = {
   readKey: 403, writeKey: 403, expiredKey: 401, revokedKey: 401, otherUser: 200,
 };
 
+/** The same outcomes, with 202 Accepted where they succeed. */
+const accepted = (statuses: Statuses): Statuses =>
+  Object.fromEntries(Object.entries(statuses).map(([name, status]) => [name, status === 200 ? 202 : status])) as Statuses;
+
 interface RouteCell {
-  /** `target` is a fresh user's id; routes under /webhook-endpoints get a fresh endpoint and delivery instead. */
+  /** What the cell acts on (its `id` param); a fresh member by default. */
+  target?: () => Promise<string>;
+  /** Routes under /webhook-endpoints also get a fresh endpoint and a delivery to it. */
   path: (target: string, endpoint: { id: string; deliveryId: string }) => string;
   body?: (target: string) => unknown;
   expect: Statuses;
@@ -215,6 +270,38 @@ const routeMatrix: Record<string, Partial<Record<string, RouteCell>>> = {
     PUT: { path: () => '/api/v1/me', expect: every(405) },
     DELETE: { path: () => '/api/v1/me', expect: every(405) },
     OPTIONS: { path: () => '/api/v1/me', expect: every(204), publicBecause: 'CORS preflight carries no credentials' },
+  },
+  'app/api/v1/me/email/route.ts': {
+    POST: { path: () => '/api/v1/me/email', body: (id) => ({ email: `moved-${id}@matrix.test` }), expect: accepted(self) },
+    GET: { path: () => '/api/v1/me/email', expect: every(405) },
+    PUT: { path: () => '/api/v1/me/email', expect: every(405) },
+    PATCH: { path: () => '/api/v1/me/email', expect: every(405) },
+    DELETE: { path: () => '/api/v1/me/email', expect: every(405) },
+    OPTIONS: { path: () => '/api/v1/me/email', expect: every(204), publicBecause: 'CORS preflight carries no credentials' },
+  },
+  'app/api/v1/invitations/route.ts': {
+    GET: { path: () => '/api/v1/invitations', expect: usersRead },
+    POST: { path: () => '/api/v1/invitations', body: (id) => ({ email: `invitee-${id}@matrix.test`, role: 'member' }), expect: usersWrite(201) },
+    PUT: { path: () => '/api/v1/invitations', expect: every(405) },
+    PATCH: { path: () => '/api/v1/invitations', expect: every(405) },
+    DELETE: { path: () => '/api/v1/invitations', expect: every(405) },
+    OPTIONS: { path: () => '/api/v1/invitations', expect: every(204), publicBecause: 'CORS preflight carries no credentials' },
+  },
+  'app/api/v1/invitations/[id]/route.ts': {
+    GET: { target: freshInvitation, path: (id) => `/api/v1/invitations/${id}`, expect: usersRead },
+    DELETE: { target: freshInvitation, path: (id) => `/api/v1/invitations/${id}`, expect: usersWrite(204) },
+    POST: { target: freshInvitation, path: (id) => `/api/v1/invitations/${id}`, expect: every(405) },
+    PUT: { target: freshInvitation, path: (id) => `/api/v1/invitations/${id}`, expect: every(405) },
+    PATCH: { target: freshInvitation, path: (id) => `/api/v1/invitations/${id}`, expect: every(405) },
+    OPTIONS: { target: freshInvitation, path: (id) => `/api/v1/invitations/${id}`, expect: every(204), publicBecause: 'CORS preflight carries no credentials' },
+  },
+  'app/api/v1/invitations/[id]/resend/route.ts': {
+    POST: { target: freshInvitation, path: (id) => `/api/v1/invitations/${id}/resend`, expect: usersWrite(200) },
+    GET: { target: freshInvitation, path: (id) => `/api/v1/invitations/${id}/resend`, expect: every(405) },
+    PUT: { target: freshInvitation, path: (id) => `/api/v1/invitations/${id}/resend`, expect: every(405) },
+    PATCH: { target: freshInvitation, path: (id) => `/api/v1/invitations/${id}/resend`, expect: every(405) },
+    DELETE: { target: freshInvitation, path: (id) => `/api/v1/invitations/${id}/resend`, expect: every(405) },
+    OPTIONS: { target: freshInvitation, path: (id) => `/api/v1/invitations/${id}/resend`, expect: every(204), publicBecause: 'CORS preflight carries no credentials' },
   },
   'app/api/webhooks/stripe/route.ts': {
     // Stripe's signature is the only credential: user sessions and API keys grant nothing here.
@@ -299,7 +386,7 @@ describe.each(Object.entries(routeMatrix))('%s', (file, methods) => {
   describe.each(Object.entries(methods))('%s', (method, cell) => {
     it.each(principalNames)('as %s', async (principal) => {
       const loaded = (await import(/* @vite-ignore */ path.join(ROOT, file))) as RouteModule;
-      const target = await freshTarget();
+      const target = await (cell!.target ?? freshTarget)();
       const endpoint = file.includes('/webhook-endpoints/') ? await freshEndpoint() : { id: '', deliveryId: '' };
       const url = new URL(cell!.path(target, endpoint), BASE);
       const { authorization, cookie } = credentials[principal];
@@ -391,6 +478,7 @@ const actionMatrix: Record<string, Record<string, ActionCell>> = {
       expect: admins,
     },
     deleteUserAction: { args: (id) => [idle, form({ id, email: `target-${id}@matrix.test`, version: '1' })], expect: admins },
+    resetTwoFactorAction: { args: async (id) => (await storeSecondFactor(id, true), [idle, form({ id })]), expect: admins },
   },
   'app/(console)/users/bench-actions.ts': {
     // Refuses everyone unless the server was started for the benchmark (ROSTER_BENCH_ACTIONS=1).
@@ -409,6 +497,26 @@ const actionMatrix: Record<string, Record<string, ActionCell>> = {
   'app/(console)/account/actions.ts': {
     revokeSessionAction: { args: async (_id, principal) => [idle, form({ id: await otherSessionOf(principal) })], expect: signedIn },
     revokeOtherSessionsAction: { args: async (_id, principal) => (await otherSessionOf(principal), []), expect: signedIn },
+    requestEmailChangeAction: { args: (id) => [idle, form({ email: `moved-${id}@matrix.test` })], expect: signedIn },
+    startTwoFactorAction: { args: () => [idle, form({ password: PASSWORD })], expect: signedIn, restore: async (principal) => withoutSecondFactor(principal) },
+    confirmTwoFactorAction: {
+      args: async (_id, principal) => {
+        const userId = credentials[principal].userId;
+        const code = userId ? (await storeSecondFactor(userId, false)).generate() : '123456';
+        return [idle, form({ code })];
+      },
+      expect: signedIn,
+      restore: withoutSecondFactor,
+    },
+    disableTwoFactorAction: {
+      args: async (_id, principal) => {
+        const userId = credentials[principal].userId;
+        if (userId) await storeSecondFactor(userId, true);
+        return [idle, form({ password: PASSWORD })];
+      },
+      expect: signedIn,
+      restore: withoutSecondFactor,
+    },
     changePasswordAction: {
       args: () => [idle, form({ currentPassword: PASSWORD, newPassword: `${PASSWORD}-new`, confirmPassword: `${PASSWORD}-new` })],
       expect: signedIn,
@@ -439,8 +547,41 @@ const actionMatrix: Record<string, Record<string, ActionCell>> = {
   'src/actions/refresh-live-view.ts': {
     refreshLiveViewAction: { args: (id) => [[id]], expect: readers, readOnly: true },
   },
+  'app/(console)/invitations/actions.ts': {
+    createInvitationAction: { args: (id) => [idle, form({ email: `invited-${id}@matrix.test`, role: 'member' })], expect: admins },
+    resendInvitationAction: { args: async () => [idle, form({ id: await freshInvitation() })], expect: admins },
+    revokeInvitationAction: { args: async () => [idle, form({ id: await freshInvitation() })], expect: admins },
+  },
   'src/actions/sign-out.ts': {
     signOutAction: { args: () => [], expect: signedIn, restore: newSession },
+  },
+  'app/forgot-password/actions.ts': {
+    requestPasswordResetAction: {
+      args: (id) => [idle, form({ email: `nobody-${id}@matrix.test` })],
+      expect: nobody,
+      publicBecause: 'anyone may ask; for an address without an account nothing is written, and the answer is the same',
+    },
+  },
+  'app/reset-password/actions.ts': {
+    resetPasswordAction: {
+      args: () => [idle, form({ token: 'x'.repeat(43), password: `${PASSWORD}-reset`, confirmPassword: `${PASSWORD}-reset` })],
+      expect: nobody,
+      publicBecause: 'the emailed token is the credential; a guessed one changes nothing',
+    },
+  },
+  'app/invite/actions.ts': {
+    acceptInvitationAction: {
+      args: () => [idle, form({ token: 'x'.repeat(43), name: 'Gatecrasher', password: PASSWORD, confirmPassword: PASSWORD })],
+      expect: nobody,
+      publicBecause: 'the emailed token is the credential; a guessed one creates no account',
+    },
+    acceptInvitationWithOidcAction: { args: () => [idle, form({ token: 'x'.repeat(43), name: 'Gatecrasher' })], expect: nobody, publicBecause: 'as above, and no provider is configured here' },
+  },
+  'app/verify-email/actions.ts': {
+    confirmEmailVerificationAction: { args: () => [idle, form({ token: 'x'.repeat(43) })], expect: nobody, publicBecause: 'the emailed token is the credential' },
+  },
+  'app/confirm-email/actions.ts': {
+    confirmEmailChangeAction: { args: () => [idle, form({ token: 'x'.repeat(43) })], expect: nobody, publicBecause: 'the emailed token is the credential' },
   },
   'app/sign-in/actions.ts': {
     signInAction: {
@@ -449,6 +590,11 @@ const actionMatrix: Record<string, Record<string, ActionCell>> = {
       publicBecause: 'the sign-in door itself: a wrong password gets no session, whoever asks',
     },
     signInWithOidcAction: { args: () => [idle, form({})], expect: nobody, publicBecause: 'starts OAuth; no provider is configured here' },
+    verifySecondFactorAction: {
+      args: () => [idle, form({ code: '123456', method: 'totp' })],
+      expect: nobody,
+      publicBecause: 'the second step of a sign-in: without its challenge cookie no code signs anyone in',
+    },
   },
   'app/setup/actions.ts': {
     setupOwnerAction: {

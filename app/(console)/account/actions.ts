@@ -9,7 +9,9 @@ import { failure, type ActionState } from '@/actions/action-state';
 import { consolePrincipal, consoleSession } from '@/actions/context';
 import { errorToActionState } from '@/actions/error-to-state';
 import { pickFields } from '@/actions/form-data';
+import { requestEmailChange } from '@/core/accounts';
 import { Unauthenticated } from '@/core/errors';
+import { getDatabase } from '@/db';
 import { passwordLength } from '@/core/users/schemas';
 
 const { min: minPasswordLength, max: maxPasswordLength } = passwordLength;
@@ -24,18 +26,20 @@ async function ownSession() {
 }
 
 /** Better Auth's refusals as a form's ActionState; anything else goes through the console's one mapper. */
-function accountErrorToState(error: unknown, values: Record<string, string>): ActionState {
+function accountErrorToState(error: unknown, values: Record<string, string>, passwordField = 'currentPassword'): ActionState {
   if (!(error instanceof APIError)) return errorToActionState(error, values);
   const fail = (message: string, fieldErrors?: Record<string, string>) => failure(message, values, fieldErrors);
   switch (error.body?.code) {
     case 'INVALID_PASSWORD':
-      return fail('Please fix the highlighted fields.', { currentPassword: 'The current password is incorrect' });
+      return fail('Please fix the highlighted fields.', { [passwordField]: passwordField === 'currentPassword' ? 'The current password is incorrect' : 'The password is incorrect' });
+    case 'INVALID_CODE':
+      return fail('Please fix the highlighted fields.', { code: 'That code is not right. Enter the one your app shows now.' });
     case 'PASSWORD_TOO_SHORT':
       return fail('Please fix the highlighted fields.', { newPassword: `Use at least ${minPasswordLength} characters` });
     case 'PASSWORD_TOO_LONG':
       return fail('Please fix the highlighted fields.', { newPassword: `Use at most ${maxPasswordLength} characters` });
     case 'CREDENTIAL_ACCOUNT_NOT_FOUND':
-      return fail('Your account signs in through single sign-on: it has no password to change here.');
+      return fail('Your account signs in through single sign-on: it has no password here. Set one with “Forgot password?” on the sign-in page.');
     case 'SESSION_NOT_FRESH':
       return fail('For your security, sign out and sign in again to manage your sessions.');
   }
@@ -115,4 +119,73 @@ export async function changePasswordAction(_previous: ActionState, formData: For
     return accountErrorToState(error, {});
   }
   redirect(passwordChangedPath);
+}
+
+const text = (formData: FormData, name: string) => {
+  const value = formData.get(name);
+  return typeof value === 'string' ? value : '';
+};
+
+/** What starting two-factor enrolment returns: the ten recovery codes, shown this once. */
+export interface TwoFactorEnrolState extends ActionState {
+  recoveryCodes?: string[];
+}
+
+/**
+ * Starts TOTP enrolment (password required): the page then shows the QR code and key (read back from the pending
+ * enrolment), and this result carries the recovery codes, never stored in clear. Nothing is on until a code confirms it.
+ */
+export async function startTwoFactorAction(_previous: TwoFactorEnrolState, formData: FormData): Promise<TwoFactorEnrolState> {
+  let recoveryCodes: string[];
+  try {
+    const { auth, requestHeaders } = await ownSession();
+    const password = text(formData, 'password');
+    if (!password) return { status: 'error', message: 'Please fix the highlighted fields.', fieldErrors: { password: 'Enter your password' } };
+    const enrolment = await auth.api.enableTwoFactor({ body: { password, method: 'totp' }, headers: requestHeaders });
+    if (enrolment.method !== 'totp') throw new Error('Better Auth did not start a TOTP enrolment');
+    recoveryCodes = enrolment.backupCodes;
+  } catch (error) {
+    return accountErrorToState(error, {}, 'password');
+  }
+  refresh();
+  return { status: 'success', message: 'Scan the QR code with your authenticator app, then enter the code it shows.', recoveryCodes };
+}
+
+/** Confirms enrolment with the app's first code: two-factor sign-in is on from the next sign-in. */
+export async function confirmTwoFactorAction(_previous: ActionState, formData: FormData): Promise<ActionState> {
+  try {
+    const { auth, requestHeaders } = await ownSession();
+    const code = text(formData, 'code').replace(/\s+/g, '');
+    if (!code) return { status: 'error', message: 'Please fix the highlighted fields.', fieldErrors: { code: 'Enter the code from your app' } };
+    await auth.api.verifyTOTP({ body: { code }, headers: requestHeaders });
+  } catch (error) {
+    return accountErrorToState(error, {});
+  }
+  // Better Auth replaced the session (the user now has two-factor on): a redirect renders with the new cookie.
+  redirect('/account?two-factor=on');
+}
+
+/** Turns two-factor sign-in off; only with the password, so a borrowed session can't. */
+export async function disableTwoFactorAction(_previous: ActionState, formData: FormData): Promise<ActionState> {
+  try {
+    const { auth, requestHeaders } = await ownSession();
+    const password = text(formData, 'password');
+    if (!password) return { status: 'error', message: 'Please fix the highlighted fields.', fieldErrors: { password: 'Enter your password' } };
+    await auth.api.disableTwoFactor({ body: { password }, headers: requestHeaders });
+  } catch (error) {
+    return accountErrorToState(error, {}, 'password');
+  }
+  redirect('/account?two-factor=off');
+}
+
+/** Sends a confirmation link to the new address; the email changes only when it is followed. */
+export async function requestEmailChangeAction(_previous: ActionState, formData: FormData): Promise<ActionState> {
+  const values = pickFields(formData, ['email']);
+  try {
+    await ownSession();
+    const { email } = await requestEmailChange({ db: (await getDatabase()).db, principal: await consolePrincipal() }, values);
+    return { status: 'success', message: `We sent a link to ${email}. Your email changes when you follow it (within 24 hours).` };
+  } catch (error) {
+    return errorToActionState(error, values);
+  }
 }

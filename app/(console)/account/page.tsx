@@ -11,20 +11,33 @@ import { ChangePasswordForm } from '@/components/change-password-form';
 import { RevokeOtherSessionsButton, SessionsTable, type SessionView } from '@/components/sessions-table';
 import { SubmitButton } from '@/components/submit-button';
 import { pickSearchParams, type SearchParams } from '@/lib/search-params';
-import { changePasswordAction, revokeOtherSessionsAction, revokeSessionAction } from './actions';
+import { twoFactorState } from '@/auth/two-factor-enrolment';
+import { ActionForm } from '@/components/action-form';
+import { TwoFactorPanel } from '@/components/two-factor-panel';
+import { getDatabase } from '@/db';
+import {
+  changePasswordAction,
+  confirmTwoFactorAction,
+  disableTwoFactorAction,
+  requestEmailChangeAction,
+  revokeOtherSessionsAction,
+  revokeSessionAction,
+  startTwoFactorAction,
+} from './actions';
 
 export const metadata: Metadata = { title: 'Account' };
 
 /** The signed-in user's own account: who they are, where they are signed in, and their password. */
 export default async function AccountPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const principal = await requireConsoleUser('/account');
-  // Set by changePasswordAction's redirect.
-  const { password } = pickSearchParams(await searchParams, ['password']);
+  // Set by the redirects of changePasswordAction, the two-factor actions and requireConsoleUser.
+  const { password, 'two-factor': twoFactor } = pickSearchParams(await searchParams, ['password', 'two-factor']);
   const session = await consoleSession();
   // requireConsoleUser has just read this (cached) session; it can't be missing here.
   if (!session) throw new Error('No session for a signed-in console user');
   const sessions = await readOwnSessions(session.session.id);
   const hasOthers = sessions === null || sessions.some((entry) => !entry.current);
+  const secondFactor = await twoFactorState(await getAuth(), (await getDatabase()).db, session.user);
 
   return (
     <div className="space-y-10">
@@ -37,11 +50,39 @@ export default async function AccountPage({ searchParams }: { searchParams: Prom
           <dd>{session.user.email}</dd>
           <dt className="font-medium text-slate-500">Name</dt>
           <dd>{session.user.name}</dd>
+          <dt className="font-medium text-slate-500">Email verified</dt>
+          <dd>{session.user.emailVerified ? 'Yes' : 'Not yet: follow the link we sent to this address'}</dd>
           <dt className="font-medium text-slate-500">Role</dt>
           <dd>
             <Badge value={principal.role} />
           </dd>
         </dl>
+      </section>
+
+      <section aria-labelledby="two-factor-heading" className="space-y-4">
+        <h2 id="two-factor-heading" className="text-xl font-semibold tracking-tight">
+          Two-factor sign-in
+        </h2>
+        {twoFactor === 'required' && secondFactor.status !== 'on' && (
+          <Alert tone="error">This Roster requires admins and owners to use two-factor sign-in. Set it up to use the console.</Alert>
+        )}
+        {twoFactor === 'on' && <Alert tone="success">Two-factor sign-in is on. Next time you sign in, Roster asks for a code.</Alert>}
+        {twoFactor === 'off' && <Alert tone="success">Two-factor sign-in is off.</Alert>}
+        <TwoFactorPanel state={secondFactor} start={startTwoFactorAction} confirm={confirmTwoFactorAction} disable={disableTwoFactorAction} />
+      </section>
+
+      <section aria-labelledby="email-heading" className="space-y-4">
+        <h2 id="email-heading" className="text-xl font-semibold tracking-tight">
+          Change email
+        </h2>
+        <ActionForm
+          action={requestEmailChangeAction}
+          fields={[{ name: 'email', id: 'field-new-email', label: 'New email', type: 'email', autoComplete: 'email' }]}
+          hint="We send a link to the new address; your email changes when you follow it, and the current address is told."
+          submitLabel="Send confirmation link"
+          pendingLabel="Sending…"
+          className="max-w-xl space-y-4 rounded-lg border border-slate-200 bg-white p-6 shadow-sm"
+        />
       </section>
 
       <section aria-labelledby="sessions-heading" className="space-y-4">

@@ -6,6 +6,7 @@ import { consoleContext } from '@/actions/context';
 import { errorToActionState } from '@/actions/error-to-state';
 import { expireUserViews } from '@/actions/expire';
 import { pickFields, userFormFields, versionField } from '@/actions/form-data';
+import { resetTwoFactor } from '@/core/accounts';
 import { createUser, deleteUser, updateUser } from '@/core/users';
 
 export async function createUserAction(_previous: ActionState, formData: FormData): Promise<ActionState> {
@@ -43,4 +44,16 @@ export async function deleteUserAction(_previous: ActionState, formData: FormDat
   }
   expireUserViews(values.id ?? '');
   redirect(`/users?deleted=${encodeURIComponent(values.email ?? '')}`);
+}
+
+/** Removes a user's second factor (a lost phone): they sign in with their password alone until they enrol again. */
+export async function resetTwoFactorAction(_previous: ActionState, formData: FormData): Promise<ActionState> {
+  const values = pickFields(formData, ['id']);
+  try {
+    await resetTwoFactor(await consoleContext(), values.id ?? '');
+  } catch (error) {
+    return errorToActionState(error, values);
+  }
+  expireUserViews(values.id!);
+  return { status: 'success', message: 'Two-factor sign-in was reset. They sign in with their password and can set it up again.' };
 }

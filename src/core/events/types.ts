@@ -20,10 +20,18 @@ export const eventTypes = [
   'webhook-endpoint.disabled',
   'webhook-endpoint.deleted',
   'webhook-delivery.retried',
+  'user.email-verified',
+  'user.email-changed',
+  'user.password-reset',
+  'user.two-factor-reset',
+  'invitation.created',
+  'invitation.resent',
+  'invitation.revoked',
+  'invitation.accepted',
 ] as const;
 export type EventType = (typeof eventTypes)[number];
 
-export const subjectTypes = ['user', 'api-key', 'webhook-event', 'webhook-endpoint'] as const;
+export const subjectTypes = ['user', 'api-key', 'webhook-event', 'webhook-endpoint', 'invitation'] as const;
 export type SubjectType = (typeof subjectTypes)[number];
 export interface Subject {
   type: SubjectType;

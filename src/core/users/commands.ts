@@ -106,7 +106,7 @@ export async function applyUserChanges(
   principal: Principal,
   current: UserRow,
   changes: UserChanges,
-  type: Extract<EventType, 'user.updated' | 'subscription.updated' | 'customer.linked'>,
+  type: Extract<EventType, 'user.updated' | 'user.email-changed' | 'subscription.updated' | 'customer.linked'>,
 ): Promise<UserRow> {
   const diff = diffFields(current, { ...current, ...changes }, Object.keys(changes) as (keyof UserChanges)[]);
   if (Object.keys(diff).length === 0) return current;

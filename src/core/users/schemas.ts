@@ -6,14 +6,14 @@ export const statuses = ['active', 'suspended'] as const;
 export type Role = (typeof roles)[number];
 export type Status = (typeof statuses)[number];
 
-const email = z
+export const email = z
   .string({ error: 'Email is required' })
   .trim()
   .toLowerCase()
   .max(254, 'Email must be at most 254 characters')
   .pipe(z.email({ error: 'Enter a valid email address' }));
 
-const name = z
+export const name = z
   .string({ error: 'Name is required' })
   .trim()
   .min(1, 'Name is required')
@@ -23,7 +23,7 @@ const name = z
   .refine((value) => !value.includes('\u0000'), 'Name must not contain NUL characters')
   .refine((value) => value.isWellFormed(), 'Name must not contain unpaired surrogate characters');
 
-const role = z.enum(roles, { error: `Role must be one of: ${roles.join(', ')}` });
+export const role = z.enum(roles, { error: `Role must be one of: ${roles.join(', ')}` });
 const status = z.enum(statuses, { error: `Status must be one of: ${statuses.join(', ')}` });
 
 /**

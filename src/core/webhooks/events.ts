@@ -1,9 +1,10 @@
 import 'server-only';
-import { and, asc, desc, DrizzleQueryError, eq, lte, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, lte, sql } from 'drizzle-orm';
 import type { Database } from '@/db/client';
 import { webhookEvents } from '@/db/schema';
 import { recordEvent } from '../events';
 import { authorize } from '../authorization';
+import { describeError } from '../error-message';
 import { applyStripeEvent } from '../billing/apply-stripe-event';
 import { planMapFromEnv, type PlanMap } from '../billing/plans';
 import { NotFound, PreconditionFailed } from '../errors';
@@ -99,7 +100,7 @@ export async function processWebhookEvent(
         .set({
           status: giveUp ? 'failed' : 'pending',
           attempts,
-          lastError: describe(error),
+          lastError: describeError(error),
           nextAttemptAt: giveUp ? event.nextAttemptAt : new Date(now().getTime() + delay),
         })
         .where(eq(webhookEvents.id, eventId));
@@ -183,12 +184,3 @@ export async function listWebhookEvents({ db, principal }: CoreContext, { limit 
     processedAt: row.processedAt?.toISOString() ?? null,
   }));
 }
-
-/**
- * The error as the console shows it. A failed query is reported by its database error: Drizzle's wrapper
- * says only "Failed query: <sql> params: <values>", which hides the reason and copies user data.
- */
-const describe = (error: unknown) => {
-  const reported = error instanceof DrizzleQueryError && error.cause ? error.cause : error;
-  return (reported instanceof Error ? reported.message : String(reported)).slice(0, 1000);
-};

@@ -9,7 +9,10 @@ import { LiveUpdates } from '@/components/live-updates';
 import { Timestamp } from '@/components/timestamp';
 import { UserForm } from '@/components/user-form';
 import type { SearchParams } from '@/lib/search-params';
-import { deleteUserAction, updateUserAction } from '../actions';
+import { consoleContext } from '@/actions/context';
+import { ActionForm } from '@/components/action-form';
+import { hasTwoFactor } from '@/core/accounts';
+import { deleteUserAction, resetTwoFactorAction, updateUserAction } from '../actions';
 // Registers the benchmark-only action on this page, next to the action it is compared with (see the file).
 import '../bench-actions';
 import { readUser, readUserHistory } from '../data';
@@ -28,6 +31,7 @@ export default async function UserPage({ params, searchParams }: UserPageProps) 
   if (!user) notFound();
   const [history, { created }] = await Promise.all([readUserHistory(id), searchParams]);
   const canManage = canManageUser(principal, user.role);
+  const twoFactor = await hasTwoFactor(await consoleContext(), id);
 
   return (
     <div className="space-y-6">
@@ -50,6 +54,21 @@ export default async function UserPage({ params, searchParams }: UserPageProps) 
       <div className="grid gap-8 lg:grid-cols-[minmax(0,1fr)_20rem]">
         <div className="space-y-6">
           <UserForm action={updateUserAction} user={user} submitLabel="Save changes" roleOptions={grantableRoles(principal)} readOnly={!canManage} />
+          <section aria-labelledby="two-factor" className="max-w-xl space-y-3 rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
+            <h2 id="two-factor" className="font-semibold">Two-factor sign-in</h2>
+            <p className="text-sm text-slate-600">{twoFactor ? 'On: they sign in with a code from an authenticator app.' : 'Off.'}</p>
+            {twoFactor && canManage && (
+              <ActionForm
+                action={resetTwoFactorAction}
+                hidden={{ id: user.id }}
+                submitLabel="Reset two-factor sign-in"
+                pendingLabel="Resetting…"
+                tone="secondary"
+                confirm={`Reset ${user.email}'s two-factor sign-in? They sign in with their password alone until they set it up again.`}
+                hint="For a lost phone: removes their authenticator and recovery codes."
+              />
+            )}
+          </section>
           {canManage && (
             <section aria-labelledby="danger-zone" className="max-w-xl rounded-lg border border-red-200 bg-white p-6 shadow-sm">
               <h2 id="danger-zone" className="font-semibold text-red-700">Delete user</h2>

@@ -1,0 +1,53 @@
+import type { Metadata } from 'next';
+import { oidcConfig } from '@/auth/config';
+import { ActionForm } from '@/components/action-form';
+import { LinkPage, UnusableLink } from '@/components/link-page';
+import { InvitationUnusable, inspectInvitationLink } from '@/core/invitations';
+import { getDatabase } from '@/db';
+import { acceptInvitationAction, acceptInvitationWithOidcAction } from '../actions';
+
+export const metadata: Metadata = { title: 'Accept your invitation', referrer: 'same-origin' };
+
+/** Where an invitation's link leads: set a name and password (or continue with single sign-on) and land signed in. */
+export default async function InvitationPage({ params }: { params: Promise<{ token: string }> }) {
+  const { token } = await params;
+  const link = await inspectInvitationLink((await getDatabase()).db, token);
+  const oidc = oidcConfig();
+  if (link.state !== 'pending') {
+    return (
+      <LinkPage title="Invitation">
+        <UnusableLink message={new InvitationUnusable(link.state).message} />
+      </LinkPage>
+    );
+  }
+  return (
+    <LinkPage title="Join Roster">
+      <p className="text-sm text-slate-600">
+        You are invited as <strong>{link.role}</strong> with the address <strong>{link.email}</strong>.
+      </p>
+      <ActionForm
+        action={acceptInvitationAction}
+        hidden={{ token }}
+        fields={[
+          { name: 'name', label: 'Your name', autoComplete: 'name' },
+          { name: 'password', label: 'Password', type: 'password', autoComplete: 'new-password', secret: true },
+          { name: 'confirmPassword', label: 'Confirm password', type: 'password', autoComplete: 'new-password', secret: true },
+        ]}
+        hint="At least 10 characters."
+        submitLabel="Create my account"
+        pendingLabel="Creating…"
+      />
+      {oidc && (
+        <ActionForm
+          action={acceptInvitationWithOidcAction}
+          hidden={{ token }}
+          fields={[{ name: 'name', id: 'field-sso-name', label: 'Your name (for single sign-on)', autoComplete: 'name' }]}
+          hint={`Or sign in with ${oidc.name} using ${link.email}, without a password here.`}
+          submitLabel={`Continue with ${oidc.name}`}
+          pendingLabel="Redirecting…"
+          tone="secondary"
+        />
+      )}
+    </LinkPage>
+  );
+}

@@ -1,0 +1,20 @@
+'use server';
+
+import { redirect } from 'next/navigation';
+import type { ActionState } from '@/actions/action-state';
+import { errorToActionState } from '@/actions/error-to-state';
+import { newPasswordErrors } from '@/actions/new-password';
+import { resetPassword } from '@/core/accounts';
+import { getDatabase } from '@/db';
+
+/** Sets the new password from the link's token; every session of the account ends, so they sign in afresh. */
+export async function resetPasswordAction(_previous: ActionState, formData: FormData): Promise<ActionState> {
+  const { password, fieldErrors } = newPasswordErrors(formData);
+  if (fieldErrors) return { status: 'error', message: 'Please fix the highlighted fields.', fieldErrors };
+  try {
+    await resetPassword((await getDatabase()).db, formData.get('token'), password);
+  } catch (error) {
+    return errorToActionState(error, {});
+  }
+  redirect('/sign-in?notice=password-reset');
+}

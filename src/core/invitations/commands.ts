@@ -1,0 +1,200 @@
+import 'server-only';
+import { hashPassword } from 'better-auth/crypto';
+import { and, desc, eq, isNull, sql } from 'drizzle-orm';
+import { v7 as uuidv7 } from 'uuid';
+import type { Database, Transaction } from '@/db/client';
+import { accounts, invitations, users, type InvitationRow } from '@/db/schema';
+import { diffFields, recordEvent } from '../events';
+import { toUserDto } from '../users/dto';
+import { authorize, authorizeAccountChange } from '../authorization';
+import { postgresErrorCode, UNIQUE_VIOLATION } from '../db-errors';
+import { Conflict, NotFound } from '../errors';
+import { hashLinkToken, isWellFormedLinkToken, newLinkToken } from '../link-tokens';
+import { emailLink } from '../links';
+import { enqueueMail } from '../mail';
+import type { CoreContext, Principal } from '../principal';
+import { isUuid, parseInput } from '../validation';
+import { invitationStatus, toInvitationDto, type InvitationDto, type InvitationStatus } from './dto';
+import { acceptInvitationInput, createInvitationInput, type AcceptInvitationInput, type CreateInvitationInput } from './schemas';
+
+export const INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
+
+interface Clock {
+  now?: Date;
+}
+
+/**
+ * Invites someone by email, with a role the inviter may grant (admins invite below admin). The invitation, its
+ * email and the audit event commit together. An address that already has an account, or an open invitation, is
+ * a Conflict; an expired invitation to it is superseded.
+ */
+export async function createInvitation(ctx: CoreContext, rawInput: CreateInvitationInput | unknown, { now = new Date() }: Clock = {}): Promise<InvitationDto> {
+  authorize(ctx.principal, 'users:write');
+  const input = parseInput(createInvitationInput, rawInput);
+  authorizeAccountChange(ctx.principal, null, input.role);
+  try {
+    return await ctx.db.transaction(async (tx) => {
+      const [existing] = await tx.select({ id: users.id }).from(users).where(sql`lower(${users.email}) = ${input.email}`);
+      if (existing) throw new Conflict('A user with this email already exists', 'email');
+      const [open] = await tx.select().from(invitations).where(openFor(input.email)).for('update');
+      if (open && invitationStatus(open, now) === 'pending') throw new Conflict('This address is already invited: resend that invitation instead', 'email');
+      if (open) await tx.update(invitations).set({ revokedAt: now }).where(eq(invitations.id, open.id));
+      const token = newLinkToken();
+      const [row] = await tx
+        .insert(invitations)
+        .values({
+          id: uuidv7(),
+          email: input.email,
+          role: input.role,
+          tokenHash: hashLinkToken(token),
+          invitedBy: ctx.principal.kind === 'user' ? ctx.principal.userId : null,
+          expiresAt: new Date(now.getTime() + INVITATION_TTL_MS),
+          createdAt: now,
+        })
+        .returning();
+      await enqueueMail(tx, { kind: 'invitation', to: row!.email, link: emailLink('invite', token) });
+      const invitation = toInvitationDto(row!, now);
+      await recordEvent(tx, ctx.principal, {
+        type: 'invitation.created',
+        subject: { type: 'invitation', id: invitation.id },
+        changes: diffFields(undefined, { email: row!.email, role: row!.role }, ['email', 'role']),
+        data: { invitation },
+      });
+      return invitation;
+    });
+  } catch (error) {
+    // Two admins inviting the same address at once: the partial unique index lets one through.
+    if (postgresErrorCode(error) === UNIQUE_VIOLATION) throw new Conflict('This address is already invited: resend that invitation instead', 'email');
+    throw error;
+  }
+}
+
+/** Newest first; `status` narrows the list (the console shows pending ones). */
+export async function listInvitations(ctx: CoreContext, { status, now = new Date() }: { status?: InvitationStatus } & Clock = {}): Promise<InvitationDto[]> {
+  authorize(ctx.principal, 'users:read');
+  const rows = await ctx.db.select().from(invitations).orderBy(desc(invitations.createdAt), desc(invitations.id)).limit(500);
+  return rows.map((row) => toInvitationDto(row, now)).filter((dto) => !status || dto.status === status);
+}
+
+export async function getInvitation(ctx: CoreContext, id: string, { now = new Date() }: Clock = {}): Promise<InvitationDto> {
+  authorize(ctx.principal, 'users:read');
+  if (!isUuid(id)) throw new NotFound('Invitation');
+  const [row] = await ctx.db.select().from(invitations).where(eq(invitations.id, id));
+  if (!row) throw new NotFound('Invitation');
+  return toInvitationDto(row, now);
+}
+
+/** Its link stops working at once. Only open invitations can be revoked. */
+export async function revokeInvitation(ctx: CoreContext, id: string, { now = new Date() }: Clock = {}): Promise<InvitationDto> {
+  authorize(ctx.principal, 'users:write');
+  return ctx.db.transaction(async (tx) => {
+    const current = await lockOpenInvitation(tx, ctx.principal, id);
+    const [row] = await tx.update(invitations).set({ revokedAt: now }).where(eq(invitations.id, id)).returning();
+    const invitation = toInvitationDto(row!, now);
+    await recordEvent(tx, ctx.principal, {
+      type: 'invitation.revoked',
+      subject: { type: 'invitation', id },
+      changes: { revokedAt: { before: null, after: now.toISOString() }, email: { before: current.email, after: current.email } },
+      data: { invitation },
+    });
+    return invitation;
+  });
+}
+
+/** A new link (the old one stops working) and a fresh 7 days, sent again. Works on expired invitations too. */
+export async function resendInvitation(ctx: CoreContext, id: string, { now = new Date() }: Clock = {}): Promise<InvitationDto> {
+  authorize(ctx.principal, 'users:write');
+  return ctx.db.transaction(async (tx) => {
+    const current = await lockOpenInvitation(tx, ctx.principal, id);
+    const token = newLinkToken();
+    const expiresAt = new Date(now.getTime() + INVITATION_TTL_MS);
+    const [row] = await tx.update(invitations).set({ tokenHash: hashLinkToken(token), expiresAt }).where(eq(invitations.id, id)).returning();
+    await enqueueMail(tx, { kind: 'invitation', to: row!.email, link: emailLink('invite', token) });
+    const invitation = toInvitationDto(row!, now);
+    await recordEvent(tx, ctx.principal, {
+      type: 'invitation.resent',
+      subject: { type: 'invitation', id },
+      changes: { expiresAt: { before: current.expiresAt.toISOString(), after: expiresAt.toISOString() } },
+      data: { invitation },
+    });
+    return invitation;
+  });
+}
+
+async function lockOpenInvitation(tx: Transaction, principal: Principal, id: string): Promise<InvitationRow> {
+  if (!isUuid(id)) throw new NotFound('Invitation');
+  const [row] = await tx.select().from(invitations).where(eq(invitations.id, id)).for('update');
+  if (!row) throw new NotFound('Invitation');
+  authorizeAccountChange(principal, null, row.role);
+  if (row.acceptedAt) throw new Conflict('This invitation was already accepted.');
+  if (row.revokedAt) throw new Conflict('This invitation was revoked.');
+  return row;
+}
+
+const openFor = (email: string) => and(sql`lower(${invitations.email}) = ${email}`, isNull(invitations.acceptedAt), isNull(invitations.revokedAt));
+
+/** What the invitation page shows for a link: whether it still works, and for whom. */
+export type InvitationLink = { state: 'pending'; email: string; role: InvitationRow['role'] } | { state: 'accepted' | 'expired' | 'revoked' | 'unknown' };
+
+export async function inspectInvitationLink(db: Database, token: unknown, { now = new Date() }: Clock = {}): Promise<InvitationLink> {
+  if (!isWellFormedLinkToken(token)) return { state: 'unknown' };
+  const [row] = await db.select().from(invitations).where(eq(invitations.tokenHash, hashLinkToken(token)));
+  if (!row) return { state: 'unknown' };
+  const state = invitationStatus(row, now);
+  return state === 'pending' ? { state, email: row.email, role: row.role } : { state };
+}
+
+/** Why a link can't be used, in words the invitee understands. */
+export class InvitationUnusable extends Conflict {
+  constructor(readonly state: Exclude<InvitationLink['state'], 'pending'>) {
+    super(
+      {
+        accepted: 'This invitation was already accepted. Sign in instead.',
+        expired: 'This invitation has expired. Ask for a new one.',
+        revoked: 'This invitation was withdrawn. Ask for a new one.',
+        unknown: 'This invitation link is not valid. Check that you copied all of it.',
+      }[state],
+    );
+  }
+}
+
+/**
+ * The invitee's side: creates their account with the invited role (the link proves the address, so it counts as
+ * verified) and a password, or none when they continue with single sign-on, which then links by that verified
+ * email. Single use: the invitation is locked and marked accepted in the same transaction.
+ */
+export async function acceptInvitation(db: Database, token: unknown, rawInput: AcceptInvitationInput | unknown, { now = new Date() }: Clock = {}): Promise<{ userId: string; email: string }> {
+  if (!isWellFormedLinkToken(token)) throw new InvitationUnusable('unknown');
+  const input = parseInput(acceptInvitationInput, rawInput);
+  const passwordHash = input.password === undefined ? undefined : await hashPassword(input.password);
+  try {
+    return await db.transaction(async (tx) => {
+      const [invitation] = await tx.select().from(invitations).where(eq(invitations.tokenHash, hashLinkToken(token))).for('update');
+      if (!invitation) throw new InvitationUnusable('unknown');
+      const state = invitationStatus(invitation, now);
+      if (state !== 'pending') throw new InvitationUnusable(state);
+      const userId = uuidv7();
+      const invitee: Principal = { kind: 'user', door: 'console', userId, role: invitation.role };
+      const [user] = await tx.insert(users).values({ id: userId, email: invitation.email, name: input.name, role: invitation.role, emailVerified: true }).returning();
+      if (passwordHash) await tx.insert(accounts).values({ id: uuidv7(), accountId: userId, providerId: 'credential', userId, password: passwordHash });
+      const [accepted] = await tx.update(invitations).set({ acceptedAt: now, acceptedUserId: userId }).where(eq(invitations.id, invitation.id)).returning();
+      await recordEvent(tx, invitee, {
+        type: 'user.created',
+        subject: { type: 'user', id: userId },
+        changes: diffFields(undefined, user!, ['email', 'name', 'role', 'status']),
+        data: { user: toUserDto(user!) },
+      });
+      await recordEvent(tx, invitee, {
+        type: 'invitation.accepted',
+        subject: { type: 'invitation', id: invitation.id },
+        changes: { acceptedAt: { before: null, after: now.toISOString() } },
+        data: { invitation: toInvitationDto(accepted!, now) },
+      });
+      return { userId, email: invitation.email };
+    });
+  } catch (error) {
+    // Someone created an account with this address since the invitation was sent.
+    if (postgresErrorCode(error) === UNIQUE_VIOLATION) throw new Conflict('An account with this email already exists. Sign in instead.');
+    throw error;
+  }
+}

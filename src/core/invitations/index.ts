@@ -1,0 +1,2 @@
+export { createInvitation, listInvitations, getInvitation, revokeInvitation, resendInvitation, inspectInvitationLink, acceptInvitation, InvitationUnusable, INVITATION_TTL_MS, type InvitationLink } from './commands';
+export { toInvitationDto, type InvitationDto, type InvitationStatus } from './dto';

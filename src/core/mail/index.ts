@@ -1,0 +1,2 @@
+export { enqueueMail, processMail, processDueMail, listMail, readKeptMail, defaultMailRetryPolicy, type MailSender, type OutgoingMail, type MailDto, type MailOutcome, type MailRetryPolicy } from './outbox';
+export { renderMail, type MailKind } from './templates';

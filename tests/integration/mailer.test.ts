@@ -1,0 +1,65 @@
+import { eq } from 'drizzle-orm';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createInvitation } from '@/core/invitations';
+import { getDatabase } from '@/db';
+import { mailOutbox } from '@/db/schema';
+import { logger } from '@/lib/logger';
+import { startMailer } from '@/server/mailer';
+import { truncateAll } from '../support/database';
+import { systemPrincipal } from '../support/principals';
+import { startSmtpServer, type TestSmtpServer } from '../support/smtp';
+
+// The background mailer as `npm start` runs it (src/server/on-start.ts): with a mail server it sends, without one
+// it keeps each message for owners and says so in the server log, never with the link.
+
+let smtp: TestSmtpServer;
+let stop: (() => void) | undefined;
+beforeAll(async () => {
+  smtp = await startSmtpServer();
+});
+afterAll(() => smtp.close());
+beforeEach(async () => truncateAll((await getDatabase()).db));
+afterEach(() => {
+  stop?.();
+  vi.unstubAllEnvs();
+  vi.restoreAllMocks();
+});
+
+async function invite(email: string) {
+  const { db } = await getDatabase();
+  await createInvitation({ db, principal: systemPrincipal() }, { email });
+  const [row] = await db.select().from(mailOutbox).where(eq(mailOutbox.recipient, email));
+  return { db, row: row!, token: /\/invite\/(\S+)/.exec(row!.textBody!)![1]! };
+}
+
+async function statusOf(id: string) {
+  const { db } = await getDatabase();
+  return (await db.select({ status: mailOutbox.status }).from(mailOutbox).where(eq(mailOutbox.id, id)))[0]!.status;
+}
+
+describe('the mailer', () => {
+  it('sends queued mail through ROSTER_SMTP_URL', async () => {
+    vi.stubEnv('ROSTER_SMTP_URL', smtp.url);
+    const { row } = await invite('sent-by-mailer@example.com');
+    const before = smtp.messages.length;
+    stop = startMailer(20);
+    const message = await smtp.waitFor('sent-by-mailer@example.com', { after: before });
+    expect(message.subject).toBe('You are invited to Roster');
+    await expect.poll(() => statusOf(row.id)).toBe('sent');
+  });
+
+  it('without a mail server, keeps the message and logs where an owner can read it, without the link', async () => {
+    vi.stubEnv('ROSTER_SMTP_URL', '');
+    const warn = vi.spyOn(logger, 'warn');
+    const { row, token } = await invite('kept-by-mailer@example.com');
+    stop = startMailer(20);
+    await expect.poll(() => statusOf(row.id)).toBe('kept');
+    await expect.poll(() => warn.mock.calls.length).toBeGreaterThanOrEqual(2);
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining('ROSTER_SMTP_URL is not set: no email is sent.'));
+    expect(warn).toHaveBeenCalledWith(
+      { kind: 'invitation', to: 'kept-by-mailer@example.com', at: `http://localhost:3000/email/${row.id}` },
+      'email kept, not sent (no SMTP server configured): an owner can open it in the console',
+    );
+    expect(JSON.stringify(warn.mock.calls)).not.toContain(token);
+  });
+});
