@@ -1,4 +1,5 @@
 import { NextResponse, type NextRequest } from 'next/server';
+import { isDecodableActionBody } from '@/lib/action-body';
 
 // Better Auth's session cookie (cookie prefix `roster`); the __Secure- variant is used when served over HTTPS.
 const sessionCookies = ['roster.session_token', '__Secure-roster.session_token'];
@@ -11,8 +12,16 @@ const publicPaths = /^\/(sign-in|setup|forgot-password|reset-password|invite|ver
  * page renders. An optimization only: it checks that a cookie exists, not that it is valid. The pages
  * (requireConsoleUser) and the core (authorize) are what actually keep signed-out users out.
  */
-export function proxy(request: NextRequest) {
+export async function proxy(request: NextRequest) {
   const { pathname, search } = request.nextUrl;
+  // Next decodes a dynamic route's path segments after this proxy and answers a malformed encoding (`/users/%`,
+  // `%ff`) with a bare-text 500 of its own; refuse it here, as the client error it is. Likewise a Server Action
+  // body that React can't decode.
+  if (!isWellEncoded(pathname)) return malformedPath(pathname);
+  if (pathname.startsWith('/api/') || /\.[^/]+$/.test(pathname)) return NextResponse.next();
+  if (request.method === 'POST' && !(await isDecodableActionBody(request))) {
+    return new Response('Malformed Server Action request.', { status: 400, headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
+  }
   // Server Actions are POSTs to the page: let them through, so they answer with a form error, not a redirect.
   if ((request.method !== 'GET' && request.method !== 'HEAD') || publicPaths.test(pathname)) return NextResponse.next();
   if (sessionCookies.some((name) => request.cookies.has(name))) return NextResponse.next();
@@ -23,7 +32,31 @@ export function proxy(request: NextRequest) {
   return NextResponse.redirect(signIn);
 }
 
+function isWellEncoded(pathname: string): boolean {
+  try {
+    decodeURIComponent(pathname);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function malformedPath(pathname: string): Response {
+  const problem = {
+    type: 'urn:roster:problem:malformed-path',
+    title: 'Malformed path',
+    status: 400,
+    detail: 'The path has a malformed percent-encoding.',
+    instance: pathname,
+  };
+  return Response.json(problem, { status: 400, headers: { 'Content-Type': 'application/problem+json', 'Cache-Control': 'no-store' } });
+}
+
 export const config = {
-  // Everything but route handlers, Next's own assets and files with an extension (favicon.ico, robots.txt, ...).
-  matcher: ['/((?!api(?:/|$)|_next/|.*\\.[^/]+$).*)'],
+  matcher: [
+    // Everything but route handlers, Next's own assets and files with an extension (favicon.ico, robots.txt, ...).
+    '/((?!api/|_next/|.*\\.[^/]+$).*)',
+    // And any path with a percent sign, so that a malformed encoding is caught wherever it is.
+    '/(.*%.*)',
+  ],
 };

@@ -15,16 +15,20 @@ export default defineConfig({
     environment: 'node',
     // Each test file gets its own in-memory embedded database through the app's own getDatabase().
     // DATABASE_URL is blanked so a developer's exported database is never the one tests truncate.
-    // Tests sign in far more often than people do: the rate-limit tests set their own, lower limits.
+    // Tests sign in and call the API far more often than people do: the rate-limit tests set their own, lower limits.
     env: {
       ROSTER_DATA_DIR: 'memory://',
       DATABASE_URL: '',
       LOG_LEVEL: 'silent',
       ROSTER_AUTH_RATE_LIMIT_IP: '100000/60',
-      ROSTER_AUTH_RATE_LIMIT_ACCOUNT: '100000/60',
+      ROSTER_AUTH_FAILURES_PER_IP: '100000/60',
+      ROSTER_API_RATE_LIMIT: '1000000/60',
+      ROSTER_ACTION_RATE_LIMIT: '1000000/60',
       // Webhook receivers in tests listen on loopback; the SSRF tests turn this off again for themselves.
       ROSTER_WEBHOOK_ALLOW_PRIVATE_NETWORKS: '1',
     },
+    // Every Route Handler response the suite receives is checked against the OpenAPI document.
+    setupFiles: ['tests/support/contract-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 120_000,
   },

@@ -61,6 +61,11 @@ export default async function RootLayout({ children }: { children: React.ReactNo
                 <Link href="/account" className={navLink}>
                   Account
                 </Link>
+                {/* A Route Handler's HTML, not an app route: a plain link, since <Link> would fetch it as RSC first. */}
+                {/* eslint-disable-next-line @next/next/no-html-link-for-pages -- the rule takes app/api/[...path] for a page */}
+                <a href="/api/docs" className={navLink}>
+                  API docs
+                </a>
               </>
             )}
             {user && (

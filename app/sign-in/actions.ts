@@ -15,16 +15,16 @@ import { defaultConsolePath, safeNextPath } from '@/lib/next-path';
 export async function signInAction(_previous: ActionState, formData: FormData): Promise<ActionState> {
   // The password is never echoed back: a failed form shows the email only.
   const values = pickFields(formData, ['email', 'next']);
-  const password = formData.get('password');
+  const password = pickFields(formData, ['password']).password ?? '';
   const email = values.email?.trim() ?? '';
   const fieldErrors: Record<string, string> = {};
   if (!email) fieldErrors.email = 'Email is required';
-  if (typeof password !== 'string' || password.length === 0) fieldErrors.password = 'Password is required';
+  if (password.length === 0) fieldErrors.password = 'Password is required';
   if (Object.keys(fieldErrors).length > 0) return { status: 'error', message: 'Please fix the highlighted fields.', fieldErrors, values };
 
   let result: unknown;
   try {
-    result = await (await getAuth()).api.signInEmail({ body: { email, password: password as string }, headers: await headers() });
+    result = await (await getAuth()).api.signInEmail({ body: { email, password }, headers: await headers() });
   } catch (error) {
     return signInErrorToActionState(error, values);
   }

@@ -5,8 +5,9 @@ import { getAuth } from '@/auth';
 import { userPrincipal } from '@/auth/principal';
 import { twoFactorRequiredFor } from '@/auth/two-factor-enrolment';
 import { Forbidden } from '@/core/errors';
-import type { CoreContext, Principal } from '@/core/principal';
+import { actorOf, type CoreContext, type Principal } from '@/core/principal';
 import { getDatabase } from '@/db';
+import { consumeQuota } from '@/rate-limit/quota';
 
 /** The console's signed-in session (Better Auth, from the request's cookie), read once per request. */
 export const consoleSession = cache(async () => (await getAuth()).api.getSession({ headers: await headers() }));
@@ -31,4 +32,19 @@ export async function consoleContext(): Promise<CoreContext> {
   const { db } = await getDatabase();
   if (await mustEnrolTwoFactor()) throw new Forbidden('Set up two-factor sign-in on your Account page before using the console.');
   return { db, principal: await consolePrincipal() };
+}
+
+/**
+ * Spends one request of the signed-in user's Server Action budget (ROSTER_ACTION_RATE_LIMIT); past it, throws
+ * TooManyRequests, which the action's error mapper shows as a form error. Signed-out callers are refused anyway.
+ */
+export async function spendActionBudget(): Promise<void> {
+  const principal = await consolePrincipal();
+  if (principal.kind === 'user') await consumeQuota('actions', actorOf(principal));
+}
+
+/** The core context for a Server Action: the console's, once the caller's action budget allows it. */
+export async function actionContext(): Promise<CoreContext> {
+  await spendActionBudget();
+  return consoleContext();
 }

@@ -19,10 +19,12 @@ export function errorToActionState(error: unknown, values: Record<string, string
   if (error instanceof PreconditionFailed) return fail(`${error.message} Reload the page to see the latest version.`);
   if (error instanceof Unauthenticated) return fail('Your session has ended. Sign in again.');
   if (error instanceof Forbidden) return fail(`Not allowed: ${error.message}`);
-  if (error instanceof TooManyRequests) return fail(error.message);
+  if (error instanceof TooManyRequests) return fail(`${error.message} Try again in ${secondsText(error.retryAfterSeconds)}.`);
   if (isDatabaseUnavailable(error)) return fail('The database is unavailable right now. Try again in a moment.');
 
   const traceId = randomUUID();
   logger.error({ err: error, traceId }, 'unhandled error in server action');
   return fail(`Something went wrong. Reference: ${traceId}`);
 }
+
+export const secondsText = (seconds: number) => `${seconds} second${seconds === 1 ? '' : 's'}`;

@@ -1,7 +1,7 @@
 import 'server-only';
 import { betterAuth, type BetterAuthOptions } from 'better-auth';
 import { drizzleAdapter } from 'better-auth/adapters/drizzle';
-import { APIError, createAuthMiddleware, getIP } from 'better-auth/api';
+import { APIError, createAuthMiddleware, getIP, isAPIError } from 'better-auth/api';
 import { nextCookies } from 'better-auth/next-js';
 import { bearer, genericOAuth, jwt, twoFactor } from 'better-auth/plugins';
 import { eq } from 'drizzle-orm';
@@ -13,7 +13,9 @@ import { passwordLength } from '@/core/users/schemas';
 import type { Database, DatabaseConfig } from '@/db/client';
 import { accounts, jwks, sessions, twoFactors, users, verifications } from '@/db/schema';
 import { baseUrl, oidcConfig } from './config';
-import { consumeAuthAttempt, RateLimited } from './rate-limit';
+import { TooManyRequests } from '@/core/errors';
+import { forgiveAttempt, recordFailedAttempt } from './brute-force';
+import { limitAuthRequest } from './request-limit';
 import { authSecret } from './secret';
 import { screenSecondFactorCode, secondFactorPaths, TOTP_PERIOD_SECONDS, type AuthMiddlewareContext } from './two-factor-codes';
 
@@ -21,6 +23,8 @@ export const JWT_LIFETIME = '15m';
 
 // Sign-in, sign-up, token and callback endpoints: what a password-guesser or token farmer would hammer.
 const rateLimitedPaths = ['/sign-in/', '/sign-up/', '/token', '/callback/', '/change-password'];
+// Endpoints that check a password for an account the body names: guarded by the brute-force defence.
+const passwordCheckPaths = ['/sign-in/email'];
 
 // Better Auth endpoints that would change a user behind the core's back (no version bump, no audit, no
 // last-owner check), or that mail tokens it keeps in clear. Users change their own name and email through
@@ -75,7 +79,7 @@ export function createAuth(db: Database, config: DatabaseConfig) {
       session: { create: { before: refuseSuspendedUsers(db) } },
       user: { create: { after: onSignUp(db) } },
     },
-    hooks: { before: beforeAuthEndpoint(db) },
+    hooks: { before: beforeAuthEndpoint(db), after: forgiveSuccessfulAttempts },
     plugins: [
       bearer(),
       // TOTP secrets and recovery codes are stored encrypted with the auth secret (symmetricEncrypt); ten
@@ -114,22 +118,35 @@ function beforeAuthEndpoint(db: Database) {
   return createAuthMiddleware(async (ctx) => (secondFactorPaths.has(ctx.path) ? screenCode(ctx) : limitAttempts(ctx)));
 }
 
+/** The client IP and the account a password attempt is for, when this request is one. */
+function passwordAttempt(ctx: { path: string; body?: { email?: unknown }; request?: Request; headers?: Headers; context: { options: BetterAuthOptions } }) {
+  if (!passwordCheckPaths.includes(ctx.path) || typeof ctx.body?.email !== 'string') return undefined;
+  const source = ctx.request ?? ctx.headers;
+  return { account: ctx.body.email, ip: source ? getIP(source, ctx.context.options) : null };
+}
+
 async function limitAttempts(ctx: AuthMiddlewareContext): Promise<void> {
   if (!rateLimitedPaths.some((path) => ctx.path.startsWith(path))) return;
   const source = ctx.request ?? ctx.headers;
-  const ip = source ? getIP(source, ctx.context.options) : null;
-  const email = typeof ctx.body?.email === 'string' ? ctx.body.email : undefined;
   try {
-    await consumeAuthAttempt({ ip, account: email });
+    await limitAuthRequest(source ? getIP(source, ctx.context.options) : null);
+    const attempt = passwordAttempt(ctx);
+    if (attempt) await recordFailedAttempt(attempt);
   } catch (error) {
-    if (!(error instanceof RateLimited)) throw error;
+    if (!(error instanceof TooManyRequests)) throw error;
     throw new APIError(
       'TOO_MANY_REQUESTS',
-      { message: error.message, code: 'RATE_LIMITED' },
+      { message: `${error.message} Try again in ${error.retryAfterSeconds} seconds.`, code: 'RATE_LIMITED' },
       { 'Retry-After': String(error.retryAfterSeconds) },
     );
   }
 }
+
+/** Every password attempt was counted as failed before it ran (atomically); the ones that succeeded are forgiven. */
+const forgiveSuccessfulAttempts = createAuthMiddleware(async (ctx) => {
+  const attempt = passwordAttempt(ctx);
+  if (attempt && !isAPIError(ctx.context.returned)) await forgiveAttempt(attempt);
+});
 
 function refuseSuspendedUsers(db: Database) {
   return async (session: { userId: string }) => {

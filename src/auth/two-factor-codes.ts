@@ -5,7 +5,8 @@ import { symmetricDecrypt } from 'better-auth/crypto';
 import { and, eq, isNull, lt, or } from 'drizzle-orm';
 import type { Database } from '@/db/client';
 import { twoFactors, users } from '@/db/schema';
-import { consumeAuthAttempt, RateLimited } from './rate-limit';
+import { TooManyRequests } from '@/core/errors';
+import { recordFailedAttempt } from './brute-force';
 
 /** TOTP as Roster's authenticator apps expect it: 6 digits, 30-second steps, one step of drift either way. */
 export const TOTP_PERIOD_SECONDS = 30;
@@ -34,10 +35,10 @@ async function countFailedCode(ctx: AuthMiddlewareContext, email: string): Promi
   const source = ctx.request ?? ctx.headers;
   const ip = source ? getIP(source, ctx.context.options) : null;
   try {
-    await consumeAuthAttempt({ ip, account: email });
+    await recordFailedAttempt({ ip, account: email });
   } catch (error) {
-    if (!(error instanceof RateLimited)) throw error;
-    throw new APIError('TOO_MANY_REQUESTS', { message: error.message, code: 'RATE_LIMITED' }, { 'Retry-After': String(error.retryAfterSeconds) });
+    if (!(error instanceof TooManyRequests)) throw error;
+    throw new APIError('TOO_MANY_REQUESTS', { message: `${error.message} Try again in ${error.retryAfterSeconds} seconds.`, code: 'RATE_LIMITED' }, { 'Retry-After': String(error.retryAfterSeconds) });
   }
 }
 

@@ -62,10 +62,19 @@ export class Unavailable extends DomainError {
   }
 }
 
-/** Too many of something that sends email or guesses a secret; try again after `retryAfterSeconds`. */
+/** A caller's request budget, as the `RateLimit-Policy` and `RateLimit` headers announce it. */
+export interface RateLimitQuota {
+  policy: string;
+  limit: number;
+  windowSeconds: number;
+  remaining: number;
+  resetSeconds: number;
+}
+
 export class TooManyRequests extends DomainError {
   readonly code = 'too_many_requests';
-  constructor(message: string, readonly retryAfterSeconds = 60) {
+  /** `quota`: the budget that was spent, when a request budget (not a sign-in defence) refused the call. */
+  constructor(readonly retryAfterSeconds: number, message = 'Too many requests.', readonly quota?: RateLimitQuota) {
     super(message);
   }
 }

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, boolean, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid, varchar } from 'drizzle-orm/pg-core';
 
 export const userRole = pgEnum('user_role', ['member', 'viewer', 'admin', 'owner']);
 export const userStatus = pgEnum('user_status', ['active', 'suspended']);
@@ -371,6 +371,35 @@ export const accountTokens = pgTable(
   (t) => [index('account_tokens_user_idx').on(t.userId, t.purpose)],
 );
 
+/**
+ * Responses to POSTs sent with an `Idempotency-Key`, kept 24 hours: a retry with the same key and the same
+ * payload gets this response again instead of a second creation. Written in the transaction of the change.
+ */
+export const idempotencyKeys = pgTable(
+  'idempotency_keys',
+  {
+    /** Who sent it (`api-key:<id>`, `user:<id>`): a key means nothing to another credential. */
+    scope: text('scope').notNull(),
+    key: text('key').notNull(),
+    /** SHA-256 of method, path and payload: the same key with another request is refused, not replayed. */
+    fingerprint: text('fingerprint').notNull(),
+    status: integer('status').notNull(),
+    headers: jsonb('headers').$type<Record<string, string>>().notNull(),
+    body: text('body').notNull(),
+    createdAt: timestampMs('created_at').notNull().defaultNow(),
+    expiresAt: timestampMs('expires_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.scope, t.key] }), index('idempotency_keys_expires_at_idx').on(t.expiresAt)],
+);
+
+/** rate-limiter-flexible's PostgreSQL store (its own layout: key, points, expire in epoch ms), used with DATABASE_URL. */
+export const rateLimitsTable = 'rate_limits';
+export const rateLimits = pgTable(rateLimitsTable, {
+  key: varchar('key', { length: 255 }).primaryKey(),
+  points: integer('points').notNull().default(0),
+  expire: bigint('expire', { mode: 'number' }),
+});
+
 export type AuditChanges = Record<string, { before: unknown; after: unknown }>;
 export type UserRow = typeof users.$inferSelect;
 export type AuditEventRow = typeof auditEvents.$inferSelect;
@@ -381,3 +410,4 @@ export type WebhookDeliveryRow = typeof webhookDeliveries.$inferSelect;
 export type MailRow = typeof mailOutbox.$inferSelect;
 export type InvitationRow = typeof invitations.$inferSelect;
 export type AccountTokenRow = typeof accountTokens.$inferSelect;
+export type IdempotencyKeyRow = typeof idempotencyKeys.$inferSelect;

@@ -1,9 +1,12 @@
 import 'server-only';
-import type { CoreContext } from '@/core/principal';
+import type { RateLimitQuota } from '@/core/errors';
+import { actorOf, type CoreContext } from '@/core/principal';
 import { getDatabase } from '@/db';
+import { consumeQuota } from '@/rate-limit/quota';
 import { apiPrincipal } from './authenticate';
 import { corsHeaders, preflightResponse } from './cors';
 import { errorToResponse, problemResponse } from './problem';
+import { rateLimitHeaders } from './rate-limit-headers';
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 const methods: readonly Method[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
@@ -13,14 +16,14 @@ export interface ApiRequest<Params> {
   params: Params;
   ctx: CoreContext;
 }
-type Handler<Params> = (args: ApiRequest<Params>) => Promise<Response>;
+export type Handler<Params> = (args: ApiRequest<Params>) => Promise<Response>;
 type RouteHandler<Params> = (request: Request, context: { params: Promise<Params> }) => Promise<Response>;
 
 /**
  * Builds every method export of a /api/v1 route: the given handlers run with a core context whose principal
- * comes from the bearer credential (the core decides what it may do), any error
- * becomes problem+json, CORS headers are added, OPTIONS answers preflight, and every other method is a
- * 405 that says which methods exist.
+ * comes from the bearer credential (the core decides what it may do), each credential's request budget is spent
+ * and announced (RateLimit headers; 429 once spent), any error becomes problem+json, CORS headers are added,
+ * OPTIONS answers preflight, and every other method is a 405 that says which methods exist.
  */
 export function apiResource<Params = Record<string, never>>(
   handlers: Partial<Record<Method, Handler<Params>>>,
@@ -29,14 +32,17 @@ export function apiResource<Params = Record<string, never>>(
 
   const wrap = (handle: Handler<Params>): RouteHandler<Params> => async (request, context) => {
     let response: Response;
+    let quota: RateLimitQuota | undefined;
     try {
       const { db } = await getDatabase();
       const principal = await apiPrincipal(request, db);
+      quota = await consumeQuota('api', actorOf(principal));
       response = await handle({ request, params: await context.params, ctx: { db, principal } });
     } catch (error) {
       response = errorToResponse(error, request);
     }
-    for (const [name, value] of Object.entries(corsHeaders(request))) response.headers.set(name, value);
+    const headers = { ...(quota ? rateLimitHeaders(quota) : {}), ...corsHeaders(request) };
+    for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
     return response;
   };
 

@@ -16,7 +16,7 @@ export function corsHeaders(request: Request): Record<string, string> {
   if (!origin || !allowedOrigins().has(origin)) return {};
   return {
     'Access-Control-Allow-Origin': origin,
-    'Access-Control-Expose-Headers': 'Location, ETag',
+    'Access-Control-Expose-Headers': 'Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed',
     Vary: 'Origin',
   };
 }
@@ -26,7 +26,7 @@ export function preflightResponse(request: Request, allow: readonly string[]): R
   if (headers['Access-Control-Allow-Origin']) {
     Object.assign(headers, {
       'Access-Control-Allow-Methods': allow.join(', '),
-      'Access-Control-Allow-Headers': 'Authorization, Content-Type, If-Match, Last-Event-ID',
+      'Access-Control-Allow-Headers': 'Authorization, Content-Type, If-Match, Idempotency-Key, Last-Event-ID',
       'Access-Control-Max-Age': '600',
     });
   }

@@ -1,30 +1,37 @@
 import 'server-only';
 import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
 import { isDatabaseUnavailable } from '@/core/db-errors';
+import { IdempotencyKeyInFlight, IdempotencyKeyReused } from '@/core/idempotency';
 import {
   Conflict,
   DomainError,
   Forbidden,
   NotFound,
   PreconditionFailed,
-  Unauthenticated,
   TooManyRequests,
+  Unauthenticated,
   Unavailable,
   ValidationFailed,
   type FieldIssue,
 } from '@/core/errors';
 import { logger } from '@/lib/logger';
+import { rateLimitHeaders } from './rate-limit-headers';
 
-/** RFC 9457 problem details. */
-export interface Problem {
-  type: string;
-  title: string;
-  status: number;
-  detail?: string;
-  instance?: string;
-  errors?: { pointer?: string; parameter?: string; detail: string }[];
-  traceId?: string;
-}
+/** RFC 9457 problem details: every error any door under /api answers with. */
+export const problemSchema = z.object({
+  type: z.string(),
+  title: z.string(),
+  status: z.number().int().min(400).max(599),
+  detail: z.string().optional(),
+  /** The request's path. */
+  instance: z.string().optional(),
+  /** One entry per field (`pointer`, RFC 6901, into the body) or query parameter (`parameter`) at fault. */
+  errors: z.array(z.object({ pointer: z.string().optional(), parameter: z.string().optional(), detail: z.string() })).optional(),
+  /** For 500s: find the error in the server's log by this id. */
+  traceId: z.string().optional(),
+});
+export type Problem = z.infer<typeof problemSchema>;
 
 /** A failure the HTTP adapter itself detects (malformed JSON, wrong content type, body too large, ...). */
 export class HttpProblem extends Error {
@@ -99,7 +106,19 @@ function domainErrorToResponse(error: DomainError, respond: Respond): Response {
     return respond(401, 'unauthenticated', 'Unauthorized', { detail: error.message }, { 'WWW-Authenticate': challenge });
   }
   if (error instanceof Forbidden) return respond(403, 'forbidden', 'Forbidden', { detail: error.message });
-  if (error instanceof TooManyRequests) return respond(429, 'too-many-requests', 'Too Many Requests', { detail: error.message }, { 'Retry-After': String(error.retryAfterSeconds) });
+  if (error instanceof IdempotencyKeyReused) return respond(422, 'idempotency-key-reused', 'Idempotency-Key reused', { detail: error.message });
+  if (error instanceof IdempotencyKeyInFlight) {
+    return respond(409, 'idempotency-key-in-flight', 'Request in progress', { detail: error.message }, { 'Retry-After': '1' });
+  }
+  if (error instanceof TooManyRequests) {
+    return respond(
+      429,
+      'too-many-requests',
+      'Too Many Requests',
+      { detail: `${error.message} Retry in ${error.retryAfterSeconds} seconds.` },
+      { 'Retry-After': String(error.retryAfterSeconds), ...(error.quota ? rateLimitHeaders(error.quota) : {}) },
+    );
+  }
   if (error instanceof Unavailable) return respond(503, 'unavailable', 'Service Unavailable', { detail: error.message }, { 'Retry-After': '5' });
   return respond(500, 'internal', 'Internal Server Error');
 }

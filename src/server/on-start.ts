@@ -2,6 +2,7 @@ import { closeDatabase, getDatabase } from '@/db';
 import { logger } from '@/lib/logger';
 import { closeEventFeed } from './event-feed';
 import { startEventPruning } from './event-pruning';
+import { startIdempotencyKeyPurge } from './idempotency-purge';
 import { createOwnerFromEnv } from './owner-from-env';
 import { startWebhookDeliverer } from './webhook-deliverer';
 import { startMailer } from './mailer';
@@ -20,6 +21,7 @@ export async function onServerStart(): Promise<void> {
   const stopPruning = startEventPruning();
   const stopDeliverer = startWebhookDeliverer();
   const stopMailer = startMailer();
+  const stopIdempotencyPurge = startIdempotencyKeyPurge();
 
   const shutdown = async (signal: NodeJS.Signals) => {
     logger.info({ signal }, 'shutting down');
@@ -27,6 +29,7 @@ export async function onServerStart(): Promise<void> {
     stopPruning();
     stopDeliverer();
     stopMailer();
+    stopIdempotencyPurge();
     await closeEventFeed();
     await closeDatabase().catch((error: unknown) => logger.error({ err: error }, 'error while closing the database'));
     process.exit(0);

@@ -44,10 +44,10 @@ test('a wrong password shows the error and keeps the email', async ({ page, brow
   await expect(formError(page)).toHaveText('Invalid email or password.');
 });
 
-test('too many attempts on one account say how long to wait', async ({ page, request, baseURL }) => {
+test('too many failures on one account from one address say how long to wait', async ({ page, request, baseURL }) => {
   const member = await signUpMember(request, baseURL!, 'limited');
-  // Spend the account's attempts (ROSTER_AUTH_RATE_LIMIT_ACCOUNT, 10 per 10 minutes by default; signing up
-  // counted as one) directly against Better Auth, until it refuses.
+  // Fail 10 times in a row from this address (ROSTER_AUTH_FAILURES_PER_ACCOUNT_IP, 10 per 15 minutes by default)
+  // directly against Better Auth, until it refuses this account from this address.
   const statuses: number[] = [];
   while (statuses.at(-1) !== 429 && statuses.length < 12) {
     const response = await request.post('/api/auth/sign-in/email', { data: { email: member.email, password: 'wrong password!' }, headers: { origin: baseURL! } });

@@ -929,11 +929,11 @@ describe('CORS', () => {
     else process.env.ROSTER_CORS_ORIGINS = saved;
   });
 
-  it('echoes an allowed Origin on success and exposes Location and ETag', async () => {
+  it('echoes an allowed Origin on success and exposes Location, ETag and the rate-limit and replay headers', async () => {
     const response = await call('POST', COLLECTION, { json: { email: 'cors@example.com', name: 'Cors' }, headers: { Origin: ORIGIN } });
     expect(response.status).toBe(201);
     expect(response.headers.get('access-control-allow-origin')).toBe(ORIGIN);
-    expect(response.headers.get('access-control-expose-headers')).toBe('Location, ETag');
+    expect(response.headers.get('access-control-expose-headers')).toBe('Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed');
     expect(response.headers.get('vary')).toContain('Origin');
 
     const list = await call('GET', COLLECTION, { headers: { Origin: 'https://admin.example' } });

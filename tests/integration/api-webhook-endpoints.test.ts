@@ -135,6 +135,13 @@ describe('POST /api/v1/webhook-endpoints', () => {
     expect(await db.select().from(webhookEndpoints)).toEqual([]);
   });
 
+  it('refuses an Idempotency-Key plainly: the answer carries a secret Roster does not keep', async () => {
+    const response = await create({ url: receiver.url, events: ['*'] }, { ...key.headers, 'idempotency-key': '"one"' });
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as Problem).type).toBe('urn:roster:problem:idempotency-key-unsupported');
+    expect(await db.select().from(webhookEndpoints)).toEqual([]);
+  });
+
   it('needs webhooks:write', async () => {
     for (const scopes of [['users:read'], ['users:read', 'users:write'], ['events:read']] as const) {
       const other = await apiKeyFor(db, [...scopes]);

@@ -79,26 +79,7 @@ describe('sign-in', () => {
 });
 
 describe('rate limits', () => {
-  it('limits attempts per account, across IPs, with 429 and Retry-After', async () => {
-    await signUp('target@example.com');
-    vi.stubEnv('ROSTER_AUTH_RATE_LIMIT_ACCOUNT', '3/60');
-
-    const statuses = [];
-    for (const ip of ['198.51.100.1', '198.51.100.2', '198.51.100.3', '198.51.100.4']) {
-      statuses.push((await signIn('target@example.com', 'wrong-password-guess', ip)).status);
-    }
-    const limited = await signIn('target@example.com', PASSWORD, '198.51.100.5');
-
-    expect(statuses).toEqual([401, 401, 401, 429]);
-    expect(limited.status).toBe(429);
-    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
-    expect(Number(limited.headers.get('retry-after'))).toBeLessThanOrEqual(60);
-    // Another account is unaffected.
-    await signUp('other@example.com');
-    expect((await signIn('other@example.com')).status).toBe(200);
-  });
-
-  it('limits attempts per IP, across accounts', async () => {
+  it('limits requests per IP, whatever their outcome, across accounts', async () => {
     vi.stubEnv('ROSTER_AUTH_RATE_LIMIT_IP', '2/60');
     const from = (ip: string, n: number) => signIn(`nobody${n}@example.com`, 'whatever-password', ip);
 

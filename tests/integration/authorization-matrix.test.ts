@@ -25,6 +25,7 @@ import {
   webhookEndpoints,
   webhookEvents,
 } from '@/db/schema';
+import { routeFiles } from '../support/contract';
 import { truncateAll } from '../support/database';
 import { requestHeaders } from '../support/next-headers';
 
@@ -333,6 +334,27 @@ const routeMatrix: Record<string, Partial<Record<string, RouteCell>>> = {
   },
   ...webhookEndpointRoutes(),
   'app/api/health/route.ts': { GET: { path: () => '/api/health', expect: every(200), publicBecause: 'liveness probe' } },
+  'app/api/v1/openapi.json/route.ts': {
+    GET: { path: () => '/api/v1/openapi.json', expect: every(200), publicBecause: 'the public contract, like any API reference' },
+    POST: { path: () => '/api/v1/openapi.json', expect: every(405) },
+    PUT: { path: () => '/api/v1/openapi.json', expect: every(405) },
+    PATCH: { path: () => '/api/v1/openapi.json', expect: every(405) },
+    DELETE: { path: () => '/api/v1/openapi.json', expect: every(405) },
+  },
+  'app/api/[...path]/route.ts': Object.fromEntries(
+    ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'].map((method) => [
+      method,
+      { path: () => '/api/v1/nothing/here', expect: every(404), publicBecause: 'serves nothing: every path it catches is a 404' },
+    ]),
+  ),
+  'app/api/docs/route.ts': {
+    GET: { path: () => '/api/docs', expect: every(200), publicBecause: 'the API reference page, rendering the public contract' },
+    POST: { path: () => '/api/docs', expect: every(405) },
+  },
+  'app/api/docs/scalar.js/route.ts': {
+    GET: { path: () => '/api/docs/scalar.js', expect: every(200), publicBecause: 'the docs page’s script' },
+    POST: { path: () => '/api/docs/scalar.js', expect: every(405) },
+  },
   'app/api/ready/route.ts': { GET: { path: () => '/api/ready', expect: every(200), publicBecause: 'readiness probe' } },
 };
 
@@ -362,14 +384,6 @@ function webhookEndpointRoutes(): Record<string, Partial<Record<string, RouteCel
   );
 }
 
-function routeFiles(dir = path.join(ROOT, 'app')): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) return routeFiles(full);
-    return entry.name === 'route.ts' ? [path.relative(ROOT, full)] : [];
-  });
-}
-
 const httpMethods = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
 
 describe('every route handler has a row for each method it exports', () => {
@@ -390,7 +404,9 @@ describe.each(Object.entries(routeMatrix))('%s', (file, methods) => {
       const endpoint = file.includes('/webhook-endpoints/') ? await freshEndpoint() : { id: '', deliveryId: '' };
       const url = new URL(cell!.path(target, endpoint), BASE);
       const { authorization, cookie } = credentials[principal];
-      const headers: Record<string, string> = { origin: BASE, ...(authorization ? { authorization } : {}) };
+      // Each principal is a client of its own: the sign-in cells' wrong passwords must not add up to one client's.
+      const clientIp = `192.0.2.${principalNames.indexOf(principal) + 1}`;
+      const headers: Record<string, string> = { origin: BASE, 'x-forwarded-for': clientIp, ...(authorization ? { authorization } : {}) };
       requestHeaders.set(cell!.byCookie && cookie ? { cookie } : {});
       if (cell!.body !== undefined) headers['content-type'] = 'application/json';
       const request = new Request(url, { method, headers, body: cell!.body && JSON.stringify(cell!.body(target)) });

@@ -402,7 +402,7 @@ describe('POST /api/webhooks/stripe: out of order', () => {
     expect((await eventRow(deleted.id))!.status).toBe('processed');
   });
 
-  it('a subscription event before checkout links the customer waits, then the sweeper applies it', async () => {
+  it('a subscription event before checkout links the customer waits, then applies the moment checkout links it', async () => {
     const user = await newUser();
     const customer = newCustomerId();
     const subscription = newSubscriptionId();
@@ -416,12 +416,31 @@ describe('POST /api/webhooks/stripe: out of order', () => {
     expect(userTagCalls()).toEqual([]);
 
     await deliverAndProcess(checkoutSessionCompleted({ customer, clientReferenceId: user.id, subscription, created: T2 }));
-    expect(await userRow(user.id)).toMatchObject({ stripeCustomerId: customer, plan: 'free' });
-
-    const results = await processDueWebhookEvents(db, { now: () => new Date(waiting.nextAttemptAt.getTime() + 1) });
-    expect(results).toEqual([{ status: 'processed', userIds: [user.id] }]);
-    expect(await userRow(user.id)).toMatchObject({ plan: 'team', subscriptionStatus: 'active' });
+    expect(await userRow(user.id)).toMatchObject({ stripeCustomerId: customer, plan: 'team', subscriptionStatus: 'active' });
     expect(await eventRow(early.id)).toMatchObject({ status: 'processed', attempts: 2, lastError: null });
+    expectRevalidated(user.id);
+    // Nothing is left for the sweeper, however late it runs.
+    expect(await processDueWebhookEvents(db, { now: () => new Date(waiting.nextAttemptAt.getTime() + 1) })).toEqual([]);
+  });
+
+  it("Stripe's own order, subscription.updated then checkout.session.completed a moment later: the plan is right without a sweep", async () => {
+    const user = await newUser();
+    const customer = newCustomerId();
+    const subscription = newSubscriptionId();
+    const created = unixSeconds();
+    const updated = subscriptionEvent('customer.subscription.updated', { subscription, customer, price: 'price_pro', created });
+    const renewed = subscriptionEvent('customer.subscription.updated', { subscription, customer, price: 'price_team', created: created + 1 });
+
+    await deliverAndProcess(updated);
+    await deliverAndProcess(renewed);
+    expect(await userRow(user.id)).toMatchObject({ stripeCustomerId: null, plan: 'free' });
+    await deliverAndProcess(checkoutSessionCompleted({ customer, clientReferenceId: user.id, subscription, created }));
+
+    // Both waiting events applied, oldest first, so the newer price is the one that stays.
+    expect(await userRow(user.id)).toMatchObject({ stripeCustomerId: customer, plan: 'team', subscriptionStatus: 'active' });
+    expect((await eventRow(updated.id))!.status).toBe('processed');
+    expect((await eventRow(renewed.id))!.status).toBe('processed');
+    expect((await billingAudit(user.id)).map((event) => event.action)).toEqual(['customer.linked', 'subscription.updated', 'subscription.updated']);
   });
 });
 

@@ -465,12 +465,12 @@ describeEachDatabase('core: Stripe webhook processing', (database) => {
       // Not due yet: the sweeper leaves it alone.
       expect(await processDueWebhookEvents(database(), { plans })).toEqual([]);
 
-      expect((await receive(checkoutSessionCompleted({ customer, clientReferenceId: user.id, subscription, created: T2 }))).status).toBe('processed');
-
-      const results = await processDueWebhookEvents(database(), { plans, now: () => new Date(waiting.nextAttemptAt.getTime() + 1) });
-      expect(results).toEqual([{ status: 'processed', userIds: [user.id] }]);
+      // The checkout links the customer, and the waiting event applies in the same call, without a sweep.
+      const linked = checkoutSessionCompleted({ customer: { id: customer, object: 'customer' }, clientReferenceId: user.id, subscription, created: T2 });
+      expect(await receive(linked)).toEqual({ status: 'processed', userIds: [user.id] });
       expect(await userRow(user.id)).toMatchObject({ stripeCustomerId: customer, plan: 'pro', subscriptionStatus: 'active', version: 3 });
       expect(await eventRow(early.id)).toMatchObject({ status: 'processed', attempts: 2, lastError: null });
+      expect(await processDueWebhookEvents(database(), { plans, now: () => new Date(waiting.nextAttemptAt.getTime() + 1) })).toEqual([]);
     });
 
     it('backs off exponentially up to the cap, then gives up: failed after maxAttempts', async () => {

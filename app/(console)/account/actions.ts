@@ -6,7 +6,7 @@ import { headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { getAuth } from '@/auth';
 import { failure, type ActionState } from '@/actions/action-state';
-import { consolePrincipal, consoleSession } from '@/actions/context';
+import { consolePrincipal, consoleSession, spendActionBudget } from '@/actions/context';
 import { errorToActionState } from '@/actions/error-to-state';
 import { pickFields } from '@/actions/form-data';
 import { requestEmailChange } from '@/core/accounts';
@@ -22,6 +22,7 @@ async function ownSession() {
   const session = await consoleSession();
   // Suspended users still hold a session row until it expires, but act as nobody.
   if (principal.kind !== 'user' || !session) throw new Unauthenticated();
+  await spendActionBudget();
   return { auth: await getAuth(), requestHeaders: await headers(), current: session.session };
 }
 
@@ -96,13 +97,7 @@ const passwordChangedPath = '/account?password=changed';
  * the new cookie to the redirect's render.
  */
 export async function changePasswordAction(_previous: ActionState, formData: FormData): Promise<ActionState> {
-  const text = (name: string) => {
-    const value = formData.get(name);
-    return typeof value === 'string' ? value : '';
-  };
-  const currentPassword = text('currentPassword');
-  const newPassword = text('newPassword');
-  const confirmPassword = text('confirmPassword');
+  const { currentPassword = '', newPassword = '', confirmPassword = '' } = pickFields(formData, ['currentPassword', 'newPassword', 'confirmPassword']);
 
   const fieldErrors: Record<string, string> = {};
   if (!currentPassword) fieldErrors.currentPassword = 'Enter your current password';

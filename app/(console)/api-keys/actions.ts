@@ -2,9 +2,9 @@
 
 import { refresh } from 'next/cache';
 import type { ActionState } from '@/actions/action-state';
-import { consoleContext } from '@/actions/context';
+import { actionContext } from '@/actions/context';
 import { errorToActionState } from '@/actions/error-to-state';
-import { pickFields } from '@/actions/form-data';
+import { allTextFields, pickFields } from '@/actions/form-data';
 import type { ApiKeyFormState } from '@/components/api-key-form';
 import { createApiKey, revokeApiKey } from '@/core/api-keys';
 
@@ -14,12 +14,12 @@ import { createApiKey, revokeApiKey } from '@/core/api-keys';
  */
 export async function createApiKeyAction(_previous: ApiKeyFormState, formData: FormData): Promise<ApiKeyFormState> {
   const values = pickFields(formData, ['name', 'expiresAt']);
-  const scopes = formData.getAll('scopes').filter((scope): scope is string => typeof scope === 'string');
+  const scopes = allTextFields(formData, 'scopes');
   // Echoed back so a failed form keeps its checkboxes ticked.
   const echoed = { ...values, scopes: scopes.join(',') };
   let created: Awaited<ReturnType<typeof createApiKey>>;
   try {
-    created = await createApiKey(await consoleContext(), {
+    created = await createApiKey(await actionContext(), {
       name: values.name ?? '',
       scopes,
       // A date input's `YYYY-MM-DD`: the key stops working at 00:00 UTC that day.
@@ -41,7 +41,7 @@ export async function createApiKeyAction(_previous: ApiKeyFormState, formData: F
 export async function revokeApiKeyAction(_previous: ActionState, formData: FormData): Promise<ActionState> {
   const values = pickFields(formData, ['id', 'name']);
   try {
-    await revokeApiKey(await consoleContext(), values.id ?? '');
+    await revokeApiKey(await actionContext(), values.id ?? '');
   } catch (error) {
     refresh();
     return errorToActionState(error, values);

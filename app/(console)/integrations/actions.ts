@@ -3,7 +3,7 @@
 import { redirect } from 'next/navigation';
 import { refresh } from 'next/cache';
 import type { ActionState } from '@/actions/action-state';
-import { consoleContext } from '@/actions/context';
+import { actionContext } from '@/actions/context';
 import { errorToActionState } from '@/actions/error-to-state';
 import { pickFields, versionField } from '@/actions/form-data';
 import type { ButtonActionState } from '@/components/action-button';
@@ -27,7 +27,7 @@ export async function createEndpointAction(_previous: ButtonActionState, formDat
   const { input, echoed } = endpointFields(formData);
   let created: Awaited<ReturnType<typeof createWebhookEndpoint>>;
   try {
-    created = await createWebhookEndpoint(await consoleContext(), { url: input.url ?? '', events: input.events, description: input.description });
+    created = await createWebhookEndpoint(await actionContext(), { url: input.url ?? '', events: input.events, description: input.description });
   } catch (error) {
     return errorToActionState(error, echoed);
   }
@@ -39,7 +39,7 @@ export async function updateEndpointAction(_previous: ActionState, formData: For
   const { id = '' } = pickFields(formData, ['id']);
   const { input, echoed } = endpointFields(formData);
   try {
-    await updateWebhookEndpoint(await consoleContext(), id, { url: input.url ?? '', events: input.events, description: input.description ?? '' }, { expectedVersion: versionField(formData) });
+    await updateWebhookEndpoint(await actionContext(), id, { url: input.url ?? '', events: input.events, description: input.description ?? '' }, { expectedVersion: versionField(formData) });
   } catch (error) {
     return errorToActionState(error, { ...echoed, version: pickFields(formData, ['version']).version ?? '' });
   }
@@ -50,7 +50,7 @@ export async function updateEndpointAction(_previous: ActionState, formData: For
 export async function setEndpointEnabledAction(_previous: ActionState, formData: FormData): Promise<ActionState> {
   const { id = '', enabled } = pickFields(formData, ['id', 'enabled']);
   try {
-    await updateWebhookEndpoint(await consoleContext(), id, { enabled: enabled === 'true' });
+    await updateWebhookEndpoint(await actionContext(), id, { enabled: enabled === 'true' });
   } catch (error) {
     return errorToActionState(error, {});
   }
@@ -62,7 +62,7 @@ export async function rotateSecretAction(_previous: ButtonActionState, formData:
   const { id = '' } = pickFields(formData, ['id']);
   let rotated: Awaited<ReturnType<typeof rotateWebhookSecret>>;
   try {
-    rotated = await rotateWebhookSecret(await consoleContext(), id);
+    rotated = await rotateWebhookSecret(await actionContext(), id);
   } catch (error) {
     return errorToActionState(error, {});
   }
@@ -73,7 +73,7 @@ export async function rotateSecretAction(_previous: ButtonActionState, formData:
 export async function sendTestEventAction(_previous: ActionState, formData: FormData): Promise<ActionState> {
   const { id = '' } = pickFields(formData, ['id']);
   try {
-    await sendTestEvent(await consoleContext(), id);
+    await sendTestEvent(await actionContext(), id);
   } catch (error) {
     return errorToActionState(error, {});
   }
@@ -84,7 +84,7 @@ export async function sendTestEventAction(_previous: ActionState, formData: Form
 export async function retryDeliveryAction(_previous: ActionState, formData: FormData): Promise<ActionState> {
   const { endpointId = '', deliveryId = '' } = pickFields(formData, ['endpointId', 'deliveryId']);
   try {
-    await retryDelivery(await consoleContext(), endpointId, deliveryId);
+    await retryDelivery(await actionContext(), endpointId, deliveryId);
   } catch (error) {
     return errorToActionState(error, {});
   }
@@ -95,7 +95,7 @@ export async function retryDeliveryAction(_previous: ActionState, formData: Form
 export async function deleteEndpointAction(_previous: ActionState, formData: FormData): Promise<ActionState> {
   const { id = '' } = pickFields(formData, ['id']);
   try {
-    await deleteWebhookEndpoint(await consoleContext(), id);
+    await deleteWebhookEndpoint(await actionContext(), id);
   } catch (error) {
     return errorToActionState(error, {});
   }

@@ -2,7 +2,7 @@
 
 import { refresh } from 'next/cache';
 import type { ActionState } from '@/actions/action-state';
-import { consoleContext } from '@/actions/context';
+import { actionContext } from '@/actions/context';
 import { errorToActionState } from '@/actions/error-to-state';
 import { pickFields } from '@/actions/form-data';
 import { createInvitation, resendInvitation, revokeInvitation } from '@/core/invitations';
@@ -12,7 +12,7 @@ export async function createInvitationAction(_previous: ActionState, formData: F
   const values = pickFields(formData, ['email', 'role']);
   let email: string;
   try {
-    ({ email } = await createInvitation(await consoleContext(), values));
+    ({ email } = await createInvitation(await actionContext(), values));
   } catch (error) {
     return errorToActionState(error, values);
   }
@@ -24,7 +24,7 @@ export async function createInvitationAction(_previous: ActionState, formData: F
 export async function resendInvitationAction(_previous: ActionState, formData: FormData): Promise<ActionState> {
   const values = pickFields(formData, ['id']);
   try {
-    const { email } = await resendInvitation(await consoleContext(), values.id ?? '');
+    const { email } = await resendInvitation(await actionContext(), values.id ?? '');
     refresh();
     return { status: 'success', message: `Sent a new link to ${email}.` };
   } catch (error) {
@@ -37,7 +37,7 @@ export async function resendInvitationAction(_previous: ActionState, formData: F
 export async function revokeInvitationAction(_previous: ActionState, formData: FormData): Promise<ActionState> {
   const values = pickFields(formData, ['id']);
   try {
-    const { email } = await revokeInvitation(await consoleContext(), values.id ?? '');
+    const { email } = await revokeInvitation(await actionContext(), values.id ?? '');
     refresh();
     return { status: 'success', message: `Withdrew the invitation to ${email}.` };
   } catch (error) {

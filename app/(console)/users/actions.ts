@@ -2,7 +2,7 @@
 
 import { redirect } from 'next/navigation';
 import type { ActionState } from '@/actions/action-state';
-import { consoleContext } from '@/actions/context';
+import { actionContext } from '@/actions/context';
 import { errorToActionState } from '@/actions/error-to-state';
 import { expireUserViews } from '@/actions/expire';
 import { pickFields, userFormFields, versionField } from '@/actions/form-data';
@@ -13,7 +13,7 @@ export async function createUserAction(_previous: ActionState, formData: FormDat
   const values = pickFields(formData, userFormFields);
   let userId: string;
   try {
-    userId = (await createUser(await consoleContext(), values)).id;
+    userId = (await createUser(await actionContext(), values)).id;
   } catch (error) {
     return errorToActionState(error, values);
   }
@@ -25,7 +25,7 @@ export async function updateUserAction(_previous: ActionState, formData: FormDat
   const values = pickFields(formData, [...userFormFields, 'id', 'version']);
   const id = values.id ?? '';
   try {
-    await updateUser(await consoleContext(), id, pickFields(formData, userFormFields), {
+    await updateUser(await actionContext(), id, pickFields(formData, userFormFields), {
       expectedVersion: versionField(formData),
     });
   } catch (error) {
@@ -38,7 +38,7 @@ export async function updateUserAction(_previous: ActionState, formData: FormDat
 export async function deleteUserAction(_previous: ActionState, formData: FormData): Promise<ActionState> {
   const values = pickFields(formData, ['id', 'email']);
   try {
-    await deleteUser(await consoleContext(), values.id ?? '', { expectedVersion: versionField(formData) });
+    await deleteUser(await actionContext(), values.id ?? '', { expectedVersion: versionField(formData) });
   } catch (error) {
     return errorToActionState(error, values);
   }
@@ -50,7 +50,7 @@ export async function deleteUserAction(_previous: ActionState, formData: FormDat
 export async function resetTwoFactorAction(_previous: ActionState, formData: FormData): Promise<ActionState> {
   const values = pickFields(formData, ['id']);
   try {
-    await resetTwoFactor(await consoleContext(), values.id ?? '');
+    await resetTwoFactor(await actionContext(), values.id ?? '');
   } catch (error) {
     return errorToActionState(error, values);
   }

@@ -9,7 +9,7 @@
 // the server was started with ROSTER_BENCH_ACTIONS=1, which only the benchmark harness sets. It is imported by
 // app/(console)/users/[id]/page.tsx so that it runs on the user's page, like the action it is compared with.
 import type { ActionState } from '@/actions/action-state';
-import { consoleContext } from '@/actions/context';
+import { actionContext } from '@/actions/context';
 import { errorToActionState } from '@/actions/error-to-state';
 import { pickFields, userFormFields, versionField } from '@/actions/form-data';
 import { updateUser } from '@/core/users';
@@ -20,7 +20,7 @@ export async function benchUpdateUserWithoutRevalidationAction(_previous: Action
   }
   const values = pickFields(formData, [...userFormFields, 'id', 'version']);
   try {
-    await updateUser(await consoleContext(), values.id ?? '', pickFields(formData, userFormFields), {
+    await updateUser(await actionContext(), values.id ?? '', pickFields(formData, userFormFields), {
       expectedVersion: versionField(formData),
     });
   } catch (error) {

@@ -2,7 +2,7 @@
 
 import { updateTag } from 'next/cache';
 import type { ActionState } from '@/actions/action-state';
-import { consoleContext } from '@/actions/context';
+import { actionContext } from '@/actions/context';
 import { errorToActionState } from '@/actions/error-to-state';
 import { expireUserViews } from '@/actions/expire';
 import { pickFields } from '@/actions/form-data';
@@ -22,7 +22,7 @@ export async function reprocessWebhookEventAction(_previous: ActionState, formDa
   const values = pickFields(formData, ['id']);
   let result: ProcessResult;
   try {
-    result = await reprocessWebhookEvent(await consoleContext(), values.id ?? '');
+    result = await reprocessWebhookEvent(await actionContext(), values.id ?? '');
   } catch (error) {
     // E.g. the event is no longer failed (processed meanwhile): the refreshed table shows what it is now.
     updateTag(webhooksTag);

@@ -37,7 +37,7 @@ export async function requestEmailChange(ctx: CoreContext, rawInput: unknown, { 
     const [user] = await tx.select({ email: users.email }).from(users).where(eq(users.id, self.userId));
     if (!user) throw new Unauthenticated('Your account no longer exists.');
     if (user.email.toLowerCase() === input.email) throw new Conflict('This is already your email.', 'email');
-    if (await addressSendLimitReached(input.email)) throw new TooManyRequests('Too many emails to this address. Try again later.', 3600);
+    if (await addressSendLimitReached(input.email)) throw new TooManyRequests(3600, 'Too many emails to this address.');
     const token = await issueAccountToken(tx, { purpose: 'email-change', userId: self.userId, address: input.email, now });
     await enqueueMail(tx, { kind: 'email-change', to: input.email, link: emailLink('confirm-email', token) });
   });

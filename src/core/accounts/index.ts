@@ -1,5 +1,5 @@
 export { requestPasswordReset, resetPassword } from './password-reset';
 export { sendEmailVerification, confirmEmailVerification } from './email-verification';
-export { requestEmailChange, confirmEmailChange } from './email-change';
+export { requestEmailChange, requestEmailChangeInput, confirmEmailChange } from './email-change';
 export { hasTwoFactor, resetTwoFactor } from './two-factor';
 export { accountLinkProblem, LinkUnusable, tokenLifetimeMs } from './tokens';

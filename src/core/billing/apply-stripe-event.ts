@@ -10,7 +10,13 @@ import { PermanentFailure, RetryLater } from '../webhooks/errors';
 import type { PlanMap } from './plans';
 import { checkoutSession, invoice, subscription, type Subscription } from './stripe-objects';
 
-export type EventOutcome = { outcome: 'processed' | 'ignored'; userIds: string[]; reason?: string };
+export type EventOutcome = {
+  outcome: 'processed' | 'ignored';
+  userIds: string[];
+  reason?: string;
+  /** A checkout linked this Stripe customer to a user: events that were waiting for that link can apply now. */
+  linkedCustomer?: string;
+};
 
 /** The events Roster acts on; anything else is stored and acknowledged as ignored. */
 export const handledEventTypes = [
@@ -87,7 +93,7 @@ async function linkCustomer(tx: Transaction, principal: Principal, session: z.in
     throw new PermanentFailure(`Stripe customer ${session.customer} is already linked to another user`);
   }
   await applyUserChanges(tx, principal, user, { stripeCustomerId: session.customer }, 'customer.linked');
-  return { outcome: 'processed', userIds: [user.id] };
+  return { outcome: 'processed', userIds: [user.id], linkedCustomer: session.customer };
 }
 
 async function userForCustomer(tx: Transaction, customerId: string): Promise<UserRow> {

@@ -1,21 +1,24 @@
 import 'server-only';
+import { z } from 'zod';
 import type { WebhookDeliveryRow, WebhookEndpointRow } from '@/db/schema';
 
-/** An endpoint as the API and the console show it: never its signing secrets. */
-export type WebhookEndpointDto = {
-  id: string;
-  url: string;
-  description: string;
-  events: string[];
-  enabled: boolean;
+/** An endpoint as the API and the console show it (and the OpenAPI document publishes): never its signing secrets. */
+export const webhookEndpointDto = z.strictObject({
+  id: z.uuid(),
+  url: z.url(),
+  description: z.string(),
+  /** Event types sent, or ['*'] for every deliverable one. */
+  events: z.array(z.string()),
+  enabled: z.boolean(),
   /** Why it is disabled: 'manual', 'gone' (its receiver answered 410) or 'failing' (every attempt failed for 5 days). */
-  disabledReason: string | null;
+  disabledReason: z.enum(['manual', 'gone', 'failing']).nullable(),
   /** Since when every attempt has failed; null while deliveries succeed. */
-  failingSince: string | null;
-  version: number;
-  createdAt: string;
-  updatedAt: string;
-};
+  failingSince: z.iso.datetime().nullable(),
+  version: z.number().int().min(1),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+});
+export type WebhookEndpointDto = z.infer<typeof webhookEndpointDto>;
 
 export function toEndpointDto(row: WebhookEndpointRow): WebhookEndpointDto {
   return {
@@ -24,7 +27,7 @@ export function toEndpointDto(row: WebhookEndpointRow): WebhookEndpointDto {
     description: row.description,
     events: row.eventTypes,
     enabled: row.enabled,
-    disabledReason: row.disabledReason,
+    disabledReason: row.disabledReason as WebhookEndpointDto['disabledReason'],
     failingSince: row.failingSince?.toISOString() ?? null,
     version: row.version,
     createdAt: row.createdAt.toISOString(),
@@ -33,20 +36,25 @@ export function toEndpointDto(row: WebhookEndpointRow): WebhookEndpointDto {
 }
 
 /** One event for one endpoint, with its latest attempt. */
-export interface WebhookDeliveryDto {
-  id: string;
-  eventId: string;
-  eventType: string;
-  status: WebhookDeliveryRow['status'];
-  attempts: number;
-  nextAttemptAt: string | null;
-  lastAttemptAt: string | null;
-  lastStatusCode: number | null;
-  lastLatencyMs: number | null;
+export const webhookDeliveryDto = z.strictObject({
+  id: z.uuid(),
+  /** The `webhook-id` of every attempt. */
+  eventId: z.uuid(),
+  eventType: z.string(),
+  status: z.enum(['pending', 'succeeded', 'failed']),
+  attempts: z.number().int().min(0),
+  /** When the next attempt is due; null once the delivery succeeded or failed for good. */
+  nextAttemptAt: z.iso.datetime().nullable(),
+  lastAttemptAt: z.iso.datetime().nullable(),
+  /** The receiver's status code; null when there was no answer (refused, timed out). */
+  lastStatusCode: z.number().int().nullable(),
+  lastLatencyMs: z.number().int().nullable(),
   /** The first KB of the receiver's last answer, or why there was none. */
-  lastResponse: string | null;
-  createdAt: string;
-}
+  lastResponse: z.string().nullable(),
+  createdAt: z.iso.datetime(),
+});
+export type WebhookDeliveryDto = z.infer<typeof webhookDeliveryDto>;
+export const webhookDeliveryPage = z.strictObject({ items: z.array(webhookDeliveryDto), nextCursor: z.string().nullable() });
 
 export function toDeliveryDto(row: WebhookDeliveryRow): WebhookDeliveryDto {
   return {

@@ -12,6 +12,6 @@ export { dispatchEvents } from './dispatch';
 export { claimDueDeliveries, attemptDelivery, retrySchedule, failingLimitMs, deliveryTimeoutMs, type AttemptOutcome, type ClaimedDelivery } from './deliver';
 export { sendWebhook, type Send, type SendRequest, type SendResult } from './http-sender';
 export { isPublicAddress, networkPolicyFromEnv, refusalFor, type NetworkPolicy, type Resolve } from './network';
-export type { WebhookDeliveryDto, WebhookEndpointDto } from './dto';
-export type { CreateEndpointInput, UpdateEndpointInput } from './schemas';
+export { webhookDeliveryDto, webhookDeliveryPage, webhookEndpointDto, type WebhookDeliveryDto, type WebhookEndpointDto } from './dto';
+export { createEndpointInput, listDeliveriesQuery, updateEndpointInput, type CreateEndpointInput, type UpdateEndpointInput } from './schemas';
 export { deliverableEventTypes } from './schemas';

@@ -1,19 +1,25 @@
 import 'server-only';
+import { z } from 'zod';
 import type { InvitationRow } from '@/db/schema';
+import { roles } from '../users/schemas';
 
-export type InvitationStatus = 'pending' | 'accepted' | 'expired' | 'revoked';
+export const invitationStatuses = ['pending', 'accepted', 'expired', 'revoked'] as const;
+export type InvitationStatus = (typeof invitationStatuses)[number];
 
-export interface InvitationDto {
-  id: string;
-  email: string;
-  role: InvitationRow['role'];
-  status: InvitationStatus;
-  invitedBy: string | null;
-  expiresAt: string;
-  acceptedAt: string | null;
-  revokedAt: string | null;
-  createdAt: string;
-}
+/** An invitation as the API and the console show it (and the OpenAPI document publishes): never its link. */
+export const invitationDto = z.strictObject({
+  id: z.uuid(),
+  email: z.string(),
+  role: z.enum(roles),
+  status: z.enum(invitationStatuses),
+  /** Who invited (a user id); null for Roster's own tools. */
+  invitedBy: z.uuid().nullable(),
+  expiresAt: z.iso.datetime(),
+  acceptedAt: z.iso.datetime().nullable(),
+  revokedAt: z.iso.datetime().nullable(),
+  createdAt: z.iso.datetime(),
+});
+export type InvitationDto = z.infer<typeof invitationDto>;
 
 export function invitationStatus(row: Pick<InvitationRow, 'acceptedAt' | 'revokedAt' | 'expiresAt'>, now = new Date()): InvitationStatus {
   if (row.acceptedAt) return 'accepted';

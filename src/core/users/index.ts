@@ -1,6 +1,18 @@
 export { createUser, updateUser, deleteUser, type WriteOptions } from './commands';
 export { getUser, listUsers, listUserHistory } from './queries';
-export { toUserDto, type UserDto, type UserPage } from './dto';
-export { roles, statuses, type Role, type Status, type CreateUserInput, type UpdateUserInput, type ListUsersQuery } from './schemas';
+export { toUserDto, userDto, userPage, type UserDto, type UserPage } from './dto';
+export {
+  createUserInput,
+  listUsersQuery,
+  roles,
+  statuses,
+  updateMeInput,
+  updateUserInput,
+  type Role,
+  type Status,
+  type CreateUserInput,
+  type UpdateUserInput,
+  type ListUsersQuery,
+} from './schemas';
 export { getMe, updateMe } from './me';
 export { createOwner, hasOwner } from './create-owner';

@@ -59,18 +59,24 @@ export const createOwnerInput = z.strictObject(
   { error: (issue) => (issue.code === 'unrecognized_keys' ? 'Unknown field' : 'Expected an object') },
 );
 
-export const listUsersQuery = z.object({
-  search: z
+/**
+ * Free text a filter compares with stored columns. PostgreSQL can't take a NUL in a query parameter (the query
+ * fails: a 500) and nothing stored contains one or an unpaired surrogate, so both are a clear 400 instead.
+ */
+const filterText = (label: string, max: number) =>
+  z
     .string()
     .trim()
-    .max(100, 'Search must be at most 100 characters')
-    .refine((value) => !value.includes('\u0000'), 'Search must not contain NUL characters')
-    .optional(),
+    .max(max, `${label} must be at most ${max} characters`)
+    .refine((value) => !value.includes('\u0000') && value.isWellFormed(), `${label} must not contain NUL or unpaired surrogate characters`);
+
+export const listUsersQuery = z.object({
+  search: filterText('Search', 100).optional(),
   role: role.optional(),
   status: status.optional(),
-  plan: z.string().trim().min(1).max(50, 'Plan must be at most 50 characters').optional(),
+  plan: filterText('Plan', 50).min(1, 'Plan must not be empty').optional(),
   /** `none` selects users without a subscription. */
-  subscriptionStatus: z.string().trim().min(1).max(50, 'Subscription status must be at most 50 characters').optional(),
+  subscriptionStatus: filterText('Subscription status', 50).min(1, 'Subscription status must not be empty').optional(),
   limit: z.coerce
     .number({ error: 'Limit must be a number' })
     .int('Limit must be a whole number')

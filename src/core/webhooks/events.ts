@@ -70,11 +70,35 @@ export interface ProcessResult {
  * row lock (SKIP LOCKED) keeps two processes (after(), the sweeper, another instance) off the same event.
  * A failure rolls back the effect, records the error and schedules a retry, or marks the event failed.
  */
-export async function processWebhookEvent(
+export async function processWebhookEvent(db: Database, eventId: string, options: ProcessOptions = {}): Promise<ProcessResult> {
+  const { linkedCustomer, ...result } = await processOne(db, eventId, options);
+  if (!linkedCustomer) return result;
+  // Stripe sends subscription events before the checkout that links their customer as often as after: those
+  // wait (RetryLater) for this link, so they apply now, in Stripe's order, instead of at their next retry.
+  const waiting = await db
+    .select({ id: webhookEvents.id })
+    .from(webhookEvents)
+    .where(and(eq(webhookEvents.status, 'pending'), sql`${customerOf} = ${linkedCustomer}`))
+    .orderBy(asc(webhookEvents.stripeCreatedAt), asc(webhookEvents.id));
+  const userIds = new Set(result.userIds);
+  for (const { id } of waiting) for (const userId of (await processOne(db, id, options)).userIds) userIds.add(userId);
+  return { status: result.status, userIds: [...userIds] };
+}
+
+interface ProcessOptions {
+  policy?: RetryPolicy;
+  plans?: PlanMap;
+  now?: () => Date;
+}
+
+/** The Stripe customer an event's object belongs to: an id, or an expanded object with one. */
+const customerOf = sql`coalesce(${webhookEvents.payload} #>> '{data,object,customer,id}', ${webhookEvents.payload} #>> '{data,object,customer}')`;
+
+async function processOne(
   db: Database,
   eventId: string,
-  { policy = defaultRetryPolicy, plans = planMapFromEnv(), now = () => new Date() }: { policy?: RetryPolicy; plans?: PlanMap; now?: () => Date } = {},
-): Promise<ProcessResult> {
+  { policy = defaultRetryPolicy, plans = planMapFromEnv(), now = () => new Date() }: ProcessOptions,
+): Promise<ProcessResult & { linkedCustomer?: string }> {
   return db.transaction(async (tx) => {
     const [event] = await tx
       .select()
@@ -91,7 +115,7 @@ export async function processWebhookEvent(
         .update(webhookEvents)
         .set({ status: result.outcome, attempts, lastError: result.reason ?? null, processedAt: now() })
         .where(eq(webhookEvents.id, eventId));
-      return { status: result.outcome, userIds: result.userIds };
+      return { status: result.outcome, userIds: result.userIds, ...(result.linkedCustomer ? { linkedCustomer: result.linkedCustomer } : {}) };
     } catch (error) {
       const giveUp = error instanceof PermanentFailure || attempts >= policy.maxAttempts;
       const delay = Math.min(policy.baseDelayMs * 2 ** (attempts - 1), policy.maxDelayMs);
@@ -112,7 +136,7 @@ export async function processWebhookEvent(
 /** The sweeper's pass: processes every pending event that is due, oldest first, up to `limit`. */
 export async function processDueWebhookEvents(
   db: Database,
-  options: { limit?: number; policy?: RetryPolicy; plans?: PlanMap; now?: () => Date } = {},
+  options: ProcessOptions & { limit?: number } = {},
 ): Promise<ProcessResult[]> {
   const now = options.now ?? (() => new Date());
   const due = await db

@@ -1,17 +1,12 @@
-import { createInvitation, listInvitations, type InvitationStatus } from '@/core/invitations';
-import { ValidationFailed } from '@/core/errors';
+import { createInvitation, listInvitations, listInvitationsQuery } from '@/core/invitations';
+import { parseInput } from '@/core/validation';
 import { apiResource, json } from '@/http/api-resource';
 import { readJsonBody } from '@/http/json-body';
 
-const statuses: readonly InvitationStatus[] = ['pending', 'accepted', 'expired', 'revoked'];
-
 export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiResource({
   GET: async ({ request, ctx }) => {
-    const status = new URL(request.url).searchParams.get('status') ?? undefined;
-    if (status !== undefined && !statuses.includes(status as InvitationStatus)) {
-      throw new ValidationFailed([{ path: ['status'], message: `Status must be one of: ${statuses.join(', ')}` }], 'query');
-    }
-    return json({ items: await listInvitations(ctx, { status: status as InvitationStatus | undefined }) });
+    const query = parseInput(listInvitationsQuery, Object.fromEntries(new URL(request.url).searchParams), 'query');
+    return json({ items: await listInvitations(ctx, query) });
   },
 
   POST: async ({ request, ctx }) => {

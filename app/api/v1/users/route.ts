@@ -1,6 +1,7 @@
 import { createUser, listUsers } from '@/core/users';
 import { apiResource, json } from '@/http/api-resource';
 import { readJsonBody } from '@/http/json-body';
+import { idempotent } from '@/http/idempotency';
 import { etagFor } from '@/http/preconditions';
 import { revalidateUserViews } from '@/http/revalidate';
 
@@ -10,12 +11,12 @@ export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiResource({
     return json(await listUsers(ctx, query));
   },
 
-  POST: async ({ request, ctx }) => {
+  POST: idempotent(async ({ request, ctx }) => {
     const user = await createUser(ctx, await readJsonBody(request));
     revalidateUserViews(user.id);
     return json(user, {
       status: 201,
       headers: { Location: new URL(`/api/v1/users/${user.id}`, request.url).toString(), ETag: etagFor(user.version) },
     });
-  },
+  }),
 });

@@ -1,6 +1,7 @@
 import { createWebhookEndpoint, listWebhookEndpoints } from '@/core/integrations';
 import { apiResource, json } from '@/http/api-resource';
 import { readJsonBody } from '@/http/json-body';
+import { refuseIdempotencyKey } from '@/http/idempotency';
 import { etagFor } from '@/http/preconditions';
 
 /** REST hooks: an integration subscribes by POSTing an endpoint, and unsubscribes by DELETEing it. */
@@ -8,6 +9,7 @@ export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiResource({
   GET: async ({ ctx }) => json({ items: await listWebhookEndpoints(ctx) }),
 
   POST: async ({ request, ctx }) => {
+    refuseIdempotencyKey(request);
     const { endpoint, secret } = await createWebhookEndpoint(ctx, await readJsonBody(request));
     return json(
       { ...endpoint, secret },

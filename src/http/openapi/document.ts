@@ -1,0 +1,54 @@
+import 'server-only';
+import { OpenApiGeneratorV31, OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import { z } from 'zod';
+import { eventsOperations } from './events';
+import { invitationsOperations } from './invitations';
+import { meOperations } from './me';
+import { toRouteConfig, type Operation } from './operation';
+import { probesOperations } from './probes';
+import { usersOperations } from './users';
+import { webhookEndpointOperations } from './webhook-endpoints';
+
+const contractOperations: Operation[] = [
+  {
+    method: 'get',
+    path: '/api/v1/openapi.json',
+    operationId: 'openApiDocument',
+    summary: 'This document',
+    description: 'The OpenAPI 3.1 contract of `/api/v1`, generated from the schemas the server validates with. The docs UI is at `/api/docs`.',
+    tag: 'Contract',
+    access: 'public',
+    success: { status: 200, description: 'The OpenAPI document.', schema: z.looseObject({ openapi: z.string(), paths: z.record(z.string(), z.unknown()) }) },
+  },
+];
+
+/** Every operation of the public API, by resource. A new route adds its module's operations here. */
+const operations: Operation[] = [...usersOperations, ...meOperations, ...invitationsOperations, ...eventsOperations, ...webhookEndpointOperations, ...probesOperations, ...contractOperations];
+
+const bearer = (description: string, bearerFormat?: string) => ({ type: 'http' as const, scheme: 'bearer', description, ...(bearerFormat ? { bearerFormat } : {}) });
+
+function build() {
+  const registry = new OpenAPIRegistry();
+  registry.registerComponent('securitySchemes', 'apiKey', bearer('An integration’s API key (`rst_…`), from the console’s API keys page or `npm run roster -- create-api-key`.', 'rst_…'));
+  registry.registerComponent('securitySchemes', 'sessionToken', bearer('A session token: the `set-auth-token` header of `POST /api/auth/sign-in/email`.'));
+  registry.registerComponent('securitySchemes', 'jwt', bearer('A 15-minute JWT from `GET /api/auth/token` (verify with `/api/auth/jwks`), or a trusted issuer’s.', 'JWT'));
+  for (const operation of operations) registry.registerPath(toRouteConfig(operation));
+  return new OpenApiGeneratorV31(registry.definitions).generateDocument({
+    openapi: '3.1.0',
+    info: {
+      title: 'Roster API',
+      version: '1',
+      description:
+        'User management over REST. Every error is RFC 9457 `application/problem+json`. Every `/api/v1` answer to an authenticated caller carries its request budget in `RateLimit-Policy` and `RateLimit`; past it, 429 with `Retry-After`. Any other method on a path is 405 with `Allow`.',
+    },
+    tags: [{ name: 'Users' }, { name: 'Me' }, { name: 'Invitations' }, { name: 'Events' }, { name: 'Webhooks' }, { name: 'Probes' }, { name: 'Contract' }],
+  });
+}
+
+let document: ReturnType<typeof build> | undefined;
+
+/** The OpenAPI 3.1 document, built once per process from the operations above. */
+export function openApiDocument() {
+  document ??= build();
+  return document;
+}

@@ -1,0 +1,62 @@
+import 'server-only';
+import { z } from 'zod';
+import { createInvitationInput, invitationDto, listInvitationsQuery } from '@/core/invitations';
+import { jsonBody, type Operation } from './operation';
+
+const invitation = invitationDto.meta({ id: 'Invitation', description: 'An invitation by email: its single-use link lives only in the email.' });
+const invitationId = z.object({ id: z.string().meta({ description: 'The invitation’s id; anything else is a 404.' }) });
+const notFound = { 400: 'A malformed percent-encoding in the path.', 404: 'No such invitation (or a malformed id).' };
+const base = { tag: 'Invitations', access: 'any-credential' } as const;
+
+export const invitationsOperations: Operation[] = [
+  {
+    ...base,
+    method: 'get',
+    path: '/api/v1/invitations',
+    operationId: 'listInvitations',
+    summary: 'List invitations',
+    request: { query: listInvitationsQuery },
+    success: { status: 200, description: 'Invitations, newest first.', schema: z.strictObject({ items: z.array(invitation) }) },
+    errors: { 400: 'An unknown status.' },
+  },
+  {
+    ...base,
+    method: 'post',
+    path: '/api/v1/invitations',
+    operationId: 'createInvitation',
+    summary: 'Invite someone by email',
+    description: 'Sends a single-use link valid 7 days. Admins invite below admin; only owners invite admins and owners.',
+    request: { body: jsonBody(createInvitationInput, { example: { email: 'grace@example.com', role: 'viewer' } }) },
+    success: { status: 201, description: 'Invited.', schema: invitation, headers: ['Location'] },
+    errors: {
+      400: 'Malformed JSON.',
+      409: 'An account or an open invitation with this email exists.',
+      413: 'The body is over 1 MB.',
+      415: 'The body is not JSON.',
+      422: 'An invalid email or role, or an unknown field.',
+    },
+  },
+  { ...base, method: 'get', path: '/api/v1/invitations/{id}', operationId: 'getInvitation', summary: 'Get an invitation', request: { params: invitationId }, success: { status: 200, description: 'The invitation.', schema: invitation }, errors: notFound },
+  {
+    ...base,
+    method: 'delete',
+    path: '/api/v1/invitations/{id}',
+    operationId: 'revokeInvitation',
+    summary: 'Revoke an invitation',
+    description: 'Its link stops working; the invitation stays listed as revoked.',
+    request: { params: invitationId },
+    success: { status: 204, description: 'Revoked.' },
+    errors: { ...notFound, 409: 'It was accepted or revoked already.' },
+  },
+  {
+    ...base,
+    method: 'post',
+    path: '/api/v1/invitations/{id}/resend',
+    operationId: 'resendInvitation',
+    summary: 'Send an invitation again',
+    description: 'A new link, valid 7 days from now; the previous one stops working.',
+    request: { params: invitationId },
+    success: { status: 200, description: 'Sent again.', schema: invitation },
+    errors: { ...notFound, 409: 'It was accepted or revoked already.' },
+  },
+];

@@ -1,0 +1,56 @@
+import 'server-only';
+import { z } from 'zod';
+import { requestEmailChangeInput } from '@/core/accounts';
+import { updateMeInput } from '@/core/users';
+import { jsonBody, type Operation } from './operation';
+import { user } from './users';
+
+export const meOperations: Operation[] = [
+  {
+    method: 'get',
+    path: '/api/v1/me',
+    operationId: 'getMe',
+    summary: 'Get the calling user',
+    description: 'For end users’ apps: a session token or a JWT as the bearer. Always the caller’s own record.',
+    tag: 'Me',
+    access: 'user',
+    success: { status: 200, description: 'The caller’s own user.', schema: user, headers: ['ETag'] },
+  },
+  {
+    method: 'patch',
+    path: '/api/v1/me',
+    operationId: 'updateMe',
+    summary: 'Rename the calling user',
+    description: 'Only `name` can change here; role, plan, status and email belong to admins and billing.',
+    tag: 'Me',
+    access: 'user',
+    request: { body: jsonBody(updateMeInput, { alsoAs: ['application/merge-patch+json'], example: { name: 'Ada King' } }) },
+    success: { status: 200, description: 'The caller’s updated user.', schema: user, headers: ['ETag'] },
+    errors: {
+      400: 'Malformed JSON or a malformed `If-Match`.',
+      412: 'The user changed since the `If-Match` version.',
+      413: 'The body is over 1 MB.',
+      415: 'The body is not JSON.',
+      422: 'Any field but `name`, or an invalid name.',
+    },
+  },
+  {
+    method: 'post',
+    path: '/api/v1/me/email',
+    operationId: 'requestEmailChange',
+    summary: 'Ask to change the calling user’s email',
+    description: 'Nothing changes until the link sent to the new address is followed; the old address is then told.',
+    tag: 'Me',
+    access: 'user',
+    request: { body: jsonBody(requestEmailChangeInput, { example: { email: 'ada.king@example.com' } }) },
+    success: { status: 202, description: 'A confirmation link went to the new address.', schema: z.strictObject({ email: z.string() }) },
+    errors: {
+      400: 'Malformed JSON.',
+      409: 'This is already your email.',
+      413: 'The body is over 1 MB.',
+      415: 'The body is not JSON.',
+      422: 'An invalid email, or any other field.',
+      429: 'Too many emails to this address, or the request budget is spent: retry after `Retry-After` seconds.',
+    },
+  },
+];

@@ -1,0 +1,129 @@
+import 'server-only';
+import type { ResponseConfig, RouteConfig } from '@asteasolutions/zod-to-openapi';
+import { z } from 'zod';
+import { problemSchema } from '../problem';
+
+// One operation of the public contract, declared next to the others of its resource (src/http/openapi/*.ts):
+// the zod schemas are the ones the core validates with, the errors are statuses (with their meaning here), and
+// what every operation shares (credentials, rate limits, problem+json, 500, 503) is added by `toRouteConfig`.
+
+/** Who may call: any bearer credential, a signed-in user's (session token or JWT, not an API key), or anyone. */
+export type Access = 'any-credential' | 'user' | 'public';
+
+export interface Operation {
+  method: 'get' | 'post' | 'patch' | 'delete';
+  /** OpenAPI path template: `/api/v1/users/{id}`. */
+  path: string;
+  operationId: string;
+  summary: string;
+  description?: string;
+  tag: string;
+  access: Access;
+  request?: RouteConfig['request'];
+  /** `mediaType` for answers that are not JSON (an event stream, a CSV file); `schema` then describes the text. */
+  success: { status: number; description: string; schema?: z.ZodType; mediaType?: string; headers?: ResponseHeader[]; example?: unknown };
+  /** The errors this operation can answer, with what each means here. 401, 403, 429 and 500 come with the access. */
+  errors?: Partial<Record<number, string>>;
+}
+
+export const problem = problemSchema.meta({
+  id: 'Problem',
+  description: 'RFC 9457 problem details (`application/problem+json`).',
+  example: {
+    type: 'urn:roster:problem:validation-failed',
+    title: 'Validation failed',
+    status: 422,
+    detail: 'One or more fields are invalid.',
+    instance: '/api/v1/users',
+    errors: [{ pointer: '/email', detail: 'Enter a valid email address' }],
+  },
+});
+
+export type ResponseHeader = 'ETag' | 'Location' | 'Idempotent-Replayed' | 'RateLimit' | 'RateLimit-Policy' | 'Retry-After';
+interface HeaderSpec {
+  description: string;
+  schema: { type: 'string' | 'integer'; example?: string; format?: string; enum?: string[]; minimum?: number };
+}
+
+const responseHeaders: Record<ResponseHeader, HeaderSpec> = {
+  ETag: { description: 'The resource version, for `If-Match`.', schema: { type: 'string', example: '"3"' } },
+  Location: { description: 'URL of the created resource.', schema: { type: 'string', format: 'uri' } },
+  'Idempotent-Replayed': { description: '`true` when this is the stored response to an earlier request with the same `Idempotency-Key`.', schema: { type: 'string', enum: ['true'] } },
+  RateLimit: { description: 'What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`.', schema: { type: 'string', example: '"api";r=599;t=60' } },
+  'RateLimit-Policy': { description: 'The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT).', schema: { type: 'string', example: '"api";q=600;w=60' } },
+  'Retry-After': { description: 'Seconds to wait before retrying.', schema: { type: 'integer', minimum: 1 } },
+};
+
+type Headers = NonNullable<ResponseConfig['headers']>;
+const headersOf = (names: readonly ResponseHeader[], required: readonly ResponseHeader[] = []): Headers =>
+  Object.fromEntries(names.map((name) => [name, { ...responseHeaders[name], required: required.includes(name) }])) as Headers;
+
+const securityOf: Record<Access, RouteConfig['security']> = {
+  'any-credential': [{ apiKey: [] }, { sessionToken: [] }, { jwt: [] }],
+  user: [{ sessionToken: [] }, { jwt: [] }],
+  public: [],
+};
+
+const generalErrors: Record<Access, Partial<Record<number, string>>> = {
+  'any-credential': {
+    401: 'No credentials (`WWW-Authenticate: Bearer`), or invalid, expired or revoked ones (`Bearer error="invalid_token"`).',
+    403: 'The credentials are valid but lack the role or scope.',
+    429: 'The credential’s request budget is spent: retry after `Retry-After` seconds.',
+  },
+  user: {
+    401: 'No credentials (`WWW-Authenticate: Bearer`), or invalid, expired or revoked ones (`Bearer error="invalid_token"`).',
+    403: 'An API key: it acts for no user.',
+    429: 'The user’s request budget is spent: retry after `Retry-After` seconds.',
+  },
+  public: {},
+};
+
+const budgetHeaders: ResponseHeader[] = ['RateLimit', 'RateLimit-Policy'];
+
+function errorResponse(status: number, description: string, access: Access): ResponseConfig {
+  const metered = access !== 'public' && status !== 401;
+  const extra: ResponseHeader[] = status === 429 || status === 503 || status === 409 ? ['Retry-After'] : [];
+  const names = [...(metered ? budgetHeaders : []), ...extra];
+  return {
+    description,
+    ...(names.length > 0 ? { headers: headersOf(names, status === 429 ? [...budgetHeaders, 'Retry-After'] : []) } : {}),
+    content: { 'application/problem+json': { schema: problem } },
+  };
+}
+
+/** The zod-to-openapi route for `operation`, with everything operations share. */
+export function toRouteConfig(operation: Operation): RouteConfig {
+  const { success, access } = operation;
+  const metered = access !== 'public';
+  const errors = {
+    ...operation.errors,
+    ...generalErrors[access],
+    500: 'Unexpected error: `traceId` finds it in the server log; nothing was changed.',
+    ...(metered ? { 503: 'The database is unavailable: retry after `Retry-After` seconds.' } : {}),
+  };
+  const successHeaders = [...(success.headers ?? []), ...(metered ? budgetHeaders : [])];
+  return {
+    method: operation.method,
+    path: operation.path,
+    operationId: operation.operationId,
+    summary: operation.summary,
+    ...(operation.description ? { description: operation.description } : {}),
+    tags: [operation.tag],
+    security: securityOf[access],
+    ...(operation.request ? { request: operation.request } : {}),
+    responses: {
+      [success.status]: {
+        description: success.description,
+        ...(successHeaders.length > 0 ? { headers: headersOf(successHeaders, [...(success.headers ?? []).filter((h) => h !== 'Idempotent-Replayed'), ...(metered ? budgetHeaders : [])]) } : {}),
+        ...(success.schema ? { content: { [success.mediaType ?? 'application/json']: { schema: success.schema, ...(success.example ? { example: success.example } : {}) } } } : {}),
+      },
+      ...Object.fromEntries(Object.entries(errors).map(([status, description]) => [status, errorResponse(Number(status), description!, access)])),
+    },
+  };
+}
+
+/** A JSON request body, optionally also accepted as another JSON media type. */
+export function jsonBody(schema: z.ZodType, { alsoAs = [], example }: { alsoAs?: string[]; example?: unknown } = {}) {
+  const media = { schema, ...(example ? { example } : {}) };
+  return { required: true, content: Object.fromEntries(['application/json', ...alsoAs].map((type) => [type, media])) };
+}

@@ -1,0 +1,116 @@
+import 'server-only';
+import { z } from 'zod';
+import { createUserInput, listUsersQuery, updateUserInput, userDto, userPage } from '@/core/users';
+import { jsonBody, type Operation } from './operation';
+
+export const userExample = {
+  id: '01936f8e-8c4c-7cc2-9d5e-3b6a2f0e4d1a',
+  email: 'ada@example.com',
+  name: 'Ada Lovelace',
+  role: 'viewer',
+  status: 'active',
+  plan: 'free',
+  subscriptionStatus: null,
+  version: 1,
+  createdAt: '2026-11-24T09:30:00.000Z',
+  updatedAt: '2026-11-24T09:30:00.000Z',
+};
+
+export const user = userDto.meta({ id: 'User', description: 'A user, as both doors return it.', example: userExample });
+const page = userPage.meta({ id: 'UserPage', description: 'One page of users, newest first.' });
+const userId = z.object({ id: z.string().meta({ description: 'The user’s id (a UUID); anything else is a 404.', example: userExample.id }) });
+const ifMatch = z.object({
+  'If-Match': z.string().optional().meta({ description: 'The `ETag` you last read: the write fails with 412 if the user changed since.', example: '"1"' }),
+});
+
+const writeErrors = {
+  400: 'Malformed JSON, a malformed `If-Match`, or a malformed percent-encoding in the path.',
+  413: 'The body is over 1 MB.',
+  415: 'The body is not JSON.',
+  422: 'Invalid, unknown or read-only fields, one error per field.',
+};
+
+export const usersOperations: Operation[] = [
+  {
+    method: 'get',
+    path: '/api/v1/users',
+    operationId: 'listUsers',
+    summary: 'List users',
+    description: 'Newest first, keyset-paginated: pass `nextCursor` back as `cursor`. `subscriptionStatus=none` lists users without a subscription.',
+    tag: 'Users',
+    access: 'any-credential',
+    request: { query: listUsersQuery },
+    success: { status: 200, description: 'A page of users.', schema: page, example: { items: [userExample], nextCursor: null } },
+    errors: { 400: 'A bad query parameter (one error per parameter) or a tampered cursor.' },
+  },
+  {
+    method: 'post',
+    path: '/api/v1/users',
+    operationId: 'createUser',
+    summary: 'Create a user',
+    description:
+      'Send an `Idempotency-Key` to retry safely: within 24 hours, the same key and payload replay the first response (`Idempotent-Replayed: true`) and create nothing.',
+    tag: 'Users',
+    access: 'any-credential',
+    request: {
+      headers: z.object({
+        'Idempotency-Key': z
+          .string()
+          .optional()
+          .meta({ description: 'A unique key per intended creation (draft-ietf-httpapi-idempotency-key-header), quoted or bare.', example: '"8e03978e-40d5-43e8-bc93-6894a57f9324"' }),
+      }),
+      body: jsonBody(createUserInput, { example: { email: 'ada@example.com', name: 'Ada Lovelace', role: 'viewer' } }),
+    },
+    success: { status: 201, description: 'Created (or, with a used `Idempotency-Key`, the stored response).', schema: user, headers: ['Location', 'ETag', 'Idempotent-Replayed'] },
+    errors: {
+      ...writeErrors,
+      400: 'Malformed JSON or a malformed `Idempotency-Key`.',
+      409: 'A user with this email exists, or a request with the same `Idempotency-Key` is still in flight.',
+      422: 'Invalid or unknown fields (one error per field), or an `Idempotency-Key` already used for another payload.',
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/v1/users/{id}',
+    operationId: 'getUser',
+    summary: 'Get a user',
+    tag: 'Users',
+    access: 'any-credential',
+    request: { params: userId },
+    success: { status: 200, description: 'The user.', schema: user, headers: ['ETag'] },
+    errors: { 400: 'A malformed percent-encoding in the path.', 404: 'No such user (or a malformed id).' },
+  },
+  {
+    method: 'patch',
+    path: '/api/v1/users/{id}',
+    operationId: 'updateUser',
+    summary: 'Update a user',
+    description: 'Only the fields sent change. A change that changes nothing leaves `version` as it was.',
+    tag: 'Users',
+    access: 'any-credential',
+    request: { params: userId, headers: ifMatch, body: jsonBody(updateUserInput, { alsoAs: ['application/merge-patch+json'], example: { name: 'Ada King' } }) },
+    success: { status: 200, description: 'The updated user.', schema: user, headers: ['ETag'] },
+    errors: {
+      ...writeErrors,
+      404: 'No such user.',
+      409: 'The email is taken, or the change would leave no active owner.',
+      412: 'The user changed since the `If-Match` version.',
+    },
+  },
+  {
+    method: 'delete',
+    path: '/api/v1/users/{id}',
+    operationId: 'deleteUser',
+    summary: 'Delete a user',
+    tag: 'Users',
+    access: 'any-credential',
+    request: { params: userId, headers: ifMatch },
+    success: { status: 204, description: 'Deleted.' },
+    errors: {
+      400: 'A malformed `If-Match` or percent-encoding in the path.',
+      404: 'No such user.',
+      409: 'The last active owner can’t be deleted.',
+      412: 'The user changed since the `If-Match` version.',
+    },
+  },
+];

@@ -1,0 +1,19 @@
+import { expect, test } from '@playwright/test';
+
+// The API reference at /api/docs, opened from the console's nav: rendered by Scalar from the live OpenAPI document,
+// with everything loaded from Roster's own origin.
+test('the console links to the API docs, which render the contract without loading anything from elsewhere', async ({ page, baseURL }) => {
+  const foreign: string[] = [];
+  page.on('request', (request) => {
+    if (!request.url().startsWith(baseURL!) && !request.url().startsWith('data:')) foreign.push(request.url());
+  });
+
+  await page.goto('/users');
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'API docs' }).click();
+
+  await expect(page).toHaveURL(/\/api\/docs$/);
+  await expect(page.getByRole('heading', { name: 'Roster API' }).first()).toBeVisible();
+  await expect(page.getByText('Create a user').first()).toBeVisible();
+  await expect(page.getByText('Idempotency-Key').first()).toBeAttached();
+  expect(foreign).toEqual([]);
+});
