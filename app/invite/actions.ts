@@ -22,7 +22,7 @@ export async function acceptInvitationAction(_previous: ActionState, formData: F
   if (fieldErrors) return { status: 'error', message: 'Please fix the highlighted fields.', fieldErrors, values };
   let email: string;
   try {
-    const accepted = await acceptInvitation((await getDatabase()).db, formData.get('token'), { name: values.name ?? '', password });
+    const accepted = await acceptInvitation((await getDatabase()).db, pickFields(formData, ['token']).token, { name: values.name ?? '', password });
     email = accepted.email;
     expireUserViews(accepted.userId);
   } catch (error) {
@@ -48,7 +48,7 @@ export async function acceptInvitationWithOidcAction(_previous: ActionState, for
   if (!oidc) return { status: 'error', message: 'Single sign-on is not configured.', values };
   let url: string | undefined;
   try {
-    const { userId } = await acceptInvitation((await getDatabase()).db, formData.get('token'), { name: values.name ?? '' });
+    const { userId } = await acceptInvitation((await getDatabase()).db, pickFields(formData, ['token']).token, { name: values.name ?? '' });
     expireUserViews(userId);
     url = await oidcSignInUrl(oidc, defaultConsolePath);
   } catch (error) {

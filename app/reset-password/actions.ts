@@ -3,6 +3,7 @@
 import { redirect } from 'next/navigation';
 import type { ActionState } from '@/actions/action-state';
 import { errorToActionState } from '@/actions/error-to-state';
+import { pickFields } from '@/actions/form-data';
 import { newPasswordErrors } from '@/actions/new-password';
 import { resetPassword } from '@/core/accounts';
 import { getDatabase } from '@/db';
@@ -12,7 +13,7 @@ export async function resetPasswordAction(_previous: ActionState, formData: Form
   const { password, fieldErrors } = newPasswordErrors(formData);
   if (fieldErrors) return { status: 'error', message: 'Please fix the highlighted fields.', fieldErrors };
   try {
-    await resetPassword((await getDatabase()).db, formData.get('token'), password);
+    await resetPassword((await getDatabase()).db, pickFields(formData, ['token']).token, password);
   } catch (error) {
     return errorToActionState(error, {});
   }

@@ -126,12 +126,12 @@ describeEachDatabase('two-factor sign-in (TOTP)', (db) => {
     expect(again.has('roster.session_token')).toBe(false);
   });
 
-  it('counts failed codes toward the per-account sign-in limit: over it, 429 with Retry-After', async () => {
-    vi.stubEnv('ROSTER_AUTH_RATE_LIMIT_ACCOUNT', '4/600');
-    const { user, totpURI } = await enrolled(); // one sign-in attempt counted
-    const client = await challenge(user.email); // two
-    expect((await client.post('/two-factor/verify-totp', { code: codeAt(totpURI, at(-9)) })).status).toBe(401); // three
-    expect((await client.post('/two-factor/verify-totp', { code: codeAt(totpURI, at(-8)) })).status).toBe(401); // four
+  it('counts failed codes toward the brute-force defence: over the account+IP budget, 429 with Retry-After', async () => {
+    vi.stubEnv('ROSTER_AUTH_FAILURES_PER_ACCOUNT_IP', '2/900');
+    const { user, totpURI } = await enrolled();
+    const client = await challenge(user.email); // the password was right: nothing counted
+    expect((await client.post('/two-factor/verify-totp', { code: codeAt(totpURI, at(-9)) })).status).toBe(401); // one failure
+    expect((await client.post('/two-factor/verify-totp', { code: codeAt(totpURI, at(-8)) })).status).toBe(401); // two
     const limited = await client.post('/two-factor/verify-totp', { code: codeAt(totpURI, at(-7)) });
     expect(limited.status).toBe(429);
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);

@@ -5,7 +5,7 @@ import { refresh } from 'next/cache';
 import type { ActionState } from '@/actions/action-state';
 import { actionContext } from '@/actions/context';
 import { errorToActionState } from '@/actions/error-to-state';
-import { pickFields, versionField } from '@/actions/form-data';
+import { allTextFields, pickFields, versionField } from '@/actions/form-data';
 import type { ButtonActionState } from '@/components/action-button';
 import {
   createWebhookEndpoint,
@@ -18,7 +18,7 @@ import {
 
 const endpointFields = (formData: FormData) => {
   const values = pickFields(formData, ['url', 'description']);
-  const events = formData.getAll('events').filter((type): type is string => typeof type === 'string');
+  const events = allTextFields(formData, 'events');
   return { input: { ...values, events }, echoed: { ...values, events: events.join(',') } };
 };
 
