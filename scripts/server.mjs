@@ -85,11 +85,14 @@ async function shutDown(reason) {
   // Stops listening; Node closes the idle keep-alive connections and calls back once every connection has closed.
   const connectionsClosed = new Promise((resolve) => server.close(resolve));
   for (const response of inFlight) if (!response.headersSent) response.setHeader('Connection', 'close');
-  const drained = Promise.all([
+  const drained = Promise.allSettled([
     appShutdown()?.drain(),
     // Next's own close waits for work requests scheduled with after().
     connectionsClosed.then(() => app.close()),
-  ]).then(() => 'drained');
+  ]).then((steps) => {
+    for (const step of steps) if (step.status === 'rejected') logger.error({ err: step.reason }, 'error while draining');
+    return 'drained';
+  });
   const deadline = new Promise((resolve) => setTimeout(resolve, timeoutMs, 'deadline'));
 
   const outcome = await Promise.race([drained, deadline]);
