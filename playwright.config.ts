@@ -3,7 +3,7 @@ import { idpOrigin as oidcIssuer, idpPort as oidcPort, mailHttpOrigin, mailSmtpP
 import { ownerEmail, ownerPassword, ownerStorageState } from './tests/e2e/owner';
 
 /**
- * End-to-end tests against the production build (`next build` + `next start`) on a fresh embedded
+ * End-to-end tests against the production build, served as `npm start` serves it, on a fresh embedded
  * database in `.e2e-data/` (gitignored). Runs on the system Chromium: no browser downloads.
  */
 export default defineConfig({
@@ -80,7 +80,8 @@ export default defineConfig({
       env: { MAIL_E2E_SMTP_PORT: String(mailSmtpPort), MAIL_E2E_HTTP_PORT: new URL(mailHttpOrigin).port },
     },
     {
-      command: `rm -rf .e2e-data && npx next build && npx next start -p ${port}`,
+      // What `npm start` runs: a build if the sources are newer than it, then scripts/server.mjs.
+      command: `rm -rf .e2e-data && exec node scripts/start.mjs -p ${port}`,
       url: `${baseURL}/api/health`,
       timeout: 240_000,
       reuseExistingServer: !process.env.CI,
@@ -92,8 +93,6 @@ export default defineConfig({
         DATABASE_URL: '',
         LOG_LEVEL: 'warn',
         NEXT_TELEMETRY_DISABLED: '1',
-        // Roster closes its database itself on SIGTERM (src/server/on-start.ts), as `npm start` arranges.
-        NEXT_MANUAL_SIG_HANDLE: 'true',
         // Stripe webhooks: tests/e2e/stripe.ts signs with the same secret. These prices map to plans; any other fails.
         STRIPE_WEBHOOK_SECRET: 'whsec_roster_e2e_secret',
         ROSTER_STRIPE_PLANS: 'price_pro_monthly:pro,price_team_monthly:team',

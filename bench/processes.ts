@@ -6,7 +6,6 @@ import net from 'node:net';
 import path from 'node:path';
 
 export const root = path.resolve(import.meta.dirname, '..');
-export const nextBin = path.join(root, 'node_modules', 'next', 'dist', 'bin', 'next');
 
 export interface Server {
   name: string;

@@ -69,7 +69,7 @@ function header(result: BenchResult): string[] {
     '',
     `- **When**: ${result.startedAt} (wall time ${fixed(result.wallSeconds / 60, 1)} min), commit \`${m.commit}\``,
     `- **Machine**: ${m.cpus} CPUs (${m.cpuModel}), ${m.memoryGiB} GiB, ${m.os}; the load generator runs on the same machine; 1-min load average ${fixed(m.loadAverage.start, 2)} before, ${fixed(m.loadAverage.end, 2)} after`,
-    `- **Software**: Node ${m.node}, Next.js ${m.next} (\`next start\`, production build), React ${m.react}, PGlite ${m.pglite}, autocannon ${m.autocannon}`,
+    `- **Software**: Node ${m.node}, Next.js ${m.next} (production build served by \`scripts/server.mjs\`, as \`npm start\` runs it), React ${m.react}, PGlite ${m.pglite}, autocannon ${m.autocannon}`,
     ...result.databases.map((database) => `- **Database (${dbName(database.kind)})**: ${database.description}`),
     ...result.skipped.map((note) => `- **Skipped**: ${note}`),
     `- **Authentication**: ${result.authentication}`,
@@ -127,7 +127,7 @@ function scenarioTable(result: BenchResult, scenario: ScenarioResult): string[] 
 const method = [
   '## How it was measured',
   '',
-  '- `npm run bench` builds if the build is stale (scripts/build-if-stale.mjs, shared with `npm start`), starts `next start` and the raw floor, ' +
+  '- `npm run bench` builds if the build is stale (scripts/build-if-stale.mjs, shared with `npm start`), starts the production server (scripts/server.mjs) and the raw floor, ' +
     'seeds the database, runs every scenario and stops everything it started. Code: `bench/`.',
   '- **Doors, as their clients use them.** Server Action: `POST` to the page that holds the form, with `Next-Action`, `Next-Router-State-Tree` ' +
     'and the multipart body React\'s own `encodeReply([previousState, formData])` produces (form fields including React\'s hidden `$ACTION_` inputs, ' +

@@ -1,7 +1,8 @@
-// The two servers under test: `next start` (Server Actions, Route Handlers, pages) and the raw floor.
+// The two servers under test: Roster's production server, scripts/server.mjs as `npm start` runs it (Server Actions,
+// Route Handlers, pages), and the raw floor.
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { nextBin, startServer, type Server } from './processes';
+import { startServer, type Server } from './processes';
 
 /** Environment both servers share: production mode, quiet logs, no telemetry. */
 function baseEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
@@ -24,16 +25,14 @@ const authSecret = randomBytes(32).toString('base64url');
 export function startNext(options: NextServerOptions): Promise<Server> {
   const origin = `http://127.0.0.1:${options.port}`;
   return startServer({
-    name: `next start :${options.port}`,
+    name: `scripts/server.mjs :${options.port}`,
     port: options.port,
-    // `next start` serves from this one process; --cpu-prof can't go through NODE_OPTIONS.
-    args: [...(options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : []), nextBin, 'start', '-p', String(options.port), '-H', '127.0.0.1'],
+    // It serves from this one process; --cpu-prof can't go through NODE_OPTIONS.
+    args: [...(options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : []), 'scripts/server.mjs', '-p', String(options.port), '-H', '127.0.0.1'],
     env: baseEnv({
       ...options.dbEnv,
       // Enables app/(console)/users/bench-actions.ts, the revalidation-cost scenario's action.
       ROSTER_BENCH_ACTIONS: '1',
-      // Roster closes its database on SIGTERM itself (src/server/on-start.ts), as `npm start` arranges.
-      NEXT_MANUAL_SIG_HANDLE: 'true',
       // Keeps the webhook sweeper's periodic queries out of the measurements.
       ROSTER_WEBHOOK_SWEEP_MS: '3600000',
       // Sessions' cookies and Better Auth's Origin checks derive from where the server is reached.

@@ -79,7 +79,7 @@ export function eventStreamResponse(request: Request, { db, feed, plan, format }
   return new Response(body, {
     headers: {
       'Content-Type': 'text/event-stream; charset=utf-8',
-      // no-transform keeps `next start` from gzipping (and so buffering) the stream; proxies must not buffer it either.
+      // no-transform keeps Next from gzipping (and so buffering) the stream; proxies must not buffer it either.
       'Cache-Control': 'no-cache, no-transform',
       'X-Accel-Buffering': 'no',
     },

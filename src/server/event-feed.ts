@@ -1,13 +1,16 @@
 import { EventFeed } from '@/core/events';
+import { Unavailable } from '@/core/errors';
 import { getDatabase } from '@/db';
 import { logger } from '@/lib/logger';
+import { isDraining } from './shutdown';
 
 // One feed per process, shared by every stream: route handlers and instrumentation are separate bundles, so it
 // lives on globalThis, like the database handle.
 const globalForFeed = globalThis as unknown as { rosterEventFeed?: Promise<EventFeed> };
 
-/** The process's reader of the event log, started on first use. */
+/** The process's reader of the event log, started on first use. A server that is shutting down opens no new stream. */
 export function getEventFeed(): Promise<EventFeed> {
+  if (isDraining()) return Promise.reject(new Unavailable('This server is shutting down; reconnect to continue.'));
   globalForFeed.rosterEventFeed ??= getDatabase()
     .then((handle) =>
       EventFeed.start(handle, {

@@ -3,14 +3,14 @@ import { baseUrl } from '@/core/links';
 import { getDatabase } from '@/db';
 import { logger } from '@/lib/logger';
 import { mailConfigFromEnv, smtpSender } from '@/mail/smtp';
-import { runPeriodically } from './periodic';
+import { runPeriodically, type StopJob } from './periodic';
 
 /**
  * Sends queued email in the background: at start (whatever a crash left pending) and then every `intervalMs`,
  * retrying with backoff. With no ROSTER_SMTP_URL, messages are marked kept and owners read them on the console's
  * Email page: the server log says so for each one (never with its link).
  */
-export function startMailer(intervalMs = Number(process.env.ROSTER_MAIL_POLL_MS ?? 1000)): () => void {
+export function startMailer(intervalMs = Number(process.env.ROSTER_MAIL_POLL_MS ?? 1000)): StopJob {
   const config = mailConfigFromEnv();
   const sender = config ? smtpSender(config) : null;
   if (!config) {

@@ -1,14 +1,14 @@
 import { processDueWebhookEvents } from '@/core/webhooks';
 import { getDatabase } from '@/db';
 import { logger } from '@/lib/logger';
-import { runPeriodically } from './periodic';
+import { runPeriodically, type StopJob } from './periodic';
 
 /**
  * Processes stored webhook events that are due: at start (whatever a crash or deploy left pending) and then every
  * `intervalMs` (retries with backoff). Runs outside any request, so it can't expire cache tags; the console's cached
  * reads catch up within their revalidate window.
  */
-export function startWebhookSweeper(intervalMs = Number(process.env.ROSTER_WEBHOOK_SWEEP_MS ?? 30_000)): () => void {
+export function startWebhookSweeper(intervalMs = Number(process.env.ROSTER_WEBHOOK_SWEEP_MS ?? 30_000)): StopJob {
   return runPeriodically(
     intervalMs,
     async () => {

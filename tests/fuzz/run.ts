@@ -1,5 +1,5 @@
 // `npm run fuzz`: black-box fuzzing of every /api operation in the OpenAPI document and every Server Action in the
-// build, against `next start` on a throwaway PostgreSQL database. Each target gets structured requests (from the
+// build, against the production server (scripts/server.mjs) on a throwaway PostgreSQL database. Each target gets structured requests (from the
 // document's schemas, or the action's form fields) and garbage. The run fails on any 5xx, any request that hangs,
 // and any database change that no accepted request accounts for. `--smoke` is the short, fixed-seed run `npm test`
 // makes; the full run sends 10,000 requests per target.

@@ -1,9 +1,9 @@
 // The fuzzer's world: a throwaway PostgreSQL database (so the fuzzer can read every table while the server runs),
-// `next start` on it, and the identities and users the requests act as and on.
+// Roster's production server (scripts/server.mjs) on it, and the identities and users the requests act as and on.
 import { randomBytes, randomUUID } from 'node:crypto';
 import path from 'node:path';
 import pg from 'pg';
-import { freePort, nextBin, startServer, type Server } from '../../bench/processes';
+import { freePort, startServer, type Server } from '../../bench/processes';
 import { createApiKey } from '@/core/api-keys';
 import { openDatabase } from '@/db/client';
 
@@ -44,9 +44,9 @@ export async function createWorld({ logDir, databaseUrl }: { logDir: string; dat
     const origin = `http://127.0.0.1:${port}`;
     const unlimited = '1000000000/60';
     const server = await startServer({
-      name: `next start :${port}`,
+      name: `scripts/server.mjs :${port}`,
       port,
-      args: [nextBin, 'start', '-p', String(port), '-H', '127.0.0.1'],
+      args: ['scripts/server.mjs', '-p', String(port), '-H', '127.0.0.1'],
       env: {
         ...process.env,
         NODE_ENV: 'production',
@@ -62,7 +62,6 @@ export async function createWorld({ logDir, databaseUrl }: { logDir: string; dat
         ROSTER_AUTH_RATE_LIMIT_IP: unlimited,
         ROSTER_AUTH_FAILURES_PER_IP: unlimited,
         ROSTER_WEBHOOK_SWEEP_MS: '3600000',
-        NEXT_MANUAL_SIG_HANDLE: 'true',
         NEXT_TELEMETRY_DISABLED: '1',
         LOG_LEVEL: 'error',
       },

@@ -5,6 +5,7 @@ import { GET as health } from '../../app/api/health/route';
 import { GET as ready } from '../../app/api/ready/route';
 import * as collectionRoute from '../../app/api/v1/users/route';
 import { apiKeyFor, type TestApiKey } from '../support/principals';
+import { startDraining } from '../support/shutdown';
 
 // This file swaps the process-wide database out from under the app, so it lives apart from every other suite.
 
@@ -106,6 +107,19 @@ describe('GET /api/ready', () => {
       // Forget the dead handle without closing it twice.
       (globalThis as unknown as { rosterDatabase?: unknown }).rosterDatabase = undefined;
     }
+  });
+
+  it('503 problem+json with Retry-After while the server shuts down, so load balancers stop sending traffic', async () => {
+    const stopDraining = await startDraining();
+    try {
+      const response = await ready(new Request(`${BASE}/api/ready`));
+      const problem = await expectProblem(response, 503, '/api/ready');
+      expect(problem.detail).toBe('This server is shutting down.');
+      expect(response.headers.get('retry-after')).toBe('5');
+    } finally {
+      stopDraining();
+    }
+    expect((await ready(new Request(`${BASE}/api/ready`))).status).toBe(200);
   });
 
   it('recovers: 200 again once the database is back', async () => {

@@ -14,6 +14,7 @@ import { truncateAll } from '../support/database';
 import { apiKeyFor, bearerFor, consoleRequestHeaders, principalFor, setConsoleCookie, systemPrincipal, type TestApiKey } from '../support/principals';
 import type { Problem } from '../support/problem';
 import { serveRoutes, type RouteServer } from '../support/route-server';
+import { startDraining } from '../support/shutdown';
 
 vi.mock('next/headers', () => ({ headers: async () => consoleRequestHeaders() }));
 
@@ -186,6 +187,23 @@ describe('GET /api/v1/events', () => {
     server = await serveRoutes(routes, Number(port));
     await eventually(() => got.messages, (messages) => messages.length === 3, 'the events written while it was down');
     expect(countsOf(got.messages)).toEqual([1, 2, 3]);
+  });
+
+  it('refuses new streams with 503 and Retry-After while the server shuts down: clients reconnect elsewhere', async () => {
+    setConsoleCookie((await bearerFor(db, 'viewer')).cookie);
+    const stopDraining = await startDraining();
+    try {
+      for (const [path, headers] of [['/api/v1/events', key.headers], ['/api/console/events', { 'sec-fetch-site': 'same-origin' }]] as const) {
+        const refused = await fetch(`${server.origin}${path}`, { headers });
+        expect(refused.status, path).toBe(503);
+        expect(refused.headers.get('retry-after')).toBe('5');
+        expect(((await refused.json()) as Problem).detail).toBe('This server is shutting down; reconnect to continue.');
+      }
+    } finally {
+      stopDraining();
+      setConsoleCookie(null);
+    }
+    expect(await openStreams()).toBe(0);
   });
 
   it('also resumes from ?after= for clients that cannot send headers', async () => {

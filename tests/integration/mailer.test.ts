@@ -13,14 +13,14 @@ import { startSmtpServer, type TestSmtpServer } from '../support/smtp';
 // it keeps each message for owners and says so in the server log, never with the link.
 
 let smtp: TestSmtpServer;
-let stop: (() => void) | undefined;
+let stop: (() => Promise<void>) | undefined;
 beforeAll(async () => {
   smtp = await startSmtpServer();
 });
 afterAll(() => smtp.close());
 beforeEach(async () => truncateAll((await getDatabase()).db));
-afterEach(() => {
-  stop?.();
+afterEach(async () => {
+  await stop?.();
   vi.unstubAllEnvs();
   vi.restoreAllMocks();
 });

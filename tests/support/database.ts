@@ -13,20 +13,25 @@ export const testDatabaseUrl = process.env.TEST_DATABASE_URL;
  */
 export async function openTestDatabase(driver: 'pglite' | 'postgres'): Promise<DatabaseHandle> {
   if (driver === 'pglite') return openDatabase({ driver: 'pglite', dataDir: 'memory://' });
-  if (!testDatabaseUrl) throw new Error('TEST_DATABASE_URL is not set');
-
-  const name = `roster_test_${randomUUID().replaceAll('-', '').slice(0, 20)}`;
-  await withAdminClient((client) => client.query(`CREATE DATABASE ${name}`));
-  const url = new URL(testDatabaseUrl);
-  url.pathname = `/${name}`;
-  const handle = await openDatabase({ driver: 'postgres', url: url.toString() });
+  const database = await createPostgresTestDatabase();
+  const handle = await openDatabase({ driver: 'postgres', url: database.url });
   return {
     ...handle,
     close: async () => {
       await handle.close();
-      await withAdminClient((client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+      await database.drop();
     },
   };
+}
+
+/** An empty throwaway database on the Postgres server at TEST_DATABASE_URL: its URL, and the function that drops it. */
+export async function createPostgresTestDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+  if (!testDatabaseUrl) throw new Error('TEST_DATABASE_URL is not set');
+  const name = `roster_test_${randomUUID().replaceAll('-', '').slice(0, 20)}`;
+  await withAdminClient((client) => client.query(`CREATE DATABASE ${name}`));
+  const url = new URL(testDatabaseUrl);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => withAdminClient((client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => {}) };
 }
 
 async function withAdminClient<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {

@@ -328,7 +328,7 @@ export interface paths {
         };
         /**
          * Readiness
-         * @description The database answers.
+         * @description The database answers and the server is not shutting down (load balancers stop routing here while it drains).
          */
         get: operations["ready"];
         put?: never;
@@ -3833,7 +3833,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database does not answer; retry after `Retry-After` seconds. */
+            /** @description The database does not answer, or the server is shutting down; retry after `Retry-After` seconds. */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying. */

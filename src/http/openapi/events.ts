@@ -31,7 +31,7 @@ export const eventsOperations: Operation[] = [
     errors: {
       400: 'An unknown event type, or a resume point this log never wrote.',
       429: 'This credential already has 5 streams open, or its request budget is spent: retry after `Retry-After` seconds.',
-      503: 'The server holds as many streams as it serves, or the database is unavailable: retry after `Retry-After` seconds.',
+      503: 'The server holds as many streams as it serves, is shutting down, or the database is unavailable: retry after `Retry-After` seconds.',
     },
   },
 ];

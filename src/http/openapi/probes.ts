@@ -18,7 +18,7 @@ export const probesOperations: Operation[] = [
     path: '/api/ready',
     operationId: 'ready',
     summary: 'Readiness',
-    description: 'The database answers.',
+    description: 'The database answers and the server is not shutting down (load balancers stop routing here while it drains).',
     tag: 'Probes',
     access: 'public',
     success: {
@@ -27,6 +27,6 @@ export const probesOperations: Operation[] = [
       schema: z.strictObject({ status: z.literal('ready'), database: z.enum(['pglite', 'postgres']) }),
       example: { status: 'ready', database: 'postgres' },
     },
-    errors: { 503: 'The database does not answer; retry after `Retry-After` seconds.' },
+    errors: { 503: 'The database does not answer, or the server is shutting down; retry after `Retry-After` seconds.' },
   },
 ];

@@ -1,0 +1,135 @@
+// The production server (`npm start` runs it after building; `node scripts/server.mjs` runs it alone): what
+// `next start` does, a node:http server handing each request to Next, plus a shutdown that drains, which
+// `next start` can't do (on SIGTERM it waits forever for open streams, and it closes nothing of Roster's).
+//
+// On SIGTERM or SIGINT, or when the process that started it dies (npm killed): stop accepting connections, answer
+// readiness 503, end open event streams with a `reconnect` event and stop background work, let the requests already
+// accepted finish (answered with `Connection: close`), close the database, exit 0. Whatever is still open after
+// ROSTER_SHUTDOWN_TIMEOUT_MS (default 10000) is cut off and the exit code is 1. A second signal exits at once.
+import http from 'node:http';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import pino from 'pino';
+
+process.env.NODE_ENV ??= 'production';
+const root = path.resolve(import.meta.dirname, '..');
+const logger = pino({ level: process.env.LOG_LEVEL ?? 'info', base: { service: 'roster' } });
+
+const { port, hostname, keepAliveTimeout } = options(process.argv.slice(2));
+const timeoutMs = Number(process.env.ROSTER_SHUTDOWN_TIMEOUT_MS ?? 10_000);
+/** Closing the database after the deadline may take this long before the process exits regardless. */
+const closeGraceMs = 3_000;
+
+/** `next start`'s flags: -p/--port (else PORT, else 3000), -H/--hostname (else every interface), --keepAliveTimeout. */
+function options(args) {
+  const usage = 'usage: npm start -- [-p <port>] [-H <hostname>] [--keepAliveTimeout <ms>]';
+  try {
+    const { values } = parseArgs({
+      args,
+      options: { port: { type: 'string', short: 'p' }, hostname: { type: 'string', short: 'H' }, keepAliveTimeout: { type: 'string' } },
+    });
+    const port = Number(values.port ?? process.env.PORT ?? 3000);
+    const keepAliveTimeout = values.keepAliveTimeout === undefined ? undefined : Number(values.keepAliveTimeout);
+    if (!Number.isInteger(port) || port <= 0 || port > 65535) throw new Error(`invalid port: ${values.port ?? process.env.PORT}`);
+    if (keepAliveTimeout !== undefined && !(Number.isInteger(keepAliveTimeout) && keepAliveTimeout > 0)) throw new Error(`invalid --keepAliveTimeout: ${values.keepAliveTimeout}`);
+    return { port, hostname: values.hostname, keepAliveTimeout };
+  } catch (error) {
+    console.error(`${error.message}\n${usage}`);
+    process.exit(1);
+  }
+}
+
+// Next reads NODE_ENV as it loads, so it is imported only once that is set.
+const { default: next } = await import('next');
+const server = http.createServer();
+if (keepAliveTimeout) server.keepAliveTimeout = keepAliveTimeout;
+const app = next({ dev: false, dir: root, hostname, port, httpServer: server });
+await app.prepare();
+const handle = app.getRequestHandler();
+
+/** Responses not yet finished: a shutdown waits for them. */
+const inFlight = new Set();
+let draining = false;
+
+server.on('request', (request, response) => {
+  inFlight.add(response);
+  response.once('close', () => {
+    inFlight.delete(response);
+    // A response whose headers went out before the drain (a stream) left its connection open for the next request.
+    if (draining) request.socket.end();
+  });
+  // Accepted during the drain (on a connection opened before it): served, and the client told not to come back.
+  if (draining) response.setHeader('Connection', 'close');
+  handle(request, response).catch((error) => {
+    logger.error({ err: error, path: request.url }, 'request failed outside the app');
+    if (!response.headersSent) response.statusCode = 500;
+    response.end();
+  });
+});
+server.on('error', (error) => {
+  logger.error({ err: error }, 'the server could not listen');
+  process.exit(1);
+});
+server.listen(port, hostname, () => {
+  const shown = !hostname || hostname === '0.0.0.0' || hostname === '::' ? 'localhost' : hostname.includes(':') ? `[${hostname}]` : hostname;
+  logger.info({ url: `http://${shown}:${port}` }, `ready on http://${shown}:${port}`);
+});
+
+/** The app's steps (src/server/shutdown.ts), registered once instrumentation has run. */
+const appShutdown = () => globalThis[Symbol.for('roster.shutdown')];
+
+let stopping;
+async function shutDown(reason) {
+  draining = true;
+  logger.info({ reason, inFlight: inFlight.size, timeoutMs }, 'draining: refusing new connections, finishing the requests in flight');
+  // Stops listening; Node closes the idle keep-alive connections and calls back once every connection has closed.
+  const connectionsClosed = new Promise((resolve) => server.close(resolve));
+  for (const response of inFlight) if (!response.headersSent) response.setHeader('Connection', 'close');
+  const drained = Promise.allSettled([
+    appShutdown()?.drain(),
+    // Next's own close waits for work requests scheduled with after().
+    connectionsClosed.then(() => app.close()),
+  ]).then((steps) => {
+    for (const step of steps) if (step.status === 'rejected') logger.error({ err: step.reason }, 'error while draining');
+    return 'drained';
+  });
+  const deadline = new Promise((resolve) => setTimeout(resolve, timeoutMs, 'deadline'));
+
+  const outcome = await Promise.race([drained, deadline]);
+  if (outcome === 'deadline') {
+    logger.warn({ cutOff: inFlight.size, timeoutMs }, 'shutdown deadline passed: closing the connections still open');
+    server.closeAllConnections();
+    setTimeout(() => process.exit(1), closeGraceMs);
+  }
+  try {
+    await appShutdown()?.close();
+  } catch (error) {
+    logger.error({ err: error }, 'error while closing the database');
+  }
+  logger.info({ outcome }, 'stopped');
+  process.exit(outcome === 'drained' ? 0 : 1);
+}
+
+let firstSignalAt = 0;
+for (const signal of ['SIGTERM', 'SIGINT']) {
+  process.on(signal, () => {
+    if (!stopping) {
+      firstSignalAt = Date.now();
+      stopping = shutDown(signal);
+      return;
+    }
+    // Ctrl+C under npm delivers SIGINT twice at once (the terminal's and npm's copy): that is still the first.
+    if (Date.now() - firstSignalAt < 1_000) return;
+    logger.warn({ signal }, 'second signal: exiting without draining');
+    process.exit(1);
+  });
+}
+
+// Started by npm (or anything else) that has since died, e.g. SIGKILLed: don't live on as an orphan.
+const parent = process.ppid;
+const watchParent = setInterval(() => {
+  if (process.ppid === parent || stopping) return;
+  clearInterval(watchParent);
+  stopping = shutDown('parent process exited');
+}, 1_000);
+watchParent.unref();
