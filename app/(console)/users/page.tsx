@@ -6,6 +6,7 @@ import { planMapFromEnv } from '@/core/billing/plans';
 import { Alert } from '@/components/alert';
 import { Badge } from '@/components/badge';
 import { EmptyState } from '@/components/empty-state';
+import { ExportLink } from '@/components/export-link';
 import { LiveUpdates } from '@/components/live-updates';
 import { Field } from '@/components/field';
 import { buttonStyles } from '@/components/styles';
@@ -43,11 +44,14 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
           <h1 className="text-2xl font-semibold tracking-tight">Users</h1>
           <LiveUpdates />
         </div>
-        {holds(principal, 'users:write') && (
-          <Link href="/users/new" className={buttonStyles.primary}>
-            New user
-          </Link>
-        )}
+        <div className="flex items-center gap-3">
+          <ExportLink path="/api/console/users/export" filters={filters} />
+          {holds(principal, 'users:write') && (
+            <Link href="/users/new" className={buttonStyles.primary}>
+              New user
+            </Link>
+          )}
+        </div>
       </div>
 
       {deleted && <Alert tone="success">Deleted {deleted}.</Alert>}
