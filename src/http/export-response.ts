@@ -8,6 +8,14 @@ import type { DatabaseHandle } from '@/db/client';
  * (see DatabaseHandle.snapshot) and lets go of it when the file ends, fails or the client goes away, at once.
  */
 export async function exportResponse(request: Request, plan: ExportPlan, database: Pick<DatabaseHandle, 'snapshot'>): Promise<Response> {
+  const headers = {
+    'Content-Type': exportMediaTypes[plan.format],
+    'Content-Disposition': `attachment; filename="${plan.filename}"`,
+    'Cache-Control': 'no-store',
+    'X-Content-Type-Options': 'nosniff',
+  };
+  // Next answers HEAD with GET: a body nobody reads must not hold a snapshot open.
+  if (request.method === 'HEAD') return new Response(null, { headers });
   const snapshot = await database.snapshot();
   const reader = plan.open(snapshot.db);
   const encoder = new TextEncoder();
@@ -39,12 +47,5 @@ export async function exportResponse(request: Request, plan: ExportPlan, databas
     cancel: stop,
   });
 
-  return new Response(body, {
-    headers: {
-      'Content-Type': exportMediaTypes[plan.format],
-      'Content-Disposition': `attachment; filename="${plan.filename}"`,
-      'Cache-Control': 'no-store',
-      'X-Content-Type-Options': 'nosniff',
-    },
-  });
+  return new Response(body, { headers });
 }

@@ -94,7 +94,7 @@ describe('GET /api/v1/users/export', () => {
     expect(records).toHaveLength(781);
     expect(records.every((record) => record.role === 'viewer')).toBe(true);
     expect(Object.keys(records[0]!).sort()).toEqual(USER_KEYS);
-  });
+  }, 120_000); // the file's first test: it also pays for loading the routes and the contract checker
 
   it('escapes formulas and keeps quotes, commas, line breaks and unicode intact', async () => {
     const names = ['=cmd', '+1', '-2', '@x', '\tTab', '\rReturn', 'say "hi"', 'a,b', 'line one\nline two', 'Zoë 日本 🎉'];
@@ -122,6 +122,14 @@ describe('GET /api/v1/users/export', () => {
   it('an empty selection is a header alone (CSV) or nothing (NDJSON)', async () => {
     expect(await (await get('/api/v1/users/export?status=suspended', readKey.headers)).text()).toBe('id,email,name,role,status,plan,subscriptionStatus,version,createdAt,updatedAt\n');
     expect(await (await get('/api/v1/users/export?format=ndjson&status=suspended', readKey.headers)).text()).toBe('');
+  });
+
+  it('answers HEAD (which Next serves with GET) with the headers alone', async () => {
+    const url = new URL('/api/v1/users/export', BASE);
+    const response = await usersExport.GET(new Request(url, { method: 'HEAD', headers: readKey.headers }), { params: Promise.resolve({}) } as never);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-disposition')).toBe(`attachment; filename="roster-users-${today}.csv"`);
+    expect(response.body).toBeNull();
   });
 
   it('refuses bad parameters and credentials before streaming anything', async () => {
