@@ -9,7 +9,7 @@ import { Badge } from '@/components/badge';
 import { EmptyState } from '@/components/empty-state';
 import { ExportLink } from '@/components/export-link';
 import { Field } from '@/components/field';
-import { buttonStyles } from '@/components/styles';
+import { FilterForm, KeysetPager } from '@/components/list-controls';
 import { Cell, Table } from '@/components/table';
 import { Timestamp } from '@/components/timestamp';
 import { pickSearchParams, type SearchParams } from '@/lib/search-params';
@@ -55,8 +55,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         <ExportLink path="/api/console/audit-events/export" filters={filters} />
       </div>
 
-      {/* A plain GET form: filters and pages live in the URL and work without JavaScript. */}
-      <form method="get" action="/audit" role="search" className="flex flex-wrap items-end gap-3 rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
+      <FilterForm action="/audit" filtered={filtered}>
         <Field id="actor" name="actor" label="Actor" placeholder="user:…, api-key:…, system:…" defaultValue={filters.actor} />
         <Field id="type" name="type" label="Event" options={eventTypes} emptyOption="Any" defaultValue={filters.type ?? ''} />
         <Field id="subjectType" name="subjectType" label="Subject type" options={subjectTypes} emptyOption="Any" defaultValue={filters.subjectType ?? ''} />
@@ -64,15 +63,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         <Field id="door" name="door" label="Door" options={doors} emptyOption="Any" defaultValue={filters.door ?? ''} />
         <Field id="from" name="from" label="From" placeholder="2026-12-01T00:00:00Z" defaultValue={filters.from} />
         <Field id="to" name="to" label="To" placeholder="2026-12-02T00:00:00Z" defaultValue={filters.to} />
-        <button type="submit" className={buttonStyles.secondary}>
-          Apply
-        </button>
-        {filtered && (
-          <Link href="/audit" className="py-2 text-sm text-slate-600 underline hover:text-slate-900">
-            Clear
-          </Link>
-        )}
-      </form>
+      </FilterForm>
 
       {!result.ok ? (
         <Alert tone="error">These filters can&apos;t be applied: {result.problems.join('; ')}. <Link href="/audit" className="underline">Start over</Link>.</Alert>
@@ -86,22 +77,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         </Table>
       )}
 
-      {result.ok && (cursor || result.nextCursor) && (
-        <nav aria-label="Pagination" className="flex justify-between">
-          {cursor ? (
-            <Link href={{ pathname: '/audit', query: filters }} className={buttonStyles.secondary}>
-              ← Newest
-            </Link>
-          ) : (
-            <span />
-          )}
-          {result.nextCursor && (
-            <Link href={{ pathname: '/audit', query: { ...filters, cursor: result.nextCursor } }} className={buttonStyles.secondary}>
-              Next page →
-            </Link>
-          )}
-        </nav>
-      )}
+      {result.ok && <KeysetPager pathname="/audit" filters={filters} cursor={cursor} nextCursor={result.nextCursor} />}
     </div>
   );
 }
