@@ -90,7 +90,8 @@ async function copyFloor(client: pg.Client): Promise<Reading> {
 async function serverExport(server: Server, hangSeconds: number): Promise<Reading> {
   const started = performance.now();
   const response = await fetch(`${server.origin}/api/v1/users/export?format=csv`, {
-    headers: credentials.api,
+    // Uncompressed, like COPY's stream: this measures the export, not `next start`'s gzip.
+    headers: { ...credentials.api, 'accept-encoding': 'identity' },
     signal: AbortSignal.timeout(hangSeconds * 1000),
   });
   if (response.status !== 200 || !response.body) throw new Error(`the export answered ${response.status}: ${await response.text()}`);
