@@ -13,11 +13,11 @@ export const metadata: Metadata = {
 
 const navLink = 'text-sm font-medium text-slate-600 hover:text-slate-900';
 
-/** Who the header shows: the session's email, and whether the console's links apply (staff, not members). */
-async function signedInUser(): Promise<{ email: string; console: boolean } | null> {
+/** Who the header shows: the session's email, whether the console's links apply (staff, not members), and the audit link. */
+async function signedInUser(): Promise<{ email: string; console: boolean; audit: boolean } | null> {
   try {
     const [session, principal] = await Promise.all([consoleSession(), consolePrincipal()]);
-    return session ? { email: session.user.email, console: holds(principal, 'users:read') } : null;
+    return session ? { email: session.user.email, console: holds(principal, 'users:read'), audit: holds(principal, 'events:read') } : null;
   } catch (error) {
     // The header must not take the page down (e.g. the database is unavailable): the page shows its own error.
     logger.warn({ err: error }, 'could not read the session for the header');
@@ -52,6 +52,11 @@ export default async function RootLayout({ children }: { children: React.ReactNo
                 <Link href="/integrations" className={navLink}>
                   Integrations
                 </Link>
+                {user.audit && (
+                  <Link href="/audit" className={navLink}>
+                    Audit
+                  </Link>
+                )}
                 <Link href="/email" className={navLink}>
                   Email
                 </Link>

@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 export const scenarioNames = ['update', 'revalidation', 'create', 'delete', 'read'] as const;
 export type ScenarioName = (typeof scenarioNames)[number];
 /** Scenarios of the streaming doors, measured on their own terms rather than door against door. */
-export const streamScenarioNames = ['fanout'] as const;
+export const streamScenarioNames = ['fanout', 'export'] as const;
 export type StreamScenarioName = (typeof streamScenarioNames)[number];
 export type DatabaseKind = 'pglite' | 'postgres';
 
@@ -33,6 +33,8 @@ export interface BenchOptions {
   streams: StreamScenarioName[];
   /** Fan-out: SSE subscribers, events written, and the steady rate they are written at. */
   fanout: { subscribers: number; events: number; writesPerSecond: number };
+  /** Export (PostgreSQL only: it compares with COPY): users seeded for it on top of the bench's own. */
+  exportUsers: number;
   /** Profile the update path with --cpu-prof after the measurements (PGlite). */
   profile: boolean;
   profileSeconds: number;
@@ -45,8 +47,9 @@ export interface BenchOptions {
 }
 
 const usage = `Usage: npm run bench -- [--smoke] [--users N] [--repeats N] [--requests N] [--duration S] [--delete-max N]
-                       [--connections 10,50] [--db pglite,postgres] [--scenarios ${scenarioNames.join(',')}]
+                       [--connections 10,50] [--db pglite,postgres] [--scenarios ${scenarioNames.join(',')}|none]
                        [--streams ${streamScenarioNames.join(',')}|none] [--subscribers N] [--events N]
+                       [--export-users N]
                        [--no-profile] [--out DIR] [--port N]`;
 
 /** A bad command line: run.ts prints the message (which includes the usage) and exits 2. */
@@ -77,6 +80,7 @@ function parse(argv: string[]): BenchOptions {
       streams: { type: 'string' },
       subscribers: { type: 'string' },
       events: { type: 'string' },
+      'export-users': { type: 'string' },
       'no-profile': { type: 'boolean', default: false },
       out: { type: 'string' },
       port: { type: 'string' },
@@ -112,13 +116,14 @@ function parse(argv: string[]): BenchOptions {
     connections,
     warmupRequestsPerConnection: smoke ? 2 : 10,
     databases: list('db', values.db, ['pglite', 'postgres'] as const, smoke ? ['pglite'] : ['pglite', 'postgres']),
-    scenarios: list('scenarios', values.scenarios, scenarioNames, [...scenarioNames]),
+    scenarios: values.scenarios === 'none' ? [] : list('scenarios', values.scenarios, scenarioNames, [...scenarioNames]),
     streams: values.streams === 'none' ? [] : list('streams', values.streams, streamScenarioNames, [...streamScenarioNames]),
     fanout: {
       subscribers: Math.round(number('subscribers', values.subscribers, smoke ? 20 : 1_000)),
       events: Math.round(number('events', values.events, smoke ? 10 : 200)),
       writesPerSecond: 20,
     },
+    exportUsers: Math.round(number('export-users', values['export-users'], smoke ? 5_000 : 1_000_000)),
     profile: !smoke && !values['no-profile'],
     profileSeconds: 6,
     // A smoke run proves the harness works; it never replaces the published results.

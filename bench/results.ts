@@ -1,5 +1,6 @@
 // The shape of bench/results/latest.json, and how a scenario's measurements accumulate into it.
 import type { DoorKey, Scenario } from './scenarios';
+import type { ExportResult } from './export';
 import type { FanoutResult } from './fanout';
 import type { LoadResult } from './load';
 import type { ProfileSummary } from './profile';
@@ -27,6 +28,7 @@ export interface DatabaseResult {
   description: string;
   scenarios: ScenarioResult[];
   fanout?: FanoutResult;
+  export?: ExportResult;
 }
 
 export interface Machine {

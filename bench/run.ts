@@ -9,6 +9,7 @@ import { buildIfStale } from '../scripts/build-if-stale.mjs';
 import { authenticate, authenticationNote } from './auth';
 import { renderChart } from './chart';
 import { preparePglite, preparePostgres, type BenchDatabase } from './database';
+import { measureExport } from './export';
 import { measureFanout, streamsPerKey } from './fanout';
 import { Failures } from './failures';
 import { runLoad, type LoadResult } from './load';
@@ -90,6 +91,17 @@ async function measureDatabase(database: BenchDatabase): Promise<DatabaseResult>
       const { latencyMs, memory } = result.fanout;
       console.log(`  commit to delivery p50 ${latencyMs.p50.toFixed(1)} ms, p99 ${latencyMs.p99.toFixed(1)} ms; ${memory.perStreamKiB.toFixed(0)} KiB per open stream`);
     }
+    if (options.streams.includes('export') && database.kind === 'postgres') {
+      console.log(`[${database.kind}] export: ${options.exportUsers.toLocaleString('en-US')} users more, as CSV through the server vs COPY … TO STDOUT`);
+      const phase = `[${database.kind}] export`;
+      result.export = await measureExport(next, database.nextEnv.DATABASE_URL!, { users: options.exportUsers, hangSeconds: exportHangSeconds }, failures, phase);
+      failures.throwIfAny(phase);
+      const { server, copy, ratio, memory } = result.export;
+      console.log(
+        `  ${result.export.rows.toLocaleString('en-US')} rows: server ${Math.round(server.rowsPerSecond).toLocaleString('en-US')} rows/s, ` +
+          `COPY ${Math.round(copy.rowsPerSecond).toLocaleString('en-US')} rows/s (${ratio.toFixed(2)}×); peak ${memory.aboveIdleMiB.toFixed(1)} MiB above idle`,
+      );
+    }
     return result;
   } finally {
     await Promise.all([next.stop(), raw.stop()]);
@@ -97,6 +109,8 @@ async function measureDatabase(database: BenchDatabase): Promise<DatabaseResult>
 }
 
 const profileWarmupRequestsPerConnection = 30;
+/** A 1,000,000-row export must end well within this; past it the run fails instead of waiting. */
+const exportHangSeconds = 900;
 
 /** CPU profiles of the Next server under update load, one server run per door (the profile covers a whole process). */
 async function profileUpdatePath(database: BenchDatabase): Promise<ProfileSummary[]> {

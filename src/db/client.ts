@@ -11,6 +11,7 @@ import { Pool } from 'pg';
 import { lockDataDir } from './data-dir-lock';
 import { listenOnPostgres, type Unlisten } from './notifications';
 import * as schema from './schema';
+import { interleavedSnapshot, postgresSnapshot, type ReadSnapshot } from './snapshot';
 
 /** The one database type the core sees, whichever driver is behind it. */
 export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -23,6 +24,8 @@ export interface DatabaseHandle {
   driver: 'pglite' | 'postgres';
   /** LISTEN on a channel: `onNotify` gets each NOTIFY payload, and an empty one after a lost connection returns. */
   listen(channel: string, onNotify: (payload: string) => void): Promise<Unlisten>;
+  /** Where a long read (an export) runs: one consistent snapshot on PostgreSQL, chunk by chunk on PGlite. */
+  snapshot(): Promise<ReadSnapshot>;
   close(): Promise<void>;
 }
 
@@ -50,7 +53,13 @@ export async function openDatabase(config: DatabaseConfig = databaseConfigFromEn
       await pool.end();
       throw error;
     }
-    return { db, driver: 'postgres', listen: (channel, onNotify) => listenOnPostgres(config.url, channel, onNotify), close: () => pool.end() };
+    return {
+      db,
+      driver: 'postgres',
+      listen: (channel, onNotify) => listenOnPostgres(config.url, channel, onNotify),
+      snapshot: () => postgresSnapshot(pool),
+      close: () => pool.end(),
+    };
   }
 
   const inMemory = config.dataDir.startsWith('memory://');
@@ -79,5 +88,5 @@ export async function openDatabase(config: DatabaseConfig = databaseConfigFromEn
     await close();
     throw error;
   }
-  return { db, driver: 'pglite', listen, close };
+  return { db, driver: 'pglite', listen, snapshot: async () => interleavedSnapshot(db), close };
 }

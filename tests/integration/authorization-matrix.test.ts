@@ -241,6 +241,11 @@ const webhooksWrite = (ok: number): Statuses => ({
   anonymous: 401, member: 403, viewer: 403, admin: ok, owner: ok, suspended: 401,
   readKey: 403, writeKey: 403, expiredKey: 401, revokedKey: 401, otherUser: 403,
 });
+/** The console's audit export: signed-in admins and owners, by session cookie. */
+const consoleEventsRead: Statuses = {
+  anonymous: 401, member: 403, viewer: 403, admin: 200, owner: 200, suspended: 401,
+  readKey: 401, writeKey: 401, expiredKey: 401, revokedKey: 401, otherUser: 403,
+};
 /** The console's own routes: signed-in viewers and up, by session cookie; bearer credentials mean nothing there. */
 const consoleRead: Statuses = {
   anonymous: 401, member: 403, viewer: 200, admin: 200, owner: 200, suspended: 401,
@@ -255,6 +260,30 @@ const routeMatrix: Record<string, Partial<Record<string, RouteCell>>> = {
     PATCH: { path: () => '/api/v1/users', expect: every(405) },
     DELETE: { path: () => '/api/v1/users', expect: every(405) },
     OPTIONS: { path: () => '/api/v1/users', expect: every(204), publicBecause: 'CORS preflight carries no credentials' },
+  },
+  'app/api/v1/users/export/route.ts': {
+    GET: { path: () => '/api/v1/users/export', expect: usersRead },
+    POST: { path: () => '/api/v1/users/export', expect: every(405) },
+    PUT: { path: () => '/api/v1/users/export', expect: every(405) },
+    PATCH: { path: () => '/api/v1/users/export', expect: every(405) },
+    DELETE: { path: () => '/api/v1/users/export', expect: every(405) },
+    OPTIONS: { path: () => '/api/v1/users/export', expect: every(204), publicBecause: 'CORS preflight carries no credentials' },
+  },
+  'app/api/v1/audit-events/route.ts': {
+    GET: { path: () => '/api/v1/audit-events', expect: eventsRead },
+    POST: { path: () => '/api/v1/audit-events', expect: every(405) },
+    PUT: { path: () => '/api/v1/audit-events', expect: every(405) },
+    PATCH: { path: () => '/api/v1/audit-events', expect: every(405) },
+    DELETE: { path: () => '/api/v1/audit-events', expect: every(405) },
+    OPTIONS: { path: () => '/api/v1/audit-events', expect: every(204), publicBecause: 'CORS preflight carries no credentials' },
+  },
+  'app/api/v1/audit-events/export/route.ts': {
+    GET: { path: () => '/api/v1/audit-events/export', expect: eventsRead },
+    POST: { path: () => '/api/v1/audit-events/export', expect: every(405) },
+    PUT: { path: () => '/api/v1/audit-events/export', expect: every(405) },
+    PATCH: { path: () => '/api/v1/audit-events/export', expect: every(405) },
+    DELETE: { path: () => '/api/v1/audit-events/export', expect: every(405) },
+    OPTIONS: { path: () => '/api/v1/audit-events/export', expect: every(204), publicBecause: 'CORS preflight carries no credentials' },
   },
   'app/api/v1/users/[id]/route.ts': {
     GET: { path: (id) => `/api/v1/users/${id}`, expect: usersRead },
@@ -324,6 +353,20 @@ const routeMatrix: Record<string, Partial<Record<string, RouteCell>>> = {
     PATCH: { path: () => '/api/v1/events', expect: every(405) },
     DELETE: { path: () => '/api/v1/events', expect: every(405) },
     OPTIONS: { path: () => '/api/v1/events', expect: every(204), publicBecause: 'CORS preflight carries no credentials' },
+  },
+  'app/api/console/users/export/route.ts': {
+    GET: { path: () => '/api/console/users/export', expect: consoleRead, byCookie: true },
+    POST: { path: () => '/api/console/users/export', expect: every(405) },
+    PUT: { path: () => '/api/console/users/export', expect: every(405) },
+    PATCH: { path: () => '/api/console/users/export', expect: every(405) },
+    DELETE: { path: () => '/api/console/users/export', expect: every(405) },
+  },
+  'app/api/console/audit-events/export/route.ts': {
+    GET: { path: () => '/api/console/audit-events/export', expect: consoleEventsRead, byCookie: true },
+    POST: { path: () => '/api/console/audit-events/export', expect: every(405) },
+    PUT: { path: () => '/api/console/audit-events/export', expect: every(405) },
+    PATCH: { path: () => '/api/console/audit-events/export', expect: every(405) },
+    DELETE: { path: () => '/api/console/audit-events/export', expect: every(405) },
   },
   'app/api/console/events/route.ts': {
     GET: { path: () => '/api/console/events', expect: consoleRead, byCookie: true },
@@ -416,8 +459,8 @@ describe.each(Object.entries(routeMatrix))('%s', (file, methods) => {
       const response = await loaded[method]!(request, { params: Promise.resolve(params) });
 
       expect(response.status).toBe(cell!.expect[principal]);
-      // A stream answers 200 and would stay open: this cell is about who gets in, so hang up.
-      if (response.headers.get('content-type')?.startsWith('text/event-stream')) await response.body!.cancel();
+      // A stream or a download answers 200 and would stay open: this cell is about who gets in, so hang up.
+      if (response.headers.get('content-type')?.startsWith('text/event-stream') || response.headers.has('content-disposition')) await response.body!.cancel();
       if (response.status === 401) expect(response.headers.get('www-authenticate') ?? 'Better Auth').toMatch(/Bearer|Better Auth/);
       if (response.status >= 400) expect(await snapshot()).toEqual(before);
       if (file.endsWith('me/route.ts') && response.status === 200) {

@@ -6,8 +6,10 @@ import { planMapFromEnv } from '@/core/billing/plans';
 import { Alert } from '@/components/alert';
 import { Badge } from '@/components/badge';
 import { EmptyState } from '@/components/empty-state';
+import { ExportLink } from '@/components/export-link';
 import { LiveUpdates } from '@/components/live-updates';
 import { Field } from '@/components/field';
+import { FilterForm, KeysetPager } from '@/components/list-controls';
 import { buttonStyles } from '@/components/styles';
 import { Cell, Table } from '@/components/table';
 import { Timestamp } from '@/components/timestamp';
@@ -43,17 +45,19 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
           <h1 className="text-2xl font-semibold tracking-tight">Users</h1>
           <LiveUpdates />
         </div>
-        {holds(principal, 'users:write') && (
-          <Link href="/users/new" className={buttonStyles.primary}>
-            New user
-          </Link>
-        )}
+        <div className="flex items-center gap-3">
+          <ExportLink path="/api/console/users/export" filters={filters} />
+          {holds(principal, 'users:write') && (
+            <Link href="/users/new" className={buttonStyles.primary}>
+              New user
+            </Link>
+          )}
+        </div>
       </div>
 
       {deleted && <Alert tone="success">Deleted {deleted}.</Alert>}
 
-      {/* A plain GET form: filtering and paging live in the URL and work without JavaScript. */}
-      <form method="get" action="/users" role="search" className="flex flex-wrap items-end gap-3 rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
+      <FilterForm action="/users" filtered={filtered}>
         <Field id="search" name="search" label="Search" type="search" placeholder="Name or email" defaultValue={filters.search} className="min-w-64 flex-1 space-y-1.5" />
         <Field id="role" name="role" label="Role" options={['member', 'viewer', 'admin', 'owner']} emptyOption="Any" defaultValue={filters.role ?? ''} />
         <Field id="status" name="status" label="Status" options={['active', 'suspended']} emptyOption="Any" defaultValue={filters.status ?? ''} />
@@ -66,15 +70,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
           emptyOption="Any"
           defaultValue={filters.subscriptionStatus ?? ''}
         />
-        <button type="submit" className={buttonStyles.secondary}>
-          Apply
-        </button>
-        {filtered && (
-          <Link href="/users" className="py-2 text-sm text-slate-600 underline hover:text-slate-900">
-            Clear
-          </Link>
-        )}
-      </form>
+      </FilterForm>
 
       {!result.ok ? (
         <Alert tone="error">This list can&apos;t be shown: {result.problems.join('; ')}. <Link href="/users" className="underline">Start over</Link>.</Alert>
@@ -87,22 +83,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
         <UserTable users={result.items} />
       )}
 
-      {result.ok && (cursor || result.nextCursor) && (
-        <nav aria-label="Pagination" className="flex justify-between">
-          {cursor ? (
-            <Link href={{ pathname: '/users', query: filters }} className={buttonStyles.secondary}>
-              ← First page
-            </Link>
-          ) : (
-            <span />
-          )}
-          {result.nextCursor && (
-            <Link href={{ pathname: '/users', query: { ...filters, cursor: result.nextCursor } }} className={buttonStyles.secondary}>
-              Next page →
-            </Link>
-          )}
-        </nav>
-      )}
+      {result.ok && <KeysetPager pathname="/users" filters={filters} cursor={cursor} nextCursor={result.nextCursor} />}
     </div>
   );
 }

@@ -44,7 +44,8 @@ export function auditConditions(filter: AuditFilter, access: EventAccess): SQL[]
   return conditions;
 }
 
-function newestFirst(db: Database, conditions: SQL[], limit: number) {
+/** Events matching `conditions`, newest first (by log position). */
+export function newestFirst(db: Database, conditions: SQL[], limit: number) {
   return db
     .select()
     .from(auditEvents)

@@ -6,6 +6,7 @@ export { readEventsAfter, lastPosition, resumePoint, UnknownPosition, type Event
 export { EventFeed, type FeedListener, type FeedOptions } from './feed';
 export { subscribe, type EventSink, type SubscribeOptions } from './subscription';
 export { listAuditEvents, subjectHistory, auditConditions, type AuditPage } from './audit-trail';
-export { auditFilterQuery, eventStreamQuery, eventTypeList, positionParam, listAuditEventsQuery, type AuditFilter, type ListAuditEventsQuery } from './schemas';
+export { auditFilterQuery, auditPage, eventDto, eventStreamQuery, eventTypeList, positionParam, listAuditEventsQuery, type AuditFilter, type ListAuditEventsQuery } from './schemas';
 export { pruneEvents, retentionDaysFromEnv } from './retention';
 export { planEventStream, planConsoleStream, type StreamPlan } from './stream-plan';
+export { planAuditExport, exportAuditEventsQuery } from './audit-export';

@@ -62,3 +62,18 @@ export const listAuditEventsQuery = auditFilterQuery.extend({
 
 export type AuditFilter = z.output<typeof auditFilterQuery>;
 export type ListAuditEventsQuery = z.input<typeof listAuditEventsQuery>;
+
+/** The published shape of an event (EventDto): what the audit API pages hold and the NDJSON export's lines are. */
+export const eventDto = z.object({
+  id: z.uuid(),
+  position: z.string().regex(/^\d+$/),
+  type: z.enum(eventTypes),
+  occurredAt: z.iso.datetime(),
+  actor: z.string().meta({ description: '`user:<id>`, `api-key:<id>` or `system:<name>`.' }),
+  door: z.enum(doors),
+  subject: z.object({ type: z.enum(subjectTypes), id: z.string() }).nullable(),
+  data: z.looseObject({ changes: z.record(z.string(), z.object({ before: z.unknown(), after: z.unknown() })) }),
+});
+
+/** One page of the audit trail, newest first; `nextCursor` fetches the next one (null on the last). */
+export const auditPage = z.object({ items: z.array(eventDto), nextCursor: z.string().nullable() });

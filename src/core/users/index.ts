@@ -4,6 +4,7 @@ export { toUserDto, userDto, userPage, type UserDto, type UserPage } from './dto
 export {
   createUserInput,
   listUsersQuery,
+  userFilterQuery,
   roles,
   statuses,
   updateMeInput,
@@ -16,3 +17,4 @@ export {
 } from './schemas';
 export { getMe, updateMe } from './me';
 export { createOwner, hasOwner } from './create-owner';
+export { planUserExport, exportUsersQuery } from './export';

@@ -7,9 +7,9 @@ import { subjectHistory, type EventDto } from '../events';
 import { NotFound } from '../errors';
 import type { CoreContext } from '../principal';
 import { isUuid, parseInput } from '../validation';
-import { decodeCursor, encodeCursor } from '../keyset-cursor';
+import { decodeCursor, encodeCursor, type KeysetCursor } from '../keyset-cursor';
 import { toUserDto, type UserDto, type UserPage } from './dto';
-import { listUsersQuery, type ListUsersQuery, type ParsedListUsersQuery } from './schemas';
+import { listUsersQuery, type ListUsersQuery, type ParsedListUsersQuery, type UserFilter } from './schemas';
 
 export async function getUser({ db, principal }: CoreContext, id: string): Promise<UserDto> {
   authorize(principal, 'users:read');
@@ -40,27 +40,34 @@ export async function listUsers(
 
 /** The SQL behind listUsers (one row more than the limit, to know whether a next page exists); exported for EXPLAIN tests. */
 export function userListQuery(db: Database, query: ParsedListUsersQuery) {
-  const conditions: SQL[] = [];
-  if (query.search) {
-    const pattern = `%${escapeLikePattern(query.search)}%`;
-    conditions.push(or(ilike(users.name, pattern), ilike(users.email, pattern))!);
-  }
-  if (query.role) conditions.push(eq(users.role, query.role));
-  if (query.status) conditions.push(eq(users.status, query.status));
-  if (query.plan) conditions.push(eq(users.plan, query.plan));
-  if (query.subscriptionStatus) {
-    conditions.push(query.subscriptionStatus === 'none' ? isNull(users.subscriptionStatus) : eq(users.subscriptionStatus, query.subscriptionStatus));
-  }
-  if (query.cursor) {
-    const after = decodeCursor(query.cursor);
-    conditions.push(sql`(${users.createdAt}, ${users.id}) < (${after.createdAt.toISOString()}::timestamptz, ${after.id}::uuid)`);
-  }
+  return usersNewestFirst(db, query, query.cursor ? decodeCursor(query.cursor) : null, query.limit + 1);
+}
+
+/** Users matching the list's filters, newest first, after a keyset position (null: from the newest). */
+export function usersNewestFirst(db: Database, filter: UserFilter, after: KeysetCursor | null, limit: number) {
+  const conditions = userFilterConditions(filter);
+  if (after) conditions.push(sql`(${users.createdAt}, ${users.id}) < (${after.createdAt.toISOString()}::timestamptz, ${after.id}::uuid)`);
   return db
     .select()
     .from(users)
     .where(and(...conditions))
     .orderBy(desc(users.createdAt), desc(users.id))
-    .limit(query.limit + 1);
+    .limit(limit);
+}
+
+function userFilterConditions(filter: UserFilter): SQL[] {
+  const conditions: SQL[] = [];
+  if (filter.search) {
+    const pattern = `%${escapeLikePattern(filter.search)}%`;
+    conditions.push(or(ilike(users.name, pattern), ilike(users.email, pattern))!);
+  }
+  if (filter.role) conditions.push(eq(users.role, filter.role));
+  if (filter.status) conditions.push(eq(users.status, filter.status));
+  if (filter.plan) conditions.push(eq(users.plan, filter.plan));
+  if (filter.subscriptionStatus) {
+    conditions.push(filter.subscriptionStatus === 'none' ? isNull(users.subscriptionStatus) : eq(users.subscriptionStatus, filter.subscriptionStatus));
+  }
+  return conditions;
 }
 
 /** The most recent events about one user, newest first. */

@@ -70,13 +70,17 @@ const filterText = (label: string, max: number) =>
     .max(max, `${label} must be at most ${max} characters`)
     .refine((value) => !value.includes('\u0000') && value.isWellFormed(), `${label} must not contain NUL or unpaired surrogate characters`);
 
-export const listUsersQuery = z.object({
+/** The users list's filters: the console's list, `GET /api/v1/users` and the export. */
+export const userFilterQuery = z.object({
   search: filterText('Search', 100).optional(),
   role: role.optional(),
   status: status.optional(),
   plan: filterText('Plan', 50).min(1, 'Plan must not be empty').optional(),
   /** `none` selects users without a subscription. */
   subscriptionStatus: filterText('Subscription status', 50).min(1, 'Subscription status must not be empty').optional(),
+});
+
+export const listUsersQuery = userFilterQuery.extend({
   limit: z.coerce
     .number({ error: 'Limit must be a number' })
     .int('Limit must be a whole number')
@@ -92,4 +96,5 @@ export type UpdateMeInput = z.input<typeof updateMeInput>;
 export type CreateOwnerInput = z.input<typeof createOwnerInput>;
 export type ListUsersQuery = z.input<typeof listUsersQuery>;
 export type ParsedListUsersQuery = z.output<typeof listUsersQuery>;
+export type UserFilter = z.output<typeof userFilterQuery>;
 export const userFields = ['email', 'name', 'role', 'status'] as const;

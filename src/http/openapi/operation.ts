@@ -21,7 +21,10 @@ export interface Operation {
   access: Access;
   request?: RouteConfig['request'];
   /** `mediaType` for answers that are not JSON (an event stream, a CSV file); `schema` then describes the text. */
-  success: { status: number; description: string; schema?: z.ZodType; mediaType?: string; headers?: ResponseHeader[]; example?: unknown };
+  success: { status: number; description: string; schema?: z.ZodType; mediaType?: string; headers?: ResponseHeader[]; example?: unknown } & {
+    /** Instead of `schema` and `mediaType`: an answer in one of several formats (an export's CSV or NDJSON). */
+    mediaTypes?: Record<string, z.ZodType>;
+  };
   /** The errors this operation can answer, with what each means here. 401, 403, 429 and 500 come with the access. */
   errors?: Partial<Record<number, string>>;
 }
@@ -116,6 +119,7 @@ export function toRouteConfig(operation: Operation): RouteConfig {
         description: success.description,
         ...(successHeaders.length > 0 ? { headers: headersOf(successHeaders, [...(success.headers ?? []).filter((h) => h !== 'Idempotent-Replayed'), ...(metered ? budgetHeaders : [])]) } : {}),
         ...(success.schema ? { content: { [success.mediaType ?? 'application/json']: { schema: success.schema, ...(success.example ? { example: success.example } : {}) } } } : {}),
+        ...(success.mediaTypes ? { content: Object.fromEntries(Object.entries(success.mediaTypes).map(([type, schema]) => [type, { schema }])) } : {}),
       },
       ...Object.fromEntries(Object.entries(errors).map(([status, description]) => [status, errorResponse(Number(status), description!, access)])),
     },

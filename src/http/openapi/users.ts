@@ -1,6 +1,7 @@
 import 'server-only';
 import { z } from 'zod';
-import { createUserInput, listUsersQuery, updateUserInput, userDto, userPage } from '@/core/users';
+import { createUserInput, exportUsersQuery, listUsersQuery, updateUserInput, userDto, userPage } from '@/core/users';
+import { exportOperation } from './exports';
 import { jsonBody, type Operation } from './operation';
 
 export const userExample = {
@@ -43,6 +44,17 @@ export const usersOperations: Operation[] = [
     success: { status: 200, description: 'A page of users.', schema: page, example: { items: [userExample], nextCursor: null } },
     errors: { 400: 'A bad query parameter (one error per parameter) or a tampered cursor.' },
   },
+  exportOperation({
+    path: '/api/v1/users/export',
+    operationId: 'exportUsers',
+    summary: 'Export users (CSV or NDJSON)',
+    tag: 'Users',
+    what: 'every user the filters select (the same filters as listing them)',
+    csvColumns: 'id, email, name, role, status, plan, subscriptionStatus, version, createdAt, updatedAt',
+    filename: 'roster-users',
+    access: 'Viewers and up, and keys with `users:read`.',
+    query: exportUsersQuery,
+  }),
   {
     method: 'post',
     path: '/api/v1/users',

@@ -1,0 +1,16 @@
+import 'server-only';
+import { consoleContext } from '@/actions/context';
+import { ValidationFailed } from '@/core/errors';
+import { listAuditEvents, type AuditPage } from '@/core/events';
+
+export type AuditPageResult = ({ ok: true } & AuditPage) | { ok: false; problems: string[] };
+
+/** One page of the audit trail for the signed-in user; bad filters come back as messages for the page to show. */
+export async function readAuditPage(query: Record<string, string | undefined>): Promise<AuditPageResult> {
+  try {
+    return { ok: true, ...(await listAuditEvents(await consoleContext(), query)) };
+  } catch (error) {
+    if (error instanceof ValidationFailed) return { ok: false, problems: error.issues.map((issue) => issue.message) };
+    throw error;
+  }
+}

@@ -1,0 +1,5 @@
+import { planAuditExport } from '@/core/events';
+import { consoleExportRoute } from '@/http/console-export';
+
+/** The audit page's "Export CSV" link: its filters, by session cookie. */
+export const { GET, POST, PUT, PATCH, DELETE } = consoleExportRoute(planAuditExport);

@@ -1,0 +1,5 @@
+import { planUserExport } from '@/core/users';
+import { consoleExportRoute } from '@/http/console-export';
+
+/** The users list's "Export CSV" link: its filters, by session cookie. */
+export const { GET, POST, PUT, PATCH, DELETE } = consoleExportRoute(planUserExport);

@@ -1,0 +1,12 @@
+import { planAuditExport } from '@/core/events';
+import { getDatabase } from '@/db';
+import { apiResource } from '@/http/api-resource';
+import { exportResponse } from '@/http/export-response';
+
+/** The audit trail the filters select, as one CSV or NDJSON download, streamed from one snapshot. */
+export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiResource({
+  GET: async ({ request, ctx }) => {
+    const plan = planAuditExport(ctx.principal, Object.fromEntries(new URL(request.url).searchParams));
+    return exportResponse(request, plan, await getDatabase());
+  },
+});

@@ -1,0 +1,51 @@
+import 'server-only';
+import { exportMediaTypes, type ExportPlan } from '@/core/exports';
+import type { DatabaseHandle } from '@/db/client';
+
+/**
+ * A download of `plan`, streamed with backpressure: each `pull` (the client is ready for more) reads the next keyset
+ * chunk, so the server holds one chunk at a time whatever the size. It reads one snapshot held for the whole file
+ * (see DatabaseHandle.snapshot) and lets go of it when the file ends, fails or the client goes away, at once.
+ */
+export async function exportResponse(request: Request, plan: ExportPlan, database: Pick<DatabaseHandle, 'snapshot'>): Promise<Response> {
+  const headers = {
+    'Content-Type': exportMediaTypes[plan.format],
+    'Content-Disposition': `attachment; filename="${plan.filename}"`,
+    'Cache-Control': 'no-store',
+    'X-Content-Type-Options': 'nosniff',
+  };
+  // Next answers HEAD with GET: a body nobody reads must not hold a snapshot open.
+  if (request.method === 'HEAD') return new Response(null, { headers });
+  const snapshot = await database.snapshot();
+  const reader = plan.open(snapshot.db);
+  const encoder = new TextEncoder();
+  let finished = false;
+  const stop = () => {
+    if (finished) return;
+    finished = true;
+    snapshot.abort();
+  };
+  // Whichever comes first: the body's cancel, or the request's abort when Next doesn't cancel the body.
+  request.signal.addEventListener('abort', stop, { once: true });
+
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const text = await reader.next();
+        if (finished) return;
+        if (text !== null) return controller.enqueue(encoder.encode(text));
+        finished = true;
+        await snapshot.close();
+        controller.close();
+      } catch (error) {
+        // Cancelled mid-query: the connection was ended under it, and nobody is reading any more.
+        if (finished) return;
+        stop();
+        controller.error(error);
+      }
+    },
+    cancel: stop,
+  });
+
+  return new Response(body, { headers });
+}

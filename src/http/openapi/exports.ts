@@ -1,0 +1,42 @@
+import 'server-only';
+import { z } from 'zod';
+import type { Operation } from './operation';
+
+interface ExportSpec {
+  path: string;
+  operationId: string;
+  summary: string;
+  tag: string;
+  what: string;
+  csvColumns: string;
+  filename: string;
+  access: string;
+  query: z.ZodObject;
+}
+
+/** A streamed download: the same description of formats, escaping and snapshot for every export. */
+export function exportOperation(spec: ExportSpec): Operation {
+  return {
+    method: 'get',
+    path: spec.path,
+    operationId: spec.operationId,
+    summary: spec.summary,
+    description:
+      `Streams ${spec.what}, newest first, as one download (\`Content-Disposition: attachment; filename="${spec.filename}-YYYY-MM-DD.<format>"\`). ` +
+      `\`format=csv\` (default): UTF-8, a header row (${spec.csvColumns}), and any cell starting with =, +, -, @, tab or CR prefixed with \`'\` ` +
+      '(CSV injection). `format=ndjson`: one JSON DTO a line, as the list returns them. On PostgreSQL the whole file reads one consistent ' +
+      `snapshot. ${spec.access}`,
+    tag: spec.tag,
+    access: 'any-credential',
+    request: { query: spec.query },
+    success: {
+      status: 200,
+      description: 'The file, streamed.',
+      mediaTypes: {
+        'text/csv': z.string().meta({ description: 'CSV with a header row.' }),
+        'application/x-ndjson': z.string().meta({ description: 'One JSON object a line.' }),
+      },
+    },
+    errors: { 400: 'A bad query parameter (one error per parameter), e.g. an unknown `format`.' },
+  };
+}

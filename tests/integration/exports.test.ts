@@ -1,0 +1,274 @@
+import { parse } from 'csv-parse/sync';
+import { sql } from 'drizzle-orm';
+import { v7 as uuidv7 } from 'uuid';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { recordEvent } from '@/core/events';
+import { planUserExport } from '@/core/users';
+import { getDatabase } from '@/db';
+import type { Database } from '@/db/client';
+import { snapshotApplicationName } from '@/db/snapshot';
+import { users } from '@/db/schema';
+import { exportResponse } from '@/http/export-response';
+import * as consoleAuditExport from '../../app/api/console/audit-events/export/route';
+import * as consoleUsersExport from '../../app/api/console/users/export/route';
+import * as auditExport from '../../app/api/v1/audit-events/export/route';
+import * as auditList from '../../app/api/v1/audit-events/route';
+import * as usersExport from '../../app/api/v1/users/export/route';
+import * as usersList from '../../app/api/v1/users/route';
+import { describeOnDatabase, truncateAll } from '../support/database';
+import { apiKeyFor, bearerFor, consoleRequestHeaders, setConsoleCookie, systemPrincipal, type TestApiKey } from '../support/principals';
+import type { Problem } from '../support/problem';
+
+vi.mock('next/headers', () => ({ headers: async () => consoleRequestHeaders() }));
+
+const BASE = 'http://localhost:3000';
+const routes: Record<string, { GET: (request: Request, context: never) => Promise<Response> }> = {
+  '/api/v1/users': usersList,
+  '/api/v1/users/export': usersExport,
+  '/api/v1/audit-events': auditList,
+  '/api/v1/audit-events/export': auditExport,
+  '/api/console/users/export': consoleUsersExport,
+  '/api/console/audit-events/export': consoleAuditExport,
+};
+
+function get(path: string, headers: Record<string, string>): Promise<Response> {
+  const url = new URL(path, BASE);
+  return routes[url.pathname]!.GET(new Request(url, { headers }), { params: Promise.resolve({}) } as never);
+}
+
+const USER_KEYS = ['createdAt', 'email', 'id', 'name', 'plan', 'role', 'status', 'subscriptionStatus', 'updatedAt', 'version'];
+const today = new Date().toISOString().slice(0, 10);
+
+let db: Database;
+let readKey: TestApiKey;
+let eventsKey: TestApiKey;
+
+beforeEach(async () => {
+  db = (await getDatabase()).db;
+  await truncateAll(db);
+  readKey = await apiKeyFor(db, ['users:read']);
+  eventsKey = await apiKeyFor(db, ['events:read']);
+  setConsoleCookie(null);
+});
+
+/** `count` users straight into the table, one millisecond apart; every third a viewer. */
+async function seedUsers(count: number): Promise<void> {
+  await db.execute(sql`
+    INSERT INTO users (id, email, name, role, created_at, updated_at)
+    SELECT gen_random_uuid(), 'bulk' || i || '@example.com', 'Bulk ' || i,
+           (CASE WHEN i % 3 = 0 THEN 'viewer' ELSE 'member' END)::user_role,
+           timestamptz '2024-01-01' + i * interval '1 millisecond', timestamptz '2024-01-01' + i * interval '1 millisecond'
+    FROM generate_series(1, ${count}) AS i`);
+}
+
+/** Every id the paginated list returns for `query`, page after page. */
+async function listedIds(query: Record<string, string>): Promise<string[]> {
+  const ids: string[] = [];
+  let cursor: string | null = null;
+  do {
+    const response = await get(`/api/v1/users?${new URLSearchParams({ ...query, limit: '100', ...(cursor ? { cursor } : {}) })}`, readKey.headers);
+    const page = (await response.json()) as { items: { id: string }[]; nextCursor: string | null };
+    ids.push(...page.items.map((user) => user.id));
+    cursor = page.nextCursor;
+  } while (cursor);
+  return ids;
+}
+
+async function expectProblem(response: Response, status: number): Promise<Problem> {
+  expect(response.status).toBe(status);
+  expect(response.headers.get('content-type')).toBe('application/problem+json');
+  return (await response.json()) as Problem;
+}
+
+const csvRecords = (text: string) => parse(text, { columns: true }) as Record<string, string>[];
+
+describe('GET /api/v1/users/export', () => {
+  it('streams every user the filters select, in the list order, across keyset chunks', async () => {
+    await seedUsers(2_345);
+    const response = await get('/api/v1/users/export?format=csv&role=viewer', readKey.headers);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(response.headers.get('content-disposition')).toBe(`attachment; filename="roster-users-${today}.csv"`);
+    const records = csvRecords(await response.text());
+    expect(records.map((record) => record.id)).toEqual(await listedIds({ role: 'viewer' }));
+    expect(records).toHaveLength(781);
+    expect(records.every((record) => record.role === 'viewer')).toBe(true);
+    expect(Object.keys(records[0]!).sort()).toEqual(USER_KEYS);
+  }, 120_000); // the file's first test: it also pays for loading the routes and the contract checker
+
+  it('escapes formulas and keeps quotes, commas, line breaks and unicode intact', async () => {
+    const names = ['=cmd', '+1', '-2', '@x', '\tTab', '\rReturn', 'say "hi"', 'a,b', 'line one\nline two', 'Zoë 日本 🎉'];
+    await db.insert(users).values(names.map((name, i) => ({ id: uuidv7(), email: `n${i}@example.com`, name, createdAt: new Date(Date.UTC(2024, 0, 1, 0, 0, i)) })));
+    const text = await (await get('/api/v1/users/export', readKey.headers)).text();
+    expect(text.split('\n')[0]).toBe('id,email,name,role,status,plan,subscriptionStatus,version,createdAt,updatedAt');
+    const byEmail = Object.fromEntries(csvRecords(text).map((record) => [record.email, record.name]));
+    expect(names.map((_, i) => byEmail[`n${i}@example.com`])).toEqual([
+      "'=cmd", "'+1", "'-2", "'@x", "'\tTab", "'\rReturn", 'say "hi"', 'a,b', 'line one\nline two', 'Zoë 日本 🎉',
+    ]);
+  });
+
+  it('as NDJSON: one user DTO a line, the same ones the list returns', async () => {
+    await seedUsers(1_200);
+    const response = await get('/api/v1/users/export?format=ndjson&search=bulk1', readKey.headers);
+    expect(response.headers.get('content-type')).toBe('application/x-ndjson; charset=utf-8');
+    expect(response.headers.get('content-disposition')).toBe(`attachment; filename="roster-users-${today}.ndjson"`);
+    const lines = (await response.text()).split('\n');
+    expect(lines.pop()).toBe('');
+    const dtos = lines.map((line) => JSON.parse(line) as { id: string });
+    expect(dtos.map((dto) => dto.id)).toEqual(await listedIds({ search: 'bulk1' }));
+    for (const dto of dtos) expect(Object.keys(dto).sort()).toEqual(USER_KEYS);
+  });
+
+  it('an empty selection is a header alone (CSV) or nothing (NDJSON)', async () => {
+    expect(await (await get('/api/v1/users/export?status=suspended', readKey.headers)).text()).toBe('id,email,name,role,status,plan,subscriptionStatus,version,createdAt,updatedAt\n');
+    expect(await (await get('/api/v1/users/export?format=ndjson&status=suspended', readKey.headers)).text()).toBe('');
+  });
+
+  it('answers HEAD (which Next serves with GET) with the headers alone', async () => {
+    const url = new URL('/api/v1/users/export', BASE);
+    const response = await usersExport.GET(new Request(url, { method: 'HEAD', headers: readKey.headers }), { params: Promise.resolve({}) } as never);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-disposition')).toBe(`attachment; filename="roster-users-${today}.csv"`);
+    expect(response.body).toBeNull();
+  });
+
+  it('refuses bad parameters and credentials before streaming anything', async () => {
+    const badFormat = await expectProblem(await get('/api/v1/users/export?format=xlsx', readKey.headers), 400);
+    expect(badFormat.errors?.[0]?.detail).toMatch(/Format must be one of: csv, ndjson/);
+    await expectProblem(await get('/api/v1/users/export?role=emperor', readKey.headers), 400);
+    await expectProblem(await get('/api/v1/users/export', {}), 401);
+    await expectProblem(await get('/api/v1/users/export', eventsKey.headers), 403);
+    const member = await bearerFor(db, 'member');
+    await expectProblem(await get('/api/v1/users/export', member.headers), 403);
+  });
+});
+
+describe('GET /api/v1/audit-events', () => {
+  const operator = systemPrincipal();
+  async function seedEvents() {
+    const subjects = ['a', 'b', 'c'].map(() => uuidv7());
+    for (let i = 0; i < 30; i++) {
+      await recordEvent(db, i % 2 ? operator : systemPrincipal('console', 'seed'), { type: i % 5 === 0 ? 'user.deleted' : 'user.updated', subject: { type: 'user', id: subjects[i % 3]! }, changes: { n: { before: i, after: i + 1 } } });
+    }
+    return subjects;
+  }
+  type Page = { items: { id: string; type: string; actor: string; door: string; subject: { id: string } | null; position: string }[]; nextCursor: string | null };
+  const page = async (query: Record<string, string>, headers = eventsKey.headers) => (await (await get(`/api/v1/audit-events?${new URLSearchParams(query)}`, headers)).json()) as Page;
+
+  it('filters by actor, type, subject and door, newest first, in keyset pages', async () => {
+    const subjects = await seedEvents();
+    const query = { type: 'user.updated', subjectType: 'user', subjectId: subjects[1]!, door: 'cli', actor: 'system:cli' };
+    const first = await page({ ...query, limit: '2' });
+    const second = await page({ ...query, limit: '2', cursor: first.nextCursor! });
+    const all = await page(query);
+    // i = 1..29 with i % 3 = 1 (subject b), odd (cli), not i % 5 = 0: 1, 7, 13, 19.
+    expect(all.items).toHaveLength(4);
+    expect([...first.items, ...second.items].map((event) => event.id)).toEqual(all.items.map((event) => event.id));
+    expect(second.nextCursor).toBeNull();
+    expect(all.items.every((event) => event.subject?.id === subjects[1] && event.door === 'cli' && event.type === 'user.updated')).toBe(true);
+    const positions = all.items.map((event) => Number(event.position));
+    expect(positions).toEqual([...positions].sort((a, b) => b - a));
+  });
+
+  it('filters by time: from inclusive, to exclusive', async () => {
+    await seedEvents();
+    const future = new Date(Date.now() + 60_000).toISOString();
+    expect((await page({ from: future })).items).toHaveLength(0);
+    expect((await page({ to: future, limit: '100' })).items.filter((event) => event.type !== 'api-key.created')).toHaveLength(30);
+    await expectProblem(await get('/api/v1/audit-events?from=yesterday', eventsKey.headers), 400);
+  });
+
+  it('shows members only the events about themselves; refuses viewers and keys without events:read', async () => {
+    await seedEvents();
+    const member = await bearerFor(db, 'member');
+    await recordEvent(db, operator, { type: 'user.updated', subject: { type: 'user', id: member.userId }, changes: {} });
+    const own = await page({}, member.headers);
+    expect(own.items.map((event) => event.subject?.id)).toEqual([member.userId]);
+    await expectProblem(await get('/api/v1/audit-events', (await bearerFor(db, 'viewer')).headers), 403);
+    await expectProblem(await get('/api/v1/audit-events', readKey.headers), 403);
+    await expectProblem(await get('/api/v1/audit-events', {}), 401);
+  });
+
+  it('exports the same filtered trail as CSV and NDJSON, and a member only their own', async () => {
+    const subjects = await seedEvents();
+    const query = new URLSearchParams({ subjectType: 'user', subjectId: subjects[0]! });
+    const listed = await page({ ...Object.fromEntries(query), limit: '100' });
+    const csv = await get(`/api/v1/audit-events/export?${query}`, eventsKey.headers);
+    expect(csv.headers.get('content-disposition')).toBe(`attachment; filename="roster-audit-events-${today}.csv"`);
+    const records = csvRecords(await csv.text());
+    expect(records.map((record) => record.id)).toEqual(listed.items.map((event) => event.id));
+    expect(JSON.parse(records[0]!.data!)).toHaveProperty('changes.n');
+    const ndjson = await (await get(`/api/v1/audit-events/export?format=ndjson&${query}`, eventsKey.headers)).text();
+    expect(ndjson.trim().split('\n').map((line) => JSON.parse(line))).toEqual(listed.items);
+
+    const member = await bearerFor(db, 'member');
+    await recordEvent(db, operator, { type: 'user.updated', subject: { type: 'user', id: member.userId }, changes: {} });
+    const own = csvRecords(await (await get('/api/v1/audit-events/export', member.headers)).text());
+    expect(own.map((record) => record.subjectId)).toEqual([member.userId]);
+    await expectProblem(await get('/api/v1/audit-events/export?type=user.exploded', eventsKey.headers), 400);
+  });
+});
+
+describe('the console export routes', () => {
+  it('serve the signed-in staff user by session cookie, same-origin only', async () => {
+    await seedUsers(5);
+    const admin = await bearerFor(db, 'admin');
+    setConsoleCookie(admin.cookie);
+    const headers = { cookie: admin.cookie, 'sec-fetch-site': 'same-origin' };
+    expect(csvRecords(await (await get('/api/console/users/export?role=member', headers)).text())).toHaveLength(4);
+    expect((await get('/api/console/audit-events/export', headers)).status).toBe(200);
+    await expectProblem(await get('/api/console/users/export', { ...headers, 'sec-fetch-site': 'cross-site' }), 403);
+    // A bearer means nothing here.
+    setConsoleCookie(null);
+    await expectProblem(await get('/api/console/users/export', readKey.headers), 401);
+  });
+});
+
+describeOnDatabase('postgres', 'an export on PostgreSQL', (database, handle) => {
+  const exportBackends = async () => {
+    const query = sql`SELECT state FROM pg_stat_activity WHERE datname = current_database() AND application_name = ${snapshotApplicationName}`;
+    return ((await database().execute(query)) as unknown as { rows: { state: string }[] }).rows;
+  };
+
+  async function seed(count: number) {
+    await database().execute(sql`
+      INSERT INTO users (id, email, name, created_at, updated_at)
+      SELECT gen_random_uuid(), 'pg' || i || '@example.com', 'PG ' || i, now() - i * interval '1 second', now()
+      FROM generate_series(1, ${count}) AS i`);
+  }
+  const start = (abort = new AbortController()) =>
+    exportResponse(new Request(`${BASE}/api/v1/users/export`, { signal: abort.signal }), planUserExport(systemPrincipal(), { format: 'ndjson' }), handle());
+
+  it('reads one snapshot: writes committed mid-export do not show', async () => {
+    await seed(2_500);
+    const response = await start();
+    const reader = response.body!.getReader();
+    const decoder = new TextDecoder();
+    let text = decoder.decode((await reader.read()).value);
+    await database().execute(sql`DELETE FROM users`);
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) text += decoder.decode(chunk.value);
+    expect(text.trim().split('\n')).toHaveLength(2_500);
+    expect(await exportBackends()).toEqual([]);
+  });
+
+  it('a client that goes away ends the query and the transaction at once', async () => {
+    await seed(5_000);
+    const abort = new AbortController();
+    const reader = (await start(abort)).body!.getReader();
+    await reader.read();
+    // Between chunks (or reading the next one ahead): its transaction open.
+    expect((await exportBackends()).map((backend) => backend.state)).toEqual([expect.stringMatching(/^(idle in transaction|active)$/)]);
+    abort.abort();
+    await reader.cancel();
+    await expect.poll(exportBackends).toEqual([]);
+  });
+
+  it('cancelling the body alone releases it too', async () => {
+    await seed(5_000);
+    const reader = (await start()).body!.getReader();
+    await reader.read();
+    expect(await exportBackends()).toHaveLength(1);
+    await reader.cancel();
+    await expect.poll(exportBackends).toEqual([]);
+  });
+});
