@@ -64,7 +64,7 @@ function isRunning(pid: number): boolean {
 }
 
 /** `npm start -- -p <port>` on `database`, ready (GET /api/ready answers 200). */
-async function npmStart(database: Record<string, string>): Promise<Started> {
+async function npmStart(database: Record<string, string>, env: Record<string, string> = {}): Promise<Started> {
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
   const npm = spawn('npm', ['start', '--', '-p', String(port), '-H', '127.0.0.1'], {
@@ -81,6 +81,7 @@ async function npmStart(database: Record<string, string>): Promise<Started> {
       ROSTER_AUTH_SECRET: 'shutdown-test-auth-secret-0123456789abcdef',
       ROSTER_OWNER_EMAIL: owner.email,
       ROSTER_OWNER_PASSWORD: owner.password,
+      ...env,
     },
   });
   let output = '';
@@ -214,6 +215,19 @@ function describeShutdown(driver: 'pglite' | 'postgres') {
       expect(emails.filter((email) => email.startsWith('held-'))).toHaveLength(20);
       process.kill(again.npm.pid!, 'SIGTERM');
       expect(await again.exited).toBe(0);
+    });
+
+    it('past ROSTER_SHUTDOWN_TIMEOUT_MS, cuts off what is still open, still closes the database, and exits 1', async () => {
+      const server = await npmStart(database, { ROSTER_SHUTDOWN_TIMEOUT_MS: '500' });
+      const agent = new http.Agent({ keepAlive: true });
+      const held = heldCreate(server.origin, await signIn(server.origin), agent, 99); // its body never comes
+      await held.accepted;
+      process.kill(server.npm.pid!, 'SIGTERM');
+      await expect(held.answer).rejects.toThrow(/socket hang up|ECONNRESET/);
+      expect(await server.exited).toBe(1);
+      expect(server.output()).toMatch(/"cutOff":1,"timeoutMs":500,"msg":"shutdown deadline passed/);
+      expect(server.output()).toMatch(/"outcome":"deadline","msg":"stopped"/);
+      agent.destroy();
     });
 
     it('a server whose npm is killed (SIGKILL) does not live on as an orphan', async () => {
