@@ -8,5 +8,7 @@ export async function register(): Promise<void> {
     stampPeerAddresses();
     const { onServerStart } = await import('@/server/on-start');
     await onServerStart();
+    const { expireCacheOnEvents } = await import('@/server/cache-tags');
+    expireCacheOnEvents();
   }
 }
