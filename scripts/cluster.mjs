@@ -97,8 +97,6 @@ function relay(child, name, log) {
 export async function startCluster({ instances = 2, port = 3000, env = process.env, log = console.log, signal } = {}) {
   if (!env.DATABASE_URL) throw new Error('cluster: set DATABASE_URL to a PostgreSQL database; several instances share one database.');
   if (!Number.isInteger(instances) || instances < 1) throw new Error('cluster: --instances must be a positive whole number');
-  buildIfStale({ log });
-
   const address = `http://localhost:${port}`;
   const secret = env.ROSTER_AUTH_SECRET ?? env.BETTER_AUTH_SECRET;
   if (!secret) log('cluster: ROSTER_AUTH_SECRET is unset; using a random one for this run (sessions end when the cluster stops).');
@@ -109,6 +107,8 @@ export async function startCluster({ instances = 2, port = 3000, env = process.e
     ROSTER_BASE_URL: env.ROSTER_BASE_URL ?? address,
     ROSTER_TRUSTED_PROXIES: env.ROSTER_TRUSTED_PROXIES ?? '127.0.0.1/32',
   };
+  // The build prerenders pages with the instances' settings (a PostgreSQL build needs the auth secret too).
+  buildIfStale({ log, env: instanceEnv });
   // Once, before any instance starts: instances starting together would race to apply the same migrations.
   const migrate = spawnSync(process.execPath, [path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), '--conditions=react-server', 'scripts/migrate.ts'], {
     cwd: root,

@@ -87,6 +87,9 @@ describe.skipIf(skipReason)(`several instances behind HAProxy${skipReason ? ` (s
         ROSTER_AUTH_RATE_LIMIT_IP: `${authRequestsPerIp}/600`,
         LOG_LEVEL: 'warn',
       },
+    }).catch((error: unknown) => {
+      console.error(logs.join('\n'));
+      throw error;
     });
     handle = await openDatabase({ driver: 'postgres', url: url.toString() });
     const owner = await insertUser(handle.db, 'owner', { password: true });
