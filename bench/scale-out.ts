@@ -1,4 +1,4 @@
-// `npm run bench:scale-out [-- --requests N --connections C]`: requests/s and CPU per request for 1 and then 2
+// `npm run bench:scale-out [-- --requests N --connections C --port P]` (P: HAProxy, default ROSTER_E2E_PORT + 4): requests/s and CPU per request for 1 and then 2
 // Roster instances behind HAProxy (the cluster script), on the database at DATABASE_URL (a throwaway database on
 // it is created and dropped). CPU per request is the instances' CPU time (user + system, every process of each
 // instance, from /proc/<pid>/stat) over the run, divided by the requests answered; HAProxy's is shown apart.
@@ -17,7 +17,7 @@ const { values } = parseArgs({
   options: {
     requests: { type: 'string', default: '6000' },
     connections: { type: 'string', default: '16' },
-    port: { type: 'string', default: String(Number(process.env.ROSTER_E2E_PORT ?? 3000) + 30) },
+    port: { type: 'string', default: String(Number(process.env.ROSTER_E2E_PORT ?? 3100) + 4) },
   },
 });
 const requests = Number(values.requests);

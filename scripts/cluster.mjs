@@ -22,6 +22,8 @@ const readyTimeoutMs = 120_000;
 export function haproxyConfig({ port, instancePorts, socket }) {
   return `global
   maxconn 4096
+  # Fail on a port already in use, instead of silently sharing it with whatever holds it.
+  noreuseport
   stats socket ${socket} mode 600 level admin
 
 defaults

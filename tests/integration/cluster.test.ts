@@ -12,13 +12,14 @@ import { testDatabaseUrl } from '../support/database';
 import { apiKeyFor, insertUser, TEST_PASSWORD, type TestApiKey } from '../support/principals';
 
 // Two real Roster instances (`npm start`, the production build) on one PostgreSQL database behind a real HAProxy,
-// started by the cluster script itself. Ports: ROSTER_E2E_PORT + 20 for HAProxy, the next two for the instances.
+// started by the cluster script itself. Ports: ROSTER_E2E_PORT + 2 for HAProxy, the next two for the instances
+// (the e2e servers use + 0 and + 1, the fuzzer + 7).
 const skipReason = !testDatabaseUrl
   ? 'TEST_DATABASE_URL is not set'
   : !existsSync(haproxyBin)
     ? `HAProxy is not installed at ${haproxyBin}`
     : undefined;
-const port = Number(process.env.ROSTER_E2E_PORT ?? 3000) + 20;
+const port = Number(process.env.ROSTER_E2E_PORT ?? 3100) + 2;
 const authRequestsPerIp = 10;
 
 let cluster: Cluster;
