@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { NextConfig } from 'next';
 
 const nextConfig: NextConfig = {
@@ -8,6 +9,10 @@ const nextConfig: NextConfig = {
   // PGlite ships WASM and data files it loads from its own package folder at run time.
   serverExternalPackages: ['@electric-sql/pglite', 'pino', 'proper-lockfile'],
   poweredByHeader: false,
+  // Next's default in-memory cache, through which every instance expires the console's tags when it hears of an
+  // event from another (src/server/cache-tags.ts). Next runs from the project directory (npm scripts), and stores
+  // this path relative to the build.
+  cacheHandler: path.resolve('src/server/cache-handler.mjs'),
   experimental: {
     serverActions: { bodySizeLimit: '1mb' },
     // Keep cached reads in memory only: on disk they would outlive a restart and show another database's

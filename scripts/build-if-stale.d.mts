@@ -2,4 +2,4 @@
 export const root: string;
 export const nextBin: string;
 export function buildIsStale(): boolean;
-export function buildIfStale(options?: { log?: (message: string) => void }): boolean;
+export function buildIfStale(options?: { log?: (message: string) => void; env?: NodeJS.ProcessEnv }): boolean;

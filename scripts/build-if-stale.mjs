@@ -23,12 +23,12 @@ export function buildIsStale() {
 
 /**
  * Builds if stale (output goes to this terminal). Returns whether it built; throws if the build fails.
- * @param {{ log?: (message: string) => void }} [options]
+ * @param {{ log?: (message: string) => void, env?: NodeJS.ProcessEnv }} [options] `env`: the build's environment.
  */
-export function buildIfStale({ log = console.log } = {}) {
+export function buildIfStale({ log = console.log, env = process.env } = {}) {
   if (!buildIsStale()) return false;
   log('roster: building the production bundle (next build)…');
-  const build = spawnSync(process.execPath, [nextBin, 'build'], { cwd: root, stdio: 'inherit' });
+  const build = spawnSync(process.execPath, [nextBin, 'build'], { cwd: root, stdio: 'inherit', env });
   if (build.status !== 0) {
     throw Object.assign(new Error(`next build failed (exit ${build.status ?? build.signal})`), { exitCode: build.status ?? 1 });
   }

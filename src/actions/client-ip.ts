@@ -1,9 +1,8 @@
 import 'server-only';
-import { getIP } from 'better-auth/api';
 import { headers } from 'next/headers';
-import { getAuth } from '@/auth';
+import { requestClientIp } from '@/http/request-client-ip';
 
-/** The client's IP as Better Auth's rate limits see it (the same trust in X-Forwarded-For). */
+/** The client's IP for this Server Action, as the auth endpoints' limits see it (src/http/request-client-ip.ts). */
 export async function clientIp(): Promise<string | null> {
-  return getIP(await headers(), (await getAuth()).options);
+  return requestClientIp(await headers());
 }

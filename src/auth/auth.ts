@@ -1,7 +1,7 @@
 import 'server-only';
 import { betterAuth, type BetterAuthOptions } from 'better-auth';
 import { drizzleAdapter } from 'better-auth/adapters/drizzle';
-import { APIError, createAuthMiddleware, getIP, isAPIError } from 'better-auth/api';
+import { APIError, createAuthMiddleware, isAPIError } from 'better-auth/api';
 import { nextCookies } from 'better-auth/next-js';
 import { bearer, genericOAuth, jwt, twoFactor } from 'better-auth/plugins';
 import { eq } from 'drizzle-orm';
@@ -12,6 +12,7 @@ import { toUserDto } from '@/core/users/dto';
 import { passwordLength } from '@/core/users/schemas';
 import type { Database, DatabaseConfig } from '@/db/client';
 import { accounts, jwks, sessions, twoFactors, users, verifications } from '@/db/schema';
+import { requestClientIp } from '@/http/request-client-ip';
 import { baseUrl, oidcConfig } from './config';
 import { TooManyRequests } from '@/core/errors';
 import { forgiveAttempt, recordFailedAttempt } from './brute-force';
@@ -119,17 +120,15 @@ function beforeAuthEndpoint(db: Database) {
 }
 
 /** The client IP and the account a password attempt is for, when this request is one. */
-function passwordAttempt(ctx: { path: string; body?: { email?: unknown }; request?: Request; headers?: Headers; context: { options: BetterAuthOptions } }) {
+function passwordAttempt(ctx: { path: string; body?: { email?: unknown }; request?: Request; headers?: Headers }) {
   if (!passwordCheckPaths.includes(ctx.path) || typeof ctx.body?.email !== 'string') return undefined;
-  const source = ctx.request ?? ctx.headers;
-  return { account: ctx.body.email, ip: source ? getIP(source, ctx.context.options) : null };
+  return { account: ctx.body.email, ip: requestClientIp(ctx.request ?? ctx.headers) };
 }
 
 async function limitAttempts(ctx: AuthMiddlewareContext): Promise<void> {
   if (!rateLimitedPaths.some((path) => ctx.path.startsWith(path))) return;
-  const source = ctx.request ?? ctx.headers;
   try {
-    await limitAuthRequest(source ? getIP(source, ctx.context.options) : null);
+    await limitAuthRequest(requestClientIp(ctx.request ?? ctx.headers));
     const attempt = passwordAttempt(ctx);
     if (attempt) await recordFailedAttempt(attempt);
   } catch (error) {

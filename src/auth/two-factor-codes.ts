@@ -1,10 +1,11 @@
 import 'server-only';
 import { createOTP } from '@better-auth/utils/otp';
-import { APIError, createAuthMiddleware, getIP, getSessionFromCtx } from 'better-auth/api';
+import { APIError, createAuthMiddleware, getSessionFromCtx } from 'better-auth/api';
 import { symmetricDecrypt } from 'better-auth/crypto';
 import { and, eq, isNull, lt, or } from 'drizzle-orm';
 import type { Database } from '@/db/client';
 import { twoFactors, users } from '@/db/schema';
+import { requestClientIp } from '@/http/request-client-ip';
 import { TooManyRequests } from '@/core/errors';
 import { recordFailedAttempt } from './brute-force';
 
@@ -32,8 +33,7 @@ async function challengedUserId(ctx: AuthMiddlewareContext): Promise<string | nu
  * attempts, per IP and per account). Over it, the answer is 429 and the code is not even checked.
  */
 async function countFailedCode(ctx: AuthMiddlewareContext, email: string): Promise<void> {
-  const source = ctx.request ?? ctx.headers;
-  const ip = source ? getIP(source, ctx.context.options) : null;
+  const ip = requestClientIp(ctx.request ?? ctx.headers);
   try {
     await recordFailedAttempt({ ip, account: email });
   } catch (error) {

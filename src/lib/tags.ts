@@ -8,7 +8,18 @@ export const webhooksTag = 'webhooks';
 export const tagsForUserWrite = (id: string) => [usersTag, userTag(id)];
 
 /**
- * How long (seconds) a cached console read may serve data that no tag expired: writes that bypass this process
- * (another instance, the CLI on PostgreSQL, the webhook sweeper) show up within this bound.
+ * The tags an event's subject makes stale: what every instance expires when it hears of the event
+ * (src/server/cache-tags.ts), the same tags the writing request expires itself.
+ */
+export function tagsForEvent(subject: { type: string; id: string } | null): string[] {
+  if (subject?.type === 'user') return tagsForUserWrite(subject.id);
+  if (subject?.type === 'webhook-event') return [webhooksTag];
+  return [];
+}
+
+/**
+ * How long (seconds) a cached console read may serve data that no tag expired. Every committed event expires its
+ * tags on every instance within the event feed's latency, so this only bounds what no event announced (a write
+ * straight into the database, or a feed that lost its connection and hasn't caught up yet).
  */
 export const consoleRevalidateSeconds = 60;

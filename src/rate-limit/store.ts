@@ -67,7 +67,8 @@ const globalForStore = globalThis as unknown as { rosterRateLimitStore?: { owner
  * A PostgreSQL store follows the process-wide database: reopened, it counts through the new pool.
  */
 export async function rateLimitStore(): Promise<RateLimitStore> {
-  const redisUrl = process.env.ROSTER_REDIS_URL;
+  // Empty is unset: ioredis would take '' for its default, a Redis on localhost.
+  const redisUrl = process.env.ROSTER_REDIS_URL || undefined;
   const owner = redisUrl ?? (await getDatabase());
   if (globalForStore.rosterRateLimitStore?.owner !== owner) {
     globalForStore.rosterRateLimitStore = { owner, store: typeof owner === 'string' ? redisStore(owner) : databaseStore(owner) };

@@ -14,6 +14,7 @@ import { Client } from '../support/auth-http';
 import { truncateAll } from '../support/database';
 import { requestHeaders } from '../support/next-headers';
 import { insertUser, TEST_PASSWORD } from '../support/principals';
+import { fromClient } from '../support/client-ip';
 
 vi.mock('next/cache', () => ({ refresh: vi.fn(), updateTag: vi.fn(), revalidateTag: vi.fn(), cacheTag: vi.fn(), unstable_cache: (fn: unknown) => fn }));
 vi.mock('next/headers', async () => (await import('../support/next-headers')).nextHeadersMock);
@@ -121,7 +122,7 @@ describe('ROSTER_REQUIRE_2FA_FOR=admin', () => {
 describe('"Forgot password?"', () => {
   it('answers the same for an account and for no account, echoing only the address typed', async () => {
     const user = await insertUser(await db(), 'member', { password: true });
-    requestHeaders.set({ origin: BASE, 'x-forwarded-for': '203.0.113.50' });
+    requestHeaders.set({ origin: BASE, ...fromClient('203.0.113.50') });
     const known = await requestPasswordResetAction(idleState, formData({ email: user.email }));
     const unknown = await requestPasswordResetAction(idleState, formData({ email: 'nobody@example.com' }));
     expect({ ...known, values: undefined }).toEqual({ ...unknown, values: undefined });

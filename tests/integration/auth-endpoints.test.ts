@@ -5,6 +5,7 @@ import { getDatabase } from '@/db';
 import { auditEvents, sessions, users } from '@/db/schema';
 import * as authRoute from '../../app/api/auth/[...all]/route';
 import { truncateAll } from '../support/database';
+import { fromClient } from '../support/client-ip';
 
 vi.mock('next/cache', () => ({ revalidateTag: vi.fn(), updateTag: vi.fn(), cacheTag: vi.fn() }));
 
@@ -30,7 +31,7 @@ async function signUp(email: string, extra: Record<string, unknown> = {}) {
 }
 
 const signIn = (email: string, password = PASSWORD, ip = '203.0.113.7') =>
-  post('/sign-in/email', { email, password }, { 'x-forwarded-for': ip });
+  post('/sign-in/email', { email, password }, fromClient(ip));
 
 /** The `roster.session_token=…` pair from a sign-in response, to send back as a cookie. */
 const sessionCookie = (response: Response) => response.headers.get('set-cookie')!.split(';')[0]!;

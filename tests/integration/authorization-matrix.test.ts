@@ -28,6 +28,7 @@ import {
 import { routeFiles } from '../support/contract';
 import { truncateAll } from '../support/database';
 import { requestHeaders } from '../support/next-headers';
+import { fromClient } from '../support/client-ip';
 
 // Every Route Handler method and every Server Action, called as each kind of principal: the expected outcome
 // is written down for each pair, and every denial must leave the database exactly as it was. A route file, an
@@ -449,7 +450,7 @@ describe.each(Object.entries(routeMatrix))('%s', (file, methods) => {
       const { authorization, cookie } = credentials[principal];
       // Each principal is a client of its own: the sign-in cells' wrong passwords must not add up to one client's.
       const clientIp = `192.0.2.${principalNames.indexOf(principal) + 1}`;
-      const headers: Record<string, string> = { origin: BASE, 'x-forwarded-for': clientIp, ...(authorization ? { authorization } : {}) };
+      const headers: Record<string, string> = { origin: BASE, ...fromClient(clientIp), ...(authorization ? { authorization } : {}) };
       requestHeaders.set(cell!.byCookie && cookie ? { cookie } : {});
       if (cell!.body !== undefined) headers['content-type'] = 'application/json';
       const request = new Request(url, { method, headers, body: cell!.body && JSON.stringify(cell!.body(target)) });

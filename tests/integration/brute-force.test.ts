@@ -5,6 +5,7 @@ import { getDatabase } from '@/db';
 import * as authRoute from '../../app/api/auth/[...all]/route';
 import { truncateAll } from '../support/database';
 import { insertUser, TEST_PASSWORD } from '../support/principals';
+import { fromClient } from '../support/client-ip';
 
 vi.mock('next/cache', () => ({ revalidateTag: vi.fn(), updateTag: vi.fn(), cacheTag: vi.fn() }));
 
@@ -20,7 +21,7 @@ function signIn(email: string, password: string, ip: string): Promise<Response> 
     new Request(`${BASE}/api/auth/sign-in/email`, {
       method: 'POST',
       body: JSON.stringify({ email, password }),
-      headers: { 'content-type': 'application/json', origin: BASE, 'x-forwarded-for': ip },
+      headers: { 'content-type': 'application/json', origin: BASE, ...fromClient(ip) },
     }),
   );
 }

@@ -9,6 +9,7 @@ import { createOwner, createUser, deleteUser, getMe, getUser, listUserHistory, l
 import { apiKeys, auditEvents, sessions, users } from '@/db/schema';
 import { describeEachDatabase } from '../support/database';
 import { apiKeyFor, authFor, insertUser, principalFor, signIn, systemPrincipal, TEST_PASSWORD, type UserPrincipal } from '../support/principals';
+import { fromClient } from '../support/client-ip';
 
 // Who may do what, at the core: every door resolves a principal and every use case checks it, so these rules
 // hold for the console, the API and the CLI alike.
@@ -225,7 +226,7 @@ describeEachDatabase('core: roles and permissions', (database) => {
       const auth = await authFor(database());
 
       await expect(
-        auth.api.signInEmail({ body: { email: target.email, password: TEST_PASSWORD }, headers: new Headers({ 'x-forwarded-for': '192.0.2.44' }) }),
+        auth.api.signInEmail({ body: { email: target.email, password: TEST_PASSWORD }, headers: new Headers(fromClient('192.0.2.44')) }),
       ).rejects.toMatchObject({ status: 'FORBIDDEN' });
       expect(await database().select().from(sessions).where(eq(sessions.userId, target.id))).toEqual([]);
 

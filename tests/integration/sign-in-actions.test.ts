@@ -10,6 +10,7 @@ import { auditEvents, sessions, users } from '@/db/schema';
 import { formData, redirectTarget } from '../support/actions';
 import { truncateAll } from '../support/database';
 import { consoleCookieStore, consoleRequestHeaders, insertUser, setConsoleCookie, signInConsoleAs, TEST_PASSWORD } from '../support/principals';
+import { fromClient } from '../support/client-ip';
 
 vi.mock('next/cache', () => ({ refresh: vi.fn(), updateTag: vi.fn(), revalidateTag: vi.fn(), cacheTag: vi.fn(), unstable_cache: (fn: unknown) => fn }));
 // Each call looks like a new client address (sign-ins are rate-limited per IP, and these tests sign in a lot),
@@ -19,7 +20,7 @@ let fixedClientIp: string | undefined;
 vi.mock('next/headers', () => ({
   headers: async () => {
     const headers = consoleRequestHeaders();
-    headers.set('x-forwarded-for', fixedClientIp ?? `10.9.${(++clientNumber >> 8) & 255}.${clientNumber & 255}`);
+    for (const [name, value] of Object.entries(fromClient(fixedClientIp ?? `10.9.${(++clientNumber >> 8) & 255}.${clientNumber & 255}`))) headers.set(name, value);
     return headers;
   },
   cookies: async () => consoleCookieStore(),

@@ -1,4 +1,5 @@
 import type { Auth } from '@/auth/auth';
+import { fromClient } from './client-ip';
 
 // Better Auth's endpoints called over HTTP (auth.handler), the way a browser or an app calls them, with a cookie
 // jar per simulated client.
@@ -25,7 +26,7 @@ export class Client {
       new Request(`${BASE}/api/auth${path}`, {
         method: 'POST',
         body: JSON.stringify(body),
-        headers: { 'content-type': 'application/json', origin: BASE, 'x-forwarded-for': this.ip, ...(this.cookies.size ? { cookie: this.cookie } : {}) },
+        headers: { 'content-type': 'application/json', origin: BASE, ...fromClient(this.ip), ...(this.cookies.size ? { cookie: this.cookie } : {}) },
       }),
     );
     for (const line of response.headers.getSetCookie()) {

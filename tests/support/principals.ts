@@ -8,6 +8,7 @@ import type { Role } from '@/core/users';
 import { getDatabase } from '@/db';
 import type { Database, DatabaseHandle } from '@/db/client';
 import { accounts, users, type UserRow } from '@/db/schema';
+import { fromClient } from './client-ip';
 
 // Who the tests act as. Every core use case checks its principal and every door authenticates, so a test
 // acts as a real user (a row in `users`, signed in through Better Auth where a door needs it) or a real API key.
@@ -99,7 +100,7 @@ export async function signIn(db: Database, email: string, password = TEST_PASSWO
   const auth = await authFor(db);
   const response = await auth.api.signInEmail({
     body: { email, password },
-    headers: new Headers({ 'x-forwarded-for': nextClientIp() }),
+    headers: new Headers(fromClient(nextClientIp())),
     asResponse: true,
   });
   if (!response.ok) throw new Error(`sign-in as ${email} failed: ${response.status} ${await response.text()}`);

@@ -7,7 +7,8 @@ import { consoleRevalidateSeconds as revalidate, userTag, usersTag } from '@/lib
 
 // Cached console reads. Every door that writes expires these tags: actions with updateTag, route handlers
 // with revalidateTag(tag, 'max'). Results are plain DTOs (JSON), so nothing but public fields is cached.
-// Writes that bypass this process (another instance, the CLI on PostgreSQL) show up within `revalidate`.
+// Writes that bypass this process (another instance, the CLI on PostgreSQL, the Stripe sweeper) expire them
+// when the event feed hears of their event (src/server/cache-tags.ts).
 // Each export checks the reader's permission first: the cache is shared, the check is per request.
 
 export type UserListResult = ({ ok: true } & UserPage) | { ok: false; problems: string[] };

@@ -1,25 +1,15 @@
 import 'server-only';
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterRes } from 'rate-limiter-flexible';
+import { rateSettingFromEnv } from '@/rate-limit/setting';
+import { limiterOn, rateLimitStore } from '@/rate-limit/store';
 
 // Emails that anyone can make Roster send (password resets) or that a user sends to an address they type (change
-// of email): limited per address, so nobody is flooded, and per client IP, so nobody floods. In process memory,
-// like the sign-in limits: right for one server.
-const limiters = new Map<string, RateLimiterMemory>();
-
-function limiter(setting: string): RateLimiterMemory {
-  let found = limiters.get(setting);
-  if (!found) {
-    const [points = NaN, duration = NaN] = setting.split('/').map(Number);
-    if (!Number.isInteger(points) || !Number.isInteger(duration)) throw new Error(`Invalid mail rate limit "${setting}": use points/seconds, e.g. 3/3600`);
-    found = new RateLimiterMemory({ keyPrefix: `mail:${setting}`, points, duration });
-    limiters.set(setting, found);
-  }
-  return found;
-}
-
-const spent = async (setting: string, key: string) => {
+// of email): limited per address, so nobody is flooded, and per client IP, so nobody floods. Counted in the shared
+// rate-limit store, like the sign-in limits, so several instances count against one budget.
+const spent = async (variable: string, fallback: string, key: string) => {
+  const limiter = limiterOn(await rateLimitStore(), { keyPrefix: 'mail', ...rateSettingFromEnv(variable, fallback) });
   try {
-    await limiter(setting).consume(key);
+    await limiter.consume(key);
     return false;
   } catch (error) {
     if (error instanceof RateLimiterRes) return true;
@@ -28,7 +18,7 @@ const spent = async (setting: string, key: string) => {
 };
 
 /** Whether the caller's IP has sent too many (ROSTER_MAIL_RATE_LIMIT_IP, default 20 an hour). */
-export const ipSendLimitReached = (ip: string | null) => spent(process.env.ROSTER_MAIL_RATE_LIMIT_IP ?? '20/3600', `ip:${ip ?? 'unknown'}`);
+export const ipSendLimitReached = (ip: string | null) => spent('ROSTER_MAIL_RATE_LIMIT_IP', '20/3600', `ip:${ip ?? 'unknown'}`);
 
 /** Whether this address has been sent too many (ROSTER_MAIL_RATE_LIMIT_ADDRESS, default 3 an hour). */
-export const addressSendLimitReached = (address: string) => spent(process.env.ROSTER_MAIL_RATE_LIMIT_ADDRESS ?? '3/3600', `address:${address.trim().toLowerCase()}`);
+export const addressSendLimitReached = (address: string) => spent('ROSTER_MAIL_RATE_LIMIT_ADDRESS', '3/3600', `address:${address.trim().toLowerCase()}`);

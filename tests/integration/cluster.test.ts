@@ -1,0 +1,249 @@
+import { existsSync } from 'node:fs';
+import http from 'node:http';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { inArray } from 'drizzle-orm';
+import { EventSource } from 'eventsource';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase, type DatabaseHandle } from '@/db/client';
+import { users } from '@/db/schema';
+import { haproxyBin, startCluster, type Cluster } from '../../scripts/cluster.mjs';
+import { testDatabaseUrl } from '../support/database';
+import { apiKeyFor, insertUser, TEST_PASSWORD, type TestApiKey } from '../support/principals';
+
+// Two real Roster instances (`npm start`, the production build) on one PostgreSQL database behind a real HAProxy,
+// started by the cluster script itself. Ports: ROSTER_E2E_PORT + 2 for HAProxy, the next two for the instances
+// (the e2e servers use + 0 and + 1, the fuzzer + 7).
+const skipReason = !testDatabaseUrl
+  ? 'TEST_DATABASE_URL is not set'
+  : !existsSync(haproxyBin)
+    ? `HAProxy is not installed at ${haproxyBin}`
+    : undefined;
+const port = Number(process.env.ROSTER_E2E_PORT ?? 3100) + 2;
+const authRequestsPerIp = 10;
+
+let cluster: Cluster;
+let handle: DatabaseHandle;
+let databaseName: string;
+let key: TestApiKey;
+let cookie: string;
+const logs: string[] = [];
+
+const adminQuery = async (query: string) => {
+  const client = new pg.Client({ connectionString: testDatabaseUrl });
+  await client.connect();
+  await client.query(query).finally(() => client.end());
+};
+
+/** A request from a chosen local address (127.0.0.x is all loopback on Linux), to play a client that isn't trusted. */
+function request(url: string, { method = 'GET', headers = {}, body, from }: { method?: string; headers?: Record<string, string>; body?: string; from?: string } = {}) {
+  return new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }>((resolve, reject) => {
+    const outgoing = http.request(url, { method, headers, localAddress: from, agent: false }, (response) => {
+      let text = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (text += chunk));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: text }));
+      response.on('error', reject);
+    });
+    outgoing.on('error', reject);
+    outgoing.end(body);
+  });
+}
+
+const signInAttempt = (url: string, headers: Record<string, string> = {}, from?: string) =>
+  request(`${url}/api/auth/sign-in/email`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: cluster.address, ...headers },
+    body: JSON.stringify({ email: `nobody-${randomUUID()}@example.com`, password: 'not the password' }),
+    from,
+  });
+
+const createUser = (url: string, email = `cluster-${randomUUID()}@example.com`) =>
+  fetch(`${url}/api/v1/users`, {
+    method: 'POST',
+    headers: { ...key.headers, 'content-type': 'application/json' },
+    body: JSON.stringify({ email, name: 'Cluster test', role: 'member' }),
+  });
+
+const consolePage = async (url: string, path: string) => (await fetch(`${url}${path}`, { headers: { cookie }, redirect: 'manual' })).text();
+
+describe.skipIf(skipReason)(`several instances behind HAProxy${skipReason ? ` (skipped: ${skipReason})` : ''}`, () => {
+  const instance = (index: number) => cluster.instances[index]!.url;
+
+  beforeAll(async () => {
+    databaseName = `roster_cluster_${randomBytes(6).toString('hex')}`;
+    await adminQuery(`CREATE DATABASE ${databaseName}`);
+    const url = new URL(testDatabaseUrl!);
+    url.pathname = `/${databaseName}`;
+    // Counters in PostgreSQL, the store this mode needs no more than: a developer's Redis stays out of it.
+    const env = { ...process.env };
+    delete env.ROSTER_REDIS_URL;
+    cluster = await startCluster({
+      instances: 2,
+      port,
+      log: (line) => logs.push(line),
+      env: {
+        ...env,
+        NODE_ENV: 'production',
+        DATABASE_URL: url.toString(),
+        ROSTER_AUTH_SECRET: randomBytes(32).toString('base64url'),
+        ROSTER_AUTH_RATE_LIMIT_IP: `${authRequestsPerIp}/600`,
+        LOG_LEVEL: 'warn',
+      },
+    }).catch((error: unknown) => {
+      console.error(logs.join('\n'));
+      throw error;
+    });
+    handle = await openDatabase({ driver: 'postgres', url: url.toString() });
+    const owner = await insertUser(handle.db, 'owner', { password: true });
+    key = await apiKeyFor(handle.db, ['users:read', 'users:write', 'events:read']);
+    const signedIn = await request(`${instance(1)}/api/auth/sign-in/email`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: cluster.address },
+      body: JSON.stringify({ email: owner.email, password: TEST_PASSWORD }),
+    });
+    expect(signedIn.status).toBe(200);
+    cookie = (signedIn.headers['set-cookie'] ?? []).map((line) => line.split(';')[0]).join('; ');
+  }, 900_000);
+
+  afterAll(async () => {
+    await cluster?.stop();
+    await handle?.close();
+    if (databaseName) await adminQuery(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
+  }, 120_000);
+
+  it('shows a write made through the API on instance A on instance B’s console by the 1-second deadline', async () => {
+    const email = `fresh-${randomUUID()}@example.com`;
+    expect(await consolePage(instance(1), '/users')).toContain('Users');
+    // B serves the list from its cache: a row written behind every door's back (no event) doesn't show.
+    const unannounced = await insertUser(handle.db, 'member');
+    expect(await consolePage(instance(1), '/users')).not.toContain(unannounced.email);
+
+    const created = await createUser(instance(0), email);
+    expect(created.status).toBe(201);
+    const acknowledged = performance.now();
+    // The criterion is the requirement's own bound: a page requested on B within 1 s of A's answer shows the user.
+    // Only when each request starts counts, not how long the page takes to render on a busy machine.
+    let seen = false;
+    while (!seen && performance.now() - acknowledged <= 1_000) seen = (await consolePage(instance(1), '/users')).includes(email);
+    expect(seen).toBe(true);
+  });
+
+  it('streams a write committed on A to an SSE client on B', async () => {
+    const received: Array<{ type: string; subject: { id: string } | null }> = [];
+    const source = new EventSource(`${instance(1)}/api/v1/events`, {
+      fetch: (input, init) => fetch(input, { ...init, headers: { ...init?.headers, ...key.headers } }),
+    });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        source.onopen = () => resolve();
+        source.onerror = (error) => reject(new Error(`stream failed: ${error.message}`));
+      });
+      source.onmessage = (event) => received.push(JSON.parse(event.data));
+      const created = (await (await createUser(instance(0))).json()) as { id: string };
+      await expect.poll(() => received.find((event) => event.subject?.id === created.id)?.type, { timeout: 10_000, interval: 20 }).toBe('user.created');
+    } finally {
+      source.close();
+    }
+  });
+
+  it('counts a per-IP limit across instances: spent half on A and half on B, the next request is refused', async () => {
+    // The test talks to the instances from 127.0.0.1, a trusted proxy: X-Forwarded-For names the client.
+    const client = { 'x-forwarded-for': '203.0.113.77' };
+    for (let attempt = 0; attempt < authRequestsPerIp; attempt++) {
+      expect((await signInAttempt(instance(attempt % 2), client)).status).toBe(401);
+    }
+    expect((await signInAttempt(instance(0), client)).status).toBe(429);
+    expect((await signInAttempt(instance(1), client)).status).toBe(429);
+    expect((await signInAttempt(instance(1), { 'x-forwarded-for': '203.0.113.78' })).status).toBe(401);
+  });
+
+  it('ignores a spoofed X-Forwarded-For from a client that is not a trusted proxy, directly and through HAProxy', async () => {
+    for (const [url, from] of [
+      [instance(0), '127.0.0.2'],
+      [cluster.address.replace('localhost', '127.0.0.1'), '127.0.0.3'],
+    ] as const) {
+      for (let attempt = 0; attempt < authRequestsPerIp; attempt++) {
+        // A new address every time: were any believed, the client would never run out.
+        const spoofed = { 'x-forwarded-for': `198.51.100.${attempt + 1}`, 'x-roster-peer-address': `198.51.100.${attempt + 1}` };
+        expect((await signInAttempt(url, spoofed, from)).status).toBe(401);
+      }
+      expect((await signInAttempt(url, { 'x-forwarded-for': '198.51.100.200' }, from)).status).toBe(429);
+    }
+  });
+
+  it('runs a Server Action posted to B from the form of a page rendered by A', async () => {
+    const page = await consolePage(instance(0), '/users/new');
+    const hidden = [...page.matchAll(/<input type="hidden" name="(\$ACTION[^"]*)"(?: value="([^"]*)")?/g)].map(
+      ([, name, value = '']) => [name!, value.replaceAll('&quot;', '"').replaceAll('&amp;', '&')] as const,
+    );
+    expect(hidden.length).toBeGreaterThan(0);
+    const email = `action-${randomUUID()}@example.com`;
+    const form = new FormData();
+    for (const [name, value] of hidden) form.append(name, value);
+    form.append('name', 'Made by an action');
+    form.append('email', email);
+    form.append('role', 'member');
+    const response = await fetch(`${instance(1)}/users/new`, { method: 'POST', body: form, headers: { cookie, origin: instance(1) }, redirect: 'manual' });
+    expect(response.status).toBeLessThan(400);
+    expect(await handle.db.select({ email: users.email }).from(users).where(inArray(users.email, [email]))).toEqual([{ email }]);
+  });
+
+  it('routes around an instance killed with SIGKILL under load, and loses no acknowledged write', async () => {
+    // Acknowledged = a 201 status line received: the body may still be cut off when the instance dies mid-answer.
+    const acknowledged: string[] = [];
+    const outcomes: boolean[] = [];
+    let killed = false;
+    let afterKill = 0;
+    const worker = async () => {
+      while (afterKill < 120) {
+        const email = `load-${randomUUID()}@example.com`;
+        const response = await createUser(cluster.address, email).catch(() => undefined);
+        const ok = response?.status === 201;
+        if (ok) acknowledged.push(email);
+        await response?.body?.cancel().catch(() => {});
+        outcomes.push(ok);
+        if (killed) afterKill += 1;
+        if (!killed && acknowledged.length >= 40) {
+          killed = true;
+          await cluster.kill(0);
+        }
+      }
+    };
+    try {
+      await Promise.all(Array.from({ length: 6 }, worker));
+    } finally {
+      if (killed) await cluster.start(0);
+    }
+
+    // Once HAProxy has marked it down (2 failed checks, 1 s apart), every request goes to the survivor.
+    expect(outcomes.slice(-60).every(Boolean)).toBe(true);
+    const stored = await handle.db.select({ email: users.email }).from(users).where(inArray(users.email, acknowledged));
+    expect(stored).toHaveLength(acknowledged.length);
+  });
+
+  it('restarts every instance in turn under constant load without one failed request', async () => {
+    const failures: string[] = [];
+    let requests = 0;
+    let restarting = true;
+    const worker = async (index: number) => {
+      while (restarting) {
+        const response = await (index % 2 ? createUser(cluster.address) : fetch(`${cluster.address}/api/v1/users?limit=1`, { headers: key.headers })).catch(
+          (error: unknown) => String(error),
+        );
+        requests += 1;
+        if (typeof response === 'string') failures.push(response);
+        else {
+          if (!response.ok) failures.push(`${response.status} ${await response.text()}`);
+          else await response.body?.cancel();
+        }
+      }
+    };
+    const load = Promise.all(Array.from({ length: 4 }, (_, index) => worker(index)));
+    for (let index = 0; index < cluster.instances.length; index++) await cluster.restart(index);
+    restarting = false;
+    await load;
+    expect(failures).toEqual([]);
+    expect(requests).toBeGreaterThan(0);
+  });
+});
