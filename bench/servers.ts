@@ -1,6 +1,8 @@
-// The two servers under test: `next start` (Server Actions, Route Handlers, pages) and the raw floor.
+// The two servers under test: `next start` of the bench build (Server Actions, Route Handlers, pages, and the
+// framework floors) and the raw floor.
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+import { benchBuildEnv } from './build';
 import { nextBin, startServer, type Server } from './processes';
 
 /** Environment both servers share: production mode, quiet logs, no telemetry. */
@@ -30,8 +32,8 @@ export function startNext(options: NextServerOptions): Promise<Server> {
     args: [...(options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : []), nextBin, 'start', '-p', String(options.port), '-H', '127.0.0.1'],
     env: baseEnv({
       ...options.dbEnv,
-      // Enables app/(console)/users/bench-actions.ts, the revalidation-cost scenario's action.
-      ROSTER_BENCH_ACTIONS: '1',
+      // Serves the bench's own build (.next-bench, with the framework floors): see bench/build.ts.
+      ...benchBuildEnv,
       // Roster closes its database on SIGTERM itself (src/server/on-start.ts), as `npm start` arranges.
       NEXT_MANUAL_SIG_HANDLE: 'true',
       // Keeps the webhook sweeper's periodic queries out of the measurements.
