@@ -104,6 +104,8 @@ function expect(condition: unknown, message: string): asserts condition {
 
 const jsonOf = <T>(result: HttpResult) => JSON.parse(textOf(result)) as T;
 const nothingToVerify = async () => {};
+/** The JSON of every update request: the same four fields the edit form sends. */
+const patchBody = (target: SeededUser, name: string) => JSON.stringify({ email: target.email, name, role: target.role, status: target.status });
 const uuid = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 
 /** Round-robin over the update targets, each door from its own offset; names unique per scenario, door and request. */
@@ -146,84 +148,77 @@ async function updateDoors(ctx: ScenarioContext, scenario: ScenarioName, keys: D
   const doors: Door[] = [];
   for (const [index, key] of keys.entries()) {
     const nextName = renamer(ctx, scenario, key, index * Math.floor(ctx.fixture.updateTargets.length / keys.length));
+    /** Adds this key's door: each call renames the next target, with the request `call` builds for it. */
+    const renamingDoor = (origin: string, call: (target: SeededUser, name: string) => Call, extra: Partial<Door> = {}) =>
+      doors.push({
+        key,
+        label: doorLabels[key],
+        origin,
+        ...extra,
+        next() {
+          const { target, name } = nextName();
+          return call(target, name);
+        },
+      });
     if (key === 'action' || key === 'action-no-revalidation' || key === 'noop-action') {
       // The console's action runs on the user's page, whose form posts it; the bench's own on the bench page.
-      const [file, name, page] =
+      const [file, exportedName, page] =
         key === 'action'
           ? [actionsFile, 'updateUserAction', userPage]
           : [benchActionsFile, key === 'noop-action' ? 'benchNoopAction' : 'benchUpdateUserWithoutRevalidationAction', benchPage.file];
-      const id = actionId(file, name, page);
+      const id = actionId(file, exportedName, page);
       const template = await ActionBodyTemplate.create(id, formFields, true);
-      doors.push({
-        key,
-        label: doorLabels[key],
-        origin: ctx.nextOrigin,
-        next() {
-          const { target, name } = nextName();
-          const [path, tree] = key === 'action' ? [`/users/${target.id}`, routerStateTree.userPage(target.id)] : [benchPage.path, routerStateTree.benchPage];
-          return {
-            spec: {
-              method: 'POST',
-              path,
-              headers: actionHeaders(ctx.nextOrigin, id, tree, template.contentType),
-              // The no-op gets the update's body too: Next decodes the same call, and the action ignores it.
-              body: template.render({ id: target.id, email: target.email, name, role: target.role, status: target.status }),
-            },
-            checkResponse(result) {
-              const text = textOf(result);
-              expect(result.headers['content-type']?.startsWith('text/x-component'), `expected a Flight response, got ${result.headers['content-type']}`);
-              const reported = key === 'noop-action' ? 'Nothing done.' : 'Changes saved.';
-              expect(text.includes(reported), `the action did not report "${reported}": ${text.slice(0, 300)}`);
-              if (key === 'action') {
-                // updateTag makes Next re-render the page in the same response, with the new name (read-your-own-writes).
-                expect(text.includes(name), 'the re-rendered page does not show the new name');
-              } else {
-                expect(!text.includes(name) && result.headers['x-action-revalidated'] !== '1', `${doorLabels[key]} re-rendered a page`);
-              }
-            },
-            verifyEffect: key === 'noop-action' ? nothingToVerify : verifyRenamed(ctx.nextReader, target.id, name),
-            ...(key === 'noop-action' ? {} : { writes: { id: target.id, name } }),
-          };
-        },
+      renamingDoor(ctx.nextOrigin, (target, name) => {
+        const [path, tree] = key === 'action' ? [`/users/${target.id}`, routerStateTree.userPage(target.id)] : [benchPage.path, routerStateTree.benchPage];
+        return {
+          spec: {
+            method: 'POST',
+            path,
+            headers: actionHeaders(ctx.nextOrigin, id, tree, template.contentType),
+            // The no-op gets the update's body too: Next decodes the same call, and the action ignores it.
+            body: template.render({ id: target.id, email: target.email, name, role: target.role, status: target.status }),
+          },
+          checkResponse(result) {
+            const text = textOf(result);
+            expect(result.headers['content-type']?.startsWith('text/x-component'), `expected a Flight response, got ${result.headers['content-type']}`);
+            const reported = key === 'noop-action' ? 'Nothing done.' : 'Changes saved.';
+            expect(text.includes(reported), `the action did not report "${reported}": ${text.slice(0, 300)}`);
+            if (key === 'action') {
+              // updateTag makes Next re-render the page in the same response, with the new name (read-your-own-writes).
+              expect(text.includes(name), 'the re-rendered page does not show the new name');
+            } else {
+              expect(!text.includes(name) && result.headers['x-action-revalidated'] !== '1', `${doorLabels[key]} re-rendered a page`);
+            }
+          },
+          verifyEffect: key === 'noop-action' ? nothingToVerify : verifyRenamed(ctx.nextReader, target.id, name),
+          ...(key === 'noop-action' ? {} : { writes: { id: target.id, name } }),
+        };
       });
     } else if (key === 'noop-route') {
-      doors.push({
-        key,
-        label: doorLabels[key],
-        origin: ctx.nextOrigin,
-        next() {
-          const { target, name } = nextName();
-          return {
-            // The update's request, credentials and all, to a handler that reads none of it.
-            spec: { method: 'PATCH', path: noopRoutePath, headers: jsonHeaders(), body: JSON.stringify({ email: target.email, name, role: target.role, status: target.status }) },
-            checkResponse: (result) => expect(result.status === 204, `expected 204, got ${result.status}`),
-            verifyEffect: nothingToVerify,
-          };
-        },
-      });
+      renamingDoor(ctx.nextOrigin, (target, name) => ({
+        // The update's request, credentials and all, to a handler that reads none of it.
+        spec: { method: 'PATCH', path: noopRoutePath, headers: jsonHeaders(), body: patchBody(target, name) },
+        checkResponse: (result) => expect(result.status === 204, `expected 204, got ${result.status}`),
+        verifyEffect: nothingToVerify,
+      }));
     } else if (key === 'route-refresh') {
-      doors.push({
-        key,
-        label: doorLabels[key],
-        origin: ctx.nextOrigin,
-        requestsPerCall: 2,
-        next() {
-          const { target, name } = nextName();
+      renamingDoor(
+        ctx.nextOrigin,
+        (target, name) => {
           const stateTree = routerStateTree.userPageRefresh(target.id);
           return {
-            spec: {
-              method: 'PATCH',
-              path: `/api/v1/users/${target.id}`,
-              // A component in the console would call its own API with the session cookie; the bench's key does the same work.
-              headers: jsonHeaders(),
-              body: JSON.stringify({ email: target.email, name, role: target.role, status: target.status }),
-            },
+            // A console component would call the API with its session cookie; the bench's API key does the same work.
+            spec: { method: 'PATCH', path: `/api/v1/users/${target.id}`, headers: jsonHeaders(), body: patchBody(target, name) },
             checkResponse(result) {
               const user = jsonOf<{ name: string }>(result);
               expect(user.name === name, `unexpected PATCH response ${JSON.stringify(user)}`);
             },
             then: {
-              spec: { method: 'GET', path: `/users/${target.id}?_rsc=${refreshSearchParams.get(stateTree)}`, headers: { ...common, rsc: '1', 'next-router-state-tree': stateTree, ...credentials.console } },
+              spec: {
+                method: 'GET',
+                path: `/users/${target.id}?_rsc=${refreshSearchParams.get(stateTree)}`,
+                headers: { ...common, rsc: '1', 'next-router-state-tree': stateTree, ...credentials.console },
+              },
               checkResponse(result) {
                 const text = textOf(result);
                 expect(result.headers['content-type']?.startsWith('text/x-component'), `expected a Flight response, got ${result.headers['content-type']}`);
@@ -236,33 +231,21 @@ async function updateDoors(ctx: ScenarioContext, scenario: ScenarioName, keys: D
             writes: { id: target.id, name },
           };
         },
-      });
+        { requestsPerCall: 2 },
+      );
     } else if (key === 'route' || key === 'raw') {
       const origin = key === 'route' ? ctx.nextOrigin : ctx.rawOrigin;
       const base = key === 'route' ? '/api/v1/users' : '/users';
       const reader = key === 'route' ? ctx.nextReader : ctx.rawReader;
-      doors.push({
-        key,
-        label: doorLabels[key],
-        origin,
-        next() {
-          const { target, name } = nextName();
-          return {
-            spec: {
-              method: 'PATCH',
-              path: `${base}/${target.id}`,
-              headers: jsonHeaders(),
-              body: JSON.stringify({ email: target.email, name, role: target.role, status: target.status }),
-            },
-            checkResponse(result) {
-              const user = jsonOf<{ name: string; version: number }>(result);
-              expect(user.name === name && user.version > 1, `unexpected PATCH response ${JSON.stringify(user)}`);
-            },
-            verifyEffect: verifyRenamed(reader, target.id, name),
-            writes: { id: target.id, name },
-          };
+      renamingDoor(origin, (target, name) => ({
+        spec: { method: 'PATCH', path: `${base}/${target.id}`, headers: jsonHeaders(), body: patchBody(target, name) },
+        checkResponse(result) {
+          const user = jsonOf<{ name: string; version: number }>(result);
+          expect(user.name === name && user.version > 1, `unexpected PATCH response ${JSON.stringify(user)}`);
         },
-      });
+        verifyEffect: verifyRenamed(reader, target.id, name),
+        writes: { id: target.id, name },
+      }));
     }
   }
   return doors;
