@@ -1,7 +1,14 @@
 import path from 'node:path';
 import type { NextConfig } from 'next';
 
+// `npm run bench` builds and starts a build of its own (bench/build.ts): ROSTER_BENCH_BUILD=1 puts it in
+// .next-bench and adds the `*.bench.ts(x)` page extensions, so app/**/page.bench.tsx and route.bench.ts (the
+// benchmark's framework floors) become routes there. A normal build uses Next's default extensions, under which
+// `page.bench.tsx` is no page and `route.bench.ts` no route: they never ship in a production build.
+const benchBuild = process.env.ROSTER_BENCH_BUILD === '1';
+
 const nextConfig: NextConfig = {
+  ...(benchBuild ? { distDir: '.next-bench', pageExtensions: ['tsx', 'ts', 'jsx', 'js', 'bench.tsx', 'bench.ts'] } : {}),
   // cacheComponents stays off: under it, Next 16.4 resumes every route from a prerendered shell, and that
   // path drops useActionState's result for a form posted without JavaScript (vercel/next.js#97784), which
   // the console must support. Reads are cached with unstable_cache + tags instead (app/(console)/users/data.ts).

@@ -3,11 +3,14 @@
 // answers all the same). One door at a time; the caller interleaves the doors run by run.
 import autocannon from 'autocannon';
 import type { Failures } from './failures';
+import type { RequestSpec } from './http';
 import type { Call, Door } from './scenarios';
+
+const asRequest = (spec: RequestSpec) => ({ method: spec.method, path: spec.path, headers: spec.headers, body: spec.body });
 
 export interface LoadOptions {
   connections: number;
-  /** Requests in the run (at least `connections`); the caller sizes it from a warm-up's throughput. */
+  /** Calls in the run (at least `connections`; a door's call may be two requests); sized from a warm-up's throughput. */
   requests: number;
   /** A request unanswered for this long counts as hung, and fails the run. */
   timeoutSeconds: number;
@@ -28,6 +31,7 @@ export async function runLoad(door: Door, options: LoadOptions, failures: Failur
   const sent: Call[] = [];
   const answered: Call[] = [];
   type Context = { call?: Call };
+  const perCall = door.requestsPerCall ?? 1;
   let setupError: Error | undefined;
   // Autocannon's own duration is rounded up to its sampling tick, which skews short runs: throughput is taken
   // from the first request to the last response instead.
@@ -39,7 +43,7 @@ export async function runLoad(door: Door, options: LoadOptions, failures: Failur
       {
         url: door.origin,
         connections: options.connections,
-        amount: options.requests,
+        amount: options.requests * perCall,
         timeout: options.timeoutSeconds,
         // Autocannon only notices that the last connection is done at its sampling tick (1 s by default).
         sampleInt: 250,
@@ -50,7 +54,7 @@ export async function runLoad(door: Door, options: LoadOptions, failures: Failur
                 const call = door.next();
                 (context as Context).call = call;
                 sent.push(call);
-                return { ...request, method: call.spec.method, path: call.spec.path, headers: call.spec.headers, body: call.spec.body };
+                return { ...request, ...asRequest(call.spec) };
               } catch (error) {
                 setupError ??= error as Error;
                 instance.stop();
@@ -59,9 +63,21 @@ export async function runLoad(door: Door, options: LoadOptions, failures: Failur
             },
             onResponse: (status, _body, context) => {
               const { call } = context as Context;
-              if (call && status >= 200 && status < 300) answered.push(call);
+              if (call && !call.then && status >= 200 && status < 300) answered.push(call);
             },
           },
+          // A door whose calls are two requests: each connection sends the follow-up once the first is answered.
+          ...(perCall === 2
+            ? [
+                {
+                  setupRequest: (request: autocannon.Request, context: object) => ({ ...request, ...asRequest((context as Context).call!.then!.spec) }),
+                  onResponse: (status: number, _body: string, context: object) => {
+                    const { call } = context as Context;
+                    if (call && status >= 200 && status < 300) answered.push(call);
+                  },
+                },
+              ]
+            : []),
         ],
       },
       (error, finished) => (error ? reject(error) : resolve(finished)),
@@ -85,14 +101,15 @@ export async function runLoad(door: Door, options: LoadOptions, failures: Failur
     }
   }
 
-  const completed = result.requests.total;
+  const completed = Math.floor(result.requests.total / perCall);
   if (completed === 0) failures.add(`${what}: no response at all`);
   const seconds = (lastResponseAt - startedAt) / 1000;
   return {
     requests: completed,
     seconds,
     requestsPerSecond: completed / seconds,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
+    // Autocannon times requests, not the calls of two requests: those have no latency under load here.
+    p50: perCall === 1 ? result.latency.p50 : NaN,
+    p99: perCall === 1 ? result.latency.p99 : NaN,
   };
 }

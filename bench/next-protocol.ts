@@ -3,8 +3,7 @@
 // parameter of an RSC navigation.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import path from 'node:path';
-import { root } from './processes';
+import { benchBuildPath } from './build';
 
 type EncodeReply = (value: unknown) => Promise<string | FormData>;
 type CacheBusting = (prefetch?: string, segmentPrefetch?: string, stateTree?: string, nextUrl?: string) => Promise<string>;
@@ -16,7 +15,7 @@ const { computeCacheBustingSearchParam } = requireCjs('next/dist/shared/lib/rout
 };
 
 /** The `_rsc` search parameter Next's router adds to an RSC fetch: a hash of its headers (a wrong one is a 307). */
-export const rscSearchParam = (stateTree: string, nextUrl: string) => computeCacheBustingSearchParam(undefined, undefined, stateTree, nextUrl);
+export const rscSearchParam = (stateTree: string, nextUrl?: string) => computeCacheBustingSearchParam(undefined, undefined, stateTree, nextUrl);
 
 interface ManifestEntry {
   workers: Record<string, unknown>;
@@ -26,7 +25,7 @@ interface ManifestEntry {
 
 /** The id of `exportedName` from `filename`, checked to be served by the page that will receive it. */
 export function actionId(filename: string, exportedName: string, page: string): string {
-  const manifestPath = path.join(root, '.next', 'server', 'server-reference-manifest.json');
+  const manifestPath = benchBuildPath('server', 'server-reference-manifest.json');
   const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { node: Record<string, ManifestEntry> };
   const found = Object.entries(manifest.node).find(([, entry]) => entry.filename === filename && entry.exportedName === exportedName);
   if (!found) throw new Error(`${exportedName} (${filename}) is not in ${manifestPath}: is the build current?`);
@@ -118,6 +117,17 @@ export const routerStateTree = {
   newUserPage: encodeURIComponent(
     JSON.stringify(['', { children: ['(console)', { children: ['users', { children: ['new', { children: ['__PAGE__', {}, null, null, 512] }, null, null, 512] }, null, null, 512] }, null, null, 512] }, null, null, 528]),
   ),
+  /**
+   * router.refresh() on a user's page: the page's tree with the refetch marker on the root segment, which is
+   * what Next's refresh (FreshnessPolicy.RefreshAll, client/components/render-tree.js createDynamicRequestTree)
+   * sends after prepareFlightRouterStateForRequest (router-reducer/fetch-server-response.js) strips it.
+   */
+  userPageRefresh: (id: string) =>
+    encodeURIComponent(
+      JSON.stringify(['', { children: ['(console)', { children: ['users', { children: [['id', id, 'd', null], { children: ['__PAGE__', {}, null, null, 0] }, null, null, 0] }, null, null, 0] }, null, null, 0] }, null, 'refetch', 16]),
+    ),
+  /** The bench build's own page (app/bench/page.bench.tsx), where its actions are posted. */
+  benchPage: encodeURIComponent(JSON.stringify(['', { children: ['bench', { children: ['__PAGE__', {}, null, null, 0] }, null, null, 0] }, null, null, 16])),
   /** Navigating to the users list (a link click), refetching its page segment. */
   usersListNavigation: encodeURIComponent(
     JSON.stringify(['', { children: ['(console)', { children: ['users', { children: ['__PAGE__', {}, null, 'refetch', 0] }, null, null, 0] }, null, null, 0] }, null, null, 16]),

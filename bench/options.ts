@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 
-export const scenarioNames = ['update', 'revalidation', 'create', 'delete', 'read'] as const;
+export const scenarioNames = ['update', 'revalidation', 'floors', 'roundtrip', 'create', 'delete', 'read'] as const;
 export type ScenarioName = (typeof scenarioNames)[number];
 /** Scenarios of the streaming doors, measured on their own terms rather than door against door. */
 export const streamScenarioNames = ['fanout', 'export'] as const;

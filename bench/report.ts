@@ -11,7 +11,10 @@ const short: Record<DoorKey, string> = {
   action: 'SA',
   'action-no-revalidation': 'SA without updateTag',
   route: 'RH',
+  'route-refresh': 'PATCH + refresh',
   raw: 'raw',
+  'noop-route': 'no-op RH',
+  'noop-action': 'no-op SA',
   'page-rsc': 'page (RSC)',
   'page-html': 'page (HTML)',
 };
@@ -24,6 +27,7 @@ const cell = (values: number[]) => {
   return values.length === 1 ? fixed(median) : `${fixed(median)} (${fixed(min)}–${fixed(max)})`;
 };
 const ratio = (value: number) => `${fixed(value, 2)}×`;
+const under = (b: DoorKey | DoorKey[]) => (Array.isArray(b) ? `(${b.map((key) => short[key]).join(' + ')})` : short[b]);
 
 /** The claim: Server Actions 10–30% faster than Route Handlers, i.e. an SA/RH cost ratio of 0.70–0.90. */
 export function verdict(result: BenchResult): { held: boolean; text: string; min: number; max: number } {
@@ -97,13 +101,56 @@ function summary(result: BenchResult): string[] {
     for (const scenario of database.scenarios) {
       for (const r of ratiosOf(scenario)) {
         lines.push(
-          `| ${dbName(database.kind)} | ${scenario.name} | ${short[r.a]} / ${short[r.b]} | ${ratio(r.sequentialP50)} | ${result.settings.connections.map((c) => ratio(r.load[String(c)] ?? NaN)).join(' | ')} |`,
+          `| ${dbName(database.kind)} | ${scenario.name} | ${short[r.a]} / ${under(r.b)} | ${ratio(r.sequentialP50)} | ${result.settings.connections.map((c) => ratio(r.load[String(c)] ?? NaN)).join(' | ')} |`,
         );
       }
     }
   }
   lines.push('', 'SA = Server Action, RH = Route Handler, raw = plain node:http server calling the same core function (no Next.js).', '');
   return lines;
+}
+
+/** The targets of issue 12: each ratio, from this run, against the value it should not exceed. */
+const targetRows: { label: string; scenario: string; a: DoorKey; b: DoorKey | DoorKey[]; target: number }[] = [
+  { label: 'UI round trip: action / (PATCH + refresh)', scenario: 'roundtrip', a: 'action', b: 'route-refresh', target: 0.8 },
+  { label: 'update: Route Handler / (raw floor + no-op Route Handler)', scenario: 'floors', a: 'route', b: ['raw', 'noop-route'], target: 1.15 },
+  { label: 'update: action without re-render / (raw floor + no-op action)', scenario: 'floors', a: 'action-no-revalidation', b: ['raw', 'noop-action'], target: 1.15 },
+  { label: 'read: console page (RSC) / GET /api/v1/users', scenario: 'read', a: 'page-rsc', b: 'route', target: 1.5 },
+];
+
+/** Whether every measured value of a target row is within it; undefined when the scenario did not run. */
+export function targetsOf(result: BenchResult) {
+  return result.databases.flatMap((database) =>
+    targetRows.flatMap((row) => {
+      const scenario = database.scenarios.find((candidate) => candidate.name === row.scenario);
+      const found = scenario && ratiosOf(scenario).find((r) => r.a === row.a && JSON.stringify(r.b) === JSON.stringify(row.b));
+      if (!found) return [];
+      const values = [found.sequentialP50, ...result.settings.connections.map((c) => found.load[String(c)] ?? NaN)];
+      return [{ database: database.kind, ...row, values, met: values.every((value) => value <= row.target) }];
+    }),
+  );
+}
+
+function targets(result: BenchResult): string[] {
+  const rows = targetsOf(result);
+  if (rows.length === 0) return [];
+  const connections = result.settings.connections;
+  return [
+    '## Targets (issue 12)',
+    '',
+    'Each ratio from this run’s own measurements, by the method above: one client, the ratio of median p50 latencies; ' +
+      'concurrent, the ratio of the cost of one request (1 / median requests per second). Where the second term is a sum ' +
+      '(raw floor + no-op door), its latencies or per-request costs are added: the raw floor is the core’s work without Next, the ' +
+      'no-op door Next’s work without Roster, both sent the same request as the door measured. The UI round trip’s second door is ' +
+      'one call of two requests (PATCH, then the RSC request of router.refresh()), timed from the first byte sent to the last byte of the refresh.',
+    '',
+    `| Database | Ratio | one client (p50) | ${connections.map((c) => `${c} connections`).join(' | ')} | target | met |`,
+    `|---|---|---|${connections.map(() => '---').join('|')}|---|---|`,
+    ...rows.map(
+      (row) => `| ${dbName(row.database)} | ${row.label} | ${row.values.map(ratio).join(' | ')} | ≤ ${fixed(row.target, 2)} | ${row.met ? 'yes' : '**no**'} |`,
+    ),
+    '',
+  ];
 }
 
 function scenarioTable(result: BenchResult, scenario: ScenarioResult): string[] {
@@ -152,6 +199,16 @@ const method = [
   '- **Same operation on every door.** Update renames one of 1,000 seeded members and viewers (an API key acts as an admin, which may not change admins or owners) round-robin and sends the same four fields everywhere. ' +
     'The edit form\'s hidden `version` field is left out (and no `If-Match` sent): concurrent runs cannot know each user\'s current version; the ' +
     'core locks and reads the row either way, so the work is the same. Delete sends version 1 on every door (form field / `If-Match`).',
+  '- **Framework floors** (floors scenario) come from the bench\'s own build (bench/build.ts: `ROSTER_BENCH_BUILD=1`, in `.next-bench`), the only one ' +
+    'with `app/**/*.bench.ts(x)`: a no-op Route Handler (`PATCH /api/bench/noop`, 204) and a no-op Server Action on a bench-only page (`/bench`), each ' +
+    'sent the very request of the update door it is the floor of (same body, same credentials), and answering without reading it. The action without ' +
+    'updateTag lives on that page too. A normal production build has none of them (tests/unit/bench-build.test.ts, tests/e2e/raw-actions.spec.ts).',
+  '- **UI round trip**: the console\'s update action posted to the user\'s page (one response: result + re-rendered page) vs `PATCH /api/v1/users/{id}` ' +
+    'then, on the same connection once the PATCH is answered, the RSC request `router.refresh()` sends for `/users/{id}` (`RSC: 1`, the page\'s ' +
+    '`Next-Router-State-Tree` with the refetch marker on the root, the `_rsc` hash of those headers), checked to be the user\'s page. It may still show ' +
+    'the old name: the Route Handler expires the cached views with `revalidateTag(tag, \'max\')` (stale-while-revalidate), so the refresh can be ' +
+    'served from the data cache, where the action\'s `updateTag` makes its re-render read the new row. One client: the ' +
+    'two requests\' latencies added; concurrent: round trips per second (no per-request latency under load for that door).',
   '- **What each door does beyond the core** is part of what is measured: after `updateTag` Next re-renders `/users/[id]` into the action\'s response; ' +
     'create and delete end in `redirect()`, for which Next fetches the target page from itself and streams it back (200 + `x-action-redirect`). ' +
     'Route Handlers call `revalidateTag(tag, \'max\')` and return JSON. The console list page reads through the data cache (`unstable_cache`), ' +
@@ -245,7 +302,7 @@ function exportTable(exported: ExportResult, smoke: boolean): string[] {
 }
 
 export function renderMarkdown(result: BenchResult, chartFile: string): string {
-  const lines = [...header(result), ...summary(result), `![Benchmark chart](${chartFile})`, '', ...method];
+  const lines = [...header(result), ...summary(result), ...targets(result), `![Benchmark chart](${chartFile})`, '', ...method];
   for (const database of result.databases) {
     lines.push(`## Results on ${dbName(database.kind)}`, '', 'Median over the repeats, (min–max) in brackets.', '');
     for (const scenario of database.scenarios) lines.push(`### ${scenario.title}`, '', ...scenarioTable(result, scenario));

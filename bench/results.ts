@@ -1,5 +1,5 @@
 // The shape of bench/results/latest.json, and how a scenario's measurements accumulate into it.
-import type { DoorKey, Scenario } from './scenarios';
+import type { DoorKey, DoorRatio, Scenario } from './scenarios';
 import type { ExportResult } from './export';
 import type { FanoutResult } from './fanout';
 import type { LoadResult } from './load';
@@ -20,7 +20,7 @@ export interface ScenarioResult {
   title: string;
   operation: string;
   doors: DoorResult[];
-  ratios: [DoorKey, DoorKey][];
+  ratios: DoorRatio[];
 }
 
 export interface DatabaseResult {
@@ -101,23 +101,27 @@ export function recordLoad(result: ScenarioResult, key: DoorKey, connections: nu
   entry.p99.push(load.p99);
 }
 
-/** Cost of door a relative to door b (> 1: a is slower): latency ratio, or the inverse throughput ratio. */
+/**
+ * Cost of door a relative to door b, or to the sum of doors b (> 1: a is slower). One client: ratio of median p50
+ * latencies (b's summed). Concurrent: ratio of the cost of one request, 1 / median requests per second (b's summed).
+ */
 export interface Ratio {
   a: DoorKey;
-  b: DoorKey;
+  b: DoorKey | DoorKey[];
   sequentialP50: number;
   load: Record<string, number>;
 }
 
 export function ratiosOf(result: ScenarioResult): Ratio[] {
   const door = (key: DoorKey) => result.doors.find((entry) => entry.key === key)!;
+  const sum = (keys: DoorKey | DoorKey[], of: (entry: DoorResult) => number) => [keys].flat().reduce((total, key) => total + of(door(key)), 0);
+  const p50 = (entry: DoorResult) => spread(entry.sequential.p50).median;
+  const secondsPerRequest = (c: string) => (entry: DoorResult) => 1 / spread(entry.load[c]!.requestsPerSecond).median;
   return result.ratios.map(([a, b]) => ({
     a,
     b,
-    sequentialP50: spread(door(a).sequential.p50).median / spread(door(b).sequential.p50).median,
-    load: Object.fromEntries(
-      Object.keys(door(a).load).map((c) => [c, spread(door(b).load[c]!.requestsPerSecond).median / spread(door(a).load[c]!.requestsPerSecond).median]),
-    ),
+    sequentialP50: sum(a, p50) / sum(b, p50),
+    load: Object.fromEntries(Object.keys(door(a).load).map((c) => [c, sum(a, secondsPerRequest(c)) / sum(b, secondsPerRequest(c))])),
   }));
 }
 

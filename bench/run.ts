@@ -5,8 +5,8 @@ import { randomBytes } from 'node:crypto';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { buildIfStale } from '../scripts/build-if-stale.mjs';
 import { authenticate, authenticationNote } from './auth';
+import { buildBenchIfStale } from './build';
 import { renderChart } from './chart';
 import { preparePglite, preparePostgres, type BenchDatabase } from './database';
 import { measureExport } from './export';
@@ -160,7 +160,7 @@ async function profileUpdatePath(database: BenchDatabase): Promise<ProfileSummar
 }
 
 async function main(options: BenchOptions): Promise<BenchResult> {
-  buildIfStale({ log: (message) => console.log(message) });
+  buildBenchIfStale();
   mkdirSync(options.outDir, { recursive: true });
   const deletable = 3 * deletablePerDoor(options);
   const result: BenchResult = {

@@ -20,14 +20,18 @@ export interface Call {
   verifyEffect(sameRun?: readonly Call[]): Promise<void>;
   /** What an update call writes where, for the check above. */
   writes?: { id: string; name: string };
+  /** A second request the client sends once the first is answered (a PATCH, then router.refresh()'s fetch). */
+  then?: { spec: RequestSpec; checkResponse(result: HttpResult): void };
 }
 
-export type DoorKey = 'action' | 'action-no-revalidation' | 'route' | 'raw' | 'page-rsc' | 'page-html';
+export type DoorKey = 'action' | 'action-no-revalidation' | 'route' | 'route-refresh' | 'raw' | 'noop-route' | 'noop-action' | 'page-rsc' | 'page-html';
 
 export interface Door {
   key: DoorKey;
   label: string;
   origin: string;
+  /** 2 when every call is a request and its follow-up (Call.then): a call is then one round trip of both. */
+  requestsPerCall?: 2;
   next(): Call;
 }
 
@@ -42,9 +46,11 @@ export interface Scenario {
    * requests, sized to last about the run duration, at most this many.
    */
   maxRequestsPerRun?: number;
-  /** Cost ratios to report, first door over second (> 1: the first is slower). */
-  ratios: [DoorKey, DoorKey][];
+  /** Cost ratios to report, first door over the second or over the sum of several (> 1: the first is slower). */
+  ratios: DoorRatio[];
 }
+
+export type DoorRatio = [DoorKey, DoorKey | DoorKey[]];
 
 export interface ScenarioContext {
   nextOrigin: string;
@@ -63,15 +69,21 @@ export const doorLabels: Record<DoorKey, string> = {
   action: 'Server Action',
   'action-no-revalidation': 'Server Action, no updateTag',
   route: 'Route Handler',
+  'route-refresh': 'PATCH, then router.refresh()',
   raw: 'raw node:http floor',
+  'noop-route': 'no-op Route Handler',
+  'noop-action': 'no-op Server Action',
   'page-rsc': 'console page, RSC navigation',
   'page-html': 'console page, HTML document',
 };
 
 const actionsFile = 'app/(console)/users/actions.ts';
-const benchActionsFile = 'app/(console)/users/bench-actions.ts';
 const userPage = 'app/(console)/users/[id]/page';
 const newUserPage = 'app/(console)/users/new/page';
+// The bench build's own page and actions (app/bench/, bench/build.ts).
+const benchActionsFile = 'app/bench/actions.bench.ts';
+const benchPage = { file: 'app/bench/page', path: '/bench' };
+const noopRoutePath = '/api/bench/noop';
 
 // Every client here accepts compressed responses, as browsers and HTTP libraries do; Next compresses, the raw floor doesn't.
 const common = { 'accept-encoding': 'gzip, deflate, br', 'user-agent': 'roster-bench' };
@@ -91,6 +103,9 @@ function expect(condition: unknown, message: string): asserts condition {
 }
 
 const jsonOf = <T>(result: HttpResult) => JSON.parse(textOf(result)) as T;
+const nothingToVerify = async () => {};
+/** The JSON of every update request: the same four fields the edit form sends. */
+const patchBody = (target: SeededUser, name: string) => JSON.stringify({ email: target.email, name, role: target.role, status: target.status });
 const uuid = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 
 /** Round-robin over the update targets, each door from its own offset; names unique per scenario, door and request. */
@@ -122,68 +137,115 @@ async function updateDoors(ctx: ScenarioContext, scenario: ScenarioName, keys: D
     ['role', 'role'],
     ['status', 'status'],
   ] as const;
+  // router.refresh()'s `_rsc` parameter hashes its headers, and so depends on the target: computed up front, since next() is synchronous.
+  const refreshSearchParams = new Map<string, string>();
+  if (keys.includes('route-refresh')) {
+    for (const target of ctx.fixture.updateTargets) {
+      const tree = routerStateTree.userPageRefresh(target.id);
+      refreshSearchParams.set(tree, await rscSearchParam(tree));
+    }
+  }
   const doors: Door[] = [];
   for (const [index, key] of keys.entries()) {
     const nextName = renamer(ctx, scenario, key, index * Math.floor(ctx.fixture.updateTargets.length / keys.length));
-    if (key === 'action' || key === 'action-no-revalidation') {
-      const id =
-        key === 'action' ? actionId(actionsFile, 'updateUserAction', userPage) : actionId(benchActionsFile, 'benchUpdateUserWithoutRevalidationAction', userPage);
-      const template = await ActionBodyTemplate.create(id, formFields, true);
+    /** Adds this key's door: each call renames the next target, with the request `call` builds for it. */
+    const renamingDoor = (origin: string, call: (target: SeededUser, name: string) => Call, extra: Partial<Door> = {}) =>
       doors.push({
         key,
         label: doorLabels[key],
-        origin: ctx.nextOrigin,
+        origin,
+        ...extra,
         next() {
           const { target, name } = nextName();
+          return call(target, name);
+        },
+      });
+    if (key === 'action' || key === 'action-no-revalidation' || key === 'noop-action') {
+      // The console's action runs on the user's page, whose form posts it; the bench's own on the bench page.
+      const [file, exportedName, page] =
+        key === 'action'
+          ? [actionsFile, 'updateUserAction', userPage]
+          : [benchActionsFile, key === 'noop-action' ? 'benchNoopAction' : 'benchUpdateUserWithoutRevalidationAction', benchPage.file];
+      const id = actionId(file, exportedName, page);
+      const template = await ActionBodyTemplate.create(id, formFields, true);
+      renamingDoor(ctx.nextOrigin, (target, name) => {
+        const [path, tree] = key === 'action' ? [`/users/${target.id}`, routerStateTree.userPage(target.id)] : [benchPage.path, routerStateTree.benchPage];
+        return {
+          spec: {
+            method: 'POST',
+            path,
+            headers: actionHeaders(ctx.nextOrigin, id, tree, template.contentType),
+            // The no-op gets the update's body too: Next decodes the same call, and the action ignores it.
+            body: template.render({ id: target.id, email: target.email, name, role: target.role, status: target.status }),
+          },
+          checkResponse(result) {
+            const text = textOf(result);
+            expect(result.headers['content-type']?.startsWith('text/x-component'), `expected a Flight response, got ${result.headers['content-type']}`);
+            const reported = key === 'noop-action' ? 'Nothing done.' : 'Changes saved.';
+            expect(text.includes(reported), `the action did not report "${reported}": ${text.slice(0, 300)}`);
+            if (key === 'action') {
+              // updateTag makes Next re-render the page in the same response, with the new name (read-your-own-writes).
+              expect(text.includes(name), 'the re-rendered page does not show the new name');
+            } else {
+              expect(!text.includes(name) && result.headers['x-action-revalidated'] !== '1', `${doorLabels[key]} re-rendered a page`);
+            }
+          },
+          verifyEffect: key === 'noop-action' ? nothingToVerify : verifyRenamed(ctx.nextReader, target.id, name),
+          ...(key === 'noop-action' ? {} : { writes: { id: target.id, name } }),
+        };
+      });
+    } else if (key === 'noop-route') {
+      renamingDoor(ctx.nextOrigin, (target, name) => ({
+        // The update's request, credentials and all, to a handler that reads none of it.
+        spec: { method: 'PATCH', path: noopRoutePath, headers: jsonHeaders(), body: patchBody(target, name) },
+        checkResponse: (result) => expect(result.status === 204, `expected 204, got ${result.status}`),
+        verifyEffect: nothingToVerify,
+      }));
+    } else if (key === 'route-refresh') {
+      renamingDoor(
+        ctx.nextOrigin,
+        (target, name) => {
+          const stateTree = routerStateTree.userPageRefresh(target.id);
           return {
-            spec: {
-              method: 'POST',
-              path: `/users/${target.id}`,
-              headers: actionHeaders(ctx.nextOrigin, id, routerStateTree.userPage(target.id), template.contentType),
-              body: template.render({ id: target.id, email: target.email, name, role: target.role, status: target.status }),
-            },
+            // A console component would call the API with its session cookie; the bench's API key does the same work.
+            spec: { method: 'PATCH', path: `/api/v1/users/${target.id}`, headers: jsonHeaders(), body: patchBody(target, name) },
             checkResponse(result) {
-              const text = textOf(result);
-              expect(result.headers['content-type']?.startsWith('text/x-component'), `expected a Flight response, got ${result.headers['content-type']}`);
-              expect(text.includes('Changes saved.'), `the action did not report success: ${text.slice(0, 300)}`);
-              if (key === 'action') {
-                // updateTag makes Next re-render the page in the same response, with the new name (read-your-own-writes).
-                expect(text.includes(name), 'the re-rendered page does not show the new name');
-              } else {
-                expect(!text.includes(name) && result.headers['x-action-revalidated'] !== '1', 'the action without updateTag still re-rendered the page');
-              }
+              const user = jsonOf<{ name: string }>(result);
+              expect(user.name === name, `unexpected PATCH response ${JSON.stringify(user)}`);
+            },
+            then: {
+              spec: {
+                method: 'GET',
+                path: `/users/${target.id}?_rsc=${refreshSearchParams.get(stateTree)}`,
+                headers: { ...common, rsc: '1', 'next-router-state-tree': stateTree, ...credentials.console },
+              },
+              checkResponse(result) {
+                const text = textOf(result);
+                expect(result.headers['content-type']?.startsWith('text/x-component'), `expected a Flight response, got ${result.headers['content-type']}`);
+                // The user's page, though not necessarily with the new name: the Route Handler expires the cached
+                // views with revalidateTag(tag, 'max'), stale-while-revalidate, where the action's updateTag reads its own write.
+                expect(text.includes(target.email), 'the refreshed response is not the user’s page');
+              },
             },
             verifyEffect: verifyRenamed(ctx.nextReader, target.id, name),
             writes: { id: target.id, name },
           };
         },
-      });
+        { requestsPerCall: 2 },
+      );
     } else if (key === 'route' || key === 'raw') {
       const origin = key === 'route' ? ctx.nextOrigin : ctx.rawOrigin;
       const base = key === 'route' ? '/api/v1/users' : '/users';
       const reader = key === 'route' ? ctx.nextReader : ctx.rawReader;
-      doors.push({
-        key,
-        label: doorLabels[key],
-        origin,
-        next() {
-          const { target, name } = nextName();
-          return {
-            spec: {
-              method: 'PATCH',
-              path: `${base}/${target.id}`,
-              headers: jsonHeaders(),
-              body: JSON.stringify({ email: target.email, name, role: target.role, status: target.status }),
-            },
-            checkResponse(result) {
-              const user = jsonOf<{ name: string; version: number }>(result);
-              expect(user.name === name && user.version > 1, `unexpected PATCH response ${JSON.stringify(user)}`);
-            },
-            verifyEffect: verifyRenamed(reader, target.id, name),
-            writes: { id: target.id, name },
-          };
+      renamingDoor(origin, (target, name) => ({
+        spec: { method: 'PATCH', path: `${base}/${target.id}`, headers: jsonHeaders(), body: patchBody(target, name) },
+        checkResponse(result) {
+          const user = jsonOf<{ name: string; version: number }>(result);
+          expect(user.name === name && user.version > 1, `unexpected PATCH response ${JSON.stringify(user)}`);
         },
-      });
+        verifyEffect: verifyRenamed(reader, target.id, name),
+        writes: { id: target.id, name },
+      }));
     }
   }
   return doors;
@@ -347,13 +409,12 @@ async function readDoors(ctx: ScenarioContext): Promise<Door[]> {
     const items = jsonOf<{ items: { id: string }[] }>(result).items.map((item) => item.id);
     expect(JSON.stringify(items) === JSON.stringify(ids), 'the JSON first page differs from the newest users');
   };
-  const noEffect = async () => {};
   const navigation = { stateTree: routerStateTree.usersListNavigation, from: '/users/new' };
   const fixed = (key: DoorKey, origin: string, spec: RequestSpec, check: (result: HttpResult) => void): Door => ({
     key,
     label: doorLabels[key],
     origin,
-    next: () => ({ spec, checkResponse: check, verifyEffect: noEffect }),
+    next: () => ({ spec, checkResponse: check, verifyEffect: nothingToVerify }),
   });
   return [
     fixed(
@@ -392,12 +453,33 @@ export async function buildScenario(name: ScenarioName, ctx: ScenarioContext): P
         name,
         title: 'Revalidation cost of the update action, and the bare action vs the Route Handler',
         operation:
-          'the same rename through updateUserAction, through a copy without updateTag (so Next renders nothing back: the action protocol alone), and through PATCH',
+          'the same rename through updateUserAction, through a copy without updateTag on the bench build’s own page (so Next renders nothing back: the action protocol alone), and through PATCH',
         doors: await updateDoors(ctx, name, ['action', 'action-no-revalidation', 'route']),
         ratios: [
           ['action', 'action-no-revalidation'],
           ['action-no-revalidation', 'route'],
         ],
+      };
+    case 'floors':
+      return {
+        name,
+        title: 'Framework floors: the update minus Next, and Next minus Roster',
+        operation:
+          'the same rename through PATCH and through the action without updateTag, next to the raw floor (the core without Next) and the no-op Route Handler and Server Action (Next without Roster), which get the same request',
+        doors: await updateDoors(ctx, name, ['route', 'action-no-revalidation', 'raw', 'noop-route', 'noop-action']),
+        ratios: [
+          ['route', ['raw', 'noop-route']],
+          ['action-no-revalidation', ['raw', 'noop-action']],
+        ],
+      };
+    case 'roundtrip':
+      return {
+        name,
+        title: 'UI round trip: the edit form’s action vs PATCH + router.refresh()',
+        operation:
+          'rename a user and get its page back with the new name: the console’s updateUserAction (mutation and re-rendered page in one response) vs PATCH /api/v1/users/{id} followed by the RSC request router.refresh() sends for /users/{id}',
+        doors: await updateDoors(ctx, name, ['action', 'route-refresh']),
+        ratios: [['action', 'route-refresh']],
       };
     case 'create':
       return {

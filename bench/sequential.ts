@@ -20,14 +20,22 @@ export async function runSequential(doors: Door[], options: SequentialOptions, f
         const call = door.next();
         const what = `${phase}: ${door.label} ${call.spec.method} ${call.spec.path}`;
         try {
-          const result = await clients.get(door.key)!.send(call.spec);
+          const client = clients.get(door.key)!;
+          const result = await client.send(call.spec);
           if (!isSuccess(result.status)) {
             failures.add(`${what} answered ${result.status}`);
             continue;
           }
-          latencies.get(door.key)!.push(result.ms);
+          // A call with a follow-up is one round trip of both requests, as the person waiting sees it.
+          const followUp = call.then && (await client.send(call.then.spec));
+          if (followUp && !isSuccess(followUp.status)) {
+            failures.add(`${what}, then ${call.then!.spec.method} ${call.then!.spec.path} answered ${followUp.status}`);
+            continue;
+          }
+          latencies.get(door.key)!.push(result.ms + (followUp ? followUp.ms : 0));
           if (i % options.checkEvery === 0) {
             call.checkResponse(result);
+            if (followUp) call.then!.checkResponse(followUp);
             await call.verifyEffect();
           }
         } catch (error) {

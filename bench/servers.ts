@@ -1,7 +1,8 @@
-// The two servers under test: Roster's production server, scripts/server.mjs as `npm start` runs it (Server Actions,
-// Route Handlers, pages), and the raw floor.
+// The two servers under test: Roster's production server, scripts/server.mjs as `npm start` runs it, on the bench's
+// own build (Server Actions, Route Handlers, pages, and the framework floors), and the raw floor.
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+import { benchBuildEnv } from './build';
 import { startServer, type Server } from './processes';
 
 /** Environment both servers share: production mode, quiet logs, no telemetry. */
@@ -31,8 +32,8 @@ export function startNext(options: NextServerOptions): Promise<Server> {
     args: [...(options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : []), 'scripts/server.mjs', '-p', String(options.port), '-H', '127.0.0.1'],
     env: baseEnv({
       ...options.dbEnv,
-      // Enables app/(console)/users/bench-actions.ts, the revalidation-cost scenario's action.
-      ROSTER_BENCH_ACTIONS: '1',
+      // Serves the bench's own build (.next-bench, with the framework floors): see bench/build.ts.
+      ...benchBuildEnv,
       // Keeps the webhook sweeper's periodic queries out of the measurements.
       ROSTER_WEBHOOK_SWEEP_MS: '3600000',
       // Sessions' cookies and Better Auth's Origin checks derive from where the server is reached.

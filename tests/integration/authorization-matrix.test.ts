@@ -400,6 +400,8 @@ const routeMatrix: Record<string, Partial<Record<string, RouteCell>>> = {
     POST: { path: () => '/api/docs/scalar.js', expect: every(405) },
   },
   'app/api/ready/route.ts': { GET: { path: () => '/api/ready', expect: every(200), publicBecause: 'readiness probe' } },
+  // The bench build's no-op Route Handler (ROSTER_BENCH_BUILD=1 only, see next.config.ts).
+  'app/api/bench/noop/route.bench.ts': { PATCH: { path: () => '/api/bench/noop', expect: every(204), publicBecause: 'a framework floor: answers 204 and reads nothing' } },
 };
 
 /** The six route files of /api/v1/webhook-endpoints: every method either needs webhooks:write or is a 405. */
@@ -431,7 +433,7 @@ function webhookEndpointRoutes(): Record<string, Partial<Record<string, RouteCel
 const httpMethods = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
 
 describe('every route handler has a row for each method it exports', () => {
-  it.each(routeFiles())('%s', async (file) => {
+  it.each(routeFiles(undefined, /^route(\.bench)?\.ts$/))('%s', async (file) => {
     const loaded = (await import(/* @vite-ignore */ path.join(ROOT, file))) as Record<string, unknown>;
     const exported = Object.keys(loaded).filter((name) => httpMethods.includes(name));
     expect(Object.keys(routeMatrix[file] ?? {}).sort()).toEqual(exported.sort());
@@ -486,6 +488,7 @@ const admins = outcomes(['admin', 'owner']);
 const readers = outcomes(['viewer', 'admin', 'owner']);
 const signedIn = outcomes(['member', 'viewer', 'admin', 'owner', 'otherUser']);
 const nobody = outcomes([]);
+const everyone = outcomes([...principalNames]);
 
 interface ActionCell {
   /** Builds the arguments a browser would post, for this cell's fresh target. */
@@ -540,11 +543,12 @@ const actionMatrix: Record<string, Record<string, ActionCell>> = {
     deleteUserAction: { args: (id) => [idle, form({ id, email: `target-${id}@matrix.test`, version: '1' })], expect: admins },
     resetTwoFactorAction: { args: async (id) => (await storeSecondFactor(id, true), [idle, form({ id })]), expect: admins },
   },
-  'app/(console)/users/bench-actions.ts': {
-    // Refuses everyone unless the server was started for the benchmark (ROSTER_BENCH_ACTIONS=1).
+  // The bench build's own actions (ROSTER_BENCH_BUILD=1 only: a normal build has no page serving them).
+  'app/bench/actions.bench.ts': {
+    benchNoopAction: { args: () => [], expect: everyone, readOnly: true, publicBecause: 'a framework floor: returns a constant and touches nothing' },
     benchUpdateUserWithoutRevalidationAction: {
       args: (id) => [idle, form({ id, version: '1', email: `target-${id}@matrix.test`, name: 'Renamed', role: 'member', status: 'active' })],
-      expect: nobody,
+      expect: admins,
     },
   },
   'app/(console)/webhooks/actions.ts': {

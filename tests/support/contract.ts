@@ -27,12 +27,12 @@ function contract() {
   return cached;
 }
 
-/** Every route file under app/, relative to the repository root. */
-export function routeFiles(dir = path.join(ROOT, 'app')): string[] {
+/** Every route file under app/, relative to the repository root (`name`: route.bench.ts too, for the bench build's). */
+export function routeFiles(dir = path.join(ROOT, 'app'), name = /^route\.ts$/): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) return routeFiles(full);
-    return entry.name === 'route.ts' ? [path.relative(ROOT, full)] : [];
+    if (entry.isDirectory()) return routeFiles(full, name);
+    return name.test(entry.name) ? [path.relative(ROOT, full)] : [];
   });
 }
 

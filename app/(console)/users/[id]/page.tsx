@@ -13,8 +13,6 @@ import { consoleContext } from '@/actions/context';
 import { ActionForm } from '@/components/action-form';
 import { hasTwoFactor } from '@/core/accounts';
 import { deleteUserAction, resetTwoFactorAction, updateUserAction } from '../actions';
-// Registers the benchmark-only action on this page, next to the action it is compared with (see the file).
-import '../bench-actions';
 import { readUser, readUserHistory } from '../data';
 
 export const metadata: Metadata = { title: 'User' };
