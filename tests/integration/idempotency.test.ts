@@ -5,7 +5,8 @@ import { IdempotencyKeyInFlight, IdempotencyKeyReused, purgeExpiredIdempotencyKe
 import { createUser } from '@/core/users';
 import { getDatabase } from '@/db';
 import type { Database, DatabaseHandle } from '@/db/client';
-import { auditEvents, idempotencyKeys, users } from '@/db/schema';
+import { auditEvents, idempotencyKeys, invitations, mailOutbox, users } from '@/db/schema';
+import * as invitationsRoute from '../../app/api/v1/invitations/route';
 import * as collectionRoute from '../../app/api/v1/users/route';
 import { describeEachDatabase, openTestDatabase, testDatabaseUrl, truncateAll } from '../support/database';
 import { apiKeyFor, bearerFor, systemPrincipal, type TestApiKey } from '../support/principals';
@@ -42,6 +43,27 @@ const auditCount = async () => (await (await db()).select({ n: count() }).from(a
 beforeEach(async () => {
   await truncateAll(await db());
   key = await apiKeyFor(await db(), ['users:read', 'users:write']);
+});
+
+describe('POST /api/v1/invitations with Idempotency-Key', () => {
+  const invite = (body: string) =>
+    invitationsRoute.POST(
+      new Request(`${BASE}/api/v1/invitations`, { method: 'POST', body, headers: { ...key.headers, 'content-type': 'application/json', 'idempotency-key': '"invite-1"' } }),
+      { params: Promise.resolve({}) },
+    );
+  const rows = async () => [(await (await db()).select({ n: count() }).from(invitations))[0]!.n, (await (await db()).select({ n: count() }).from(mailOutbox))[0]!.n];
+
+  it('a retry replays the invitation and neither invites nor emails twice; another payload under the key is a 422', async () => {
+    const first = await snapshot(await invite(JSON.stringify({ email: 'grace@example.com', role: 'viewer' })));
+    expect(first.status).toBe(201);
+    const retry = await snapshot(await invite(JSON.stringify({ role: 'viewer', email: 'grace@example.com' })));
+    expect(retry).toEqual({ ...first, headers: { ...first.headers, 'idempotent-replayed': 'true' } });
+    expect(await rows()).toEqual([1, 1]);
+
+    const other = await invite(JSON.stringify({ email: 'alan@example.com', role: 'viewer' }));
+    expect(other.status).toBe(422);
+    expect(await rows()).toEqual([1, 1]);
+  });
 });
 
 describe('POST /api/v1/users with Idempotency-Key', () => {

@@ -123,7 +123,7 @@ export interface paths {
         put?: never;
         /**
          * Invite someone by email
-         * @description Sends a single-use link valid 7 days. Admins invite below admin; only owners invite admins and owners.
+         * @description Sends a single-use link valid 7 days. Admins invite below admin; only owners invite admins and owners. With an `Idempotency-Key`, a retry within 24 hours replays the first response and neither invites nor emails again.
          */
         post: operations["createInvitation"];
         delete?: never;
@@ -2148,7 +2148,10 @@ export interface operations {
     createInvitation: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A unique key per intended creation (draft-ietf-httpapi-idempotency-key-header), quoted or bare. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -2171,11 +2174,13 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Invited. */
+            /** @description Invited (or, with a used `Idempotency-Key`, the stored response). */
             201: {
                 headers: {
                     /** @description URL of the created resource. */
                     Location: string;
+                    /** @description `true` when this is the stored response to an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
                     RateLimit: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
@@ -2186,7 +2191,7 @@ export interface operations {
                     "application/json": components["schemas"]["Invitation"];
                 };
             };
-            /** @description Malformed JSON. */
+            /** @description Malformed JSON or a malformed `Idempotency-Key`. */
             400: {
                 headers: {
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
@@ -2221,7 +2226,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An account or an open invitation with this email exists. */
+            /** @description An account or an open invitation with this email exists, or a request with the same `Idempotency-Key` is still in flight. */
             409: {
                 headers: {
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
@@ -2262,7 +2267,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An invalid email or role, or an unknown field. */
+            /** @description An invalid email or role, an unknown field, or an `Idempotency-Key` already used for another payload. */
             422: {
                 headers: {
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */

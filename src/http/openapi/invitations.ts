@@ -1,7 +1,7 @@
 import 'server-only';
 import { z } from 'zod';
 import { createInvitationInput, invitationDto, listInvitationsQuery } from '@/core/invitations';
-import { jsonBody, type Operation } from './operation';
+import { idempotencyKeyHeader, jsonBody, type Operation } from './operation';
 
 const invitation = invitationDto.meta({ id: 'Invitation', description: 'An invitation by email: its single-use link lives only in the email.' });
 const invitationId = z.object({ id: z.string().meta({ description: 'The invitation’s id; anything else is a 404.' }) });
@@ -25,15 +25,16 @@ export const invitationsOperations: Operation[] = [
     path: '/api/v1/invitations',
     operationId: 'createInvitation',
     summary: 'Invite someone by email',
-    description: 'Sends a single-use link valid 7 days. Admins invite below admin; only owners invite admins and owners.',
-    request: { body: jsonBody(createInvitationInput, { example: { email: 'grace@example.com', role: 'viewer' } }) },
-    success: { status: 201, description: 'Invited.', schema: invitation, headers: ['Location'] },
+    description:
+      'Sends a single-use link valid 7 days. Admins invite below admin; only owners invite admins and owners. With an `Idempotency-Key`, a retry within 24 hours replays the first response and neither invites nor emails again.',
+    request: { headers: idempotencyKeyHeader, body: jsonBody(createInvitationInput, { example: { email: 'grace@example.com', role: 'viewer' } }) },
+    success: { status: 201, description: 'Invited (or, with a used `Idempotency-Key`, the stored response).', schema: invitation, headers: ['Location', 'Idempotent-Replayed'] },
     errors: {
-      400: 'Malformed JSON.',
-      409: 'An account or an open invitation with this email exists.',
+      400: 'Malformed JSON or a malformed `Idempotency-Key`.',
+      409: 'An account or an open invitation with this email exists, or a request with the same `Idempotency-Key` is still in flight.',
       413: 'The body is over 1 MB.',
       415: 'The body is not JSON.',
-      422: 'An invalid email or role, or an unknown field.',
+      422: 'An invalid email or role, an unknown field, or an `Idempotency-Key` already used for another payload.',
     },
   },
   { ...base, method: 'get', path: '/api/v1/invitations/{id}', operationId: 'getInvitation', summary: 'Get an invitation', request: { params: invitationId }, success: { status: 200, description: 'The invitation.', schema: invitation }, errors: notFound },

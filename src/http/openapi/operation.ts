@@ -131,3 +131,11 @@ export function jsonBody(schema: z.ZodType, { alsoAs = [], example }: { alsoAs?:
   const media = { schema, ...(example ? { example } : {}) };
   return { required: true, content: Object.fromEntries(['application/json', ...alsoAs].map((type) => [type, media])) };
 }
+
+/** The request header of every POST that creates something and can be retried safely (src/http/idempotency.ts). */
+export const idempotencyKeyHeader = z.object({
+  'Idempotency-Key': z
+    .string()
+    .optional()
+    .meta({ description: 'A unique key per intended creation (draft-ietf-httpapi-idempotency-key-header), quoted or bare.', example: '"8e03978e-40d5-43e8-bc93-6894a57f9324"' }),
+});

@@ -2,7 +2,7 @@ import 'server-only';
 import { z } from 'zod';
 import { createUserInput, exportUsersQuery, listUsersQuery, updateUserInput, userDto, userPage } from '@/core/users';
 import { exportOperation } from './exports';
-import { jsonBody, type Operation } from './operation';
+import { idempotencyKeyHeader, jsonBody, type Operation } from './operation';
 
 export const userExample = {
   id: '01936f8e-8c4c-7cc2-9d5e-3b6a2f0e4d1a',
@@ -65,12 +65,7 @@ export const usersOperations: Operation[] = [
     tag: 'Users',
     access: 'any-credential',
     request: {
-      headers: z.object({
-        'Idempotency-Key': z
-          .string()
-          .optional()
-          .meta({ description: 'A unique key per intended creation (draft-ietf-httpapi-idempotency-key-header), quoted or bare.', example: '"8e03978e-40d5-43e8-bc93-6894a57f9324"' }),
-      }),
+      headers: idempotencyKeyHeader,
       body: jsonBody(createUserInput, { example: { email: 'ada@example.com', name: 'Ada Lovelace', role: 'viewer' } }),
     },
     success: { status: 201, description: 'Created (or, with a used `Idempotency-Key`, the stored response).', schema: user, headers: ['Location', 'ETag', 'Idempotent-Replayed'] },

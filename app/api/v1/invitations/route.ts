@@ -1,6 +1,7 @@
 import { createInvitation, listInvitations, listInvitationsQuery } from '@/core/invitations';
 import { parseInput } from '@/core/validation';
 import { apiResource, json } from '@/http/api-resource';
+import { idempotent } from '@/http/idempotency';
 import { readJsonBody } from '@/http/json-body';
 
 export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiResource({
@@ -9,8 +10,9 @@ export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiResource({
     return json({ items: await listInvitations(ctx, query) });
   },
 
-  POST: async ({ request, ctx }) => {
+  // The answer carries no link token (that goes by email), so it can be stored and replayed.
+  POST: idempotent(async ({ request, ctx }) => {
     const invitation = await createInvitation(ctx, await readJsonBody(request));
     return json(invitation, { status: 201, headers: { Location: new URL(`/api/v1/invitations/${invitation.id}`, request.url).toString() } });
-  },
+  }),
 });
