@@ -1,6 +1,12 @@
 import 'server-only';
 import { exportMediaTypes, type ExportPlan } from '@/core/exports';
 import type { DatabaseHandle } from '@/db/client';
+import { HttpProblem } from './problem';
+
+// On PostgreSQL each export holds one pool connection for as long as its client reads: without a cap, a few slow
+// downloads would take every connection the rest of the server needs.
+const running = { count: 0 };
+const exportsAtOnce = () => Number(process.env.ROSTER_EXPORTS_AT_ONCE ?? 3);
 
 /**
  * A download of `plan`, streamed with backpressure: each `pull` (the client is ready for more) reads the next keyset
@@ -16,11 +22,27 @@ export async function exportResponse(request: Request, plan: ExportPlan, databas
   };
   // Next answers HEAD with GET: a body nobody reads must not hold a snapshot open.
   if (request.method === 'HEAD') return new Response(null, { headers });
-  const snapshot = await database.snapshot();
+  if (running.count >= exportsAtOnce()) {
+    throw new HttpProblem(503, 'export-capacity', 'Service Unavailable', `This server runs at most ${exportsAtOnce()} exports at once; retry shortly.`, { 'Retry-After': '5' });
+  }
+  running.count += 1;
+  let released = false;
+  const release = () => {
+    if (!released) running.count -= 1;
+    released = true;
+  };
+  let snapshot: Awaited<ReturnType<DatabaseHandle['snapshot']>>;
+  try {
+    snapshot = await database.snapshot();
+  } catch (error) {
+    release();
+    throw error;
+  }
   const reader = plan.open(snapshot.db);
   const encoder = new TextEncoder();
   let finished = false;
   const stop = () => {
+    release();
     if (finished) return;
     finished = true;
     snapshot.abort();
@@ -35,6 +57,7 @@ export async function exportResponse(request: Request, plan: ExportPlan, databas
         if (finished) return;
         if (text !== null) return controller.enqueue(encoder.encode(text));
         finished = true;
+        release();
         await snapshot.close();
         controller.close();
       } catch (error) {

@@ -143,6 +143,28 @@ describe('GET /api/v1/users/export', () => {
   });
 });
 
+describe('exports at once', () => {
+  it('past ROSTER_EXPORTS_AT_ONCE running exports the next is a 503 with Retry-After, until one ends', async () => {
+    vi.stubEnv('ROSTER_EXPORTS_AT_ONCE', '2');
+    await seedUsers(10);
+    const open = [await get('/api/v1/users/export', readKey.headers), await get('/api/v1/users/export?format=ndjson', readKey.headers)];
+    expect(open.map((response) => response.status)).toEqual([200, 200]);
+
+    const refused = await get('/api/v1/users/export', readKey.headers);
+    const problem = await expectProblem(refused, 503);
+    expect(problem.detail).toBe('This server runs at most 2 exports at once; retry shortly.');
+    expect(refused.headers.get('retry-after')).toBe('5');
+
+    await open[0]!.body!.cancel(); // a client that went away frees its place at once
+    expect(csvRecords(await (await get('/api/v1/users/export', readKey.headers)).text())).toHaveLength(10);
+    expect((await open[1]!.text()).trim().split('\n')).toHaveLength(10); // read to its end: frees the other
+    const afterBoth = await Promise.all([get('/api/v1/users/export', readKey.headers), get('/api/v1/users/export', readKey.headers)]);
+    expect(afterBoth.map((response) => response.status)).toEqual([200, 200]);
+    await Promise.all(afterBoth.map((response) => response.text()));
+    vi.unstubAllEnvs();
+  });
+});
+
 describe('GET /api/v1/audit-events', () => {
   const operator = systemPrincipal();
   async function seedEvents() {

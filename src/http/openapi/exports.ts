@@ -37,6 +37,9 @@ export function exportOperation(spec: ExportSpec): Operation {
         'application/x-ndjson': z.string().meta({ description: 'One JSON object a line.' }),
       },
     },
-    errors: { 400: 'A bad query parameter (one error per parameter), e.g. an unknown `format`.' },
+    errors: {
+      400: 'A bad query parameter (one error per parameter), e.g. an unknown `format`.',
+      503: 'The server already runs `ROSTER_EXPORTS_AT_ONCE` (3) exports, or the database is unavailable: retry after `Retry-After` seconds.',
+    },
   };
 }
