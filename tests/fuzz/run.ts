@@ -59,7 +59,9 @@ async function runTarget(target: Target, world: Awaited<ReturnType<typeof create
           redirect: 'manual',
           signal: AbortSignal.timeout(HANG_MS),
         });
-        const text = await response.text();
+        // An event stream that opened never ends by itself: its status and headers are the answer; let it go.
+        const isStream = response.ok && (response.headers.get('content-type') ?? '').startsWith('text/event-stream');
+        const text = isStream ? (await response.body?.cancel(), '') : await response.text();
         byStatus[response.status] = (byStatus[response.status] ?? 0) + 1;
         if (response.status >= 500) failures.push(`${response.status} for ${describe()}: ${text.slice(0, 200)}`);
         for (const id of target.acceptedIds(spec, response, text)) accepted.add(id);

@@ -123,7 +123,7 @@ export async function snapshot(pool: pg.Pool) {
   const rows = async (sql: string) => (await pool.query(sql)).rows as Record<string, unknown>[];
   return {
     users: new Map((await rows('SELECT id, version FROM users')).map((row) => [row.id as string, row.version as number])),
-    audit: await rows('SELECT id, target_id FROM audit_events'),
+    audit: await rows('SELECT id, subject_id FROM audit_events'),
     apiKeys: JSON.stringify(await rows('SELECT id, revoked_at FROM api_keys ORDER BY id')),
     sessions: JSON.stringify(await rows('SELECT id, expires_at FROM sessions ORDER BY id')),
     accounts: JSON.stringify(await rows('SELECT id, password FROM accounts ORDER BY id')),
@@ -143,7 +143,7 @@ export function unaccountedChanges(before: Snapshot, after: Snapshot, accepted: 
     if (before.users.get(id) !== after.users.get(id) && !accepted.has(id)) problems.push(`user ${id}: ${before.users.get(id)} -> ${after.users.get(id)}`);
   }
   const seen = new Set(before.audit.map((row) => row.id));
-  for (const row of after.audit) if (!seen.has(row.id) && !accepted.has(row.target_id as string)) problems.push(`audit event about ${row.target_id}`);
+  for (const row of after.audit) if (!seen.has(row.id) && !accepted.has(row.subject_id as string)) problems.push(`audit event about ${row.subject_id}`);
   for (const table of ['apiKeys', 'sessions', 'accounts', 'webhooks'] as const) if (before[table] !== after[table]) problems.push(`${table} changed`);
   if (after.idempotencyKeys - before.idempotencyKeys > acceptedIdempotentPosts) problems.push('idempotency keys stored for rejected requests');
   return problems;
