@@ -30,9 +30,6 @@ export default defineConfig({
     // Every Route Handler response the suite receives is checked against the OpenAPI document.
     setupFiles: ['tests/support/contract-setup.ts'],
     globalSetup: ['tests/support/build-once.ts'],
-    // Two files at a time: most of a file's time is spent waiting on databases, servers and subprocesses, so on a
-    // 2-core machine the default (cores - 1 = one file at a time) leaves a core idle.
-    maxWorkers: 2,
     // Hang guards, not speed checks: a loaded 2-core machine (load 13+) took over 30 s for passing tests.
     testTimeout: 120_000,
     hookTimeout: 120_000,
