@@ -4,8 +4,10 @@ import type { DatabaseHandle } from '@/db/client';
 import { HttpProblem } from './problem';
 
 // On PostgreSQL each export holds one pool connection for as long as its client reads: without a cap, a few slow
-// downloads would take every connection the rest of the server needs.
-const running = { count: 0 };
+// downloads would take every connection the rest of the server needs. On globalThis: Next bundles each export
+// route apart, and the cap is the server's, not a route's.
+const globalForExports = globalThis as unknown as { rosterRunningExports?: { count: number } };
+const running = (globalForExports.rosterRunningExports ??= { count: 0 });
 const exportsAtOnce = () => Number(process.env.ROSTER_EXPORTS_AT_ONCE ?? 3);
 
 /**
