@@ -294,8 +294,9 @@ function exportTable(exported: ExportResult, smoke: boolean): string[] {
       `${fixed(m.idleMiB)} → ${fixed(m.peakMiB)} MiB | ${fixed(m.aboveIdleMiB)} MiB | ${met(m.aboveIdleMiB * 1.048576 < exportTargets.aboveIdleMiB)} |`,
     '',
     'Both reads are timed from the request to the last byte at this process (uncompressed: `Accept-Encoding: identity`), which counts the rows (and must find every row of the table: ' +
-      'that, not speed, is what fails a run). The server reads one REPEATABLE READ snapshot in keyset chunks of 1,000 rows as the client pulls, ' +
-      `maps them to the API's DTOs and formats them with csv-stringify (formula escaping on). Memory: the server process's ${m.how === 'VmHWM' ? 'VmHWM (peak resident set, reset through /proc/<pid>/clear_refs just before the export)' : 'VmRSS, sampled every 20 ms'} ` +
+      'that, not speed, is what fails a run). On PostgreSQL the server has the database write the CSV: one COPY of the DTO columns (formula escaping and ' +
+      "ISO timestamps in the SELECT) in a REPEATABLE READ snapshot, streamed on as the client pulls, with the socket paused when it doesn't. " +
+      `Memory: the server process's ${m.how === 'VmHWM' ? 'VmHWM (peak resident set, reset through /proc/<pid>/clear_refs just before the export)' : 'VmRSS, sampled every 20 ms'} ` +
       'above its VmRSS at rest before it.',
     '',
   ];

@@ -11,8 +11,8 @@ const running = (globalForExports.rosterRunningExports ??= { count: 0 });
 const exportsAtOnce = () => Number(process.env.ROSTER_EXPORTS_AT_ONCE ?? 3);
 
 /**
- * A download of `plan`, streamed with backpressure: each `pull` (the client is ready for more) reads the next keyset
- * chunk, so the server holds one chunk at a time whatever the size. It reads one snapshot held for the whole file
+ * A download of `plan`, streamed with backpressure: each `pull` (the client is ready for more) reads the next chunk
+ * (a keyset page, or what COPY sent), so the server holds one chunk at a time whatever the size. It reads one snapshot held for the whole file
  * (see DatabaseHandle.snapshot) and lets go of it when the file ends, fails or the client goes away, at once.
  */
 export async function exportResponse(request: Request, plan: ExportPlan, database: Pick<DatabaseHandle, 'snapshot'>): Promise<Response> {
@@ -40,8 +40,7 @@ export async function exportResponse(request: Request, plan: ExportPlan, databas
     release();
     throw error;
   }
-  const reader = plan.open(snapshot.db);
-  const encoder = new TextEncoder();
+  const reader = plan.open(snapshot);
   let finished = false;
   const stop = () => {
     release();
@@ -55,9 +54,9 @@ export async function exportResponse(request: Request, plan: ExportPlan, databas
   const body = new ReadableStream<Uint8Array>({
     async pull(controller) {
       try {
-        const text = await reader.next();
+        const chunk = await reader.next();
         if (finished) return;
-        if (text !== null) return controller.enqueue(encoder.encode(text));
+        if (chunk !== null) return controller.enqueue(chunk);
         finished = true;
         release();
         await snapshot.close();

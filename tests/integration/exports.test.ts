@@ -1,5 +1,5 @@
 import { parse } from 'csv-parse/sync';
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { recordEvent } from '@/core/events';
@@ -258,25 +258,77 @@ describeOnDatabase('postgres', 'an export on PostgreSQL', (database, handle) => 
       SELECT gen_random_uuid(), 'pg' || i || '@example.com', 'PG ' || i, now() - i * interval '1 second', now()
       FROM generate_series(1, ${count}) AS i`);
   }
-  const start = (abort = new AbortController()) =>
-    exportResponse(new Request(`${BASE}/api/v1/users/export`, { signal: abort.signal }), planUserExport(systemPrincipal(), { format: 'ndjson' }), handle());
+  const start = (format: 'csv' | 'ndjson', abort = new AbortController()) =>
+    exportResponse(new Request(`${BASE}/api/v1/users/export`, { signal: abort.signal }), planUserExport(systemPrincipal(), { format }), handle());
 
-  it('reads one snapshot: writes committed mid-export do not show', async () => {
+  /** The export of `query` as the database writes it (COPY), and as JavaScript encodes it from the rows (PGlite's way). */
+  async function bothWays(query: Record<string, string>) {
+    const copied = vi.fn();
+    const copying = {
+      snapshot: async () => {
+        const snapshot = await handle().snapshot();
+        return { ...snapshot, copyCsv: snapshot.copyCsv && ((select: SQL) => (copied(), snapshot.copyCsv!(select))) };
+      },
+    };
+    const chunking = { snapshot: async () => ({ ...(await handle().snapshot()), copyCsv: undefined }) };
+    const request = () => new Request(`${BASE}/api/v1/users/export`);
+    const byCopy = await (await exportResponse(request(), planUserExport(systemPrincipal(), query), copying)).text();
+    const byRows = await (await exportResponse(request(), planUserExport(systemPrincipal(), query), chunking)).text();
+    expect(copied).toHaveBeenCalledOnce();
+    return { byCopy, byRows };
+  }
+
+  it("writes CSV with COPY, cell for cell what the rows' own encoding writes: formulas escaped, quoting, unicode, nulls, timestamps", async () => {
+    const names = ['=cmd', '+1', '-2', '@x', '\tTab', '\rReturn', '\uFF1Dwide', 'say "hi"', 'a,b', 'line one\nline two', 'back\\slash', '', 'Zoë 日本 🎉'];
+    await database().insert(users).values(
+      names.map((name, i) => ({
+        id: uuidv7(),
+        email: i === 0 ? '=HYPERLINK("http://x")@example.com' : `n${i}@example.com`,
+        name,
+        plan: i === 1 ? '+pro' : 'free',
+        subscriptionStatus: i % 2 ? 'active' : null,
+        // Microseconds, which the DTO's ISO timestamps drop.
+        createdAt: sql`timestamptz '2024-01-01 00:00:00.123456+00' + ${i} * interval '1 second'` as unknown as Date,
+      })),
+    );
+    await seed(1_500);
+    const { byCopy, byRows } = await bothWays({ format: 'csv' });
+    expect(csvRecords(byCopy)).toEqual(csvRecords(byRows));
+    expect(csvRecords(byCopy)).toHaveLength(names.length + 1_500);
+    const first = csvRecords(byCopy).find((record) => record.email?.startsWith("'=HYPERLINK"));
+    expect(first).toMatchObject({ name: "'=cmd", subscriptionStatus: '', createdAt: '2024-01-01T00:00:00.123Z' });
+  });
+
+  it("applies the list's filters in COPY too, with the filter values as quoted literals", async () => {
+    await seed(1_200);
+    await database().insert(users).values([
+      { id: uuidv7(), email: 'quote@example.com', name: "O'Brien \\ $1 %_" },
+      { id: uuidv7(), email: 'admin@example.com', name: 'An admin', role: 'admin' },
+    ]);
+    const queries: Record<string, string>[] = [{ search: "o'brien \\ $1 %_" }, { search: 'PG 11' }, { role: 'admin' }, { status: 'suspended' }, { subscriptionStatus: 'none', plan: 'free' }];
+    for (const query of queries) {
+      const { byCopy, byRows } = await bothWays({ format: 'csv', ...query });
+      expect(csvRecords(byCopy), JSON.stringify(query)).toEqual(csvRecords(byRows));
+    }
+    expect(csvRecords((await bothWays({ format: 'csv', search: "o'brien \\ $1 %_" })).byCopy).map((record) => record.email)).toEqual(['quote@example.com']);
+  });
+
+  it.each(['csv', 'ndjson'] as const)('reads one snapshot (%s): writes committed mid-export do not show', async (format) => {
     await seed(2_500);
-    const response = await start();
+    const response = await start(format);
     const reader = response.body!.getReader();
     const decoder = new TextDecoder();
     let text = decoder.decode((await reader.read()).value);
     await database().execute(sql`DELETE FROM users`);
     for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) text += decoder.decode(chunk.value);
-    expect(text.trim().split('\n')).toHaveLength(2_500);
+    expect(text.trim().split('\n')).toHaveLength(format === 'csv' ? 2_501 : 2_500);
     expect(await exportBackends()).toEqual([]);
   });
 
-  it('a client that goes away ends the query and the transaction at once', async () => {
-    await seed(5_000);
+  it.each(['csv', 'ndjson'] as const)('a client that goes away (%s) ends the query and the transaction at once', async (format) => {
+    await seed(format === 'csv' ? 50_000 : 5_000);
     const abort = new AbortController();
-    const reader = (await start(abort)).body!.getReader();
+    const reader = (await start(format, abort)).body!.getReader();
     await reader.read();
     // Between chunks (or reading the next one ahead): its transaction open.
     expect((await exportBackends()).map((backend) => backend.state)).toEqual([expect.stringMatching(/^(idle in transaction|active)$/)]);
@@ -285,9 +337,9 @@ describeOnDatabase('postgres', 'an export on PostgreSQL', (database, handle) => 
     await expect.poll(exportBackends).toEqual([]);
   });
 
-  it('cancelling the body alone releases it too', async () => {
-    await seed(5_000);
-    const reader = (await start()).body!.getReader();
+  it.each(['csv', 'ndjson'] as const)('cancelling the body alone (%s) releases it too', async (format) => {
+    await seed(format === 'csv' ? 50_000 : 5_000);
+    const reader = (await start(format)).body!.getReader();
     await reader.read();
     expect(await exportBackends()).toHaveLength(1);
     await reader.cancel();

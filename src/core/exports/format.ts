@@ -1,5 +1,6 @@
 import 'server-only';
 import { stringify } from 'csv-stringify/sync';
+import { sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 
 export const exportFormats = ['csv', 'ndjson'] as const;
@@ -33,4 +34,19 @@ export function encodeChunk<Dto>(format: ExportFormat, layout: CsvLayout<Dto>, d
   const rows = dtos.map((dto) => layout.cells(dto));
   if (withHeader) rows.unshift([...layout.header]);
   return rows.length === 0 ? '' : stringify(rows, { escape_formulas: true });
+}
+
+// What csv-stringify's escape_formulas neutralises: a cell's first character among these (the last four are the
+// fullwidth forms some spreadsheets also read as formulas).
+const formulaStarts = ['=', '+', '-', '@', '\t', '\r', '\uFF1D', '\uFF0B', '\uFF0D', '\uFF20'];
+
+/** encodeChunk's formula escaping, in SQL: for a text cell the database writes into the CSV itself. */
+export function formulaSafe(text: AnyColumn | SQL): SQL<string | null> {
+  const starts = sql.join(formulaStarts.map((start) => sql`${start}`), sql`, `);
+  return sql<string | null>`CASE WHEN left(${text}, 1) IN (${starts}) THEN '''' || ${text} ELSE ${text} END`;
+}
+
+/** A timestamp as the DTOs write it (`Date.toISOString()`: UTC, milliseconds), formatted by the database. */
+export function isoTimestamp(column: AnyColumn): SQL<string> {
+  return sql<string>`to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 }

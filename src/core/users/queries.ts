@@ -1,5 +1,5 @@
 import 'server-only';
-import { and, desc, eq, ilike, isNull, or, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, ilike, isNull, or, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import type { Database } from '@/db/client';
 import { users } from '@/db/schema';
 import { authorize } from '../authorization';
@@ -53,6 +53,13 @@ export function usersNewestFirst(db: Database, filter: UserFilter, after: Keyset
     .where(and(...conditions))
     .orderBy(desc(users.createdAt), desc(users.id))
     .limit(limit);
+}
+
+/** The same users as usersNewestFirst, all of them, as one SELECT of `cells` (named columns, in order). */
+export function usersNewestFirstSelect(filter: UserFilter, cells: readonly (readonly [name: string, cell: AnyColumn | SQL])[]): SQL {
+  const columns = sql.join(cells.map(([name, cell]) => sql`${cell} AS ${sql.identifier(name)}`), sql`, `);
+  const where = and(...userFilterConditions(filter)) ?? sql`true`;
+  return sql`SELECT ${columns} FROM ${users} WHERE ${where} ORDER BY ${users.createdAt} DESC, ${users.id} DESC`;
 }
 
 function userFilterConditions(filter: UserFilter): SQL[] {
