@@ -35,7 +35,7 @@ export interface BenchOptions {
   fanout: { subscribers: number; events: number; writesPerSecond: number };
   /** Export (PostgreSQL only: it compares with COPY): users seeded for it on top of the bench's own. */
   exportUsers: number;
-  /** Profile the update path with --cpu-prof after the measurements (PGlite). */
+  /** Profile the update path with --cpu-prof after each database's measurements. */
   profile: boolean;
   profileSeconds: number;
   /** Where latest.md / latest.json / latest.svg go. */

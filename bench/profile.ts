@@ -27,6 +27,7 @@ export interface LayerShare {
 }
 
 export interface ProfileSummary {
+  database: 'pglite' | 'postgres';
   door: string;
   requests: number;
   requestsPerSecond: number;
@@ -130,7 +131,7 @@ export function findProfile(dir: string): string {
 export function summariseProfile(
   file: string,
   window: { fromUs: number; toUs: number },
-  load: { door: string; requests: number; requestsPerSecond: number },
+  load: { database: 'pglite' | 'postgres'; door: string; requests: number; requestsPerSecond: number },
 ): ProfileSummary {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
   const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
@@ -180,6 +181,7 @@ export function summariseProfile(
 
   const share = (ms: number) => (busyMs > 0 ? ms / busyMs : 0);
   return {
+    database: load.database,
     door: load.door,
     requests: load.requests,
     requestsPerSecond: load.requestsPerSecond,

@@ -221,15 +221,15 @@ function profiles(result: BenchResult): string[] {
   const lines = [
     '## Where the time goes on the update path',
     '',
-    'CPU profile of the Next server (`node --cpu-prof`) while autocannon drove one door at 10 connections on PGlite, samples limited to the load window, ' +
+    'CPU profile of the Next server (`node --cpu-prof`) while autocannon drove one door at 10 connections, on each database, samples limited to the load window, ' +
       'each sample\'s self time charged to a layer through the build\'s source maps. PGlite runs inside the server process, so its time is in the profile; ' +
-      'on PostgreSQL that part moves to the database server. The profiler and a freshly started server make these throughputs lower than ' +
+      'on PostgreSQL that part is in the database server, and what is left is Next\'s and Roster\'s own. The profiler and a freshly started server make these throughputs lower than ' +
       'in the tables above: read the shares and the CPU per request.',
     '',
   ];
   for (const profile of result.profiles) {
     lines.push(
-      `### ${doorLabels[profile.door as DoorKey] ?? profile.door}: ${fixed(profile.requestsPerSecond)} req/s, ${fixed(profile.cpuMsPerRequest)} ms of server CPU per request`,
+      `### ${dbName(profile.database)}, ${doorLabels[profile.door as DoorKey] ?? profile.door}: ${fixed(profile.requestsPerSecond)} req/s, ${fixed(profile.cpuMsPerRequest)} ms of server CPU per request`,
       '',
       '| Layer | share of busy CPU | ms per request |',
       '|---|---|---|',

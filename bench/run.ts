@@ -116,7 +116,7 @@ const exportHangSeconds = 900;
 async function profileUpdatePath(database: BenchDatabase): Promise<ProfileSummary[]> {
   const summaries: ProfileSummary[] = [];
   for (const key of ['action', 'route'] as const) {
-    const profileDir = path.join(workDir, `cpu-profile-${key}`);
+    const profileDir = path.join(workDir, `cpu-profile-${database.kind}-${key}`);
     mkdirSync(profileDir, { recursive: true });
     const logDir = path.join(workDir, 'logs-profile');
     mkdirSync(logDir, { recursive: true });
@@ -146,14 +146,14 @@ async function profileUpdatePath(database: BenchDatabase): Promise<ProfileSummar
     } finally {
       await next.stop();
     }
-    const summary = summariseProfile(findProfile(profileDir), window, { door: key, requests: measured.requests, requestsPerSecond: measured.requestsPerSecond });
+    const summary = summariseProfile(findProfile(profileDir), window, { database: database.kind, door: key, requests: measured.requests, requestsPerSecond: measured.requestsPerSecond });
     // Kept for Chrome DevTools / speedscope, but not committed (.gitignore): they are large.
-    const keep = path.join(options.outDir, 'profiles', `update-${key}.cpuprofile`);
+    const keep = path.join(options.outDir, 'profiles', `update-${database.kind}-${key}.cpuprofile`);
     mkdirSync(path.dirname(keep), { recursive: true });
     copyFileSync(summary.profileFile, keep);
     summary.profileFile = path.relative(options.outDir, keep);
     const top = summary.layers.slice(0, 4).map((layer) => `${layer.layer} ${(layer.share * 100).toFixed(0)}%`);
-    console.log(`  profile ${key} (${summary.windowSeconds.toFixed(1)} s window): ${summary.cpuMsPerRequest.toFixed(2)} ms CPU/request; ${top.join(', ')}`);
+    console.log(`  [${database.kind}] profile ${key} (${summary.windowSeconds.toFixed(1)} s window): ${summary.cpuMsPerRequest.toFixed(2)} ms CPU/request; ${top.join(', ')}`);
     summaries.push(summary);
   }
   return summaries;
@@ -197,7 +197,7 @@ async function main(options: BenchOptions): Promise<BenchResult> {
     }
     toDispose.push(database);
     result.databases.push(await measureDatabase(database));
-    if (options.profile && kind === 'pglite') result.profiles = await profileUpdatePath(database);
+    if (options.profile) result.profiles.push(...(await profileUpdatePath(database)));
   }
   result.finishedAt = new Date().toISOString();
   result.machine.loadAverage.end = os.loadavg()[0]!;
