@@ -135,4 +135,15 @@ describe('tokens', () => {
     expect((await issued.json()).token.split('.')).toHaveLength(3);
     expect((await jwks.json()).keys.length).toBeGreaterThan(0);
   });
+
+  it('mints none on a session read: a JWT comes from /token alone', async () => {
+    await signUp('read@example.com');
+    const cookie = sessionCookie(await signIn('read@example.com'));
+
+    const session = await authRoute.GET(new Request(`${BASE}/api/auth/get-session`, { headers: { cookie } }));
+
+    expect(session.status).toBe(200);
+    expect(await session.json()).toMatchObject({ user: { email: 'read@example.com' } });
+    expect(session.headers.get('set-auth-jwt')).toBeNull();
+  });
 });
