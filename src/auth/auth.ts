@@ -87,8 +87,8 @@ export function createAuth(db: Database, config: DatabaseConfig) {
       // single-use recovery codes; a wrong code also counts against the per-challenge and per-account lockouts.
       twoFactor({ issuer: 'Roster', totpOptions: { period: TOTP_PERIOD_SECONDS }, schema: { twoFactor: { modelName: 'twoFactors' } } }),
       jwt({
-        // JWTs come from GET /api/auth/token only. Otherwise every session read (each console request, twice for an
-        // action and its re-render) would fetch, decrypt and import the signing key and mint a JWT nobody asked for.
+        // JWTs come from GET /api/auth/token only. Otherwise every session read (every console request) would fetch,
+        // decrypt and import the signing key and mint a JWT nobody asked for.
         disableSettingJwtHeader: true,
         jwt: { issuer: url, audience: url, expirationTime: JWT_LIFETIME, definePayload: ({ user }) => ({ email: user.email }) },
       }),
