@@ -31,8 +31,9 @@ export default defineConfig({
       ROSTER_WEBHOOK_ALLOW_PRIVATE_NETWORKS: '1',
     },
     // Every Route Handler response the suite receives is checked against the OpenAPI document.
-    setupFiles: ['tests/support/contract-setup.ts'],
-    globalSetup: ['tests/support/build-once.ts'],
+    // In-memory PGlite databases start from one initdb made for the whole run (tests/support/pglite-template.ts).
+    setupFiles: ['tests/support/pglite-template-setup.ts', 'tests/support/contract-setup.ts'],
+    globalSetup: ['tests/support/build-once.ts', 'tests/support/pglite-template.ts'],
     // Hang guards, not speed checks: a loaded 2-core machine (load 13+) took over 30 s for passing tests.
     testTimeout: 120_000,
     hookTimeout: 120_000,
