@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type DatabaseHandle } from '@/db/client';
 import { users } from '@/db/schema';
 import { haproxyBin, startCluster, type Cluster } from '../../scripts/cluster.mjs';
-import { testDatabaseUrl } from '../support/database';
+import { dropPostgresTestDatabase, testDatabaseUrl } from '../support/database';
 import { reservePorts } from '../support/ports';
 import { apiKeyFor, insertUser, TEST_PASSWORD, type TestApiKey } from '../support/principals';
 
@@ -109,7 +109,7 @@ describe.skipIf(skipReason)(`several instances behind HAProxy${skipReason ? ` (s
   afterAll(async () => {
     await cluster?.stop();
     await handle?.close();
-    if (databaseName) await adminQuery(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
+    if (databaseName) await dropPostgresTestDatabase(databaseName);
   }, 120_000);
 
   it('shows a write made through the API on instance A on instance B’s console by the 1-second deadline', async () => {
