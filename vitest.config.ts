@@ -1,6 +1,9 @@
 import path from 'node:path';
 import { defineConfig } from 'vitest/config';
 
+/** Files that run by themselves, after all the others (see the `alone` project below). */
+const serialFiles = ['tests/integration/cluster.test.ts'];
+
 export default defineConfig({
   resolve: {
     alias: {
@@ -10,7 +13,7 @@ export default defineConfig({
     },
   },
   test: {
-    include: ['src/**/*.test.ts', 'tests/**/*.test.ts'],
+    // Which files: the projects below (tests/e2e is Playwright's).
     exclude: ['tests/e2e/**', 'node_modules/**'],
     environment: 'node',
     // Each test file gets its own in-memory embedded database through the app's own getDatabase().
@@ -28,10 +31,27 @@ export default defineConfig({
       ROSTER_WEBHOOK_ALLOW_PRIVATE_NETWORKS: '1',
     },
     // Every Route Handler response the suite receives is checked against the OpenAPI document.
-    setupFiles: ['tests/support/contract-setup.ts'],
-    globalSetup: ['tests/support/build-once.ts'],
+    // In-memory PGlite databases start from one initdb made for the whole run (tests/support/pglite-template.ts).
+    setupFiles: ['tests/support/pglite-template-setup.ts', 'tests/support/contract-setup.ts'],
+    globalSetup: ['tests/support/build-once.ts', 'tests/support/pglite-template.ts'],
     // Hang guards, not speed checks: a loaded 2-core machine (load 13+) took over 30 s for passing tests.
     testTimeout: 120_000,
     hookTimeout: 120_000,
+    projects: [
+      {
+        // Two files at a time: most of a file's time is spent waiting on databases, servers and subprocesses, so on
+        // a 2-core machine one at a time leaves a core idle. What they share cannot collide: each file has its own
+        // databases (tests/support/database.ts), the Redis test its own keys, and servers started in another process
+        // get ports from their worker's own block (tests/support/ports.ts).
+        extends: true,
+        test: { name: 'tests', include: ['src/**/*.test.ts', 'tests/**/*.test.ts'], exclude: serialFiles, maxWorkers: 2 },
+      },
+      {
+        // Run after the others, alone: the cluster test holds instance B to the requirement's 1-second bound for a
+        // write on A to show, which a second test file's load on this 2-core machine would only make harder to meet.
+        extends: true,
+        test: { name: 'alone', include: serialFiles, maxWorkers: 1 },
+      },
+    ],
   },
 });

@@ -8,18 +8,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type DatabaseHandle } from '@/db/client';
 import { users } from '@/db/schema';
 import { haproxyBin, startCluster, type Cluster } from '../../scripts/cluster.mjs';
-import { testDatabaseUrl } from '../support/database';
+import { dropPostgresTestDatabase, testDatabaseUrl } from '../support/database';
+import { reservePorts } from '../support/ports';
 import { apiKeyFor, insertUser, TEST_PASSWORD, type TestApiKey } from '../support/principals';
 
 // Two real Roster instances (`npm start`, the production build) on one PostgreSQL database behind a real HAProxy,
-// started by the cluster script itself. Ports: ROSTER_E2E_PORT + 2 for HAProxy, the next two for the instances
-// (the e2e servers use + 0 and + 1, the fuzzer + 7).
+// started by the cluster script itself. Ports: three in a row from this worker's own block (tests/support/ports.ts),
+// HAProxy on the first and the instances on the next two, so no other worker, e2e run or fuzzer can hold them.
 const skipReason = !testDatabaseUrl
   ? 'TEST_DATABASE_URL is not set'
   : !existsSync(haproxyBin)
     ? `HAProxy is not installed at ${haproxyBin}`
     : undefined;
-const port = Number(process.env.ROSTER_E2E_PORT ?? 3100) + 2;
 const authRequestsPerIp = 10;
 
 let cluster: Cluster;
@@ -80,7 +80,7 @@ describe.skipIf(skipReason)(`several instances behind HAProxy${skipReason ? ` (s
     delete env.ROSTER_REDIS_URL;
     cluster = await startCluster({
       instances: 2,
-      port,
+      port: await reservePorts(3),
       log: (line) => logs.push(line),
       env: {
         ...env,
@@ -109,7 +109,7 @@ describe.skipIf(skipReason)(`several instances behind HAProxy${skipReason ? ` (s
   afterAll(async () => {
     await cluster?.stop();
     await handle?.close();
-    if (databaseName) await adminQuery(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
+    if (databaseName) await dropPostgresTestDatabase(databaseName);
   }, 120_000);
 
   it('shows a write made through the API on instance A on instance B’s console by the 1-second deadline', async () => {
@@ -141,7 +141,7 @@ describe.skipIf(skipReason)(`several instances behind HAProxy${skipReason ? ` (s
       });
       source.onmessage = (event) => received.push(JSON.parse(event.data));
       const created = (await (await createUser(instance(0))).json()) as { id: string };
-      await expect.poll(() => received.find((event) => event.subject?.id === created.id)?.type, { timeout: 10_000, interval: 20 }).toBe('user.created');
+      await expect.poll(() => received.find((event) => event.subject?.id === created.id)?.type, { timeout: 60_000, interval: 20 }).toBe('user.created');
     } finally {
       source.close();
     }

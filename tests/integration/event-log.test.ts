@@ -36,12 +36,14 @@ function deferred<T = void>() {
 
 /** Polls until `read` returns something that passes `check`; no test here waits a fixed time. */
 async function eventually<T>(read: () => T | Promise<T>, check: (value: T) => boolean, what: string): Promise<T> {
-  for (let attempt = 0; attempt < 400; attempt++) {
+  // A hang guard, not a speed check: 400 polls (10 s and more) were tight once two test files ran side by side.
+  const deadline = Date.now() + 60_000;
+  for (;;) {
     const value = await read();
     if (check(value)) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 const seeded = (db: Database, n: number) =>

@@ -13,6 +13,7 @@ import * as eventsRoute from '../../app/api/v1/events/route';
 import { truncateAll } from '../support/database';
 import { apiKeyFor, bearerFor, consoleRequestHeaders, principalFor, setConsoleCookie, systemPrincipal, type TestApiKey } from '../support/principals';
 import type { Problem } from '../support/problem';
+import { reservePorts } from '../support/ports';
 import { serveRoutes, type RouteServer } from '../support/route-server';
 import { startDraining } from '../support/shutdown';
 
@@ -29,7 +30,9 @@ const clients: EventSource[] = [];
 
 beforeAll(async () => {
   vi.stubEnv('ROSTER_EVENTS_HEARTBEAT_MS', '50');
-  server = await serveRoutes(routes);
+  // A port of this worker's own (not the kernel's pick): the restart test listens on it again after closing it, and
+  // meanwhile another worker's listen(0) or outgoing connection could be given a kernel-picked one.
+  server = await serveRoutes(routes, await reservePorts());
 });
 afterAll(async () => {
   await server.close();
@@ -69,12 +72,14 @@ function open(path: string, headers: Record<string, string> = key.headers, origi
 }
 
 async function eventually<T>(read: () => T | Promise<T>, check: (value: T) => boolean, what: string): Promise<T> {
-  for (let attempt = 0; attempt < 400; attempt++) {
+  // A hang guard, not a speed check: 400 polls (10 s and more) were tight once two test files ran side by side.
+  const deadline = Date.now() + 60_000;
+  for (;;) {
     const value = await read();
     if (check(value)) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 const operator = systemPrincipal();

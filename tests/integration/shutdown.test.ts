@@ -8,6 +8,7 @@ import { EventSource } from 'eventsource';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildIfStale } from '../../scripts/build-if-stale.mjs';
 import { createPostgresTestDatabase, testDatabaseUrl } from '../support/database';
+import { reservePorts } from '../support/ports';
 
 // The real `npm start` as a subprocess, as users and orchestrators run it: SIGTERMed with 20 requests accepted and an
 // event stream open, and SIGKILLed (npm itself) to show the server does not outlive it. Nothing here is timed: each
@@ -35,15 +36,6 @@ afterEach(() => {
   for (const { npm } of running.splice(0)) if (npm.exitCode === null && npm.signalCode === null) process.kill(-npm.pid!, 'SIGKILL');
 });
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
 async function until<T>(what: string, read: () => T | Promise<T>, deadlineMs = 60_000): Promise<NonNullable<T>> {
   const deadline = Date.now() + deadlineMs;
   for (;;) {
@@ -65,7 +57,9 @@ function isRunning(pid: number): boolean {
 
 /** `npm start -- -p <port>` on `database`, ready (GET /api/ready answers 200). */
 async function npmStart(database: Record<string, string>, env: Record<string, string> = {}): Promise<Started> {
-  const port = await freePort();
+  // Its own port, not one the kernel picks: another worker's listen(0) could take that before the server binds it,
+  // or after it stops (the refused-connection checks below).
+  const port = await reservePorts();
   const origin = `http://127.0.0.1:${port}`;
   const npm = spawn('npm', ['start', '--', '-p', String(port), '-H', '127.0.0.1'], {
     cwd: root,

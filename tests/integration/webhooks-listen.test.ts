@@ -50,7 +50,8 @@ describe('npm run roster -- webhooks:listen', { timeout: 120_000 }, () => {
     const forged = await post(`whsec_${Buffer.alloc(32, 9).toString('base64')}`);
     expect(forged.status).toBe(401);
     expect(await forged.text()).toMatch(/No matching signature/);
-    for (let attempt = 0; attempt < 100 && !output().includes('refused'); attempt++) await new Promise((resolve) => setTimeout(resolve, 50));
+    // Until the listener has printed the refusal (a hang guard of 30 s, not a speed check: it prints at once when idle).
+    for (let attempt = 0; attempt < 600 && !output().includes('refused'); attempt++) await new Promise((resolve) => setTimeout(resolve, 50));
     expect(output()).toMatch(/✔ user\.created evt-1 \(webhook-id msg_1\)/);
     expect(output()).toContain('"email": "ada@example.com"');
     expect(output()).toMatch(/✘ refused POST \/: No matching signature/);

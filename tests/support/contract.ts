@@ -1,5 +1,3 @@
-import { readdirSync } from 'node:fs';
-import path from 'node:path';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { openApiDocument } from '@/http/openapi/document';
@@ -8,7 +6,7 @@ import { openApiDocument } from '@/http/openapi/document';
 // against it (tests/support/contract-setup.ts wraps every route module), by status, media type, body schema and
 // required headers. Methods the document doesn't list must be 405 with an `Allow` that lists exactly the ones it does.
 
-export const ROOT = path.resolve(import.meta.dirname, '../..');
+export { pathTemplateOf, ROOT, routeFiles } from './route-files';
 const methods = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 
 type Document = ReturnType<typeof openApiDocument>;
@@ -26,19 +24,6 @@ function contract() {
   }
   return cached;
 }
-
-/** Every route file under app/, relative to the repository root (`name`: route.bench.ts too, for the bench build's). */
-export function routeFiles(dir = path.join(ROOT, 'app'), name = /^route\.ts$/): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) return routeFiles(full, name);
-    return name.test(entry.name) ? [path.relative(ROOT, full)] : [];
-  });
-}
-
-/** `app/api/v1/users/[id]/route.ts` → `/api/v1/users/{id}`. */
-export const pathTemplateOf = (file: string) =>
-  `/${path.dirname(file).split(path.sep).slice(1).join('/')}`.replace(/\[([^\].]+)\]/g, '{$1}');
 
 /** The operations the document lists for a path template, as upper-case methods. */
 export function documentedMethods(template: string): string[] {

@@ -31,7 +31,25 @@ export async function createPostgresTestDatabase(): Promise<{ url: string; drop:
   await withAdminClient((client) => client.query(`CREATE DATABASE ${name}`));
   const url = new URL(testDatabaseUrl);
   url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => withAdminClient((client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => {}) };
+  return { url: url.toString(), drop: () => dropPostgresTestDatabase(name) };
+}
+
+/**
+ * Drops a throwaway database once the connections to it have gone. A pool's end() resolves as soon as it has asked
+ * its connections to close, before the server has seen them go: dropped WITH (FORCE) at once, a connection still
+ * closing is terminated instead, and its pool reports that as an unhandled error. FORCE stays for whatever is still
+ * connected past the deadline (a hang guard, not a speed check: connections normally go within milliseconds).
+ */
+export async function dropPostgresTestDatabase(name: string): Promise<void> {
+  await withAdminClient(async (client) => {
+    const deadline = performance.now() + 30_000;
+    for (;;) {
+      const { rows } = await client.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [name]);
+      if (rows[0]!.n === 0 || performance.now() > deadline) break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  });
 }
 
 async function withAdminClient<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
