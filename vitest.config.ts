@@ -47,8 +47,8 @@ export default defineConfig({
         test: { name: 'tests', include: ['src/**/*.test.ts', 'tests/**/*.test.ts'], exclude: serialFiles, maxWorkers: 2 },
       },
       {
-        // Run after the others, alone: the cluster test holds instance B to the requirement's 1-second bound for a
-        // write on A to show, which a second test file's load on this 2-core machine would only make harder to meet.
+        // Run after the others, alone: the cluster test starts two production servers behind HAProxy, the heaviest
+        // start-up in the suite, and keeps them for its whole file; beside a second file on 2 cores it only gets slower.
         extends: true,
         test: { name: 'alone', include: serialFiles, maxWorkers: 1 },
       },
