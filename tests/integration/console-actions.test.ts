@@ -3,6 +3,7 @@ import { updateTag } from 'next/cache';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createUserAction, deleteUserAction, updateUserAction } from '../../app/(console)/users/actions';
 import { idleState } from '@/actions/action-state';
+import { getAuth } from '@/auth';
 import { getDatabase } from '@/db';
 import { auditEvents, users } from '@/db/schema';
 import { formData, redirectTarget } from '../support/actions';
@@ -77,6 +78,19 @@ describe('updateUserAction', () => {
     expect(await userByEmail('edit@example.com')).toMatchObject({ name: 'After', role: 'viewer', status: 'suspended', version: 2 });
     expect(updateTag).toHaveBeenCalledWith('users');
     expect(updateTag).toHaveBeenCalledWith(`user:${row.id}`);
+  });
+
+  it('looks the session up once, though it checks the budget, the two-factor rule and the principal', async () => {
+    const { row } = await createViaAction({ email: 'once@example.com', name: 'Before', role: 'member', status: 'active' });
+    // Outside a render React's cache() memoizes nothing, so in an action every consoleSession() call is a lookup.
+    const lookups = vi.spyOn((await getAuth()).api, 'getSession');
+    try {
+      const state = await updateUserAction(idleState, formData({ id: row.id, version: 1, email: 'once@example.com', name: 'After', role: 'member', status: 'active' }));
+      expect(state).toMatchObject({ status: 'success' });
+      expect(lookups).toHaveBeenCalledOnce();
+    } finally {
+      lookups.mockRestore();
+    }
   });
 
   it('returns field errors with the typed values and leaves the row alone', async () => {

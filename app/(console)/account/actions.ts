@@ -6,7 +6,7 @@ import { headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { getAuth } from '@/auth';
 import { failure, type ActionState } from '@/actions/action-state';
-import { consolePrincipal, consoleSession, spendActionBudget } from '@/actions/context';
+import { consoleSession, principalOf, spendActionBudget } from '@/actions/context';
 import { errorToActionState } from '@/actions/error-to-state';
 import { pickFields } from '@/actions/form-data';
 import { requestEmailChange } from '@/core/accounts';
@@ -18,12 +18,13 @@ const { min: minPasswordLength, max: maxPasswordLength } = passwordLength;
 
 /** The signed-in, active user's own session, and what it takes to call Better Auth on their behalf. */
 async function ownSession() {
-  const principal = await consolePrincipal();
+  // Read once: in an action's body each consoleSession() call is another lookup (see actionContext).
   const session = await consoleSession();
   // Suspended users still hold a session row until it expires, but act as nobody.
-  if (principal.kind !== 'user' || !session) throw new Unauthenticated();
-  await spendActionBudget();
-  return { auth: await getAuth(), requestHeaders: await headers(), current: session.session };
+  const principal = principalOf(session);
+  if (!session || principal.kind !== 'user') throw new Unauthenticated();
+  await spendActionBudget(session);
+  return { auth: await getAuth(), requestHeaders: await headers(), current: session.session, principal };
 }
 
 /** Better Auth's refusals as a form's ActionState; anything else goes through the console's one mapper. */
@@ -177,8 +178,8 @@ export async function disableTwoFactorAction(_previous: ActionState, formData: F
 export async function requestEmailChangeAction(_previous: ActionState, formData: FormData): Promise<ActionState> {
   const values = pickFields(formData, ['email']);
   try {
-    await ownSession();
-    const { email } = await requestEmailChange({ db: (await getDatabase()).db, principal: await consolePrincipal() }, values);
+    const { principal } = await ownSession();
+    const { email } = await requestEmailChange({ db: (await getDatabase()).db, principal }, values);
     return { status: 'success', message: `We sent a link to ${email}. Your email changes when you follow it (within 24 hours).` };
   } catch (error) {
     return errorToActionState(error, values);
