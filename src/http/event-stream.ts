@@ -40,7 +40,6 @@ function eventFrame(event: EventDto, format: EventStreamOptions['format']): Uint
   return frame;
 }
 
-
 /**
  * A Server-Sent Events response: `retry:` first, then each event as `id: <position>` + `data: <json>`, flushed as
  * written, a `:` heartbeat comment every 15 s, and named control events: `pruned` (the resume point is older than
