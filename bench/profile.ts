@@ -5,6 +5,9 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { SourceMap, type SourceMapPayload } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { benchDistDir } from './build';
+
+const defaultDistDir = '.next';
 
 interface ProfileNode {
   id: number;
@@ -81,7 +84,7 @@ class SourceResolver {
   resolve(url: string, line: number, column: number): string {
     if (!url.startsWith('file://')) return url;
     const file = fileURLToPath(url);
-    const bundled = file.includes(`${path.sep}.next${path.sep}`) || file.includes(`${path.sep}next-server${path.sep}`);
+    const bundled = [defaultDistDir, benchDistDir, 'next-server'].some((dir) => file.includes(`${path.sep}${dir}${path.sep}`));
     if (!bundled) return path.relative(process.cwd(), file);
     const loaded = this.load(file);
     const original = (loaded?.map.findEntry(line, column) as { originalSource?: string } | undefined)?.originalSource;
