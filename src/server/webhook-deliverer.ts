@@ -1,5 +1,6 @@
-import { attemptDelivery, claimDueDeliveries, dispatchEvents } from '@/core/integrations';
+import { attemptDelivery, claimDueDeliveries, dispatchBatchSize, dispatchEvents } from '@/core/integrations';
 import { getDatabase } from '@/db';
+import type { Database } from '@/db/client';
 import { logger } from '@/lib/logger';
 import { getEventFeed } from './event-feed';
 import type { StopJob } from './periodic';
@@ -18,6 +19,10 @@ export interface DelivererOptions {
  * the delivery leases keep them from doing anything twice. Returns the function that stops it: it resolves once the
  * dispatch pass and the deliveries in flight have been recorded (if the process exits first, a delivery's lease runs
  * out and whichever process takes it next retries it).
+ *
+ * Every commit wakes it, so a pass must cost little when there is nothing to send: it dispatches until a batch comes
+ * back short (the log's later commits wake it again), and it looks for due deliveries only when one can have come due,
+ * that is when this pass made some, on the timer (retries, other instances' deliveries) and when a send ends.
  */
 export function startWebhookDeliverer({ intervalMs = 1_000, concurrency = 10, perEndpoint = 2 }: DelivererOptions = {}): StopJob {
   const inFlight = new Map<string, number>();
@@ -26,9 +31,11 @@ export function startWebhookDeliverer({ intervalMs = 1_000, concurrency = 10, pe
   let stopped = false;
   let ticking: Promise<void> | undefined;
   let tickAgain = false;
+  let claimWanted = true;
 
-  const tick = (): void => {
+  const tick = ({ claim }: { claim: boolean }): void => {
     if (stopped) return;
+    claimWanted ||= claim;
     if (ticking) {
       tickAgain = true;
       return;
@@ -37,17 +44,30 @@ export function startWebhookDeliverer({ intervalMs = 1_000, concurrency = 10, pe
       ticking = undefined;
       if (tickAgain) {
         tickAgain = false;
-        tick();
+        tick({ claim: false });
       }
     });
+  };
+  const onEvent = () => tick({ claim: false });
+  const lookForDue = () => tick({ claim: true });
+
+  const dispatchAll = async (db: Database): Promise<number> => {
+    let deliveries = 0;
+    for (;;) {
+      const batch = await dispatchEvents(db);
+      deliveries += batch.deliveries;
+      if (batch.events < dispatchBatchSize || stopped) return deliveries;
+    }
   };
 
   const pass = async (): Promise<void> => {
     try {
       const { db } = await getDatabase();
-      while ((await dispatchEvents(db)) > 0 && !stopped);
+      const made = await dispatchAll(db);
+      if (stopped || (made === 0 && !claimWanted)) return;
+      claimWanted = false;
       const busyEndpoints = [...inFlight].filter(([, count]) => count >= perEndpoint).map(([id]) => id);
-      const claimed = stopped ? [] : await claimDueDeliveries(db, { limit: concurrency - sending, perEndpoint: 1, busyEndpoints });
+      const claimed = await claimDueDeliveries(db, { limit: concurrency - sending, perEndpoint: 1, busyEndpoints });
       for (const delivery of claimed) {
         sending += 1;
         inFlight.set(delivery.endpointId, (inFlight.get(delivery.endpointId) ?? 0) + 1);
@@ -59,11 +79,12 @@ export function startWebhookDeliverer({ intervalMs = 1_000, concurrency = 10, pe
             const left = inFlight.get(delivery.endpointId)! - 1;
             if (left > 0) inFlight.set(delivery.endpointId, left);
             else inFlight.delete(delivery.endpointId);
-            tick();
+            lookForDue();
           });
         attempts.add(attempt);
       }
     } catch (error) {
+      claimWanted = true;
       logger.error({ err: error }, 'webhook dispatch failed; will retry');
     }
   };
@@ -71,12 +92,12 @@ export function startWebhookDeliverer({ intervalMs = 1_000, concurrency = 10, pe
   let leaveFeed = () => {};
   getEventFeed().then(
     (feed) => {
-      if (!stopped) leaveFeed = feed.add({ deliver: tick, close: () => {} });
+      if (!stopped) leaveFeed = feed.add({ deliver: onEvent, close: () => {} });
     },
     (error: unknown) => logger.error({ err: error }, 'webhook deliverer could not follow the event log; polling only'),
   );
-  tick();
-  const timer = setInterval(tick, intervalMs);
+  lookForDue();
+  const timer = setInterval(lookForDue, intervalMs);
   timer.unref();
   return async () => {
     stopped = true;

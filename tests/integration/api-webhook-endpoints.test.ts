@@ -51,7 +51,7 @@ async function subscribe(events: string[] = ['*']) {
 }
 
 async function deliverDue() {
-  while ((await dispatchEvents(db)) > 0);
+  while ((await dispatchEvents(db)).events > 0);
   for (const delivery of await claimDueDeliveries(db, { limit: 100, perEndpoint: 100 })) await attemptDelivery(db, delivery);
 }
 

@@ -46,7 +46,7 @@ const headerOf = (index: number, name: string) => receiver.received[index]!.head
 
 /** What every Roster process does in the background: dispatch the log, then send what is due, until nothing is. */
 async function deliverDue(db: Database, network: NetworkPolicy = loopback) {
-  while ((await dispatchEvents(db)) > 0);
+  while ((await dispatchEvents(db)).events > 0);
   const outcomes: string[] = [];
   for (;;) {
     const claimed = await claimDueDeliveries(db, { limit: 100, perEndpoint: 100 });
@@ -198,7 +198,7 @@ describeEachDatabase('outgoing webhooks', (db) => {
     await createUser(ctx(), { email: 'first@example.com', name: 'First' });
     // Died after claiming, mid-send: its lease runs out and another process sends it.
     await createUser(ctx(), { email: 'second@example.com', name: 'Second' });
-    while ((await dispatchEvents(db())) > 0);
+    while ((await dispatchEvents(db())).events > 0);
     const abandoned = await claimDueDeliveries(db(), { limit: 1 });
     expect(abandoned).toHaveLength(1);
     expect(await deliverDue(db())).toEqual(['succeeded']); // the other one; the abandoned one is still leased
@@ -272,7 +272,7 @@ describeEachDatabase('outgoing webhooks', (db) => {
     const { endpoint: slow } = await subscribe();
     const { endpoint: fast } = await createWebhookEndpoint(ctx(), { url: `${receiver.url}/fast`, events: ['*'] }, { network: loopback });
     for (let i = 0; i < 3; i++) await createUser(ctx(), { email: `share${i}@example.com`, name: 'Share' });
-    while ((await dispatchEvents(db())) > 0);
+    while ((await dispatchEvents(db())).events > 0);
     const oneEach = await claimDueDeliveries(db(), { limit: 10, perEndpoint: 1 });
     expect(oneEach.map((delivery) => delivery.endpointId).sort()).toEqual([slow.id, fast.id].sort());
     const notTheSlowOne = await claimDueDeliveries(db(), { limit: 10, perEndpoint: 5, busyEndpoints: [slow.id] });
@@ -297,7 +297,7 @@ describeOnDatabase('postgres', 'outgoing webhooks across processes', (db) => {
     const admin = await principalFor(db(), 'admin');
     await createWebhookEndpoint({ db: db(), principal: admin }, { url: receiver.url, events: ['*'] }, { network: loopback });
     for (let i = 0; i < 30; i++) await createUser({ db: db(), principal: admin }, { email: `race${i}@example.com`, name: 'Race' });
-    while ((await dispatchEvents(db())) > 0);
+    while ((await dispatchEvents(db())).events > 0);
     // A second process: its own connection pool on the same database.
     const url = (await db().execute(sql`SELECT current_database() AS name`)) as unknown as { rows: { name: string }[] };
     const other = new URL(testDatabaseUrl!);
