@@ -8,7 +8,7 @@ export {
   sendTestEvent,
 } from './endpoints';
 export { listDeliveries, retryDelivery, type DeliveryPage } from './deliveries';
-export { dispatchEvents, dispatchBatchSize, type DispatchedBatch } from './dispatch';
+export { dispatchEvents, dispatchBatchSize } from './dispatch';
 export { claimDueDeliveries, attemptDelivery, retrySchedule, failingLimitMs, deliveryTimeoutMs, type AttemptOutcome, type ClaimedDelivery } from './deliver';
 export { sendWebhook, type Send, type SendRequest, type SendResult } from './http-sender';
 export { isPublicAddress, networkPolicyFromEnv, refusalFor, type NetworkPolicy, type Resolve } from './network';
