@@ -1,6 +1,7 @@
-// Where the time goes on the update path: a CPU profile of the Next server (node --cpu-prof) taken while
-// autocannon drives one door, its samples limited to the load window, and each sample's self time charged to a
-// layer of the stack through the build's source maps (Turbopack bundles our code and most dependencies together).
+// Where the time goes on the update path: a CPU profile of a server (node --cpu-prof) taken while autocannon drives
+// its doors one after another, each door's samples limited to its own load window, and each sample's self time
+// charged to a layer of the stack through the build's source maps (Turbopack bundles our code and most
+// dependencies together; the raw floor runs its sources as they are).
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { SourceMap, type SourceMapPayload } from 'node:module';
 import path from 'node:path';
@@ -34,10 +35,14 @@ export interface ProfileSummary {
   door: string;
   requests: number;
   requestsPerSecond: number;
+  /** The load's window on the profile's clock (µs), to summarise the kept .cpuprofile again. */
+  window: { fromUs: number; toUs: number };
   windowSeconds: number;
   busyMs: number;
   /** Busy CPU time per request. */
   cpuMsPerRequest: number;
+  /** The database server's CPU time per request, where it could be read (PostgreSQL on this machine). */
+  databaseCpuMsPerRequest?: number;
   layers: LayerShare[];
   topFunctions: { functionName: string; source: string; layer: string; ms: number; share: number }[];
   profileFile: string;
@@ -53,6 +58,7 @@ const layerRules: [string, RegExp][] = [
   // Roster's own files: mapped sources are relative to the bundle (../../../../src/core/users/commands.ts).
   ['Roster core (src/core)', /^(\.\.\/)*src\/core\//],
   ['Roster adapters (app/, src/actions, src/http, src/db, src/lib)', /^(\.\.\/)*(app|src\/actions|src\/http|src\/db|src\/lib|src\/components|src\/server)\//],
+  ['raw floor server (bench/raw-server.ts)', /^bench\/raw-server\.ts$/],
   ['Drizzle ORM', /drizzle-orm\//],
   ['zod (validation)', /\/zod\//],
   ['PGlite (WASM PostgreSQL)', /@electric-sql\/pglite|^wasm:/],
@@ -120,22 +126,30 @@ class SourceResolver {
   }
 }
 
-/** The one .cpuprofile a server wrote into `dir`. */
+/**
+ * The one .cpuprofile a server's main thread wrote into `dir` (CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile):
+ * worker threads write their own (tsx's module hooks run in one), and serve no requests.
+ */
 export function findProfile(dir: string): string {
-  const files = readdirSync(dir).filter((name) => name.endsWith('.cpuprofile'));
-  if (files.length !== 1) throw new Error(`expected one .cpuprofile in ${dir}, found ${files.length}`);
+  const files = readdirSync(dir).filter((name) => /^CPU\.\d+\.\d+\.\d+\.0\.\d+\.cpuprofile$/.test(name));
+  if (files.length !== 1) throw new Error(`expected one main-thread .cpuprofile in ${dir}, found ${files.length}: ${readdirSync(dir).join(', ')}`);
   return path.join(dir, files[0]!);
 }
 
-/**
- * Self time by layer within [fromUs, toUs] (the monotonic clock V8 and process.hrtime share on Linux).
- * Falls back to the whole profile if the window and the profile do not overlap.
- */
-export function summariseProfile(
-  file: string,
-  window: { fromUs: number; toUs: number },
-  load: { database: 'pglite' | 'postgres'; door: string; requests: number; requestsPerSecond: number },
-): ProfileSummary {
+/** One door's load, run while the profiled server served only it. */
+export interface ProfiledLoad {
+  database: 'pglite' | 'postgres';
+  door: string;
+  requests: number;
+  requestsPerSecond: number;
+  /** [fromUs, toUs] on the monotonic clock V8 and process.hrtime share on Linux. */
+  window: { fromUs: number; toUs: number };
+  /** CPU the database server spent in the window (PostgreSQL on this machine only), in ms. */
+  databaseCpuMs?: number;
+}
+
+/** Self time by layer within each load's window, from one profile (a server that served the loads in turn). */
+export function summariseProfile(file: string, loads: ProfiledLoad[]): ProfileSummary[] {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
   const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
   const resolver = new SourceResolver();
@@ -149,9 +163,17 @@ export function summariseProfile(
     }
     return source;
   };
+  return loads.map((load) => summariseWindow(profile, load, (id) => nodes.get(id)!, sourceOf, file));
+}
 
-  const inWindow = (time: number) => time >= window.fromUs && time <= window.toUs;
-  const overlaps = profile.startTime <= window.toUs && profile.endTime >= window.fromUs;
+function summariseWindow(
+  profile: CpuProfile,
+  load: ProfiledLoad,
+  nodeOf: (id: number) => ProfileNode,
+  sourceOf: (node: ProfileNode) => string,
+  file: string,
+): ProfileSummary {
+  const { fromUs, toUs } = load.window;
   const perNode = new Map<number, number>();
   let time = profile.startTime;
   let windowStart = Number.POSITIVE_INFINITY;
@@ -159,17 +181,18 @@ export function summariseProfile(
   for (let i = 0; i < profile.samples.length; i++) {
     const delta = profile.timeDeltas[i] ?? 0;
     time += delta;
-    if (overlaps && !inWindow(time)) continue;
+    if (time < fromUs || time > toUs) continue;
     windowStart = Math.min(windowStart, time);
     windowEnd = Math.max(windowEnd, time);
     perNode.set(profile.samples[i]!, (perNode.get(profile.samples[i]!) ?? 0) + delta / 1000);
   }
+  if (perNode.size === 0) throw new Error(`${file} has no samples in the ${load.door} window: the profile and the load did not overlap`);
 
   const layers = new Map<string, number>();
   const functions = new Map<string, { functionName: string; source: string; layer: string; ms: number }>();
   let busyMs = 0;
   for (const [id, ms] of perNode) {
-    const node = nodes.get(id)!;
+    const node = nodeOf(id);
     if (node.callFrame.functionName === idle) continue;
     const source = sourceOf(node);
     const layer = layerOf(source);
@@ -183,14 +206,17 @@ export function summariseProfile(
   }
 
   const share = (ms: number) => (busyMs > 0 ? ms / busyMs : 0);
+  const perRequest = (ms: number) => (load.requests > 0 ? ms / load.requests : 0);
   return {
     database: load.database,
     door: load.door,
     requests: load.requests,
     requestsPerSecond: load.requestsPerSecond,
+    window: load.window,
     windowSeconds: (windowEnd - windowStart) / 1e6,
     busyMs,
-    cpuMsPerRequest: load.requests > 0 ? busyMs / load.requests : 0,
+    cpuMsPerRequest: perRequest(busyMs),
+    ...(load.databaseCpuMs === undefined ? {} : { databaseCpuMsPerRequest: perRequest(load.databaseCpuMs) }),
     layers: [...layers].map(([layer, ms]) => ({ layer, ms, share: share(ms) })).sort((a, b) => b.ms - a.ms),
     topFunctions: [...functions.values()]
       .sort((a, b) => b.ms - a.ms)

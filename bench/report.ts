@@ -2,9 +2,11 @@
 // the chart, one table per scenario, and the profile of the update path.
 import type { ExportResult } from './export';
 import type { FanoutResult } from './fanout';
-import type { BenchResult, DatabaseResult, ScenarioResult } from './results';
+import type { BenchResult, ScenarioResult } from './results';
 import { ratiosOf } from './results';
-import { doorLabels, type DoorKey } from './scenarios';
+import { dbName, fixed } from './format';
+import { profiles } from './report-profiles';
+import type { DoorKey } from './scenarios';
 import { spread } from './stats';
 
 const short: Record<DoorKey, string> = {
@@ -19,8 +21,6 @@ const short: Record<DoorKey, string> = {
   'page-html': 'page (HTML)',
 };
 
-const dbName = (kind: DatabaseResult['kind']) => (kind === 'pglite' ? 'PGlite' : 'PostgreSQL');
-const fixed = (value: number, digits = value >= 100 ? 0 : value >= 10 ? 1 : 2) => (Number.isFinite(value) ? value.toFixed(digits) : '–');
 const cell = (values: number[]) => {
   if (values.length === 0) return '–';
   const { median, min, max } = spread(values);
@@ -216,40 +216,6 @@ const method = [
   '',
 ];
 
-function profiles(result: BenchResult): string[] {
-  if (result.profiles.length === 0) return [];
-  const lines = [
-    '## Where the time goes on the update path',
-    '',
-    'CPU profile of the Next server (`node --cpu-prof`) while autocannon drove one door at 10 connections, on each database, samples limited to the load window, ' +
-      'each sample\'s self time charged to a layer through the build\'s source maps. PGlite runs inside the server process, so its time is in the profile; ' +
-      'on PostgreSQL that part is in the database server, and what is left is Next\'s and Roster\'s own. The profiler and a freshly started server make these throughputs lower than ' +
-      'in the tables above: read the shares and the CPU per request.',
-    '',
-  ];
-  for (const profile of result.profiles) {
-    lines.push(
-      `### ${dbName(profile.database)}, ${doorLabels[profile.door as DoorKey] ?? profile.door}: ${fixed(profile.requestsPerSecond)} req/s, ${fixed(profile.cpuMsPerRequest)} ms of server CPU per request`,
-      '',
-      '| Layer | share of busy CPU | ms per request |',
-      '|---|---|---|',
-      ...profile.layers
-        .filter((layer) => layer.share >= 0.005)
-        .map((layer) => `| ${layer.layer} | ${(layer.share * 100).toFixed(1)}% | ${fixed(layer.ms / Math.max(1, profile.requests))} |`),
-      '',
-      '<details><summary>Top functions by self time</summary>',
-      '',
-      '| Function | Source | Layer | share |',
-      '|---|---|---|---|',
-      ...profile.topFunctions.map((f) => `| \`${f.functionName}\` | ${f.source.slice(0, 90)} | ${f.layer} | ${(f.share * 100).toFixed(1)}% |`),
-      '',
-      '</details>',
-      '',
-    );
-  }
-  return lines;
-}
-
 /** The fan-out target of the event-log issue: p99 from commit to delivery under 200 ms. */
 const fanoutTargetMs = 200;
 
@@ -310,6 +276,6 @@ export function renderMarkdown(result: BenchResult, chartFile: string): string {
     if (database.fanout) lines.push(...fanoutTable(database.fanout));
     if (database.export) lines.push(...exportTable(database.export, result.smoke));
   }
-  lines.push(...profiles(result));
+  lines.push(...profiles(result.profiles));
   return `${lines.join('\n').trimEnd()}\n`;
 }

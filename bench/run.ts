@@ -12,16 +12,17 @@ import { preparePglite, preparePostgres, type BenchDatabase } from './database';
 import { measureExport } from './export';
 import { measureFanout, streamsPerKey } from './fanout';
 import { Failures } from './failures';
-import { runLoad, type LoadResult } from './load';
+import { runLoad } from './load';
 import { machineFacts } from './machine';
 import { coldStartFloorSeconds, deletablePerDoor, hangLimitSeconds, measureScenario, requestsFor } from './measure';
 import { parseOptions, UsageError, type BenchOptions } from './options';
 import { delay, freePort, stopAll, type Server } from './processes';
-import { findProfile, summariseProfile, type ProfileSummary } from './profile';
+import { isLocalPostgres, postgresCpuMs, postgresCpuMsBetween } from './postgres-cpu';
+import { findProfile, summariseProfile, type ProfiledLoad, type ProfileSummary } from './profile';
 import { reader } from './readers';
 import { renderMarkdown, verdict } from './report';
 import type { BenchResult, DatabaseResult } from './results';
-import { buildScenario, type ScenarioContext } from './scenarios';
+import { buildScenario, updateDoors, type DoorKey, type ScenarioContext } from './scenarios';
 import { startNext, startRaw } from './servers';
 
 let options: BenchOptions;
@@ -112,49 +113,68 @@ const profileWarmupRequestsPerConnection = 30;
 /** A 1,000,000-row export must end well within this; past it the run fails instead of waiting. */
 const exportHangSeconds = 900;
 
-/** CPU profiles of the Next server under update load, one server run per door (the profile covers a whole process). */
+/** The doors profiled, in turn, on one Next server: the update path and the Next doors of the floors' ratios. */
+const profiledNextDoors: DoorKey[] = ['action', 'route', 'action-no-revalidation', 'noop-route', 'noop-action'];
+
+/**
+ * CPU profiles under update load: one Next server serves its doors one after another, each door its own window,
+ * and the raw floor, in a process of its own, its one door; PostgreSQL's CPU is read around every window.
+ */
 async function profileUpdatePath(database: BenchDatabase): Promise<ProfileSummary[]> {
-  const summaries: ProfileSummary[] = [];
-  for (const key of ['action', 'route'] as const) {
-    const profileDir = path.join(workDir, `cpu-profile-${database.kind}-${key}`);
-    mkdirSync(profileDir, { recursive: true });
-    const logDir = path.join(workDir, 'logs-profile');
-    mkdirSync(logDir, { recursive: true });
-    const next = await startNext({ port: await freePort(options.basePort), dbEnv: database.nextEnv, logDir, cpuProfileDir: profileDir });
-    let measured: LoadResult;
-    let window: { fromUs: number; toUs: number };
-    try {
-      await authenticate(next.origin, database.fixture.apiKeySecret);
-      // The raw floor is not needed here: only the Next doors are built against this server.
-      const ctx = contextFor(database, next, next, 'p');
-      const door = (await buildScenario('update', ctx)).doors.find((candidate) => candidate.key === key)!;
-      const connections = options.connections[0]!;
-      // A fresh server: let the JIT settle first, outside the profiled window (a count of requests, as everywhere).
+  const logDir = path.join(workDir, 'logs-profile');
+  const profileDirs = { next: path.join(workDir, `cpu-profile-${database.kind}-next`), raw: path.join(workDir, `cpu-profile-${database.kind}-raw`) };
+  for (const dir of [logDir, ...Object.values(profileDirs)]) mkdirSync(dir, { recursive: true });
+  const readsDatabaseCpu = database.kind === 'postgres' && isLocalPostgres(database.nextEnv.DATABASE_URL!);
+  const loads: Record<'next' | 'raw', ProfiledLoad[]> = { next: [], raw: [] };
+  const [next, raw] = await Promise.all([
+    startNext({ port: await freePort(options.basePort), dbEnv: database.nextEnv, logDir, cpuProfileDir: profileDirs.next }),
+    startRaw({ port: await freePort(options.basePort), dbEnv: database.rawEnv, logDir, cpuProfileDir: profileDirs.raw }),
+  ]);
+  try {
+    await authenticate(next.origin, database.fixture.apiKeySecret);
+    const ctx = contextFor(database, next, raw, 'p');
+    const doors = await updateDoors(ctx, 'floors', [...profiledNextDoors, 'raw']);
+    const connections = options.connections[0]!;
+    for (const door of doors) {
+      // Each door's code warms up first, outside its window (a count of requests, as everywhere).
       const warm = await runLoad(
         door,
         { connections, requests: profileWarmupRequestsPerConnection * connections, timeoutSeconds: coldStartFloorSeconds, verifySample: 5 },
         failures,
-        `profile ${key} warm-up`,
+        `profile ${door.key} warm-up`,
       );
       await delay(1_000);
       const fromUs = Number(process.hrtime.bigint() / 1000n);
+      const databaseCpuBefore = readsDatabaseCpu ? postgresCpuMs() : undefined;
       const requests = requestsFor(warm, options.profileSeconds, connections);
       const timeoutSeconds = hangLimitSeconds(options.timeoutSeconds, connections, 1 / warm.requestsPerSecond);
-      measured = await runLoad(door, { connections, requests, timeoutSeconds, verifySample: 5 }, failures, `profile ${key}`);
-      window = { fromUs, toUs: Number(process.hrtime.bigint() / 1000n) };
-      failures.throwIfAny(`profile ${key}`);
-    } finally {
-      await next.stop();
+      const measured = await runLoad(door, { connections, requests, timeoutSeconds, verifySample: 5 }, failures, `profile ${door.key}`);
+      const window = { fromUs, toUs: Number(process.hrtime.bigint() / 1000n) };
+      failures.throwIfAny(`profile ${door.key}`);
+      loads[door.key === 'raw' ? 'raw' : 'next'].push({
+        database: database.kind,
+        door: door.key,
+        requests: measured.requests,
+        requestsPerSecond: measured.requestsPerSecond,
+        window,
+        ...(databaseCpuBefore ? { databaseCpuMs: postgresCpuMsBetween(databaseCpuBefore, postgresCpuMs()) } : {}),
+      });
     }
-    const summary = summariseProfile(findProfile(profileDir), window, { database: database.kind, door: key, requests: measured.requests, requestsPerSecond: measured.requestsPerSecond });
+  } finally {
+    await Promise.all([next.stop(), raw.stop()]);
+  }
+  const summaries = (['next', 'raw'] as const).flatMap((server) => {
+    const file = findProfile(profileDirs[server]);
     // Kept for Chrome DevTools / speedscope, but not committed (.gitignore): they are large.
-    const keep = path.join(options.outDir, 'profiles', `update-${database.kind}-${key}.cpuprofile`);
+    const keep = path.join(options.outDir, 'profiles', `update-${database.kind}-${server}.cpuprofile`);
     mkdirSync(path.dirname(keep), { recursive: true });
-    copyFileSync(summary.profileFile, keep);
-    summary.profileFile = path.relative(options.outDir, keep);
+    copyFileSync(file, keep);
+    return summariseProfile(file, loads[server]).map((summary) => ({ ...summary, profileFile: path.relative(options.outDir, keep) }));
+  });
+  for (const summary of summaries) {
     const top = summary.layers.slice(0, 4).map((layer) => `${layer.layer} ${(layer.share * 100).toFixed(0)}%`);
-    console.log(`  [${database.kind}] profile ${key} (${summary.windowSeconds.toFixed(1)} s window): ${summary.cpuMsPerRequest.toFixed(2)} ms CPU/request; ${top.join(', ')}`);
-    summaries.push(summary);
+    const databaseCpu = summary.databaseCpuMsPerRequest === undefined ? '' : ` (+ ${summary.databaseCpuMsPerRequest.toFixed(2)} in PostgreSQL)`;
+    console.log(`  [${database.kind}] profile ${summary.door} (${summary.windowSeconds.toFixed(1)} s window): ${summary.cpuMsPerRequest.toFixed(2)} ms CPU/request${databaseCpu}; ${top.join(', ')}`);
   }
   return summaries;
 }

@@ -128,7 +128,7 @@ function verifyRenamed(reader: Reader, id: string, name: string) {
   };
 }
 
-async function updateDoors(ctx: ScenarioContext, scenario: ScenarioName, keys: DoorKey[]): Promise<Door[]> {
+export async function updateDoors(ctx: ScenarioContext, scenario: ScenarioName, keys: DoorKey[]): Promise<Door[]> {
   // The edit form's fields in the order the browser posts them (the version field is left out: see the report).
   const formFields = [
     ['id', 'id'],

@@ -12,7 +12,7 @@ function baseEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   return env;
 }
 
-export interface NextServerOptions {
+export interface ServerOptions {
   port: number;
   dbEnv: Record<string, string>;
   logDir: string;
@@ -20,16 +20,19 @@ export interface NextServerOptions {
   cpuProfileDir?: string;
 }
 
+/** Node's flags for a V8 CPU profile of the whole run, written into `dir` when the process exits. */
+const cpuProfileArgs = (dir?: string) => (dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : []);
+
 /** Signs cookies for the run's sessions; required with DATABASE_URL, and spares PGlite a key file in its data directory. */
 const authSecret = randomBytes(32).toString('base64url');
 
-export function startNext(options: NextServerOptions): Promise<Server> {
+export function startNext(options: ServerOptions): Promise<Server> {
   const origin = `http://127.0.0.1:${options.port}`;
   return startServer({
     name: `scripts/server.mjs :${options.port}`,
     port: options.port,
     // It serves from this one process; --cpu-prof can't go through NODE_OPTIONS.
-    args: [...(options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : []), 'scripts/server.mjs', '-p', String(options.port), '-H', '127.0.0.1'],
+    args: [...cpuProfileArgs(options.cpuProfileDir), 'scripts/server.mjs', '-p', String(options.port), '-H', '127.0.0.1'],
     env: baseEnv({
       ...options.dbEnv,
       // Serves the bench's own build (.next-bench, with the framework floors): see bench/build.ts.
@@ -50,12 +53,12 @@ export function startNext(options: NextServerOptions): Promise<Server> {
   });
 }
 
-export function startRaw(options: { port: number; dbEnv: Record<string, string>; logDir: string }): Promise<Server> {
+export function startRaw(options: ServerOptions): Promise<Server> {
   return startServer({
     name: `raw floor :${options.port}`,
     port: options.port,
     // src/core imports 'server-only', which resolves to an empty module under the react-server condition.
-    args: ['--conditions=react-server', '--import', 'tsx', 'bench/raw-server.ts'],
+    args: [...cpuProfileArgs(options.cpuProfileDir), '--conditions=react-server', '--import', 'tsx', 'bench/raw-server.ts'],
     env: baseEnv({ ...options.dbEnv, PORT: String(options.port) }),
     logFile: path.join(options.logDir, `raw-${options.port}.log`),
     readyPath: '/ready',
