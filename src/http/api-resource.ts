@@ -7,6 +7,7 @@ import { apiPrincipal } from './authenticate';
 import { corsHeaders, preflightResponse } from './cors';
 import { errorToResponse, problemResponse } from './problem';
 import { rateLimitHeaders } from './rate-limit-headers';
+import { noStoreFor } from './small-responses';
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 const methods: readonly Method[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
@@ -73,5 +74,6 @@ export function methodNotAllowed(allow: readonly string[]) {
 }
 
 export function json(body: unknown, init: ResponseInit = {}): Response {
-  return Response.json(body, { ...init, headers: { 'Cache-Control': 'no-store', ...init.headers } });
+  const text = JSON.stringify(body);
+  return new Response(text, { ...init, headers: { 'Content-Type': 'application/json', 'Cache-Control': noStoreFor(text), ...init.headers } });
 }

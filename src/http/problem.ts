@@ -17,6 +17,7 @@ import {
 } from '@/core/errors';
 import { logger } from '@/lib/logger';
 import { rateLimitHeaders } from './rate-limit-headers';
+import { noStoreFor } from './small-responses';
 
 /** RFC 9457 problem details: every error any door under /api answers with. */
 export const problemSchema = z.object({
@@ -47,9 +48,10 @@ export class HttpProblem extends Error {
 }
 
 export function problemResponse(problem: Problem, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(problem), {
+  const body = JSON.stringify(problem);
+  return new Response(body, {
     status: problem.status,
-    headers: { 'Content-Type': 'application/problem+json', 'Cache-Control': 'no-store', ...headers },
+    headers: { 'Content-Type': 'application/problem+json', 'Cache-Control': noStoreFor(body), ...headers },
   });
 }
 

@@ -90,7 +90,7 @@ describe('GET /api/ready', () => {
       const response = await ready(new Request(`${BASE}/api/ready`));
       const problem = await expectProblem(response, 503, '/api/ready');
       expect(response.headers.get('retry-after')).toBe('5');
-      expect(response.headers.get('cache-control')).toBe('no-store');
+      expect(response.headers.get('cache-control')).toBe('no-store, no-transform');
       // Never leak driver internals such as the connection string.
       expect(JSON.stringify(problem)).not.toContain('127.0.0.1');
       expect(Date.now() - started).toBeLessThan(10_000);

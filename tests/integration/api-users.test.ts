@@ -163,7 +163,7 @@ describe('POST /api/v1/users', () => {
     });
     expect(response.headers.get('location')).toBe(`${BASE}/api/v1/users/${user.id}`);
     expect(response.headers.get('etag')).toBe('"1"');
-    expect(response.headers.get('cache-control')).toBe('no-store');
+    expect(response.headers.get('cache-control')).toBe('no-store, no-transform');
 
     const rows = (await userRows()).filter((row) => row.id !== owner.userId);
     expect(rows).toHaveLength(1);
@@ -407,7 +407,7 @@ describe('GET /api/v1/users', () => {
 
     const response = await call('GET', COLLECTION);
     expect(response.status).toBe(200);
-    expect(response.headers.get('cache-control')).toBe('no-store');
+    expect(response.headers.get('cache-control')).toBe('no-store, no-transform');
     const page = (await response.json()) as { items: UserDto[]; nextCursor: string | null };
 
     expect(Object.keys(page).sort()).toEqual(['items', 'nextCursor']);
@@ -641,7 +641,7 @@ describe('GET /api/v1/users', () => {
 });
 
 describe('GET /api/v1/users/{id}', () => {
-  it('200 with the user, ETag "<version>" and no-store', async () => {
+  it('200 with the user, ETag "<version>" and no-store (no-transform: under 1 KiB)', async () => {
     const created = await createUser({ email: 'get@example.com', name: 'Get' });
     await call('PATCH', `${COLLECTION}/${created.id}`, { json: { name: 'Got' } });
 
@@ -649,7 +649,7 @@ describe('GET /api/v1/users/{id}', () => {
     const user = await expectUser(response, 200);
     expect(user).toMatchObject({ id: created.id, name: 'Got', version: 2 });
     expect(response.headers.get('etag')).toBe('"2"');
-    expect(response.headers.get('cache-control')).toBe('no-store');
+    expect(response.headers.get('cache-control')).toBe('no-store, no-transform');
   });
 
   it.each([

@@ -107,7 +107,7 @@ async function expectProblem(response: Response, status: number, slug: string): 
   const text = await response.text();
   expect(response.status, text).toBe(status);
   expect(response.headers.get('content-type')).toBe('application/problem+json');
-  expect(response.headers.get('cache-control')).toBe('no-store');
+  expect(response.headers.get('cache-control')).toBe('no-store, no-transform');
   const problem = JSON.parse(text) as Problem;
   expect(problem).toMatchObject({ type: `urn:roster:problem:${slug}`, title: expect.any(String), status, instance: PATH });
   return problem;
