@@ -30,8 +30,12 @@ export interface LayerShare {
   share: number;
 }
 
+/** The bench scenario whose door was driven: the update path, or reading the first page of users. */
+export type ProfiledScenario = 'update' | 'read';
+
 export interface ProfileSummary {
   database: 'pglite' | 'postgres';
+  scenario: ProfiledScenario;
   door: string;
   requests: number;
   requestsPerSecond: number;
@@ -139,6 +143,7 @@ export function findProfile(dir: string): string {
 /** One door's load, run while the profiled server served only it. */
 export interface ProfiledLoad {
   database: 'pglite' | 'postgres';
+  scenario: ProfiledScenario;
   door: string;
   requests: number;
   requestsPerSecond: number;
@@ -209,6 +214,7 @@ function summariseWindow(
   const perRequest = (ms: number) => (load.requests > 0 ? ms / load.requests : 0);
   return {
     database: load.database,
+    scenario: load.scenario,
     door: load.door,
     requests: load.requests,
     requestsPerSecond: load.requestsPerSecond,

@@ -113,14 +113,17 @@ const profileWarmupRequestsPerConnection = 30;
 /** A 1,000,000-row export must end well within this; past it the run fails instead of waiting. */
 const exportHangSeconds = 900;
 
-/** The doors profiled, in turn, on one Next server: the update path and the Next doors of the floors' ratios. */
-const profiledNextDoors: DoorKey[] = ['action', 'route', 'action-no-revalidation', 'noop-route', 'noop-action'];
+/** The doors profiled, in turn: the update path, the floors its targets divide by, and the read target's two doors. */
+const profiledDoors: { update: DoorKey[]; read: DoorKey[] } = {
+  update: ['action', 'route', 'action-no-revalidation', 'noop-route', 'noop-action', 'raw'],
+  read: ['page-rsc', 'route'],
+};
 
 /**
- * CPU profiles under update load: one Next server serves its doors one after another, each door its own window,
- * and the raw floor, in a process of its own, its one door; PostgreSQL's CPU is read around every window.
+ * CPU profiles under load: one Next server serves its doors one after another, each door its own window, and the
+ * raw floor, in a process of its own, its one door; PostgreSQL's CPU is read around every window.
  */
-async function profileUpdatePath(database: BenchDatabase): Promise<ProfileSummary[]> {
+async function profileDoors(database: BenchDatabase): Promise<ProfileSummary[]> {
   const logDir = path.join(workDir, 'logs-profile');
   const profileDirs = { next: path.join(workDir, `cpu-profile-${database.kind}-next`), raw: path.join(workDir, `cpu-profile-${database.kind}-raw`) };
   for (const dir of [logDir, ...Object.values(profileDirs)]) mkdirSync(dir, { recursive: true });
@@ -133,26 +136,31 @@ async function profileUpdatePath(database: BenchDatabase): Promise<ProfileSummar
   try {
     await authenticate(next.origin, database.fixture.apiKeySecret);
     const ctx = contextFor(database, next, raw, 'p');
-    const doors = await updateDoors(ctx, 'floors', [...profiledNextDoors, 'raw']);
+    const runs = [
+      ...(await updateDoors(ctx, 'floors', profiledDoors.update)).map((door) => ({ scenario: 'update' as const, door })),
+      ...(await buildScenario('read', ctx)).doors.filter((door) => profiledDoors.read.includes(door.key)).map((door) => ({ scenario: 'read' as const, door })),
+    ];
     const connections = options.connections[0]!;
-    for (const door of doors) {
+    for (const { scenario, door } of runs) {
+      const phase = `profile ${scenario} ${door.key}`;
       // Each door's code warms up first, outside its window (a count of requests, as everywhere).
       const warm = await runLoad(
         door,
         { connections, requests: profileWarmupRequestsPerConnection * connections, timeoutSeconds: coldStartFloorSeconds, verifySample: 5 },
         failures,
-        `profile ${door.key} warm-up`,
+        `${phase} warm-up`,
       );
       await delay(1_000);
       const fromUs = Number(process.hrtime.bigint() / 1000n);
       const databaseCpuBefore = readsDatabaseCpu ? postgresCpuMs() : undefined;
       const requests = requestsFor(warm, options.profileSeconds, connections);
       const timeoutSeconds = hangLimitSeconds(options.timeoutSeconds, connections, 1 / warm.requestsPerSecond);
-      const measured = await runLoad(door, { connections, requests, timeoutSeconds, verifySample: 5 }, failures, `profile ${door.key}`);
+      const measured = await runLoad(door, { connections, requests, timeoutSeconds, verifySample: 5 }, failures, phase);
       const window = { fromUs, toUs: Number(process.hrtime.bigint() / 1000n) };
-      failures.throwIfAny(`profile ${door.key}`);
-      loads[door.key === 'raw' ? 'raw' : 'next'].push({
+      failures.throwIfAny(phase);
+      loads[door.origin === raw.origin ? 'raw' : 'next'].push({
         database: database.kind,
+        scenario,
         door: door.key,
         requests: measured.requests,
         requestsPerSecond: measured.requestsPerSecond,
@@ -166,7 +174,7 @@ async function profileUpdatePath(database: BenchDatabase): Promise<ProfileSummar
   const summaries = (['next', 'raw'] as const).flatMap((server) => {
     const file = findProfile(profileDirs[server]);
     // Kept for Chrome DevTools / speedscope, but not committed (.gitignore): they are large.
-    const keep = path.join(options.outDir, 'profiles', `update-${database.kind}-${server}.cpuprofile`);
+    const keep = path.join(options.outDir, 'profiles', `${database.kind}-${server}.cpuprofile`);
     mkdirSync(path.dirname(keep), { recursive: true });
     copyFileSync(file, keep);
     return summariseProfile(file, loads[server]).map((summary) => ({ ...summary, profileFile: path.relative(options.outDir, keep) }));
@@ -174,7 +182,7 @@ async function profileUpdatePath(database: BenchDatabase): Promise<ProfileSummar
   for (const summary of summaries) {
     const top = summary.layers.slice(0, 4).map((layer) => `${layer.layer} ${(layer.share * 100).toFixed(0)}%`);
     const databaseCpu = summary.databaseCpuMsPerRequest === undefined ? '' : ` (+ ${summary.databaseCpuMsPerRequest.toFixed(2)} in PostgreSQL)`;
-    console.log(`  [${database.kind}] profile ${summary.door} (${summary.windowSeconds.toFixed(1)} s window): ${summary.cpuMsPerRequest.toFixed(2)} ms CPU/request${databaseCpu}; ${top.join(', ')}`);
+    console.log(`  [${database.kind}] profile ${summary.scenario} ${summary.door} (${summary.windowSeconds.toFixed(1)} s window): ${summary.cpuMsPerRequest.toFixed(2)} ms CPU/request${databaseCpu}; ${top.join(', ')}`);
   }
   return summaries;
 }
@@ -217,7 +225,7 @@ async function main(options: BenchOptions): Promise<BenchResult> {
     }
     toDispose.push(database);
     result.databases.push(await measureDatabase(database));
-    if (options.profile) result.profiles.push(...(await profileUpdatePath(database)));
+    if (options.profile) result.profiles.push(...(await profileDoors(database)));
   }
   result.finishedAt = new Date().toISOString();
   result.machine.loadAverage.end = os.loadavg()[0]!;
