@@ -33,14 +33,21 @@ export interface LayerShare {
 /** The bench scenario whose door was driven: the update path, or reading the first page of users. */
 export type ProfiledScenario = 'update' | 'read';
 
-export interface ProfileSummary {
+/** One door's load, run while the profiled server served only it. */
+export interface ProfiledLoad {
   database: 'pglite' | 'postgres';
   scenario: ProfiledScenario;
   door: string;
   requests: number;
   requestsPerSecond: number;
-  /** The load's window on the profile's clock (µs), to summarise the kept .cpuprofile again. */
+  /** [fromUs, toUs] on the monotonic clock V8 and process.hrtime share on Linux. */
   window: { fromUs: number; toUs: number };
+  /** CPU the database server spent in the window (PostgreSQL on this machine only), in ms. */
+  databaseCpuMs?: number;
+}
+
+/** A load's window summarised; its window is kept to summarise the kept .cpuprofile again. */
+export interface ProfileSummary extends Omit<ProfiledLoad, 'databaseCpuMs'> {
   windowSeconds: number;
   busyMs: number;
   /** Busy CPU time per request. */
@@ -138,19 +145,6 @@ export function findProfile(dir: string): string {
   const files = readdirSync(dir).filter((name) => /^CPU\.\d+\.\d+\.\d+\.0\.\d+\.cpuprofile$/.test(name));
   if (files.length !== 1) throw new Error(`expected one main-thread .cpuprofile in ${dir}, found ${files.length}: ${readdirSync(dir).join(', ')}`);
   return path.join(dir, files[0]!);
-}
-
-/** One door's load, run while the profiled server served only it. */
-export interface ProfiledLoad {
-  database: 'pglite' | 'postgres';
-  scenario: ProfiledScenario;
-  door: string;
-  requests: number;
-  requestsPerSecond: number;
-  /** [fromUs, toUs] on the monotonic clock V8 and process.hrtime share on Linux. */
-  window: { fromUs: number; toUs: number };
-  /** CPU the database server spent in the window (PostgreSQL on this machine only), in ms. */
-  databaseCpuMs?: number;
 }
 
 /** Self time by layer within each load's window, from one profile (a server that served the loads in turn). */
