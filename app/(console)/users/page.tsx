@@ -4,15 +4,13 @@ import { requireConsoleUser } from '@/actions/require-console-user';
 import { holds } from '@/core/authorization';
 import { planMapFromEnv } from '@/core/billing/plans';
 import { Alert } from '@/components/alert';
-import { Badge } from '@/components/badge';
 import { EmptyState } from '@/components/empty-state';
 import { ExportLink } from '@/components/export-link';
 import { LiveUpdates } from '@/components/live-updates';
 import { Field } from '@/components/field';
 import { FilterForm, KeysetPager } from '@/components/list-controls';
 import { buttonStyles } from '@/components/styles';
-import { Cell, Table } from '@/components/table';
-import { Timestamp } from '@/components/timestamp';
+import { UserTable, type UserRowView } from '@/components/user-table';
 import { pickSearchParams, type SearchParams } from '@/lib/search-params';
 import { readUserList } from './data';
 
@@ -28,6 +26,11 @@ function planOptions(current: string | undefined): string[] {
   const plans = new Set(['free', ...[...planMapFromEnv().values()].sort()]);
   if (current) plans.add(current);
   return [...plans];
+}
+
+/** Only what a row shows goes to the client. */
+function toRowView({ id, name, email, role, status, plan, subscriptionStatus, createdAt }: UserRowView): UserRowView {
+  return { id, name, email, role, status, plan, subscriptionStatus, createdAt };
 }
 
 export default async function UsersPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
@@ -80,45 +83,10 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
           hint={filtered ? 'Try a different search or clear the filters.' : holds(principal, 'users:write') ? 'Create the first one to get started.' : 'Users appear here once an admin creates them.'}
         />
       ) : (
-        <UserTable users={result.items} />
+        <UserTable users={result.items.map(toRowView)} />
       )}
 
       {result.ok && <KeysetPager pathname="/users" filters={filters} cursor={cursor} nextCursor={result.nextCursor} />}
     </div>
-  );
-}
-
-type UserRowView = {
-  id: string;
-  name: string;
-  email: string;
-  role: string;
-  status: string;
-  plan: string;
-  subscriptionStatus: string | null;
-  createdAt: string;
-};
-
-const userColumns = ['Name', 'Email', 'Role', 'Status', 'Plan', 'Subscription', 'Created'];
-
-function UserTable({ users }: { users: UserRowView[] }) {
-  return (
-    <Table columns={userColumns}>
-      {users.map((user) => (
-        <tr key={user.id} className="hover:bg-slate-50">
-          <Cell className="font-medium">
-            <Link href={`/users/${user.id}`} className="text-indigo-700 hover:underline">
-              {user.name}
-            </Link>
-          </Cell>
-          <Cell className="text-slate-600">{user.email}</Cell>
-          <Cell><Badge value={user.role} /></Cell>
-          <Cell><Badge value={user.status} /></Cell>
-          <Cell className="text-slate-600">{user.plan}</Cell>
-          <Cell>{user.subscriptionStatus ? <Badge value={user.subscriptionStatus} /> : <span className="text-slate-400">—</span>}</Cell>
-          <Cell className="text-slate-500"><Timestamp iso={user.createdAt} dateOnly /></Cell>
-        </tr>
-      ))}
-    </Table>
   );
 }
