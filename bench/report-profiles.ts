@@ -17,6 +17,7 @@ const splits: { scenario: ProfiledScenario; door: DoorKey; baselines: DoorKey[] 
 const label = (door: string) => doorLabels[door as DoorKey] ?? door;
 const perRequest = (profile: ProfileSummary, layer: string) => (profile.layers.find((entry) => entry.layer === layer)?.ms ?? 0) / Math.max(1, profile.requests);
 const signed = (value: number) => (value > 0 ? `+${fixed(value)}` : fixed(value));
+
 function doorSection(profile: ProfileSummary): string[] {
   const database = profile.databaseCpuMsPerRequest === undefined ? '' : ` (+ ${fixed(profile.databaseCpuMsPerRequest)} ms in PostgreSQL)`;
   return [

@@ -18,7 +18,7 @@ import { coldStartFloorSeconds, deletablePerDoor, hangLimitSeconds, measureScena
 import { parseOptions, UsageError, type BenchOptions } from './options';
 import { delay, freePort, stopAll, type Server } from './processes';
 import { isLocalPostgres, postgresCpuMs, postgresCpuMsBetween } from './postgres-cpu';
-import { findProfile, summariseProfile, type ProfiledLoad, type ProfileSummary } from './profile';
+import { findProfile, summariseProfile, type ProfiledLoad, type ProfiledScenario, type ProfileSummary } from './profile';
 import { reader } from './readers';
 import { renderMarkdown, verdict } from './report';
 import type { BenchResult, DatabaseResult } from './results';
@@ -114,7 +114,7 @@ const profileWarmupRequestsPerConnection = 30;
 const exportHangSeconds = 900;
 
 /** The doors profiled, in turn: the update path, the floors its targets divide by, and the read target's two doors. */
-const profiledDoors: { update: DoorKey[]; read: DoorKey[] } = {
+const profiledDoors: Record<ProfiledScenario, DoorKey[]> = {
   update: ['action', 'route', 'action-no-revalidation', 'noop-route', 'noop-action', 'raw'],
   read: ['page-rsc', 'route'],
 };
