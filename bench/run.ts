@@ -113,9 +113,12 @@ const profileWarmupRequestsPerConnection = 30;
 /** A 1,000,000-row export must end well within this; past it the run fails instead of waiting. */
 const exportHangSeconds = 900;
 
-/** The doors profiled, in turn: the update path, the floors its targets divide by, and the read target's two doors. */
+/**
+ * The doors profiled, in turn: the update path, the floors its targets divide by, the round trip the action is
+ * compared with, and the read target's two doors.
+ */
 const profiledDoors: Record<ProfiledScenario, DoorKey[]> = {
-  update: ['action', 'route', 'action-no-revalidation', 'noop-route', 'noop-action', 'raw'],
+  update: ['action', 'route', 'route-refresh', 'action-no-revalidation', 'noop-route', 'noop-action', 'raw'],
   read: ['page-rsc', 'route'],
 };
 
