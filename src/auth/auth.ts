@@ -74,7 +74,8 @@ export function createAuth(db: Database, config: DatabaseConfig) {
       // Better Auth turns its Origin/CSRF checks off under test runners; Roster keeps them on everywhere, so the
       // tests exercise what production runs.
       disableOriginCheck: false,
-      database: { generateId: () => uuidv7() },
+      // A session read (every console request) fetches the session and its user in one query, not two.
+      database: { generateId: () => uuidv7(), joins: true },
     },
     databaseHooks: {
       session: { create: { before: refuseSuspendedUsers(db) } },

@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { relations, sql } from 'drizzle-orm';
 import { bigint, boolean, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid, varchar } from 'drizzle-orm/pg-core';
 
 export const userRole = pgEnum('user_role', ['member', 'viewer', 'admin', 'owner']);
@@ -160,6 +160,13 @@ export const accounts = pgTable(
   },
   (t) => [index('accounts_user_id_idx').on(t.userId), uniqueIndex('accounts_provider_account_key').on(t.providerId, t.accountId)],
 );
+
+// The joins Better Auth makes (advanced.database.joins): a session or a linked account with its user, a user with
+// their accounts, each in one query instead of one per table. The keys are the ones @better-auth/drizzle-adapter
+// derives from our plural model names: the joined model's name for one, that name plus "s" for many.
+export const sessionRelations = relations(sessions, ({ one }) => ({ users: one(users, { fields: [sessions.userId], references: [users.id] }) }));
+export const accountRelations = relations(accounts, ({ one }) => ({ users: one(users, { fields: [accounts.userId], references: [users.id] }) }));
+export const userRelations = relations(users, ({ many }) => ({ accountss: many(accounts) }));
 
 export const verifications = pgTable(
   'verifications',

@@ -147,3 +147,23 @@ describe('tokens', () => {
     expect(session.headers.get('set-auth-jwt')).toBeNull();
   });
 });
+
+describe('session reads', () => {
+  // Every console request reads its session: with joins on, Better Auth fetches the session and its user together.
+  it('reads a session and its current user in one query', async () => {
+    await signUp('once@example.com');
+    const cookie = sessionCookie(await signIn('once@example.com'));
+    await (await db()).update(users).set({ name: 'Renamed', role: 'admin' }).where(eq(users.email, 'once@example.com'));
+    // Drizzle sends every statement through its driver's query(): PGlite's, or the node-postgres pool's.
+    const { $client: client } = (await db()) as unknown as { $client: { query: (...args: unknown[]) => unknown } };
+    const queries = vi.spyOn(client, 'query');
+
+    const session = await (await getAuth()).api.getSession({ headers: new Headers({ cookie }) });
+
+    expect(queries).toHaveBeenCalledTimes(1);
+    queries.mockRestore();
+    expect(session?.user).toMatchObject({ email: 'once@example.com', name: 'Renamed', role: 'admin', status: 'active' });
+    expect(session?.user.createdAt).toBeInstanceOf(Date);
+    expect(session?.session.expiresAt).toBeInstanceOf(Date);
+  });
+});
