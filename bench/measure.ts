@@ -35,7 +35,7 @@ export const hangLimitSeconds = (floorSeconds: number, connections: number, seco
 export const coldStartFloorSeconds = 60;
 
 /** A fixed-count concurrent run sized from a warm-up's throughput to last about `seconds`, within the given bounds. */
-export const requestsFor = (warm: LoadResult, seconds: number, connections: number, max = Infinity) =>
+export const requestsFor = (warm: Pick<LoadResult, 'requestsPerSecond'>, seconds: number, connections: number, max = Infinity) =>
   Math.min(max, Math.max(minimumPerConnection * connections, Math.round(warm.requestsPerSecond * seconds)));
 
 /**

@@ -1,5 +1,5 @@
 // Where the time goes on the update path: a CPU profile of a server (node --cpu-prof) taken while autocannon drives
-// its doors one after another, each door's samples limited to its own load window, and each sample's self time
+// its doors one after another, round after round, each door's samples limited to its own load windows, and each sample's self time
 // charged to a layer of the stack through the build's source maps (Turbopack bundles our code and most
 // dependencies together; the raw floor runs its sources as they are).
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -33,20 +33,37 @@ export interface LayerShare {
 /** The bench scenario whose door was driven: the update path, or reading the first page of users. */
 export type ProfiledScenario = 'update' | 'read';
 
-/** One door's load, run while the profiled server served only it. */
+/** [fromUs, toUs] on the monotonic clock V8 and process.hrtime share on Linux. */
+export interface ProfileWindow {
+  fromUs: number;
+  toUs: number;
+}
+
+/** One door's load, run in windows while the profiled server served only it. */
 export interface ProfiledLoad {
   database: 'pglite' | 'postgres';
   scenario: ProfiledScenario;
   door: string;
+  /** Over all of its windows. */
   requests: number;
   requestsPerSecond: number;
-  /** [fromUs, toUs] on the monotonic clock V8 and process.hrtime share on Linux. */
-  window: { fromUs: number; toUs: number };
-  /** CPU the database server spent in the window (PostgreSQL on this machine only), in ms. */
+  windows: ProfileWindow[];
+  /** CPU the database server spent in the windows (PostgreSQL on this machine only), in ms. */
   databaseCpuMs?: number;
 }
 
-/** A load's window summarised; its window is kept to summarise the kept .cpuprofile again. */
+const secondsOf = (windows: ProfileWindow[]) => windows.reduce((sum, window) => sum + (window.toUs - window.fromUs) / 1e6, 0);
+
+/** A door's load so far with one more window of it. */
+export function mergeLoads(earlier: ProfiledLoad | undefined, next: ProfiledLoad): ProfiledLoad {
+  if (!earlier) return next;
+  const windows = [...earlier.windows, ...next.windows];
+  const requests = earlier.requests + next.requests;
+  const databaseCpuMs = earlier.databaseCpuMs === undefined || next.databaseCpuMs === undefined ? undefined : earlier.databaseCpuMs + next.databaseCpuMs;
+  return { ...earlier, requests, requestsPerSecond: requests / secondsOf(windows), windows, ...(databaseCpuMs === undefined ? {} : { databaseCpuMs }) };
+}
+
+/** A load's windows summarised; they are kept to summarise the kept .cpuprofile again. */
 export interface ProfileSummary extends Omit<ProfiledLoad, 'databaseCpuMs'> {
   windowSeconds: number;
   busyMs: number;
@@ -147,7 +164,7 @@ export function findProfile(dir: string): string {
   return path.join(dir, files[0]!);
 }
 
-/** Self time by layer within each load's window, from one profile (a server that served the loads in turn). */
+/** Self time by layer within each load's windows, from one profile (a server that served the loads in turn). */
 export function summariseProfile(file: string, loads: ProfiledLoad[]): ProfileSummary[] {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
   const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
@@ -172,20 +189,16 @@ function summariseWindow(
   sourceOf: (node: ProfileNode) => string,
   file: string,
 ): ProfileSummary {
-  const { fromUs, toUs } = load.window;
+  const inWindow = (time: number) => load.windows.some(({ fromUs, toUs }) => time >= fromUs && time <= toUs);
   const perNode = new Map<number, number>();
   let time = profile.startTime;
-  let windowStart = Number.POSITIVE_INFINITY;
-  let windowEnd = 0;
   for (let i = 0; i < profile.samples.length; i++) {
     const delta = profile.timeDeltas[i] ?? 0;
     time += delta;
-    if (time < fromUs || time > toUs) continue;
-    windowStart = Math.min(windowStart, time);
-    windowEnd = Math.max(windowEnd, time);
+    if (!inWindow(time)) continue;
     perNode.set(profile.samples[i]!, (perNode.get(profile.samples[i]!) ?? 0) + delta / 1000);
   }
-  if (perNode.size === 0) throw new Error(`${file} has no samples in the ${load.door} window: the profile and the load did not overlap`);
+  if (perNode.size === 0) throw new Error(`${file} has no samples in the ${load.door} windows: the profile and the load did not overlap`);
 
   const layers = new Map<string, number>();
   const functions = new Map<string, { functionName: string; source: string; layer: string; ms: number }>();
@@ -212,8 +225,8 @@ function summariseWindow(
     door: load.door,
     requests: load.requests,
     requestsPerSecond: load.requestsPerSecond,
-    window: load.window,
-    windowSeconds: (windowEnd - windowStart) / 1e6,
+    windows: load.windows,
+    windowSeconds: secondsOf(load.windows),
     busyMs,
     cpuMsPerRequest: perRequest(busyMs),
     ...(load.databaseCpuMs === undefined ? {} : { databaseCpuMsPerRequest: perRequest(load.databaseCpuMs) }),

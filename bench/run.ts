@@ -18,11 +18,11 @@ import { coldStartFloorSeconds, deletablePerDoor, hangLimitSeconds, measureScena
 import { parseOptions, UsageError, type BenchOptions } from './options';
 import { delay, freePort, stopAll, type Server } from './processes';
 import { isLocalPostgres, postgresCpuMs, postgresCpuMsBetween } from './postgres-cpu';
-import { findProfile, summariseProfile, type ProfiledLoad, type ProfiledScenario, type ProfileSummary } from './profile';
+import { findProfile, mergeLoads, summariseProfile, type ProfiledLoad, type ProfiledScenario, type ProfileSummary } from './profile';
 import { reader } from './readers';
 import { renderMarkdown, verdict } from './report';
 import type { BenchResult, DatabaseResult } from './results';
-import { buildScenario, updateDoors, type DoorKey, type ScenarioContext } from './scenarios';
+import { buildScenario, updateDoors, type Door, type DoorKey, type ScenarioContext } from './scenarios';
 import { startNext, startRaw } from './servers';
 
 let options: BenchOptions;
@@ -144,33 +144,35 @@ async function profileDoors(database: BenchDatabase): Promise<ProfileSummary[]> 
       ...(await buildScenario('read', ctx)).doors.filter((door) => profiledDoors.read.includes(door.key)).map((door) => ({ scenario: 'read' as const, door })),
     ];
     const connections = options.connections[0]!;
-    for (const { scenario, door } of runs) {
-      const phase = `profile ${scenario} ${door.key}`;
-      // Each door's code warms up first, outside its window (a count of requests, as everywhere).
-      const warm = await runLoad(
-        door,
-        { connections, requests: profileWarmupRequestsPerConnection * connections, timeoutSeconds: coldStartFloorSeconds, verifySample: 5 },
-        failures,
-        `${phase} warm-up`,
-      );
-      await delay(1_000);
-      const fromUs = Number(process.hrtime.bigint() / 1000n);
-      const databaseCpuBefore = readsDatabaseCpu ? postgresCpuMs() : undefined;
-      const requests = requestsFor(warm, options.profileSeconds, connections);
-      const timeoutSeconds = hangLimitSeconds(options.timeoutSeconds, connections, 1 / warm.requestsPerSecond);
-      const measured = await runLoad(door, { connections, requests, timeoutSeconds, verifySample: 5 }, failures, phase);
-      const window = { fromUs, toUs: Number(process.hrtime.bigint() / 1000n) };
-      failures.throwIfAny(phase);
-      loads[door.origin === raw.origin ? 'raw' : 'next'].push({
-        database: database.kind,
-        scenario,
-        door: door.key,
-        requests: measured.requests,
-        requestsPerSecond: measured.requestsPerSecond,
-        window,
-        ...(databaseCpuBefore ? { databaseCpuMs: postgresCpuMsBetween(databaseCpuBefore, postgresCpuMs()) } : {}),
-      });
+    const profiled = new Map<Door, ProfiledLoad>();
+    for (let round = 1; round <= options.profileRounds; round++) {
+      for (const { scenario, door } of runs) {
+        const phase = `profile ${scenario} ${door.key} (round ${round})`;
+        // Each door's code warms up first, outside its windows (a count of requests, as everywhere).
+        const earlier = profiled.get(door);
+        const perSecond =
+          earlier?.requestsPerSecond ??
+          (
+            await runLoad(
+              door,
+              { connections, requests: profileWarmupRequestsPerConnection * connections, timeoutSeconds: coldStartFloorSeconds, verifySample: 5 },
+              failures,
+              `${phase} warm-up`,
+            )
+          ).requestsPerSecond;
+        await delay(1_000);
+        const fromUs = Number(process.hrtime.bigint() / 1000n);
+        const databaseCpuBefore = readsDatabaseCpu ? postgresCpuMs() : undefined;
+        const requests = requestsFor({ requestsPerSecond: perSecond }, options.profileSeconds, connections);
+        const timeoutSeconds = hangLimitSeconds(options.timeoutSeconds, connections, 1 / perSecond);
+        const measured = await runLoad(door, { connections, requests, timeoutSeconds, verifySample: 5 }, failures, phase);
+        const window = { fromUs, toUs: Number(process.hrtime.bigint() / 1000n) };
+        failures.throwIfAny(phase);
+        const databaseCpuMs = databaseCpuBefore ? postgresCpuMsBetween(databaseCpuBefore, postgresCpuMs()) : undefined;
+        profiled.set(door, mergeLoads(earlier, { database: database.kind, scenario, door: door.key, requests: measured.requests, requestsPerSecond: measured.requestsPerSecond, windows: [window], databaseCpuMs }));
+      }
     }
+    for (const [door, load] of profiled) loads[door.origin === raw.origin ? 'raw' : 'next'].push(load);
   } finally {
     await Promise.all([next.stop(), raw.stop()]);
   }
