@@ -1,7 +1,7 @@
 // Where the time goes on the update path: a CPU profile of a server (node --cpu-prof) taken while autocannon drives
-// its doors one after another, round after round, each door's samples limited to its own load windows, and each sample's self time
-// charged to a layer of the stack through the build's source maps (Turbopack bundles our code and most
-// dependencies together; the raw floor runs its sources as they are).
+// its doors one after another, round after round, each door's samples limited to its own load windows, and each
+// sample's self time charged to a layer of the stack through the build's source maps (Turbopack bundles our code and
+// most dependencies together; the raw floor runs its sources as they are).
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { SourceMap, type SourceMapPayload } from 'node:module';
 import path from 'node:path';

@@ -123,8 +123,8 @@ const profiledDoors: Record<ProfiledScenario, DoorKey[]> = {
 };
 
 /**
- * CPU profiles under load: one Next server serves its doors one after another, each door its own window, and the
- * raw floor, in a process of its own, its one door; PostgreSQL's CPU is read around every window.
+ * CPU profiles under load: one Next server serves its doors one after another, a window each per round, and the
+ * raw floor, in a process of its own, its one door in the same rounds; PostgreSQL's CPU is read around every window.
  */
 async function profileDoors(database: BenchDatabase): Promise<ProfileSummary[]> {
   const logDir = path.join(workDir, 'logs-profile');
