@@ -71,24 +71,24 @@ function splitSection(door: ProfileSummary, baselines: ProfileSummary[]): string
  * could do with its page as it is: a write no dearer than Next's no-op action.
  */
 function roundTripParts(of: (door: DoorKey) => ProfileSummary | undefined): string[] {
-  const cpu = (door: DoorKey) => of(door)?.cpuMsPerRequest;
-  const [action, bare, pair, patch, noopAction, noopRoute] = (['action', 'action-no-revalidation', 'route-refresh', 'route', 'noop-action', 'noop-route'] as const).map(cpu);
-  if ([action, bare, pair, patch, noopAction, noopRoute].some((ms) => ms === undefined)) return [];
+  const doors = (['action', 'action-no-revalidation', 'route-refresh', 'route', 'noop-action', 'noop-route'] as const).map(of);
+  if (!doors.every((door) => door !== undefined)) return [];
+  const [action, bare, pair, patch, noopAction, noopRoute] = doors.map((door) => door!.cpuMsPerRequest) as [number, number, number, number, number, number];
   const row = (part: string, ours: number, theirs: number) => `| ${part} | ${fixed(ours)} | ${fixed(theirs)} | ${signed(ours - theirs)} |`;
-  const page = action! - bare!;
-  const best = (noopAction! + page) / pair!;
+  const page = action - bare;
+  const best = (noopAction + page) / pair;
   return [
-    `### ${dbName(of('action')!.database)}, the round trip part by part`,
+    `### ${dbName(doors[0]!.database)}, the round trip part by part`,
     '',
     '| Part (ms of server CPU per round trip) | Server Action | PATCH, then router.refresh() | difference |',
     '|---|---|---|---|',
-    row('the write: the action without updateTag / PATCH', bare!, patch!),
-    row('… of which Next’s own: the no-op Server Action / the no-op Route Handler', noopAction!, noopRoute!),
-    row('the page: updateTag and the re-render (action − action without updateTag) / router.refresh() (round trip − PATCH)', page, pair! - patch!),
-    row('**the round trip**', action!, pair!),
+    row('the write: the action without updateTag / PATCH', bare, patch),
+    row('… of which Next’s own: the no-op Server Action / the no-op Route Handler', noopAction, noopRoute),
+    row('the page: updateTag and the re-render (action − action without updateTag) / router.refresh() (round trip − PATCH)', page, pair - patch),
+    row('**the round trip**', action, pair),
     '',
-    `With its page as it renders, the action's best is a write no dearer than Next's no-op action: (${fixed(noopAction!)} + ${fixed(page)}) / ` +
-      `${fixed(pair!)} = **${best.toFixed(2)}** of PATCH + router.refresh(), against the ≤ 0.8 target.`,
+    `With its page as it renders, the action's best is a write no dearer than Next's no-op action: (${fixed(noopAction)} + ${fixed(page)}) / ` +
+      `${fixed(pair)} = **${best.toFixed(2)}** of PATCH + router.refresh(), against the ≤ 0.8 target.`,
     '',
   ];
 }

@@ -144,32 +144,27 @@ async function profileDoors(database: BenchDatabase): Promise<ProfileSummary[]> 
       ...(await buildScenario('read', ctx)).doors.filter((door) => profiledDoors.read.includes(door.key)).map((door) => ({ scenario: 'read' as const, door })),
     ];
     const connections = options.connections[0]!;
+    const warmUp = (door: Door, phase: string) =>
+      runLoad(door, { connections, requests: profileWarmupRequestsPerConnection * connections, timeoutSeconds: coldStartFloorSeconds, verifySample: 5 }, failures, phase);
     const profiled = new Map<Door, ProfiledLoad>();
     for (let round = 1; round <= options.profileRounds; round++) {
       for (const { scenario, door } of runs) {
         const phase = `profile ${scenario} ${door.key} (round ${round})`;
-        // Each door's code warms up first, outside its windows (a count of requests, as everywhere).
+        // Each door's code warms up before its first window (a count of requests, as everywhere); later rounds size
+        // their window from the rate profiled so far.
         const earlier = profiled.get(door);
-        const perSecond =
-          earlier?.requestsPerSecond ??
-          (
-            await runLoad(
-              door,
-              { connections, requests: profileWarmupRequestsPerConnection * connections, timeoutSeconds: coldStartFloorSeconds, verifySample: 5 },
-              failures,
-              `${phase} warm-up`,
-            )
-          ).requestsPerSecond;
+        const pace = earlier ?? (await warmUp(door, `${phase} warm-up`));
         await delay(1_000);
         const fromUs = Number(process.hrtime.bigint() / 1000n);
         const databaseCpuBefore = readsDatabaseCpu ? postgresCpuMs() : undefined;
-        const requests = requestsFor({ requestsPerSecond: perSecond }, options.profileSeconds, connections);
-        const timeoutSeconds = hangLimitSeconds(options.timeoutSeconds, connections, 1 / perSecond);
+        const requests = requestsFor(pace, options.profileSeconds, connections);
+        const timeoutSeconds = hangLimitSeconds(options.timeoutSeconds, connections, 1 / pace.requestsPerSecond);
         const measured = await runLoad(door, { connections, requests, timeoutSeconds, verifySample: 5 }, failures, phase);
         const window = { fromUs, toUs: Number(process.hrtime.bigint() / 1000n) };
         failures.throwIfAny(phase);
         const databaseCpuMs = databaseCpuBefore ? postgresCpuMsBetween(databaseCpuBefore, postgresCpuMs()) : undefined;
-        profiled.set(door, mergeLoads(earlier, { database: database.kind, scenario, door: door.key, requests: measured.requests, requestsPerSecond: measured.requestsPerSecond, windows: [window], databaseCpuMs }));
+        const load = { database: database.kind, scenario, door: door.key, requests: measured.requests, requestsPerSecond: measured.requestsPerSecond };
+        profiled.set(door, mergeLoads(earlier, { ...load, windows: [window], databaseCpuMs }));
       }
     }
     for (const [door, load] of profiled) loads[door.origin === raw.origin ? 'raw' : 'next'].push(load);
