@@ -235,7 +235,12 @@ export const webhookEndpoints = pgTable(
     startsAfterPosition: bigint('starts_after_position', { mode: 'number' }).notNull(),
     /** When the current run of failed attempts began; null while deliveries succeed. */
     failingSince: timestampMs('failing_since'),
+    /**
+     * Who made it: a user, or an API key (`createdByApiKeyId`; null `createdBy` then). An endpoint is worth no more
+     * than the right that created it: it is disabled when that user loses `webhooks:write` or that key is revoked.
+     */
     createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+    createdByApiKeyId: uuid('created_by_api_key_id').references(() => apiKeys.id, { onDelete: 'set null' }),
     version: integer('version').notNull().default(1),
     createdAt: timestampMs('created_at').notNull().defaultNow(),
     updatedAt: timestampMs('updated_at').notNull().defaultNow(),
@@ -277,6 +282,8 @@ export const webhookDeliveries = pgTable(
     uniqueIndex('webhook_deliveries_endpoint_event_key').on(t.endpointId, t.eventId),
     index('webhook_deliveries_due_idx').on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`),
     index('webhook_deliveries_endpoint_created_idx').on(t.endpointId, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
+    // Retention purges by age across every endpoint.
+    index('webhook_deliveries_created_at_idx').on(t.createdAt),
   ],
 );
 
@@ -326,6 +333,9 @@ export const mailOutbox = pgTable(
     attempts: integer('attempts').notNull().default(0),
     lastError: text('last_error'),
     nextAttemptAt: timestampMs('next_attempt_at').notNull().defaultNow(),
+    /** A mailer sending this message holds it (`leaseToken` until `leaseExpiresAt`) outside any transaction. */
+    leaseToken: uuid('lease_token'),
+    leaseExpiresAt: timestampMs('lease_expires_at'),
     createdAt: timestampMs('created_at').notNull().defaultNow(),
     sentAt: timestampMs('sent_at'),
   },
@@ -375,7 +385,24 @@ export const accountTokens = pgTable(
     usedAt: timestampMs('used_at'),
     createdAt: timestampMs('created_at').notNull().defaultNow(),
   },
-  (t) => [index('account_tokens_user_idx').on(t.userId, t.purpose)],
+  (t) => [index('account_tokens_user_idx').on(t.userId, t.purpose), index('account_tokens_expires_at_idx').on(t.expiresAt)],
+);
+
+/**
+ * A user as an external JWT issuer (ROSTER_JWT_ISSUER) names them: its `sub`, stored the first time a token with a
+ * verified email matched the user, and the only way that issuer's later tokens map to them.
+ */
+export const externalIdentities = pgTable(
+  'external_identities',
+  {
+    issuer: text('issuer').notNull(),
+    subject: text('subject').notNull(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: timestampMs('created_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.issuer, t.subject] }), uniqueIndex('external_identities_issuer_user_key').on(t.issuer, t.userId)],
 );
 
 /**
@@ -418,3 +445,4 @@ export type MailRow = typeof mailOutbox.$inferSelect;
 export type InvitationRow = typeof invitations.$inferSelect;
 export type AccountTokenRow = typeof accountTokens.$inferSelect;
 export type IdempotencyKeyRow = typeof idempotencyKeys.$inferSelect;
+export type ExternalIdentityRow = typeof externalIdentities.$inferSelect;
