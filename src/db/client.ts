@@ -7,7 +7,8 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/node-postgres';
 import { migrate as migratePostgres } from 'drizzle-orm/node-postgres/migrator';
-import { Pool } from 'pg';
+import { Pool, type PoolClient } from 'pg';
+import { logger } from '@/lib/logger';
 import { lockDataDir } from './data-dir-lock';
 import { listenOnPostgres, type Unlisten } from './notifications';
 import * as schema from './schema';
@@ -45,7 +46,14 @@ export function databaseConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Dat
 /** Opens the database and brings its schema up to date with the committed migrations. */
 export async function openDatabase(config: DatabaseConfig = databaseConfigFromEnv()): Promise<DatabaseHandle> {
   if (config.driver === 'postgres') {
-    const pool = new Pool({ connectionString: config.url, max: Number(process.env.ROSTER_DB_POOL_SIZE ?? 10) });
+    const pool = givingBackBrokenClients(
+      new Pool({
+        connectionString: config.url,
+        max: Number(process.env.ROSTER_DB_POOL_SIZE ?? 10),
+        // Bounds both the wait for a free connection and opening a new one; past it the request answers 503.
+        connectionTimeoutMillis: Number(process.env.ROSTER_DB_CONNECT_TIMEOUT_MS ?? 10_000),
+      }),
+    );
     const db = drizzlePostgres({ client: pool, schema });
     try {
       await migratePostgres(db, { migrationsFolder });
@@ -89,4 +97,54 @@ export async function openDatabase(config: DatabaseConfig = databaseConfigFromEn
     throw error;
   }
   return { db, driver: 'pglite', listen, snapshot: async () => interleavedSnapshot(db), close };
+}
+
+/**
+ * Gives a checked-out client back to the pool (which discards it) as soon as its connection breaks, and makes any
+ * later release of it a no-op. drizzle-orm 0.45.4's node-postgres `transaction()` sends BEGIN before its
+ * try/finally, so a client whose connection broke just then (a restart, an outage) was never released: every outage
+ * shrank the pool for good, and `pool.end()` waited for the lost clients forever.
+ *
+ * A checked-out client gets its 'error' listener as the pool hands it out ('acquire'), not once the promise of
+ * `connect()` has resolved: the error can arrive in the same chunk of bytes as the end of the query that freed it
+ * for this checkout, and an 'error' nobody hears crashes the process. An idle client that breaks is the pool's own
+ * business: it drops it and emits 'error', which is only logged here.
+ */
+function givingBackBrokenClients(pool: Pool): Pool {
+  pool.on('error', (error) => logger.warn({ err: error }, 'an idle database connection broke; the pool opens a new one when needed'));
+  /** Checked-out clients whose connection broke, and how the holder of each gives it back. */
+  const broken = new WeakMap<PoolClient, Error>();
+  const giveBack = new WeakMap<PoolClient, (error: Error) => void>();
+  function brokeWhileCheckedOut(this: PoolClient, error: Error) {
+    broken.set(this, error);
+    giveBack.get(this)?.(error);
+  }
+  pool.on('acquire', (client) => client.on('error', brokeWhileCheckedOut));
+  pool.on('release', (_error, client) => {
+    client.removeListener('error', brokeWhileCheckedOut);
+    broken.delete(client);
+    giveBack.delete(client);
+  });
+
+  const connect = pool.connect.bind(pool);
+  const connectGivingBack = async (): Promise<PoolClient> => {
+    const client = await connect();
+    const release = client.release;
+    let released = false;
+    client.release = (error?: Error | boolean) => {
+      if (released) return;
+      released = true;
+      release(error);
+    };
+    const brokenWith = broken.get(client);
+    if (brokenWith) {
+      client.release(brokenWith);
+      throw brokenWith;
+    }
+    giveBack.set(client, (error) => client.release(error));
+    return client;
+  };
+  // pg-pool's own query() passes a callback and releases its client itself (on 'error' too): left as it is.
+  pool.connect = ((callback?: Parameters<Pool['connect']>[0]) => (callback ? connect(callback) : connectGivingBack())) as Pool['connect'];
+  return pool;
 }
