@@ -10,10 +10,11 @@ import http from 'node:http';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
+import { redactingLogOptions } from '../src/lib/log-redaction.mjs';
 
 process.env.NODE_ENV ??= 'production';
 const root = path.resolve(import.meta.dirname, '..');
-const logger = pino({ level: process.env.LOG_LEVEL ?? 'info', base: { service: 'roster' } });
+const logger = pino({ level: process.env.LOG_LEVEL ?? 'info', base: { service: 'roster' }, ...redactingLogOptions });
 
 const { port, hostname, keepAliveTimeout } = options(process.argv.slice(2));
 const timeoutMs = Number(process.env.ROSTER_SHUTDOWN_TIMEOUT_MS ?? 10_000);

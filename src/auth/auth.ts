@@ -13,6 +13,7 @@ import { passwordLength } from '@/core/users/schemas';
 import type { Database, DatabaseConfig } from '@/db/client';
 import { accounts, jwks, sessions, twoFactors, users, verifications } from '@/db/schema';
 import { requestClientIp } from '@/http/request-client-ip';
+import { libraryLog } from '@/lib/logger';
 import { baseUrl, oidcConfig } from './config';
 import { TooManyRequests } from '@/core/errors';
 import { forgiveAttempt, recordFailedAttempt } from './brute-force';
@@ -49,6 +50,8 @@ export function createAuth(db: Database, config: DatabaseConfig) {
   const oidc = oidcConfig();
   return betterAuth({
     appName: 'Roster',
+    // Its errors through our logger: a failed query's message carries its parameters (a session token, say).
+    logger: { log: libraryLog('better-auth') },
     baseURL: url,
     basePath: '/api/auth',
     secret: authSecret(config),
