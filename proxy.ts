@@ -1,5 +1,6 @@
 import { NextResponse, type NextRequest } from 'next/server';
 import { isDecodableActionBody } from '@/lib/action-body';
+import { publicUrl } from '@/lib/public-url';
 
 // Better Auth's session cookie (cookie prefix `roster`); the __Secure- variant is used when served over HTTPS.
 const sessionCookies = ['roster.session_token', '__Secure-roster.session_token'];
@@ -26,7 +27,7 @@ export async function proxy(request: NextRequest) {
   if ((request.method !== 'GET' && request.method !== 'HEAD') || publicPaths.test(pathname)) return NextResponse.next();
   if (sessionCookies.some((name) => request.cookies.has(name))) return NextResponse.next();
 
-  const signIn = new URL('/sign-in', request.url);
+  const signIn = publicUrl('/sign-in', request);
   const next = `${pathname}${search}`;
   if (next !== '/' && next !== '/users') signIn.searchParams.set('next', next);
   return NextResponse.redirect(signIn);

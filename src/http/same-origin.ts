@@ -1,4 +1,5 @@
 import 'server-only';
+import { publicUrl } from '@/lib/public-url';
 import { HttpProblem } from './problem';
 
 /**
@@ -8,7 +9,7 @@ import { HttpProblem } from './problem';
 export function assertSameOrigin(request: Request): void {
   const site = request.headers.get('sec-fetch-site');
   const origin = request.headers.get('origin');
-  if ((site && site !== 'same-origin') || (origin && origin !== new URL(request.url).origin)) {
+  if ((site && site !== 'same-origin') || (origin && origin !== publicUrl('/', request).origin)) {
     throw new HttpProblem(403, 'cross-site', 'Forbidden', 'This endpoint serves the console’s own pages only.');
   }
 }

@@ -4,6 +4,7 @@ import { readJsonBody } from '@/http/json-body';
 import { idempotent } from '@/http/idempotency';
 import { etagFor } from '@/http/preconditions';
 import { revalidateUserViews } from '@/http/revalidate';
+import { publicUrl } from '@/lib/public-url';
 
 export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiResource({
   GET: async ({ request, ctx }) => {
@@ -16,7 +17,7 @@ export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiResource({
     revalidateUserViews(user.id);
     return json(user, {
       status: 201,
-      headers: { Location: new URL(`/api/v1/users/${user.id}`, request.url).toString(), ETag: etagFor(user.version) },
+      headers: { Location: publicUrl(`/api/v1/users/${user.id}`, request).toString(), ETag: etagFor(user.version) },
     });
   }),
 });

@@ -3,6 +3,7 @@ import { apiResource, json } from '@/http/api-resource';
 import { readJsonBody } from '@/http/json-body';
 import { refuseIdempotencyKey } from '@/http/idempotency';
 import { etagFor } from '@/http/preconditions';
+import { publicUrl } from '@/lib/public-url';
 
 /** REST hooks: an integration subscribes by POSTing an endpoint, and unsubscribes by DELETEing it. */
 export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiResource({
@@ -13,7 +14,7 @@ export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiResource({
     const { endpoint, secret } = await createWebhookEndpoint(ctx, await readJsonBody(request));
     return json(
       { ...endpoint, secret },
-      { status: 201, headers: { Location: new URL(`/api/v1/webhook-endpoints/${endpoint.id}`, request.url).toString(), ETag: etagFor(endpoint.version) } },
+      { status: 201, headers: { Location: publicUrl(`/api/v1/webhook-endpoints/${endpoint.id}`, request).toString(), ETag: etagFor(endpoint.version) } },
     );
   },
 });
