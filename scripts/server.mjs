@@ -11,6 +11,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { redactingLogOptions } from '../src/lib/log-redaction.mjs';
+import { answerBeforeNext, answerUnparsedRequests } from './before-next.mjs';
 
 process.env.NODE_ENV ??= 'production';
 const root = path.resolve(import.meta.dirname, '..');
@@ -43,6 +44,7 @@ function options(args) {
 // Next reads NODE_ENV as it loads, so it is imported only once that is set.
 const { default: next } = await import('next');
 const server = http.createServer();
+answerUnparsedRequests(server);
 if (keepAliveTimeout) server.keepAliveTimeout = keepAliveTimeout;
 const app = next({ dev: false, dir: root, hostname, port, httpServer: server });
 await app.prepare();
@@ -53,6 +55,7 @@ const inFlight = new Set();
 let draining = false;
 
 server.on('request', (request, response) => {
+  if (answerBeforeNext(request, response)) return;
   inFlight.add(response);
   response.once('close', () => {
     inFlight.delete(response);

@@ -73,7 +73,13 @@ export const garbageContentType = fc.constantFrom(
   ';;;',
 );
 
-export const garbageMethod = fc.constantFrom('GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS');
+/** Methods fetch can't send (the Fetch standard forbids them) or HTTP doesn't define: the fuzzer sends these raw. */
+export const oddMethods = ['TRACE', 'CONNECT', 'TRACK', 'PROPFIND', 'MKCOL', 'FOO', 'get'];
+
+export const garbageMethod = fc.oneof(
+  { weight: 4, arbitrary: fc.constantFrom('GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS') },
+  { weight: 1, arbitrary: fc.constantFrom(...oddMethods) },
+);
 
 /** A path segment: a plausible id, or something a path decoder chokes on. */
 export const pathSegment = (known: readonly string[]) =>

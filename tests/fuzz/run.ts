@@ -11,7 +11,9 @@ import fc from 'fast-check';
 import { stopAll } from '../../bench/processes';
 import { buildIfStale } from '../../scripts/build-if-stale.mjs';
 import { openApiDocument } from '@/http/openapi/document';
-import { actionTargets, apiTargets, type Target } from './targets';
+import { rawRequest, requestBytes } from '../support/raw-http';
+import { oddMethods } from './inputs';
+import { actionTargets, apiTargets, type RequestSpec, type Target } from './targets';
 import { createWorld, snapshot, unaccountedChanges } from './world';
 
 const { values: options } = parseArgs({
@@ -52,13 +54,15 @@ async function runTarget(target: Target, world: Awaited<ReturnType<typeof create
       const spec = await specs[next++]!;
       const describe = () => `${spec.method} ${spec.path} [${spec.headers['content-type'] ?? '-'}] ${String(spec.body ?? '').slice(0, 120)}`;
       try {
-        const response = await fetch(`${world.server.origin}${spec.path}`, {
-          method: spec.method,
-          headers: spec.headers,
-          body: spec.method === 'GET' || spec.method === 'HEAD' ? undefined : spec.body,
-          redirect: 'manual',
-          signal: AbortSignal.timeout(HANG_MS),
-        });
+        const response = oddMethods.includes(spec.method)
+          ? await sendRaw(world.server.port, spec)
+          : await fetch(`${world.server.origin}${spec.path}`, {
+              method: spec.method,
+              headers: spec.headers,
+              body: spec.method === 'GET' || spec.method === 'HEAD' ? undefined : spec.body,
+              redirect: 'manual',
+              signal: AbortSignal.timeout(HANG_MS),
+            });
         // An event stream that opened never ends by itself: its status and headers are the answer; let it go.
         const isStream = response.ok && (response.headers.get('content-type') ?? '').startsWith('text/event-stream');
         const text = isStream ? (await response.body?.cancel(), '') : await response.text();
@@ -75,6 +79,13 @@ async function runTarget(target: Target, world: Awaited<ReturnType<typeof create
 
   failures.push(...unaccountedChanges(before, await snapshot(world.pool), accepted, acceptedIdempotentPosts).map((change) => `database: ${change}`));
   return { target: target.name, requests: specs.length, byStatus, failures, seconds: (Date.now() - started) / 1000 };
+}
+
+/** A request fetch won't send, over a bare socket; its answer as a Response (a 502 when none came at all). */
+async function sendRaw(port: number, spec: RequestSpec): Promise<Response> {
+  const answer = await rawRequest(port, requestBytes(spec.method, spec.path, { headers: spec.headers, body: spec.body }), HANG_MS);
+  if (!answer) return new Response('no answer: the server closed the connection', { status: 502 });
+  return new Response([204, 205, 304].includes(answer.status) ? null : answer.body, { status: answer.status, headers: answer.headers });
 }
 
 async function main() {
