@@ -1,0 +1,105 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashApiKeySecret } from '@/core/api-keys/secret';
+import { openDatabase } from '@/db/client';
+import { startServer, type Server } from '../../bench/processes';
+import { buildIfStale } from '../../scripts/build-if-stale.mjs';
+import { reservePorts } from '../support/ports';
+import { apiKeyFor, type TestApiKey } from '../support/principals';
+import { privatePostgresUnavailable, startPrivatePostgres, type PrivatePostgres } from '../support/private-postgres';
+import { orGiveUp, until } from '../support/until';
+
+// The production server (scripts/server.mjs) on a PostgreSQL server of this file's own, as the issue measured it
+// from outside: writers post users while the database crashes and restarts; afterwards every write answered 201 or
+// 503, every 201 is kept, no log line holds the API key's hash, and SIGTERM still ends in a clean exit (the pool's
+// end() used to wait forever for the clients an outage had leaked).
+
+let database: PrivatePostgres;
+let server: Server;
+let key: TestApiKey;
+
+beforeAll(async () => {
+  if (privatePostgresUnavailable) return;
+  buildIfStale({ log: () => {} });
+  database = await startPrivatePostgres();
+  await database.query('CREATE DATABASE roster');
+  const handle = await openDatabase({ driver: 'postgres', url: database.url('roster') });
+  key = await apiKeyFor(handle.db, ['users:read', 'users:write']);
+  await handle.close();
+
+  const port = await reservePorts();
+  const origin = `http://127.0.0.1:${port}`;
+  server = await startServer({
+    name: `scripts/server.mjs :${port}`,
+    port,
+    args: ['scripts/server.mjs', '-p', String(port), '-H', '127.0.0.1'],
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      DATABASE_URL: database.url('roster'),
+      ROSTER_AUTH_SECRET: randomBytes(32).toString('base64url'),
+      ROSTER_BASE_URL: origin,
+      ROSTER_DB_POOL_SIZE: '4',
+      ROSTER_DB_CONNECT_TIMEOUT_MS: '2000',
+      ROSTER_SHUTDOWN_TIMEOUT_MS: '30000',
+      LOG_LEVEL: 'info',
+      NEXT_TELEMETRY_DISABLED: '1',
+    },
+    logFile: path.join(mkdtempSync(path.join(os.tmpdir(), 'roster-outage-')), 'server.log'),
+    readyPath: '/api/ready',
+  });
+}, 900_000);
+
+afterAll(async () => {
+  await server?.stop();
+  await database?.destroy();
+});
+
+let written = 0;
+async function createOne(): Promise<{ status: number; retryAfter: string | null; id?: string }> {
+  const n = written++;
+  const response = await fetch(`${server.origin}/api/v1/users`, {
+    method: 'POST',
+    headers: { ...key.headers, 'content-type': 'application/json' },
+    body: JSON.stringify({ email: `server-writer-${n}@outage.test`, name: `Writer ${n}` }),
+  });
+  const body = (await response.json()) as { id?: string };
+  return { status: response.status, retryAfter: response.headers.get('retry-after'), ...(response.status === 201 ? { id: body.id } : {}) };
+}
+
+describe.skipIf(privatePostgresUnavailable)(`the production server through database outages${privatePostgresUnavailable ? ` (skipped: ${privatePostgresUnavailable})` : ''}`, () => {
+  it('answers every write 201 or 503, keeps every 201, logs no secret hash, and exits 0 on SIGTERM', async () => {
+    const answers: Awaited<ReturnType<typeof createOne>>[] = [];
+    let writing = true;
+    const writers = Array.from({ length: 6 }, async () => {
+      while (writing) answers.push(await createOne());
+    });
+    for (const mode of ['immediate', 'fast'] as const) {
+      const created = answers.filter((answer) => answer.status === 201).length;
+      await until('a write to succeed while the database is up', () => answers.filter((answer) => answer.status === 201).length > created);
+      await database.stop(mode);
+      answers.push(await createOne());
+      expect(answers.at(-1)).toEqual({ status: 503, retryAfter: '5' });
+      await database.start();
+    }
+    await until('a write to succeed after the last restart', async () => (await createOne()).status === 201);
+    writing = false;
+    await Promise.all(writers);
+
+    expect(answers.filter((answer) => !(answer.status === 201 || (answer.status === 503 && answer.retryAfter === '5')))).toEqual([]);
+    const created = answers.flatMap((answer) => (answer.id ? [answer.id] : []));
+    const [kept] = await database.query<{ n: number }>('SELECT count(*)::int AS n FROM users WHERE id = ANY($1::uuid[])', [created], 'roster');
+    expect(kept!.n).toBe(created.length);
+
+    const exited = new Promise<number | null>((resolve) => server.child.once('exit', (code) => resolve(code)));
+    process.kill(server.child.pid!, 'SIGTERM');
+    expect(await orGiveUp(exited, 'the server to exit after SIGTERM')).toBe(0);
+    const log = readFileSync(server.logFile, 'utf8');
+    expect(log).toContain('"outcome":"drained"');
+    expect(log).toContain('database unavailable');
+    expect(log).not.toContain(hashApiKeySecret(key.secret));
+  });
+});
