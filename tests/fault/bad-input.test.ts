@@ -1,10 +1,8 @@
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import os from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type Server } from '../../bench/processes';
-import { buildIfStale } from '../../scripts/build-if-stale.mjs';
-import { reservePorts } from '../support/ports';
+import type { Server } from '../../bench/processes';
+import { startProductionServer } from '../support/production-server';
 import { abandonedRequest, rawRequest, requestBytes } from '../support/raw-http';
 
 // The production server (scripts/server.mjs) on the embedded database, fed over bare sockets what browsers and
@@ -15,17 +13,7 @@ const root = path.resolve(import.meta.dirname, '../..');
 let server: Server;
 
 beforeAll(async () => {
-  buildIfStale({ log: () => {} });
-  const port = await reservePorts();
-  const origin = `http://127.0.0.1:${port}`;
-  server = await startServer({
-    name: `scripts/server.mjs :${port}`,
-    port,
-    args: ['scripts/server.mjs', '-p', String(port), '-H', '127.0.0.1'],
-    env: { ...process.env, NODE_ENV: 'production', DATABASE_URL: '', ROSTER_DATA_DIR: 'memory://', ROSTER_BASE_URL: origin, LOG_LEVEL: 'info', NEXT_TELEMETRY_DISABLED: '1' },
-    logFile: path.join(mkdtempSync(path.join(os.tmpdir(), 'roster-bad-input-')), 'server.log'),
-    readyPath: '/api/ready',
-  });
+  server = await startProductionServer({ env: { DATABASE_URL: '', ROSTER_DATA_DIR: 'memory://' } });
 }, 900_000);
 
 afterAll(() => server?.stop());

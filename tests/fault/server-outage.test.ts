@@ -1,14 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashApiKeySecret } from '@/core/api-keys/secret';
 import { openDatabase } from '@/db/client';
-import { startServer, type Server } from '../../bench/processes';
-import { buildIfStale } from '../../scripts/build-if-stale.mjs';
-import { reservePorts } from '../support/ports';
+import type { Server } from '../../bench/processes';
 import { apiKeyFor, type TestApiKey } from '../support/principals';
+import { startProductionServer } from '../support/production-server';
 import { privatePostgresUnavailable, startPrivatePostgres, type PrivatePostgres } from '../support/private-postgres';
 import { orGiveUp, until } from '../support/until';
 
@@ -23,33 +20,20 @@ let key: TestApiKey;
 
 beforeAll(async () => {
   if (privatePostgresUnavailable) return;
-  buildIfStale({ log: () => {} });
   database = await startPrivatePostgres();
   await database.query('CREATE DATABASE roster');
   const handle = await openDatabase({ driver: 'postgres', url: database.url('roster') });
   key = await apiKeyFor(handle.db, ['users:read', 'users:write']);
   await handle.close();
 
-  const port = await reservePorts();
-  const origin = `http://127.0.0.1:${port}`;
-  server = await startServer({
-    name: `scripts/server.mjs :${port}`,
-    port,
-    args: ['scripts/server.mjs', '-p', String(port), '-H', '127.0.0.1'],
+  server = await startProductionServer({
     env: {
-      ...process.env,
-      NODE_ENV: 'production',
       DATABASE_URL: database.url('roster'),
       ROSTER_AUTH_SECRET: randomBytes(32).toString('base64url'),
-      ROSTER_BASE_URL: origin,
       ROSTER_DB_POOL_SIZE: '4',
       ROSTER_DB_CONNECT_TIMEOUT_MS: '2000',
       ROSTER_SHUTDOWN_TIMEOUT_MS: '30000',
-      LOG_LEVEL: 'info',
-      NEXT_TELEMETRY_DISABLED: '1',
     },
-    logFile: path.join(mkdtempSync(path.join(os.tmpdir(), 'roster-outage-')), 'server.log'),
-    readyPath: '/api/ready',
   });
 }, 900_000);
 

@@ -9,6 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildIfStale } from '../../scripts/build-if-stale.mjs';
 import { createPostgresTestDatabase, testDatabaseUrl } from '../support/database';
 import { reservePorts } from '../support/ports';
+import { until } from '../support/until';
 
 // The real `npm start` as a subprocess, as users and orchestrators run it: SIGTERMed with 20 requests accepted and an
 // event stream open, and SIGKILLed (npm itself) to show the server does not outlive it. Nothing here is timed: each
@@ -35,16 +36,6 @@ const running: Started[] = [];
 afterEach(() => {
   for (const { npm } of running.splice(0)) if (npm.exitCode === null && npm.signalCode === null) process.kill(-npm.pid!, 'SIGKILL');
 });
-
-async function until<T>(what: string, read: () => T | Promise<T>, deadlineMs = 60_000): Promise<NonNullable<T>> {
-  const deadline = Date.now() + deadlineMs;
-  for (;;) {
-    const value = await read();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 /** Whether `pid` is alive: an exited orphan may linger as a zombie until whatever adopted it reaps it. */
 function isRunning(pid: number): boolean {
