@@ -52,6 +52,9 @@ export function createAuth(db: Database, config: DatabaseConfig) {
     appName: 'Roster',
     // Its errors through our logger: a failed query's message carries its parameters (a session token, say).
     logger: { log: libraryLog('better-auth') },
+    // An unexpected error (a database outage) is thrown to the route, whose mapper answers 503 or a logged 500,
+    // instead of a bare 500 and a console dump of the failed query, parameters and all. APIErrors answer as before.
+    onAPIError: { throw: true },
     baseURL: url,
     basePath: '/api/auth',
     secret: authSecret(config),

@@ -5,11 +5,15 @@ import pg from 'pg';
 import { describe, expect, it, vi } from 'vitest';
 import { errorToActionState } from '@/actions/error-to-state';
 import { isDatabaseUnavailable } from '@/core/db-errors';
+import { closeDatabase, getDatabase } from '@/db';
 import { openDatabase } from '@/db/client';
 import { errorToResponse } from '@/http/problem';
+import * as authRoute from '../../app/api/auth/[...all]/route';
 import { testDatabaseUrl } from '../support/database';
 import { reservePorts } from '../support/ports';
 import { orGiveUp } from '../support/until';
+
+vi.mock('next/cache', () => ({ revalidateTag: vi.fn(), updateTag: vi.fn(), cacheTag: vi.fn() }));
 
 // The errors the drivers really raise when the database can't be had, most with no SQLSTATE, each caught as it
 // happens; and what the two error mappers make of them: 503 + Retry-After on the API, "unavailable" on a form.
@@ -67,6 +71,25 @@ describe('database unavailable', () => {
     const error = await failureOf(() => drizzle({ client }).execute(sql`SELECT 1`));
     expect((error as Error & { cause: Error }).cause.message).toBe('Client has encountered a connection error and is not queryable');
     expectUnavailable(error);
+  });
+
+  it('an auth endpoint (Better Auth) answers 503 too, and prints nothing to the console', async () => {
+    const consoleError = vi.spyOn(console, 'error');
+    await (await getDatabase()).close();
+    try {
+      const signIn = new Request('http://localhost:3000/api/auth/sign-in/email', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: 'http://localhost:3000' },
+        body: JSON.stringify({ email: 'someone@example.com', password: 'a password long enough' }),
+      });
+      const response = await authRoute.POST(signIn);
+      expect(response.status).toBe(503);
+      expect(response.headers.get('retry-after')).toBe('5');
+      expect(consoleError).not.toHaveBeenCalled();
+    } finally {
+      consoleError.mockRestore();
+      await closeDatabase().catch(() => {});
+    }
   });
 
   it('but not a query that is wrong', async () => {
