@@ -9,6 +9,7 @@ import { authorize, authorizeAccountChange } from '../authorization';
 import { postgresErrorCode, UNIQUE_VIOLATION } from '../db-errors';
 import { Conflict, NotFound, PreconditionFailed } from '../errors';
 import type { CoreContext, Principal } from '../principal';
+import { eraseUserRecords } from '../retention';
 import { isUuid, parseInput } from '../validation';
 import { toUserDto, type UserDto } from './dto';
 import { assertAnOwnerRemains } from './owners';
@@ -84,6 +85,7 @@ export async function deleteUser(ctx: CoreContext, id: string, options: WriteOpt
         data: { apiKey: toApiKeyEventData(key) },
       });
     }
+    await eraseUserRecords(tx, current);
     await tx.delete(users).where(eq(users.id, id));
     await recordEvent(tx, ctx.principal, {
       type: 'user.deleted',
