@@ -1,6 +1,8 @@
+import { NextRequest } from 'next/server';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { signInAction, signInWithOidcAction } from '../../app/sign-in/actions';
 import SignInPage from '../../app/sign-in/page';
+import { proxy } from '../../proxy';
 import { idleState } from '@/actions/action-state';
 import { oidcSignInUrl } from '@/actions/oidc-sign-in';
 import { requireConsoleUser } from '@/actions/require-console-user';
@@ -89,5 +91,22 @@ describe('a console page, signed out', () => {
     // `/users/[id]` with id `..%2F..%2F%2Fevil.example`, which Next decodes before the page sees it.
     expect(await redirectTarget(() => requireConsoleUser('/users/../..//evil.example'))).toBe('/sign-in');
     expect(await redirectTarget(() => requireConsoleUser('/users/x'))).toBe('/sign-in?next=%2Fusers%2Fx');
+  });
+});
+
+describe('proxy.ts, signed out', () => {
+  // (A path ending in an extension, such as `/.//evil.example`, is never redirected at all: see proxy.ts.)
+  it.each(['/.//evil.example/users', '/%2e%2e//evil.example/users', '/%2F%2Fevil/users', '/users/%5C%5Cevil'])(
+    'sends %s to /sign-in on this origin, with no next that would leave it',
+    async (path) => {
+      const response = await proxy(new NextRequest(`http://roster.test${path}`));
+      expect(response.status).toBe(307);
+      expect(response.headers.get('location')).toBe('http://roster.test/sign-in');
+    },
+  );
+
+  it('keeps a same-site next', async () => {
+    const response = await proxy(new NextRequest('http://roster.test/users?search=a%2Fb'));
+    expect(response.headers.get('location')).toBe(`http://roster.test/sign-in?next=${encodeURIComponent('/users?search=a%2Fb')}`);
   });
 });
