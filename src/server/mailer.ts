@@ -23,7 +23,7 @@ export function startMailer(intervalMs = Number(process.env.ROSTER_MAIL_POLL_MS 
       for (const mail of await processDueMail(db, sender)) {
         if (mail.outcome === 'kept') {
           logger.warn({ kind: mail.kind, to: mail.recipient, at: `${baseUrl()}/email/${mail.id}` }, 'email kept, not sent (no SMTP server configured): an owner can open it in the console');
-        } else if (mail.outcome !== 'skipped') {
+        } else {
           logger.info({ kind: mail.kind, to: mail.recipient, outcome: mail.outcome }, 'email');
         }
       }
