@@ -7,6 +7,7 @@ import { logger } from '@/lib/logger';
 import { startMailer } from '@/server/mailer';
 import { truncateAll } from '../support/database';
 import { systemPrincipal } from '../support/principals';
+import { unlimitedMail } from '../support/send-limits';
 import { startSmtpServer, type TestSmtpServer } from '../support/smtp';
 
 // The background mailer as `npm start` runs it (src/server/on-start.ts): with a mail server it sends, without one
@@ -27,7 +28,7 @@ afterEach(async () => {
 
 async function invite(email: string) {
   const { db } = await getDatabase();
-  await createInvitation({ db, principal: systemPrincipal() }, { email });
+  await createInvitation({ db, principal: systemPrincipal() }, { email }, unlimitedMail);
   const [row] = await db.select().from(mailOutbox).where(eq(mailOutbox.recipient, email));
   return { db, row: row!, token: /\/invite\/(\S+)/.exec(row!.textBody!)![1]! };
 }
