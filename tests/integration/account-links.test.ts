@@ -3,6 +3,7 @@ import type { ParsedMail } from 'mailparser';
 import { afterAll, afterEach, beforeAll, expect, it, vi } from 'vitest';
 import { confirmEmailChange, confirmEmailVerification, requestEmailChange, requestPasswordReset, resetPassword, type MailRequest } from '@/core/accounts';
 import { acceptInvitation, createInvitation, inspectInvitationLink, resendInvitation, revokeInvitation } from '@/core/invitations';
+import { updateUser } from '@/core/users';
 import { processDueMail } from '@/core/mail';
 import { accountTokens, accounts, auditEvents, invitations, mailOutbox, sessions, users } from '@/db/schema';
 import { mailConfigFromEnv, smtpSender } from '@/mail/smtp';
@@ -282,6 +283,30 @@ describeEachDatabase('change of email', (db) => {
     const token = tokenIn(await delivered(db(), other.email), 'confirm-email');
     await expect(confirmEmailChange(db(), token)).rejects.toThrow('belongs to another account');
     expect((await db().select().from(users).where(eq(users.id, user.id)))[0]!.email).toBe(user.email);
+  });
+
+  it('by staff: immediate, the old address is told and the new one is unverified until its link is followed', async () => {
+    const owner = await principalFor(db(), 'owner');
+    const user = await insertUser(db(), 'member', { email: address('staff-moved') });
+    await db().update(users).set({ emailVerified: true }).where(eq(users.id, user.id));
+    const newEmail = address('staff-target');
+    expect(await updateUser({ db: db(), principal: owner }, user.id, { email: newEmail })).toMatchObject({ email: newEmail, version: user.version + 1 });
+    expect((await db().select().from(users).where(eq(users.id, user.id)))[0]).toMatchObject({ email: newEmail, emailVerified: false });
+    const [event] = await db().select().from(auditEvents).where(and(eq(auditEvents.action, 'user.updated'), eq(auditEvents.subjectId, user.id)));
+    expect(event).toMatchObject({ actor: `user:${owner.userId}`, changes: { email: { before: user.email, after: newEmail }, emailVerified: { before: true, after: false } } });
+
+    const before = smtp.messages.length;
+    const notice = await delivered(db(), user.email);
+    expect(notice.subject).toBe('Your Roster email was changed');
+    const verification = await smtp.waitFor(newEmail, { after: before });
+    expect(verification.subject).toBe('Confirm your email for Roster');
+    await confirmEmailVerification(db(), tokenIn(verification, 'verify-email'));
+    expect((await db().select().from(users).where(eq(users.id, user.id)))[0]!.emailVerified).toBe(true);
+
+    // A change that fails (the address is taken) changes nothing and queues nothing.
+    const other = await insertUser(db(), 'member', { email: address('taken-by-staff') });
+    await expect(updateUser({ db: db(), principal: owner }, user.id, { email: other.email })).rejects.toMatchObject({ code: 'conflict' });
+    expect(await db().select().from(mailOutbox).where(eq(mailOutbox.status, 'pending'))).toEqual([]);
   });
 
   it('belongs to signed-in users only, refuses the current address, and expires after a day', async () => {

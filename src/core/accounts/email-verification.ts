@@ -29,6 +29,15 @@ export async function queueEmailVerification(tx: Transaction, user: { id: string
   await enqueueMail(tx, { kind: 'email-verification', to: user.email, link: emailLink('verify-email', token) });
 }
 
+/**
+ * In the transaction of a staff change of a user's address (the user's own change proves the new one first): the
+ * old address is told, as after a change the user makes, and the new one is sent a verification link.
+ */
+export async function reverifyChangedEmail(tx: Transaction, previousEmail: string, user: { id: string; email: string }, now = new Date()): Promise<void> {
+  await enqueueMail(tx, { kind: 'email-changed', to: previousEmail });
+  await queueEmailVerification(tx, user, now);
+}
+
 /** Follows a verification link (single use, 24 hours): the address now counts as verified. */
 export async function confirmEmailVerification(db: Database, token: unknown, { now = new Date() }: { now?: Date } = {}): Promise<{ email: string }> {
   return db.transaction(async (tx) => {
