@@ -126,12 +126,17 @@ async function deliverClaimedMail(db: Database, mail: ClaimedMail, sender: MailS
 
 /**
  * The mailer's pass: pending messages that are due, oldest first, up to `limit`, each claimed, sent and recorded
- * in turn, so a message waits for its send only while it is actually being sent.
+ * in turn, so a message waits for its send only while it is actually being sent. Once `signal` aborts (shutdown),
+ * it claims nothing more: the send under way ends by its timeouts, the rest wait for the next pass.
  */
-export async function processDueMail(db: Database, sender: MailSender | null, { policy = defaultMailRetryPolicy, now = () => new Date(), limit = 50 }: ProcessOptions & { limit?: number } = {}): Promise<{ id: string; recipient: string; kind: MailKind; outcome: MailOutcome }[]> {
+export async function processDueMail(
+  db: Database,
+  sender: MailSender | null,
+  { policy = defaultMailRetryPolicy, now = () => new Date(), limit = 50, signal }: ProcessOptions & { limit?: number; signal?: AbortSignal } = {},
+): Promise<{ id: string; recipient: string; kind: MailKind; outcome: MailOutcome }[]> {
   const leaseMs = (sender?.maxSendMs ?? 0) + leaseMarginMs;
   const results = [];
-  while (results.length < limit) {
+  while (results.length < limit && !signal?.aborted) {
     const mail = await claimNextMail(db, now(), leaseMs);
     if (!mail) break;
     results.push({ id: mail.id, recipient: mail.recipient, kind: mail.kind, outcome: await deliverClaimedMail(db, mail, sender, { policy, now }) });
