@@ -3,6 +3,7 @@ import { and, eq, isNull, sql } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
 import type { Transaction } from '@/db/client';
 import { apiKeys, sessions, users, type UserRow } from '@/db/schema';
+import { reverifyChangedEmail } from '../accounts/email-verification';
 import { toApiKeyEventData } from '../api-keys/dto';
 import { diffFields, recordEvent, type EventType } from '../events';
 import { authorize, authorizeAccountChange } from '../authorization';
@@ -58,7 +59,11 @@ export async function updateUser(
       const current = await lockUser(tx, id, options);
       authorizeAccountChange(ctx.principal, current.role, input.role ?? current.role);
       await assertAnOwnerRemains(tx, current, { role: input.role ?? current.role, status: input.status ?? current.status });
-      return toUserDto(await applyUserChanges(tx, ctx.principal, current, input, 'user.updated'));
+      // A new address is unproven, whoever typed it: verified again only by its owner following the link sent to it.
+      const emailChanged = input.email !== undefined && input.email !== current.email.toLowerCase();
+      const row = await applyUserChanges(tx, ctx.principal, current, emailChanged ? { ...input, emailVerified: false } : input, 'user.updated');
+      if (emailChanged) await reverifyChangedEmail(tx, current.email, row);
+      return toUserDto(row);
     }),
   );
 }
@@ -96,7 +101,7 @@ export async function deleteUser(ctx: CoreContext, id: string, options: WriteOpt
   });
 }
 
-type UserChanges = Partial<Pick<UserRow, 'email' | 'name' | 'role' | 'status' | 'plan' | 'stripeCustomerId' | 'subscriptionStatus'>>;
+type UserChanges = Partial<Pick<UserRow, 'email' | 'emailVerified' | 'name' | 'role' | 'status' | 'plan' | 'stripeCustomerId' | 'subscriptionStatus'>>;
 
 /**
  * Writes `changes` to a row already locked in `tx`: bumps the version, stamps updated_at and records an event with
