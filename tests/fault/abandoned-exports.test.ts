@@ -1,10 +1,8 @@
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { snapshotApplicationName } from '@/db/snapshot';
 import { buildIfStale } from '../../scripts/build-if-stale.mjs';
 import { seedUsersFor } from '../support/bulk-users';
 import { testDatabaseUrl } from '../support/database';
-import { killStartedServers, npmStart, serverDatabase, serverOwner, signInOwner, until, type ProductionServer, type ServerDatabase } from '../support/production-server';
+import { exportBackends, killStartedServers, npmStart, serverDatabase, serverOwner, signInOwner, until, type ProductionServer, type ServerDatabase } from '../support/production-server';
 import { rawGet } from '../support/raw-http';
 
 // Clients that go away from an export (and an event stream) at every moment, against the real `npm start`: their
@@ -27,7 +25,6 @@ function describeAbandonedExports(driver: 'pglite' | 'postgres') {
     let database: ServerDatabase;
     let server: ProductionServer;
     let token: string;
-    let admin: pg.Client | undefined;
 
     beforeAll(async () => {
       database = await serverDatabase(driver);
@@ -35,28 +32,19 @@ function describeAbandonedExports(driver: 'pglite' | 'postgres') {
       // As many slots as one caller may take: the checks below take all three at once.
       server = await npmStart(database.env, { ROSTER_EXPORTS_AT_ONCE: '3', ROSTER_EXPORTS_PER_CALLER: '3', ROSTER_SEND_TIMEOUT_MS: String(sendTimeoutMs) });
       token = await signInOwner(server.origin);
-      if (driver === 'postgres') {
-        admin = new pg.Client({ connectionString: database.env.DATABASE_URL });
-        await admin.connect();
-      }
     }, 300_000);
     afterAll(async () => {
-      await admin?.end();
       killStartedServers();
       await server?.exited;
       await database?.remove();
     });
-
-    /** What the server's exports hold on PostgreSQL: their backends (none on the embedded database). */
-    const exportBackends = async () =>
-      admin ? (await admin.query('SELECT state FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1', [snapshotApplicationName])).rows : [];
 
     /**
      * Every export released: no backend left, and three exports (ROSTER_EXPORTS_AT_ONCE) run at once, to the end. An
      * abandoned export is not an error: none was logged.
      */
     async function expectEveryExportReleased() {
-      await until('no export backend left', async () => (await exportBackends()).length === 0);
+      await until('no export backend left', async () => (await exportBackends(database)).length === 0);
       const ownerRow = new RegExp(`^id,email,[^\\n]+\\n[^\\n]+,${serverOwner.email},[^\\n]+\\n$`);
       await until('three exports at once', async () => {
         const responses = await Promise.all([1, 2, 3].map(() => fetch(`${server.origin}/api/v1/users/export?role=owner`, { headers: { authorization: `Bearer ${token}` } })));

@@ -1,10 +1,9 @@
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { snapshotApplicationName } from '@/db/snapshot';
 import { buildIfStale } from '../../scripts/build-if-stale.mjs';
 import { seedUsersFor } from '../support/bulk-users';
 import { testDatabaseUrl } from '../support/database';
-import { killStartedServers, npmStart, serverDatabase, signInOwner, until, type ProductionServer, type ServerDatabase } from '../support/production-server';
+import { exportBackends, killStartedServers, npmStart, serverDatabase, signInOwner, until, type ProductionServer, type ServerDatabase } from '../support/production-server';
 import { rawGet } from '../support/raw-http';
 
 // SIGTERM to the real `npm start` while something never finishes by itself: an export whose client stopped reading
@@ -29,22 +28,11 @@ function describeStuckShutdown(driver: 'pglite' | 'postgres') {
   const missing = driver === 'postgres' && !testDatabaseUrl;
   describe.skipIf(missing)(`SIGTERM with something stuck, npm start [${missing ? 'postgres: skipped because TEST_DATABASE_URL is not set' : driver}]`, { timeout: 300_000 }, () => {
     let database: ServerDatabase;
-    let admin: pg.Client | undefined;
     beforeAll(async () => {
       database = await serverDatabase(driver);
       await seedUsersFor(database, 150_000); // ~20 MB of CSV: more than the sockets on both sides buffer
-      if (driver === 'postgres') {
-        admin = new pg.Client({ connectionString: database.env.DATABASE_URL });
-        await admin.connect();
-      }
     }, 300_000);
-    afterAll(async () => {
-      await admin?.end();
-      await database?.remove();
-    });
-
-    const exportBackends = async () =>
-      admin ? (await admin.query('SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1', [snapshotApplicationName])).rows : [];
+    afterAll(async () => database?.remove());
 
     it('an export whose client stopped reading is cut off at ROSTER_SHUTDOWN_TIMEOUT_MS: exit 1, the log names it', async () => {
       const server = await npmStart(database.env, { ROSTER_SHUTDOWN_TIMEOUT_MS: String(shutdownTimeoutMs) });
@@ -56,15 +44,16 @@ function describeStuckShutdown(driver: 'pglite' | 'postgres') {
       expect(await exitCode(server)).toBe(1);
       expect(server.output()).toMatch(/"open":\["GET \/api\/v1\/users\/export \(streaming\)"\],"cutOff":1,"timeoutMs":2000,"msg":"shutdown deadline passed/);
       expect(server.output()).toMatch(/"database":"closed","outcome":"deadline","msg":"stopped"/);
-      await until('the export backend to go', async () => (await exportBackends()).length === 0);
+      await until('the export backend to go', async () => (await exportBackends(database)).length === 0);
       client.socket.destroy();
     });
 
-    it.skipIf(driver !== 'postgres')('queries stuck behind locks: the database close times out too, exit 1, the log says so', async () => {
+    // PostgreSQL only: nothing outside the server can lock the embedded database's tables.
+    if (driver === 'postgres') it('queries stuck behind locks: the database close times out too, exit 1, the log says so', async () => {
       const server = await npmStart(database.env, { ROSTER_SHUTDOWN_TIMEOUT_MS: String(shutdownTimeoutMs) });
       const token = await signInOwner(server.origin);
       // Held elsewhere, as a migration or a long maintenance job would: the audit export's event and the mailer's
-      // next pass both wait for them, each on a connection of the server's pool. (Not on `admin`: inside a
+      // next pass both wait for them, each on a connection of the server's pool. (Not on the observer: inside a
       // transaction, pg_stat_activity shows the same snapshot on every read.)
       const locker = new pg.Client({ connectionString: database.env.DATABASE_URL });
       await locker.connect();
@@ -73,7 +62,7 @@ function describeStuckShutdown(driver: 'pglite' | 'postgres') {
       try {
         const client = rawGet(server.origin, '/api/v1/audit-events/export', token);
         await until('an export and the mailer waiting for the locks', async () => {
-          const { rows } = await admin!.query<{ query: string }>("SELECT query FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'");
+          const { rows } = await database.observer!.query<{ query: string }>("SELECT query FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'");
           return rows.some(({ query }) => query.includes('audit_events')) && rows.some(({ query }) => query.includes('mail_outbox'));
         });
 

@@ -2,7 +2,9 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import pg from 'pg';
 import { expect } from 'vitest';
+import { snapshotApplicationName } from '@/db/snapshot';
 import { createPostgresTestDatabase } from './database';
 import { reservePorts } from './ports';
 
@@ -53,6 +55,8 @@ export function isRunning(pid: number): boolean {
 /** A database for servers to start on: the environment that selects it, and its removal. */
 export interface ServerDatabase {
   env: Record<string, string>;
+  /** On PostgreSQL, the test's own connection to it, to watch pg_stat_activity from outside any transaction. */
+  observer: pg.Client | null;
   remove: () => Promise<void>;
 }
 
@@ -60,10 +64,18 @@ export interface ServerDatabase {
 export async function serverDatabase(driver: 'pglite' | 'postgres'): Promise<ServerDatabase> {
   if (driver === 'postgres') {
     const created = await createPostgresTestDatabase();
-    return { env: { DATABASE_URL: created.url }, remove: created.drop };
+    const observer = new pg.Client({ connectionString: created.url });
+    await observer.connect();
+    return { env: { DATABASE_URL: created.url }, observer, remove: async () => (await observer.end(), await created.drop()) };
   }
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'roster-server-'));
-  return { env: { DATABASE_URL: '', ROSTER_DATA_DIR: path.join(dataDir, 'db') }, remove: async () => rmSync(dataDir, { recursive: true, force: true }) };
+  return { env: { DATABASE_URL: '', ROSTER_DATA_DIR: path.join(dataDir, 'db') }, observer: null, remove: async () => rmSync(dataDir, { recursive: true, force: true }) };
+}
+
+/** The backends the server's exports hold (their connections in pg_stat_activity); none on the embedded database. */
+export async function exportBackends({ observer }: ServerDatabase): Promise<{ state: string }[]> {
+  if (!observer) return [];
+  return (await observer.query('SELECT state FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1', [snapshotApplicationName])).rows;
 }
 
 /** `npm start -- -p <port>` on `database`, ready (GET /api/ready answers 200). */
