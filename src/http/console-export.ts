@@ -7,9 +7,10 @@ import { getDatabase } from '@/db';
 import { methodNotAllowed } from './api-resource';
 import { exportResponse } from './export-response';
 import { errorToResponse } from './problem';
+import { requestClientIp } from './request-client-ip';
 import { assertSameOrigin } from './same-origin';
 
-type PlanFor = (principal: Principal, query: Record<string, string>) => ExportPlan;
+type PlanFor = (principal: Principal, query: Record<string, string>, clientIp: string | null) => ExportPlan;
 
 /**
  * The console's download of an export (its pages' plain "Export CSV" links): the same export as /api/v1, for the
@@ -22,7 +23,7 @@ export function consoleExportRoute(planFor: PlanFor) {
       const { principal } = await consoleContext();
       // The console is for staff, as its pages are (requireConsoleUser): members use the API for their own data.
       authorize(principal, 'users:read');
-      const plan = planFor(principal, Object.fromEntries(new URL(request.url).searchParams));
+      const plan = planFor(principal, Object.fromEntries(new URL(request.url).searchParams), requestClientIp(request));
       return await exportResponse(request, plan, await getDatabase());
     } catch (error) {
       return errorToResponse(error, request);

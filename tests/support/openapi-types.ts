@@ -34,7 +34,7 @@ export interface paths {
         };
         /**
          * Export users (CSV or NDJSON)
-         * @description Streams every user the filters select (the same filters as listing them), newest first, as one download (`Content-Disposition: attachment; filename="roster-users-YYYY-MM-DD.<format>"`). `format=csv` (default): UTF-8, a header row (id, email, name, role, status, plan, subscriptionStatus, version, createdAt, updatedAt), and any cell starting with =, +, -, @, tab or CR prefixed with `'` (CSV injection). `format=ndjson`: one JSON DTO a line, as the list returns them. On PostgreSQL the whole file reads one consistent snapshot. Viewers and up, and keys with `users:read`.
+         * @description Streams every user the filters select (the same filters as listing them), newest first, as one download (`Content-Disposition: attachment; filename="roster-users-YYYY-MM-DD.<format>"`). `format=csv` (default): UTF-8, a header row (id, email, name, role, status, plan, subscriptionStatus, version, createdAt, updatedAt), and any cell starting with =, +, -, @, tab or CR prefixed with `'` (CSV injection). `format=ndjson`: one JSON DTO a line, as the list returns them. On PostgreSQL the whole file reads one consistent snapshot. Each export that starts is recorded as an `export.downloaded` event. A caller runs at most `ROSTER_EXPORTS_PER_CALLER` (2) exports at once (429 with `Retry-After` past it). Viewers and up, and keys with `users:read`.
          */
         get: operations["exportUsers"];
         put?: never;
@@ -222,7 +222,7 @@ export interface paths {
         };
         /**
          * Export audit events (CSV or NDJSON)
-         * @description Streams the audit trail the filters select (the same filters as listing it), newest first, as one download (`Content-Disposition: attachment; filename="roster-audit-events-YYYY-MM-DD.<format>"`). `format=csv` (default): UTF-8, a header row (id, position, type, occurredAt, actor, door, subjectType, subjectId, data (JSON)), and any cell starting with =, +, -, @, tab or CR prefixed with `'` (CSV injection). `format=ndjson`: one JSON DTO a line, as the list returns them. On PostgreSQL the whole file reads one consistent snapshot. Admins, owners and keys with `events:read`; members see only the events about themselves.
+         * @description Streams the audit trail the filters select (the same filters as listing it), newest first, as one download (`Content-Disposition: attachment; filename="roster-audit-events-YYYY-MM-DD.<format>"`). `format=csv` (default): UTF-8, a header row (id, position, type, occurredAt, actor, door, subjectType, subjectId, data (JSON)), and any cell starting with =, +, -, @, tab or CR prefixed with `'` (CSV injection). `format=ndjson`: one JSON DTO a line, as the list returns them. On PostgreSQL the whole file reads one consistent snapshot. Each export that starts is recorded as an `export.downloaded` event. A caller runs at most `ROSTER_EXPORTS_PER_CALLER` (2) exports at once (429 with `Retry-After` past it). Admins, owners and keys with `events:read`; members see only the events about themselves.
          */
         get: operations["exportAuditEvents"];
         put?: never;
@@ -558,7 +558,7 @@ export interface components {
             id: string;
             position: string;
             /** @enum {string} */
-            type: "user.created" | "user.signed-up" | "user.updated" | "user.deleted" | "subscription.updated" | "customer.linked" | "api-key.created" | "api-key.revoked" | "webhook.reprocessed" | "users.seeded" | "webhook-endpoint.created" | "webhook-endpoint.updated" | "webhook-endpoint.secret-rotated" | "webhook-endpoint.disabled" | "webhook-endpoint.deleted" | "webhook-delivery.retried" | "user.email-verified" | "user.email-changed" | "user.password-reset" | "user.two-factor-reset" | "invitation.created" | "invitation.resent" | "invitation.revoked" | "invitation.accepted";
+            type: "user.created" | "user.signed-up" | "user.updated" | "user.deleted" | "subscription.updated" | "customer.linked" | "api-key.created" | "api-key.revoked" | "webhook.reprocessed" | "users.seeded" | "webhook-endpoint.created" | "webhook-endpoint.updated" | "webhook-endpoint.secret-rotated" | "webhook-endpoint.disabled" | "webhook-endpoint.deleted" | "webhook-delivery.retried" | "user.email-verified" | "user.email-changed" | "user.password-reset" | "user.two-factor-reset" | "invitation.created" | "invitation.resent" | "invitation.revoked" | "invitation.accepted" | "export.downloaded";
             /** Format: date-time */
             occurredAt: string;
             /** @description `user:<id>`, `api-key:<id>` or `system:<name>`. */
@@ -3178,7 +3178,7 @@ export interface operations {
                  */
                 "application/json": {
                     url: string;
-                    events: ("*" | "user.created" | "user.signed-up" | "user.updated" | "user.deleted" | "subscription.updated" | "customer.linked" | "api-key.created" | "api-key.revoked" | "webhook.reprocessed" | "users.seeded" | "user.email-verified" | "user.email-changed" | "user.password-reset" | "user.two-factor-reset" | "invitation.created" | "invitation.resent" | "invitation.revoked" | "invitation.accepted")[];
+                    events: ("*" | "user.created" | "user.signed-up" | "user.updated" | "user.deleted" | "subscription.updated" | "customer.linked" | "api-key.created" | "api-key.revoked" | "webhook.reprocessed" | "users.seeded" | "user.email-verified" | "user.email-changed" | "user.password-reset" | "user.two-factor-reset" | "invitation.created" | "invitation.resent" | "invitation.revoked" | "invitation.accepted" | "export.downloaded")[];
                     description?: string;
                 };
             };
@@ -3594,7 +3594,7 @@ export interface operations {
                  */
                 "application/json": {
                     url?: string;
-                    events?: ("*" | "user.created" | "user.signed-up" | "user.updated" | "user.deleted" | "subscription.updated" | "customer.linked" | "api-key.created" | "api-key.revoked" | "webhook.reprocessed" | "users.seeded" | "user.email-verified" | "user.email-changed" | "user.password-reset" | "user.two-factor-reset" | "invitation.created" | "invitation.resent" | "invitation.revoked" | "invitation.accepted")[];
+                    events?: ("*" | "user.created" | "user.signed-up" | "user.updated" | "user.deleted" | "subscription.updated" | "customer.linked" | "api-key.created" | "api-key.revoked" | "webhook.reprocessed" | "users.seeded" | "user.email-verified" | "user.email-changed" | "user.password-reset" | "user.two-factor-reset" | "invitation.created" | "invitation.resent" | "invitation.revoked" | "invitation.accepted" | "export.downloaded")[];
                     description?: string;
                     enabled?: boolean;
                 };

@@ -28,6 +28,7 @@ export const eventTypes = [
   'invitation.resent',
   'invitation.revoked',
   'invitation.accepted',
+  'export.downloaded',
 ] as const;
 export type EventType = (typeof eventTypes)[number];
 
