@@ -6,6 +6,7 @@ import { apiKeys, sessions, users, type UserRow } from '@/db/schema';
 import { toApiKeyEventData } from '../api-keys/dto';
 import { diffFields, recordEvent, type EventType } from '../events';
 import { authorize, authorizeAccountChange } from '../authorization';
+import { disableEndpointsMadeBy, holdsWebhookRight } from '../integrations/creator-lost-access';
 import { postgresErrorCode, UNIQUE_VIOLATION } from '../db-errors';
 import { Conflict, NotFound, PreconditionFailed } from '../errors';
 import type { CoreContext, Principal } from '../principal';
@@ -84,6 +85,7 @@ export async function deleteUser(ctx: CoreContext, id: string, options: WriteOpt
         data: { apiKey: toApiKeyEventData(key) },
       });
     }
+    await disableEndpointsMadeBy(tx, ctx.principal, { userId: id });
     await tx.delete(users).where(eq(users.id, id));
     await recordEvent(tx, ctx.principal, {
       type: 'user.deleted',
@@ -99,7 +101,8 @@ type UserChanges = Partial<Pick<UserRow, 'email' | 'name' | 'role' | 'status' | 
 /**
  * Writes `changes` to a row already locked in `tx`: bumps the version, stamps updated_at and records an event with
  * the fields that really changed, in the same transaction. Changing nothing writes nothing. Suspending a user
- * ends their sessions in the same transaction.
+ * ends their sessions in the same transaction; suspending or demoting one below webhooks:write disables the webhook
+ * endpoints they (or their API keys) made.
  */
 export async function applyUserChanges(
   tx: Transaction,
@@ -119,6 +122,7 @@ export async function applyUserChanges(
     await tx.delete(sessions).where(eq(sessions.userId, current.id));
   }
   await recordEvent(tx, principal, { type, subject: { type: 'user', id: current.id }, changes: diff, data: { user: toUserDto(row!) } });
+  if (holdsWebhookRight(current) && !holdsWebhookRight(row!)) await disableEndpointsMadeBy(tx, principal, { userId: current.id });
   return row!;
 }
 
