@@ -47,6 +47,10 @@ const app = next({ dev: false, dir: root, hostname, port, httpServer: server });
 await app.prepare();
 const handle = app.getRequestHandler();
 
+// HSTS on every response when Roster is served over https (two years, subdomains too). Here because it depends on
+// ROSTER_BASE_URL at run time; the other security headers are in src/lib/security-headers.ts.
+const strictTransportSecurity = process.env.ROSTER_BASE_URL?.startsWith('https:') ? 'max-age=63072000; includeSubDomains' : undefined;
+
 /** Responses not yet finished: a shutdown waits for them. */
 const inFlight = new Set();
 let draining = false;
@@ -58,6 +62,7 @@ server.on('request', (request, response) => {
     // A response whose headers went out before the drain (a stream) left its connection open for the next request.
     if (draining) request.socket.end();
   });
+  if (strictTransportSecurity) response.setHeader('Strict-Transport-Security', strictTransportSecurity);
   // Accepted during the drain (on a connection opened before it): served, and the client told not to come back.
   if (draining) response.setHeader('Connection', 'close');
   handle(request, response).catch((error) => {

@@ -7,6 +7,8 @@ import { bearer, genericOAuth, jwt, twoFactor } from 'better-auth/plugins';
 import { eq } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
 import { sendEmailVerification } from '@/core/accounts';
+import { logger } from '@/lib/logger';
+import { mailRequestFrom } from '@/rate-limit/mail-limits';
 import { diffFields, recordEvent } from '@/core/events';
 import { toUserDto } from '@/core/users/dto';
 import { passwordLength } from '@/core/users/schemas';
@@ -162,10 +164,11 @@ function refuseSuspendedUsers(db: Database) {
 
 /**
  * Self sign-up (email and password, or a first OAuth sign-in) is an event like any other new user, and an address
- * nobody vouched for yet is sent a verification link.
+ * nobody vouched for yet is sent a verification link, within the send limits: over them the account still stands,
+ * unverified, with no link queued (the log says so).
  */
 function onSignUp(db: Database) {
-  return async ({ id }: { id: string }) => {
+  return async ({ id }: { id: string }, context: { request?: Request; headers?: Headers } | null) => {
     const [row] = await db.select().from(users).where(eq(users.id, id));
     if (!row) return;
     await recordEvent(db, { kind: 'user', door: 'api', userId: id, role: 'member' }, {
@@ -174,6 +177,12 @@ function onSignUp(db: Database) {
       changes: diffFields(undefined, row, ['email', 'name', 'role', 'status']),
       data: { user: toUserDto(row) },
     });
-    if (!row.emailVerified) await sendEmailVerification(db, id);
+    if (row.emailVerified) return;
+    try {
+      await sendEmailVerification(db, id, mailRequestFrom(context?.request ?? context?.headers));
+    } catch (error) {
+      if (!(error instanceof TooManyRequests)) throw error;
+      logger.warn({ userId: id, limit: error.message }, 'sign-up: send limit reached, so no verification email was queued; the account stays unverified');
+    }
   };
 }

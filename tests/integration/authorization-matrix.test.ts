@@ -30,6 +30,7 @@ import { routeFiles } from '../support/contract';
 import { truncateAll } from '../support/database';
 import { requestHeaders } from '../support/next-headers';
 import { fromClient } from '../support/client-ip';
+import { unlimitedMail } from '../support/send-limits';
 
 // Every Route Handler method and every Server Action, called as each kind of principal: the expected outcome
 // is written down for each pair, and every denial must leave the database exactly as it was. A route file, an
@@ -174,7 +175,7 @@ const ownersEndpoint = () => freshEndpoint('owner');
 
 /** An open invitation for a member, to read, resend or revoke. */
 async function freshInvitation(): Promise<string> {
-  return (await createInvitation({ db: await db(), principal: system }, { email: `invited-${uuidv7()}@matrix.test` })).id;
+  return (await createInvitation({ db: await db(), principal: system }, { email: `invited-${uuidv7()}@matrix.test` }, unlimitedMail)).id;
 }
 
 /** A TOTP secret as Better Auth stores it (encrypted with the auth secret), for a user that cells then act on. */

@@ -4,10 +4,12 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createUserAction, deleteUserAction, updateUserAction } from '../../app/(console)/users/actions';
 import { idleState } from '@/actions/action-state';
 import { getAuth } from '@/auth';
+import { confirmEmailVerification } from '@/core/accounts';
 import { getDatabase } from '@/db';
 import { auditEvents, users } from '@/db/schema';
 import { formData, redirectTarget } from '../support/actions';
 import { truncateAll } from '../support/database';
+import { queuedMail } from '../support/outbox';
 import { consoleRequestHeaders, signInConsoleAs, setConsoleCookie, type SignedInUser } from '../support/principals';
 
 vi.mock('next/cache', () => ({ updateTag: vi.fn(), revalidateTag: vi.fn(), cacheTag: vi.fn() }));
@@ -80,6 +82,21 @@ describe('updateUserAction', () => {
     expect(updateTag).toHaveBeenCalledWith(`user:${row.id}`);
   });
 
+  it('a new email is unverified until its link is followed; the old address is told', async () => {
+    const { row } = await createViaAction({ email: 'old@example.com', name: 'Mover', role: 'member', status: 'active' });
+    const state = await updateUserAction(idleState, formData({ id: row.id, version: 1, email: 'New@Example.com', name: 'Mover', role: 'member', status: 'active' }));
+
+    expect(state).toEqual({ status: 'success', message: 'Changes saved.' });
+    expect(await userByEmail('new@example.com')).toMatchObject({ id: row.id, emailVerified: false, version: 2 });
+    const mail = await queuedMail(await db());
+    expect(mail).toEqual([
+      { kind: 'email-changed', recipient: 'old@example.com', token: undefined },
+      { kind: 'email-verification', recipient: 'new@example.com', token: expect.any(String) },
+    ]);
+    await confirmEmailVerification(await db(), mail[1]!.token);
+    expect(await userByEmail('new@example.com')).toMatchObject({ emailVerified: true });
+  });
+
   it('looks the session up once, though it checks the budget, the two-factor rule and the principal', async () => {
     const { row } = await createViaAction({ email: 'once@example.com', name: 'Before', role: 'member', status: 'active' });
     // Outside a render React's cache() memoizes nothing, so in an action every consoleSession() call is a lookup.
@@ -126,7 +143,7 @@ describe('deleteUserAction', () => {
 
     const target = await redirectTarget(() => deleteUserAction(idleState, formData({ id: row.id, email: row.email, version: 1 })));
 
-    expect(target).toBe('/users?deleted=bye%40example.com');
+    expect(target).toBe('/users?deleted=1');
     expect(await userByEmail('bye@example.com')).toBeUndefined();
   });
 

@@ -62,7 +62,7 @@ export interface paths {
         head?: never;
         /**
          * Update a user
-         * @description Only the fields sent change. A change that changes nothing leaves `version` as it was.
+         * @description Only the fields sent change. A change that changes nothing leaves `version` as it was. A new `email` takes effect at once, but counts as unverified until the link emailed to it is followed; the old address is told.
          */
         patch: operations["updateUser"];
         trace?: never;

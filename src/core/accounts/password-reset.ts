@@ -11,7 +11,7 @@ import { emailLink } from '../links';
 import { enqueueMail } from '../mail';
 import { parseInput } from '../validation';
 import { email as emailSchema, password as passwordSchema } from '../users/schemas';
-import { addressSendLimitReached, ipSendLimitReached } from './send-limits';
+import { spentSendBudget, type MailRequest } from './send-limits';
 import { consumeAccountToken, issueAccountToken } from './tokens';
 
 interface Clock {
@@ -24,10 +24,10 @@ interface Clock {
  * account, or this address's send limit spent). Only the per-IP limit is reported, which says nothing about the
  * address.
  */
-export async function requestPasswordReset(db: Database, rawEmail: unknown, { ip, now = new Date() }: { ip: string | null } & Clock): Promise<'accepted' | 'ip-limited'> {
+export async function requestPasswordReset(db: Database, rawEmail: unknown, { now = new Date(), ...request }: MailRequest & Clock): Promise<'accepted' | 'ip-limited'> {
   const address = parseInput(emailSchema, rawEmail);
-  if (await ipSendLimitReached(ip)) return 'ip-limited';
-  if (await addressSendLimitReached(address)) return 'accepted';
+  const spent = await spentSendBudget(request, { address });
+  if (spent) return spent.budget === 'ip' ? 'ip-limited' : 'accepted';
   await db.transaction(async (tx) => {
     const [user] = await tx.select({ id: users.id, email: users.email, status: users.status }).from(users).where(sql`lower(${users.email}) = ${address}`);
     if (!user || user.status !== 'active') return;
