@@ -6,6 +6,7 @@ import * as OTPAuth from 'otpauth';
 import { v7 as uuidv7 } from 'uuid';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { getAuth } from '@/auth';
+import { webhookSecretBox } from '@/auth/webhook-secret-box';
 import { createApiKey, revokeApiKey } from '@/core/api-keys';
 import type { Principal } from '@/core/principal';
 import { getDatabase } from '@/db';
@@ -75,6 +76,8 @@ const emails: Partial<Record<PrincipalName, string>> = {
 
 const db = async () => (await getDatabase()).db;
 const system: Principal = { kind: 'system', door: 'cli', name: 'matrix' };
+/** Who makes the endpoints and keys cells act on: admins manage what an admin made, only owners what an owner made. */
+const makers = {} as Record<'admin' | 'owner', Principal>;
 
 async function signedInUser(email: string, role: 'member' | 'viewer' | 'admin' | 'owner'): Promise<Credentials> {
   const auth = await getAuth();
@@ -95,8 +98,8 @@ async function signIn(email: string): Promise<Credentials> {
   };
 }
 
-async function keySecret(scopes: ('users:read' | 'users:write')[]): Promise<{ id: string; secret: string }> {
-  const { apiKey, secret } = await createApiKey({ db: await db(), principal: system }, { name: scopes.join('+'), scopes });
+async function keySecret(scopes: ('users:read' | 'users:write')[], madeBy = system): Promise<{ id: string; secret: string }> {
+  const { apiKey, secret } = await createApiKey({ db: await db(), principal: madeBy }, { name: scopes.join('+'), scopes });
   return { id: apiKey.id, secret };
 }
 
@@ -118,6 +121,11 @@ beforeAll(async () => {
   const revoked = await keySecret(['users:read', 'users:write']);
   await revokeApiKey({ db: await db(), principal: system }, revoked.id);
   credentials.revokedKey = { authorization: `Bearer ${revoked.secret}` };
+  for (const role of ['admin', 'owner'] as const) {
+    const id = uuidv7();
+    await (await db()).insert(users).values({ id, email: `${role}-maker@matrix.test`, name: `Maker ${role}`, role });
+    makers[role] = { kind: 'user', door: 'console', userId: id, role };
+  }
 });
 
 afterAll(() => vi.unstubAllEnvs());
@@ -151,12 +159,19 @@ async function freshTarget(): Promise<string> {
   return id;
 }
 
-/** An outgoing webhook endpoint (and a delivery to it) to act on, fresh for each call. */
-async function freshEndpoint(): Promise<{ id: string; deliveryId: string }> {
-  const ctx = { db: await db(), principal: system };
-  const { endpoint } = await createWebhookEndpoint(ctx, { url: 'http://127.0.0.1:9/hooks', events: ['*'] }, { network: { allowPrivateNetworks: true, resolve: async () => ['127.0.0.1'] } });
+type EndpointTarget = { id: string; deliveryId: string };
+
+/** An outgoing webhook endpoint (and a delivery to it) to act on, fresh for each call, made by an admin. */
+async function freshEndpoint(madeBy: 'admin' | 'owner' = 'admin'): Promise<EndpointTarget> {
+  const ctx = { db: await db(), principal: makers[madeBy] };
+  const { endpoint } = await createWebhookEndpoint(
+    ctx,
+    { url: 'http://127.0.0.1:9/hooks', events: ['*'] },
+    { network: { allowPrivateNetworks: true, resolve: async () => ['127.0.0.1'] }, secrets: webhookSecretBox() },
+  );
   return { id: endpoint.id, deliveryId: (await sendTestEvent(ctx, endpoint.id)).id };
 }
+const ownersEndpoint = () => freshEndpoint('owner');
 
 /** An open invitation for a member, to read, resend or revoke. */
 async function freshInvitation(): Promise<string> {
@@ -231,6 +246,8 @@ interface RouteCell {
   publicBecause?: string;
   /** Authenticated by the console's session cookie (a route for the console's own pages), not by a bearer. */
   byCookie?: true;
+  /** The endpoint a /webhook-endpoints/{id} cell acts on: an admin's (freshEndpoint) unless this says otherwise. */
+  endpoint?: () => Promise<EndpointTarget>;
 }
 
 /** The event log (streams, the audit trail, its export): admins and owners, keys with events:read; members their own. */
@@ -243,6 +260,8 @@ const webhooksWrite = (ok: number): Statuses => ({
   anonymous: 401, member: 403, viewer: 403, admin: ok, owner: ok, suspended: 401,
   readKey: 403, writeKey: 403, expiredKey: 401, revokedKey: 401, otherUser: 403,
 });
+/** Changes to what an owner made (an owner's endpoint): owners only; admins may read it but not change it. */
+const ownersOnly = (ok: number): Statuses => ({ ...webhooksWrite(ok), admin: 403 });
 /** The console's audit export: signed-in admins and owners, by session cookie. */
 const consoleEventsRead: Statuses = {
   anonymous: 401, member: 403, viewer: 403, admin: 200, owner: 200, suspended: 401,
@@ -405,8 +424,11 @@ const routeMatrix: Record<string, Partial<Record<string, RouteCell>>> = {
   'app/api/bench/noop/route.bench.ts': { PATCH: { path: () => '/api/bench/noop', expect: every(204), publicBecause: 'a framework floor: answers 204 and reads nothing' } },
 };
 
-/** The six route files of /api/v1/webhook-endpoints: every method either needs webhooks:write or is a 405. */
-function webhookEndpointRoutes(): Record<string, Partial<Record<string, RouteCell>>> {
+/**
+ * The six route files of /api/v1/webhook-endpoints: every method either needs webhooks:write or is a 405. On an
+ * endpoint an owner made (`madeBy: 'owner'`), the methods that change it need an owner besides.
+ */
+function webhookEndpointRoutes(madeBy: 'admin' | 'owner' = 'admin'): Record<string, Partial<Record<string, RouteCell>>> {
   const base = 'app/api/v1/webhook-endpoints';
   const files: Record<string, [(e: { id: string; deliveryId: string }) => string, Partial<Record<string, RouteCell['body'] | 'ok'>>, Record<string, number>]> = {
     [`${base}/route.ts`]: [() => '/api/v1/webhook-endpoints', { GET: 'ok', POST: () => ({ url: 'http://127.0.0.1:9/new', events: ['*'] }) }, { GET: 200, POST: 201 }],
@@ -416,16 +438,21 @@ function webhookEndpointRoutes(): Record<string, Partial<Record<string, RouteCel
     [`${base}/[id]/deliveries/route.ts`]: [(e) => `/api/v1/webhook-endpoints/${e.id}/deliveries`, { GET: 'ok' }, { GET: 200 }],
     [`${base}/[id]/deliveries/[deliveryId]/retry/route.ts`]: [(e) => `/api/v1/webhook-endpoints/${e.id}/deliveries/${e.deliveryId}/retry`, { POST: 'ok' }, { POST: 202 }],
   };
+  if (madeBy === 'owner') delete files[`${base}/route.ts`]; // the collection: about no one endpoint
   return Object.fromEntries(
     Object.entries(files).map(([file, [path, handled, ok]]) => {
       const cells: Partial<Record<string, RouteCell>> = {};
       for (const method of ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']) {
         const body = handled[method];
+        if (madeBy === 'owner') {
+          if (body) cells[method] = { endpoint: ownersEndpoint, path: (_target, endpoint) => path(endpoint), ...(body === 'ok' ? {} : { body }), expect: (method === 'GET' ? webhooksWrite : ownersOnly)(ok[method]!) };
+          continue;
+        }
         cells[method] = body
           ? { path: (_target, endpoint) => path(endpoint), ...(body === 'ok' ? {} : { body }), expect: webhooksWrite(ok[method]!) }
           : { path: (_target, endpoint) => path(endpoint), expect: every(405) };
       }
-      cells.OPTIONS = { path: (_target, endpoint) => path(endpoint), expect: every(204), publicBecause: 'CORS preflight carries no credentials' };
+      if (madeBy === 'admin') cells.OPTIONS = { path: (_target, endpoint) => path(endpoint), expect: every(204), publicBecause: 'CORS preflight carries no credentials' };
       return [file, cells];
     }),
   );
@@ -443,12 +470,18 @@ describe('every route handler has a row for each method it exports', () => {
 
 type RouteModule = Record<string, (request: Request, context: { params: Promise<Record<string, string | string[]>> }) => Promise<Response>>;
 
-describe.each(Object.entries(routeMatrix))('%s', (file, methods) => {
+type RouteTable = [title: string, file: string, methods: Partial<Record<string, RouteCell>>];
+const routeTables: RouteTable[] = [
+  ...Object.entries(routeMatrix).map(([file, methods]): RouteTable => [file, file, methods]),
+  ...Object.entries(webhookEndpointRoutes('owner')).map(([file, methods]): RouteTable => [`${file}, on an endpoint an owner made`, file, methods]),
+];
+
+describe.each(routeTables)('%s', (_title, file, methods) => {
   describe.each(Object.entries(methods))('%s', (method, cell) => {
     it.each(principalNames)('as %s', async (principal) => {
       const loaded = (await import(/* @vite-ignore */ path.join(ROOT, file))) as RouteModule;
       const target = await (cell!.target ?? freshTarget)();
-      const endpoint = file.includes('/webhook-endpoints/') ? await freshEndpoint() : { id: '', deliveryId: '' };
+      const endpoint = file.includes('/webhook-endpoints/') ? await (cell!.endpoint ?? freshEndpoint)() : { id: '', deliveryId: '' };
       const url = new URL(cell!.path(target, endpoint), BASE);
       const { authorization, cookie } = credentials[principal];
       // Each principal is a client of its own: the sign-in cells' wrong passwords must not add up to one client's.
@@ -530,8 +563,29 @@ async function newSession(principal: PrincipalName): Promise<void> {
   if (email) credentials[principal] = await signIn(email);
 }
 
-async function freshApiKey(): Promise<string> {
-  return (await keySecret(['users:read'])).id;
+/** An API key to revoke, made by an admin (an owner's, or the CLI's, only owners may revoke). */
+async function freshApiKey(madeBy = makers.admin): Promise<string> {
+  return (await keySecret(['users:read'], madeBy)).id;
+}
+
+/** The integrations actions that act on one endpoint, on `endpointOf`'s: admins' are for admins, owners' for owners. */
+function endpointActionCells(endpointOf: () => Promise<EndpointTarget>, expect: Outcomes): Record<string, ActionCell> {
+  return {
+    updateEndpointAction: { args: async () => [idle, form({ id: (await endpointOf()).id, url: 'http://127.0.0.1:9/moved', events: ['user.created'], description: '' })], expect },
+    setEndpointEnabledAction: { args: async () => [idle, form({ id: (await endpointOf()).id, enabled: 'false' })], expect },
+    rotateSecretAction: { args: async () => [idle, form({ id: (await endpointOf()).id })], expect },
+    sendTestEventAction: { args: async () => [idle, form({ id: (await endpointOf()).id })], expect },
+    retryDeliveryAction: {
+      args: async () => {
+        const endpoint = await endpointOf();
+        // Sent and answered already, so that resending is a change the matrix can see.
+        await (await db()).update(webhookDeliveries).set({ status: 'succeeded' }).where(eq(webhookDeliveries.id, endpoint.deliveryId));
+        return [idle, form({ endpointId: endpoint.id, deliveryId: endpoint.deliveryId })];
+      },
+      expect,
+    },
+    deleteEndpointAction: { args: async () => [idle, form({ id: (await endpointOf()).id })], expect },
+  };
 }
 
 const actionMatrix: Record<string, Record<string, ActionCell>> = {
@@ -594,20 +648,7 @@ const actionMatrix: Record<string, Record<string, ActionCell>> = {
   },
   'app/(console)/integrations/actions.ts': {
     createEndpointAction: { args: () => [idle, form({ url: 'http://127.0.0.1:9/made', events: ['*'] })], expect: admins },
-    updateEndpointAction: { args: async () => [idle, form({ id: (await freshEndpoint()).id, url: 'http://127.0.0.1:9/moved', events: ['user.created'], description: '' })], expect: admins },
-    setEndpointEnabledAction: { args: async () => [idle, form({ id: (await freshEndpoint()).id, enabled: 'false' })], expect: admins },
-    rotateSecretAction: { args: async () => [idle, form({ id: (await freshEndpoint()).id })], expect: admins },
-    sendTestEventAction: { args: async () => [idle, form({ id: (await freshEndpoint()).id })], expect: admins },
-    retryDeliveryAction: {
-      args: async () => {
-        const endpoint = await freshEndpoint();
-        // Sent and answered already, so that resending is a change the matrix can see.
-        await (await db()).update(webhookDeliveries).set({ status: 'succeeded' }).where(eq(webhookDeliveries.id, endpoint.deliveryId));
-        return [idle, form({ endpointId: endpoint.id, deliveryId: endpoint.deliveryId })];
-      },
-      expect: admins,
-    },
-    deleteEndpointAction: { args: async () => [idle, form({ id: (await freshEndpoint()).id })], expect: admins },
+    ...endpointActionCells(freshEndpoint, admins),
   },
   'src/actions/refresh-live-view.ts': {
     refreshLiveViewAction: { args: (id) => [[id]], expect: readers, readOnly: true },
@@ -698,7 +739,20 @@ async function invoke(action: (...args: unknown[]) => Promise<unknown>, args: un
   }
 }
 
-describe.each(Object.entries(actionMatrix))('%s', (file, actions) => {
+/** What an owner made (an endpoint, an API key; the CLI's keys too): only owners change it. */
+const owners = outcomes(['owner']);
+const integrations = 'app/(console)/integrations/actions.ts';
+const keys = 'app/(console)/api-keys/actions.ts';
+
+type ActionTable = [title: string, file: string, actions: Record<string, ActionCell>];
+const actionTables: ActionTable[] = [
+  ...Object.entries(actionMatrix).map(([file, actions]): ActionTable => [file, file, actions]),
+  [`${integrations}, on an endpoint an owner made`, integrations, endpointActionCells(ownersEndpoint, owners)],
+  [`${keys}, on a key an owner made`, keys, { revokeApiKeyAction: { args: async () => [idle, form({ id: await freshApiKey(makers.owner) })], expect: owners } }],
+  [`${keys}, on a key the CLI made`, keys, { revokeApiKeyAction: { args: async () => [idle, form({ id: await freshApiKey(system) })], expect: owners } }],
+];
+
+describe.each(actionTables)('%s', (_title, file, actions) => {
   describe.each(Object.entries(actions))('%s', (name, cell) => {
     it.each(principalNames)('as %s', async (principal) => {
       const loaded = (await import(/* @vite-ignore */ path.join(ROOT, file))) as Record<string, (...args: unknown[]) => Promise<unknown>>;

@@ -274,7 +274,7 @@ export interface paths {
         head?: never;
         /**
          * Change a webhook endpoint
-         * @description `enabled: false` stops deliveries; `enabled: true` resumes them and clears why it was disabled.
+         * @description `enabled: false` stops deliveries; `enabled: true` resumes them, clears why it was disabled, and makes the caller the endpoint’s maker (it is disabled again when the caller loses `webhooks:write`).
          */
         patch: operations["updateWebhookEndpoint"];
         trace?: never;
@@ -350,7 +350,7 @@ export interface paths {
         put?: never;
         /**
          * Send a delivery again
-         * @description Now, with the same `webhook-id`, whatever became of it.
+         * @description Now, with the same `webhook-id`, whatever became of it; not while an attempt is being sent (409).
          */
         post: operations["retryWebhookDelivery"];
         delete?: never;
@@ -608,7 +608,7 @@ export interface components {
             events: string[];
             enabled: boolean;
             /** @enum {string|null} */
-            disabledReason: "manual" | "gone" | "failing" | null;
+            disabledReason: "manual" | "gone" | "failing" | "creator-lost-access" | null;
             /** Format: date-time */
             failingSince: string | null;
             version: number;
@@ -627,7 +627,7 @@ export interface components {
             events: string[];
             enabled: boolean;
             /** @enum {string|null} */
-            disabledReason: "manual" | "gone" | "failing" | null;
+            disabledReason: "manual" | "gone" | "failing" | "creator-lost-access" | null;
             /** Format: date-time */
             failingSince: string | null;
             version: number;
@@ -4189,6 +4189,21 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An attempt of this delivery is being sent right now: resend once it is recorded. */
+            409: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {

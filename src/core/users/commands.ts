@@ -7,6 +7,7 @@ import { reverifyChangedEmail } from '../accounts/email-verification';
 import { toApiKeyEventData } from '../api-keys/dto';
 import { diffFields, recordEvent, type EventType } from '../events';
 import { authorize, authorizeAccountChange } from '../authorization';
+import { disableEndpointsMadeBy, holdsWebhookRight } from '../integrations/creator-lost-access';
 import { postgresErrorCode, UNIQUE_VIOLATION } from '../db-errors';
 import { Conflict, NotFound, PreconditionFailed } from '../errors';
 import type { CoreContext, Principal } from '../principal';
@@ -90,6 +91,7 @@ export async function deleteUser(ctx: CoreContext, id: string, options: WriteOpt
         data: { apiKey: toApiKeyEventData(key) },
       });
     }
+    await disableEndpointsMadeBy(tx, ctx.principal, { userId: id });
     await eraseUserRecords(tx, current);
     await tx.delete(users).where(eq(users.id, id));
     await recordEvent(tx, ctx.principal, {
@@ -106,7 +108,8 @@ type UserChanges = Partial<Pick<UserRow, 'email' | 'emailVerified' | 'name' | 'r
 /**
  * Writes `changes` to a row already locked in `tx`: bumps the version, stamps updated_at and records an event with
  * the fields that really changed, in the same transaction. Changing nothing writes nothing. Suspending a user
- * ends their sessions in the same transaction.
+ * ends their sessions in the same transaction; suspending or demoting one below webhooks:write disables the webhook
+ * endpoints they (or their API keys) made.
  */
 export async function applyUserChanges(
   tx: Transaction,
@@ -126,6 +129,7 @@ export async function applyUserChanges(
     await tx.delete(sessions).where(eq(sessions.userId, current.id));
   }
   await recordEvent(tx, principal, { type, subject: { type: 'user', id: current.id }, changes: diff, data: { user: toUserDto(row!) } });
+  if (holdsWebhookRight(current) && !holdsWebhookRight(row!)) await disableEndpointsMadeBy(tx, principal, { userId: current.id });
   return row!;
 }
 

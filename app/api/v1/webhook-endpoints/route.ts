@@ -1,3 +1,4 @@
+import { webhookSecretBox } from '@/auth/webhook-secret-box';
 import { createWebhookEndpoint, listWebhookEndpoints } from '@/core/integrations';
 import { apiResource, json } from '@/http/api-resource';
 import { readJsonBody } from '@/http/json-body';
@@ -10,7 +11,7 @@ export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiResource({
 
   POST: async ({ request, ctx }) => {
     refuseIdempotencyKey(request);
-    const { endpoint, secret } = await createWebhookEndpoint(ctx, await readJsonBody(request));
+    const { endpoint, secret } = await createWebhookEndpoint(ctx, await readJsonBody(request), { secrets: webhookSecretBox() });
     return json(
       { ...endpoint, secret },
       { status: 201, headers: { Location: new URL(`/api/v1/webhook-endpoints/${endpoint.id}`, request.url).toString(), ETag: etagFor(endpoint.version) } },
