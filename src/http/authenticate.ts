@@ -3,6 +3,7 @@ import { eq } from 'drizzle-orm';
 import { getAuth } from '@/auth';
 import { looksLikeJwt, userIdFromJwt } from '@/auth/jwt';
 import { userPrincipal } from '@/auth/principal';
+import { refuseUntilEnrolled } from '@/auth/two-factor-enrolment';
 import { authenticateApiKey, looksLikeApiKey } from '@/core/api-keys';
 import { Unauthenticated } from '@/core/errors';
 import type { Principal } from '@/core/principal';
@@ -26,14 +27,25 @@ export async function apiPrincipal(request: Request, db: Database): Promise<Prin
   return principal;
 }
 
+/** The user a session token or JWT speaks for, once ROSTER_REQUIRE_2FA_FOR lets them through (else Forbidden). */
 async function userFromToken(db: Database, token: string): Promise<Principal | null> {
+  const user = await tokenUser(db, token);
+  const principal = user && userPrincipal(user, 'api');
+  if (principal) refuseUntilEnrolled(principal, user.twoFactorEnabled);
+  return principal;
+}
+
+async function tokenUser(db: Database, token: string) {
   const auth = await getAuth();
   if (looksLikeJwt(token)) {
     const userId = await userIdFromJwt(db, auth, token);
     if (!userId) return null;
-    const [user] = await db.select({ id: users.id, role: users.role, status: users.status }).from(users).where(eq(users.id, userId));
-    return user ? userPrincipal(user, 'api') : null;
+    const [user] = await db
+      .select({ id: users.id, role: users.role, status: users.status, twoFactorEnabled: users.twoFactorEnabled })
+      .from(users)
+      .where(eq(users.id, userId));
+    return user ?? null;
   }
   const session = await auth.api.getSession({ headers: new Headers({ authorization: `Bearer ${token}` }) });
-  return session ? userPrincipal(session.user, 'api') : null;
+  return session?.user ?? null;
 }
