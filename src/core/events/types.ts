@@ -28,6 +28,8 @@ export const eventTypes = [
   'invitation.resent',
   'invitation.revoked',
   'invitation.accepted',
+  // Sign-in and account security (src/auth, src/core/accounts).
+  'user.external-identity-linked',
 ] as const;
 export type EventType = (typeof eventTypes)[number];
 
