@@ -27,7 +27,7 @@ function remoteKeySet(url: string) {
  * nobody. Roster's own tokens carry the user id as `sub`; an external issuer's `sub` is its own id of the person,
  * mapped to a user through a stored link, made the first time by a verified email (userIdForExternalSubject).
  */
-export async function userIdFromJwt(db: Database, auth: Auth, token: string): Promise<string | null> {
+export async function userIdFromJwt(db: Database, auth: Auth, token: string, clientIp: string | null): Promise<string | null> {
   let issuer: string | undefined;
   try {
     issuer = decodeJwt(token).iss;
@@ -47,7 +47,8 @@ export async function userIdFromJwt(db: Database, auth: Auth, token: string): Pr
         audience: external.audience,
         requiredClaims: ['exp', 'sub'],
       });
-      return userIdForExternalSubject(db, { issuer: external.issuer, subject: payload.sub!, email: payload.email, emailVerified: payload.email_verified });
+      const claims = { issuer: external.issuer, subject: payload.sub!, email: payload.email, emailVerified: payload.email_verified, clientIp };
+      return userIdForExternalSubject(db, claims);
     }
   } catch {
     return null;

@@ -10,6 +10,7 @@ import type { Database } from '@/db/client';
 import { auditEvents, externalIdentities, users, type UserRow } from '@/db/schema';
 import { userIdForExternalSubject } from '@/core/accounts/external-identities';
 import * as meRoute from '../../app/api/v1/me/route';
+import { fromClient } from '../support/client-ip';
 import { describeEachDatabase } from '../support/database';
 import type { Problem } from '../support/problem';
 
@@ -82,8 +83,10 @@ async function externalToken({ claims = {}, issuer: iss = issuer, audience = AUD
   return jwt.sign(key);
 }
 
+const CLIENT_IP = '203.0.113.9';
+
 function call(method: 'GET' | 'PATCH', token: string | null, json?: unknown): Promise<Response> {
-  const headers: Record<string, string> = {};
+  const headers: Record<string, string> = fromClient(CLIENT_IP);
   if (token !== null) headers.authorization = `Bearer ${token}`;
   const init: RequestInit = { method, headers };
   if (json !== undefined) {
@@ -155,7 +158,7 @@ describe('GET /api/v1/me with an external issuer’s JWT', () => {
     expect(jwksRequests).toBeGreaterThan(0);
     expect(await links()).toEqual([{ issuer, subject: 'idp|12345', userId: user.id }]);
     const [event] = await db.select().from(auditEvents).where(eq(auditEvents.action, 'user.external-identity-linked'));
-    expect(event).toMatchObject({ actor: `user:${user.id}`, door: 'api', subjectId: user.id, data: { issuer, externalSubject: 'idp|12345' } });
+    expect(event).toMatchObject({ actor: `user:${user.id}`, door: 'api', subjectId: user.id, data: { issuer, externalSubject: 'idp|12345', clientIp: CLIENT_IP } });
     // The next token maps by the stored subject: no second link, no second event.
     await expectMe(await call('GET', token), user);
     expect(await links()).toHaveLength(1);
@@ -389,7 +392,7 @@ describeEachDatabase('linking an external subject, racing (two connections on Po
 
   it('a new subject’s first tokens, together, store one link and one event, and all map to the user', async () => {
     const userId = await verifiedUser('racer@example.com');
-    const claims = { issuer: ISSUER, subject: 'idp|racer', email: 'racer@example.com', emailVerified: true };
+    const claims = { issuer: ISSUER, subject: 'idp|racer', email: 'racer@example.com', emailVerified: true, clientIp: null };
     const mapped = await Promise.all(Array.from({ length: 8 }, () => userIdForExternalSubject(database(), claims)));
     expect(mapped).toEqual(Array(8).fill(userId));
     expect(await linksIn()).toEqual([{ subject: 'idp|racer', userId }]);
@@ -398,7 +401,7 @@ describeEachDatabase('linking an external subject, racing (two connections on Po
 
   it('two subjects racing for one user: one is linked, the other maps nobody', async () => {
     const userId = await verifiedUser('contested@example.com');
-    const claims = (subject: string) => ({ issuer: ISSUER, subject, email: 'contested@example.com', emailVerified: true });
+    const claims = (subject: string) => ({ issuer: ISSUER, subject, email: 'contested@example.com', emailVerified: true, clientIp: null });
     const mapped = await Promise.all([userIdForExternalSubject(database(), claims('idp|a')), userIdForExternalSubject(database(), claims('idp|b'))]);
     expect(mapped.filter((id) => id === userId)).toHaveLength(1);
     expect(mapped.filter((id) => id === null)).toHaveLength(1);

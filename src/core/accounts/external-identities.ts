@@ -13,6 +13,8 @@ export interface ExternalClaims {
   /** `email` and `email_verified`, as the token has them (any type: they come from outside). */
   email?: unknown;
   emailVerified?: unknown;
+  /** Where the token came from (the caller's IP, as the per-IP limits see it), for the audit trail. */
+  clientIp: string | null;
 }
 
 const linkedUserId = async (db: Pick<Transaction, 'select'>, { issuer, subject }: ExternalClaims): Promise<string | null> => {
@@ -48,7 +50,7 @@ export async function userIdForExternalSubject(db: Database, claims: ExternalCla
       type: 'user.external-identity-linked',
       subject: { type: 'user', id: user.id },
       changes: {},
-      data: { user: toUserDto(user), issuer: claims.issuer, externalSubject: claims.subject },
+      data: { user: toUserDto(user), issuer: claims.issuer, externalSubject: claims.subject, clientIp: claims.clientIp },
     });
     return user.id;
   });
