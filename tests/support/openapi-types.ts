@@ -558,7 +558,7 @@ export interface components {
             id: string;
             position: string;
             /** @enum {string} */
-            type: "user.created" | "user.signed-up" | "user.updated" | "user.deleted" | "subscription.updated" | "customer.linked" | "api-key.created" | "api-key.revoked" | "webhook.reprocessed" | "users.seeded" | "webhook-endpoint.created" | "webhook-endpoint.updated" | "webhook-endpoint.secret-rotated" | "webhook-endpoint.disabled" | "webhook-endpoint.deleted" | "webhook-delivery.retried" | "user.email-verified" | "user.email-changed" | "user.password-reset" | "user.two-factor-reset" | "invitation.created" | "invitation.resent" | "invitation.revoked" | "invitation.accepted" | "user.external-identity-linked";
+            type: "user.created" | "user.signed-up" | "user.updated" | "user.deleted" | "subscription.updated" | "customer.linked" | "api-key.created" | "api-key.revoked" | "webhook.reprocessed" | "users.seeded" | "webhook-endpoint.created" | "webhook-endpoint.updated" | "webhook-endpoint.secret-rotated" | "webhook-endpoint.disabled" | "webhook-endpoint.deleted" | "webhook-delivery.retried" | "user.email-verified" | "user.email-changed" | "user.password-reset" | "user.two-factor-reset" | "invitation.created" | "invitation.resent" | "invitation.revoked" | "invitation.accepted" | "user.signed-in" | "user.sign-in-failed" | "user.locked-out" | "user.password-changed" | "user.two-factor-enabled" | "user.two-factor-disabled" | "session.revoked" | "user.external-identity-linked";
             /** Format: date-time */
             occurredAt: string;
             /** @description `user:<id>`, `api-key:<id>` or `system:<name>`. */
@@ -3178,7 +3178,7 @@ export interface operations {
                  */
                 "application/json": {
                     url: string;
-                    events: ("*" | "user.created" | "user.signed-up" | "user.updated" | "user.deleted" | "subscription.updated" | "customer.linked" | "api-key.created" | "api-key.revoked" | "webhook.reprocessed" | "users.seeded" | "user.email-verified" | "user.email-changed" | "user.password-reset" | "user.two-factor-reset" | "invitation.created" | "invitation.resent" | "invitation.revoked" | "invitation.accepted" | "user.external-identity-linked")[];
+                    events: ("*" | "user.created" | "user.signed-up" | "user.updated" | "user.deleted" | "subscription.updated" | "customer.linked" | "api-key.created" | "api-key.revoked" | "webhook.reprocessed" | "users.seeded" | "user.email-verified" | "user.email-changed" | "user.password-reset" | "user.two-factor-reset" | "invitation.created" | "invitation.resent" | "invitation.revoked" | "invitation.accepted" | "user.signed-in" | "user.sign-in-failed" | "user.locked-out" | "user.password-changed" | "user.two-factor-enabled" | "user.two-factor-disabled" | "session.revoked" | "user.external-identity-linked")[];
                     description?: string;
                 };
             };
@@ -3594,7 +3594,7 @@ export interface operations {
                  */
                 "application/json": {
                     url?: string;
-                    events?: ("*" | "user.created" | "user.signed-up" | "user.updated" | "user.deleted" | "subscription.updated" | "customer.linked" | "api-key.created" | "api-key.revoked" | "webhook.reprocessed" | "users.seeded" | "user.email-verified" | "user.email-changed" | "user.password-reset" | "user.two-factor-reset" | "invitation.created" | "invitation.resent" | "invitation.revoked" | "invitation.accepted" | "user.external-identity-linked")[];
+                    events?: ("*" | "user.created" | "user.signed-up" | "user.updated" | "user.deleted" | "subscription.updated" | "customer.linked" | "api-key.created" | "api-key.revoked" | "webhook.reprocessed" | "users.seeded" | "user.email-verified" | "user.email-changed" | "user.password-reset" | "user.two-factor-reset" | "invitation.created" | "invitation.resent" | "invitation.revoked" | "invitation.accepted" | "user.signed-in" | "user.sign-in-failed" | "user.locked-out" | "user.password-changed" | "user.two-factor-enabled" | "user.two-factor-disabled" | "session.revoked" | "user.external-identity-linked")[];
                     description?: string;
                     enabled?: boolean;
                 };
