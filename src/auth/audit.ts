@@ -40,7 +40,7 @@ export function auditCall(db: Database, call: AuthCall, event: Omit<SecurityEven
   return recordSecurityEvent(db, { ...event, door: doorOf(call), clientIp: requestClientIp(call.request ?? call.headers) });
 }
 
-/** A refusal's reason code: Better Auth's error code, in the event log's kebab-case, with plainer words for the common two. */
+/** A refusal's reason code: Better Auth's (or an OAuth) error code in kebab-case, with plainer words for the common two. */
 function reasonOf(code: string | undefined): string {
   if (code === 'INVALID_EMAIL_OR_PASSWORD') return 'invalid-credentials';
   if (code === 'ACCOUNT_SUSPENDED') return 'suspended';
@@ -74,7 +74,7 @@ async function auditEndpoint(db: Database, ctx: AuthMiddlewareContext): Promise<
   if (ctx.path === '/callback/:id') {
     if (newSession) return audit({ type: 'user.signed-in', account: { userId: newSession.user.id }, byAccountUser: true, data: { method } });
     const error = callbackError(returned);
-    if (error) return audit({ type: 'user.sign-in-failed', account: null, byAccountUser: false, data: { method, reason: reasonOf(error.toUpperCase()) } });
+    if (error) return audit({ type: 'user.sign-in-failed', account: null, byAccountUser: false, data: { method, reason: reasonOf(error) } });
     return;
   }
   if (method) {
