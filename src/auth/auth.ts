@@ -17,17 +17,18 @@ import { accounts, jwks, sessions, twoFactors, users, verifications } from '@/db
 import { requestClientIp } from '@/http/request-client-ip';
 import { baseUrl, oidcConfig } from './config';
 import { TooManyRequests } from '@/core/errors';
-import { forgiveAttempt, recordFailedAttempt } from './brute-force';
+import { countAttempt, passwordAttempt, tooManyRequests } from './attempts';
+import { auditRevokedSession, auditTrail } from './audit';
+import { forgiveAttempt } from './brute-force';
 import { limitAuthRequest } from './request-limit';
 import { authSecret } from './secret';
 import { screenSecondFactorCode, secondFactorPaths, TOTP_PERIOD_SECONDS, type AuthMiddlewareContext } from './two-factor-codes';
 
 export const JWT_LIFETIME = '15m';
 
-// Sign-in, sign-up, token and callback endpoints: what a password-guesser or token farmer would hammer.
+// Sign-in, sign-up, token and callback endpoints: what a password-guesser or token farmer would hammer. Every
+// endpoint that checks a password also goes through the brute-force defence (src/auth/attempts.ts).
 const rateLimitedPaths = ['/sign-in/', '/sign-up/', '/token', '/callback/', '/change-password'];
-// Endpoints that check a password for an account the body names: guarded by the brute-force defence.
-const passwordCheckPaths = ['/sign-in/email'];
 
 // Better Auth endpoints that would change a user behind the core's back (no version bump, no audit, no
 // last-owner check), or that mail tokens it keeps in clear. Users change their own name and email through
@@ -44,6 +45,8 @@ const disabledPaths = [
   '/verify-email',
   '/two-factor/send-otp',
   '/two-factor/verify-otp',
+  // Says whether a password is the signed-in user's, and nothing else: an oracle nothing in Roster needs.
+  '/verify-password',
 ];
 
 export function createAuth(db: Database, config: DatabaseConfig) {
@@ -80,7 +83,7 @@ export function createAuth(db: Database, config: DatabaseConfig) {
       database: { generateId: () => uuidv7(), joins: true },
     },
     databaseHooks: {
-      session: { create: { before: refuseSuspendedUsers(db) } },
+      session: { create: { before: refuseSuspendedUsers(db) }, delete: { after: auditRevokedSession(db) } },
       user: { create: { after: onSignUp(db) } },
     },
     hooks: { before: beforeAuthEndpoint(db), after: forgiveSuccessfulAttempts },
@@ -89,6 +92,8 @@ export function createAuth(db: Database, config: DatabaseConfig) {
       // TOTP secrets and recovery codes are stored encrypted with the auth secret (symmetricEncrypt); ten
       // single-use recovery codes; a wrong code also counts against the per-challenge and per-account lockouts.
       twoFactor({ issuer: 'Roster', totpOptions: { period: TOTP_PERIOD_SECONDS }, schema: { twoFactor: { modelName: 'twoFactors' } } }),
+      // After twoFactor(): its hook turns a password sign-in that still needs a code into a challenge first.
+      auditTrail(db),
       jwt({
         // JWTs come from GET /api/auth/token only. Otherwise every session read (every console request) would fetch,
         // decrypt and import the signing key and mint a JWT nobody asked for.
@@ -122,35 +127,27 @@ export type Auth = ReturnType<typeof createAuth>;
 /** Rate limits for password and token endpoints; replay and brute-force screening for second-factor codes. */
 function beforeAuthEndpoint(db: Database) {
   const screenCode = screenSecondFactorCode(db);
-  return createAuthMiddleware(async (ctx) => (secondFactorPaths.has(ctx.path) ? screenCode(ctx) : limitAttempts(ctx)));
+  return createAuthMiddleware(async (ctx) => (secondFactorPaths.has(ctx.path) ? screenCode(ctx) : limitAttempts(db, ctx)));
 }
 
-/** The client IP and the account a password attempt is for, when this request is one. */
-function passwordAttempt(ctx: { path: string; body?: { email?: unknown }; request?: Request; headers?: Headers }) {
-  if (!passwordCheckPaths.includes(ctx.path) || typeof ctx.body?.email !== 'string') return undefined;
-  return { account: ctx.body.email, ip: requestClientIp(ctx.request ?? ctx.headers) };
-}
-
-async function limitAttempts(ctx: AuthMiddlewareContext): Promise<void> {
-  if (!rateLimitedPaths.some((path) => ctx.path.startsWith(path))) return;
-  try {
-    await limitAuthRequest(requestClientIp(ctx.request ?? ctx.headers));
-    const attempt = passwordAttempt(ctx);
-    if (attempt) await recordFailedAttempt(attempt);
-  } catch (error) {
-    if (!(error instanceof TooManyRequests)) throw error;
-    throw new APIError(
-      'TOO_MANY_REQUESTS',
-      { message: `${error.message} Try again in ${error.retryAfterSeconds} seconds.`, code: 'RATE_LIMITED' },
-      { 'Retry-After': String(error.retryAfterSeconds) },
-    );
+/** The per-IP flood limit where it applies, then, for a password check, one attempt counted before the check. */
+async function limitAttempts(db: Database, ctx: AuthMiddlewareContext): Promise<void> {
+  if (rateLimitedPaths.some((path) => ctx.path.startsWith(path))) {
+    try {
+      await limitAuthRequest(requestClientIp(ctx.request ?? ctx.headers));
+    } catch (error) {
+      throw error instanceof TooManyRequests ? tooManyRequests(error) : error;
+    }
   }
+  const attempt = await passwordAttempt(ctx);
+  if (attempt) await countAttempt(db, ctx, attempt);
 }
 
 /** Every password attempt was counted as failed before it ran (atomically); the ones that succeeded are forgiven. */
 const forgiveSuccessfulAttempts = createAuthMiddleware(async (ctx) => {
-  const attempt = passwordAttempt(ctx);
-  if (attempt && !isAPIError(ctx.context.returned)) await forgiveAttempt(attempt);
+  if (isAPIError(ctx.context.returned)) return;
+  const attempt = await passwordAttempt(ctx);
+  if (attempt) await forgiveAttempt(attempt);
 });
 
 function refuseSuspendedUsers(db: Database) {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { asc, desc, eq, ne } from 'drizzle-orm';
+import { asc, desc, eq, notInArray } from 'drizzle-orm';
 import { revalidateTag } from 'next/cache';
 import { v7 as uuidv7 } from 'uuid';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -100,9 +100,13 @@ let db: Database;
 let apiKey: TestApiKey;
 const userRows = () => db.select().from(users).orderBy(asc(users.email));
 const userRow = async (id: string) => (await db.select().from(users).where(eq(users.id, id)))[0];
-/** The audit trail of the test's requests (the API key's creation is setup). */
+/** The audit trail of the test's requests (the API key's creation and the callers' sign-ins are setup). */
 const auditRows = () =>
-  db.select().from(auditEvents).where(ne(auditEvents.action, 'api-key.created')).orderBy(asc(auditEvents.createdAt), asc(auditEvents.id));
+  db
+    .select()
+    .from(auditEvents)
+    .where(notInArray(auditEvents.action, ['api-key.created', 'user.signed-in']))
+    .orderBy(asc(auditEvents.createdAt), asc(auditEvents.id));
 
 async function createUser(fields: Record<string, unknown>, headers?: Record<string, string>): Promise<UserDto> {
   return expectUser(await call('POST', COLLECTION, { json: fields, headers }), 201);

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { getAuth } from '@/auth';
 import { webhookSecretBox } from '@/auth/webhook-secret-box';
 import { createApiKey, revokeApiKey } from '@/core/api-keys';
+import type { EventType } from '@/core/events';
 import type { Principal } from '@/core/principal';
 import { getDatabase } from '@/db';
 import { createWebhookEndpoint, sendTestEvent } from '@/core/integrations';
@@ -130,6 +131,14 @@ beforeAll(async () => {
 
 afterAll(() => vi.unstubAllEnvs());
 
+/** What a denied call may have changed: nothing, or (auditedDenial) just the one event that audits it. */
+async function expectDenialLeft(before: Awaited<ReturnType<typeof snapshot>>, auditedDenial: EventType | undefined): Promise<void> {
+  if (!auditedDenial) return expect(await snapshot()).toEqual(before);
+  expect(await snapshot()).toEqual({ ...before, audit: before.audit + 1 });
+  const [newest] = await (await db()).select({ action: auditEvents.action }).from(auditEvents).orderBy(desc(auditEvents.id)).limit(1);
+  expect(newest).toEqual({ action: auditedDenial });
+}
+
 /** Everything a denied call must leave untouched. */
 async function snapshot() {
   const database = await db();
@@ -248,6 +257,8 @@ interface RouteCell {
   byCookie?: true;
   /** The endpoint a /webhook-endpoints/{id} cell acts on: an admin's (freshEndpoint) unless this says otherwise. */
   endpoint?: () => Promise<EndpointTarget>;
+  /** A denial that is itself audited (a failed sign-in): it writes this one event and changes nothing else. */
+  auditedDenial?: EventType;
 }
 
 /** The event log (streams, the audit trail, its export): admins and owners, keys with events:read; members their own. */
@@ -364,7 +375,13 @@ const routeMatrix: Record<string, Partial<Record<string, RouteCell>>> = {
   },
   'app/api/auth/[...all]/route.ts': {
     // Better Auth's endpoints: sign-in must be reachable by everyone; a wrong password is a 401 whoever asks.
-    POST: { path: () => '/api/auth/sign-in/email', body: () => ({ email: 'owner@matrix.test', password: 'not-the-password' }), expect: every(401), publicBecause: 'the sign-in door itself' },
+    POST: {
+      path: () => '/api/auth/sign-in/email',
+      body: () => ({ email: 'owner@matrix.test', password: 'not-the-password' }),
+      expect: every(401),
+      publicBecause: 'the sign-in door itself',
+      auditedDenial: 'user.sign-in-failed',
+    },
     GET: { path: () => '/api/auth/jwks', expect: every(200), publicBecause: 'public keys for verifying Roster JWTs' },
   },
   'app/api/v1/events/route.ts': {
@@ -499,7 +516,7 @@ describe.each(routeTables)('%s', (_title, file, methods) => {
       // A stream or a download answers 200 and would stay open: this cell is about who gets in, so hang up.
       if (response.headers.get('content-type')?.startsWith('text/event-stream') || response.headers.has('content-disposition')) await response.body!.cancel();
       if (response.status === 401) expect(response.headers.get('www-authenticate') ?? 'Better Auth').toMatch(/Bearer|Better Auth/);
-      if (response.status >= 400) expect(await snapshot()).toEqual(before);
+      if (response.status >= 400) await expectDenialLeft(before, cell!.auditedDenial);
       if (file.endsWith('me/route.ts') && response.status === 200) {
         // /me is always the caller's own record, whatever else exists.
         expect((await response.json()).id).toBe(credentials[principal].userId);
@@ -534,6 +551,8 @@ interface ActionCell {
   restore?: (principal: PrincipalName) => Promise<void>;
   /** Changes nothing stored even when allowed (it only expires caches): allowed means a success state. */
   readOnly?: true;
+  /** A denial that is itself audited (a failed sign-in): it writes this one event and changes nothing else. */
+  auditedDenial?: EventType;
 }
 
 const form = (fields: Record<string, string | string[]>) => {
@@ -694,6 +713,7 @@ const actionMatrix: Record<string, Record<string, ActionCell>> = {
       args: () => [idle, form({ email: 'owner@matrix.test', password: 'not-the-password' })],
       expect: nobody,
       publicBecause: 'the sign-in door itself: a wrong password gets no session, whoever asks',
+      auditedDenial: 'user.sign-in-failed',
     },
     signInWithOidcAction: { args: () => [idle, form({})], expect: nobody, publicBecause: 'starts OAuth; no provider is configured here' },
     verifySecondFactorAction: {
@@ -770,7 +790,7 @@ describe.each(actionTables)('%s', (_title, file, actions) => {
         expect(after).toEqual(before);
         expect((result as { status?: string }).status).toBe(cell.expect[principal] === 'allowed' ? 'success' : 'error');
       } else if (cell.expect[principal] === 'denied') {
-        expect(after).toEqual(before);
+        await expectDenialLeft(before, cell.auditedDenial);
       } else {
         expect(failed && !redirect?.startsWith('/sign-in'), JSON.stringify(result)).toBe(false);
         expect(after).not.toEqual(before);

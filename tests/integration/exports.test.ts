@@ -251,7 +251,8 @@ describe('GET /api/v1/audit-events', () => {
     const member = await bearerFor(db, 'member');
     await recordEvent(db, operator, { type: 'user.updated', subject: { type: 'user', id: member.userId }, changes: {} });
     const own = await page({}, member.headers);
-    expect(own.items.map((event) => event.subject?.id)).toEqual([member.userId]);
+    // Their sign-in (bearerFor) and the update: both about them, nothing else.
+    expect(own.items.map((event) => event.subject?.id)).toEqual([member.userId, member.userId]);
     await expectProblem(await get('/api/v1/audit-events', (await bearerFor(db, 'viewer')).headers), 403);
     await expectProblem(await get('/api/v1/audit-events', readKey.headers), 403);
     await expectProblem(await get('/api/v1/audit-events', {}), 401);
@@ -272,7 +273,7 @@ describe('GET /api/v1/audit-events', () => {
     const member = await bearerFor(db, 'member');
     await recordEvent(db, operator, { type: 'user.updated', subject: { type: 'user', id: member.userId }, changes: {} });
     const own = csvRecords(await (await get('/api/v1/audit-events/export', member.headers)).text());
-    expect(own.map((record) => record.subjectId)).toEqual([member.userId]);
+    expect(own.map((record) => record.subjectId)).toEqual([member.userId, member.userId]);
     await expectProblem(await get('/api/v1/audit-events/export?type=user.exploded', eventsKey.headers), 400);
   });
 });

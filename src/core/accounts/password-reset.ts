@@ -12,7 +12,7 @@ import { enqueueMail } from '../mail';
 import { parseInput } from '../validation';
 import { email as emailSchema, password as passwordSchema } from '../users/schemas';
 import { spentSendBudget, type MailRequest } from './send-limits';
-import { consumeAccountToken, issueAccountToken } from './tokens';
+import { consumeAccountToken, findAccountToken, issueAccountToken } from './tokens';
 
 interface Clock {
   now?: Date;
@@ -44,6 +44,8 @@ export async function requestPasswordReset(db: Database, rawEmail: unknown, { no
  */
 export async function resetPassword(db: Database, token: unknown, rawPassword: unknown, { now = new Date() }: Clock = {}): Promise<{ userId: string; email: string }> {
   const password = parseInput(passwordSchema, rawPassword);
+  // A link that can't be used costs no password hash (anyone may post one): looked up first, and again under lock.
+  await findAccountToken(db, 'password-reset', token, now);
   const passwordHash = await hashPassword(password);
   return db.transaction(async (tx) => {
     const spent = await consumeAccountToken(tx, 'password-reset', token, now);

@@ -171,6 +171,9 @@ export class InvitationUnusable extends Conflict {
  */
 export async function acceptInvitation(db: Database, token: unknown, rawInput: AcceptInvitationInput | unknown, { now = new Date() }: Clock = {}): Promise<{ userId: string; email: string }> {
   if (!isWellFormedLinkToken(token)) throw new InvitationUnusable('unknown');
+  // A link that can't be used costs no password hash (anyone may post one): looked up first, and again under lock.
+  const link = await inspectInvitationLink(db, token, { now });
+  if (link.state !== 'pending') throw new InvitationUnusable(link.state);
   const input = parseInput(acceptInvitationInput, rawInput);
   const passwordHash = input.password === undefined ? undefined : await hashPassword(input.password);
   try {
