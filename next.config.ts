@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { NextConfig } from 'next';
+import { fixedSecurityHeaders, inertContentSecurityPolicy } from './src/lib/security-headers';
 
 // `npm run bench` builds and starts a build of its own (bench/build.ts): ROSTER_BENCH_BUILD=1 puts it in
 // .next-bench and adds the `*.bench.ts(x)` page extensions, so app/**/page.bench.tsx and route.bench.ts (the
@@ -16,6 +17,13 @@ const nextConfig: NextConfig = {
   // PGlite ships WASM and data files it loads from its own package folder at run time.
   serverExternalPackages: ['@electric-sql/pglite', 'pino', 'proper-lockfile'],
   poweredByHeader: false,
+  async headers() {
+    return [
+      { source: '/:path*', headers: fixedSecurityHeaders },
+      // Pages get a policy with a nonce from proxy.ts, which replaces this one; the API docs page brings its own.
+      { source: '/:path((?!api/docs$).*)', headers: [{ key: 'Content-Security-Policy', value: inertContentSecurityPolicy }] },
+    ];
+  },
   // Next's default in-memory cache, through which every instance expires the console's tags when it hears of an
   // event from another (src/server/cache-tags.ts). Next runs from the project directory (npm scripts), and stores
   // this path relative to the build.

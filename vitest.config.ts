@@ -33,7 +33,7 @@ export default defineConfig({
     // Every Route Handler response the suite receives is checked against the OpenAPI document.
     // In-memory PGlite databases start from one initdb made for the whole run (tests/support/pglite-template.ts).
     setupFiles: ['tests/support/pglite-template-setup.ts', 'tests/support/contract-setup.ts'],
-    globalSetup: ['tests/support/build-once.ts', 'tests/support/pglite-template.ts'],
+    globalSetup: ['tests/support/ci-services.ts', 'tests/support/build-once.ts', 'tests/support/pglite-template.ts'],
     // Hang guards, not speed checks: a loaded 2-core machine (load 13+) took over 30 s for passing tests.
     testTimeout: 120_000,
     hookTimeout: 120_000,

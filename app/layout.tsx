@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { connection } from 'next/server';
 import { consolePrincipal, consoleSession } from '@/actions/context';
 import { signOutAction } from '@/actions/sign-out';
 import { holds } from '@/core/authorization';
@@ -26,6 +27,9 @@ async function signedInUser(): Promise<{ email: string; console: boolean; audit:
 }
 
 export default async function RootLayout({ children }: { children: React.ReactNode }) {
+  // Every page is rendered per request, never prerendered: its scripts must carry the nonce of this response's
+  // Content-Security-Policy (proxy.ts), which a page built ahead of time could not know.
+  await connection();
   const user = await signedInUser();
   return (
     <html lang="en">

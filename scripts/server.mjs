@@ -5,7 +5,8 @@
 // On SIGTERM or SIGINT, or when the process that started it dies (npm killed): stop accepting connections, answer
 // readiness 503, end open event streams with a `reconnect` event and stop background work, let the requests already
 // accepted finish (answered with `Connection: close`), close the database, exit 0. Whatever is still open after
-// ROSTER_SHUTDOWN_TIMEOUT_MS (default 10000) is cut off and the exit code is 1. A second signal exits at once.
+// ROSTER_SHUTDOWN_TIMEOUT_MS (default 10000) is cut off and the exit code is 1; a database that does not close
+// within 3 s is left behind, with exit code 1 too. A second signal exits at once.
 import http from 'node:http';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -19,8 +20,10 @@ const logger = pino({ level: process.env.LOG_LEVEL ?? 'info', base: { service: '
 
 const { port, hostname, keepAliveTimeout } = options(process.argv.slice(2));
 const timeoutMs = Number(process.env.ROSTER_SHUTDOWN_TIMEOUT_MS ?? 10_000);
-/** Closing the database after the deadline may take this long before the process exits regardless. */
+/** Closing the database may take this long before the process exits regardless (a connection never given back). */
 const closeGraceMs = 3_000;
+/** A client that takes none of the bytes waiting for it for this long is disconnected (as nginx's send_timeout). */
+const sendTimeoutMs = Number(process.env.ROSTER_SEND_TIMEOUT_MS ?? 60_000);
 
 /** `next start`'s flags: -p/--port (else PORT, else 3000), -H/--hostname (else every interface), --keepAliveTimeout. */
 function options(args) {
@@ -50,6 +53,10 @@ const app = next({ dev: false, dir: root, hostname, port, httpServer: server });
 await app.prepare();
 const handle = app.getRequestHandler();
 
+// HSTS on every response when Roster is served over https (two years, subdomains too). Here because it depends on
+// ROSTER_BASE_URL at run time; the other security headers are in src/lib/security-headers.ts.
+const strictTransportSecurity = process.env.ROSTER_BASE_URL?.startsWith('https:') ? 'max-age=63072000; includeSubDomains' : undefined;
+
 /** Responses not yet finished: a shutdown waits for them. */
 const inFlight = new Set();
 let draining = false;
@@ -62,12 +69,27 @@ server.on('request', (request, response) => {
     // A response whose headers went out before the drain (a stream) left its connection open for the next request.
     if (draining) request.socket.end();
   });
+  if (strictTransportSecurity) response.setHeader('Strict-Transport-Security', strictTransportSecurity);
   // Accepted during the drain (on a connection opened before it): served, and the client told not to come back.
   if (draining) response.setHeader('Connection', 'close');
   handle(request, response).catch((error) => {
     logger.error({ err: error, path: request.url }, 'request failed outside the app');
     if (!response.headersSent) response.statusCode = 500;
     response.end();
+  });
+});
+/** A request's path without its query, which may carry tokens: for the log. */
+const pathOf = (url) => url.split('?')[0];
+
+// A client that stops reading (a download or an event stream it no longer takes) would keep its response, and what
+// that holds, for as long as it keeps the connection open. Node times a socket out after a stretch with no progress;
+// then, if bytes are still waiting for the client, it is disconnected, which the app sees as the client gone
+// (request.signal). A response that is only slow to begin (nothing waiting to be sent) is left alone.
+server.on('request', (request, response) => {
+  response.setTimeout(sendTimeoutMs, (socket) => {
+    if (socket.writableLength === 0) return;
+    logger.warn({ method: request.method, path: pathOf(request.url), sendTimeoutMs }, 'the client took nothing for ROSTER_SEND_TIMEOUT_MS: disconnected');
+    socket.destroy();
   });
 });
 server.on('error', (error) => {
@@ -81,6 +103,9 @@ server.listen(port, hostname, () => {
 
 /** The app's steps (src/server/shutdown.ts), registered once instrumentation has run. */
 const appShutdown = () => globalThis[Symbol.for('roster.shutdown')];
+
+/** The responses still open, for the log: `GET /path`, marked `(streaming)` once their head has gone out. */
+const openResponses = () => [...inFlight].map(({ req, headersSent }) => `${req.method} ${pathOf(req.url)}${headersSent ? ' (streaming)' : ''}`);
 
 let stopping;
 async function shutDown(reason) {
@@ -101,17 +126,22 @@ async function shutDown(reason) {
 
   const outcome = await Promise.race([drained, deadline]);
   if (outcome === 'deadline') {
-    logger.warn({ cutOff: inFlight.size, timeoutMs }, 'shutdown deadline passed: closing the connections still open');
+    logger.warn({ open: openResponses(), cutOff: inFlight.size, timeoutMs }, 'shutdown deadline passed: closing the connections still open');
     server.closeAllConnections();
-    setTimeout(() => process.exit(1), closeGraceMs);
   }
-  try {
-    await appShutdown()?.close();
-  } catch (error) {
-    logger.error({ err: error }, 'error while closing the database');
+  // Bounded too: a connection that a stuck query (or a leak) never gives back keeps the pool's end() waiting forever.
+  const database = await Promise.race([
+    Promise.resolve(appShutdown()?.close()).then(
+      () => 'closed',
+      (error) => (logger.error({ err: error }, 'error while closing the database'), 'failed'),
+    ),
+    new Promise((resolve) => setTimeout(resolve, closeGraceMs, 'timed out')),
+  ]);
+  if (database === 'timed out') {
+    logger.error({ open: openResponses(), closeGraceMs }, 'the database did not close in time (a query still running or a connection never given back): exiting without it');
   }
-  logger.info({ outcome }, 'stopped');
-  process.exit(outcome === 'drained' ? 0 : 1);
+  logger.info({ database, outcome }, 'stopped');
+  process.exit(outcome === 'drained' && database !== 'timed out' ? 0 : 1);
 }
 
 let firstSignalAt = 0;

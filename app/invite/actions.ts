@@ -4,7 +4,9 @@ import { headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { getAuth } from '@/auth';
 import { oidcConfig } from '@/auth/config';
+import { limitAuthRequest } from '@/auth/request-limit';
 import type { ActionState } from '@/actions/action-state';
+import { clientIp } from '@/actions/client-ip';
 import { errorToActionState } from '@/actions/error-to-state';
 import { expireUserViews } from '@/actions/expire';
 import { pickFields } from '@/actions/form-data';
@@ -15,13 +17,17 @@ import { getDatabase } from '@/db';
 import { logger } from '@/lib/logger';
 import { defaultConsolePath } from '@/lib/next-path';
 
-/** Accepts an invitation with a name and password, then signs the new account in. */
+/**
+ * Accepts an invitation with a name and password, then signs the new account in. Anonymous, so limited per client IP
+ * like the sign-in endpoints (ROSTER_AUTH_RATE_LIMIT_IP), as is the single sign-on variant below.
+ */
 export async function acceptInvitationAction(_previous: ActionState, formData: FormData): Promise<ActionState> {
   const values = pickFields(formData, ['name']);
   const { password, fieldErrors } = newPasswordErrors(formData);
   if (fieldErrors) return { status: 'error', message: 'Please fix the highlighted fields.', fieldErrors, values };
   let email: string;
   try {
+    await limitAuthRequest(await clientIp());
     const accepted = await acceptInvitation((await getDatabase()).db, pickFields(formData, ['token']).token, { name: values.name ?? '', password });
     email = accepted.email;
     expireUserViews(accepted.userId);
@@ -48,6 +54,7 @@ export async function acceptInvitationWithOidcAction(_previous: ActionState, for
   if (!oidc) return { status: 'error', message: 'Single sign-on is not configured.', values };
   let url: string | undefined;
   try {
+    await limitAuthRequest(await clientIp());
     const { userId } = await acceptInvitation((await getDatabase()).db, pickFields(formData, ['token']).token, { name: values.name ?? '' });
     expireUserViews(userId);
     url = await oidcSignInUrl(oidc, defaultConsolePath);

@@ -6,7 +6,8 @@ import { asOperator } from './operator';
 
 const usage = `Usage: npm run roster -- revoke-api-key --id ID
 
-Revokes an API key: its next request gets 401. The key stays listed (as revoked) for the audit trail.`;
+Revokes an API key: its next request gets 401, and the webhook endpoints it made are disabled. The key stays
+listed (as revoked) for the audit trail.`;
 
 const command: Command = {
   summary: 'revoke an API key by id',

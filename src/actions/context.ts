@@ -3,8 +3,7 @@ import { headers } from 'next/headers';
 import { cache } from 'react';
 import { getAuth } from '@/auth';
 import { userPrincipal } from '@/auth/principal';
-import { twoFactorRequiredFor } from '@/auth/two-factor-enrolment';
-import { Forbidden } from '@/core/errors';
+import { mustEnrolFirst, refuseUntilEnrolled } from '@/auth/two-factor-enrolment';
 import { actorOf, type CoreContext, type Principal } from '@/core/principal';
 import { getDatabase } from '@/db';
 import { consumeQuota } from '@/rate-limit/quota';
@@ -17,16 +16,13 @@ export type ConsoleSession = Awaited<ReturnType<typeof consoleSession>>;
 /** The console principal a session stands for: its user while active, else anonymous. */
 export const principalOf = (session: ConsoleSession): Principal => (session && userPrincipal(session.user, 'console')) ?? { kind: 'anonymous', door: 'console' };
 
-const mustEnrolOf = (session: ConsoleSession, principal: Principal): boolean =>
-  principal.kind === 'user' && twoFactorRequiredFor(principal.role) && !session?.user.twoFactorEnabled;
-
 /** Who is using the console: the session's user, re-read from the database, or anonymous. */
 export const consolePrincipal = cache(async (): Promise<Principal> => principalOf(await consoleSession()));
 
 /** Whether ROSTER_REQUIRE_2FA_FOR holds this console user back until they enrol (on their Account page). */
 export const mustEnrolTwoFactor = cache(async (): Promise<boolean> => {
   const session = await consoleSession();
-  return mustEnrolOf(session, principalOf(session));
+  return mustEnrolFirst(principalOf(session), session?.user.twoFactorEnabled);
 });
 
 /**
@@ -40,7 +36,7 @@ export async function consoleContext(): Promise<CoreContext> {
 async function contextOf(session: ConsoleSession): Promise<CoreContext> {
   const { db } = await getDatabase();
   const principal = principalOf(session);
-  if (mustEnrolOf(session, principal)) throw new Forbidden('Set up two-factor sign-in on your Account page before using the console.');
+  refuseUntilEnrolled(principal, session?.user.twoFactorEnabled);
   return { db, principal };
 }
 

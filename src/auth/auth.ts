@@ -7,6 +7,8 @@ import { bearer, genericOAuth, jwt, twoFactor } from 'better-auth/plugins';
 import { eq } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
 import { sendEmailVerification } from '@/core/accounts';
+import { logger } from '@/lib/logger';
+import { mailRequestFrom } from '@/rate-limit/mail-limits';
 import { diffFields, recordEvent } from '@/core/events';
 import { toUserDto } from '@/core/users/dto';
 import { passwordLength } from '@/core/users/schemas';
@@ -16,17 +18,18 @@ import { requestClientIp } from '@/http/request-client-ip';
 import { libraryLog } from '@/lib/logger';
 import { baseUrl, oidcConfig } from './config';
 import { TooManyRequests } from '@/core/errors';
-import { forgiveAttempt, recordFailedAttempt } from './brute-force';
+import { countAttempt, passwordAttempt, tooManyRequests } from './attempts';
+import { auditRevokedSession, auditTrail } from './audit';
+import { forgiveAttempt } from './brute-force';
 import { limitAuthRequest } from './request-limit';
 import { authSecret } from './secret';
 import { screenSecondFactorCode, secondFactorPaths, TOTP_PERIOD_SECONDS, type AuthMiddlewareContext } from './two-factor-codes';
 
 export const JWT_LIFETIME = '15m';
 
-// Sign-in, sign-up, token and callback endpoints: what a password-guesser or token farmer would hammer.
+// Sign-in, sign-up, token and callback endpoints: what a password-guesser or token farmer would hammer. Every
+// endpoint that checks a password also goes through the brute-force defence (src/auth/attempts.ts).
 const rateLimitedPaths = ['/sign-in/', '/sign-up/', '/token', '/callback/', '/change-password'];
-// Endpoints that check a password for an account the body names: guarded by the brute-force defence.
-const passwordCheckPaths = ['/sign-in/email'];
 
 // Better Auth endpoints that would change a user behind the core's back (no version bump, no audit, no
 // last-owner check), or that mail tokens it keeps in clear. Users change their own name and email through
@@ -43,6 +46,8 @@ const disabledPaths = [
   '/verify-email',
   '/two-factor/send-otp',
   '/two-factor/verify-otp',
+  // Says whether a password is the signed-in user's, and nothing else: an oracle nothing in Roster needs.
+  '/verify-password',
 ];
 
 export function createAuth(db: Database, config: DatabaseConfig) {
@@ -84,7 +89,7 @@ export function createAuth(db: Database, config: DatabaseConfig) {
       database: { generateId: () => uuidv7(), joins: true },
     },
     databaseHooks: {
-      session: { create: { before: refuseSuspendedUsers(db) } },
+      session: { create: { before: refuseSuspendedUsers(db) }, delete: { after: auditRevokedSession(db) } },
       user: { create: { after: onSignUp(db) } },
     },
     hooks: { before: beforeAuthEndpoint(db), after: forgiveSuccessfulAttempts },
@@ -93,6 +98,8 @@ export function createAuth(db: Database, config: DatabaseConfig) {
       // TOTP secrets and recovery codes are stored encrypted with the auth secret (symmetricEncrypt); ten
       // single-use recovery codes; a wrong code also counts against the per-challenge and per-account lockouts.
       twoFactor({ issuer: 'Roster', totpOptions: { period: TOTP_PERIOD_SECONDS }, schema: { twoFactor: { modelName: 'twoFactors' } } }),
+      // After twoFactor(): its hook turns a password sign-in that still needs a code into a challenge first.
+      auditTrail(db),
       jwt({
         // JWTs come from GET /api/auth/token only. Otherwise every session read (every console request) would fetch,
         // decrypt and import the signing key and mint a JWT nobody asked for.
@@ -126,35 +133,27 @@ export type Auth = ReturnType<typeof createAuth>;
 /** Rate limits for password and token endpoints; replay and brute-force screening for second-factor codes. */
 function beforeAuthEndpoint(db: Database) {
   const screenCode = screenSecondFactorCode(db);
-  return createAuthMiddleware(async (ctx) => (secondFactorPaths.has(ctx.path) ? screenCode(ctx) : limitAttempts(ctx)));
+  return createAuthMiddleware(async (ctx) => (secondFactorPaths.has(ctx.path) ? screenCode(ctx) : limitAttempts(db, ctx)));
 }
 
-/** The client IP and the account a password attempt is for, when this request is one. */
-function passwordAttempt(ctx: { path: string; body?: { email?: unknown }; request?: Request; headers?: Headers }) {
-  if (!passwordCheckPaths.includes(ctx.path) || typeof ctx.body?.email !== 'string') return undefined;
-  return { account: ctx.body.email, ip: requestClientIp(ctx.request ?? ctx.headers) };
-}
-
-async function limitAttempts(ctx: AuthMiddlewareContext): Promise<void> {
-  if (!rateLimitedPaths.some((path) => ctx.path.startsWith(path))) return;
-  try {
-    await limitAuthRequest(requestClientIp(ctx.request ?? ctx.headers));
-    const attempt = passwordAttempt(ctx);
-    if (attempt) await recordFailedAttempt(attempt);
-  } catch (error) {
-    if (!(error instanceof TooManyRequests)) throw error;
-    throw new APIError(
-      'TOO_MANY_REQUESTS',
-      { message: `${error.message} Try again in ${error.retryAfterSeconds} seconds.`, code: 'RATE_LIMITED' },
-      { 'Retry-After': String(error.retryAfterSeconds) },
-    );
+/** The per-IP flood limit where it applies, then, for a password check, one attempt counted before the check. */
+async function limitAttempts(db: Database, ctx: AuthMiddlewareContext): Promise<void> {
+  if (rateLimitedPaths.some((path) => ctx.path.startsWith(path))) {
+    try {
+      await limitAuthRequest(requestClientIp(ctx.request ?? ctx.headers));
+    } catch (error) {
+      throw error instanceof TooManyRequests ? tooManyRequests(error) : error;
+    }
   }
+  const attempt = await passwordAttempt(ctx);
+  if (attempt) await countAttempt(db, ctx, attempt);
 }
 
 /** Every password attempt was counted as failed before it ran (atomically); the ones that succeeded are forgiven. */
 const forgiveSuccessfulAttempts = createAuthMiddleware(async (ctx) => {
-  const attempt = passwordAttempt(ctx);
-  if (attempt && !isAPIError(ctx.context.returned)) await forgiveAttempt(attempt);
+  if (isAPIError(ctx.context.returned)) return;
+  const attempt = await passwordAttempt(ctx);
+  if (attempt) await forgiveAttempt(attempt);
 });
 
 function refuseSuspendedUsers(db: Database) {
@@ -168,10 +167,11 @@ function refuseSuspendedUsers(db: Database) {
 
 /**
  * Self sign-up (email and password, or a first OAuth sign-in) is an event like any other new user, and an address
- * nobody vouched for yet is sent a verification link.
+ * nobody vouched for yet is sent a verification link, within the send limits: over them the account still stands,
+ * unverified, with no link queued (the log says so).
  */
 function onSignUp(db: Database) {
-  return async ({ id }: { id: string }) => {
+  return async ({ id }: { id: string }, context: { request?: Request; headers?: Headers } | null) => {
     const [row] = await db.select().from(users).where(eq(users.id, id));
     if (!row) return;
     await recordEvent(db, { kind: 'user', door: 'api', userId: id, role: 'member' }, {
@@ -180,6 +180,12 @@ function onSignUp(db: Database) {
       changes: diffFields(undefined, row, ['email', 'name', 'role', 'status']),
       data: { user: toUserDto(row) },
     });
-    if (!row.emailVerified) await sendEmailVerification(db, id);
+    if (row.emailVerified) return;
+    try {
+      await sendEmailVerification(db, id, mailRequestFrom(context?.request ?? context?.headers));
+    } catch (error) {
+      if (!(error instanceof TooManyRequests)) throw error;
+      logger.warn({ userId: id, limit: error.message }, 'sign-up: send limit reached, so no verification email was queued; the account stays unverified');
+    }
   };
 }

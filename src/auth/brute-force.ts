@@ -1,6 +1,7 @@
 import 'server-only';
 import { RateLimiterRes } from 'rate-limiter-flexible';
 import { TooManyRequests } from '@/core/errors';
+import { clientIpKey } from '@/rate-limit/client-ip-key';
 import { rateSettingFromEnv } from '@/rate-limit/setting';
 import { limiterOn, rateLimitStore, secondsUntilRetry } from '@/rate-limit/store';
 
@@ -42,10 +43,11 @@ async function limiters() {
   };
 }
 
+/** The attempt's keys; the per-IP ones only when the client IP is known (clientIpKey), else those limits skip it. */
 const keysOf = ({ account, ip }: AttemptKey) => {
   const normalized = account.trim().toLowerCase();
-  const address = ip ?? 'unknown';
-  return { account: normalized, ip: address, pair: `${address} ${normalized}` };
+  const address = clientIpKey(ip);
+  return { account: normalized, byIp: address === null ? null : { ip: address, pair: `${address} ${normalized}` } };
 };
 
 /**
@@ -55,18 +57,20 @@ const keysOf = ({ account, ip }: AttemptKey) => {
  */
 export async function recordFailedAttempt(attempt: AttemptKey): Promise<void> {
   const limiter = await limiters();
-  const keys = keysOf(attempt);
+  const { account, byIp } = keysOf(attempt);
   const refunds: (() => Promise<unknown>)[] = [];
   try {
-    await limiter.pair.consume(keys.pair);
-    refunds.push(() => limiter.pair.reward(keys.pair));
-    await limiter.ip.consume(keys.ip);
-    refunds.push(() => limiter.ip.reward(keys.ip));
-    const { consumedPoints } = await limiter.account.penalty(keys.account);
-    refunds.push(() => limiter.account.reward(keys.account));
+    if (byIp) {
+      await limiter.pair.consume(byIp.pair);
+      refunds.push(() => limiter.pair.reward(byIp.pair));
+      await limiter.ip.consume(byIp.ip);
+      refunds.push(() => limiter.ip.reward(byIp.ip));
+    }
+    const { consumedPoints } = await limiter.account.penalty(account);
+    refunds.push(() => limiter.account.reward(account));
     const over = consumedPoints - limiter.accountPoints;
-    if (over > 0 && !(await limiter.known.get(keys.pair))) {
-      await limiter.delay(Math.min(Math.floor(Math.log2(over)), MAX_DELAY_LEVEL)).consume(keys.account);
+    if (over > 0 && !(byIp && (await limiter.known.get(byIp.pair)))) {
+      await limiter.delay(Math.min(Math.floor(Math.log2(over)), MAX_DELAY_LEVEL)).consume(account);
     }
   } catch (error) {
     if (!(error instanceof RateLimiterRes)) throw error;
@@ -79,11 +83,9 @@ export async function recordFailedAttempt(attempt: AttemptKey): Promise<void> {
 /** The attempt succeeded: its pair starts afresh and is known from now on, and the IP and account get it back. */
 export async function forgiveAttempt(attempt: AttemptKey): Promise<void> {
   const limiter = await limiters();
-  const keys = keysOf(attempt);
+  const { account, byIp } = keysOf(attempt);
   await Promise.all([
-    limiter.pair.delete(keys.pair),
-    limiter.ip.reward(keys.ip),
-    limiter.account.reward(keys.account),
-    limiter.known.set(keys.pair, 1, KNOWN_PAIR_SECONDS),
+    limiter.account.reward(account),
+    ...(byIp ? [limiter.pair.delete(byIp.pair), limiter.ip.reward(byIp.ip), limiter.known.set(byIp.pair, 1, KNOWN_PAIR_SECONDS)] : []),
   ]);
 }

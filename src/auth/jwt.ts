@@ -1,8 +1,7 @@
 import 'server-only';
-import { eq, sql } from 'drizzle-orm';
-import { createLocalJWKSet, createRemoteJWKSet, decodeJwt, jwtVerify, type JWTPayload } from 'jose';
+import { createLocalJWKSet, createRemoteJWKSet, decodeJwt, jwtVerify } from 'jose';
+import { userIdForExternalSubject } from '@/core/accounts/external-identities';
 import type { Database } from '@/db/client';
-import { users } from '@/db/schema';
 import { isUuid } from '@/core/validation';
 import type { Auth } from './auth';
 import { baseUrl } from './config';
@@ -25,9 +24,10 @@ function remoteKeySet(url: string) {
 
 /**
  * The user a JWT speaks for, or null when it fails verification (signature, `iss`, `aud`, `exp`) or names
- * nobody. Roster's own tokens carry the user id as `sub`; an external issuer's are matched by `email`, else `sub`.
+ * nobody. Roster's own tokens carry the user id as `sub`; an external issuer's `sub` is its own id of the person,
+ * mapped to a user through a stored link, made the first time by a verified email (userIdForExternalSubject).
  */
-export async function userIdFromJwt(db: Database, auth: Auth, token: string): Promise<string | null> {
+export async function userIdFromJwt(db: Database, auth: Auth, token: string, clientIp: string | null): Promise<string | null> {
   let issuer: string | undefined;
   try {
     issuer = decodeJwt(token).iss;
@@ -45,24 +45,13 @@ export async function userIdFromJwt(db: Database, auth: Auth, token: string): Pr
       const { payload } = await jwtVerify(token, remoteKeySet(external.jwksUrl), {
         issuer: external.issuer,
         audience: external.audience,
-        requiredClaims: ['exp'],
+        requiredClaims: ['exp', 'sub'],
       });
-      return externalUserId(db, payload);
+      const claims = { issuer: external.issuer, subject: payload.sub!, email: payload.email, emailVerified: payload.email_verified, clientIp };
+      return userIdForExternalSubject(db, claims);
     }
   } catch {
     return null;
   }
   return null;
-}
-
-async function externalUserId(db: Database, payload: JWTPayload): Promise<string | null> {
-  const email = typeof payload.email === 'string' ? payload.email : null;
-  const match = email
-    ? eq(sql`lower(${users.email})`, email.toLowerCase())
-    : payload.sub && isUuid(payload.sub)
-      ? eq(users.id, payload.sub)
-      : null;
-  if (!match) return null;
-  const [user] = await db.select({ id: users.id }).from(users).where(match);
-  return user?.id ?? null;
 }

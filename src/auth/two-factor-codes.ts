@@ -1,13 +1,14 @@
 import 'server-only';
 import { createOTP } from '@better-auth/utils/otp';
-import { APIError, createAuthMiddleware, getSessionFromCtx } from 'better-auth/api';
+import { APIError, type createAuthMiddleware } from 'better-auth/api';
 import { symmetricDecrypt } from 'better-auth/crypto';
 import { and, eq, isNull, lt, or } from 'drizzle-orm';
 import type { Database } from '@/db/client';
 import { twoFactors, users } from '@/db/schema';
 import { requestClientIp } from '@/http/request-client-ip';
-import { TooManyRequests } from '@/core/errors';
-import { recordFailedAttempt } from './brute-force';
+import { countAttempt } from './attempts';
+import { auditCall } from './audit';
+import { challengedUserId } from './two-factor-challenge';
 
 /** TOTP as Roster's authenticator apps expect it: 6 digits, 30-second steps, one step of drift either way. */
 export const TOTP_PERIOD_SECONDS = 30;
@@ -17,30 +18,9 @@ export type AuthMiddlewareContext = Parameters<Parameters<typeof createAuthMiddl
 
 export const secondFactorPaths = new Set(['/two-factor/verify-totp', '/two-factor/verify-backup-code']);
 
-/** Whose second factor a verify request is about: the signed-in user (enrolment) or the pending sign-in's. */
-async function challengedUserId(ctx: AuthMiddlewareContext): Promise<string | null> {
-  const session = await getSessionFromCtx(ctx).catch(() => null);
-  if (session) return session.user.id;
-  const cookie = ctx.context.createAuthCookie('two_factor');
-  const identifier = await ctx.getSignedCookie(cookie.name, ctx.context.secret);
-  if (!identifier) return null;
-  const challenge = await ctx.context.internalAdapter.findVerificationValue(identifier);
-  return challenge?.value ?? null;
-}
-
-/**
- * The one place a failed second-factor code counts toward the brute-force defence (the same budget as sign-in
- * attempts, per IP and per account). Over it, the answer is 429 and the code is not even checked.
- */
-async function countFailedCode(ctx: AuthMiddlewareContext, email: string): Promise<void> {
-  const ip = requestClientIp(ctx.request ?? ctx.headers);
-  try {
-    await recordFailedAttempt({ ip, account: email });
-  } catch (error) {
-    if (!(error instanceof TooManyRequests)) throw error;
-    throw new APIError('TOO_MANY_REQUESTS', { message: `${error.message} Try again in ${error.retryAfterSeconds} seconds.`, code: 'RATE_LIMITED' }, { 'Retry-After': String(error.retryAfterSeconds) });
-  }
-}
+/** A wrong second-factor code counts toward the brute-force defence, as a wrong password does (per IP and account). */
+const countFailedCode = (db: Database, ctx: AuthMiddlewareContext, email: string) =>
+  countAttempt(db, ctx, { ip: requestClientIp(ctx.request ?? ctx.headers), account: email });
 
 /** The TOTP time step `code` belongs to, within the drift allowed around now, or undefined for a wrong code. */
 async function stepOf(secret: string, code: string): Promise<number | undefined> {
@@ -74,18 +54,20 @@ export function screenSecondFactorCode(db: Database) {
 
     if (ctx.path === '/two-factor/verify-backup-code') {
       const codes = JSON.parse(await decrypt(row.backupCodes)) as string[];
-      if (!codes.includes(code)) await countFailedCode(ctx, row.email);
+      if (!codes.includes(code)) await countFailedCode(db, ctx, row.email);
       return;
     }
     const step = await stepOf(await decrypt(row.secret), code);
-    if (step === undefined) return countFailedCode(ctx, row.email);
+    if (step === undefined) return countFailedCode(db, ctx, row.email);
     const claimed = await db
       .update(twoFactors)
       .set({ lastAcceptedStep: step })
       .where(and(eq(twoFactors.userId, userId), or(isNull(twoFactors.lastAcceptedStep), lt(twoFactors.lastAcceptedStep, step))))
       .returning({ id: twoFactors.id });
     if (claimed.length > 0) return;
-    await countFailedCode(ctx, row.email);
+    await countFailedCode(db, ctx, row.email);
+    // Refused here, before Better Auth's endpoint (whose after-hook audits sign-in failures), so audited here.
+    if (!ctx.context.session) await auditCall(db, ctx, { type: 'user.sign-in-failed', account: { userId }, byAccountUser: false, data: { method: 'totp', reason: 'replayed-code' } });
     throw new APIError('UNAUTHORIZED', { message: 'Invalid code', code: 'INVALID_CODE' });
   };
 }

@@ -3,6 +3,8 @@ import { createOTP } from '@better-auth/utils/otp';
 import { symmetricDecrypt } from 'better-auth/crypto';
 import { eq } from 'drizzle-orm';
 import QRCode from 'qrcode';
+import { Forbidden } from '@/core/errors';
+import type { Principal } from '@/core/principal';
 import type { Database } from '@/db/client';
 import { twoFactors } from '@/db/schema';
 import type { Auth } from './auth';
@@ -30,10 +32,26 @@ export async function twoFactorState(auth: Auth, db: Database, user: { id: strin
   return { status: 'pending', qrCode: await QRCode.toString(uri, { type: 'svg', margin: 1 }), manualKey: new URL(uri).searchParams.get('secret')! };
 }
 
-/** ROSTER_REQUIRE_2FA_FOR=admin: admins and owners enrol before they may use the console. */
+/** ROSTER_REQUIRE_2FA_FOR=admin: admins and owners enrol before they may use the console or the API. */
 export function twoFactorRequiredFor(role: string, env: NodeJS.ProcessEnv = process.env): boolean {
   const setting = env.ROSTER_REQUIRE_2FA_FOR?.trim();
   if (!setting) return false;
   if (setting !== 'admin') throw new Error('ROSTER_REQUIRE_2FA_FOR accepts only "admin" (admins and owners must use two-factor sign-in).');
   return role === 'admin' || role === 'owner';
+}
+
+/**
+ * Whether ROSTER_REQUIRE_2FA_FOR holds this signed-in user back until they enrol. The one rule behind every door a
+ * user signs in through: console pages, actions and event stream, and /api/v1 with a session token or a JWT. API
+ * keys are not users: never held back.
+ */
+export function mustEnrolFirst(principal: Principal, twoFactorEnabled: boolean | null | undefined): boolean {
+  return principal.kind === 'user' && twoFactorRequiredFor(principal.role) && !twoFactorEnabled;
+}
+
+/** Refuses (Forbidden) a user ROSTER_REQUIRE_2FA_FOR holds back; their own Account page is where they enrol. */
+export function refuseUntilEnrolled(principal: Principal, twoFactorEnabled: boolean | null | undefined): void {
+  if (mustEnrolFirst(principal, twoFactorEnabled)) {
+    throw new Forbidden('Set up two-factor sign-in on your Account page (/account) first: it is required for admins and owners.');
+  }
 }

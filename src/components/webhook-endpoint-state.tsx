@@ -6,6 +6,7 @@ const reasons: Record<string, string> = {
   manual: 'Disabled by hand.',
   gone: 'Disabled: the receiver answered 410 Gone.',
   failing: 'Disabled: every attempt failed for 5 days.',
+  'creator-lost-access': 'Disabled: whoever made it lost the right to (suspended, demoted, deleted, or their API key revoked or expired). Enabling it makes it yours.',
 };
 
 /** Enabled or disabled (and why), and a warning while every attempt is failing. */

@@ -27,6 +27,12 @@ const rank: Record<Role, number> = { member: 0, viewer: 1, admin: 2, owner: 3 };
 
 export const roleAtLeast = (role: Role, minimum: Role) => rank[role] >= rank[minimum];
 
+/** Whether a role, by itself, holds `permission` (an active user with it does). */
+export const roleHolds = (role: Role, permission: Permission) => rolePermissions[role].includes(permission);
+
+/** The roles that hold `permission`. */
+export const rolesHolding = (permission: Permission): Role[] => (Object.keys(rolePermissions) as Role[]).filter((role) => roleHolds(role, permission));
+
 /** Throws unless `principal` holds `permission`: Unauthenticated for nobody, Forbidden for the wrong somebody. */
 export function authorize(principal: Principal, permission: Permission): void {
   if (!holds(principal, permission)) {
@@ -43,7 +49,7 @@ export function holds(principal: Principal, permission: Permission): boolean {
     case 'system':
       return true;
     case 'user':
-      return rolePermissions[principal.role].includes(permission);
+      return roleHolds(principal.role, permission);
     case 'apiKey':
       // A write key can read back what it writes.
       return permission === 'users:read'
@@ -68,4 +74,18 @@ export function authorizeAccountChange(principal: Principal, before: Role | null
   if (actingRole(principal) === 'owner') return;
   const touchesAdmins = [before, after].some((role) => role !== null && roleAtLeast(role, 'admin'));
   if (touchesAdmins) throw new Forbidden('Only owners can grant, change or remove admin and owner accounts.');
+}
+
+/** Where a principal stands over what staff make: an API key where its maker stands (an owner's or the CLI's: owner). */
+const standing = (principal: Principal): Role => (principal.kind === 'apiKey' ? (principal.ownerLevel ? 'owner' : 'admin') : actingRole(principal));
+
+/**
+ * Whether `principal` may change something staff made (an API key, a webhook endpoint), given the role of whoever
+ * made it: what an owner made (or the operator, or an owner's key) only owners manage; admins manage the rest.
+ */
+export const mayManage = (principal: Principal, madeBy: Role): boolean => !roleAtLeast(madeBy, 'owner') || roleAtLeast(standing(principal), 'owner');
+
+/** Throws Forbidden unless `principal` may change what someone with role `madeBy` made (see mayManage). */
+export function authorizeManagement(principal: Principal, madeBy: Role): void {
+  if (!mayManage(principal, madeBy)) throw new Forbidden('Only owners can change what an owner (or an owner’s API key, or the operator) made.');
 }

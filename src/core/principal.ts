@@ -17,7 +17,8 @@ export type Principal =
   | { kind: 'anonymous'; door: Door }
   | { kind: 'system'; door: Door; name: string }
   | { kind: 'user'; door: Door; userId: string; role: Role }
-  | { kind: 'apiKey'; door: Door; keyId: string; scopes: readonly ApiKeyScope[] };
+  /** `ownerLevel`: made by an owner or by the CLI, the key may manage what owners made (see mayManage). */
+  | { kind: 'apiKey'; door: Door; keyId: string; scopes: readonly ApiKeyScope[]; ownerLevel?: boolean };
 
 /** What every use case receives: where to read and write, and on whose behalf. */
 export interface CoreContext {

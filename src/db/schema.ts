@@ -226,7 +226,7 @@ export const webhookEndpoints = pgTable(
     /** Event types delivered, or ['*'] for all of them. */
     eventTypes: text('event_types').array().notNull(),
     enabled: boolean('enabled').notNull().default(true),
-    /** Why it is disabled: 'manual', 'gone' (the receiver answered 410) or 'failing' (every attempt failed for 5 days). */
+    /** Why it is disabled: 'manual', 'gone' (the receiver answered 410), 'failing' (every attempt failed for 5 days) or 'creator-lost-access'. */
     disabledReason: text('disabled_reason'),
     secretEncrypted: text('secret_encrypted').notNull(),
     previousSecretEncrypted: text('previous_secret_encrypted'),

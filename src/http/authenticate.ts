@@ -3,11 +3,13 @@ import { eq } from 'drizzle-orm';
 import { getAuth } from '@/auth';
 import { looksLikeJwt, userIdFromJwt } from '@/auth/jwt';
 import { userPrincipal } from '@/auth/principal';
+import { refuseUntilEnrolled } from '@/auth/two-factor-enrolment';
 import { authenticateApiKey, looksLikeApiKey } from '@/core/api-keys';
 import { Unauthenticated } from '@/core/errors';
 import type { Principal } from '@/core/principal';
 import type { Database } from '@/db/client';
 import { users } from '@/db/schema';
+import { requestClientIp } from './request-client-ip';
 
 /**
  * Who is calling /api/v1, from `Authorization: Bearer <credential>` only: cookies are ignored, so a browser
@@ -21,19 +23,30 @@ export async function apiPrincipal(request: Request, db: Database): Promise<Prin
   const token = /^Bearer +(\S+)$/i.exec(header.trim())?.[1];
   if (!token) throw new Unauthenticated('Send credentials as `Authorization: Bearer <token>`.', true);
 
-  const principal = looksLikeApiKey(token) ? await authenticateApiKey(db, token, 'api') : await userFromToken(db, token);
+  const principal = looksLikeApiKey(token) ? await authenticateApiKey(db, token, 'api') : await userFromToken(db, token, requestClientIp(request));
   if (!principal) throw new Unauthenticated('The credentials are invalid, expired or revoked.', true);
   return principal;
 }
 
-async function userFromToken(db: Database, token: string): Promise<Principal | null> {
+/** The user a session token or JWT speaks for, once ROSTER_REQUIRE_2FA_FOR lets them through (else Forbidden). */
+async function userFromToken(db: Database, token: string, clientIp: string | null): Promise<Principal | null> {
+  const user = await tokenUser(db, token, clientIp);
+  const principal = user && userPrincipal(user, 'api');
+  if (principal) refuseUntilEnrolled(principal, user.twoFactorEnabled);
+  return principal;
+}
+
+async function tokenUser(db: Database, token: string, clientIp: string | null) {
   const auth = await getAuth();
   if (looksLikeJwt(token)) {
-    const userId = await userIdFromJwt(db, auth, token);
+    const userId = await userIdFromJwt(db, auth, token, clientIp);
     if (!userId) return null;
-    const [user] = await db.select({ id: users.id, role: users.role, status: users.status }).from(users).where(eq(users.id, userId));
-    return user ? userPrincipal(user, 'api') : null;
+    const [user] = await db
+      .select({ id: users.id, role: users.role, status: users.status, twoFactorEnabled: users.twoFactorEnabled })
+      .from(users)
+      .where(eq(users.id, userId));
+    return user ?? null;
   }
   const session = await auth.api.getSession({ headers: new Headers({ authorization: `Bearer ${token}` }) });
-  return session ? userPrincipal(session.user, 'api') : null;
+  return session?.user ?? null;
 }

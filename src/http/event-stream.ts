@@ -1,6 +1,7 @@
 import 'server-only';
 import { subscribe, type EventDto, type EventFeed, type StreamPlan } from '@/core/events';
 import type { Database } from '@/db/client';
+import { whenClientGone } from './client-gone';
 import { HttpProblem } from './problem';
 
 /** Limits from the environment: streams per credential, streams in all, and the heartbeat period. */
@@ -87,8 +88,9 @@ export function eventStreamResponse(request: Request, { db, feed, plan, format }
     },
     cancel: () => done.abort(),
   });
-  // A client that goes away releases its slot and timers at once, whether or not Next cancels the body.
-  request.signal.addEventListener('abort', () => done.abort(), { signal: done.signal });
+  // A client that goes away (even before this was called) releases its slot and timers at once, whether or not Next
+  // cancels the body.
+  whenClientGone(request, () => done.abort(), done.signal);
 
   return new Response(body, {
     headers: {

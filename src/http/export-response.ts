@@ -1,21 +1,19 @@
 import 'server-only';
-import { exportMediaTypes, type ExportPlan } from '@/core/exports';
+import { exportMediaTypes, type ExportPlan, type ExportReader } from '@/core/exports';
 import type { DatabaseHandle } from '@/db/client';
-import { HttpProblem } from './problem';
-
-// On PostgreSQL each export holds one pool connection for as long as its client reads: without a cap, a few slow
-// downloads would take every connection the rest of the server needs. On globalThis: Next bundles each export
-// route apart, and the cap is the server's, not a route's.
-const globalForExports = globalThis as unknown as { rosterRunningExports?: { count: number } };
-const running = (globalForExports.rosterRunningExports ??= { count: 0 });
-const exportsAtOnce = () => Number(process.env.ROSTER_EXPORTS_AT_ONCE ?? 3);
+import type { ReadSnapshot } from '@/db/snapshot';
+import { whenClientGone } from './client-gone';
+import { takeExportSlot } from './export-slots';
 
 /**
  * A download of `plan`, streamed with backpressure: each `pull` (the client is ready for more) reads the next chunk
- * (a keyset page, or what COPY sent), so the server holds one chunk at a time whatever the size. It reads one snapshot held for the whole file
- * (see DatabaseHandle.snapshot) and lets go of it when the file ends, fails or the client goes away, at once.
+ * (a keyset page, or what COPY sent), so the server holds one chunk at a time whatever the size. It takes an export
+ * slot (see takeExportSlot), reads one snapshot held for the whole file (see DatabaseHandle.snapshot), records
+ * `export.downloaded` as it starts, and lets go of slot and snapshot when the file ends, fails or the client goes
+ * away: at once, at any moment, also before the first byte. (A client that stops reading without going away is
+ * disconnected by the server after ROSTER_SEND_TIMEOUT_MS: scripts/server.mjs.)
  */
-export async function exportResponse(request: Request, plan: ExportPlan, database: Pick<DatabaseHandle, 'snapshot'>): Promise<Response> {
+export async function exportResponse(request: Request, plan: ExportPlan, database: Pick<DatabaseHandle, 'db' | 'snapshot'>): Promise<Response> {
   const headers = {
     'Content-Type': exportMediaTypes[plan.format],
     'Content-Disposition': `attachment; filename="${plan.filename}"`,
@@ -24,51 +22,56 @@ export async function exportResponse(request: Request, plan: ExportPlan, databas
   };
   // Next answers HEAD with GET: a body nobody reads must not hold a snapshot open.
   if (request.method === 'HEAD') return new Response(null, { headers });
-  if (running.count >= exportsAtOnce()) {
-    throw new HttpProblem(503, 'export-capacity', 'Service Unavailable', `This server runs at most ${exportsAtOnce()} exports at once; retry shortly.`, { 'Retry-After': '5' });
-  }
-  running.count += 1;
-  let released = false;
-  const release = () => {
-    if (!released) running.count -= 1;
-    released = true;
+  const releaseSlot = takeExportSlot(plan.caller);
+  let ended = false;
+  let abortSnapshot = () => {};
+  /** The client went away (or the read failed): ends the export where it stands. */
+  const abandon = () => {
+    if (ended) return;
+    ended = true;
+    releaseSlot();
+    abortSnapshot();
   };
-  let snapshot: Awaited<ReturnType<DatabaseHandle['snapshot']>>;
+  // Listening before the first await: a client that leaves while the snapshot opens is seen too.
+  whenClientGone(request, abandon);
+
+  let snapshot: ReadSnapshot;
   try {
     snapshot = await database.snapshot();
+    abortSnapshot = () => snapshot.abort();
+    if (ended) snapshot.abort();
+    else await plan.recordDownload(database.db);
   } catch (error) {
-    release();
+    abandon();
     throw error;
   }
-  const reader = plan.open(snapshot);
-  let finished = false;
-  const stop = () => {
-    release();
-    if (finished) return;
-    finished = true;
-    snapshot.abort();
-  };
-  // Whichever comes first: the body's cancel, or the request's abort when Next doesn't cancel the body.
-  request.signal.addEventListener('abort', stop, { once: true });
 
+  let reader: ExportReader | undefined;
   const body = new ReadableStream<Uint8Array>({
     async pull(controller) {
+      // Nobody is there to read the rest: a reader of this body (never Next's, which has stopped) is told so.
+      const stopIfAbandoned = () => {
+        if (ended) controller.error(new DOMException('The client went away', 'AbortError'));
+        return ended;
+      };
+      if (stopIfAbandoned()) return;
       try {
+        reader ??= plan.open(snapshot);
         const chunk = await reader.next();
-        if (finished) return;
+        if (stopIfAbandoned()) return;
         if (chunk !== null) return controller.enqueue(chunk);
-        finished = true;
-        release();
+        ended = true;
+        releaseSlot();
         await snapshot.close();
         controller.close();
       } catch (error) {
-        // Cancelled mid-query: the connection was ended under it, and nobody is reading any more.
-        if (finished) return;
-        stop();
+        // Abandoned mid-query: the connection was ended under it.
+        if (stopIfAbandoned()) return;
+        abandon();
         controller.error(error);
       }
     },
-    cancel: stop,
+    cancel: abandon,
   });
 
   return new Response(body, { headers });

@@ -12,7 +12,8 @@ export function trustedProxies(): TrustedProxies {
 
 /**
  * The IP the per-IP limits count this request under: its TCP peer, or behind ROSTER_TRUSTED_PROXIES the client
- * those proxies name in X-Forwarded-For. Null (counted as one "unknown" client) when the peer isn't known.
+ * those proxies name in X-Forwarded-For. Null when the peer isn't known: per-IP limits then skip the request
+ * (src/rate-limit/client-ip-key.ts).
  */
 export function requestClientIp(source: Request | Headers | undefined): string | null {
   if (!source) return null;

@@ -1,4 +1,5 @@
-import { attemptDelivery, claimDueDeliveries, dispatchBatchSize, dispatchEvents } from '@/core/integrations';
+import { webhookSecretBox } from '@/auth/webhook-secret-box';
+import { attemptDelivery, claimDueDeliveries, dispatchBatchSize, dispatchEvents, type DeliveryOptions } from '@/core/integrations';
 import { getDatabase } from '@/db';
 import type { Database } from '@/db/client';
 import { logger } from '@/lib/logger';
@@ -11,20 +12,27 @@ export interface DelivererOptions {
   /** Deliveries in flight from this process, in all and per endpoint: one slow receiver can't hold up the others. */
   concurrency?: number;
   perEndpoint?: number;
+  /** How each delivery is attempted (the signing-secret box, the send's deadline); the process's own by default. */
+  delivery?: Omit<DeliveryOptions, 'signal'>;
+  /** The database it works on: the process's by default. */
+  db?: Database;
 }
 
 /**
  * Outgoing webhooks in the background: each new event in the log is turned into deliveries (dispatchEvents), and due
  * deliveries are sent, several at once but only a few per endpoint. Runs on every instance: the dispatch cursor and
- * the delivery leases keep them from doing anything twice. Returns the function that stops it: it resolves once the
- * dispatch pass and the deliveries in flight have been recorded (if the process exits first, a delivery's lease runs
- * out and whichever process takes it next retries it).
+ * the delivery leases keep them from doing anything twice. Returns the function that stops it: it interrupts the
+ * sends in flight at once (each delivery is given back, due, uncounted, for the next process to send) and resolves
+ * once the dispatch pass has committed and those deliveries are released (if the process exits first, a delivery's
+ * lease runs out and whichever process takes it next sends it).
  *
  * Every commit wakes it, so a pass must cost little when there is nothing to send: it dispatches until a batch comes
  * back short (the log's later commits wake it again), and it looks for due deliveries only when one can have come due,
  * that is when this pass made some, on the timer (retries, other instances' deliveries) and when a send ends.
  */
-export function startWebhookDeliverer({ intervalMs = 1_000, concurrency = 10, perEndpoint = 2 }: DelivererOptions = {}): StopJob {
+export function startWebhookDeliverer({ intervalMs = 1_000, concurrency = 10, perEndpoint = 2, delivery: deliveryOptions, db: database }: DelivererOptions = {}): StopJob {
+  const options: DeliveryOptions = { secrets: webhookSecretBox(), ...deliveryOptions };
+  const stopping = new AbortController();
   const inFlight = new Map<string, number>();
   const attempts = new Set<Promise<unknown>>();
   let sending = 0;
@@ -62,7 +70,7 @@ export function startWebhookDeliverer({ intervalMs = 1_000, concurrency = 10, pe
 
   const pass = async (): Promise<void> => {
     try {
-      const { db } = await getDatabase();
+      const db = database ?? (await getDatabase()).db;
       const made = await dispatchAll(db);
       if (stopped || (made === 0 && !claimWanted)) return;
       claimWanted = false;
@@ -71,7 +79,7 @@ export function startWebhookDeliverer({ intervalMs = 1_000, concurrency = 10, pe
       for (const delivery of claimed) {
         sending += 1;
         inFlight.set(delivery.endpointId, (inFlight.get(delivery.endpointId) ?? 0) + 1);
-        const attempt = attemptDelivery(db, delivery)
+        const attempt = attemptDelivery(db, delivery, { ...options, signal: stopping.signal })
           .catch((error: unknown) => logger.error({ err: error, deliveryId: delivery.id }, 'webhook delivery could not be recorded; it will be retried'))
           .finally(() => {
             attempts.delete(attempt);
@@ -101,6 +109,7 @@ export function startWebhookDeliverer({ intervalMs = 1_000, concurrency = 10, pe
   timer.unref();
   return async () => {
     stopped = true;
+    stopping.abort();
     clearInterval(timer);
     leaveFeed();
     await ticking;

@@ -1,5 +1,6 @@
 import { expect, type Page } from '@playwright/test';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
+import { consoleAccount, submitSignIn } from './accounts';
 import { statusMessage, test, uniqueUser } from './support';
 
 // The console's Integrations page: add an endpoint, see its secret once, send a test, read the delivery log, resend,
@@ -72,3 +73,35 @@ test('rotate the secret, disable and delete the endpoint', async ({ page }) => {
   await expect(page).toHaveURL(/\/integrations\?deleted=1$/);
   await expect(page.getByRole('link', { name: url })).toHaveCount(0);
 });
+
+test('an admin sees what an owner made but gets no controls for it: neither the owner’s endpoint nor the owner’s API key', async ({ page, browser, request, baseURL }) => {
+  const url = receiver.url.replace('/hooks', `/hooks/${uniqueUser('owners').token}`);
+  await addEndpoint(page, url, ['user.created']);
+  const keyName = `owner's key ${uniqueUser('okey').token}`;
+  await page.goto('/api-keys');
+  await page.getByLabel('Name').fill(keyName);
+  await page.getByRole('checkbox', { name: /users:read/ }).check();
+  await page.getByRole('button', { name: 'Create API key' }).click();
+  await expect(statusMessage(page, "Copy this secret now: it won't be shown again.")).toBeVisible();
+
+  const admin = await consoleAccount(browser, request, baseURL!, 'admin', 'hooksadmin');
+  const context = await browser.newContext({ storageState: { cookies: [], origins: [] } });
+  try {
+    const adminPage = await context.newPage();
+    await adminPage.goto('/sign-in?next=%2Fintegrations');
+    await submitSignIn(adminPage, admin.email, admin.password);
+    await adminPage.getByRole('link', { name: url }).click();
+    await expect(adminPage.getByText('only owners can change, test, resend or delete it')).toBeVisible();
+    for (const name of ['Disable', 'Send a test event', 'Rotate secret', 'Delete endpoint', 'Save changes']) {
+      await expect(adminPage.getByRole('button', { name })).toHaveCount(0);
+    }
+
+    await adminPage.goto('/api-keys');
+    const row = adminPage.getByRole('row').filter({ hasText: keyName });
+    await expect(row).toContainText('only owners can revoke it');
+    await expect(row.getByRole('button', { name: /Revoke/ })).toHaveCount(0);
+  } finally {
+    await context.close();
+  }
+});
+

@@ -1,24 +1,27 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Server } from '../../bench/processes';
-import { startProductionServer } from '../support/production-server';
+import { buildIfStale } from '../../scripts/build-if-stale.mjs';
+import { killStartedServers, npmStart, type ProductionServer } from '../support/production-server';
 import { abandonedRequest, rawRequest, requestBytes } from '../support/raw-http';
 
-// The production server (scripts/server.mjs) on the embedded database, fed over bare sockets what browsers and
-// fetch never send: methods Roster doesn't serve, malformed requests, connections closed half-way. Each must get a
-// 4xx (or nothing, when the client is gone), never a 5xx, and leave the server serving with nothing in its log.
+// The production server (`npm start`) on the embedded database, fed over bare sockets what browsers and fetch never
+// send: methods Roster doesn't serve, malformed requests, connections closed half-way. Each must get a 4xx (or
+// nothing, when the client is gone), never a 5xx, and leave the server serving with nothing in its log.
 
 const root = path.resolve(import.meta.dirname, '../..');
-let server: Server;
+let server: ProductionServer;
+let port: number;
 
 beforeAll(async () => {
-  server = await startProductionServer({ env: { DATABASE_URL: '', ROSTER_DATA_DIR: 'memory://' } });
+  buildIfStale({ log: () => {} });
+  server = await npmStart({ DATABASE_URL: '', ROSTER_DATA_DIR: 'memory://' });
+  port = Number(new URL(server.origin).port);
 }, 900_000);
 
-afterAll(() => server?.stop());
+afterAll(killStartedServers);
 
-const send = (bytes: string) => rawRequest(server.port, bytes);
+const send = (bytes: string) => rawRequest(port, bytes);
 const staticAsset = () => `/_next/static/chunks/${readdirSync(path.join(root, '.next/static/chunks')).find((file) => file.endsWith('.js'))}`;
 
 describe('methods Roster does not serve', () => {
@@ -82,8 +85,8 @@ describe('connections closed early', () => {
     const action = requestBytes('POST', '/users', { headers: { 'Next-Action': '00ff', 'Content-Type': 'text/plain;charset=UTF-8' }, body: '["x"]' });
     const points = ['', 'GET /api/v1/us', 'GET /api/health HTTP/1.1\r\nHost: localhost\r\n', post.slice(0, post.indexOf('\r\n\r\n') + 4), post.slice(0, -5), post, action.slice(0, -2), action];
     for (const bytes of points) {
-      await abandonedRequest(server.port, bytes, 'end');
-      await abandonedRequest(server.port, bytes, 'destroy');
+      await abandonedRequest(port, bytes, 'end');
+      await abandonedRequest(port, bytes, 'destroy');
     }
     const health = await fetch(`${server.origin}/api/health`);
     expect(health.status).toBe(200);
@@ -93,7 +96,6 @@ describe('connections closed early', () => {
 
 describe('the server log', () => {
   it('shows no failure from any of it', () => {
-    const log = readFileSync(server.logFile, 'utf8');
-    expect(log).not.toMatch(/request failed outside the app|⨯|uncaught|"level":50/i);
+    expect(server.output()).not.toMatch(/request failed outside the app|⨯|uncaught|"level":50/i);
   });
 });

@@ -1,44 +1,35 @@
-import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashApiKeySecret } from '@/core/api-keys/secret';
 import { openDatabase } from '@/db/client';
-import type { Server } from '../../bench/processes';
+import { buildIfStale } from '../../scripts/build-if-stale.mjs';
 import { apiKeyFor, type TestApiKey } from '../support/principals';
-import { startProductionServer } from '../support/production-server';
+import { killStartedServers, npmStart, type ProductionServer } from '../support/production-server';
 import { privatePostgresUnavailable, startPrivatePostgres, type PrivatePostgres } from '../support/private-postgres';
 import { orGiveUp, until } from '../support/until';
 
-// The production server (scripts/server.mjs) on a PostgreSQL server of this file's own, as the issue measured it
+// The production server (`npm start`) on a PostgreSQL server of this file's own, as the issue measured it
 // from outside: writers post users while the database crashes and restarts; afterwards every write answered 201 or
 // 503, every 201 is kept, no log line holds the API key's hash, and SIGTERM still ends in a clean exit (the pool's
 // end() used to wait forever for the clients an outage had leaked).
 
 let database: PrivatePostgres;
-let server: Server;
+let server: ProductionServer;
 let key: TestApiKey;
 
 beforeAll(async () => {
   if (privatePostgresUnavailable) return;
+  buildIfStale({ log: () => {} });
   database = await startPrivatePostgres();
   await database.query('CREATE DATABASE roster');
   const handle = await openDatabase({ driver: 'postgres', url: database.url('roster') });
   key = await apiKeyFor(handle.db, ['users:read', 'users:write']);
   await handle.close();
 
-  server = await startProductionServer({
-    env: {
-      DATABASE_URL: database.url('roster'),
-      ROSTER_AUTH_SECRET: randomBytes(32).toString('base64url'),
-      ROSTER_DB_POOL_SIZE: '4',
-      ROSTER_DB_CONNECT_TIMEOUT_MS: '2000',
-      ROSTER_SHUTDOWN_TIMEOUT_MS: '30000',
-    },
-  });
+  server = await npmStart({ DATABASE_URL: database.url('roster') }, { ROSTER_DB_POOL_SIZE: '4', ROSTER_DB_CONNECT_TIMEOUT_MS: '2000' });
 }, 900_000);
 
 afterAll(async () => {
-  await server?.stop();
+  killStartedServers();
   await database?.destroy();
 });
 
@@ -78,10 +69,9 @@ describe.skipIf(privatePostgresUnavailable)(`the production server through datab
     const [kept] = await database.query<{ n: number }>('SELECT count(*)::int AS n FROM users WHERE id = ANY($1::uuid[])', [created], 'roster');
     expect(kept!.n).toBe(created.length);
 
-    const exited = new Promise<number | null>((resolve) => server.child.once('exit', (code) => resolve(code)));
-    process.kill(server.child.pid!, 'SIGTERM');
-    expect(await orGiveUp(exited, 'the server to exit after SIGTERM')).toBe(0);
-    const log = readFileSync(server.logFile, 'utf8');
+    process.kill(server.npm.pid!, 'SIGTERM'); // npm passes it on to the server, its child
+    expect(await orGiveUp(server.exited, 'the server to exit after SIGTERM')).toBe(0);
+    const log = server.output();
     expect(log).toContain('"outcome":"drained"');
     expect(log).toContain('database unavailable');
     expect(log).not.toContain(hashApiKeySecret(key.secret));

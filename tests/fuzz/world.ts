@@ -3,10 +3,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import path from 'node:path';
 import pg from 'pg';
-import { freePort, type Server } from '../../bench/processes';
+import { freePort, startServer, type Server } from '../../bench/processes';
 import { createApiKey } from '@/core/api-keys';
 import { openDatabase } from '@/db/client';
-import { startProductionServer } from '../support/production-server';
 
 export const ownerEmail = 'fuzz-owner@fuzz.test';
 export const ownerPassword = 'fuzz-owner-password';
@@ -44,12 +43,16 @@ export async function createWorld({ logDir, databaseUrl }: { logDir: string; dat
     const port = await freePort(Number(process.env.ROSTER_FUZZ_PORT ?? (Number(process.env.ROSTER_E2E_PORT ?? 3100) + 7)));
     const origin = `http://127.0.0.1:${port}`;
     const unlimited = '1000000000/60';
-    const server = await startProductionServer({
+    const server = await startServer({
+      name: `scripts/server.mjs :${port}`,
       port,
-      logFile: path.join(logDir, `next-${port}.log`),
+      args: ['scripts/server.mjs', '-p', String(port), '-H', '127.0.0.1'],
       env: {
+        ...process.env,
+        NODE_ENV: 'production',
         DATABASE_URL: url.toString(),
         ROSTER_AUTH_SECRET: randomBytes(32).toString('base64url'),
+        ROSTER_BASE_URL: origin,
         ROSTER_OWNER_EMAIL: ownerEmail,
         ROSTER_OWNER_PASSWORD: ownerPassword,
         // Hundreds of thousands of requests from one key and one address: budgets out of the way (the sign-in
@@ -61,8 +64,11 @@ export async function createWorld({ logDir, databaseUrl }: { logDir: string; dat
         // Its workers may all hit an export at once: the capacity 503 is by design, not what the fuzzer looks for.
         ROSTER_EXPORTS_AT_ONCE: '1000',
         ROSTER_WEBHOOK_SWEEP_MS: '3600000',
+        NEXT_TELEMETRY_DISABLED: '1',
         LOG_LEVEL: 'error',
       },
+      logFile: path.join(logDir, `next-${port}.log`),
+      readyPath: '/api/ready',
     });
 
     const signIn = async (email: string, password: string) => {

@@ -102,7 +102,7 @@ describe('ROSTER_REQUIRE_2FA_FOR=admin', () => {
     await expect(requireConsoleUser('/account')).resolves.toMatchObject({ role: 'admin' });
     expect(await createUserAction(idleState, formData({ email: 'new@example.com', name: 'New', role: 'member', status: 'active' }))).toMatchObject({
       status: 'error',
-      message: 'Not allowed: Set up two-factor sign-in on your Account page before using the console.',
+      message: 'Not allowed: Set up two-factor sign-in on your Account page (/account) first: it is required for admins and owners.',
     });
     expect(await (await db()).select().from(users).where(eq(users.email, 'new@example.com'))).toEqual([]);
   });

@@ -1,11 +1,13 @@
 import { and, eq } from 'drizzle-orm';
 import type { ParsedMail } from 'mailparser';
 import { afterAll, afterEach, beforeAll, expect, it, vi } from 'vitest';
-import { confirmEmailChange, confirmEmailVerification, requestEmailChange, requestPasswordReset, resetPassword } from '@/core/accounts';
+import { confirmEmailChange, confirmEmailVerification, requestEmailChange, requestPasswordReset, resetPassword, type MailRequest } from '@/core/accounts';
 import { acceptInvitation, createInvitation, inspectInvitationLink, resendInvitation, revokeInvitation } from '@/core/invitations';
+import { updateUser } from '@/core/users';
 import { processDueMail } from '@/core/mail';
 import { accountTokens, accounts, auditEvents, invitations, mailOutbox, sessions, users } from '@/db/schema';
 import { mailConfigFromEnv, smtpSender } from '@/mail/smtp';
+import { mailSendLimits } from '@/rate-limit/mail-limits';
 import { describeEachDatabase } from '../support/database';
 import { authFor, insertUser, principalFor, signIn, TEST_PASSWORD } from '../support/principals';
 import { linksIn, startSmtpServer, type TestSmtpServer } from '../support/smtp';
@@ -41,13 +43,16 @@ function tokenIn(message: ParsedMail, page: string): string {
   return match![1]!;
 }
 
+/** A request from `ip` (or none known), counted against the real send limits. */
+const mail = (ip: string | null = null): MailRequest => ({ ip, sendLimits: mailSendLimits });
+
 const tamper = (token: string) => `${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}`;
 
 describeEachDatabase('invitations', (db) => {
   it('an admin invites a viewer; the link (stored only as a hash) sets a name and password once, and the account signs in', async () => {
     const admin = await principalFor(db(), 'admin');
     const email = address('invitee');
-    const invitation = await createInvitation({ db: db(), principal: admin }, { email: email.toUpperCase(), role: 'viewer' });
+    const invitation = await createInvitation({ db: db(), principal: admin }, { email: email.toUpperCase(), role: 'viewer' }, mail());
     expect(invitation).toMatchObject({ email, role: 'viewer', status: 'pending', invitedBy: admin.userId, acceptedAt: null, revokedAt: null });
 
     const message = await delivered(db(), email);
@@ -81,7 +86,7 @@ describeEachDatabase('invitations', (db) => {
     const owner = await principalFor(db(), 'owner');
     const email = address('late');
     const sentAt = new Date('2026-01-01T00:00:00Z');
-    await createInvitation({ db: db(), principal: owner }, { email, role: 'admin' }, { now: sentAt });
+    await createInvitation({ db: db(), principal: owner }, { email, role: 'admin' }, { ...mail(), now: sentAt });
     const token = tokenIn(await delivered(db(), email), 'invite');
 
     expect(await inspectInvitationLink(db(), tamper(token), { now: sentAt })).toEqual({ state: 'unknown' });
@@ -96,10 +101,10 @@ describeEachDatabase('invitations', (db) => {
 
   it('follows the role rules: admins invite below admin, viewers and keys without write invite nobody', async () => {
     const admin = await principalFor(db(), 'admin');
-    await expect(createInvitation({ db: db(), principal: admin }, { email: address('a'), role: 'admin' })).rejects.toMatchObject({ code: 'forbidden' });
-    await expect(createInvitation({ db: db(), principal: await principalFor(db(), 'viewer') }, { email: address('v') })).rejects.toMatchObject({ code: 'forbidden' });
-    await expect(createInvitation({ db: db(), principal: { kind: 'anonymous', door: 'api' } }, { email: address('n') })).rejects.toMatchObject({ code: 'unauthenticated' });
-    await expect(createInvitation({ db: db(), principal: admin }, { email: 'not an email', role: 'root' })).rejects.toMatchObject({
+    await expect(createInvitation({ db: db(), principal: admin }, { email: address('a'), role: 'admin' }, mail())).rejects.toMatchObject({ code: 'forbidden' });
+    await expect(createInvitation({ db: db(), principal: await principalFor(db(), 'viewer') }, { email: address('v') }, mail())).rejects.toMatchObject({ code: 'forbidden' });
+    await expect(createInvitation({ db: db(), principal: { kind: 'anonymous', door: 'api' } }, { email: address('n') }, mail())).rejects.toMatchObject({ code: 'unauthenticated' });
+    await expect(createInvitation({ db: db(), principal: admin }, { email: 'not an email', role: 'root' }, mail())).rejects.toMatchObject({
       code: 'validation_failed',
       issues: [
         { path: ['email'], message: 'Enter a valid email address' },
@@ -113,13 +118,13 @@ describeEachDatabase('invitations', (db) => {
   it('refuses an address that has an account or an open invitation; resending replaces the link; revoking ends it', async () => {
     const admin = await principalFor(db(), 'admin');
     const existing = await insertUser(db(), 'member');
-    await expect(createInvitation({ db: db(), principal: admin }, { email: existing.email })).rejects.toMatchObject({ code: 'conflict', field: 'email' });
+    await expect(createInvitation({ db: db(), principal: admin }, { email: existing.email }, mail())).rejects.toMatchObject({ code: 'conflict', field: 'email' });
 
     const email = address('again');
-    const invitation = await createInvitation({ db: db(), principal: admin }, { email });
-    await expect(createInvitation({ db: db(), principal: admin }, { email })).rejects.toThrow('already invited');
+    const invitation = await createInvitation({ db: db(), principal: admin }, { email }, mail());
+    await expect(createInvitation({ db: db(), principal: admin }, { email }, mail())).rejects.toThrow('already invited');
     const first = tokenIn(await delivered(db(), email), 'invite');
-    await resendInvitation({ db: db(), principal: admin }, invitation.id);
+    await resendInvitation({ db: db(), principal: admin }, invitation.id, mail());
     const second = tokenIn(await delivered(db(), email), 'invite');
     expect(second).not.toBe(first);
     expect(await inspectInvitationLink(db(), first)).toEqual({ state: 'unknown' });
@@ -128,15 +133,15 @@ describeEachDatabase('invitations', (db) => {
     const revoked = await revokeInvitation({ db: db(), principal: admin }, invitation.id);
     expect(revoked.status).toBe('revoked');
     expect(await inspectInvitationLink(db(), second)).toEqual({ state: 'revoked' });
-    await expect(resendInvitation({ db: db(), principal: admin }, invitation.id)).rejects.toThrow('revoked');
+    await expect(resendInvitation({ db: db(), principal: admin }, invitation.id, mail())).rejects.toThrow('revoked');
     // Once withdrawn, the address can be invited afresh.
-    expect((await createInvitation({ db: db(), principal: admin }, { email })).status).toBe('pending');
+    expect((await createInvitation({ db: db(), principal: admin }, { email }, mail())).status).toBe('pending');
   });
 
   it('accepting for single sign-on creates the account with no password', async () => {
     const admin = await principalFor(db(), 'admin');
     const email = address('sso');
-    await createInvitation({ db: db(), principal: admin }, { email });
+    await createInvitation({ db: db(), principal: admin }, { email }, mail());
     const token = tokenIn(await delivered(db(), email), 'invite');
     const { userId } = await acceptInvitation(db(), token, { name: 'Single Sign' });
     expect(await db().select().from(accounts).where(eq(accounts.userId, userId))).toEqual([]);
@@ -150,7 +155,7 @@ describeEachDatabase('password reset', (db) => {
     await signIn(db(), user.email);
     await signIn(db(), user.email);
     const requestedAt = new Date();
-    expect(await requestPasswordReset(db(), user.email.toUpperCase(), { ip: '203.0.113.10', now: requestedAt })).toBe('accepted');
+    expect(await requestPasswordReset(db(), user.email.toUpperCase(), { ...mail('203.0.113.10'), now: requestedAt })).toBe('accepted');
     const message = await delivered(db(), user.email);
     expect(message.subject).toBe('Reset your Roster password');
     const token = tokenIn(message, 'reset-password');
@@ -171,25 +176,25 @@ describeEachDatabase('password reset', (db) => {
     const suspended = await insertUser(db(), 'member', { password: true, email: address('suspended'), status: 'suspended' });
     const ip = '203.0.113.11';
     const answers = [
-      await requestPasswordReset(db(), active.email, { ip }),
-      await requestPasswordReset(db(), address('nobody'), { ip }),
-      await requestPasswordReset(db(), suspended.email, { ip }),
+      await requestPasswordReset(db(), active.email, mail(ip)),
+      await requestPasswordReset(db(), address('nobody'), mail(ip)),
+      await requestPasswordReset(db(), suspended.email, mail(ip)),
     ];
     expect(answers).toEqual(['accepted', 'accepted', 'accepted']);
     expect((await db().select().from(mailOutbox)).map((row) => row.recipient)).toEqual([active.email]);
-    await expect(requestPasswordReset(db(), 'not-an-address', { ip })).rejects.toMatchObject({ code: 'validation_failed' });
+    await expect(requestPasswordReset(db(), 'not-an-address', mail(ip))).rejects.toMatchObject({ code: 'validation_failed' });
   });
 
   it('expires after 30 minutes, refuses a tampered link, and a newer link replaces an older one', async () => {
     const user = await insertUser(db(), 'member', { password: true, email: address('slow') });
     const requestedAt = new Date();
-    await requestPasswordReset(db(), user.email, { ip: '203.0.113.12', now: requestedAt });
+    await requestPasswordReset(db(), user.email, { ...mail('203.0.113.12'), now: requestedAt });
     const first = tokenIn(await delivered(db(), user.email), 'reset-password');
     await expect(resetPassword(db(), first, 'brand-new-password', { now: new Date(requestedAt.getTime() + 30 * 60_000) })).rejects.toThrow('expired');
     await expect(resetPassword(db(), tamper(first), 'brand-new-password', { now: requestedAt })).rejects.toThrow('not valid');
     await expect(resetPassword(db(), first, 'short', { now: requestedAt })).rejects.toMatchObject({ code: 'validation_failed' });
 
-    await requestPasswordReset(db(), user.email, { ip: '203.0.113.12', now: requestedAt });
+    await requestPasswordReset(db(), user.email, { ...mail('203.0.113.12'), now: requestedAt });
     const second = tokenIn(await delivered(db(), user.email), 'reset-password');
     await expect(resetPassword(db(), first, 'brand-new-password', { now: requestedAt })).rejects.toThrow('already used');
     await resetPassword(db(), second, 'brand-new-password', { now: new Date(requestedAt.getTime() + 30 * 60_000 - 1) });
@@ -198,7 +203,7 @@ describeEachDatabase('password reset', (db) => {
 
   it('a suspended account can\'t be reset back into use, even with a link sent before', async () => {
     const user = await insertUser(db(), 'member', { password: true, email: address('later-suspended') });
-    await requestPasswordReset(db(), user.email, { ip: '203.0.113.13' });
+    await requestPasswordReset(db(), user.email, mail('203.0.113.13'));
     const token = tokenIn(await delivered(db(), user.email), 'reset-password');
     await db().update(users).set({ status: 'suspended' }).where(eq(users.id, user.id));
     await expect(resetPassword(db(), token, 'brand-new-password')).rejects.toThrow('suspended');
@@ -212,11 +217,11 @@ describeEachDatabase('password reset', (db) => {
     const user = await insertUser(db(), 'member', { password: true, email: address('popular') });
     const ip = `203.0.113.${100 + unique}`;
     const answers = [];
-    for (let i = 0; i < 3; i++) answers.push(await requestPasswordReset(db(), user.email, { ip }));
+    for (let i = 0; i < 3; i++) answers.push(await requestPasswordReset(db(), user.email, mail(ip)));
     expect(answers).toEqual(['accepted', 'accepted', 'accepted']);
     expect(await db().select().from(mailOutbox)).toHaveLength(2);
-    expect(await requestPasswordReset(db(), address('other'), { ip })).toBe('accepted');
-    expect(await requestPasswordReset(db(), address('another'), { ip })).toBe('ip-limited');
+    expect(await requestPasswordReset(db(), address('other'), mail(ip))).toBe('accepted');
+    expect(await requestPasswordReset(db(), address('another'), mail(ip))).toBe('ip-limited');
   });
 });
 
@@ -252,7 +257,7 @@ describeEachDatabase('change of email', (db) => {
     const user = await insertUser(db(), 'member', { password: true, email: address('mover') });
     const principal = { kind: 'user' as const, door: 'api' as const, userId: user.id, role: 'member' as const };
     const newEmail = address('moved');
-    expect(await requestEmailChange({ db: db(), principal }, { email: newEmail.toUpperCase() })).toEqual({ email: newEmail });
+    expect(await requestEmailChange({ db: db(), principal }, { email: newEmail.toUpperCase() }, mail())).toEqual({ email: newEmail });
     expect((await db().select().from(users).where(eq(users.id, user.id)))[0]!.email).toBe(user.email);
     const message = await delivered(db(), newEmail);
     expect(message.subject).toBe('Confirm your new email for Roster');
@@ -274,22 +279,46 @@ describeEachDatabase('change of email', (db) => {
     const user = await insertUser(db(), 'member', { password: true, email: address('hopeful') });
     const other = await insertUser(db(), 'member', { email: address('taken') });
     const principal = { kind: 'user' as const, door: 'console' as const, userId: user.id, role: 'member' as const };
-    await requestEmailChange({ db: db(), principal }, { email: other.email });
+    await requestEmailChange({ db: db(), principal }, { email: other.email }, mail());
     const token = tokenIn(await delivered(db(), other.email), 'confirm-email');
     await expect(confirmEmailChange(db(), token)).rejects.toThrow('belongs to another account');
     expect((await db().select().from(users).where(eq(users.id, user.id)))[0]!.email).toBe(user.email);
   });
 
+  it('by staff: immediate, the old address is told and the new one is unverified until its link is followed', async () => {
+    const owner = await principalFor(db(), 'owner');
+    const user = await insertUser(db(), 'member', { email: address('staff-moved') });
+    await db().update(users).set({ emailVerified: true }).where(eq(users.id, user.id));
+    const newEmail = address('staff-target');
+    expect(await updateUser({ db: db(), principal: owner }, user.id, { email: newEmail })).toMatchObject({ email: newEmail, version: user.version + 1 });
+    expect((await db().select().from(users).where(eq(users.id, user.id)))[0]).toMatchObject({ email: newEmail, emailVerified: false });
+    const [event] = await db().select().from(auditEvents).where(and(eq(auditEvents.action, 'user.updated'), eq(auditEvents.subjectId, user.id)));
+    expect(event).toMatchObject({ actor: `user:${owner.userId}`, changes: { email: { before: user.email, after: newEmail }, emailVerified: { before: true, after: false } } });
+
+    const before = smtp.messages.length;
+    const notice = await delivered(db(), user.email);
+    expect(notice.subject).toBe('Your Roster email was changed');
+    const verification = await smtp.waitFor(newEmail, { after: before });
+    expect(verification.subject).toBe('Confirm your email for Roster');
+    await confirmEmailVerification(db(), tokenIn(verification, 'verify-email'));
+    expect((await db().select().from(users).where(eq(users.id, user.id)))[0]!.emailVerified).toBe(true);
+
+    // A change that fails (the address is taken) changes nothing and queues nothing.
+    const other = await insertUser(db(), 'member', { email: address('taken-by-staff') });
+    await expect(updateUser({ db: db(), principal: owner }, user.id, { email: other.email })).rejects.toMatchObject({ code: 'conflict' });
+    expect(await db().select().from(mailOutbox).where(eq(mailOutbox.status, 'pending'))).toEqual([]);
+  });
+
   it('belongs to signed-in users only, refuses the current address, and expires after a day', async () => {
     const user = await insertUser(db(), 'member', { email: address('me') });
     const principal = { kind: 'user' as const, door: 'console' as const, userId: user.id, role: 'member' as const };
-    await expect(requestEmailChange({ db: db(), principal: { kind: 'anonymous', door: 'api' } }, { email: address('x') })).rejects.toMatchObject({ code: 'unauthenticated' });
-    await expect(requestEmailChange({ db: db(), principal: { kind: 'apiKey', door: 'api', keyId: 'k', scopes: ['users:write'] } }, { email: address('x') })).rejects.toMatchObject({ code: 'forbidden' });
-    await expect(requestEmailChange({ db: db(), principal }, { email: user.email })).rejects.toMatchObject({ code: 'conflict', field: 'email' });
-    await expect(requestEmailChange({ db: db(), principal }, { email: address('x'), role: 'owner' })).rejects.toMatchObject({ code: 'validation_failed' });
+    await expect(requestEmailChange({ db: db(), principal: { kind: 'anonymous', door: 'api' } }, { email: address('x') }, mail())).rejects.toMatchObject({ code: 'unauthenticated' });
+    await expect(requestEmailChange({ db: db(), principal: { kind: 'apiKey', door: 'api', keyId: 'k', scopes: ['users:write'] } }, { email: address('x') }, mail())).rejects.toMatchObject({ code: 'forbidden' });
+    await expect(requestEmailChange({ db: db(), principal }, { email: user.email }, mail())).rejects.toMatchObject({ code: 'conflict', field: 'email' });
+    await expect(requestEmailChange({ db: db(), principal }, { email: address('x'), role: 'owner' }, mail())).rejects.toMatchObject({ code: 'validation_failed' });
     const requestedAt = new Date();
     const newEmail = address('eventually');
-    await requestEmailChange({ db: db(), principal }, { email: newEmail }, { now: requestedAt });
+    await requestEmailChange({ db: db(), principal }, { email: newEmail }, { ...mail(), now: requestedAt });
     const token = tokenIn(await delivered(db(), newEmail), 'confirm-email');
     await expect(confirmEmailChange(db(), token, { now: new Date(requestedAt.getTime() + DAY) })).rejects.toThrow('expired');
   });

@@ -1,14 +1,16 @@
 import { createHash } from 'node:crypto';
-import { asc, desc, eq, ne } from 'drizzle-orm';
+import { asc, desc, eq, notInArray } from 'drizzle-orm';
 import { revalidateTag } from 'next/cache';
 import { v7 as uuidv7 } from 'uuid';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { confirmEmailVerification } from '@/core/accounts';
 import { closeDatabase, getDatabase } from '@/db';
 import type { Database } from '@/db/client';
 import { auditEvents, users, type UserRow } from '@/db/schema';
 import * as itemRoute from '../../app/api/v1/users/[id]/route';
 import * as collectionRoute from '../../app/api/v1/users/route';
 import { truncateAll } from '../support/database';
+import { queuedMail } from '../support/outbox';
 import { apiKeyFor, bearerFor, type TestApiKey } from '../support/principals';
 import type { Problem } from '../support/problem';
 
@@ -98,9 +100,13 @@ let db: Database;
 let apiKey: TestApiKey;
 const userRows = () => db.select().from(users).orderBy(asc(users.email));
 const userRow = async (id: string) => (await db.select().from(users).where(eq(users.id, id)))[0];
-/** The audit trail of the test's requests (the API key's creation is setup). */
+/** The audit trail of the test's requests (the API key's creation and the callers' sign-ins are setup). */
 const auditRows = () =>
-  db.select().from(auditEvents).where(ne(auditEvents.action, 'api-key.created')).orderBy(asc(auditEvents.createdAt), asc(auditEvents.id));
+  db
+    .select()
+    .from(auditEvents)
+    .where(notInArray(auditEvents.action, ['api-key.created', 'user.signed-in']))
+    .orderBy(asc(auditEvents.createdAt), asc(auditEvents.id));
 
 async function createUser(fields: Record<string, unknown>, headers?: Record<string, string>): Promise<UserDto> {
   return expectUser(await call('POST', COLLECTION, { json: fields, headers }), 201);
@@ -697,6 +703,22 @@ describe('PATCH /api/v1/users/{id}', () => {
     expectRevalidated(user.id);
   });
 
+  it('a new email is unverified until its link is followed; the old address is told', async () => {
+    const updated = await expectUser(await call('PATCH', path(), { json: { email: 'Moved@Example.com' } }), 200);
+
+    expect(updated).toMatchObject({ email: 'moved@example.com', version: 2 });
+    expect(await userRow(user.id)).toMatchObject({ email: 'moved@example.com', emailVerified: false });
+    const mail = await queuedMail(db);
+    expect(mail).toEqual([
+      { kind: 'email-changed', recipient: 'patch@example.com', token: undefined },
+      { kind: 'email-verification', recipient: 'moved@example.com', token: expect.any(String) },
+    ]);
+    expect((await auditRows())[1]!.changes).toEqual({ email: { before: 'patch@example.com', after: 'moved@example.com' }, emailVerified: { before: true, after: false } });
+
+    await confirmEmailVerification(db, mail[1]!.token);
+    expect(await userRow(user.id)).toMatchObject({ email: 'moved@example.com', emailVerified: true });
+  });
+
   it('accepts application/merge-patch+json', async () => {
     const response = await call('PATCH', path(), { json: { name: 'Merged' }, headers: { 'Content-Type': 'application/merge-patch+json' } });
     expect((await expectUser(response, 200)).name).toBe('Merged');
@@ -709,8 +731,9 @@ describe('PATCH /api/v1/users/{id}', () => {
 
     expect(same).toMatchObject({ version: 1, updatedAt: backdated.toISOString() });
     expect(response.headers.get('etag')).toBe('"1"');
-    expect(await userRow(user.id)).toMatchObject({ version: 1, updatedAt: backdated });
+    expect(await userRow(user.id)).toMatchObject({ version: 1, updatedAt: backdated, emailVerified: true });
     expect(await auditRows()).toHaveLength(1);
+    expect(await queuedMail(db)).toEqual([]);
   });
 
   it('an empty object is also a no-op', async () => {
@@ -736,6 +759,7 @@ describe('PATCH /api/v1/users/{id}', () => {
     const problem = await expectProblem(await call('PATCH', path(), { json: { email: 'OTHER@example.com', name: 'Renamed' } }), 409, path());
     expect(problem.errors).toEqual([{ pointer: '/email', detail: expect.any(String) }]);
     expect(await userRow(user.id)).toEqual(before);
+    expect(await queuedMail(db)).toEqual([]);
     expect(await auditRows()).toHaveLength(2);
     expect(revalidate).not.toHaveBeenCalled();
   });

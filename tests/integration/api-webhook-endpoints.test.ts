@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { attemptDelivery, claimDueDeliveries, dispatchEvents } from '@/core/integrations';
+import { claimDueDeliveries } from '@/core/integrations';
 import { createUser } from '@/core/users';
 import { getDatabase } from '@/db';
 import type { Database } from '@/db/client';
@@ -14,6 +14,7 @@ import * as collectionRoute from '../../app/api/v1/webhook-endpoints/route';
 import { truncateAll } from '../support/database';
 import { apiKeyFor, principalFor, type TestApiKey } from '../support/principals';
 import type { Problem } from '../support/problem';
+import { deliverDue } from '../support/webhook-delivery';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
 
 // /api/v1/webhook-endpoints through its Route Handlers, as integrations (Zapier-style REST hooks) call it.
@@ -50,24 +51,19 @@ async function subscribe(events: string[] = ['*']) {
   return (await response.json()) as { id: string; secret: string; version: number; url: string };
 }
 
-async function deliverDue() {
-  while ((await dispatchEvents(db)).events > 0);
-  for (const delivery of await claimDueDeliveries(db, { limit: 100, perEndpoint: 100 })) await attemptDelivery(db, delivery);
-}
-
 describe('the REST-hook flow', () => {
   it('subscribe, receive a verified event, unsubscribe, and receive nothing more', async () => {
     const created = await subscribe(['user.created']);
     const admin = await principalFor(db, 'admin');
     const user = await createUser({ db, principal: admin }, { email: 'zap@example.com', name: 'Zap' });
-    await deliverDue();
+    await deliverDue(db);
     expect(receiver.received).toHaveLength(1);
     expect(receiver.verify(receiver.received[0]!, created.secret)).toMatchObject({ type: 'user.created', subject: { type: 'user', id: user.id } });
 
     const unsubscribed = await call(itemRoute.DELETE as Handler, 'DELETE', `${endpointsPath}/${created.id}`, { params: { id: created.id } });
     expect(unsubscribed.status).toBe(204);
     await createUser({ db, principal: admin }, { email: 'unheard@example.com', name: 'Unheard' });
-    await deliverDue();
+    await deliverDue(db);
     expect(receiver.received).toHaveLength(1);
     expect((await call(itemRoute.GET as Handler, 'GET', `${endpointsPath}/${created.id}`, { params: { id: created.id } })).status).toBe(404);
   });
@@ -193,7 +189,7 @@ describe('/api/v1/webhook-endpoints/{id}', () => {
     expect(tested.status).toBe(202);
     const delivery = (await tested.json()) as { id: string; eventId: string; eventType: string; status: string };
     expect(delivery).toMatchObject({ eventType: 'webhook.test', status: 'pending' });
-    await deliverDue();
+    await deliverDue(db);
     // Signed with both secrets during the overlap: either one verifies.
     expect(receiver.verify(receiver.received[0]!, secret)).toMatchObject({ type: 'webhook.test' });
     expect(receiver.verify(receiver.received[0]!, created.secret)).toMatchObject({ type: 'webhook.test' });
@@ -205,9 +201,43 @@ describe('/api/v1/webhook-endpoints/{id}', () => {
     const retried = await call(retryRoute.POST as Handler, 'POST', `${endpointsPath}/${created.id}/deliveries/${delivery.id}/retry`, { params: { id: created.id, deliveryId: delivery.id } });
     expect(retried.status).toBe(202);
     expect(await retried.json()).toMatchObject({ id: delivery.id, status: 'pending' });
-    await deliverDue();
+    await deliverDue(db);
     expect(receiver.received.map((webhook) => webhook.headers['webhook-id'])).toEqual([delivery.eventId, delivery.eventId]);
     const [stored] = await db.select().from(webhookDeliveries).where(eq(webhookDeliveries.id, delivery.id));
     expect(stored).toMatchObject({ status: 'succeeded', attempts: 2 });
   });
 });
+
+describe('who may change an endpoint, and when', () => {
+  it('a resend while an attempt is being sent is a 409 problem, and takes nothing over', async () => {
+    const created = await subscribe();
+    const tested = (await (await call(testRoute.POST as Handler, 'POST', `${endpointsPath}/${created.id}/test`, { params: { id: created.id } })).json()) as { id: string };
+    const [sending] = await claimDueDeliveries(db); // a process holds it: its lease is live
+    const retry = () => call(retryRoute.POST as Handler, 'POST', `${endpointsPath}/${created.id}/deliveries/${tested.id}/retry`, { params: { id: created.id, deliveryId: tested.id } });
+
+    const refused = await retry();
+    expect(refused.status).toBe(409);
+    expect(refused.headers.get('content-type')).toBe('application/problem+json');
+    expect(((await refused.json()) as Problem).detail).toMatch(/being sent right now/);
+    expect(await db.select().from(webhookDeliveries)).toMatchObject([{ id: tested.id, leaseToken: sending!.leaseToken, attempts: 0 }]);
+  });
+
+  it('an admin’s key may not change an endpoint an owner’s (or the CLI’s) key made: 403, and the endpoint is as it was', async () => {
+    const created = await subscribe(); // by the test's key, which the CLI made
+    const adminsKey = await apiKeyFor(db, ['webhooks:write'], { createdBy: await principalFor(db, 'admin') });
+    const item = `${endpointsPath}/${created.id}`;
+    for (const [handler, method, path] of [
+      [itemRoute.PATCH, 'PATCH', item],
+      [itemRoute.DELETE, 'DELETE', item],
+      [rotateRoute.POST, 'POST', `${item}/rotate-secret`],
+      [testRoute.POST, 'POST', `${item}/test`],
+    ] as const) {
+      const response = await call(handler as Handler, method, path, { params: { id: created.id }, headers: adminsKey.headers, json: method === 'PATCH' ? { enabled: false } : undefined });
+      expect(response.status, `${method} ${path}`).toBe(403);
+      expect(((await response.json()) as Problem).detail).toMatch(/Only owners/);
+    }
+    expect((await call(itemRoute.GET as Handler, 'GET', item, { params: { id: created.id }, headers: adminsKey.headers })).status).toBe(200);
+    expect(await db.select().from(webhookEndpoints)).toMatchObject([{ id: created.id, version: 1, enabled: true }]);
+  });
+});
+

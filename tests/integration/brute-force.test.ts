@@ -1,7 +1,9 @@
+import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { recordFailedAttempt } from '@/auth/brute-force';
 import { TooManyRequests } from '@/core/errors';
 import { getDatabase } from '@/db';
+import { users } from '@/db/schema';
 import * as authRoute from '../../app/api/auth/[...all]/route';
 import { truncateAll } from '../support/database';
 import { insertUser, TEST_PASSWORD } from '../support/principals';
@@ -22,6 +24,23 @@ function signIn(email: string, password: string, ip: string): Promise<Response> 
       method: 'POST',
       body: JSON.stringify({ email, password }),
       headers: { 'content-type': 'application/json', origin: BASE, ...fromClient(ip) },
+    }),
+  );
+}
+
+/** A signed-in browser at `ip`: its session cookie. */
+async function sessionAt(email: string, ip: string): Promise<string> {
+  const response = await signIn(email, TEST_PASSWORD, ip);
+  expect(response.status).toBe(200);
+  return response.headers.get('set-cookie')!.split(';')[0]!;
+}
+
+function postWithSession(path: string, body: unknown, ip: string, cookie: string): Promise<Response> {
+  return authRoute.POST(
+    new Request(`${BASE}/api/auth${path}`, {
+      method: 'POST',
+      body: JSON.stringify(body),
+      headers: { 'content-type': 'application/json', origin: BASE, cookie, ...fromClient(ip) },
     }),
   );
 }
@@ -123,6 +142,38 @@ describe('the per-account backstop', () => {
       response = await signIn(owner.email, TEST_PASSWORD, newPhone);
     }
     expect(response.status).toBe(200);
+  });
+});
+
+describe('every other password check: the signed-in user’s own password, per account and IP like sign-in', () => {
+  // Each body with the password to check; the right one is TEST_PASSWORD.
+  const checks: [string, (password: string) => Record<string, unknown>][] = [
+    ['/two-factor/enable', (password) => ({ password })],
+    ['/two-factor/disable', (password) => ({ password })],
+    ['/two-factor/get-totp-uri', (password) => ({ password })],
+    ['/two-factor/generate-backup-codes', (password) => ({ password })],
+    ['/change-password', (password) => ({ currentPassword: password, newPassword: 'a new password, long enough' })],
+  ];
+
+  it.each(checks)('%s: after 10 wrong passwords from one address even the right one is refused; the owner elsewhere is not', async (path, body) => {
+    const owner = await insertUser(await db(), 'admin', { password: true });
+    const [thief, ownersLaptop] = [freshIp(), freshIp()];
+    // A session left open where someone else can use it, and the owner's own.
+    const borrowed = await sessionAt(owner.email, thief);
+    const own = await sessionAt(owner.email, ownersLaptop);
+    // Second factor started (and marked on) so that every endpoint here gets as far as checking the password.
+    expect((await postWithSession('/two-factor/enable', { password: TEST_PASSWORD }, ownersLaptop, own)).status).toBe(200);
+    await (await db()).update(users).set({ twoFactorEnabled: true }).where(eq(users.id, owner.id));
+
+    for (let i = 0; i < 10; i++) expect((await postWithSession(path, body(`wrong-guess-${i}`), thief, borrowed)).status).toBe(400);
+    expect(await answer(await postWithSession(path, body(TEST_PASSWORD), thief, borrowed))).toEqual(refusedFor(900));
+    expect((await postWithSession(path, body(TEST_PASSWORD), ownersLaptop, own)).status).toBe(200);
+  });
+
+  it('Better Auth’s bare password check (/verify-password) is not served at all', async () => {
+    const member = await insertUser(await db(), 'member', { password: true });
+    const ip = freshIp();
+    expect((await postWithSession('/verify-password', { password: TEST_PASSWORD }, ip, await sessionAt(member.email, ip))).status).toBe(404);
   });
 });
 

@@ -1,7 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import { sql, type SQL } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { recordEvent } from '@/core/events';
 import { planUserExport } from '@/core/users';
 import { getDatabase } from '@/db';
@@ -15,7 +15,8 @@ import * as auditExport from '../../app/api/v1/audit-events/export/route';
 import * as auditList from '../../app/api/v1/audit-events/route';
 import * as usersExport from '../../app/api/v1/users/export/route';
 import * as usersList from '../../app/api/v1/users/route';
-import { describeOnDatabase, truncateAll } from '../support/database';
+import { fromClient } from '../support/client-ip';
+import { describeEachDatabase, describeOnDatabase, truncateAll } from '../support/database';
 import { apiKeyFor, bearerFor, consoleRequestHeaders, setConsoleCookie, systemPrincipal, type TestApiKey } from '../support/principals';
 import type { Problem } from '../support/problem';
 
@@ -144,13 +145,16 @@ describe('GET /api/v1/users/export', () => {
 });
 
 describe('exports at once', () => {
+  afterEach(() => vi.unstubAllEnvs());
+
   it('past ROSTER_EXPORTS_AT_ONCE running exports the next is a 503 with Retry-After, until one ends', async () => {
     vi.stubEnv('ROSTER_EXPORTS_AT_ONCE', '2');
     await seedUsers(10);
     const open = [await get('/api/v1/users/export', readKey.headers), await get('/api/v1/users/export?format=ndjson', readKey.headers)];
     expect(open.map((response) => response.status)).toEqual([200, 200]);
 
-    const refused = await get('/api/v1/users/export', readKey.headers);
+    // Another caller: the server's cap, not the caller's.
+    const refused = await get('/api/v1/users/export', (await apiKeyFor(db, ['users:read'])).headers);
     const problem = await expectProblem(refused, 503);
     expect(problem.detail).toBe('This server runs at most 2 exports at once; retry shortly.');
     expect(refused.headers.get('retry-after')).toBe('5');
@@ -161,7 +165,49 @@ describe('exports at once', () => {
     const afterBoth = await Promise.all([get('/api/v1/users/export', readKey.headers), get('/api/v1/users/export', readKey.headers)]);
     expect(afterBoth.map((response) => response.status)).toEqual([200, 200]);
     await Promise.all(afterBoth.map((response) => response.text()));
-    vi.unstubAllEnvs();
+  });
+
+  it('past ROSTER_EXPORTS_PER_CALLER (2) running exports of one caller the next of theirs is a 429 with Retry-After; other callers go on', async () => {
+    await seedUsers(10);
+    const open = [await get('/api/v1/users/export', readKey.headers), await get('/api/v1/users/export?format=ndjson', readKey.headers)];
+    expect(open.map((response) => response.status)).toEqual([200, 200]);
+
+    const refused = await get('/api/v1/users/export', readKey.headers);
+    const problem = await expectProblem(refused, 429);
+    expect(problem.detail).toBe('At most 2 exports at once per caller; retry when one has finished.');
+    expect(refused.headers.get('retry-after')).toBe('5');
+    const other = await get('/api/v1/users/export', (await apiKeyFor(db, ['users:read'])).headers);
+    expect(csvRecords(await other.text())).toHaveLength(10);
+
+    await open[0]!.body!.cancel();
+    expect(csvRecords(await (await get('/api/v1/users/export', readKey.headers)).text())).toHaveLength(10);
+    await open[1]!.text();
+  });
+});
+
+describeEachDatabase('a client gone before the first byte', (database, handle) => {
+  const exportBackends = async () => {
+    if (handle().driver !== 'postgres') return [];
+    const query = sql`SELECT state FROM pg_stat_activity WHERE datname = current_database() AND application_name = ${snapshotApplicationName}`;
+    return ((await database().execute(query)) as unknown as { rows: { state: string }[] }).rows;
+  };
+  afterEach(() => vi.unstubAllEnvs());
+
+  // Before the fix, a client that left while the snapshot opened was never seen (the abort listener came after the
+  // await), and Next never reads nor cancels such a body: the export kept its slot and its connection for good.
+  it.each(['before the export began', 'while its snapshot opened'] as const)('%s: its slot and connection are freed, and its body says so', async (when) => {
+    vi.stubEnv('ROSTER_EXPORTS_AT_ONCE', '1');
+    await database().execute(sql`INSERT INTO users (id, email, name) SELECT gen_random_uuid(), 'gone' || i || '@example.com', 'Gone ' || i FROM generate_series(1, 3000) AS i`);
+    const client = new AbortController();
+    if (when === 'before the export began') client.abort();
+    const leaving = { db: handle().db, snapshot: async () => (client.abort(), handle().snapshot()) };
+    const request = () => new Request(`${BASE}/api/v1/users/export`, { signal: client.signal });
+    const abandoned = await exportResponse(request(), planUserExport(systemPrincipal(), { format: 'csv' }, null), leaving);
+
+    await expect.poll(exportBackends).toEqual([]);
+    const next = await exportResponse(new Request(`${BASE}/api/v1/users/export`), planUserExport(systemPrincipal(), { format: 'csv' }, null), handle());
+    expect(csvRecords(await next.text())).toHaveLength(3000);
+    await expect(abandoned.text()).rejects.toThrow('The client went away');
   });
 });
 
@@ -205,7 +251,8 @@ describe('GET /api/v1/audit-events', () => {
     const member = await bearerFor(db, 'member');
     await recordEvent(db, operator, { type: 'user.updated', subject: { type: 'user', id: member.userId }, changes: {} });
     const own = await page({}, member.headers);
-    expect(own.items.map((event) => event.subject?.id)).toEqual([member.userId]);
+    // Their sign-in (bearerFor) and the update: both about them, nothing else.
+    expect(own.items.map((event) => event.subject?.id)).toEqual([member.userId, member.userId]);
     await expectProblem(await get('/api/v1/audit-events', (await bearerFor(db, 'viewer')).headers), 403);
     await expectProblem(await get('/api/v1/audit-events', readKey.headers), 403);
     await expectProblem(await get('/api/v1/audit-events', {}), 401);
@@ -226,7 +273,7 @@ describe('GET /api/v1/audit-events', () => {
     const member = await bearerFor(db, 'member');
     await recordEvent(db, operator, { type: 'user.updated', subject: { type: 'user', id: member.userId }, changes: {} });
     const own = csvRecords(await (await get('/api/v1/audit-events/export', member.headers)).text());
-    expect(own.map((record) => record.subjectId)).toEqual([member.userId]);
+    expect(own.map((record) => record.subjectId)).toEqual([member.userId, member.userId]);
     await expectProblem(await get('/api/v1/audit-events/export?type=user.exploded', eventsKey.headers), 400);
   });
 });
@@ -246,6 +293,43 @@ describe('the console export routes', () => {
   });
 });
 
+describe('export.downloaded', () => {
+  type Page = { items: { actor: string; door: string; subject: unknown; data: Record<string, unknown> }[] };
+  const downloads = async () => ((await (await get('/api/v1/audit-events?type=export.downloaded', eventsKey.headers)).json()) as Page).items.reverse();
+
+  it('is recorded as an export starts: who, what, the format, the filters as validated, the door and the client IP', async () => {
+    await seedUsers(3);
+    await (await get('/api/v1/users/export?format=ndjson&role=viewer&search=bulk', { ...readKey.headers, ...fromClient('203.0.113.7') })).text();
+    const admin = await bearerFor(db, 'admin');
+    setConsoleCookie(admin.cookie);
+    const query = 'type=user.deleted,user.created&door=api&from=2026-01-01T00:00:00Z';
+    await (await get(`/api/console/audit-events/export?${query}`, { cookie: admin.cookie, 'sec-fetch-site': 'same-origin', ...fromClient('2001:db8::4') })).text();
+
+    expect(await downloads()).toEqual([
+      {
+        actor: `api-key:${readKey.id}`,
+        door: 'api',
+        subject: null,
+        data: { what: 'users', format: 'ndjson', filters: { role: 'viewer', search: 'bulk' }, clientIp: '203.0.113.7', changes: {} },
+      },
+      {
+        actor: `user:${admin.userId}`,
+        door: 'console',
+        subject: null,
+        data: { what: 'audit-events', format: 'csv', filters: { type: ['user.deleted', 'user.created'], door: 'api', from: '2026-01-01T00:00:00.000Z' }, clientIp: '2001:db8::4', changes: {} },
+      },
+    ].map((expected) => expect.objectContaining(expected)));
+  });
+
+  it('is not recorded for a HEAD, nor for an export refused', async () => {
+    const head = await usersExport.GET(new Request(new URL('/api/v1/users/export', BASE), { method: 'HEAD', headers: readKey.headers }), { params: Promise.resolve({}) } as never);
+    expect(head.status).toBe(200);
+    await expectProblem(await get('/api/v1/users/export?format=xlsx', readKey.headers), 400);
+    await expectProblem(await get('/api/v1/users/export', eventsKey.headers), 403);
+    expect(await downloads()).toEqual([]);
+  });
+});
+
 describeOnDatabase('postgres', 'an export on PostgreSQL', (database, handle) => {
   const exportBackends = async () => {
     const query = sql`SELECT state FROM pg_stat_activity WHERE datname = current_database() AND application_name = ${snapshotApplicationName}`;
@@ -259,21 +343,22 @@ describeOnDatabase('postgres', 'an export on PostgreSQL', (database, handle) => 
       FROM generate_series(1, ${count}) AS i`);
   }
   const start = (format: 'csv' | 'ndjson', abort = new AbortController()) =>
-    exportResponse(new Request(`${BASE}/api/v1/users/export`, { signal: abort.signal }), planUserExport(systemPrincipal(), { format }), handle());
+    exportResponse(new Request(`${BASE}/api/v1/users/export`, { signal: abort.signal }), planUserExport(systemPrincipal(), { format }, null), handle());
 
   /** The export of `query` as the database writes it (COPY), and as JavaScript encodes it from the rows (PGlite's way). */
   async function bothWays(query: Record<string, string>) {
     const copied = vi.fn();
     const copying = {
+      db: handle().db,
       snapshot: async () => {
         const snapshot = await handle().snapshot();
         return { ...snapshot, copyCsv: snapshot.copyCsv && ((select: SQL) => (copied(), snapshot.copyCsv!(select))) };
       },
     };
-    const chunking = { snapshot: async () => ({ ...(await handle().snapshot()), copyCsv: undefined }) };
+    const chunking = { db: handle().db, snapshot: async () => ({ ...(await handle().snapshot()), copyCsv: undefined }) };
     const request = () => new Request(`${BASE}/api/v1/users/export`);
-    const byCopy = await (await exportResponse(request(), planUserExport(systemPrincipal(), query), copying)).text();
-    const byRows = await (await exportResponse(request(), planUserExport(systemPrincipal(), query), chunking)).text();
+    const byCopy = await (await exportResponse(request(), planUserExport(systemPrincipal(), query, null), copying)).text();
+    const byRows = await (await exportResponse(request(), planUserExport(systemPrincipal(), query, null), chunking)).text();
     expect(copied).toHaveBeenCalledOnce();
     return { byCopy, byRows };
   }

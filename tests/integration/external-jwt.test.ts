@@ -7,8 +7,11 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { getAuth } from '@/auth';
 import { closeDatabase, getDatabase } from '@/db';
 import type { Database } from '@/db/client';
-import { users, type UserRow } from '@/db/schema';
+import { auditEvents, externalIdentities, users, type UserRow } from '@/db/schema';
+import { userIdForExternalSubject } from '@/core/accounts/external-identities';
 import * as meRoute from '../../app/api/v1/me/route';
+import { fromClient } from '../support/client-ip';
+import { describeEachDatabase } from '../support/database';
 import type { Problem } from '../support/problem';
 
 // revalidateTag throws outside a Next request.
@@ -80,8 +83,10 @@ async function externalToken({ claims = {}, issuer: iss = issuer, audience = AUD
   return jwt.sign(key);
 }
 
+const CLIENT_IP = '203.0.113.9';
+
 function call(method: 'GET' | 'PATCH', token: string | null, json?: unknown): Promise<Response> {
-  const headers: Record<string, string> = {};
+  const headers: Record<string, string> = fromClient(CLIENT_IP);
   if (token !== null) headers.authorization = `Bearer ${token}`;
   const init: RequestInit = { method, headers };
   if (json !== undefined) {
@@ -112,11 +117,15 @@ async function expectInvalidToken(response: Response): Promise<void> {
 async function insertUser(fields: Partial<UserRow> = {}): Promise<UserRow> {
   const [row] = await db
     .insert(users)
-    .values({ id: uuidv7(), email: `user-${uuidv7()}@example.com`, name: 'Someone', role: 'viewer', ...fields })
+    .values({ id: uuidv7(), email: `user-${uuidv7()}@example.com`, name: 'Someone', role: 'viewer', emailVerified: true, ...fields })
     .returning();
   return row!;
 }
 const userRow = async (id: string) => (await db.select().from(users).where(eq(users.id, id)))[0]!;
+
+/** What the issuer says about a person it knows by `sub` and whose address it verified. */
+const verified = (email: string, sub = `idp|${uuidv7()}`) => ({ sub, email, email_verified: true });
+const links = () => db.select({ issuer: externalIdentities.issuer, subject: externalIdentities.subject, userId: externalIdentities.userId }).from(externalIdentities);
 
 beforeAll(async () => {
   if (process.env.DATABASE_URL) throw new Error('Unset DATABASE_URL: these tests run on the in-memory database vitest.config.ts sets up.');
@@ -141,36 +150,72 @@ afterEach(() => {
 });
 
 describe('GET /api/v1/me with an external issuer’s JWT', () => {
-  it('maps a valid token to the user with its `email` claim (case-insensitively)', async () => {
+  it('links a new subject to the user with its `email` (case-insensitively) when the issuer verified it, and audits the link', async () => {
     const user = await insertUser({ email: 'grace@example.com', name: 'Grace', role: 'admin' });
-    const token = await externalToken({ claims: { sub: 'idp|12345', email: 'Grace@Example.COM' } });
+    const token = await externalToken({ claims: verified('Grace@Example.COM', 'idp|12345') });
 
     await expectMe(await call('GET', token), user);
     expect(jwksRequests).toBeGreaterThan(0);
+    expect(await links()).toEqual([{ issuer, subject: 'idp|12345', userId: user.id }]);
+    const [event] = await db.select().from(auditEvents).where(eq(auditEvents.action, 'user.external-identity-linked'));
+    expect(event).toMatchObject({ actor: `user:${user.id}`, door: 'api', subjectId: user.id, data: { issuer, externalSubject: 'idp|12345', clientIp: CLIENT_IP } });
+    // The next token maps by the stored subject: no second link, no second event.
+    await expectMe(await call('GET', token), user);
+    expect(await links()).toHaveLength(1);
+    expect(await db.select().from(auditEvents).where(eq(auditEvents.action, 'user.external-identity-linked'))).toHaveLength(1);
   });
 
-  it('maps a token without an email claim by `sub` = Roster user id', async () => {
+  it('maps a linked subject by `sub` alone, whatever email the token carries later', async () => {
     const user = await insertUser({ email: 'ada@example.com', name: 'Ada' });
-    await expectMe(await call('GET', await externalToken({ claims: { sub: user.id } })), user);
+    const other = await insertUser({ email: 'other@example.com' });
+    await expectMe(await call('GET', await externalToken({ claims: verified(user.email, 'idp|ada') })), user);
+
+    await expectMe(await call('GET', await externalToken({ claims: { sub: 'idp|ada' } })), user);
+    await expectMe(await call('GET', await externalToken({ claims: verified(other.email, 'idp|ada') })), user);
+    expect(await links()).toEqual([{ issuer, subject: 'idp|ada', userId: user.id }]);
   });
 
-  it('prefers `email` to `sub` when the token has both', async () => {
-    const byEmail = await insertUser({ email: 'email-wins@example.com' });
-    const bySub = await insertUser({ email: 'sub-loses@example.com' });
-    await expectMe(await call('GET', await externalToken({ claims: { sub: bySub.id, email: byEmail.email } })), byEmail);
+  it('never links by an email the issuer did not verify, nor to an address Roster has not verified', async () => {
+    const user = await insertUser({ email: 'unverified@example.com' });
+    for (const claims of [
+      { sub: 'idp|1', email: user.email },
+      { sub: 'idp|2', email: user.email, email_verified: false },
+      { sub: 'idp|3', email: user.email, email_verified: 'true' },
+    ]) {
+      await expectInvalidToken(await call('GET', await externalToken({ claims })));
+    }
+    const selfSignedUp = await insertUser({ email: 'claimed-first@example.com', emailVerified: false });
+    await expectInvalidToken(await call('GET', await externalToken({ claims: verified(selfSignedUp.email) })));
+    expect(await links()).toEqual([]);
+  });
+
+  it('refuses a second subject of the same issuer for a user already linked, and stores nothing', async () => {
+    const user = await insertUser({ email: 'linked@example.com' });
+    await expectMe(await call('GET', await externalToken({ claims: verified(user.email, 'idp|first') })), user);
+
+    await expectInvalidToken(await call('GET', await externalToken({ claims: verified(user.email, 'idp|second') })));
+    expect(await links()).toEqual([{ issuer, subject: 'idp|first', userId: user.id }]);
+  });
+
+  it('links once when a new subject’s first tokens arrive together', async () => {
+    const user = await insertUser({ email: 'burst@example.com' });
+    const token = await externalToken({ claims: verified(user.email, 'idp|burst') });
+    const responses = await Promise.all(Array.from({ length: 5 }, () => call('GET', token)));
+    expect(responses.map((response) => response.status)).toEqual([200, 200, 200, 200, 200]);
+    expect(await links()).toEqual([{ issuer, subject: 'idp|burst', userId: user.id }]);
   });
 
   it('defaults the expected audience to Roster’s base URL', async () => {
     const user = await insertUser({ email: 'aud@example.com' });
     trustExternalIssuer({ ROSTER_JWT_AUDIENCE: undefined, ROSTER_BASE_URL: 'https://roster.example.org' });
 
-    await expectMe(await call('GET', await externalToken({ claims: { email: user.email }, audience: 'https://roster.example.org' })), user);
-    await expectInvalidToken(await call('GET', await externalToken({ claims: { email: user.email }, audience: AUDIENCE })));
+    await expectMe(await call('GET', await externalToken({ claims: verified(user.email), audience: 'https://roster.example.org' })), user);
+    await expectInvalidToken(await call('GET', await externalToken({ claims: verified(user.email), audience: AUDIENCE })));
   });
 
   it('is ignored entirely when no external issuer is configured', async () => {
     const user = await insertUser({ email: 'off@example.com' });
-    const token = await externalToken({ claims: { email: user.email } });
+    const token = await externalToken({ claims: verified(user.email) });
     trustExternalIssuer({ ROSTER_JWT_ISSUER: undefined, ROSTER_JWKS_URL: undefined });
 
     await expectInvalidToken(await call('GET', token));
@@ -184,56 +229,56 @@ describe('GET /api/v1/me with an external issuer’s JWT', () => {
 
     it('signed by a different key that claims the issuer’s kid', async () => {
       const { privateKey: forger } = await generateKeyPair('ES256');
-      await expectInvalidToken(await call('GET', await externalToken({ claims: { email: user.email }, key: forger })));
+      await expectInvalidToken(await call('GET', await externalToken({ claims: verified(user.email), key: forger })));
     });
 
     it('signed by a key the JWKS does not have (unknown kid)', async () => {
       const { privateKey: forger } = await generateKeyPair('ES256');
-      await expectInvalidToken(await call('GET', await externalToken({ claims: { email: user.email }, key: forger, kid: 'forged' })));
+      await expectInvalidToken(await call('GET', await externalToken({ claims: verified(user.email), key: forger, kid: 'forged' })));
     });
 
     it('from the wrong issuer', async () => {
-      await expectInvalidToken(await call('GET', await externalToken({ claims: { email: user.email }, issuer: 'https://evil.example.com' })));
+      await expectInvalidToken(await call('GET', await externalToken({ claims: verified(user.email), issuer: 'https://evil.example.com' })));
     });
 
     it('with the issuer’s URL but a trailing slash it does not use', async () => {
-      await expectInvalidToken(await call('GET', await externalToken({ claims: { email: user.email }, issuer: `${issuer}/` })));
+      await expectInvalidToken(await call('GET', await externalToken({ claims: verified(user.email), issuer: `${issuer}/` })));
     });
 
     it('without an issuer', async () => {
-      await expectInvalidToken(await call('GET', await externalToken({ claims: { email: user.email }, issuer: null })));
+      await expectInvalidToken(await call('GET', await externalToken({ claims: verified(user.email), issuer: null })));
     });
 
     it('for another audience', async () => {
-      await expectInvalidToken(await call('GET', await externalToken({ claims: { email: user.email }, audience: 'https://other-app.example.com' })));
+      await expectInvalidToken(await call('GET', await externalToken({ claims: verified(user.email), audience: 'https://other-app.example.com' })));
     });
 
     it('without an audience', async () => {
-      await expectInvalidToken(await call('GET', await externalToken({ claims: { email: user.email }, audience: null })));
+      await expectInvalidToken(await call('GET', await externalToken({ claims: verified(user.email), audience: null })));
     });
 
     it('expired', async () => {
-      await expectInvalidToken(await call('GET', await externalToken({ claims: { email: user.email }, expiresIn: -60 })));
+      await expectInvalidToken(await call('GET', await externalToken({ claims: verified(user.email), expiresIn: -60 })));
     });
 
     it('without `exp`', async () => {
-      await expectInvalidToken(await call('GET', await externalToken({ claims: { email: user.email }, expiresIn: null })));
+      await expectInvalidToken(await call('GET', await externalToken({ claims: verified(user.email), expiresIn: null })));
     });
 
     it('not yet valid (`nbf` in the future)', async () => {
       const nbf = Math.floor(Date.now() / 1000) + 600;
-      await expectInvalidToken(await call('GET', await externalToken({ claims: { email: user.email, nbf }, expiresIn: 1200 })));
+      await expectInvalidToken(await call('GET', await externalToken({ claims: { ...verified(user.email), nbf }, expiresIn: 1200 })));
     });
 
     it('unsigned (`alg: none`)', async () => {
       const now = Math.floor(Date.now() / 1000);
-      const unsigned = new UnsecuredJWT({ email: user.email }).setIssuer(issuer).setAudience(AUDIENCE).setIssuedAt(now).setExpirationTime(now + 300).encode();
+      const unsigned = new UnsecuredJWT(verified(user.email)).setIssuer(issuer).setAudience(AUDIENCE).setIssuedAt(now).setExpirationTime(now + 300).encode();
       expect(unsigned.split('.')).toHaveLength(3);
       await expectInvalidToken(await call('GET', unsigned));
     });
 
     it('`alg: none` header on an otherwise valid token, signature stripped', async () => {
-      const [, payload] = (await externalToken({ claims: { email: user.email } })).split('.');
+      const [, payload] = (await externalToken({ claims: verified(user.email) })).split('.');
       const header = base64url.encode(JSON.stringify({ alg: 'none', kid: KID, typ: 'JWT' }));
       await expectInvalidToken(await call('GET', `${header}.${payload}.`));
     });
@@ -241,7 +286,7 @@ describe('GET /api/v1/me with an external issuer’s JWT', () => {
     it('HS256 keyed with the issuer’s public key (algorithm confusion)', async () => {
       const now = Math.floor(Date.now() / 1000);
       const secret = new TextEncoder().encode(JSON.stringify(publicJwk));
-      const token = await new SignJWT({ email: user.email })
+      const token = await new SignJWT(verified(user.email))
         .setProtectedHeader({ alg: 'HS256', kid: KID })
         .setIssuer(issuer)
         .setAudience(AUDIENCE)
@@ -252,24 +297,27 @@ describe('GET /api/v1/me with an external issuer’s JWT', () => {
     });
 
     it('valid, but for an email that matches no user', async () => {
-      await expectInvalidToken(await call('GET', await externalToken({ claims: { email: 'nobody@example.com' } })));
+      await expectInvalidToken(await call('GET', await externalToken({ claims: verified('nobody@example.com') })));
     });
 
-    it('valid, but its `sub` is not a Roster user id and it has no email', async () => {
+    it('valid, but without `sub`', async () => {
+      await expectInvalidToken(await call('GET', await externalToken({ claims: { email: user.email, email_verified: true } })));
+    });
+
+    it('valid, but its `sub` is unknown and it has no email; a Roster user id as `sub` maps nobody either', async () => {
       await expectInvalidToken(await call('GET', await externalToken({ claims: { sub: 'idp|12345' } })));
-      await expectInvalidToken(await call('GET', await externalToken({ claims: { sub: uuidv7() } })));
+      await expectInvalidToken(await call('GET', await externalToken({ claims: { sub: user.id } })));
     });
 
     it('valid, but for a suspended user', async () => {
       const suspended = await insertUser({ email: 'suspended@example.com', status: 'suspended' });
-      await expectInvalidToken(await call('GET', await externalToken({ claims: { email: suspended.email } })));
-      await expectInvalidToken(await call('GET', await externalToken({ claims: { sub: suspended.id } })));
+      await expectInvalidToken(await call('GET', await externalToken({ claims: verified(suspended.email) })));
     });
   });
 
   it('PATCH: the token can change the user’s name but not their role (422, nothing written)', async () => {
     const user = await insertUser({ email: 'member@example.com', name: 'Member', role: 'member' });
-    const token = await externalToken({ claims: { email: user.email } });
+    const token = await externalToken({ claims: verified(user.email) });
 
     const refused = await call('PATCH', token, { role: 'owner' });
     const text = await refused.text();
@@ -331,5 +379,32 @@ describe('GET /api/v1/me with Roster’s own JWT', () => {
     const token = await signUpAndGetJwt('later-suspended@example.com');
     await db.update(users).set({ status: 'suspended' }).where(eq(users.email, 'later-suspended@example.com'));
     await expectInvalidToken(await call('GET', token));
+  });
+});
+
+describeEachDatabase('linking an external subject, racing (two connections on PostgreSQL)', (database) => {
+  const ISSUER = 'https://idp.example.com';
+  async function verifiedUser(email: string): Promise<string> {
+    const [row] = await database().insert(users).values({ id: uuidv7(), email, name: 'Racer', role: 'viewer', emailVerified: true }).returning();
+    return row!.id;
+  }
+  const linksIn = () => database().select({ subject: externalIdentities.subject, userId: externalIdentities.userId }).from(externalIdentities);
+
+  it('a new subject’s first tokens, together, store one link and one event, and all map to the user', async () => {
+    const userId = await verifiedUser('racer@example.com');
+    const claims = { issuer: ISSUER, subject: 'idp|racer', email: 'racer@example.com', emailVerified: true, clientIp: null };
+    const mapped = await Promise.all(Array.from({ length: 8 }, () => userIdForExternalSubject(database(), claims)));
+    expect(mapped).toEqual(Array(8).fill(userId));
+    expect(await linksIn()).toEqual([{ subject: 'idp|racer', userId }]);
+    expect(await database().select().from(auditEvents).where(eq(auditEvents.action, 'user.external-identity-linked'))).toHaveLength(1);
+  });
+
+  it('two subjects racing for one user: one is linked, the other maps nobody', async () => {
+    const userId = await verifiedUser('contested@example.com');
+    const claims = (subject: string) => ({ issuer: ISSUER, subject, email: 'contested@example.com', emailVerified: true, clientIp: null });
+    const mapped = await Promise.all([userIdForExternalSubject(database(), claims('idp|a')), userIdForExternalSubject(database(), claims('idp|b'))]);
+    expect(mapped.filter((id) => id === userId)).toHaveLength(1);
+    expect(mapped.filter((id) => id === null)).toHaveLength(1);
+    expect(await linksIn()).toEqual([{ subject: mapped[0] ? 'idp|a' : 'idp|b', userId }]);
   });
 });

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { enqueueMail, listMail, processDueMail, readKeptMail, renderMail } from '@/core/mail';
+import { enqueueMail, listMail, processDueMail, readKeptMail, renderMail, type MailSender } from '@/core/mail';
 import { mailOutbox } from '@/db/schema';
 import { mailConfigFromEnv, smtpSender } from '@/mail/smtp';
 import { describeEachDatabase } from '../support/database';
@@ -8,7 +8,8 @@ import { principalFor } from '../support/principals';
 import { linksIn, recipients, startSmtpServer, type TestSmtpServer } from '../support/smtp';
 
 // The outbox end to end: queued in the caller's transaction, sent over SMTP (STARTTLS + AUTH) by nodemailer to a
-// server the test runs, retried with backoff, never sent twice, and kept for owners when no server is configured.
+// server the test runs, retried with backoff, leased to one mailer at a time (never sent twice), and kept for owners
+// when no server is configured. A server that hangs: mail-stalled-server.test.ts.
 
 let smtp: TestSmtpServer;
 beforeAll(async () => {
@@ -22,11 +23,20 @@ const link = 'http://localhost:3000/invite/abc';
 
 describe('mail configuration', () => {
   it('is off without ROSTER_SMTP_URL, requires STARTTLS on smtp:// unless the URL says otherwise, and refuses other schemes', () => {
+    const timeouts = { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 };
     expect(mailConfigFromEnv({})).toBeNull();
-    expect(mailConfigFromEnv({ ROSTER_SMTP_URL: 'smtp://u:p@mail.example:587' })).toEqual({ smtpUrl: 'smtp://u:p@mail.example:587?requireTLS=true', from: 'Roster <roster@mail.example>' });
+    expect(mailConfigFromEnv({ ROSTER_SMTP_URL: 'smtp://u:p@mail.example:587' })).toEqual({ smtpUrl: 'smtp://u:p@mail.example:587?requireTLS=true', from: 'Roster <roster@mail.example>', timeouts });
     expect(mailConfigFromEnv({ ROSTER_SMTP_URL: 'smtp://mail.example:1025?requireTLS=false' })!.smtpUrl).toBe('smtp://mail.example:1025?requireTLS=false');
-    expect(mailConfigFromEnv({ ROSTER_SMTP_URL: 'smtps://mail.example', ROSTER_MAIL_FROM: 'Ops <ops@example.com>' })).toEqual({ smtpUrl: 'smtps://mail.example', from: 'Ops <ops@example.com>' });
+    expect(mailConfigFromEnv({ ROSTER_SMTP_URL: 'smtps://mail.example', ROSTER_MAIL_FROM: 'Ops <ops@example.com>' })).toEqual({ smtpUrl: 'smtps://mail.example', from: 'Ops <ops@example.com>', timeouts });
     expect(() => mailConfigFromEnv({ ROSTER_SMTP_URL: 'http://mail.example' })).toThrow(/smtp:\/\/ or smtps:\/\//);
+  });
+
+  it('bounds every send by connect, greeting and socket timeouts, which the URL may change', () => {
+    const config = mailConfigFromEnv({ ROSTER_SMTP_URL: 'smtps://mail.example?greetingTimeout=2500&socketTimeout=5000' })!;
+    expect(config.timeouts).toEqual({ connectionTimeout: 10_000, greetingTimeout: 2500, socketTimeout: 5000 });
+    expect(smtpSender(config).maxSendMs).toBe(17_500);
+    expect(() => mailConfigFromEnv({ ROSTER_SMTP_URL: 'smtps://mail.example?socketTimeout=0' })).toThrow(/socketTimeout must be a whole number/);
+    expect(() => mailConfigFromEnv({ ROSTER_SMTP_URL: 'smtps://mail.example?connectionTimeout=soon' })).toThrow(/connectionTimeout must be a whole number/);
   });
 
   it('templates say the product name and the link, in text and HTML, and nothing else', () => {
@@ -54,7 +64,7 @@ describeEachDatabase('mail outbox', (db) => {
     expect(message.from?.value).toEqual([{ name: 'Roster', address: 'no-reply@roster.test' }]);
     expect(linksIn(message)).toEqual({ text: link, html: link });
     const [row] = await db().select().from(mailOutbox).where(eq(mailOutbox.id, id));
-    expect(row).toMatchObject({ status: 'sent', attempts: 1, lastError: null, textBody: null, htmlBody: null });
+    expect(row).toMatchObject({ status: 'sent', attempts: 1, lastError: null, textBody: null, htmlBody: null, leaseToken: null, leaseExpiresAt: null });
     expect(row!.sentAt).toBeInstanceOf(Date);
     // Nothing left to send.
     expect(await processDueMail(db(), sender())).toEqual([]);
@@ -77,7 +87,7 @@ describeEachDatabase('mail outbox', (db) => {
     smtp.refuseNext(1);
     expect((await processDueMail(db(), sender(), { policy, now: () => start }))[0]!.outcome).toBe('retrying');
     let [row] = await db().select().from(mailOutbox).where(eq(mailOutbox.id, id));
-    expect(row).toMatchObject({ status: 'pending', attempts: 1, nextAttemptAt: new Date(start.getTime() + 10_000) });
+    expect(row).toMatchObject({ status: 'pending', attempts: 1, nextAttemptAt: new Date(start.getTime() + 10_000), leaseToken: null, leaseExpiresAt: null });
     expect(row!.lastError).toMatch(/451/);
     // Not due yet.
     expect(await processDueMail(db(), sender(), { policy, now: () => new Date(start.getTime() + 9_999) })).toEqual([]);
@@ -111,6 +121,30 @@ describeEachDatabase('mail outbox', (db) => {
     for (const address of addresses) await smtp.waitFor(address, { after: before });
     const received = smtp.messages.slice(before).flatMap(recipients);
     expect(received.sort()).toEqual([...addresses].sort());
+  });
+
+  it('leases a message to one mailer while it sends; another takes it over once the lease runs out, and the late one records nothing', async () => {
+    const id = await queue('taken-over@example.com');
+    const start = new Date();
+    let finishSend: (() => void) | undefined;
+    const hung: MailSender = { maxSendMs: 5_000, send: () => new Promise<void>((resolve) => (finishSend = resolve)) };
+    const late = processDueMail(db(), hung, { now: () => start });
+    await expect.poll(() => finishSend).toBeDefined();
+    const [held] = await db().select().from(mailOutbox).where(eq(mailOutbox.id, id));
+    expect(held).toMatchObject({ status: 'pending', attempts: 0, leaseToken: expect.any(String), leaseExpiresAt: new Date(start.getTime() + 5_000 + 60_000) });
+    // Held: nobody else sends it meanwhile.
+    expect(await processDueMail(db(), sender(), { now: () => start })).toEqual([]);
+
+    // The holder seems to have crashed: once its lease has run out, another mailer sends the message.
+    const before = smtp.messages.length;
+    const afterLease = new Date(held!.leaseExpiresAt!.getTime() + 1);
+    expect(await processDueMail(db(), sender(), { now: () => afterLease })).toEqual([{ id, recipient: 'taken-over@example.com', kind: 'invitation', outcome: 'sent' }]);
+    await smtp.waitFor('taken-over@example.com', { after: before });
+
+    finishSend!();
+    expect(await late).toEqual([{ id, recipient: 'taken-over@example.com', kind: 'invitation', outcome: 'lost-lease' }]);
+    const [row] = await db().select().from(mailOutbox).where(eq(mailOutbox.id, id));
+    expect(row).toMatchObject({ status: 'sent', attempts: 1, leaseToken: null, leaseExpiresAt: null, textBody: null });
   });
 
   it('without a mail server keeps the message for owners; the log shows no body to anyone', async () => {

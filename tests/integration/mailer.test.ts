@@ -7,7 +7,8 @@ import { logger } from '@/lib/logger';
 import { startMailer } from '@/server/mailer';
 import { truncateAll } from '../support/database';
 import { systemPrincipal } from '../support/principals';
-import { startSmtpServer, type TestSmtpServer } from '../support/smtp';
+import { unlimitedMail } from '../support/send-limits';
+import { startSmtpServer, startStalledSmtpServer, type TestSmtpServer } from '../support/smtp';
 
 // The background mailer as `npm start` runs it (src/server/on-start.ts): with a mail server it sends, without one
 // it keeps each message for owners and says so in the server log, never with the link.
@@ -27,7 +28,7 @@ afterEach(async () => {
 
 async function invite(email: string) {
   const { db } = await getDatabase();
-  await createInvitation({ db, principal: systemPrincipal() }, { email });
+  await createInvitation({ db, principal: systemPrincipal() }, { email }, unlimitedMail);
   const [row] = await db.select().from(mailOutbox).where(eq(mailOutbox.recipient, email));
   return { db, row: row!, token: /\/invite\/(\S+)/.exec(row!.textBody!)![1]! };
 }
@@ -61,5 +62,30 @@ describe('the mailer', () => {
       'email kept, not sent (no SMTP server configured): an owner can open it in the console',
     );
     expect(JSON.stringify(warn.mock.calls)).not.toContain(token);
+  });
+
+  it('stopping while a hung mail server holds a send waits for that send alone; the other messages stay queued, unclaimed', async () => {
+    const stalled = await startStalledSmtpServer();
+    try {
+      vi.stubEnv('ROSTER_SMTP_URL', `${stalled.url}&greetingTimeout=5000`);
+      const queued = [];
+      for (const email of ['hung-1@example.com', 'hung-2@example.com', 'hung-3@example.com']) queued.push((await invite(email)).row);
+      stop = startMailer(60_000);
+      await stalled.waitForConnection({ after: 0 });
+      await stop();
+      stop = undefined;
+
+      const { db } = await getDatabase();
+      const rows = await db.select().from(mailOutbox).orderBy(mailOutbox.createdAt);
+      expect(rows.map(({ recipient, status, attempts, leaseToken }) => ({ recipient, status, attempts, leaseToken }))).toEqual([
+        { recipient: 'hung-1@example.com', status: 'pending', attempts: 1, leaseToken: null },
+        { recipient: 'hung-2@example.com', status: 'pending', attempts: 0, leaseToken: null },
+        { recipient: 'hung-3@example.com', status: 'pending', attempts: 0, leaseToken: null },
+      ]);
+      expect(rows[0]!.lastError).toMatch(/Greeting never received/);
+      expect(stalled.connections()).toBe(1);
+    } finally {
+      await stalled.close();
+    }
   });
 });

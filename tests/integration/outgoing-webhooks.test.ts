@@ -17,17 +17,17 @@ import {
   type NetworkPolicy,
 } from '@/core/integrations';
 import { createUser, deleteUser, updateUser } from '@/core/users';
-import { openDatabase, type Database } from '@/db/client';
+import { openDatabase } from '@/db/client';
 import { auditEvents, webhookDeliveries, webhookEndpoints } from '@/db/schema';
 import { describeEachDatabase, describeOnDatabase, testDatabaseUrl } from '../support/database';
 import { principalFor, systemPrincipal, type UserPrincipal } from '../support/principals';
+import { deliverDue, loopback, secrets } from '../support/webhook-delivery';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
 
 // Outgoing webhooks, core to wire: a real receiver on loopback verifies every delivery with the Standard Webhooks
 // reference library. Time is a fake clock (Date only), moved forward by the tests, so retry schedules are checked
 // exactly and nothing waits for them; the receiver's signature check reads the same clock.
 
-const loopback: NetworkPolicy = { allowPrivateNetworks: true, resolve: async () => ['127.0.0.1'] };
 let receiver: WebhookReceiver;
 
 beforeAll(async () => {
@@ -44,21 +44,10 @@ afterEach(() => vi.useRealTimers());
 const advance = (ms: number) => vi.setSystemTime(new Date(Date.now() + ms));
 const headerOf = (index: number, name: string) => receiver.received[index]!.headers[name];
 
-/** What every Roster process does in the background: dispatch the log, then send what is due, until nothing is. */
-async function deliverDue(db: Database, network: NetworkPolicy = loopback) {
-  while ((await dispatchEvents(db)).events > 0);
-  const outcomes: string[] = [];
-  for (;;) {
-    const claimed = await claimDueDeliveries(db, { limit: 100, perEndpoint: 100 });
-    if (claimed.length === 0) return outcomes;
-    for (const delivery of claimed) outcomes.push(await attemptDelivery(db, delivery, { network }));
-  }
-}
-
 describeEachDatabase('outgoing webhooks', (db) => {
   let admin: UserPrincipal;
   const ctx = () => ({ db: db(), principal: admin });
-  const subscribe = async (events: string[] = ['*']) => createWebhookEndpoint(ctx(), { url: receiver.url, events }, { network: loopback });
+  const subscribe = async (events: string[] = ['*']) => createWebhookEndpoint(ctx(), { url: receiver.url, events }, { network: loopback, secrets });
 
   beforeEach(async () => {
     admin = await principalFor(db(), 'admin');
@@ -176,7 +165,7 @@ describeEachDatabase('outgoing webhooks', (db) => {
 
   it('after a rotation signs with the new and the old secret for 24 hours, then with the new one only', async () => {
     const { endpoint, secret: old } = await subscribe();
-    const { secret: fresh } = await rotateWebhookSecret(ctx(), endpoint.id);
+    const { secret: fresh } = await rotateWebhookSecret(ctx(), endpoint.id, { secrets });
     expect(fresh).not.toBe(old);
     await createUser(ctx(), { email: 'rotated@example.com', name: 'Rotated' });
     await deliverDue(db());
@@ -205,7 +194,7 @@ describeEachDatabase('outgoing webhooks', (db) => {
     advance(5 * 60_000);
     expect(await deliverDue(db())).toEqual(['succeeded']);
     // Were the process that abandoned it to come back, it no longer holds the delivery: it neither sends nor records.
-    expect(await attemptDelivery(db(), abandoned[0]!, { network: loopback })).toBe('lost-lease');
+    expect(await attemptDelivery(db(), abandoned[0]!, { network: loopback, secrets })).toBe('lost-lease');
     expect(receiver.received.map((webhook) => JSON.parse(webhook.body).data.user.email).sort()).toEqual(['first@example.com', 'second@example.com']);
   });
 
@@ -249,20 +238,20 @@ describeEachDatabase('outgoing webhooks', (db) => {
       'https://internal.example/hooks', // resolves to 10.0.0.7
     ];
     for (const url of refused) {
-      await expect(createWebhookEndpoint(ctx(), { url, events: ['*'] }, { network: strict }), url).rejects.toMatchObject({ issues: [{ path: ['url'] }] });
+      await expect(createWebhookEndpoint(ctx(), { url, events: ['*'] }, { network: strict, secrets }), url).rejects.toMatchObject({ issues: [{ path: ['url'] }] });
     }
     // localhost, through the real resolver.
-    await expect(createWebhookEndpoint(ctx(), { url: 'https://localhost/hooks', events: ['*'] }, { network: { allowPrivateNetworks: false, resolve: loopback.resolve } })).rejects.toMatchObject({
+    await expect(createWebhookEndpoint(ctx(), { url: 'https://localhost/hooks', events: ['*'] }, { network: { allowPrivateNetworks: false, resolve: loopback.resolve }, secrets })).rejects.toMatchObject({
       issues: [{ path: ['url'] }],
     });
     expect(await db().select().from(webhookEndpoints)).toEqual([]);
 
     // Public when it was made, private when it is called: the address is checked again for every connection.
-    const { endpoint } = await createWebhookEndpoint(ctx(), { url: 'https://rebinding.example/hooks', events: ['*'] }, { network: strict });
+    const { endpoint } = await createWebhookEndpoint(ctx(), { url: 'https://rebinding.example/hooks', events: ['*'] }, { network: strict, secrets });
     expect(endpoint.url).toBe('https://rebinding.example/hooks');
     const rebound: NetworkPolicy = { allowPrivateNetworks: false, resolve: async () => ['127.0.0.1'] };
     await createUser(ctx(), { email: 'rebinding@example.com', name: 'Rebinding' });
-    expect(await deliverDue(db(), rebound)).toEqual(['retrying']);
+    expect(await deliverDue(db(), { network: rebound })).toEqual(['retrying']);
     const [delivery] = await db().select().from(webhookDeliveries);
     expect(delivery).toMatchObject({ lastStatusCode: null, lastResponse: expect.stringMatching(/refused.*private/) });
     expect(receiver.received).toEqual([]);
@@ -270,7 +259,7 @@ describeEachDatabase('outgoing webhooks', (db) => {
 
   it('shares the senders out: a few deliveries per endpoint at a time, none for an endpoint already busy', async () => {
     const { endpoint: slow } = await subscribe();
-    const { endpoint: fast } = await createWebhookEndpoint(ctx(), { url: `${receiver.url}/fast`, events: ['*'] }, { network: loopback });
+    const { endpoint: fast } = await createWebhookEndpoint(ctx(), { url: `${receiver.url}/fast`, events: ['*'] }, { network: loopback, secrets });
     for (let i = 0; i < 3; i++) await createUser(ctx(), { email: `share${i}@example.com`, name: 'Share' });
     while ((await dispatchEvents(db())).events > 0);
     const oneEach = await claimDueDeliveries(db(), { limit: 10, perEndpoint: 1 });
@@ -284,7 +273,7 @@ describeEachDatabase('outgoing webhooks', (db) => {
     const { endpoint } = await subscribe();
     for (const role of ['viewer', 'member'] as const) {
       const principal = await principalFor(db(), role);
-      await expect(createWebhookEndpoint({ db: db(), principal }, { url: receiver.url, events: ['*'] }, { network: loopback })).rejects.toThrow(/webhooks:write/);
+      await expect(createWebhookEndpoint({ db: db(), principal }, { url: receiver.url, events: ['*'] }, { network: loopback, secrets })).rejects.toThrow(/webhooks:write/);
       await expect(deleteWebhookEndpoint({ db: db(), principal }, endpoint.id)).rejects.toThrow(/webhooks:write/);
     }
     expect(await db().select({ id: webhookEndpoints.id }).from(webhookEndpoints)).toEqual([{ id: endpoint.id }]);
@@ -295,7 +284,7 @@ describeEachDatabase('outgoing webhooks', (db) => {
 describeOnDatabase('postgres', 'outgoing webhooks across processes', (db) => {
   it('never lets two processes claim the same delivery', async () => {
     const admin = await principalFor(db(), 'admin');
-    await createWebhookEndpoint({ db: db(), principal: admin }, { url: receiver.url, events: ['*'] }, { network: loopback });
+    await createWebhookEndpoint({ db: db(), principal: admin }, { url: receiver.url, events: ['*'] }, { network: loopback, secrets });
     for (let i = 0; i < 30; i++) await createUser({ db: db(), principal: admin }, { email: `race${i}@example.com`, name: 'Race' });
     while ((await dispatchEvents(db())).events > 0);
     // A second process: its own connection pool on the same database.

@@ -1,4 +1,4 @@
-import { asc } from 'drizzle-orm';
+import { asc, ne } from 'drizzle-orm';
 import { describe, expect, it, vi } from 'vitest';
 import { POST as createViaApi } from '../../app/api/v1/users/route';
 import { DELETE as deleteViaApi, PATCH as patchViaApi } from '../../app/api/v1/users/[id]/route';
@@ -8,6 +8,7 @@ import { getDatabase } from '@/db';
 import { auditEvents, users } from '@/db/schema';
 import { formData, redirectTarget, redirectUrlOf } from '../support/actions';
 import { truncateAll } from '../support/database';
+import { queuedMail } from '../support/outbox';
 import { bearerFor, consoleRequestHeaders, setConsoleCookie, type SignedInUser } from '../support/principals';
 
 vi.mock('next/cache', () => ({ updateTag: vi.fn(), revalidateTag: vi.fn(), cacheTag: vi.fn() }));
@@ -88,7 +89,7 @@ async function runScenario(door: Door) {
   if (!ada.ok || !bob.ok) throw new Error(`${door.name}: setup failed`);
 
   outcomes.push(await door.create({ email: 'ADA@example.com', name: 'Duplicate', role: 'member', status: 'active' }));
-  outcomes.push(await door.update(ada.id, 1, { email: 'ada@example.com', name: 'Ada King', role: 'owner', status: 'active' }));
+  outcomes.push(await door.update(ada.id, 1, { email: 'ada.king@example.com', name: 'Ada King', role: 'owner', status: 'active' }));
   outcomes.push(await door.update(ada.id, 2, { email: 'bob@example.com', name: 'Ada King', role: 'owner', status: 'active' }));
   outcomes.push(await door.update(bob.id, 1, { email: 'bob@example.com', name: '', role: 'root', status: 'active' }));
   outcomes.push(await door.update(bob.id, 1, { email: 'bob@example.com', name: 'Bob', role: 'member', status: 'suspended' }));
@@ -99,18 +100,22 @@ async function runScenario(door: Door) {
 async function snapshot() {
   const { db } = await getDatabase();
   const userRows = await db
-    .select({ email: users.email, name: users.name, role: users.role, status: users.status, plan: users.plan, version: users.version })
+    .select({ email: users.email, emailVerified: users.emailVerified, name: users.name, role: users.role, status: users.status, plan: users.plan, version: users.version })
     .from(users)
     .orderBy(asc(users.email));
+  // The owner's sign-in is the test's setup, not part of the scenario.
+  const scenario = ne(auditEvents.action, 'user.signed-in');
   const events = await db
     .select({ actor: auditEvents.actor, action: auditEvents.action, changes: auditEvents.changes })
     .from(auditEvents)
+    .where(scenario)
     .orderBy(asc(auditEvents.createdAt), asc(auditEvents.id));
-  const doors = await db.selectDistinct({ door: auditEvents.door }).from(auditEvents);
-  const actors = await db.selectDistinct({ actor: auditEvents.actor }).from(auditEvents);
+  const doors = await db.selectDistinct({ door: auditEvents.door }).from(auditEvents).where(scenario);
+  const actors = await db.selectDistinct({ actor: auditEvents.actor }).from(auditEvents).where(scenario);
   // The owner's id differs between the runs; who acted is checked against it, then compared as a role.
   const neutral = events.map((event) => ({ ...event, actor: event.actor === `user:${owner.userId}` ? 'user:<owner>' : event.actor }));
-  return { users: userRows, events: neutral, doors: doors.map((row) => row.door), actors: actors.map((row) => row.actor) };
+  const mail = (await queuedMail(db)).map(({ kind, recipient }) => ({ kind, recipient }));
+  return { users: userRows, events: neutral, mail, doors: doors.map((row) => row.door), actors: actors.map((row) => row.actor) };
 }
 
 describe('parity between the console (Server Actions) and the API (Route Handlers)', () => {
@@ -123,17 +128,23 @@ describe('parity between the console (Server Actions) and the API (Route Handler
       const state = await snapshot();
       expect(state.doors).toEqual([door.name]);
       expect(state.actors).toEqual([`user:${owner.userId}`]);
-      results.push({ outcomes, users: state.users, events: state.events });
+      results.push({ outcomes, users: state.users, events: state.events, mail: state.mail });
     }
     const [api, consoleResult] = results;
 
     expect(consoleResult!.users).toEqual(api!.users);
     expect(consoleResult!.events).toEqual(api!.events);
     expect(consoleResult!.outcomes).toEqual(api!.outcomes);
+    expect(consoleResult!.mail).toEqual(api!.mail);
     // And the story really exercised both success and failure paths.
     expect(api!.users).toEqual([
-      { email: 'ada@example.com', name: 'Ada King', role: 'owner', status: 'active', plan: 'free', version: 2 },
-      { email: 'owner@roster.example', name: 'Story Owner', role: 'owner', status: 'active', plan: 'free', version: 1 },
+      { email: 'ada.king@example.com', emailVerified: false, name: 'Ada King', role: 'owner', status: 'active', plan: 'free', version: 2 },
+      { email: 'owner@roster.example', emailVerified: false, name: 'Story Owner', role: 'owner', status: 'active', plan: 'free', version: 1 },
+    ]);
+    // The staff change of Ada's email told her old address and sent the new one a verification link.
+    expect(api!.mail).toEqual([
+      { kind: 'email-changed', recipient: 'ada@example.com' },
+      { kind: 'email-verification', recipient: 'ada.king@example.com' },
     ]);
     expect(api!.events.map((event) => event.action)).toEqual(['user.created', 'user.created', 'user.updated', 'user.updated', 'user.deleted']);
     expect(api!.outcomes.filter((outcome) => !outcome.ok)).toEqual([

@@ -4,6 +4,7 @@ import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createUserAction } from '../../app/(console)/users/actions';
 import { idleState } from '@/actions/action-state';
+import { refreshLiveViewAction } from '@/actions/refresh-live-view';
 import { getDatabase } from '@/db';
 import { rateLimits, users } from '@/db/schema';
 import { limiterOn, type RateLimitStore } from '@/rate-limit/store';
@@ -79,6 +80,17 @@ describe('Server Actions: a budget per console user', () => {
       values: { email: 'rl3@example.com', name: 'RL 3', role: 'member', status: 'active' },
     });
     expect((await (await db()).select({ n: count() }).from(users).where(eq(users.email, 'rl3@example.com')))[0]!.n).toBe(0);
+  });
+
+  it('the live view’s refresh spends it too: past it, the refresh is refused', async () => {
+    vi.stubEnv('ROSTER_ACTION_RATE_LIMIT', '2/60');
+    const viewer = await signInConsoleAs('viewer');
+    for (let n = 0; n < 2; n++) expect(await refreshLiveViewAction([viewer.userId])).toEqual({ status: 'success' });
+    expect(await refreshLiveViewAction([viewer.userId])).toEqual({
+      status: 'error',
+      message: expect.stringMatching(/^Too many requests\. Try again in ([1-9]|[1-5][0-9]|60) seconds?\.$/),
+      values: {},
+    });
   });
 });
 

@@ -293,6 +293,28 @@ describeEachDatabase('core: roles and permissions', (database) => {
       expect(JSON.stringify(event)).not.toContain(key.secret.slice(4));
     });
 
+    it('admins see every key but revoke only admins’ keys; owners’ and the CLI’s only owners revoke', async () => {
+      const owner = await as('owner');
+      const admin = await as('admin');
+      const ownersKey = await apiKeyFor(database(), ['users:read'], { createdBy: owner.principal });
+      const clisKey = await apiKeyFor(database(), ['users:read']);
+      const adminsKey = await apiKeyFor(database(), ['users:read'], { createdBy: (await as('admin')).principal });
+      const keys = () => database().select({ id: apiKeys.id, revokedAt: apiKeys.revokedAt }).from(apiKeys).orderBy(asc(apiKeys.id));
+
+      const listed = await listApiKeys(admin);
+      expect(Object.fromEntries(listed.map((key) => [key.id, key.madeBy]))).toEqual({ [ownersKey.id]: 'owner', [clisKey.id]: 'owner', [adminsKey.id]: 'admin' });
+      expect(await listApiKeys(owner)).toEqual(listed);
+      for (const key of [ownersKey, clisKey]) {
+        const before = await keys();
+        await expect(revokeApiKey(admin, key.id)).rejects.toBeInstanceOf(Forbidden);
+        expect(await keys()).toEqual(before);
+        expect(await authenticateApiKey(database(), key.secret, 'api')).not.toBeNull();
+      }
+      expect(await revokeApiKey(admin, adminsKey.id)).toMatchObject({ id: adminsKey.id, madeBy: 'admin', revokedAt: expect.any(String) });
+      for (const key of [ownersKey, clisKey]) expect(await revokeApiKey(owner, key.id)).toMatchObject({ id: key.id, madeBy: 'owner' });
+      expect((await keys()).every((key) => key.revokedAt)).toBe(true);
+    });
+
     it('sets last_used_at when used', async () => {
       const key = await apiKeyFor(database(), ['users:read']);
       const lastUsed = async () => (await database().select().from(apiKeys).where(eq(apiKeys.id, key.id)))[0]!.lastUsedAt;

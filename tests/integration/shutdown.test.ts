@@ -1,93 +1,20 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import { EventSource } from 'eventsource';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildIfStale } from '../../scripts/build-if-stale.mjs';
-import { createPostgresTestDatabase, testDatabaseUrl } from '../support/database';
-import { reservePorts } from '../support/ports';
+import { testDatabaseUrl } from '../support/database';
+import { isRunning, killStartedServers, npmStart, serverDatabase, shutdownTimeoutMs, signInOwner } from '../support/production-server';
 import { until } from '../support/until';
 
 // The real `npm start` as a subprocess, as users and orchestrators run it: SIGTERMed with 20 requests accepted and an
 // event stream open, and SIGKILLed (npm itself) to show the server does not outlive it. Nothing here is timed: each
 // wait is for something the server does, with a deadline only so that a hang fails the test instead of stalling it.
 
-const root = path.resolve(import.meta.dirname, '../..');
-const owner = { email: 'owner@shutdown.test', password: 'shutdown-owner-password' };
-const shutdownTimeoutMs = 20_000;
-
 beforeAll(() => {
   buildIfStale({ log: () => {} }); // once, here: `npm start` then finds the build fresh
 }, 900_000);
-
-interface Started {
-  npm: ChildProcess;
-  /** The server: npm's child (`exec node scripts/start.mjs`). */
-  serverPid: number;
-  origin: string;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
-const running: Started[] = [];
-afterEach(() => {
-  for (const { npm } of running.splice(0)) if (npm.exitCode === null && npm.signalCode === null) process.kill(-npm.pid!, 'SIGKILL');
-});
-
-/** Whether `pid` is alive: an exited orphan may linger as a zombie until whatever adopted it reaps it. */
-function isRunning(pid: number): boolean {
-  try {
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
-}
-
-/** `npm start -- -p <port>` on `database`, ready (GET /api/ready answers 200). */
-async function npmStart(database: Record<string, string>, env: Record<string, string> = {}): Promise<Started> {
-  // Its own port, not one the kernel picks: another worker's listen(0) could take that before the server binds it,
-  // or after it stops (the refused-connection checks below).
-  const port = await reservePorts();
-  const origin = `http://127.0.0.1:${port}`;
-  const npm = spawn('npm', ['start', '--', '-p', String(port), '-H', '127.0.0.1'], {
-    cwd: root,
-    detached: true, // its own process group, so a failed test can still stop everything it started
-    env: {
-      ...process.env,
-      ...database,
-      NODE_ENV: 'production',
-      LOG_LEVEL: 'info',
-      NEXT_TELEMETRY_DISABLED: '1',
-      ROSTER_SHUTDOWN_TIMEOUT_MS: String(shutdownTimeoutMs),
-      ROSTER_BASE_URL: origin,
-      ROSTER_AUTH_SECRET: 'shutdown-test-auth-secret-0123456789abcdef',
-      ROSTER_OWNER_EMAIL: owner.email,
-      ROSTER_OWNER_PASSWORD: owner.password,
-      ...env,
-    },
-  });
-  let output = '';
-  npm.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  npm.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => npm.once('exit', (code) => resolve(code)));
-  const started: Started = { npm, serverPid: 0, origin, output: () => output, exited };
-  running.push(started);
-  await until(`${origin}/api/ready`, async () => {
-    if (npm.exitCode !== null) throw new Error(`npm start exited with ${npm.exitCode}:\n${output}`);
-    return fetch(`${origin}/api/ready`).then((response) => response.status === 200, () => false);
-  });
-  started.serverPid = Number(execFileSync('pgrep', ['-P', String(npm.pid)]).toString().trim());
-  return started;
-}
-
-async function signIn(origin: string): Promise<string> {
-  const response = await fetch(`${origin}/api/auth/sign-in/email`, { method: 'POST', headers: { 'content-type': 'application/json', origin }, body: JSON.stringify(owner) });
-  expect(response.status).toBe(200);
-  return response.headers.get('set-auth-token')!;
-}
+afterEach(killStartedServers);
 
 interface Answer {
   status: number;
@@ -156,21 +83,13 @@ function describeShutdown(driver: 'pglite' | 'postgres') {
     let database: Record<string, string>;
     let cleanUp = async () => {};
     beforeAll(async () => {
-      if (driver === 'postgres') {
-        const created = await createPostgresTestDatabase();
-        database = { DATABASE_URL: created.url };
-        cleanUp = created.drop;
-      } else {
-        const dataDir = mkdtempSync(path.join(os.tmpdir(), 'roster-shutdown-'));
-        database = { DATABASE_URL: '', ROSTER_DATA_DIR: path.join(dataDir, 'db') };
-        cleanUp = async () => rmSync(dataDir, { recursive: true, force: true });
-      }
+      ({ env: database, remove: cleanUp } = await serverDatabase(driver));
     });
     afterAll(() => cleanUp());
 
     it('SIGTERM drains: every accepted request completes, the stream is told to reconnect, new connections are refused, exit 0', async () => {
       const server = await npmStart(database);
-      const token = await signIn(server.origin);
+      const token = await signInOwner(server.origin);
       const stream = await openStream(server.origin, token);
       const agent = new http.Agent({ keepAlive: true });
       const held = Array.from({ length: 20 }, (_, n) => heldCreate(server.origin, token, agent, n));
@@ -190,12 +109,12 @@ function describeShutdown(driver: 'pglite' | 'postgres') {
       expect(stream.reconnects).toEqual([{ reason: 'shutdown' }]);
       expect(await server.exited).toBe(0);
       expect(isRunning(server.serverPid)).toBe(false);
-      expect(server.output()).toMatch(/"outcome":"drained","msg":"stopped"/);
+      expect(server.output()).toMatch(/"database":"closed","outcome":"drained","msg":"stopped"/);
       agent.destroy();
 
       // The database was closed cleanly (on PGlite: its files and lock released), with every write in it.
       const again = await npmStart(database);
-      const users = await fetch(`${again.origin}/api/v1/users?limit=100`, { headers: { authorization: `Bearer ${await signIn(again.origin)}` } });
+      const users = await fetch(`${again.origin}/api/v1/users?limit=100`, { headers: { authorization: `Bearer ${await signInOwner(again.origin)}` } });
       const emails = ((await users.json()) as { items: { email: string }[] }).items.map(({ email }) => email);
       expect(emails.filter((email) => email.startsWith('held-'))).toHaveLength(20);
       process.kill(again.npm.pid!, 'SIGTERM');
@@ -205,13 +124,13 @@ function describeShutdown(driver: 'pglite' | 'postgres') {
     it('past ROSTER_SHUTDOWN_TIMEOUT_MS, cuts off what is still open, still closes the database, and exits 1', async () => {
       const server = await npmStart(database, { ROSTER_SHUTDOWN_TIMEOUT_MS: '500' });
       const agent = new http.Agent({ keepAlive: true });
-      const held = heldCreate(server.origin, await signIn(server.origin), agent, 99); // its body never comes
+      const held = heldCreate(server.origin, await signInOwner(server.origin), agent, 99); // its body never comes
       await held.accepted;
       process.kill(server.npm.pid!, 'SIGTERM');
       await expect(held.answer).rejects.toThrow(/socket hang up|ECONNRESET/);
       expect(await server.exited).toBe(1);
-      expect(server.output()).toMatch(/"cutOff":1,"timeoutMs":500,"msg":"shutdown deadline passed/);
-      expect(server.output()).toMatch(/"outcome":"deadline","msg":"stopped"/);
+      expect(server.output()).toMatch(/"open":\["POST \/api\/v1\/users"\],"cutOff":1,"timeoutMs":500,"msg":"shutdown deadline passed/);
+      expect(server.output()).toMatch(/"database":"closed","outcome":"deadline","msg":"stopped"/);
       agent.destroy();
     });
 

@@ -138,11 +138,13 @@ describeEachDatabase('core: Stripe webhook processing', (database) => {
       expect(row!.processedAt).toBeInstanceOf(Date);
     });
 
-    it('by the customer email, case-insensitively, when there is no client_reference_id', async () => {
+    it('never by the email typed at checkout: without a client_reference_id nobody is linked, even a user with that address', async () => {
       const user = await newUser('grace.hopper@example.com');
       const customer = newCustomerId();
-      expect(await receive(checkoutSessionCompleted({ customer, email: '  Grace.Hopper@EXAMPLE.com ' }))).toMatchObject({ status: 'processed' });
-      expect((await userRow(user.id)).stripeCustomerId).toBe(customer);
+      const event = checkoutSessionCompleted({ customer, email: 'Grace.Hopper@example.com' });
+      expect(await receive(event)).toEqual({ status: 'ignored', userIds: [] });
+      expect(await eventRow(event.id)).toMatchObject({ status: 'ignored', lastError: expect.stringContaining('never matched by email') });
+      expect(await userRow(user.id)).toMatchObject({ stripeCustomerId: null, version: 1 });
     });
 
     it('accepts an expanded customer object', async () => {
@@ -152,16 +154,20 @@ describeEachDatabase('core: Stripe webhook processing', (database) => {
       expect((await userRow(user.id)).stripeCustomerId).toBe(customer);
     });
 
-    it('retries when no user matches yet, and links once the user exists', async () => {
-      const customer = newCustomerId();
-      const event = checkoutSessionCompleted({ customer, email: 'late@example.com' });
-      expect(await receive(event)).toEqual({ status: 'retrying', userIds: [] });
-      expect(await eventRow(event.id)).toMatchObject({ status: 'pending', attempts: 1, lastError: expect.stringContaining('No user matches') });
+    it('a client_reference_id that names nobody fails for good, linking nobody', async () => {
+      const bystander = await newUser('late@example.com');
+      const event = checkoutSessionCompleted({ customer: newCustomerId(), clientReferenceId: '01900000-0000-7000-8000-000000000000', email: 'late@example.com' });
+      expect(await receive(event)).toEqual({ status: 'failed', userIds: [] });
+      expect(await eventRow(event.id)).toMatchObject({ status: 'failed', attempts: 1, lastError: expect.stringContaining('No user has the id') });
+      expect(await userRow(bystander.id)).toMatchObject({ stripeCustomerId: null, version: 1 });
+    });
 
-      const user = await newUser('late@example.com');
-      const results = await processDueWebhookEvents(database(), { plans, now: later(5) });
-      expect(results).toEqual([{ status: 'processed', userIds: [user.id] }]);
-      expect((await userRow(user.id)).stripeCustomerId).toBe(customer);
+    it('never re-links a user already linked to another customer: failed at once, nothing changed', async () => {
+      const { user, customer } = await linkedUser();
+      const event = checkoutSessionCompleted({ customer: newCustomerId(), clientReferenceId: user.id });
+      expect(await receive(event)).toEqual({ status: 'failed', userIds: [] });
+      expect(await eventRow(event.id)).toMatchObject({ status: 'failed', lastError: expect.stringContaining('already linked to another Stripe customer') });
+      expect(await userRow(user.id)).toMatchObject({ stripeCustomerId: customer, version: 2 });
     });
 
     it('never moves a customer that is already linked to someone else: failed at once, nothing changed', async () => {

@@ -34,7 +34,7 @@ export interface paths {
         };
         /**
          * Export users (CSV or NDJSON)
-         * @description Streams every user the filters select (the same filters as listing them), newest first, as one download (`Content-Disposition: attachment; filename="roster-users-YYYY-MM-DD.<format>"`). `format=csv` (default): UTF-8, a header row (id, email, name, role, status, plan, subscriptionStatus, version, createdAt, updatedAt), and any cell starting with =, +, -, @, tab or CR prefixed with `'` (CSV injection). `format=ndjson`: one JSON DTO a line, as the list returns them. On PostgreSQL the whole file reads one consistent snapshot. Viewers and up, and keys with `users:read`.
+         * @description Streams every user the filters select (the same filters as listing them), newest first, as one download (`Content-Disposition: attachment; filename="roster-users-YYYY-MM-DD.<format>"`). `format=csv` (default): UTF-8, a header row (id, email, name, role, status, plan, subscriptionStatus, version, createdAt, updatedAt), and any cell starting with =, +, -, @, tab or CR prefixed with `'` (CSV injection). `format=ndjson`: one JSON DTO a line, as the list returns them. On PostgreSQL the whole file reads one consistent snapshot. Each export that starts is recorded as an `export.downloaded` event. A caller runs at most `ROSTER_EXPORTS_PER_CALLER` (2) exports at once (429 with `Retry-After` past it). Viewers and up, and keys with `users:read`.
          */
         get: operations["exportUsers"];
         put?: never;
@@ -62,7 +62,7 @@ export interface paths {
         head?: never;
         /**
          * Update a user
-         * @description Only the fields sent change. A change that changes nothing leaves `version` as it was.
+         * @description Only the fields sent change. A change that changes nothing leaves `version` as it was. A new `email` takes effect at once, but counts as unverified until the link emailed to it is followed; the old address is told.
          */
         patch: operations["updateUser"];
         trace?: never;
@@ -222,7 +222,7 @@ export interface paths {
         };
         /**
          * Export audit events (CSV or NDJSON)
-         * @description Streams the audit trail the filters select (the same filters as listing it), newest first, as one download (`Content-Disposition: attachment; filename="roster-audit-events-YYYY-MM-DD.<format>"`). `format=csv` (default): UTF-8, a header row (id, position, type, occurredAt, actor, door, subjectType, subjectId, data (JSON)), and any cell starting with =, +, -, @, tab or CR prefixed with `'` (CSV injection). `format=ndjson`: one JSON DTO a line, as the list returns them. On PostgreSQL the whole file reads one consistent snapshot. Admins, owners and keys with `events:read`; members see only the events about themselves.
+         * @description Streams the audit trail the filters select (the same filters as listing it), newest first, as one download (`Content-Disposition: attachment; filename="roster-audit-events-YYYY-MM-DD.<format>"`). `format=csv` (default): UTF-8, a header row (id, position, type, occurredAt, actor, door, subjectType, subjectId, data (JSON)), and any cell starting with =, +, -, @, tab or CR prefixed with `'` (CSV injection). `format=ndjson`: one JSON DTO a line, as the list returns them. On PostgreSQL the whole file reads one consistent snapshot. Each export that starts is recorded as an `export.downloaded` event. A caller runs at most `ROSTER_EXPORTS_PER_CALLER` (2) exports at once (429 with `Retry-After` past it). Admins, owners and keys with `events:read`; members see only the events about themselves.
          */
         get: operations["exportAuditEvents"];
         put?: never;
@@ -274,7 +274,7 @@ export interface paths {
         head?: never;
         /**
          * Change a webhook endpoint
-         * @description `enabled: false` stops deliveries; `enabled: true` resumes them and clears why it was disabled.
+         * @description `enabled: false` stops deliveries; `enabled: true` resumes them, clears why it was disabled, and makes the caller the endpoint’s maker (it is disabled again when the caller loses `webhooks:write`).
          */
         patch: operations["updateWebhookEndpoint"];
         trace?: never;
@@ -350,7 +350,7 @@ export interface paths {
         put?: never;
         /**
          * Send a delivery again
-         * @description Now, with the same `webhook-id`, whatever became of it.
+         * @description Now, with the same `webhook-id`, whatever became of it; not while an attempt is being sent (409).
          */
         post: operations["retryWebhookDelivery"];
         delete?: never;
@@ -558,7 +558,7 @@ export interface components {
             id: string;
             position: string;
             /** @enum {string} */
-            type: "user.created" | "user.signed-up" | "user.updated" | "user.deleted" | "subscription.updated" | "customer.linked" | "api-key.created" | "api-key.revoked" | "webhook.reprocessed" | "users.seeded" | "webhook-endpoint.created" | "webhook-endpoint.updated" | "webhook-endpoint.secret-rotated" | "webhook-endpoint.disabled" | "webhook-endpoint.deleted" | "webhook-delivery.retried" | "user.email-verified" | "user.email-changed" | "user.password-reset" | "user.two-factor-reset" | "invitation.created" | "invitation.resent" | "invitation.revoked" | "invitation.accepted";
+            type: "user.created" | "user.signed-up" | "user.updated" | "user.deleted" | "subscription.updated" | "customer.linked" | "api-key.created" | "api-key.revoked" | "webhook.reprocessed" | "users.seeded" | "webhook-endpoint.created" | "webhook-endpoint.updated" | "webhook-endpoint.secret-rotated" | "webhook-endpoint.disabled" | "webhook-endpoint.deleted" | "webhook-delivery.retried" | "user.email-verified" | "user.email-changed" | "user.password-reset" | "user.two-factor-reset" | "invitation.created" | "invitation.resent" | "invitation.revoked" | "invitation.accepted" | "export.downloaded" | "user.signed-in" | "user.sign-in-failed" | "user.locked-out" | "user.password-changed" | "user.two-factor-enabled" | "user.two-factor-disabled" | "session.revoked" | "user.external-identity-linked";
             /** Format: date-time */
             occurredAt: string;
             /** @description `user:<id>`, `api-key:<id>` or `system:<name>`. */
@@ -608,7 +608,7 @@ export interface components {
             events: string[];
             enabled: boolean;
             /** @enum {string|null} */
-            disabledReason: "manual" | "gone" | "failing" | null;
+            disabledReason: "manual" | "gone" | "failing" | "creator-lost-access" | null;
             /** Format: date-time */
             failingSince: string | null;
             version: number;
@@ -627,7 +627,7 @@ export interface components {
             events: string[];
             enabled: boolean;
             /** @enum {string|null} */
-            disabledReason: "manual" | "gone" | "failing" | null;
+            disabledReason: "manual" | "gone" | "failing" | "creator-lost-access" | null;
             /** Format: date-time */
             failingSince: string | null;
             version: number;
@@ -3178,7 +3178,7 @@ export interface operations {
                  */
                 "application/json": {
                     url: string;
-                    events: ("*" | "user.created" | "user.signed-up" | "user.updated" | "user.deleted" | "subscription.updated" | "customer.linked" | "api-key.created" | "api-key.revoked" | "webhook.reprocessed" | "users.seeded" | "user.email-verified" | "user.email-changed" | "user.password-reset" | "user.two-factor-reset" | "invitation.created" | "invitation.resent" | "invitation.revoked" | "invitation.accepted")[];
+                    events: ("*" | "user.created" | "user.signed-up" | "user.updated" | "user.deleted" | "subscription.updated" | "customer.linked" | "api-key.created" | "api-key.revoked" | "webhook.reprocessed" | "users.seeded" | "user.email-verified" | "user.email-changed" | "user.password-reset" | "user.two-factor-reset" | "invitation.created" | "invitation.resent" | "invitation.revoked" | "invitation.accepted" | "export.downloaded" | "user.signed-in" | "user.sign-in-failed" | "user.locked-out" | "user.password-changed" | "user.two-factor-enabled" | "user.two-factor-disabled" | "session.revoked" | "user.external-identity-linked")[];
                     description?: string;
                 };
             };
@@ -3594,7 +3594,7 @@ export interface operations {
                  */
                 "application/json": {
                     url?: string;
-                    events?: ("*" | "user.created" | "user.signed-up" | "user.updated" | "user.deleted" | "subscription.updated" | "customer.linked" | "api-key.created" | "api-key.revoked" | "webhook.reprocessed" | "users.seeded" | "user.email-verified" | "user.email-changed" | "user.password-reset" | "user.two-factor-reset" | "invitation.created" | "invitation.resent" | "invitation.revoked" | "invitation.accepted")[];
+                    events?: ("*" | "user.created" | "user.signed-up" | "user.updated" | "user.deleted" | "subscription.updated" | "customer.linked" | "api-key.created" | "api-key.revoked" | "webhook.reprocessed" | "users.seeded" | "user.email-verified" | "user.email-changed" | "user.password-reset" | "user.two-factor-reset" | "invitation.created" | "invitation.resent" | "invitation.revoked" | "invitation.accepted" | "export.downloaded" | "user.signed-in" | "user.sign-in-failed" | "user.locked-out" | "user.password-changed" | "user.two-factor-enabled" | "user.two-factor-disabled" | "session.revoked" | "user.external-identity-linked")[];
                     description?: string;
                     enabled?: boolean;
                 };
@@ -4189,6 +4189,21 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An attempt of this delivery is being sent right now: resend once it is recorded. */
+            409: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {

@@ -1,4 +1,4 @@
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo, type Socket } from 'node:net';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 
@@ -75,4 +75,39 @@ export function recipients(message: ParsedMail): string[] {
 export function linksIn(message: ParsedMail): { text: string | undefined; html: string | undefined } {
   const pattern = /https?:\/\/[^\s"<>]+/;
   return { text: pattern.exec(message.text ?? '')?.[0], html: pattern.exec(typeof message.html === 'string' ? message.html : '')?.[0] };
+}
+
+export interface StalledSmtpServer {
+  /** A ROSTER_SMTP_URL for this server, plain SMTP: nothing ever gets as far as STARTTLS. */
+  url: string;
+  /** Connections accepted so far. */
+  connections(): number;
+  /** Waits (polling) until more than `after` connections have been accepted. */
+  waitForConnection({ after }: { after: number }): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** A mail server that hangs: a raw TCP listener that accepts each connection and then never sends the greeting. */
+export async function startStalledSmtpServer(): Promise<StalledSmtpServer> {
+  const open = new Set<Socket>();
+  let accepted = 0;
+  const server = net.createServer((socket) => {
+    accepted += 1;
+    open.add(socket);
+    socket.on('error', () => undefined); // the client giving up resets the connection
+    socket.on('close', () => open.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `smtp://127.0.0.1:${port}?requireTLS=false`,
+    connections: () => accepted,
+    async waitForConnection({ after }) {
+      while (accepted <= after) await new Promise((resolve) => setTimeout(resolve, 25));
+    },
+    close() {
+      for (const socket of open) socket.destroy();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
 }

@@ -7,6 +7,11 @@ export interface Answer {
   status: number;
   headers?: Record<string, string>;
   body?: string;
+  /**
+   * Accept the request and then stall: never answer (`'headers'`), or send the status and a first byte of the body
+   * and never the rest (`'body'`). The connection stays open until the sender gives up or the receiver closes.
+   */
+  stall?: 'headers' | 'body';
 }
 
 export interface ReceivedWebhook {
@@ -21,6 +26,8 @@ export interface WebhookReceiver {
   answer(...answers: Answer[]): void;
   /** Forgets what it received and the answers still queued. */
   reset(): void;
+  /** Cuts the connections of the requests it is stalling (see Answer.stall): their senders see the connection drop. */
+  dropStalled(): void;
   /**
    * Verifies a received webhook with the Standard Webhooks reference library (not Roster's signing code) and returns
    * the parsed payload; throws if the signature, id or timestamp don't check out.
@@ -35,12 +42,18 @@ export interface WebhookReceiver {
 export async function startWebhookReceiver(): Promise<WebhookReceiver> {
   const received: ReceivedWebhook[] = [];
   const answers: Answer[] = [];
+  const stalled = new Set<http.ServerResponse>();
   const server = http.createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
       received.push({ headers: request.headers as Record<string, string>, body: Buffer.concat(chunks).toString('utf8') });
       const answer = answers.shift() ?? { status: 200 };
+      if (answer.stall) {
+        stalled.add(response);
+        if (answer.stall === 'body') response.writeHead(answer.status, { 'content-length': '1000', ...answer.headers }).write('{');
+        return;
+      }
       response.writeHead(answer.status, answer.headers).end(answer.body ?? '');
     });
   });
@@ -53,6 +66,10 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
       received.length = 0;
       answers.length = 0;
     },
+    dropStalled: () => {
+      for (const response of stalled) response.socket?.destroy();
+      stalled.clear();
+    },
     verify: (webhook, secret) => new Webhook(secret).verify(webhook.body, webhook.headers),
     signedWith: (secret) =>
       received.filter((webhook) => {
@@ -63,6 +80,10 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
           return false;
         }
       }),
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections(); // stalled answers included
+      }),
   };
 }

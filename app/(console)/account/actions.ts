@@ -12,6 +12,7 @@ import { pickFields } from '@/actions/form-data';
 import { requestEmailChange } from '@/core/accounts';
 import { Unauthenticated } from '@/core/errors';
 import { getDatabase } from '@/db';
+import { mailRequestFrom } from '@/rate-limit/mail-limits';
 import { passwordLength } from '@/core/users/schemas';
 
 const { min: minPasswordLength, max: maxPasswordLength } = passwordLength;
@@ -178,8 +179,8 @@ export async function disableTwoFactorAction(_previous: ActionState, formData: F
 export async function requestEmailChangeAction(_previous: ActionState, formData: FormData): Promise<ActionState> {
   const values = pickFields(formData, ['email']);
   try {
-    const { principal } = await ownSession();
-    const { email } = await requestEmailChange({ db: (await getDatabase()).db, principal }, values);
+    const { principal, requestHeaders } = await ownSession();
+    const { email } = await requestEmailChange({ db: (await getDatabase()).db, principal }, values, mailRequestFrom(requestHeaders));
     return { status: 'success', message: `We sent a link to ${email}. Your email changes when you follow it (within 24 hours).` };
   } catch (error) {
     return errorToActionState(error, values);

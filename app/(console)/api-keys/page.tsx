@@ -9,7 +9,7 @@ import { EmptyState } from '@/components/empty-state';
 import { Cell, Table } from '@/components/table';
 import { Timestamp } from '@/components/timestamp';
 import { listApiKeys, type ApiKeyDto } from '@/core/api-keys';
-import { holds } from '@/core/authorization';
+import { holds, mayManage } from '@/core/authorization';
 import { createApiKeyAction, revokeApiKeyAction } from './actions';
 
 export const metadata: Metadata = { title: 'API keys' };
@@ -35,7 +35,8 @@ export default async function ApiKeysPage() {
       <h1 className="text-2xl font-semibold tracking-tight">API keys</h1>
       <p className="mt-1 text-sm text-slate-500">
         Keys let integrations call <code>/api/v1</code> with <code>Authorization: Bearer &lt;secret&gt;</code>. A key stops
-        working when it is revoked, when it expires, or while the person who created it is suspended.
+        working when it is revoked, when it expires, or while the person who created it is suspended; the webhook
+        endpoints it made are disabled then. Admins revoke admins’ keys; owners’ keys (and the CLI’s) only owners.
       </p>
     </div>
   );
@@ -60,7 +61,7 @@ export default async function ApiKeysPage() {
       ) : (
         <Table columns={columns}>
           {keys.map(({ key, status }) => (
-            <ApiKeyRow key={key.id} apiKey={key} status={status} />
+            <ApiKeyRow key={key.id} apiKey={key} status={status} revocable={mayManage(principal, key.madeBy)} />
           ))}
         </Table>
       )}
@@ -68,7 +69,8 @@ export default async function ApiKeysPage() {
   );
 }
 
-function ApiKeyRow({ apiKey, status }: { apiKey: ApiKeyDto; status: KeyStatus }) {
+/** `revocable`: the viewer may revoke it (an owner's or the CLI's key only owners may). */
+function ApiKeyRow({ apiKey, status, revocable }: { apiKey: ApiKeyDto; status: KeyStatus; revocable: boolean }) {
   return (
     <tr className="align-top hover:bg-slate-50">
       <Cell className="font-medium">{apiKey.name}</Cell>
@@ -94,10 +96,11 @@ function ApiKeyRow({ apiKey, status }: { apiKey: ApiKeyDto; status: KeyStatus })
         )}
       </Cell>
       <Cell className="w-44">
+        {status === 'active' && !revocable && <p className="text-xs text-slate-500">An owner’s key: only owners can revoke it.</p>}
         <ActionButton
           action={revokeApiKeyAction}
           fields={{ id: apiKey.id, name: apiKey.name }}
-          available={status === 'active'}
+          available={status === 'active' && revocable}
           tone="danger"
           pendingLabel="Revoking…"
           confirm={`Revoke the API key “${apiKey.name}”? Integrations using it stop working at once. This cannot be undone.`}

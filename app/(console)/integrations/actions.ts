@@ -6,6 +6,7 @@ import type { ActionState } from '@/actions/action-state';
 import { actionContext } from '@/actions/context';
 import { errorToActionState } from '@/actions/error-to-state';
 import { allTextFields, pickFields, versionField } from '@/actions/form-data';
+import { webhookSecretBox } from '@/auth/webhook-secret-box';
 import type { ButtonActionState } from '@/components/action-button';
 import {
   createWebhookEndpoint,
@@ -27,7 +28,7 @@ export async function createEndpointAction(_previous: ButtonActionState, formDat
   const { input, echoed } = endpointFields(formData);
   let created: Awaited<ReturnType<typeof createWebhookEndpoint>>;
   try {
-    created = await createWebhookEndpoint(await actionContext(), { url: input.url ?? '', events: input.events, description: input.description });
+    created = await createWebhookEndpoint(await actionContext(), { url: input.url ?? '', events: input.events, description: input.description }, { secrets: webhookSecretBox() });
   } catch (error) {
     return errorToActionState(error, echoed);
   }
@@ -62,7 +63,7 @@ export async function rotateSecretAction(_previous: ButtonActionState, formData:
   const { id = '' } = pickFields(formData, ['id']);
   let rotated: Awaited<ReturnType<typeof rotateWebhookSecret>>;
   try {
-    rotated = await rotateWebhookSecret(await actionContext(), id);
+    rotated = await rotateWebhookSecret(await actionContext(), id, { secrets: webhookSecretBox() });
   } catch (error) {
     return errorToActionState(error, {});
   }

@@ -1,18 +1,20 @@
 'use server';
 
 import { refresh } from 'next/cache';
+import { headers } from 'next/headers';
 import type { ActionState } from '@/actions/action-state';
 import { actionContext } from '@/actions/context';
 import { errorToActionState } from '@/actions/error-to-state';
 import { pickFields } from '@/actions/form-data';
 import { createInvitation, resendInvitation, revokeInvitation } from '@/core/invitations';
+import { mailRequestFrom } from '@/rate-limit/mail-limits';
 
 /** Invites someone by email with a role; the link goes out through the outbox (see the Email page). */
 export async function createInvitationAction(_previous: ActionState, formData: FormData): Promise<ActionState> {
   const values = pickFields(formData, ['email', 'role']);
   let email: string;
   try {
-    ({ email } = await createInvitation(await actionContext(), values));
+    ({ email } = await createInvitation(await actionContext(), values, mailRequestFrom(await headers())));
   } catch (error) {
     return errorToActionState(error, values);
   }
@@ -24,7 +26,7 @@ export async function createInvitationAction(_previous: ActionState, formData: F
 export async function resendInvitationAction(_previous: ActionState, formData: FormData): Promise<ActionState> {
   const values = pickFields(formData, ['id']);
   try {
-    const { email } = await resendInvitation(await actionContext(), values.id ?? '');
+    const { email } = await resendInvitation(await actionContext(), values.id ?? '', mailRequestFrom(await headers()));
     refresh();
     return { status: 'success', message: `Sent a new link to ${email}.` };
   } catch (error) {

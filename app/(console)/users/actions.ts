@@ -43,7 +43,8 @@ export async function deleteUserAction(_previous: ActionState, formData: FormDat
     return errorToActionState(error, values);
   }
   expireUserViews(values.id ?? '');
-  redirect(`/users?deleted=${encodeURIComponent(values.email ?? '')}`);
+  // A flag, not the email: the list's banner is its own fixed text, never text from the address bar.
+  redirect('/users?deleted=1');
 }
 
 /** Removes a user's second factor (a lost phone): they sign in with their password alone until they enrol again. */

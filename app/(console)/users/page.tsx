@@ -58,7 +58,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
         </div>
       </div>
 
-      {deleted && <Alert tone="success">Deleted {deleted}.</Alert>}
+      {deleted === '1' && <Alert tone="success">User deleted.</Alert>}
 
       <FilterForm action="/users" filtered={filtered}>
         <Field id="search" name="search" label="Search" type="search" placeholder="Name or email" defaultValue={filters.search} className="min-w-64 flex-1 space-y-1.5" />

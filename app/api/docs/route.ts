@@ -1,4 +1,17 @@
+import { createHash } from 'node:crypto';
 import { methodNotAllowed } from '@/http/api-resource';
+import { contentSecurityPolicy } from '@/lib/security-headers';
+
+// No web fonts, no "Ask AI" agent (it reaches Scalar's servers), no link to Scalar's hosted client.
+const mountScript = `
+      Scalar.createApiReference('#roster-api-reference', {
+        url: '/api/v1/openapi.json',
+        withDefaultFonts: false,
+        agent: { disabled: true },
+        hideClientButton: true,
+        telemetry: false,
+      });
+    `;
 
 // The API reference, rendered by Scalar from /api/v1/openapi.json. Everything it loads comes from this origin:
 // the script from /api/docs/scalar.js, no web fonts, nothing from a CDN. (Not id="api-reference": Scalar would
@@ -13,22 +26,28 @@ const page = `<!doctype html>
   <body>
     <div id="roster-api-reference"></div>
     <script src="/api/docs/scalar.js"></script>
-    <script>
-      // No web fonts, no "Ask AI" agent (it reaches Scalar's servers), no link to Scalar's hosted client.
-      Scalar.createApiReference('#roster-api-reference', {
-        url: '/api/v1/openapi.json',
-        withDefaultFonts: false,
-        agent: { disabled: true },
-        hideClientButton: true,
-        telemetry: false,
-      });
-    </script>
+    <script>${mountScript}</script>
   </body>
 </html>
 `;
 
+// Not the console's policy (proxy.ts): this page is the same for everyone and cached, so its one inline script is
+// allowed by its hash, not a nonce. Scalar adds its styles as inline <style> elements and style attributes.
+const policy = contentSecurityPolicy({
+  'default-src': ["'self'"],
+  'script-src': ["'self'", `'sha256-${createHash('sha256').update(mountScript).digest('base64')}'`],
+  'style-src': ["'self'", "'unsafe-inline'"],
+  'img-src': ["'self'", 'data:'],
+  'object-src': ["'none'"],
+  'base-uri': ["'none'"],
+  'form-action': ["'none'"],
+  'frame-ancestors': ["'none'"],
+});
+
 export function GET(): Response {
-  return new Response(page, { headers: { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'public, max-age=300' } });
+  return new Response(page, {
+    headers: { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'public, max-age=300', 'Content-Security-Policy': policy },
+  });
 }
 
 export const POST = methodNotAllowed(['GET', 'HEAD']);

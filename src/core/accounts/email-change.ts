@@ -4,14 +4,14 @@ import { z } from 'zod';
 import type { Database } from '@/db/client';
 import { users } from '@/db/schema';
 import { postgresErrorCode, UNIQUE_VIOLATION } from '../db-errors';
-import { Conflict, Forbidden, TooManyRequests, Unauthenticated } from '../errors';
+import { Conflict, Forbidden, Unauthenticated } from '../errors';
 import { emailLink } from '../links';
 import { enqueueMail } from '../mail';
-import type { CoreContext, Principal } from '../principal';
+import { actorOf, type CoreContext, type Principal } from '../principal';
 import { parseInput } from '../validation';
 import { applyUserChanges, lockUser } from '../users/commands';
 import { email } from '../users/schemas';
-import { addressSendLimitReached } from './send-limits';
+import { spendSendLimits, type MailRequest } from './send-limits';
 import { consumeAccountToken, issueAccountToken } from './tokens';
 
 export const requestEmailChangeInput = z.strictObject(
@@ -28,16 +28,16 @@ function selfOf(principal: Principal): Extract<Principal, { kind: 'user' }> {
 /**
  * A user's own change of email: nothing changes until the link sent to the new address is followed. Whether the
  * new address is already someone's is not said here (that would let anyone probe for accounts); confirming then
- * fails instead.
+ * fails instead. Limited per client IP, per account and per new address (TooManyRequests).
  */
-export async function requestEmailChange(ctx: CoreContext, rawInput: unknown, { now = new Date() }: { now?: Date } = {}): Promise<{ email: string }> {
+export async function requestEmailChange(ctx: CoreContext, rawInput: unknown, { now = new Date(), ...request }: MailRequest & { now?: Date }): Promise<{ email: string }> {
   const self = selfOf(ctx.principal);
   const input = parseInput(requestEmailChangeInput, rawInput);
+  await spendSendLimits(request, { account: actorOf(self), address: input.email });
   await ctx.db.transaction(async (tx) => {
     const [user] = await tx.select({ email: users.email }).from(users).where(eq(users.id, self.userId));
     if (!user) throw new Unauthenticated('Your account no longer exists.');
     if (user.email.toLowerCase() === input.email) throw new Conflict('This is already your email.', 'email');
-    if (await addressSendLimitReached(input.email)) throw new TooManyRequests(3600, 'Too many emails to this address.');
     const token = await issueAccountToken(tx, { purpose: 'email-change', userId: self.userId, address: input.email, now });
     await enqueueMail(tx, { kind: 'email-change', to: input.email, link: emailLink('confirm-email', token) });
   });

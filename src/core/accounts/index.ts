@@ -3,3 +3,4 @@ export { sendEmailVerification, confirmEmailVerification } from './email-verific
 export { requestEmailChange, requestEmailChangeInput, confirmEmailChange } from './email-change';
 export { hasTwoFactor, resetTwoFactor } from './two-factor';
 export { accountLinkProblem, LinkUnusable, tokenLifetimeMs } from './tokens';
+export { spendSendLimits, spentSendBudget, type MailRequest, type SendBudget, type SendLimits } from './send-limits';

@@ -11,8 +11,8 @@ import { emailLink } from '../links';
 import { enqueueMail } from '../mail';
 import { parseInput } from '../validation';
 import { email as emailSchema, password as passwordSchema } from '../users/schemas';
-import { addressSendLimitReached, ipSendLimitReached } from './send-limits';
-import { consumeAccountToken, issueAccountToken } from './tokens';
+import { spentSendBudget, type MailRequest } from './send-limits';
+import { consumeAccountToken, findAccountToken, issueAccountToken } from './tokens';
 
 interface Clock {
   now?: Date;
@@ -24,10 +24,10 @@ interface Clock {
  * account, or this address's send limit spent). Only the per-IP limit is reported, which says nothing about the
  * address.
  */
-export async function requestPasswordReset(db: Database, rawEmail: unknown, { ip, now = new Date() }: { ip: string | null } & Clock): Promise<'accepted' | 'ip-limited'> {
+export async function requestPasswordReset(db: Database, rawEmail: unknown, { now = new Date(), ...request }: MailRequest & Clock): Promise<'accepted' | 'ip-limited'> {
   const address = parseInput(emailSchema, rawEmail);
-  if (await ipSendLimitReached(ip)) return 'ip-limited';
-  if (await addressSendLimitReached(address)) return 'accepted';
+  const spent = await spentSendBudget(request, { address });
+  if (spent) return spent.budget === 'ip' ? 'ip-limited' : 'accepted';
   await db.transaction(async (tx) => {
     const [user] = await tx.select({ id: users.id, email: users.email, status: users.status }).from(users).where(sql`lower(${users.email}) = ${address}`);
     if (!user || user.status !== 'active') return;
@@ -44,6 +44,8 @@ export async function requestPasswordReset(db: Database, rawEmail: unknown, { ip
  */
 export async function resetPassword(db: Database, token: unknown, rawPassword: unknown, { now = new Date() }: Clock = {}): Promise<{ userId: string; email: string }> {
   const password = parseInput(passwordSchema, rawPassword);
+  // A link that can't be used costs no password hash (anyone may post one): looked up first, and again under lock.
+  await findAccountToken(db, 'password-reset', token, now);
   const passwordHash = await hashPassword(password);
   return db.transaction(async (tx) => {
     const spent = await consumeAccountToken(tx, 'password-reset', token, now);

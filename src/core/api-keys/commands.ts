@@ -1,13 +1,16 @@
 import 'server-only';
-import { and, eq, isNull } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
-import { apiKeys } from '@/db/schema';
+import { apiKeys, users } from '@/db/schema';
 import { diffFields, recordEvent } from '../events';
-import { authorize } from '../authorization';
+import { authorize, authorizeManagement } from '../authorization';
 import { NotFound, PreconditionFailed } from '../errors';
-import type { CoreContext } from '../principal';
+import { disableEndpointsMadeBy } from '../integrations/creator-lost-access';
+import type { CoreContext, Principal } from '../principal';
+import type { Role } from '../users/schemas';
 import { isUuid, parseInput } from '../validation';
 import { toApiKeyDto, toApiKeyEventData, type ApiKeyDto } from './dto';
+import { keyMakerRole } from './queries';
 import { createApiKeyInput, type CreateApiKeyInput } from './schemas';
 import { displayPrefix, hashApiKeySecret, newApiKeySecret } from './secret';
 
@@ -38,31 +41,38 @@ export async function createApiKey(
       changes: diffFields(undefined, { name: row!.name, scopes: row!.scopes, expiresAt: row!.expiresAt?.toISOString() }, ['name', 'scopes', 'expiresAt']),
       data: { apiKey: toApiKeyEventData(row!) },
     });
-    return { apiKey: toApiKeyDto(row!), secret };
+    return { apiKey: toApiKeyDto(row!, makerRoleOf(ctx.principal)), secret };
   });
 }
 
-/** Revoking takes effect on the key's next request. A revoked key stays listed, for the audit trail. */
+/**
+ * Revoking takes effect on the key's next request, and disables the webhook endpoints the key made, in the same
+ * transaction. A revoked key stays listed, for the audit trail. Only owners revoke what an owner (or the CLI) made.
+ */
 export async function revokeApiKey(ctx: CoreContext, id: string): Promise<ApiKeyDto> {
   authorize(ctx.principal, 'api-keys:manage');
   if (!isUuid(id)) throw new NotFound('API key');
   return ctx.db.transaction(async (tx) => {
-    const [row] = await tx
-      .update(apiKeys)
-      .set({ revokedAt: new Date() })
-      .where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt)))
-      .returning();
-    if (!row) {
-      const [existing] = await tx.select({ id: apiKeys.id }).from(apiKeys).where(eq(apiKeys.id, id));
-      if (!existing) throw new NotFound('API key');
-      throw new PreconditionFailed('This API key is already revoked.');
-    }
+    const [current] = await tx
+      .select({ key: apiKeys, madeBy: keyMakerRole() })
+      .from(apiKeys)
+      .leftJoin(users, eq(users.id, apiKeys.createdBy))
+      .where(eq(apiKeys.id, id))
+      .for('update', { of: apiKeys });
+    if (!current) throw new NotFound('API key');
+    authorizeManagement(ctx.principal, current.madeBy);
+    if (current.key.revokedAt) throw new PreconditionFailed('This API key is already revoked.');
+    const [row] = await tx.update(apiKeys).set({ revokedAt: new Date() }).where(eq(apiKeys.id, id)).returning();
     await recordEvent(tx, ctx.principal, {
       type: 'api-key.revoked',
       subject: { type: 'api-key', id },
-      changes: { revokedAt: { before: null, after: row.revokedAt!.toISOString() } },
-      data: { apiKey: toApiKeyEventData(row) },
+      changes: { revokedAt: { before: null, after: row!.revokedAt!.toISOString() } },
+      data: { apiKey: toApiKeyEventData(row!) },
     });
-    return toApiKeyDto(row);
+    await disableEndpointsMadeBy(tx, ctx.principal, { apiKeyId: id });
+    return toApiKeyDto(row!, current.madeBy);
   });
 }
+
+/** The role that stands behind a key `principal` makes: theirs (a user's), or an owner's (the CLI's). */
+const makerRoleOf = (principal: Principal): Role => (principal.kind === 'user' ? principal.role : 'owner');

@@ -1,6 +1,7 @@
 import 'server-only';
 import type { ApiKeyRow } from '@/db/schema';
 import type { ApiKeyScope } from '../principal';
+import type { Role } from '../users/schemas';
 
 /** An API key as the console lists it: never the secret or its hash. */
 export interface ApiKeyDto {
@@ -13,26 +14,25 @@ export interface ApiKeyDto {
   expiresAt: string | null;
   lastUsedAt: string | null;
   revokedAt: string | null;
+  /** The role of whoever made it ('owner' for the CLI's keys): what an owner made, only owners revoke. */
+  madeBy: Role;
 }
 
 /** An API key as events carry it: the console's DTO without even the display prefix (no key material at all). */
-export type ApiKeyEventData = Omit<ApiKeyDto, 'prefix' | 'lastUsedAt'>;
+export type ApiKeyEventData = Omit<ApiKeyDto, 'prefix' | 'lastUsedAt' | 'madeBy'>;
 
 export function toApiKeyEventData(row: ApiKeyRow): ApiKeyEventData {
-  const { id, name, scopes, createdBy, createdAt, expiresAt, revokedAt } = toApiKeyDto(row);
-  return { id, name, scopes, createdBy, createdAt, expiresAt, revokedAt };
-}
-
-export function toApiKeyDto(row: ApiKeyRow): ApiKeyDto {
   return {
     id: row.id,
     name: row.name,
-    prefix: row.prefix,
     scopes: row.scopes,
     createdBy: row.createdBy,
     createdAt: row.createdAt.toISOString(),
     expiresAt: row.expiresAt?.toISOString() ?? null,
-    lastUsedAt: row.lastUsedAt?.toISOString() ?? null,
     revokedAt: row.revokedAt?.toISOString() ?? null,
   };
+}
+
+export function toApiKeyDto(row: ApiKeyRow, madeBy: Role): ApiKeyDto {
+  return { ...toApiKeyEventData(row), prefix: row.prefix, lastUsedAt: row.lastUsedAt?.toISOString() ?? null, madeBy };
 }

@@ -1,17 +1,40 @@
 import 'server-only';
-import { and, desc, eq, gt, inArray, isNull, lt, or } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '@/db/client';
 import { apiKeys, users } from '@/db/schema';
-import { authorize } from '../authorization';
+import { authorize, rolesHolding } from '../authorization';
 import type { CoreContext, Door, Principal } from '../principal';
+import type { Role } from '../users/schemas';
 import { toApiKeyDto, type ApiKeyDto } from './dto';
 import { hashApiKeySecret } from './secret';
 
-/** Newest first, revoked and expired keys included (the console marks them). */
+/**
+ * Whether a key works at `now`: not revoked, not expired, and its maker active and still allowed to make keys (a key
+ * is worth no more than its maker; a CLI key has none). Written on the key's table and its maker's (`users` left
+ * joined on created_by) by name or alias, so that any query, with any other tables in it, can embed it.
+ */
+export const keyIsUsable = (now: Date, { key = 'api_keys', maker = 'users' } = {}): SQL => {
+  const [k, m] = [sql.identifier(key), sql.identifier(maker)];
+  return sql`(${k}.revoked_at is null and (${k}.expires_at is null or ${k}.expires_at > ${now.toISOString()}::timestamptz)
+    and (${k}.created_by is null or (${m}.status = 'active' and ${inArray(sql`${m}.role`, rolesHolding('api-keys:manage'))})))`;
+};
+
+/** The role of a key's maker, on its maker's table (`users` left joined, by name or alias): the CLI's keys stand with owners. */
+export const keyMakerRole = (maker = 'users') => sql<Role>`coalesce(${sql.identifier(maker)}.role, 'owner')`;
+
+/**
+ * Newest first, revoked and expired keys included (the console marks them). Admins see owners' keys too (the audit
+ * trail shows them anyway) but may not revoke them: `madeBy` says whose they are.
+ */
 export async function listApiKeys({ db, principal }: CoreContext): Promise<ApiKeyDto[]> {
   authorize(principal, 'api-keys:manage');
-  const rows = await db.select().from(apiKeys).orderBy(desc(apiKeys.createdAt)).limit(500);
-  return rows.map(toApiKeyDto);
+  const rows = await db
+    .select({ key: apiKeys, madeBy: keyMakerRole() })
+    .from(apiKeys)
+    .leftJoin(users, eq(users.id, apiKeys.createdBy))
+    .orderBy(desc(apiKeys.createdAt))
+    .limit(500);
+  return rows.map(({ key, madeBy }) => toApiKeyDto(key, madeBy));
 }
 
 // Last-used is a hint for people cleaning up keys; writing it once a minute spares a write per request.
@@ -24,18 +47,10 @@ const LAST_USED_RESOLUTION_MS = 60_000;
 export async function authenticateApiKey(db: Database, secret: string, door: Door): Promise<Principal | null> {
   const now = new Date();
   const [key] = await db
-    .select({ id: apiKeys.id, scopes: apiKeys.scopes, lastUsedAt: apiKeys.lastUsedAt })
+    .select({ id: apiKeys.id, scopes: apiKeys.scopes, lastUsedAt: apiKeys.lastUsedAt, madeBy: keyMakerRole() })
     .from(apiKeys)
     .leftJoin(users, eq(users.id, apiKeys.createdBy))
-    .where(
-      and(
-        eq(apiKeys.secretHash, hashApiKeySecret(secret)),
-        isNull(apiKeys.revokedAt),
-        or(isNull(apiKeys.expiresAt), gt(apiKeys.expiresAt, now)),
-        // A key is worth no more than its creator: it stops while they are suspended or no longer allowed to make keys.
-        or(isNull(apiKeys.createdBy), and(eq(users.status, 'active'), inArray(users.role, ['admin', 'owner']))),
-      ),
-    );
+    .where(and(eq(apiKeys.secretHash, hashApiKeySecret(secret)), keyIsUsable(now)));
   if (!key) return null;
   if (!key.lastUsedAt || now.getTime() - key.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
     await db
@@ -43,5 +58,5 @@ export async function authenticateApiKey(db: Database, secret: string, door: Doo
       .set({ lastUsedAt: now })
       .where(and(eq(apiKeys.id, key.id), or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, new Date(now.getTime() - LAST_USED_RESOLUTION_MS)))));
   }
-  return { kind: 'apiKey', door, keyId: key.id, scopes: key.scopes };
+  return { kind: 'apiKey', door, keyId: key.id, scopes: key.scopes, ownerLevel: key.madeBy === 'owner' };
 }

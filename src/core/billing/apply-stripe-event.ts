@@ -1,5 +1,5 @@
 import 'server-only';
-import { eq, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { Transaction } from '@/db/client';
 import { stripeObjectVersions, users, type UserRow, type WebhookEventRow } from '@/db/schema';
@@ -76,18 +76,22 @@ export async function applyStripeEvent(
   }
 }
 
+/**
+ * Links the checkout's Stripe customer to the user the product named in `client_reference_id`, and to nobody else:
+ * never by the email typed at checkout (anyone can type anyone's address), and never a user already linked to
+ * another customer, nor a customer already linked to another user.
+ */
 async function linkCustomer(tx: Transaction, principal: Principal, session: z.infer<typeof checkoutSession>): Promise<EventOutcome> {
   if (!session.customer) return { outcome: 'ignored', userIds: [], reason: 'checkout session without a customer' };
-  const byId = session.client_reference_id && isUuid(session.client_reference_id) ? session.client_reference_id : undefined;
-  const email = session.customer_details?.email ?? session.customer_email;
-  const [user] = byId
-    ? await tx.select().from(users).where(eq(users.id, byId)).for('update')
-    : email
-      ? await tx.select().from(users).where(eq(sql`lower(${users.email})`, email.trim().toLowerCase())).for('update')
-      : [];
-  // The user may not exist yet (e.g. created right after checkout): worth retrying for a while.
-  if (!user) throw new RetryLater(`No user matches checkout session ${session.id} (client_reference_id or email)`);
-
+  const userId = session.client_reference_id;
+  if (!userId || !isUuid(userId)) {
+    return { outcome: 'ignored', userIds: [], reason: 'checkout session without a client_reference_id naming a Roster user (customers are never matched by email)' };
+  }
+  const [user] = await tx.select().from(users).where(eq(users.id, userId)).for('update');
+  if (!user) throw new PermanentFailure(`No user has the id ${userId} that checkout session ${session.id} names`);
+  if (user.stripeCustomerId && user.stripeCustomerId !== session.customer) {
+    throw new PermanentFailure(`User ${user.id} is already linked to another Stripe customer`);
+  }
   const [owner] = await tx.select({ id: users.id }).from(users).where(eq(users.stripeCustomerId, session.customer));
   if (owner && owner.id !== user.id) {
     throw new PermanentFailure(`Stripe customer ${session.customer} is already linked to another user`);

@@ -17,11 +17,12 @@ const header = ['id', 'position', 'type', 'occurredAt', 'actor', 'door', 'subjec
 /**
  * The audit trail as a file, newest first, with the same access as the list: members get only the events about
  * themselves. In CSV the subject is two columns and `data` (the subject's DTO and the changes) one JSON cell.
+ * `clientIp`: where the request came from, for the `export.downloaded` event.
  */
-export function planAuditExport(principal: Principal, rawQuery: Record<string, string | undefined>): ExportPlan {
+export function planAuditExport(principal: Principal, rawQuery: Record<string, string | undefined>, clientIp: string | null): ExportPlan {
   const access = eventAccessFor(principal);
   const { format, ...filter } = parseInput(exportAuditEventsQuery, rawQuery, 'query');
-  return planExport('audit-events', format, {
+  return planExport({ what: 'audit-events', format, filters: filter, principal, clientIp }, {
     readChunk: (db, after, limit) => {
       const conditions = auditConditions(filter, access);
       if (after?.position != null) conditions.push(lt(auditEvents.position, after.position));

@@ -2,13 +2,10 @@ import 'server-only';
 import { and, asc, inArray, lt, lte, max, sql } from 'drizzle-orm';
 import type { Database } from '@/db/client';
 import { auditEvents, eventLogHorizon } from '@/db/schema';
+import { daysFromEnv } from '../retention/policy';
 
 /** How long events (the audit trail) are kept: ROSTER_EVENT_RETENTION_DAYS, 30 days unless set. */
-export function retentionDaysFromEnv(env: NodeJS.ProcessEnv = process.env): number {
-  const days = Number(env.ROSTER_EVENT_RETENTION_DAYS ?? 30);
-  if (!Number.isFinite(days) || days <= 0) throw new RangeError(`ROSTER_EVENT_RETENTION_DAYS must be a positive number of days, got "${env.ROSTER_EVENT_RETENTION_DAYS}"`);
-  return days;
-}
+export const retentionDaysFromEnv = (env: Record<string, string | undefined> = process.env): number => daysFromEnv('ROSTER_EVENT_RETENTION_DAYS', 30, env);
 
 /**
  * Deletes events older than `before`: always a prefix of the log in position order, so "pruned through P" is exact.

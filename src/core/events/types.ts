@@ -28,6 +28,17 @@ export const eventTypes = [
   'invitation.resent',
   'invitation.revoked',
   'invitation.accepted',
+  'export.downloaded',
+  // Sign-in and account security (src/auth, src/core/accounts): each carries the caller's `data.clientIp`, and never
+  // a password, code or token.
+  'user.signed-in',
+  'user.sign-in-failed',
+  'user.locked-out',
+  'user.password-changed',
+  'user.two-factor-enabled',
+  'user.two-factor-disabled',
+  'session.revoked',
+  'user.external-identity-linked',
 ] as const;
 export type EventType = (typeof eventTypes)[number];
 

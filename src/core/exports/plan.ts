@@ -2,6 +2,8 @@ import 'server-only';
 import type { SQL } from 'drizzle-orm';
 import type { Database } from '@/db/client';
 import type { ReadSnapshot } from '@/db/snapshot';
+import { recordEvent } from '../events/record';
+import { actorOf, type Principal } from '../principal';
 import { encodeChunk, exportFilename, type CsvLayout, type ExportFormat } from './format';
 
 /** Rows per keyset chunk: one query each, and what the server holds in memory at a time. */
@@ -20,10 +22,24 @@ export interface ExportSource<Row, Dto> {
   csvSelect?: () => SQL;
 }
 
+/** What is exported, as asked for (the filters validated), by whom and from where: what `export.downloaded` says. */
+export interface ExportRequest {
+  what: 'users' | 'audit-events';
+  format: ExportFormat;
+  filters: Record<string, unknown>;
+  principal: Principal;
+  /** The client IP the request came from (null when unknown), as the adapter found it. */
+  clientIp: string | null;
+}
+
 /** An authorized, validated export, ready to be streamed: the format, the download's name, and its reader. */
 export interface ExportPlan {
   format: ExportFormat;
   filename: string;
+  /** Whose export it is (the principal's actor name): the per-caller cap counts exports by it. */
+  caller: string;
+  /** Records `export.downloaded` in the event log: call it once, as the download starts. */
+  recordDownload(db: Database): Promise<void>;
   /** A reader that yields the file chunk by chunk, read through `snapshot`; call `next` until it returns null. */
   open(snapshot: ReadSnapshot): ExportReader;
 }
@@ -32,10 +48,13 @@ export interface ExportReader {
   next(): Promise<Uint8Array | null>;
 }
 
-export function planExport<Row, Dto>(what: string, format: ExportFormat, source: ExportSource<Row, Dto>): ExportPlan {
+export function planExport<Row, Dto>(request: ExportRequest, source: ExportSource<Row, Dto>): ExportPlan {
+  const { what, format, filters, principal, clientIp } = request;
   return {
     format,
     filename: exportFilename(what, format),
+    caller: actorOf(principal),
+    recordDownload: (db) => recordEvent(db, principal, { type: 'export.downloaded', subject: null, changes: {}, data: { what, format, filters, clientIp } }),
     open: (snapshot) => {
       if (format === 'csv' && source.csvSelect && snapshot.copyCsv) return copiedReader(snapshot.copyCsv(source.csvSelect()));
       return chunkedReader(snapshot.db, format, source);

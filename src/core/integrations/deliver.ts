@@ -4,10 +4,12 @@ import { v7 as uuidv7 } from 'uuid';
 import type { Database } from '@/db/client';
 import { webhookDeliveries, webhookEndpoints, type WebhookDeliveryRow, type WebhookEndpointRow } from '@/db/schema';
 import type { Principal } from '../principal';
+import { creatorLostAccess } from './creator-lost-access';
 import { applyEndpointChanges } from './endpoints';
 import { sendWebhook, type Send } from './http-sender';
+import { makerHoldsRight } from './makers';
 import { networkPolicyFromEnv, type NetworkPolicy } from './network';
-import { decryptSecret, signatureHeaders } from './signing';
+import { signatureHeaders, type SecretBox } from './signing';
 
 const second = 1_000;
 const minute = 60 * second;
@@ -17,18 +19,27 @@ const hour = 60 * minute;
 export const retrySchedule = [0, 5 * second, 5 * minute, 30 * minute, 2 * hour, 5 * hour, 10 * hour, 14 * hour, 20 * hour, 24 * hour];
 /** An endpoint whose every attempt has failed for this long is disabled. */
 export const failingLimitMs = 5 * 24 * hour;
-/** A receiver gets this long to answer. */
+/** A receiver gets this long for the whole exchange: resolving its name, connecting, and answering in full. */
 export const deliveryTimeoutMs = 15 * second;
-/** How long a process holds a delivery it is sending before another may take it over (it crashed, say). */
+/**
+ * How long a process holds a delivery it is sending before another may take it over (it crashed, say): well past
+ * the send's deadline, so a live process always records its attempt before anyone else may send it.
+ */
 const leaseMs = deliveryTimeoutMs + minute;
 
 /** What Roster acts as when the deliverer disables an endpoint. */
 export const deliveryPrincipal: Principal = { kind: 'system', door: 'webhook', name: 'webhooks' };
 
 export interface DeliveryOptions {
+  /** Decrypts the endpoint's signing secrets. */
+  secrets: SecretBox;
   now?: () => Date;
   send?: Send;
   network?: NetworkPolicy;
+  /** The send's one deadline; shorter than the lease (tests shorten it). */
+  deadlineMs?: number;
+  /** Stops the send at once (the deliverer stopping): the delivery is released, not counted as an attempt. */
+  signal?: AbortSignal;
 }
 
 /** A delivery this process holds, with the lease that proves it. */
@@ -74,27 +85,38 @@ export async function claimDueDeliveries(
   return rows as ClaimedDelivery[];
 }
 
-export type AttemptOutcome = 'succeeded' | 'retrying' | 'failed' | 'lost-lease';
+/**
+ * `lost-lease`: another process holds it now. `released`: not sent, lease given back, not counted as an attempt
+ * (the endpoint was disabled meanwhile, its maker lost the right, or the send was interrupted by a stop).
+ */
+export type AttemptOutcome = 'succeeded' | 'retrying' | 'failed' | 'lost-lease' | 'released';
 
 /**
  * Sends one claimed delivery, signed with the endpoint's secret (and, for 24 hours after a rotation, its previous
  * one), and records the attempt. Only 2xx is success. 410 Gone fails the delivery and disables the endpoint; any
  * other failure retries on the schedule (later if the receiver's Retry-After says so) until it runs out. An endpoint
- * whose every attempt has failed for 5 days is disabled. Disabling is recorded as an event, like any change.
+ * whose every attempt has failed for 5 days is disabled. Disabling is recorded as an event, like any change. An
+ * endpoint whose maker no longer holds webhooks:write (a key that expired, say) is disabled instead of sent to.
  */
-export async function attemptDelivery(db: Database, delivery: ClaimedDelivery, { now = () => new Date(), send = sendWebhook, network = networkPolicyFromEnv() }: DeliveryOptions = {}): Promise<AttemptOutcome> {
+export async function attemptDelivery(
+  db: Database,
+  delivery: ClaimedDelivery,
+  { secrets, now = () => new Date(), send = sendWebhook, network = networkPolicyFromEnv(), deadlineMs = deliveryTimeoutMs, signal }: DeliveryOptions,
+): Promise<AttemptOutcome> {
   // Still ours? (A process that stalled past its lease must not send what another has taken over.) The endpoint may
-  // also have been deleted meanwhile, its deliveries with it.
-  const [endpoint] = await db
-    .select({ endpoint: webhookEndpoints })
+  // also have been deleted meanwhile, its deliveries with it, or disabled.
+  const [found] = await db
+    .select({ endpoint: webhookEndpoints, makerHoldsRight: makerHoldsRight(now()) })
     .from(webhookDeliveries)
     .innerJoin(webhookEndpoints, eq(webhookEndpoints.id, webhookDeliveries.endpointId))
-    .where(and(eq(webhookDeliveries.id, delivery.id), eq(webhookDeliveries.leaseToken, delivery.leaseToken), gt(webhookDeliveries.leaseExpiresAt, now())))
-    .then((rows) => rows.map((row) => row.endpoint));
-  if (!endpoint) return 'lost-lease';
+    .where(and(eq(webhookDeliveries.id, delivery.id), eq(webhookDeliveries.leaseToken, delivery.leaseToken), gt(webhookDeliveries.leaseExpiresAt, now())));
+  if (!found) return 'lost-lease';
+  const { endpoint } = found;
+  if (!endpoint.enabled || !found.makerHoldsRight) return release(db, delivery, found.makerHoldsRight ? undefined : endpoint.id);
   const sentAt = now();
-  const headers = signatureHeaders(delivery.eventId, sentAt, delivery.payload, await signingSecrets(endpoint, sentAt));
-  const result = await send({ url: endpoint.url, headers, body: delivery.payload, timeoutMs: deliveryTimeoutMs, network });
+  const headers = signatureHeaders(delivery.eventId, sentAt, delivery.payload, await signingSecrets(endpoint, sentAt, secrets));
+  const result = await send({ url: endpoint.url, headers, body: delivery.payload, deadlineMs, network, signal });
+  if (result.interrupted) return release(db, delivery);
   const answeredAt = now();
 
   const attempts = delivery.attempts + 1;
@@ -138,11 +160,29 @@ export async function attemptDelivery(db: Database, delivery: ClaimedDelivery, {
   });
 }
 
+/**
+ * Gives a delivery back unsent and uncounted, still due: to whichever process claims it next, or to the endpoint's
+ * re-enabling. With `disableEndpoint`, first disables that endpoint (its maker lost the right), in the same transaction.
+ */
+async function release(db: Database, delivery: ClaimedDelivery, disableEndpoint?: string): Promise<AttemptOutcome> {
+  return db.transaction(async (tx) => {
+    const [released] = await tx
+      .update(webhookDeliveries)
+      .set({ leaseToken: null, leaseExpiresAt: null })
+      .where(and(eq(webhookDeliveries.id, delivery.id), eq(webhookDeliveries.leaseToken, delivery.leaseToken)))
+      .returning({ id: webhookDeliveries.id });
+    if (!released) return 'lost-lease';
+    const [endpoint] = disableEndpoint ? await tx.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, disableEndpoint)).for('update') : [];
+    if (endpoint?.enabled) await applyEndpointChanges(tx, deliveryPrincipal, endpoint, { enabled: false, disabledReason: creatorLostAccess }, 'webhook-endpoint.disabled');
+    return 'released';
+  });
+}
+
 /** The current secret, and the previous one while its overlap after a rotation lasts. */
-async function signingSecrets(endpoint: WebhookEndpointRow, at: Date): Promise<string[]> {
-  const secrets = [await decryptSecret(endpoint.secretEncrypted)];
+async function signingSecrets(endpoint: WebhookEndpointRow, at: Date, box: SecretBox): Promise<string[]> {
+  const secrets = [await box.decrypt(endpoint.secretEncrypted)];
   if (endpoint.previousSecretEncrypted && endpoint.previousSecretExpiresAt && endpoint.previousSecretExpiresAt > at) {
-    secrets.push(await decryptSecret(endpoint.previousSecretEncrypted));
+    secrets.push(await box.decrypt(endpoint.previousSecretEncrypted));
   }
   return secrets;
 }

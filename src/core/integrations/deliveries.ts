@@ -1,14 +1,14 @@
 import 'server-only';
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, isNull, lte, or, sql } from 'drizzle-orm';
 import { webhookDeliveries } from '@/db/schema';
 import { authorize } from '../authorization';
-import { NotFound } from '../errors';
+import { Conflict, NotFound } from '../errors';
 import { recordEvent } from '../events';
 import { decodeCursor, encodeCursor } from '../keyset-cursor';
 import type { CoreContext } from '../principal';
 import { isUuid, parseInput } from '../validation';
 import { toDeliveryDto, type WebhookDeliveryDto } from './dto';
-import { findEndpoint } from './endpoints';
+import { findEndpoint, findManagedEndpoint } from './endpoints';
 import { listDeliveriesQuery } from './schemas';
 
 export interface DeliveryPage {
@@ -40,19 +40,27 @@ export async function listDeliveries(ctx: CoreContext, endpointId: string, rawQu
 
 /**
  * Sends a delivery again now ("resend"), whatever became of it: succeeded, failed, or waiting for its next retry. It
- * keeps its event id, so a receiver that deduplicates on `webhook-id` sees the same event.
+ * keeps its event id, so a receiver that deduplicates on `webhook-id` sees the same event. Not while a process is
+ * sending it (its lease is live): that is a Conflict, since taking the lease away would let a second process send
+ * it at the same time and the first one's attempt go unrecorded.
  */
 export async function retryDelivery(ctx: CoreContext, endpointId: string, deliveryId: string, { now = () => new Date() }: { now?: () => Date } = {}): Promise<WebhookDeliveryDto> {
   authorize(ctx.principal, 'webhooks:write');
-  const endpoint = await findEndpoint(ctx.db, endpointId);
+  const endpoint = await findManagedEndpoint(ctx.db, ctx.principal, endpointId);
   if (!isUuid(deliveryId)) throw new NotFound('Delivery');
   return ctx.db.transaction(async (tx) => {
+    const at = now();
+    const ofEndpoint = and(eq(webhookDeliveries.id, deliveryId), eq(webhookDeliveries.endpointId, endpoint.id));
     const [row] = await tx
       .update(webhookDeliveries)
-      .set({ status: 'pending', nextAttemptAt: now(), leaseToken: null, leaseExpiresAt: null })
-      .where(and(eq(webhookDeliveries.id, deliveryId), eq(webhookDeliveries.endpointId, endpoint.id)))
+      .set({ status: 'pending', nextAttemptAt: at, leaseToken: null, leaseExpiresAt: null })
+      .where(and(ofEndpoint, or(isNull(webhookDeliveries.leaseExpiresAt), lte(webhookDeliveries.leaseExpiresAt, at))))
       .returning();
-    if (!row) throw new NotFound('Delivery');
+    if (!row) {
+      const [exists] = await tx.select({ id: webhookDeliveries.id }).from(webhookDeliveries).where(ofEndpoint);
+      if (!exists) throw new NotFound('Delivery');
+      throw new Conflict('This delivery is being sent right now: resend it once this attempt is recorded.');
+    }
     await recordEvent(tx, ctx.principal, {
       type: 'webhook-delivery.retried',
       subject: { type: 'webhook-endpoint', id: endpoint.id },

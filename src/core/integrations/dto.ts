@@ -10,8 +10,12 @@ export const webhookEndpointDto = z.strictObject({
   /** Event types sent, or ['*'] for every deliverable one. */
   events: z.array(z.string()),
   enabled: z.boolean(),
-  /** Why it is disabled: 'manual', 'gone' (its receiver answered 410) or 'failing' (every attempt failed for 5 days). */
-  disabledReason: z.enum(['manual', 'gone', 'failing']).nullable(),
+  /**
+   * Why it is disabled: 'manual', 'gone' (its receiver answered 410), 'failing' (every attempt failed for 5 days) or
+   * 'creator-lost-access' (whoever made it was suspended, demoted or deleted, or the API key that made it was revoked
+   * or expired).
+   */
+  disabledReason: z.enum(['manual', 'gone', 'failing', 'creator-lost-access']).nullable(),
   /** Since when every attempt has failed; null while deliveries succeed. */
   failingSince: z.iso.datetime().nullable(),
   version: z.number().int().min(1),

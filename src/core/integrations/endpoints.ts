@@ -3,19 +3,26 @@ import { desc, eq, sql } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
 import type { Transaction } from '@/db/client';
 import { webhookDeliveries, webhookEndpoints, type WebhookEndpointRow } from '@/db/schema';
-import { authorize } from '../authorization';
+import { authorize, authorizeManagement, mayManage } from '../authorization';
 import { NotFound, PreconditionFailed, ValidationFailed } from '../errors';
 import { diffFields, lastPosition, recordEvent } from '../events';
 import { actorOf, type CoreContext, type Principal } from '../principal';
+import type { Role } from '../users/schemas';
 import { isUuid, parseInput } from '../validation';
 import { toDeliveryDto, toEndpointDto, type WebhookDeliveryDto, type WebhookEndpointDto } from './dto';
+import { endpointMakerRole, makerColumns } from './makers';
 import { networkPolicyFromEnv, refusalFor, type NetworkPolicy } from './network';
 import { createEndpointInput, updateEndpointInput, type CreateEndpointInput, type UpdateEndpointInput } from './schemas';
-import { encryptSecret, newSigningSecret, rotationOverlapMs } from './signing';
+import { newSigningSecret, rotationOverlapMs, type SecretBox } from './signing';
 
 export interface EndpointOptions {
   network?: NetworkPolicy;
   now?: () => Date;
+}
+
+/** What the calls that make a signing secret need besides: the box that encrypts it for storage. */
+export interface SecretOptions extends EndpointOptions {
+  secrets: SecretBox;
 }
 
 const endpointFields = ['url', 'description', 'events', 'enabled', 'disabledReason'] as const;
@@ -24,13 +31,13 @@ const endpointFields = ['url', 'description', 'events', 'enabled', 'disabledReas
 export async function createWebhookEndpoint(
   ctx: CoreContext,
   rawInput: CreateEndpointInput | unknown,
-  { network = networkPolicyFromEnv() }: EndpointOptions = {},
+  { network = networkPolicyFromEnv(), secrets }: SecretOptions,
 ): Promise<{ endpoint: WebhookEndpointDto; secret: string }> {
   authorize(ctx.principal, 'webhooks:write');
   const input = parseInput(createEndpointInput, rawInput);
   await assertReachable(input.url, network);
   const secret = newSigningSecret();
-  const secretEncrypted = await encryptSecret(secret);
+  const secretEncrypted = await secrets.encrypt(secret);
   return ctx.db.transaction(async (tx) => {
     const [row] = await tx
       .insert(webhookEndpoints)
@@ -41,7 +48,7 @@ export async function createWebhookEndpoint(
         eventTypes: input.events,
         secretEncrypted,
         startsAfterPosition: await lastPosition(tx),
-        createdBy: ctx.principal.kind === 'user' ? ctx.principal.userId : null,
+        ...makerColumns(ctx.principal),
       })
       .returning();
     const endpoint = toEndpointDto(row!);
@@ -61,7 +68,10 @@ export async function getWebhookEndpoint({ db, principal }: CoreContext, id: str
   return toEndpointDto(await findEndpoint(db, id));
 }
 
-/** Changes url, events, description or enabled. Re-enabling clears why it was disabled and its failure streak. */
+/**
+ * Changes url, events, description or enabled. Re-enabling clears why it was disabled and its failure streak, and
+ * makes whoever re-enables it its maker: the endpoint lives on their right from then on.
+ */
 export async function updateWebhookEndpoint(
   ctx: CoreContext,
   id: string,
@@ -72,12 +82,12 @@ export async function updateWebhookEndpoint(
   const input = parseInput(updateEndpointInput, rawInput);
   if (input.url) await assertReachable(input.url, network);
   return ctx.db.transaction(async (tx) => {
-    const current = await lockEndpoint(tx, id, expectedVersion);
+    const current = await lockManagedEndpoint(tx, ctx.principal, id, expectedVersion);
     const changes: Partial<WebhookEndpointRow> = {
       ...(input.url ? { url: input.url.toString() } : {}),
       ...(input.events ? { eventTypes: input.events } : {}),
       ...(input.description !== undefined ? { description: input.description } : {}),
-      ...(input.enabled === true && !current.enabled ? { enabled: true, disabledReason: null, failingSince: null } : {}),
+      ...(input.enabled === true && !current.enabled ? { enabled: true, disabledReason: null, failingSince: null, ...makerColumns(ctx.principal) } : {}),
       ...(input.enabled === false && current.enabled ? { enabled: false, disabledReason: 'manual' } : {}),
     };
     return applyEndpointChanges(tx, ctx.principal, current, changes, 'webhook-endpoint.updated');
@@ -87,7 +97,7 @@ export async function updateWebhookEndpoint(
 export async function deleteWebhookEndpoint(ctx: CoreContext, id: string, { expectedVersion }: { expectedVersion?: number } = {}): Promise<void> {
   authorize(ctx.principal, 'webhooks:write');
   await ctx.db.transaction(async (tx) => {
-    const current = await lockEndpoint(tx, id, expectedVersion);
+    const current = await lockManagedEndpoint(tx, ctx.principal, id, expectedVersion);
     await tx.delete(webhookEndpoints).where(eq(webhookEndpoints.id, id));
     await recordEndpointEvent(tx, ctx.principal, 'webhook-endpoint.deleted', toEndpointDto(current), undefined);
   });
@@ -97,12 +107,12 @@ export async function deleteWebhookEndpoint(ctx: CoreContext, id: string, { expe
  * A new signing secret, returned this once. The old one keeps signing next to it for 24 hours, so a receiver can
  * switch over without dropping a delivery.
  */
-export async function rotateWebhookSecret(ctx: CoreContext, id: string, { now = () => new Date() }: EndpointOptions = {}): Promise<{ endpoint: WebhookEndpointDto; secret: string }> {
+export async function rotateWebhookSecret(ctx: CoreContext, id: string, { now = () => new Date(), secrets }: SecretOptions): Promise<{ endpoint: WebhookEndpointDto; secret: string }> {
   authorize(ctx.principal, 'webhooks:write');
   const secret = newSigningSecret();
-  const secretEncrypted = await encryptSecret(secret);
+  const secretEncrypted = await secrets.encrypt(secret);
   return ctx.db.transaction(async (tx) => {
-    const current = await lockEndpoint(tx, id);
+    const current = await lockManagedEndpoint(tx, ctx.principal, id);
     const [row] = await tx
       .update(webhookEndpoints)
       .set({
@@ -128,7 +138,7 @@ export async function rotateWebhookSecret(ctx: CoreContext, id: string, { now = 
 /** Queues a `webhook.test` event for this endpoint alone, delivered and signed like any other. */
 export async function sendTestEvent(ctx: CoreContext, id: string, { now = () => new Date() }: EndpointOptions = {}): Promise<WebhookDeliveryDto> {
   authorize(ctx.principal, 'webhooks:write');
-  const endpoint = await findEndpoint(ctx.db, id);
+  const endpoint = await findManagedEndpoint(ctx.db, ctx.principal, id);
   const eventId = uuidv7();
   const payload = {
     id: eventId,
@@ -172,19 +182,40 @@ export async function applyEndpointChanges(
 }
 
 export async function findEndpoint(db: Pick<CoreContext['db'], 'select'>, id: string): Promise<WebhookEndpointRow> {
-  if (!isUuid(id)) throw new NotFound('Webhook endpoint');
-  const [row] = await db.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, id));
-  if (!row) throw new NotFound('Webhook endpoint');
-  return row;
+  return (await selectWithMaker(db, id)).endpoint;
 }
 
-export async function lockEndpoint(tx: Transaction, id: string, expectedVersion?: number): Promise<WebhookEndpointRow> {
-  if (!isUuid(id)) throw new NotFound('Webhook endpoint');
-  const [row] = await tx.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, id)).for('update');
-  if (!row) throw new NotFound('Webhook endpoint');
-  if (expectedVersion !== undefined && row.version !== expectedVersion) {
-    throw new PreconditionFailed(`This endpoint was changed by someone else (now at version ${row.version}, you had ${expectedVersion}).`);
+/**
+ * An endpoint `principal` may change (update, delete, rotate, test, resend): what an owner made (or an owner's key,
+ * or the operator), only owners may; admins the rest. Reading stays open to whoever holds webhooks:write.
+ */
+export async function findManagedEndpoint(db: Pick<CoreContext['db'], 'select'>, principal: Principal, id: string): Promise<WebhookEndpointRow> {
+  const { endpoint, madeBy } = await selectWithMaker(db, id);
+  authorizeManagement(principal, madeBy);
+  return endpoint;
+}
+
+/** Whether `principal` may change this endpoint: the console shows its controls only then (the use cases check anyway). */
+export async function mayManageWebhookEndpoint(ctx: CoreContext, id: string): Promise<boolean> {
+  authorize(ctx.principal, 'webhooks:write');
+  return mayManage(ctx.principal, (await selectWithMaker(ctx.db, id)).madeBy);
+}
+
+/** findManagedEndpoint, locked in `tx` for the change, and at the version the caller last saw. */
+async function lockManagedEndpoint(tx: Transaction, principal: Principal, id: string, expectedVersion?: number): Promise<WebhookEndpointRow> {
+  const { endpoint, madeBy } = await selectWithMaker(tx, id, { lock: true });
+  authorizeManagement(principal, madeBy);
+  if (expectedVersion !== undefined && endpoint.version !== expectedVersion) {
+    throw new PreconditionFailed(`This endpoint was changed by someone else (now at version ${endpoint.version}, you had ${expectedVersion}).`);
   }
+  return endpoint;
+}
+
+async function selectWithMaker(db: Pick<CoreContext['db'], 'select'>, id: string, { lock = false } = {}): Promise<{ endpoint: WebhookEndpointRow; madeBy: Role }> {
+  if (!isUuid(id)) throw new NotFound('Webhook endpoint');
+  const query = db.select({ endpoint: webhookEndpoints, madeBy: endpointMakerRole }).from(webhookEndpoints).where(eq(webhookEndpoints.id, id));
+  const [row] = lock ? await query.for('update') : await query;
+  if (!row) throw new NotFound('Webhook endpoint');
   return row;
 }
 

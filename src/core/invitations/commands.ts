@@ -12,7 +12,8 @@ import { Conflict, NotFound } from '../errors';
 import { hashLinkToken, isWellFormedLinkToken, newLinkToken } from '../link-tokens';
 import { emailLink } from '../links';
 import { enqueueMail } from '../mail';
-import type { CoreContext, Principal } from '../principal';
+import { spendSendLimits, type MailRequest } from '../accounts/send-limits';
+import { actorOf, type CoreContext, type Principal } from '../principal';
 import { isUuid, parseInput } from '../validation';
 import { invitationStatus, toInvitationDto, type InvitationDto, type InvitationStatus } from './dto';
 import { acceptInvitationInput, createInvitationInput, type AcceptInvitationInput, type CreateInvitationInput } from './schemas';
@@ -26,12 +27,13 @@ interface Clock {
 /**
  * Invites someone by email, with a role the inviter may grant (admins invite below admin). The invitation, its
  * email and the audit event commit together. An address that already has an account, or an open invitation, is
- * a Conflict; an expired invitation to it is superseded.
+ * a Conflict; an expired invitation to it is superseded. Limited per client IP and per inviter (TooManyRequests).
  */
-export async function createInvitation(ctx: CoreContext, rawInput: CreateInvitationInput | unknown, { now = new Date() }: Clock = {}): Promise<InvitationDto> {
+export async function createInvitation(ctx: CoreContext, rawInput: CreateInvitationInput | unknown, { now = new Date(), ...request }: MailRequest & Clock): Promise<InvitationDto> {
   authorize(ctx.principal, 'users:write');
   const input = parseInput(createInvitationInput, rawInput);
   authorizeAccountChange(ctx.principal, null, input.role);
+  await spendSendLimits(request, { account: actorOf(ctx.principal) });
   try {
     return await ctx.db.transaction(async (tx) => {
       const [existing] = await tx.select({ id: users.id }).from(users).where(sql`lower(${users.email}) = ${input.email}`);
@@ -101,9 +103,13 @@ export async function revokeInvitation(ctx: CoreContext, id: string, { now = new
   });
 }
 
-/** A new link (the old one stops working) and a fresh 7 days, sent again. Works on expired invitations too. */
-export async function resendInvitation(ctx: CoreContext, id: string, { now = new Date() }: Clock = {}): Promise<InvitationDto> {
+/**
+ * A new link (the old one stops working) and a fresh 7 days, sent again. Works on expired invitations too. Limited
+ * per client IP and per account that resends (TooManyRequests).
+ */
+export async function resendInvitation(ctx: CoreContext, id: string, { now = new Date(), ...request }: MailRequest & Clock): Promise<InvitationDto> {
   authorize(ctx.principal, 'users:write');
+  await spendSendLimits(request, { account: actorOf(ctx.principal) });
   return ctx.db.transaction(async (tx) => {
     const current = await lockOpenInvitation(tx, ctx.principal, id);
     const token = newLinkToken();
@@ -165,6 +171,9 @@ export class InvitationUnusable extends Conflict {
  */
 export async function acceptInvitation(db: Database, token: unknown, rawInput: AcceptInvitationInput | unknown, { now = new Date() }: Clock = {}): Promise<{ userId: string; email: string }> {
   if (!isWellFormedLinkToken(token)) throw new InvitationUnusable('unknown');
+  // A link that can't be used costs no password hash (anyone may post one): looked up first, and again under lock.
+  const link = await inspectInvitationLink(db, token, { now });
+  if (link.state !== 'pending') throw new InvitationUnusable(link.state);
   const input = parseInput(acceptInvitationInput, rawInput);
   const passwordHash = input.password === undefined ? undefined : await hashPassword(input.password);
   try {

@@ -3,12 +3,15 @@ import { and, eq, isNull, sql } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
 import type { Transaction } from '@/db/client';
 import { apiKeys, sessions, users, type UserRow } from '@/db/schema';
+import { reverifyChangedEmail } from '../accounts/email-verification';
 import { toApiKeyEventData } from '../api-keys/dto';
 import { diffFields, recordEvent, type EventType } from '../events';
 import { authorize, authorizeAccountChange } from '../authorization';
+import { disableEndpointsMadeBy, holdsWebhookRight } from '../integrations/creator-lost-access';
 import { postgresErrorCode, UNIQUE_VIOLATION } from '../db-errors';
 import { Conflict, NotFound, PreconditionFailed } from '../errors';
 import type { CoreContext, Principal } from '../principal';
+import { eraseUserRecords } from '../retention';
 import { isUuid, parseInput } from '../validation';
 import { toUserDto, type UserDto } from './dto';
 import { assertAnOwnerRemains } from './owners';
@@ -57,7 +60,11 @@ export async function updateUser(
       const current = await lockUser(tx, id, options);
       authorizeAccountChange(ctx.principal, current.role, input.role ?? current.role);
       await assertAnOwnerRemains(tx, current, { role: input.role ?? current.role, status: input.status ?? current.status });
-      return toUserDto(await applyUserChanges(tx, ctx.principal, current, input, 'user.updated'));
+      // A new address is unproven, whoever typed it: verified again only by its owner following the link sent to it.
+      const emailChanged = input.email !== undefined && input.email !== current.email.toLowerCase();
+      const row = await applyUserChanges(tx, ctx.principal, current, emailChanged ? { ...input, emailVerified: false } : input, 'user.updated');
+      if (emailChanged) await reverifyChangedEmail(tx, current.email, row);
+      return toUserDto(row);
     }),
   );
 }
@@ -84,6 +91,8 @@ export async function deleteUser(ctx: CoreContext, id: string, options: WriteOpt
         data: { apiKey: toApiKeyEventData(key) },
       });
     }
+    await disableEndpointsMadeBy(tx, ctx.principal, { userId: id });
+    await eraseUserRecords(tx, current);
     await tx.delete(users).where(eq(users.id, id));
     await recordEvent(tx, ctx.principal, {
       type: 'user.deleted',
@@ -94,12 +103,13 @@ export async function deleteUser(ctx: CoreContext, id: string, options: WriteOpt
   });
 }
 
-type UserChanges = Partial<Pick<UserRow, 'email' | 'name' | 'role' | 'status' | 'plan' | 'stripeCustomerId' | 'subscriptionStatus'>>;
+type UserChanges = Partial<Pick<UserRow, 'email' | 'emailVerified' | 'name' | 'role' | 'status' | 'plan' | 'stripeCustomerId' | 'subscriptionStatus'>>;
 
 /**
  * Writes `changes` to a row already locked in `tx`: bumps the version, stamps updated_at and records an event with
  * the fields that really changed, in the same transaction. Changing nothing writes nothing. Suspending a user
- * ends their sessions in the same transaction.
+ * ends their sessions in the same transaction; suspending or demoting one below webhooks:write disables the webhook
+ * endpoints they (or their API keys) made.
  */
 export async function applyUserChanges(
   tx: Transaction,
@@ -119,6 +129,7 @@ export async function applyUserChanges(
     await tx.delete(sessions).where(eq(sessions.userId, current.id));
   }
   await recordEvent(tx, principal, { type, subject: { type: 'user', id: current.id }, changes: diff, data: { user: toUserDto(row!) } });
+  if (holdsWebhookRight(current) && !holdsWebhookRight(row!)) await disableEndpointsMadeBy(tx, principal, { userId: current.id });
   return row!;
 }
 

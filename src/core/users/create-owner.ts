@@ -12,6 +12,8 @@ import { toUserDto, type UserDto } from './dto';
 import { lockOwners } from './owners';
 import { createOwnerInput, type CreateOwnerInput } from './schemas';
 
+const setupComplete = () => new Forbidden('Setup is complete: an owner already exists. Sign in instead.');
+
 /**
  * Creates an owner who signs in with email and password. Operators (the CLI, ROSTER_OWNER_EMAIL at start)
  * may do it any time; anyone else only while Roster has no owner yet (the one-time /setup page).
@@ -20,12 +22,14 @@ export async function createOwner(ctx: CoreContext, rawInput: CreateOwnerInput |
   const operator = ctx.principal.kind === 'system';
   if (!operator && ctx.principal.kind !== 'anonymous') throw new Forbidden('Owners are created by operators or at first setup.');
   const input = parseInput(createOwnerInput, rawInput);
+  // An anonymous call once setup is complete costs no password hash: checked here, and again under the lock.
+  if (!operator && (await hasOwner(ctx.db))) throw setupComplete();
   // Hashed with Better Auth's own scheme (scrypt), so its sign-in verifies it; before the transaction, as it is slow.
   const passwordHash = await hashPassword(input.password);
   try {
     return await ctx.db.transaction(async (tx) => {
       await lockOwners(tx);
-      if (!operator && (await hasOwner(tx))) throw new Forbidden('Setup is complete: an owner already exists. Sign in instead.');
+      if (!operator && (await hasOwner(tx))) throw setupComplete();
       const [row] = await tx
         .insert(users)
         .values({ id: uuidv7(), email: input.email, name: input.name, role: 'owner', emailVerified: true })

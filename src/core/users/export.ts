@@ -27,11 +27,14 @@ const csvCells = {
   updatedAt: isoTimestamp(users.updatedAt),
 } satisfies Record<(typeof columns)[number], unknown>;
 
-/** Every user the list's filters select, newest first, as the list's DTOs. Throws before anything is read. */
-export function planUserExport(principal: Principal, rawQuery: Record<string, string | undefined>): ExportPlan {
+/**
+ * Every user the list's filters select, newest first, as the list's DTOs, for `principal` asking from `clientIp`.
+ * Throws before anything is read.
+ */
+export function planUserExport(principal: Principal, rawQuery: Record<string, string | undefined>, clientIp: string | null): ExportPlan {
   authorize(principal, 'users:read');
   const { format, ...filter } = parseInput(exportUsersQuery, rawQuery, 'query');
-  return planExport('users', format, {
+  return planExport({ what: 'users', format, filters: filter, principal, clientIp }, {
     readChunk: (db, after, limit) => usersNewestFirst(db, filter, after, limit),
     toDto: toUserDto,
     layout: { header: columns, cells: (user) => columns.map((column) => user[column]) },

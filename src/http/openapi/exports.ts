@@ -25,7 +25,8 @@ export function exportOperation(spec: ExportSpec): Operation {
       `Streams ${spec.what}, newest first, as one download (\`Content-Disposition: attachment; filename="${spec.filename}-YYYY-MM-DD.<format>"\`). ` +
       `\`format=csv\` (default): UTF-8, a header row (${spec.csvColumns}), and any cell starting with =, +, -, @, tab or CR prefixed with \`'\` ` +
       '(CSV injection). `format=ndjson`: one JSON DTO a line, as the list returns them. On PostgreSQL the whole file reads one consistent ' +
-      `snapshot. ${spec.access}`,
+      'snapshot. Each export that starts is recorded as an `export.downloaded` event. A caller runs at most `ROSTER_EXPORTS_PER_CALLER` (2) ' +
+      `exports at once (429 with \`Retry-After\` past it). ${spec.access}`,
     tag: spec.tag,
     access: 'any-credential',
     request: { query: spec.query },

@@ -7,6 +7,7 @@ const invitation = invitationDto.meta({ id: 'Invitation', description: 'An invit
 const invitationId = z.object({ id: z.string().meta({ description: 'The invitation’s id; anything else is a 404.' }) });
 const notFound = { 400: 'A malformed percent-encoding in the path.', 404: 'No such invitation (or a malformed id).' };
 const base = { tag: 'Invitations', access: 'any-credential' } as const;
+const sendLimitSpent = 'Too many emails requested by this credential or from this client IP (nothing was sent), or the request budget is spent: retry after `Retry-After` seconds.';
 
 export const invitationsOperations: Operation[] = [
   {
@@ -35,6 +36,7 @@ export const invitationsOperations: Operation[] = [
       413: 'The body is over 1 MB.',
       415: 'The body is not JSON.',
       422: 'An invalid email or role, an unknown field, or an `Idempotency-Key` already used for another payload.',
+      429: sendLimitSpent,
     },
   },
   { ...base, method: 'get', path: '/api/v1/invitations/{id}', operationId: 'getInvitation', summary: 'Get an invitation', request: { params: invitationId }, success: { status: 200, description: 'The invitation.', schema: invitation }, errors: notFound },
@@ -58,6 +60,6 @@ export const invitationsOperations: Operation[] = [
     description: 'A new link, valid 7 days from now; the previous one stops working.',
     request: { params: invitationId },
     success: { status: 200, description: 'Sent again.', schema: invitation },
-    errors: { ...notFound, 409: 'It was accepted or revoked already.' },
+    errors: { ...notFound, 409: 'It was accepted or revoked already.', 429: sendLimitSpent },
   },
 ];

@@ -50,7 +50,7 @@ export const meOperations: Operation[] = [
       413: 'The body is over 1 MB.',
       415: 'The body is not JSON.',
       422: 'An invalid email, or any other field.',
-      429: 'Too many emails to this address, or the request budget is spent: retry after `Retry-After` seconds.',
+      429: 'Too many emails requested by this account or from this client IP, or to this address, or the request budget is spent: retry after `Retry-After` seconds.',
     },
   },
 ];

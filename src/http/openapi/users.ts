@@ -92,7 +92,8 @@ export const usersOperations: Operation[] = [
     path: '/api/v1/users/{id}',
     operationId: 'updateUser',
     summary: 'Update a user',
-    description: 'Only the fields sent change. A change that changes nothing leaves `version` as it was.',
+    description:
+      'Only the fields sent change. A change that changes nothing leaves `version` as it was. A new `email` takes effect at once, but counts as unverified until the link emailed to it is followed; the old address is told.',
     tag: 'Users',
     access: 'any-credential',
     request: { params: userId, headers: ifMatch, body: jsonBody(updateUserInput, { alsoAs: ['application/merge-patch+json'], example: { name: 'Ada King' } }) },

@@ -24,6 +24,10 @@ const deliveryPage = webhookDeliveryPage.meta({ id: 'WebhookDeliveryPage', descr
 const endpointId = z.object({ id: z.string().meta({ description: 'The endpoint’s id; anything else is a 404.', example: endpointExample.id }) });
 const ifMatch = z.object({ 'If-Match': z.string().optional().meta({ description: 'The `ETag` you last read: the write fails with 412 if the endpoint changed since.', example: '"1"' }) });
 const notFound = { 400: 'A malformed percent-encoding in the path.', 404: 'No such endpoint (or a malformed id).' };
+/** The changes to one endpoint: admins make them only to what admins (or their keys) made. */
+const ownersOnly = {
+  403: 'The credentials lack `webhooks:write`, or an owner made this endpoint (or an owner’s or the CLI’s key did) and the caller is an admin or an admin’s key: only owners may change it.',
+};
 const bodyErrors = {
   400: 'Malformed JSON, a malformed `If-Match`, or an `Idempotency-Key` (not supported here: the answer carries a secret Roster does not keep).',
   413: 'The body is over 1 MB.',
@@ -69,10 +73,11 @@ export const webhookEndpointOperations: Operation[] = [
     path: '/api/v1/webhook-endpoints/{id}',
     operationId: 'updateWebhookEndpoint',
     summary: 'Change a webhook endpoint',
-    description: '`enabled: false` stops deliveries; `enabled: true` resumes them and clears why it was disabled.',
+    description:
+      '`enabled: false` stops deliveries; `enabled: true` resumes them, clears why it was disabled, and makes the caller the endpoint’s maker (it is disabled again when the caller loses `webhooks:write`).',
     request: { params: endpointId, headers: ifMatch, body: jsonBody(updateEndpointInput, { example: { enabled: false } }) },
     success: { status: 200, description: 'The changed endpoint.', schema: endpoint, headers: ['ETag'] },
-    errors: { ...bodyErrors, ...notFound, 400: bodyErrors[400], 412: 'The endpoint changed since the `If-Match` version.' },
+    errors: { ...bodyErrors, ...notFound, ...ownersOnly, 400: bodyErrors[400], 412: 'The endpoint changed since the `If-Match` version.' },
   },
   {
     ...base,
@@ -82,7 +87,7 @@ export const webhookEndpointOperations: Operation[] = [
     summary: 'Unsubscribe: delete a webhook endpoint',
     request: { params: endpointId, headers: ifMatch },
     success: { status: 204, description: 'Deleted: nothing more is sent to it.' },
-    errors: { ...notFound, 400: 'A malformed `If-Match` or percent-encoding in the path.', 412: 'The endpoint changed since the `If-Match` version.' },
+    errors: { ...notFound, ...ownersOnly, 400: 'A malformed `If-Match` or percent-encoding in the path.', 412: 'The endpoint changed since the `If-Match` version.' },
   },
   {
     ...base,
@@ -93,7 +98,7 @@ export const webhookEndpointOperations: Operation[] = [
     description: 'For 24 hours deliveries carry signatures by both the new and the old secret.',
     request: { params: endpointId },
     success: { status: 200, description: 'The endpoint and its new secret, shown this once.', schema: withSecret, headers: ['ETag'] },
-    errors: notFound,
+    errors: { ...notFound, ...ownersOnly },
   },
   {
     ...base,
@@ -104,7 +109,7 @@ export const webhookEndpointOperations: Operation[] = [
     description: 'Queues a `webhook.test` event for this endpoint alone, signed and retried like any other.',
     request: { params: endpointId },
     success: { status: 202, description: 'Queued.', schema: delivery },
-    errors: notFound,
+    errors: { ...notFound, ...ownersOnly },
   },
   {
     ...base,
@@ -123,9 +128,9 @@ export const webhookEndpointOperations: Operation[] = [
     path: '/api/v1/webhook-endpoints/{id}/deliveries/{deliveryId}/retry',
     operationId: 'retryWebhookDelivery',
     summary: 'Send a delivery again',
-    description: 'Now, with the same `webhook-id`, whatever became of it.',
+    description: 'Now, with the same `webhook-id`, whatever became of it; not while an attempt is being sent (409).',
     request: { params: endpointId.extend({ deliveryId: z.string().meta({ description: 'The delivery’s id.' }) }) },
     success: { status: 202, description: 'Queued again.', schema: delivery },
-    errors: { ...notFound, 404: 'No such endpoint or delivery.' },
+    errors: { ...notFound, ...ownersOnly, 404: 'No such endpoint or delivery.', 409: 'An attempt of this delivery is being sent right now: resend once it is recorded.' },
   },
 ];

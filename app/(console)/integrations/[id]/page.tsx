@@ -14,7 +14,7 @@ import { WebhookEndpointForm } from '@/components/webhook-endpoint-form';
 import { WebhookEndpointState } from '@/components/webhook-endpoint-state';
 import { holds } from '@/core/authorization';
 import { NotFound } from '@/core/errors';
-import { deliverableEventTypes, getWebhookEndpoint, listDeliveries } from '@/core/integrations';
+import { deliverableEventTypes, getWebhookEndpoint, listDeliveries, mayManageWebhookEndpoint, type WebhookEndpointDto } from '@/core/integrations';
 import { pickSearchParams, type SearchParams } from '@/lib/search-params';
 import { deleteEndpointAction, retryDeliveryAction, rotateSecretAction, sendTestEventAction, setEndpointEnabledAction, updateEndpointAction } from '../actions';
 
@@ -34,7 +34,11 @@ export default async function EndpointPage({ params, searchParams }: EndpointPag
   }
   const ctx = await consoleContext();
   const { cursor } = pickSearchParams(await searchParams, ['cursor']);
-  const [endpoint, deliveries] = await Promise.all([getWebhookEndpoint(ctx, id), listDeliveries(ctx, id, { limit: '25', cursor })]).catch((error: unknown) => {
+  const [endpoint, deliveries, manageable] = await Promise.all([
+    getWebhookEndpoint(ctx, id),
+    listDeliveries(ctx, id, { limit: '25', cursor }),
+    mayManageWebhookEndpoint(ctx, id),
+  ]).catch((error: unknown) => {
     if (error instanceof NotFound) notFound();
     throw error;
   });
@@ -49,28 +53,11 @@ export default async function EndpointPage({ params, searchParams }: EndpointPag
         </div>
       </div>
 
-      <div className="flex flex-wrap items-start gap-3">
-        <ActionButton action={setEndpointEnabledAction} fields={{ id: endpoint.id, enabled: String(!endpoint.enabled) }} pendingLabel={endpoint.enabled ? 'Disabling…' : 'Enabling…'}>
-          {endpoint.enabled ? 'Disable' : 'Enable'}
-        </ActionButton>
-        <ActionButton action={sendTestEventAction} fields={{ id: endpoint.id }} pendingLabel="Sending…">
-          Send a test event
-        </ActionButton>
-        <ActionButton
-          action={rotateSecretAction}
-          fields={{ id: endpoint.id }}
-          pendingLabel="Rotating…"
-          confirm="Make a new signing secret? The old one keeps signing alongside it for 24 hours."
-          secret={{ storedAs: 'it encrypted', usage: 'Switch your receiver to it within 24 hours: until then every delivery carries both signatures.' }}
-        >
-          Rotate secret
-        </ActionButton>
-        <ActionButton action={deleteEndpointAction} fields={{ id: endpoint.id }} tone="danger" pendingLabel="Deleting…" confirm={`Delete ${endpoint.url}? Nothing more is sent to it.`}>
-          Delete endpoint
-        </ActionButton>
-      </div>
-
-      <WebhookEndpointForm action={updateEndpointAction} eventTypes={deliverableEventTypes} endpoint={endpoint} />
+      {manageable ? (
+        <EndpointControls endpoint={endpoint} />
+      ) : (
+        <Alert tone="info">An owner made this endpoint (or an owner’s API key did): only owners can change, test, resend or delete it.</Alert>
+      )}
 
       <section aria-labelledby="deliveries" className="space-y-3">
         <h2 id="deliveries" className="text-lg font-semibold">Deliveries</h2>
@@ -107,7 +94,7 @@ export default async function EndpointPage({ params, searchParams }: EndpointPag
                 </Cell>
                 <Cell className="whitespace-nowrap text-xs text-slate-500">{delivery.nextAttemptAt ? <Timestamp iso={delivery.nextAttemptAt} /> : '—'}</Cell>
                 <Cell>
-                  <ActionButton action={retryDeliveryAction} fields={{ endpointId: endpoint.id, deliveryId: delivery.id }} pendingLabel="Resending…">
+                  <ActionButton action={retryDeliveryAction} fields={{ endpointId: endpoint.id, deliveryId: delivery.id }} pendingLabel="Resending…" available={manageable}>
                     Resend<span className="sr-only"> {delivery.eventId}</span>
                   </ActionButton>
                 </Cell>
@@ -131,5 +118,35 @@ export default async function EndpointPage({ params, searchParams }: EndpointPag
         )}
       </section>
     </div>
+  );
+}
+
+/** Enable or disable, test, rotate, delete, and the settings form: for those who may change the endpoint. */
+function EndpointControls({ endpoint }: { endpoint: WebhookEndpointDto }) {
+  return (
+    <>
+      <div className="flex flex-wrap items-start gap-3">
+        <ActionButton action={setEndpointEnabledAction} fields={{ id: endpoint.id, enabled: String(!endpoint.enabled) }} pendingLabel={endpoint.enabled ? 'Disabling…' : 'Enabling…'}>
+          {endpoint.enabled ? 'Disable' : 'Enable'}
+        </ActionButton>
+        <ActionButton action={sendTestEventAction} fields={{ id: endpoint.id }} pendingLabel="Sending…">
+          Send a test event
+        </ActionButton>
+        <ActionButton
+          action={rotateSecretAction}
+          fields={{ id: endpoint.id }}
+          pendingLabel="Rotating…"
+          confirm="Make a new signing secret? The old one keeps signing alongside it for 24 hours."
+          secret={{ storedAs: 'it encrypted', usage: 'Switch your receiver to it within 24 hours: until then every delivery carries both signatures.' }}
+        >
+          Rotate secret
+        </ActionButton>
+        <ActionButton action={deleteEndpointAction} fields={{ id: endpoint.id }} tone="danger" pendingLabel="Deleting…" confirm={`Delete ${endpoint.url}? Nothing more is sent to it.`}>
+          Delete endpoint
+        </ActionButton>
+      </div>
+
+      <WebhookEndpointForm action={updateEndpointAction} eventTypes={deliverableEventTypes} endpoint={endpoint} />
+    </>
   );
 }

@@ -1,6 +1,5 @@
-import { consolePrincipal } from '@/actions/context';
+import { consoleContext } from '@/actions/context';
 import { planConsoleStream, type EventDto } from '@/core/events';
-import { getDatabase } from '@/db';
 import { methodNotAllowed } from '@/http/api-resource';
 import { eventStreamResponse } from '@/http/event-stream';
 import { errorToResponse } from '@/http/problem';
@@ -10,13 +9,16 @@ import { getEventFeed } from '@/server/event-feed';
 /** What the console learns of an event: which user changed. Its pages then re-read through their own Server Components. */
 const consoleEvent = ({ type, subject }: EventDto) => ({ type, subject });
 
-/** The console's live stream, authenticated by the session cookie and answering same-origin requests only. */
+/**
+ * The console's live stream, authenticated by the session cookie and answering same-origin requests only; like every
+ * console read, closed to an admin or owner who must enrol in two-factor sign-in first.
+ */
 export async function GET(request: Request): Promise<Response> {
   try {
     assertSameOrigin(request);
-    const { db } = await getDatabase();
-    const plan = await planConsoleStream({ db, principal: await consolePrincipal() }, request.headers.get('last-event-id'));
-    return eventStreamResponse(request, { db, feed: await getEventFeed(), plan, format: consoleEvent });
+    const ctx = await consoleContext();
+    const plan = await planConsoleStream(ctx, request.headers.get('last-event-id'));
+    return eventStreamResponse(request, { db: ctx.db, feed: await getEventFeed(), plan, format: consoleEvent });
   } catch (error) {
     return errorToResponse(error, request);
   }

@@ -1,3 +1,4 @@
+import { webhookSecretBox } from '@/auth/webhook-secret-box';
 import { createWebhookEndpoint, listWebhookEndpoints } from '@/core/integrations';
 import { apiResource, json } from '@/http/api-resource';
 import { readJsonBody } from '@/http/json-body';
@@ -11,7 +12,7 @@ export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiResource({
 
   POST: async ({ request, ctx }) => {
     refuseIdempotencyKey(request);
-    const { endpoint, secret } = await createWebhookEndpoint(ctx, await readJsonBody(request));
+    const { endpoint, secret } = await createWebhookEndpoint(ctx, await readJsonBody(request), { secrets: webhookSecretBox() });
     return json(
       { ...endpoint, secret },
       { status: 201, headers: { Location: publicUrl(`/api/v1/webhook-endpoints/${endpoint.id}`, request).toString(), ETag: etagFor(endpoint.version) } },

@@ -2,11 +2,12 @@ import { planAuditExport } from '@/core/events';
 import { getDatabase } from '@/db';
 import { apiResource } from '@/http/api-resource';
 import { exportResponse } from '@/http/export-response';
+import { requestClientIp } from '@/http/request-client-ip';
 
 /** The audit trail the filters select, as one CSV or NDJSON download, streamed from one snapshot. */
 export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiResource({
   GET: async ({ request, ctx }) => {
-    const plan = planAuditExport(ctx.principal, Object.fromEntries(new URL(request.url).searchParams));
+    const plan = planAuditExport(ctx.principal, Object.fromEntries(new URL(request.url).searchParams), requestClientIp(request));
     return exportResponse(request, plan, await getDatabase());
   },
 });

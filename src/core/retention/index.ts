@@ -1,0 +1,3 @@
+export { daysFromEnv, retentionPolicyFromEnv, type RetentionPolicy } from './policy';
+export { purgeExpiredRecords, type PurgeCounts } from './purge';
+export { eraseUserRecords } from './erase-user';
