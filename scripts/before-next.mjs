@@ -7,9 +7,14 @@
 // 501 HTTP suggests for a method it doesn't define either. `OPTIONS *` is 204 with `Allow`, any other method on `*` a
 // 400.
 
+import { fixedSecurityHeaders, inertContentSecurityPolicy } from '../src/lib/fixed-security-headers.mjs';
+
 /** What Roster serves. A route answers the ones it lacks itself, with its own `Allow`. */
 const served = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
 const allow = served.join(', ');
+
+/** What every response carries (README, "Security headers"); HSTS is added by scripts/server.mjs. */
+const securityHeaders = { ...Object.fromEntries(fixedSecurityHeaders.map(({ key, value }) => [key, value])), 'Content-Security-Policy': inertContentSecurityPolicy };
 
 /** A request line whose method is a well-formed token (RFC 9110), unlike binary garbage (that stays a 400). */
 const requestLine = /^([!#$%&'*+\-.^_`|~0-9A-Za-z]+) (\S+) HTTP\/1\.[01]\r?\n/;
@@ -34,7 +39,7 @@ function refusal(method, target) {
     ? JSON.stringify({ type: 'urn:roster:problem:method-not-allowed', title: 'Method Not Allowed', status: 405, detail, instance: path })
     : `Method Not Allowed: ${detail}\n`;
   const contentType = api ? 'application/problem+json' : 'text/plain; charset=utf-8';
-  return { headers: { Allow: allow, 'Content-Type': contentType, 'Content-Length': String(Buffer.byteLength(body)), 'Cache-Control': 'no-store' }, body };
+  return { headers: { ...securityHeaders, Allow: allow, 'Content-Type': contentType, 'Content-Length': String(Buffer.byteLength(body)), 'Cache-Control': 'no-store' }, body };
 }
 
 /** The 405 as bytes, for a connection Node hands over raw (CONNECT, a request it could not parse). */
@@ -53,8 +58,8 @@ function rawRefusal(method, target) {
 export function answerBeforeNext(request, response) {
   if (request.url === '*') {
     // The server as a whole (RFC 9110 §9.3.7): only OPTIONS may ask about it.
-    if (request.method === 'OPTIONS') response.writeHead(204, { Allow: allow, 'Cache-Control': 'no-store' }).end();
-    else response.writeHead(400, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' }).end('Bad Request: the target * is for OPTIONS only.\n');
+    if (request.method === 'OPTIONS') response.writeHead(204, { ...securityHeaders, Allow: allow, 'Cache-Control': 'no-store' }).end();
+    else response.writeHead(400, { ...securityHeaders, 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' }).end('Bad Request: the target * is for OPTIONS only.\n');
     return true;
   }
   if (served.includes(request.method ?? '')) return false;

@@ -62,7 +62,6 @@ const inFlight = new Set();
 let draining = false;
 
 server.on('request', (request, response) => {
-  if (answerBeforeNext(request, response)) return;
   inFlight.add(response);
   response.once('close', () => {
     inFlight.delete(response);
@@ -72,6 +71,7 @@ server.on('request', (request, response) => {
   if (strictTransportSecurity) response.setHeader('Strict-Transport-Security', strictTransportSecurity);
   // Accepted during the drain (on a connection opened before it): served, and the client told not to come back.
   if (draining) response.setHeader('Connection', 'close');
+  if (answerBeforeNext(request, response)) return;
   handle(request, response).catch((error) => {
     logger.error({ err: error, path: request.url }, 'request failed outside the app');
     if (!response.headersSent) response.statusCode = 500;

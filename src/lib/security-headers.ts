@@ -1,31 +1,12 @@
 // The security headers Roster sends (README, "Security headers"). Each is applied where its value is known:
-// next.config.ts sends the fixed ones with every response, proxy.ts gives every page a policy with a fresh nonce,
-// the API docs page (app/api/docs) has a policy of its own, and the server (scripts/server.mjs) adds HSTS, which
-// depends on ROSTER_BASE_URL at run time.
+// next.config.ts sends the fixed ones with every response (they live in fixed-security-headers.mjs, which
+// scripts/before-next.mjs uses too), proxy.ts gives every page a policy with a fresh nonce, the API docs page
+// (app/api/docs) has a policy of its own, and the server (scripts/server.mjs) adds HSTS, which depends on
+// ROSTER_BASE_URL at run time.
 
-/** Directive name → sources, in the order they are sent. */
-export type Directives = Record<string, readonly string[]>;
+import { contentSecurityPolicy } from './fixed-security-headers.mjs';
 
-/** A Content-Security-Policy header value. */
-export function contentSecurityPolicy(directives: Directives): string {
-  return Object.entries(directives)
-    .map(([name, sources]) => [name, ...sources].join(' '))
-    .join('; ');
-}
-
-/** Sent with every response, whatever it is. */
-export const fixedSecurityHeaders = [
-  // A response is what its Content-Type says: an uploaded or echoed text is never run as a script or style.
-  { key: 'X-Content-Type-Options', value: 'nosniff' },
-  // Full addresses to Roster itself, nothing to anyone else: emailed links carry their token in the path.
-  // (Not no-referrer: a form posted under it says `Origin: null`, which Roster's CSRF checks refuse.)
-  { key: 'Referrer-Policy', value: 'same-origin' },
-  // frame-ancestors 'none' for browsers that predate it.
-  { key: 'X-Frame-Options', value: 'DENY' },
-];
-
-/** For everything that is not a page (API answers, files, Next's assets): nothing in it may run, load or be framed. */
-export const inertContentSecurityPolicy = contentSecurityPolicy({ 'default-src': ["'none'"], 'frame-ancestors': ["'none'"] });
+export { contentSecurityPolicy, fixedSecurityHeaders, inertContentSecurityPolicy, type Directives } from './fixed-security-headers.mjs';
 
 export interface PagePolicyOptions {
   /** A fresh random value for this response: only scripts carrying it run (and those they load). */

@@ -35,6 +35,7 @@ describe('methods Roster does not serve', () => {
     for (const target of ['/', '/users', '/api/health', '/api/v1/users', '/api/docs', staticAsset()]) {
       const answer = await send(requestBytes(method, target));
       expect({ target, status: answer?.status, allow: answer?.headers.allow }).toEqual({ target, status, allow: 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS' });
+      expect(answer!.headers).toMatchObject({ 'x-content-type-options': 'nosniff', 'content-security-policy': "default-src 'none'; frame-ancestors 'none'" });
       if (target.startsWith('/api/')) {
         expect(answer!.headers['content-type']).toBe('application/problem+json');
         expect(JSON.parse(answer!.body)).toMatchObject({ status, instance: target });
