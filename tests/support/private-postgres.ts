@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -7,16 +7,23 @@ import pg from 'pg';
 import { reservePorts } from './ports';
 
 // A PostgreSQL server of a test's own, for what must never be done to the shared one: stopping it, crashing it,
-// changing its settings. Debian's server binaries (package postgresql-15) in a temporary directory, on a port from
+// changing its settings. Debian's server binaries (package postgresql) in a temporary directory, on a port from
 // the Vitest worker's block (tests/support/ports.ts), trust authentication for `postgres` on 127.0.0.1 only.
 // Run as root, the server runs as the `postgres` user (initdb refuses root).
 
-const binDir = process.env.ROSTER_POSTGRES_BIN ?? '/usr/lib/postgresql/15/bin';
+/** ROSTER_POSTGRES_BIN, else the newest version Debian's packages installed. */
+const binDir = process.env.ROSTER_POSTGRES_BIN ?? newestDebianPostgres();
+
+function newestDebianPostgres(): string {
+  const versions = existsSync('/usr/lib/postgresql') ? readdirSync('/usr/lib/postgresql').filter((name) => /^\d+$/.test(name)) : [];
+  const newest = versions.sort((a, b) => Number(b) - Number(a))[0] ?? '15';
+  return `/usr/lib/postgresql/${newest}/bin`;
+}
 
 /** Why a private server can't be started here, or undefined when it can. */
 export const privatePostgresUnavailable = existsSync(path.join(binDir, 'pg_ctl'))
   ? undefined
-  : `no PostgreSQL server binaries in ${binDir} (Debian: apt-get install postgresql-15; or set ROSTER_POSTGRES_BIN)`;
+  : `no PostgreSQL server binaries in ${binDir} (Debian: apt-get install postgresql; or set ROSTER_POSTGRES_BIN)`;
 
 export interface PrivatePostgres {
   port: number;
