@@ -139,7 +139,7 @@ describeEachDatabase('retention purge', (db) => {
 });
 
 describeEachDatabase('erasure when a user is deleted', (db) => {
-  it('deletes their mail and invitations, forgets stored responses about them and redacts webhook and Stripe payloads, leaving everyone else’s alone', async () => {
+  it('deletes their mail and invitations, forgets stored responses about them and redacts webhook payloads and Stripe events with their data, leaving everyone else’s alone', async () => {
     const owner = systemPrincipal();
     const admin = await principalFor(db(), 'admin');
     const doomed = await createUser({ db: db(), principal: owner }, { email: 'Doomed.Person@Example.com', name: 'Doomed Person', role: 'member' });
@@ -164,6 +164,8 @@ describeEachDatabase('erasure when a user is deleted', (db) => {
     const aboutBystander = await delivery(db(), endpointId, { status: 'succeeded', createdAt: ago(0), payload: deliveryPayload(bystander.id, { user: bystander }) });
     await db().update(webhookDeliveries).set({ lastResponse: 'echo doomed.person@example.com' }).where(eq(webhookDeliveries.id, aboutThem));
 
+    const theirCustomer = await stripeEvent(db(), { status: 'pending', receivedAt: ago(0), object: { id: 'cus_doomed', object: 'customer', email: 'doomed.person@example.com' } });
+    // Refers to their customer only: no personal data, and it stays usable (reprocessed, it may link that customer anew).
     const theirSubscription = await stripeEvent(db(), { status: 'pending', receivedAt: ago(0), object: { id: 'sub_doomed', customer: 'cus_doomed' } });
     const theirCheckout = await stripeEvent(db(), { status: 'processed', receivedAt: ago(0), object: { id: 'cs_1', client_reference_id: doomed.id, customer_details: { email: 'doomed.person@example.com' } } });
     const otherStripe = await stripeEvent(db(), { status: 'processed', receivedAt: ago(0), object: { id: 'sub_other', customer: 'cus_other' } });
@@ -186,10 +188,11 @@ describeEachDatabase('erasure when a user is deleted', (db) => {
     expect(payloads.get(aboutBystander)!.payload).toContain('bystander@example.com');
 
     const events = new Map((await db().select().from(webhookEvents)).map((row) => [row.id, row]));
-    for (const id of [theirSubscription, theirCheckout]) {
+    for (const id of [theirCustomer, theirCheckout]) {
       expect(events.get(id)!.payload).toEqual({ id, type: 'customer.subscription.updated', redacted: true });
     }
-    expect(events.get(theirSubscription)).toMatchObject({ status: 'ignored', lastError: 'Redacted: the user it was about was deleted.' });
+    expect(events.get(theirCustomer)).toMatchObject({ status: 'ignored', lastError: 'Redacted: the user it was about was deleted.' });
+    expect(events.get(theirSubscription)).toMatchObject({ status: 'pending', payload: { data: { object: { id: 'sub_doomed', customer: 'cus_doomed' } } } });
     expect(events.get(theirCheckout)).toMatchObject({ status: 'processed', lastError: null });
     expect(events.get(otherStripe)!.payload).toMatchObject({ data: { object: { customer: 'cus_other' } } });
   });

@@ -3,17 +3,16 @@ import { eq, or, sql, type SQL } from 'drizzle-orm';
 import type { Transaction } from '@/db/client';
 import { idempotencyKeys, invitations, mailOutbox, webhookDeliveries, webhookEvents, type UserRow } from '@/db/schema';
 import { actorOf } from '../principal';
-import { customerOf } from '../webhooks/events';
 
 /**
  * Erasure: what other tables hold of a user being deleted goes in the deleting transaction. Sessions, linked accounts
  * and passwords, second factors, link tokens and external identities go with the user row (foreign keys cascade).
  * Here: email to their address (queued or logged) and invitations to it are deleted; stored idempotent responses
- * that carry their record are forgotten; outgoing webhook payloads and Stripe events about them keep their ids and
- * types (receivers and the console still see what happened) but lose everything else. The event log itself (the
- * audit trail) keeps its entries until ROSTER_EVENT_RETENTION_DAYS prunes them.
+ * that carry their record are forgotten; outgoing webhook payloads about them and Stripe events that carry their
+ * address keep their ids and types (receivers and the console still see what happened) but lose everything else.
+ * The event log itself (the audit trail) keeps its entries until ROSTER_EVENT_RETENTION_DAYS prunes them.
  */
-export async function eraseUserRecords(tx: Transaction, user: Pick<UserRow, 'id' | 'email' | 'role' | 'stripeCustomerId'>): Promise<void> {
+export async function eraseUserRecords(tx: Transaction, user: Pick<UserRow, 'id' | 'email' | 'role'>): Promise<void> {
   const email = user.email.toLowerCase();
   const mentions = (text: SQL) => sql`strpos(lower(${text}), ${email}) > 0`;
 
@@ -29,11 +28,10 @@ export async function eraseUserRecords(tx: Transaction, user: Pick<UserRow, 'id'
     .set({ payload: sql`jsonb_set(${payload}, '{data}', '{"redacted": true}'::jsonb)::text`, lastResponse: null })
     .where(or(sql`${payload} #>> '{subject,id}' = ${user.id}`, sql`${payload} #>> '{data,user,id}' = ${user.id}`, mentions(sql`${webhookDeliveries.payload}`)));
 
-  const aboutUser = or(
-    sql`${webhookEvents.payload} #>> '{data,object,client_reference_id}' = ${user.id}`,
-    mentions(sql`${webhookEvents.payload}::text`),
-    ...(user.stripeCustomerId ? [sql`${customerOf} = ${user.stripeCustomerId}`, sql`${webhookEvents.payload} #>> '{data,object,id}' = ${user.stripeCustomerId}`] : []),
-  );
+  // A Stripe event holds their personal data when it names them (a checkout's client_reference_id) or carries their
+  // address (a customer, a checkout's customer_details). One that only refers to their customer id holds none, and
+  // stays usable: reprocessed, it may link that customer to someone else now.
+  const aboutUser = or(sql`${webhookEvents.payload} #>> '{data,object,client_reference_id}' = ${user.id}`, mentions(sql`${webhookEvents.payload}::text`));
   await tx
     .update(webhookEvents)
     .set({

@@ -92,7 +92,7 @@ interface ProcessOptions {
 }
 
 /** The Stripe customer an event's object belongs to: an id, or an expanded object with one. */
-export const customerOf = sql`coalesce(${webhookEvents.payload} #>> '{data,object,customer,id}', ${webhookEvents.payload} #>> '{data,object,customer}')`;
+const customerOf = sql`coalesce(${webhookEvents.payload} #>> '{data,object,customer,id}', ${webhookEvents.payload} #>> '{data,object,customer}')`;
 
 async function processOne(
   db: Database,
