@@ -7,8 +7,9 @@ import { asOperator } from './operator';
 const usage = `Usage: npm run roster -- create-api-key --name NAME --scopes SCOPES [--expires DATE]
 
 Creates an API key for an integration and prints its secret once: only a hash is stored, so copy it now.
-SCOPES is a comma-separated list of users:read and users:write. DATE is an ISO date, e.g. 2027-06-30.
-Send it as \`Authorization: Bearer <secret>\` to /api/v1/users.`;
+SCOPES is a comma-separated list of users:read, users:write, events:read, webhooks:write,
+organizations:read and organizations:write. DATE is an ISO date, e.g. 2027-06-30.
+Send it as \`Authorization: Bearer <secret>\` to /api/v1.`;
 
 const command: Command = {
   summary: 'create an API key and print its secret (once)',

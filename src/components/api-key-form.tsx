@@ -18,6 +18,8 @@ const scopeOptions = [
   { value: 'users:write', hint: 'Create, update and delete users (reading included)' },
   { value: 'events:read', hint: 'Stream and read the event log (every change, by anyone)' },
   { value: 'webhooks:write', hint: 'Subscribe and manage webhook endpoints (REST hooks for Zapier, n8n, …)' },
+  { value: 'organizations:read', hint: 'List and read every organization and its members' },
+  { value: 'organizations:write', hint: 'Create, change and delete organizations and their members (reading included)' },
 ] as const;
 
 const initialState: ApiKeyFormState = { status: 'idle' };

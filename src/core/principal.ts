@@ -6,7 +6,7 @@ import type { Role } from './users/schemas';
 export const doors = ['console', 'api', 'cli', 'webhook'] as const;
 export type Door = (typeof doors)[number];
 
-export const apiKeyScopes = ['users:read', 'users:write', 'events:read', 'webhooks:write'] as const;
+export const apiKeyScopes = ['users:read', 'users:write', 'events:read', 'webhooks:write', 'organizations:read', 'organizations:write'] as const;
 export type ApiKeyScope = (typeof apiKeyScopes)[number];
 
 /**

@@ -63,10 +63,16 @@ export const auditEvents = pgTable(
     changes: jsonb('changes').$type<AuditChanges>().notNull(),
     /** The subject as a public DTO at the time of the event (never secrets, hashes or key material). */
     data: jsonb('data').$type<Record<string, unknown>>().notNull().default({}),
+    /**
+     * The organization the event is about, when there is one: what `organizationId` filters on. No foreign key: the
+     * log outlives what it tells of (an organization's `organization.deleted` event keeps naming it).
+     */
+    organizationId: uuid('organization_id'),
     createdAt: timestampMs('created_at').notNull().defaultNow(),
   },
   (t) => [
     uniqueIndex('audit_events_position_key').on(t.position),
+    index('audit_events_organization_idx').on(t.organizationId, t.position).where(sql`${t.organizationId} IS NOT NULL`),
     index('audit_events_subject_idx').on(t.subjectId, t.createdAt),
     index('audit_events_created_at_idx').on(t.createdAt),
   ],
@@ -191,7 +197,7 @@ export const jwks = pgTable('jwks', {
   expiresAt: timestampMs('expires_at'),
 });
 
-export const apiKeyScope = pgEnum('api_key_scope', ['users:read', 'users:write', 'events:read', 'webhooks:write']);
+export const apiKeyScope = pgEnum('api_key_scope', ['users:read', 'users:write', 'events:read', 'webhooks:write', 'organizations:read', 'organizations:write']);
 
 /** Integration credentials. Only a SHA-256 hash of the secret is stored; the secret is shown once. */
 export const apiKeys = pgTable(
@@ -426,6 +432,57 @@ export const idempotencyKeys = pgTable(
   (t) => [primaryKey({ columns: [t.scope, t.key] }), index('idempotency_keys_expires_at_idx').on(t.expiresAt)],
 );
 
+export const orgRole = pgEnum('org_role', ['owner', 'admin', 'member']);
+
+/**
+ * A customer's company: the tenant. Its plan is text like users' plans (billing names it). `metadata` is the
+ * product's own JSON (at most 8 KB, checked by the core).
+ */
+export const organizations = pgTable(
+  'organizations',
+  {
+    id: uuid('id').primaryKey(),
+    name: text('name').notNull(),
+    slug: text('slug').notNull(),
+    metadata: jsonb('metadata').$type<Record<string, unknown>>().notNull().default({}),
+    plan: text('plan').notNull().default('free'),
+    version: integer('version').notNull().default(1),
+    createdAt: timestampMs('created_at').notNull().defaultNow(),
+    updatedAt: timestampMs('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('organizations_slug_key').on(t.slug),
+    index('organizations_created_at_id_idx').on(t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
+    index('organizations_name_trgm_idx').using('gin', sql`${t.name} gin_trgm_ops`),
+    index('organizations_slug_trgm_idx').using('gin', sql`${t.slug} gin_trgm_ops`),
+  ],
+);
+
+/**
+ * Who belongs to an organization, with which role. Every organization keeps at least one owner: a trigger
+ * (migration 0009) refuses to demote or remove the last one while the organization exists.
+ */
+export const organizationMembers = pgTable(
+  'organization_members',
+  {
+    organizationId: uuid('organization_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    role: orgRole('role').notNull(),
+    createdAt: timestampMs('created_at').notNull().defaultNow(),
+    updatedAt: timestampMs('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.organizationId, t.userId] }),
+    index('organization_members_user_id_idx').on(t.userId),
+    // The member list's keyset order inside one organization.
+    index('organization_members_org_created_idx').on(t.organizationId, t.createdAt, t.userId),
+  ],
+);
+
 /** rate-limiter-flexible's PostgreSQL store (its own layout: key, points, expire in epoch ms), used with DATABASE_URL. */
 export const rateLimitsTable = 'rate_limits';
 export const rateLimits = pgTable(rateLimitsTable, {
@@ -445,4 +502,6 @@ export type MailRow = typeof mailOutbox.$inferSelect;
 export type InvitationRow = typeof invitations.$inferSelect;
 export type AccountTokenRow = typeof accountTokens.$inferSelect;
 export type IdempotencyKeyRow = typeof idempotencyKeys.$inferSelect;
+export type OrganizationRow = typeof organizations.$inferSelect;
+export type OrganizationMemberRow = typeof organizationMembers.$inferSelect;
 export type ExternalIdentityRow = typeof externalIdentities.$inferSelect;
