@@ -446,12 +446,16 @@ export const organizations = pgTable(
     slug: text('slug').notNull(),
     metadata: jsonb('metadata').$type<Record<string, unknown>>().notNull().default({}),
     plan: text('plan').notNull().default('free'),
+    /** Set by a Stripe checkout whose client_reference_id is `org_<id>` (src/core/billing). */
+    stripeCustomerId: text('stripe_customer_id'),
+    subscriptionStatus: text('subscription_status'),
     version: integer('version').notNull().default(1),
     createdAt: timestampMs('created_at').notNull().defaultNow(),
     updatedAt: timestampMs('updated_at').notNull().defaultNow(),
   },
   (t) => [
     uniqueIndex('organizations_slug_key').on(t.slug),
+    uniqueIndex('organizations_stripe_customer_id_key').on(t.stripeCustomerId),
     index('organizations_created_at_id_idx').on(t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
     index('organizations_name_trgm_idx').using('gin', sql`${t.name} gin_trgm_ops`),
     index('organizations_slug_trgm_idx').using('gin', sql`${t.slug} gin_trgm_ops`),

@@ -456,7 +456,7 @@ describe('POST /api/webhooks/stripe: failures', () => {
     expect(await processDueWebhookEvents(db)).toEqual([]);
     // …then its next tick, or the next start, completes it (default policy, plans from the environment).
     const nextTick = () => new Date(Date.now() + SWEEPER_GRACE_MS + 1);
-    expect(await processDueWebhookEvents(db, { now: nextTick })).toEqual([{ status: 'processed', userIds: [user.id] }]);
+    expect(await processDueWebhookEvents(db, { now: nextTick })).toEqual([{ status: 'processed', userIds: [user.id], organizationIds: [] }]);
     const applied = await userRow(user.id);
     expect(applied).toMatchObject({ plan: 'pro', subscriptionStatus: 'active', version: 3 });
     expect(await eventRow(event.id)).toMatchObject({ status: 'processed', attempts: 1 });

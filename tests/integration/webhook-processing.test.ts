@@ -1,7 +1,8 @@
-import { asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { Forbidden, NotFound, PreconditionFailed, Unauthenticated } from '@/core/errors';
 import type { CoreContext, Principal } from '@/core/principal';
+import { createOrganization } from '@/core/organizations';
 import { createUser } from '@/core/users';
 import {
   defaultRetryPolicy,
@@ -14,7 +15,7 @@ import {
   type RetryPolicy,
   SWEEPER_GRACE_MS,
 } from '@/core/webhooks';
-import { auditEvents, stripeObjectVersions, users, webhookEvents } from '@/db/schema';
+import { auditEvents, organizations, stripeObjectVersions, users, webhookEvents } from '@/db/schema';
 import { describeEachDatabase } from '../support/database';
 import { principalFor, type UserPrincipal } from '../support/principals';
 import {
@@ -122,7 +123,7 @@ describeEachDatabase('core: Stripe webhook processing', (database) => {
       const customer = newCustomerId();
       const event = checkoutSessionCompleted({ customer, clientReferenceId: user.id, email: 'someone-else@example.com' });
 
-      expect(await receive(event)).toEqual({ status: 'processed', userIds: [user.id] });
+      expect(await receive(event)).toEqual({ status: 'processed', userIds: [user.id], organizationIds: [] });
 
       expect(await userRow(user.id)).toMatchObject({ stripeCustomerId: customer, plan: 'free', subscriptionStatus: null, version: 2 });
       const audit = await billingAudit(user.id);
@@ -142,7 +143,7 @@ describeEachDatabase('core: Stripe webhook processing', (database) => {
       const user = await newUser('grace.hopper@example.com');
       const customer = newCustomerId();
       const event = checkoutSessionCompleted({ customer, email: 'Grace.Hopper@example.com' });
-      expect(await receive(event)).toEqual({ status: 'ignored', userIds: [] });
+      expect(await receive(event)).toEqual({ status: 'ignored', userIds: [], organizationIds: [] });
       expect(await eventRow(event.id)).toMatchObject({ status: 'ignored', lastError: expect.stringContaining('never matched by email') });
       expect(await userRow(user.id)).toMatchObject({ stripeCustomerId: null, version: 1 });
     });
@@ -157,15 +158,15 @@ describeEachDatabase('core: Stripe webhook processing', (database) => {
     it('a client_reference_id that names nobody fails for good, linking nobody', async () => {
       const bystander = await newUser('late@example.com');
       const event = checkoutSessionCompleted({ customer: newCustomerId(), clientReferenceId: '01900000-0000-7000-8000-000000000000', email: 'late@example.com' });
-      expect(await receive(event)).toEqual({ status: 'failed', userIds: [] });
-      expect(await eventRow(event.id)).toMatchObject({ status: 'failed', attempts: 1, lastError: expect.stringContaining('No user has the id') });
+      expect(await receive(event)).toEqual({ status: 'failed', userIds: [], organizationIds: [] });
+      expect(await eventRow(event.id)).toMatchObject({ status: 'failed', attempts: 1, lastError: expect.stringContaining('Nothing in Roster has the id') });
       expect(await userRow(bystander.id)).toMatchObject({ stripeCustomerId: null, version: 1 });
     });
 
     it('never re-links a user already linked to another customer: failed at once, nothing changed', async () => {
       const { user, customer } = await linkedUser();
       const event = checkoutSessionCompleted({ customer: newCustomerId(), clientReferenceId: user.id });
-      expect(await receive(event)).toEqual({ status: 'failed', userIds: [] });
+      expect(await receive(event)).toEqual({ status: 'failed', userIds: [], organizationIds: [] });
       expect(await eventRow(event.id)).toMatchObject({ status: 'failed', lastError: expect.stringContaining('already linked to another Stripe customer') });
       expect(await userRow(user.id)).toMatchObject({ stripeCustomerId: customer, version: 2 });
     });
@@ -175,7 +176,7 @@ describeEachDatabase('core: Stripe webhook processing', (database) => {
       const other = await newUser();
       const event = checkoutSessionCompleted({ customer, clientReferenceId: other.id });
 
-      expect(await receive(event)).toEqual({ status: 'failed', userIds: [] });
+      expect(await receive(event)).toEqual({ status: 'failed', userIds: [], organizationIds: [] });
       expect(await eventRow(event.id)).toMatchObject({ status: 'failed', attempts: 1, lastError: expect.stringContaining('already linked') });
       expect((await userRow(owner.id)).stripeCustomerId).toBe(customer);
       expect(await userRow(other.id)).toMatchObject({ stripeCustomerId: null, version: 1 });
@@ -188,7 +189,7 @@ describeEachDatabase('core: Stripe webhook processing', (database) => {
       const at = (n: number) => T0 + n * 60;
 
       const created = subscriptionEvent('customer.subscription.created', { subscription, customer, status: 'active', price: 'price_pro', created: at(0) });
-      expect(await receive(created)).toEqual({ status: 'processed', userIds: [user.id] });
+      expect(await receive(created)).toEqual({ status: 'processed', userIds: [user.id], organizationIds: [] });
       expect(await userRow(user.id)).toMatchObject({ plan: 'pro', subscriptionStatus: 'active', version: 3 });
 
       const upgraded = subscriptionEvent('customer.subscription.updated', { subscription, customer, status: 'active', price: 'price_team', created: at(1) });
@@ -252,7 +253,7 @@ describeEachDatabase('core: Stripe webhook processing', (database) => {
       const event = invoicePaymentFailed({ subscription, customer, legacy: true, created: T2 });
       expect((event.data.object as { parent?: unknown }).parent).toBeUndefined();
 
-      expect(await receive(event)).toEqual({ status: 'processed', userIds: [user.id] });
+      expect(await receive(event)).toEqual({ status: 'processed', userIds: [user.id], organizationIds: [] });
       expect(await userRow(user.id)).toMatchObject({ plan: 'pro', subscriptionStatus: 'past_due' });
     });
 
@@ -261,7 +262,7 @@ describeEachDatabase('core: Stripe webhook processing', (database) => {
       const event = invoicePaymentFailed({ subscription: 'unused', customer, created: T1 });
       delete (event.data.object as { parent?: unknown }).parent;
 
-      expect(await receive(event)).toEqual({ status: 'ignored', userIds: [] });
+      expect(await receive(event)).toEqual({ status: 'ignored', userIds: [], organizationIds: [] });
       expect(await eventRow(event.id)).toMatchObject({ status: 'ignored', attempts: 1, lastError: 'invoice without a subscription' });
       expect((await userRow(user.id)).version).toBe(2);
     });
@@ -280,15 +281,93 @@ describeEachDatabase('core: Stripe webhook processing', (database) => {
 
     it('an unhandled event type is acknowledged as ignored and touches nothing', async () => {
       const event = stripeEvent('customer.created', { id: newCustomerId(), object: 'customer', email: 'x@example.com' });
-      expect(await receive(event)).toEqual({ status: 'ignored', userIds: [] });
+      expect(await receive(event)).toEqual({ status: 'ignored', userIds: [], organizationIds: [] });
       expect(await eventRow(event.id)).toMatchObject({ status: 'ignored', attempts: 1, lastError: expect.stringContaining('customer.created') });
       expect(await database().select().from(stripeObjectVersions)).toHaveLength(0);
     });
 
     it('a payload of the wrong shape fails at once (retrying cannot help)', async () => {
       const event = stripeEvent('customer.subscription.updated', { id: newSubscriptionId(), object: 'subscription', status: 'active' });
-      expect(await receive(event)).toEqual({ status: 'failed', userIds: [] });
+      expect(await receive(event)).toEqual({ status: 'failed', userIds: [], organizationIds: [] });
       expect(await eventRow(event.id)).toMatchObject({ status: 'failed', attempts: 1, lastError: expect.stringContaining('Unexpected event payload') });
+    });
+  });
+
+  describe('an organization pays: client_reference_id org_<id>', () => {
+    const organizationRow = async (id: string) => (await database().select().from(organizations).where(eq(organizations.id, id)))[0]!;
+    const organizationAudit = (id: string) =>
+      database()
+        .select()
+        .from(auditEvents)
+        .where(and(eq(auditEvents.subjectType, 'organization'), eq(auditEvents.subjectId, id)))
+        .orderBy(asc(auditEvents.position));
+    let orgSeq = 0;
+    const newOrganization = async () => {
+      const owner = await newUser();
+      return createOrganization(ctx(), { name: 'Paying Co', slug: `paying-co-${++orgSeq}`, ownerId: owner.id }, 'open');
+    };
+
+    it("links the organization's customer, then its subscription sets the organization's plan, in order, with events about it", async () => {
+      const organization = await newOrganization();
+      const customer = newCustomerId();
+      const subscription = newSubscriptionId();
+      const checkout = checkoutSessionCompleted({ customer, clientReferenceId: `org_${organization.id}`, subscription, created: T0 });
+      expect(await receive(checkout)).toEqual({ status: 'processed', userIds: [], organizationIds: [organization.id] });
+
+      const upgraded = subscriptionEvent('customer.subscription.updated', { subscription, customer, status: 'active', price: 'price_team', created: T2 });
+      const created = subscriptionEvent('customer.subscription.created', { subscription, customer, status: 'active', price: 'price_pro', created: T1 });
+      expect(await receive(upgraded)).toEqual({ status: 'processed', userIds: [], organizationIds: [organization.id] });
+      // The older event arrives late: ignored, as for a user.
+      expect(await receive(created)).toEqual({ status: 'ignored', userIds: [], organizationIds: [] });
+      expect(await organizationRow(organization.id)).toMatchObject({ stripeCustomerId: customer, plan: 'team', subscriptionStatus: 'active', version: 3 });
+
+      const audit = (await organizationAudit(organization.id)).filter((event) => event.action !== 'organization.created');
+      expect(audit.map((event) => [event.action, event.actor, event.door, event.organizationId])).toEqual([
+        ['customer.linked', 'system:stripe', 'webhook', organization.id],
+        ['subscription.updated', 'system:stripe', 'webhook', organization.id],
+      ]);
+      expect(audit[1]!.changes).toEqual({ plan: { before: 'free', after: 'team' }, subscriptionStatus: { before: null, after: 'active' } });
+      expect(audit[1]!.data).toMatchObject({ organization: { id: organization.id, plan: 'team', subscriptionStatus: 'active' } });
+
+      const deleted = subscriptionEvent('customer.subscription.deleted', { subscription, customer, status: 'canceled', price: 'price_team', created: T2 + 60 });
+      await receive(deleted);
+      expect(await organizationRow(organization.id)).toMatchObject({ plan: 'free', subscriptionStatus: 'canceled', version: 4 });
+    });
+
+    it('an organization subscription that arrives before its checkout waits for the link, then applies', async () => {
+      const organization = await newOrganization();
+      const customer = newCustomerId();
+      const subscription = newSubscriptionId();
+      const early = subscriptionEvent('customer.subscription.created', { subscription, customer, price: 'price_pro', created: T1 });
+      expect(await receive(early)).toEqual({ status: 'retrying', userIds: [], organizationIds: [] });
+      const checkout = checkoutSessionCompleted({ customer, clientReferenceId: `org_${organization.id}`, subscription, created: T2 });
+      expect(await receive(checkout)).toEqual({ status: 'processed', userIds: [], organizationIds: [organization.id] });
+      expect(await organizationRow(organization.id)).toMatchObject({ plan: 'pro', subscriptionStatus: 'active', version: 3 });
+    });
+
+    it('org_ with a malformed or unknown id links nothing; a customer never moves between a user and an organization', async () => {
+      const malformed = checkoutSessionCompleted({ customer: newCustomerId(), clientReferenceId: 'org_acme' });
+      expect(await receive(malformed)).toEqual({ status: 'ignored', userIds: [], organizationIds: [] });
+      expect(await eventRow(malformed.id)).toMatchObject({ lastError: expect.stringContaining('org_<organization id>') });
+
+      const unknown = checkoutSessionCompleted({ customer: newCustomerId(), clientReferenceId: 'org_01900000-0000-7000-8000-000000000000' });
+      expect(await receive(unknown)).toEqual({ status: 'failed', userIds: [], organizationIds: [] });
+
+      const { user, customer } = await linkedUser();
+      const organization = await newOrganization();
+      const stolen = checkoutSessionCompleted({ customer, clientReferenceId: `org_${organization.id}` });
+      expect(await receive(stolen)).toEqual({ status: 'failed', userIds: [], organizationIds: [] });
+      expect(await eventRow(stolen.id)).toMatchObject({ lastError: expect.stringContaining('already linked to another user') });
+      expect(await organizationRow(organization.id)).toMatchObject({ stripeCustomerId: null, version: 1 });
+      expect((await userRow(user.id)).stripeCustomerId).toBe(customer);
+
+      const orgCustomer = newCustomerId();
+      await receive(checkoutSessionCompleted({ customer: orgCustomer, clientReferenceId: `org_${organization.id}` }));
+      const other = await newUser();
+      const toUser = checkoutSessionCompleted({ customer: orgCustomer, clientReferenceId: other.id });
+      expect(await receive(toUser)).toEqual({ status: 'failed', userIds: [], organizationIds: [] });
+      expect(await eventRow(toUser.id)).toMatchObject({ lastError: expect.stringContaining('already linked to another organization') });
+      expect(await userRow(other.id)).toMatchObject({ stripeCustomerId: null, version: 1 });
     });
   });
 
@@ -298,8 +377,8 @@ describeEachDatabase('core: Stripe webhook processing', (database) => {
       const event = subscriptionEvent('customer.subscription.created', { subscription, customer, created: T1 });
       await store(event);
 
-      expect(await process(event)).toEqual({ status: 'processed', userIds: [user.id] });
-      expect(await process(event)).toEqual({ status: 'skipped', userIds: [] });
+      expect(await process(event)).toEqual({ status: 'processed', userIds: [user.id], organizationIds: [] });
+      expect(await process(event)).toEqual({ status: 'skipped', userIds: [], organizationIds: [] });
       expect(await processDueWebhookEvents(database(), { plans, now: later(60) })).toEqual([]);
 
       expect((await userRow(user.id)).version).toBe(3);
@@ -410,7 +489,7 @@ describeEachDatabase('core: Stripe webhook processing', (database) => {
       await receive(created({ customer, subscription }, T0));
       await receive(deleted({ customer, subscription }, T1));
       const late = invoicePaymentFailed({ customer, subscription, created: T2 });
-      expect(await receive(late)).toEqual({ status: 'ignored', userIds: [] });
+      expect(await receive(late)).toEqual({ status: 'ignored', userIds: [], organizationIds: [] });
       expect((await eventRow(late.id))!.lastError).toBe(`${subscription} was already deleted`);
       expect(await userRow(user.id)).toMatchObject({ plan: 'free', subscriptionStatus: 'canceled' });
     });
@@ -423,7 +502,7 @@ describeEachDatabase('core: Stripe webhook processing', (database) => {
       const canceled = await userRow(user.id);
 
       const late = updated({ customer, subscription }, T2, 'price_team'); // even one stamped later
-      expect(await receive(late)).toEqual({ status: 'ignored', userIds: [] });
+      expect(await receive(late)).toEqual({ status: 'ignored', userIds: [], organizationIds: [] });
       expect(await eventRow(late.id)).toMatchObject({ status: 'ignored', lastError: `${subscription} was already deleted` });
       expect(await userRow(user.id)).toEqual(canceled);
       expect(await versionRow(subscription)).toMatchObject({ lastEventId: gone.id, deleted: true });
@@ -434,7 +513,7 @@ describeEachDatabase('core: Stripe webhook processing', (database) => {
       const newer = updated({ customer, subscription }, T2, 'price_team');
       await receive(newer);
       const stale = updated({ customer, subscription }, T1, 'price_pro');
-      expect(await receive(stale)).toEqual({ status: 'ignored', userIds: [] });
+      expect(await receive(stale)).toEqual({ status: 'ignored', userIds: [], organizationIds: [] });
       expect((await eventRow(stale.id))!.lastError).toContain(newer.id);
       expect((await userRow(user.id)).plan).toBe('team');
     });
@@ -460,7 +539,7 @@ describeEachDatabase('core: Stripe webhook processing', (database) => {
       const early = subscriptionEvent('customer.subscription.created', { subscription, customer, price: 'price_pro', created: T1 });
 
       const before = Date.now();
-      expect(await receive(early)).toEqual({ status: 'retrying', userIds: [] });
+      expect(await receive(early)).toEqual({ status: 'retrying', userIds: [], organizationIds: [] });
       const waiting = (await eventRow(early.id))!;
       expect(waiting).toMatchObject({ status: 'pending', attempts: 1, processedAt: null, lastError: expect.stringContaining(customer) });
       // First retry after the policy's base delay.
@@ -473,7 +552,7 @@ describeEachDatabase('core: Stripe webhook processing', (database) => {
 
       // The checkout links the customer, and the waiting event applies in the same call, without a sweep.
       const linked = checkoutSessionCompleted({ customer: { id: customer, object: 'customer' }, clientReferenceId: user.id, subscription, created: T2 });
-      expect(await receive(linked)).toEqual({ status: 'processed', userIds: [user.id] });
+      expect(await receive(linked)).toEqual({ status: 'processed', userIds: [user.id], organizationIds: [] });
       expect(await userRow(user.id)).toMatchObject({ stripeCustomerId: customer, plan: 'pro', subscriptionStatus: 'active', version: 3 });
       expect(await eventRow(early.id)).toMatchObject({ status: 'processed', attempts: 2, lastError: null });
       expect(await processDueWebhookEvents(database(), { plans, now: () => new Date(waiting.nextAttemptAt.getTime() + 1) })).toEqual([]);
@@ -489,7 +568,7 @@ describeEachDatabase('core: Stripe webhook processing', (database) => {
       const delays: number[] = [];
       for (let attempt = 1; attempt <= 3; attempt += 1) {
         const results = await processDueWebhookEvents(database(), { plans, policy, now });
-        expect(results).toEqual([{ status: 'retrying', userIds: [] }]);
+        expect(results).toEqual([{ status: 'retrying', userIds: [], organizationIds: [] }]);
         const row = (await eventRow(event.id))!;
         expect(row).toMatchObject({ status: 'pending', attempts: attempt });
         delays.push(row.nextAttemptAt.getTime() - clock);
@@ -500,7 +579,7 @@ describeEachDatabase('core: Stripe webhook processing', (database) => {
       }
       expect(delays).toEqual([1_000, 2_000, 3_000]);
 
-      expect(await processDueWebhookEvents(database(), { plans, policy, now })).toEqual([{ status: 'failed', userIds: [] }]);
+      expect(await processDueWebhookEvents(database(), { plans, policy, now })).toEqual([{ status: 'failed', userIds: [], organizationIds: [] }]);
       expect(await eventRow(event.id)).toMatchObject({ status: 'failed', attempts: 4, lastError: expect.stringContaining('not linked') });
       // Failed events are not retried by the sweeper any more.
       clock += 24 * 3600_000;
@@ -511,13 +590,13 @@ describeEachDatabase('core: Stripe webhook processing', (database) => {
       const { user, customer, subscription } = await linkedUser();
       const event = subscriptionEvent('customer.subscription.created', { subscription, customer, price: 'price_enterprise', product: 'prod_enterprise', created: T1 });
 
-      expect(await receive(event)).toEqual({ status: 'failed', userIds: [] });
+      expect(await receive(event)).toEqual({ status: 'failed', userIds: [], organizationIds: [] });
       expect(await eventRow(event.id)).toMatchObject({ status: 'failed', attempts: 1, lastError: expect.stringContaining('price_enterprise') });
       expect(await userRow(user.id)).toMatchObject({ plan: 'free', subscriptionStatus: null, version: 2 });
       expect(await versionRow(subscription)).toBeUndefined();
 
       const fixed = parsePlanMap('price_pro:pro,price_team:team,price_enterprise:enterprise');
-      expect(await reprocessWebhookEvent(ctx(), event.id, { plans: fixed })).toEqual({ status: 'processed', userIds: [user.id] });
+      expect(await reprocessWebhookEvent(ctx(), event.id, { plans: fixed })).toEqual({ status: 'processed', userIds: [user.id], organizationIds: [] });
       expect(await userRow(user.id)).toMatchObject({ plan: 'enterprise', subscriptionStatus: 'active', version: 3 });
       expect(await eventRow(event.id)).toMatchObject({ status: 'processed', attempts: 1, lastError: null });
       // Who asked for the reprocess is on record, apart from what Stripe's event then changed.
@@ -565,7 +644,7 @@ describeEachDatabase('core: Stripe webhook processing', (database) => {
       await store(event);
 
       const result = await withFailingAudit('subscription.updated', () => process(event));
-      expect(result).toEqual({ status: 'retrying', userIds: [] });
+      expect(result).toEqual({ status: 'retrying', userIds: [], organizationIds: [] });
 
       // The users UPDATE ran before the audit INSERT failed: it was rolled back with it.
       expect(await userRow(user.id)).toMatchObject({ plan: 'free', subscriptionStatus: null, version: 2 });
@@ -577,7 +656,7 @@ describeEachDatabase('core: Stripe webhook processing', (database) => {
       expect(row.nextAttemptAt.getTime()).toBeGreaterThan(Date.now());
 
       // Once the fault is gone, the retry applies it, once.
-      expect(await processDueWebhookEvents(database(), { plans, now: later(5) })).toEqual([{ status: 'processed', userIds: [user.id] }]);
+      expect(await processDueWebhookEvents(database(), { plans, now: later(5) })).toEqual([{ status: 'processed', userIds: [user.id], organizationIds: [] }]);
       expect(await userRow(user.id)).toMatchObject({ plan: 'pro', subscriptionStatus: 'active', version: 3 });
       expect(await billingAudit(user.id)).toHaveLength(2);
       expect(await eventRow(event.id)).toMatchObject({ status: 'processed', attempts: 2, lastError: null });

@@ -4,7 +4,7 @@ import { updateTag } from 'next/cache';
 import type { ActionState } from '@/actions/action-state';
 import { actionContext } from '@/actions/context';
 import { errorToActionState } from '@/actions/error-to-state';
-import { expireUserViews } from '@/actions/expire';
+import { expireOrganizationViews, expireUserViews } from '@/actions/expire';
 import { pickFields } from '@/actions/form-data';
 import { reprocessWebhookEvent, type ProcessResult } from '@/core/webhooks';
 import { webhooksTag } from '@/lib/tags';
@@ -30,5 +30,6 @@ export async function reprocessWebhookEventAction(_previous: ActionState, formDa
   }
   updateTag(webhooksTag);
   result.userIds.forEach(expireUserViews);
+  result.organizationIds.forEach(expireOrganizationViews);
   return { ...outcomes[result.status], values };
 }

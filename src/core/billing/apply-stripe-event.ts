@@ -2,21 +2,21 @@ import 'server-only';
 import { eq } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { Transaction } from '@/db/client';
-import { stripeObjectVersions, users, type UserRow, type WebhookEventRow } from '@/db/schema';
+import { stripeObjectVersions, type WebhookEventRow } from '@/db/schema';
 import type { Principal } from '../principal';
-import { applyUserChanges } from '../users/commands';
-import { isUuid } from '../validation';
 import { PermanentFailure, RetryLater } from '../webhooks/errors';
+import { applyBillingChanges, changedCustomer, customerLinkedTo, customerNamedBy, describeCustomer, type ChangedCustomers, type Customer } from './customers';
 import type { PlanMap } from './plans';
 import { checkoutSession, invoice, subscription, type Subscription } from './stripe-objects';
 
-export type EventOutcome = {
+export type EventOutcome = ChangedCustomers & {
   outcome: 'processed' | 'ignored';
-  userIds: string[];
   reason?: string;
-  /** A checkout linked this Stripe customer to a user: events that were waiting for that link can apply now. */
+  /** A checkout linked this Stripe customer to a user or organization: events waiting for that link can apply now. */
   linkedCustomer?: string;
 };
+
+const nothingChanged = (reason: string): EventOutcome => ({ outcome: 'ignored', userIds: [], organizationIds: [], reason });
 
 /** The events Roster acts on; anything else is stored and acknowledged as ignored. */
 export const handledEventTypes = [
@@ -53,73 +53,74 @@ export async function applyStripeEvent(
     case 'customer.subscription.updated':
     case 'customer.subscription.deleted': {
       const sub = parse(subscription, object);
-      const user = await userForCustomer(tx, sub.customer);
+      const customer = await customerFor(tx, sub.customer);
       const apply = async () => {
         // A newer invoice.payment_failed already set the status; this older snapshot still brings the current price.
         const failedSince = event.type !== 'customer.subscription.deleted' && (await isNewerThan(tx, paymentFailedKey(sub.id), event));
-        return applySubscription(tx, principal, user, failedSince ? { ...sub, status: 'past_due' } : sub, event.type, plans);
+        return applySubscription(tx, principal, customer, failedSince ? { ...sub, status: 'past_due' } : sub, event.type, plans);
       };
-      return applyInOrder(tx, event, { objectId: sub.id }, apply, user);
+      return applyInOrder(tx, event, { objectId: sub.id }, apply, customer);
     }
     case 'invoice.payment_failed': {
       const failed = parse(invoice, object);
       const subscriptionId = failed.parent?.subscription_details?.subscription ?? failed.subscription;
-      if (!subscriptionId) return { outcome: 'ignored', userIds: [], reason: 'invoice without a subscription' };
-      const user = await userForCustomer(tx, failed.customer);
+      if (!subscriptionId) return nothingChanged('invoice without a subscription');
+      const customer = await customerFor(tx, failed.customer);
       // It carries the status only, so it is versioned apart: it must not make an older subscription event (which
       // carries the price) stale, yet it is stale itself once a newer subscription event, or the deletion, applied.
-      const apply = () => applyUserChanges(tx, principal, user, { subscriptionStatus: 'past_due' }, 'subscription.updated');
-      return applyInOrder(tx, event, { objectId: paymentFailedKey(subscriptionId), guardedBy: subscriptionId }, apply, user);
+      const apply = () => applyBillingChanges(tx, principal, customer, { subscriptionStatus: 'past_due' }, 'subscription.updated');
+      return applyInOrder(tx, event, { objectId: paymentFailedKey(subscriptionId), guardedBy: subscriptionId }, apply, customer);
     }
     default:
-      return { outcome: 'ignored', userIds: [], reason: `event type ${event.type} is not handled` };
+      return nothingChanged(`event type ${event.type} is not handled`);
   }
 }
 
 /**
- * Links the checkout's Stripe customer to the user the product named in `client_reference_id`, and to nobody else:
- * never by the email typed at checkout (anyone can type anyone's address), and never a user already linked to
- * another customer, nor a customer already linked to another user.
+ * Links the checkout's Stripe customer to whoever the product named in `client_reference_id` (a user's id, or
+ * `org_<id>` for an organization), and to nobody else: never by the email typed at checkout (anyone can type anyone's
+ * address), never a user or organization already linked to another customer, nor a customer already linked to
+ * another user or organization.
  */
 async function linkCustomer(tx: Transaction, principal: Principal, session: z.infer<typeof checkoutSession>): Promise<EventOutcome> {
-  if (!session.customer) return { outcome: 'ignored', userIds: [], reason: 'checkout session without a customer' };
-  const userId = session.client_reference_id;
-  if (!userId || !isUuid(userId)) {
-    return { outcome: 'ignored', userIds: [], reason: 'checkout session without a client_reference_id naming a Roster user (customers are never matched by email)' };
+  if (!session.customer) return nothingChanged('checkout session without a customer');
+  const reference = session.client_reference_id;
+  const customer = reference ? await customerNamedBy(tx, reference) : 'invalid';
+  if (customer === 'invalid') {
+    return nothingChanged('checkout session without a client_reference_id naming a Roster user or org_<organization id> (customers are never matched by email)');
   }
-  const [user] = await tx.select().from(users).where(eq(users.id, userId)).for('update');
-  if (!user) throw new PermanentFailure(`No user has the id ${userId} that checkout session ${session.id} names`);
-  if (user.stripeCustomerId && user.stripeCustomerId !== session.customer) {
-    throw new PermanentFailure(`User ${user.id} is already linked to another Stripe customer`);
+  if (!customer) throw new PermanentFailure(`Nothing in Roster has the id ${reference} that checkout session ${session.id} names`);
+  if (customer.row.stripeCustomerId && customer.row.stripeCustomerId !== session.customer) {
+    throw new PermanentFailure(`${describeCustomer(customer)} is already linked to another Stripe customer`);
   }
-  const [owner] = await tx.select({ id: users.id }).from(users).where(eq(users.stripeCustomerId, session.customer));
-  if (owner && owner.id !== user.id) {
-    throw new PermanentFailure(`Stripe customer ${session.customer} is already linked to another user`);
+  const linked = await customerLinkedTo(tx, session.customer);
+  if (linked && (linked.kind !== customer.kind || linked.row.id !== customer.row.id)) {
+    throw new PermanentFailure(`Stripe customer ${session.customer} is already linked to another ${linked.kind}`);
   }
-  await applyUserChanges(tx, principal, user, { stripeCustomerId: session.customer }, 'customer.linked');
-  return { outcome: 'processed', userIds: [user.id], linkedCustomer: session.customer };
+  await applyBillingChanges(tx, principal, customer, { stripeCustomerId: session.customer }, 'customer.linked');
+  return { outcome: 'processed', ...changedCustomer(customer), linkedCustomer: session.customer };
 }
 
-async function userForCustomer(tx: Transaction, customerId: string): Promise<UserRow> {
-  const [user] = await tx.select().from(users).where(eq(users.stripeCustomerId, customerId)).for('update');
+async function customerFor(tx: Transaction, stripeCustomerId: string): Promise<Customer> {
+  const customer = await customerLinkedTo(tx, stripeCustomerId);
   // Stripe may deliver subscription events before checkout.session.completed links the customer.
-  if (!user) throw new RetryLater(`Stripe customer ${customerId} is not linked to a user yet`);
-  return user;
+  if (!customer) throw new RetryLater(`Stripe customer ${stripeCustomerId} is not linked to a user or organization yet`);
+  return customer;
 }
 
-function applySubscription(tx: Transaction, principal: Principal, user: UserRow, sub: Subscription, type: string, plans: PlanMap) {
+function applySubscription(tx: Transaction, principal: Principal, customer: Customer, sub: Subscription, type: string, plans: PlanMap) {
   if (type === 'customer.subscription.deleted') {
-    return applyUserChanges(tx, principal, user, { plan: 'free', subscriptionStatus: 'canceled' }, 'subscription.updated');
+    return applyBillingChanges(tx, principal, customer, { plan: 'free', subscriptionStatus: 'canceled' }, 'subscription.updated');
   }
   const price = sub.items.data[0]?.price;
   const plan = price && (plans.get(price.id) ?? (price.product ? plans.get(price.product) : undefined));
   if (!plan) {
     throw new PermanentFailure(`No plan configured for price ${price?.id ?? '(none)'}: add it to ROSTER_STRIPE_PLANS and reprocess`);
   }
-  return applyUserChanges(
+  return applyBillingChanges(
     tx,
     principal,
-    user,
+    customer,
     { plan: entitledStatuses.has(sub.status) ? plan : 'free', subscriptionStatus: sub.status },
     'subscription.updated',
   );
@@ -138,13 +139,13 @@ async function applyInOrder(
   event: WebhookEventRow,
   { objectId, guardedBy }: { objectId: string; guardedBy?: string },
   apply: () => Promise<unknown>,
-  user: UserRow,
+  customer: Customer,
 ): Promise<EventOutcome> {
   for (const id of guardedBy ? [guardedBy, objectId] : [objectId]) {
     const [last] = await tx.select().from(stripeObjectVersions).where(eq(stripeObjectVersions.objectId, id)).for('update');
     if (last && (last.deleted || isOlder(event, last))) {
       const reason = last.deleted ? `${id} was already deleted` : `a newer event (${last.lastEventId}) was already applied to ${id}`;
-      return { outcome: 'ignored', userIds: [], reason };
+      return nothingChanged(reason);
     }
   }
   await apply();
@@ -158,7 +159,7 @@ async function applyInOrder(
     .insert(stripeObjectVersions)
     .values({ objectId, ...version })
     .onConflictDoUpdate({ target: stripeObjectVersions.objectId, set: version });
-  return { outcome: 'processed', userIds: [user.id] };
+  return { outcome: 'processed', ...changedCustomer(customer) };
 }
 
 /** Whether an event newer than `event` was already applied to `objectId`. */

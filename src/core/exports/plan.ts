@@ -24,7 +24,9 @@ export interface ExportSource<Row, Dto> {
 
 /** What is exported, as asked for (the filters validated), by whom and from where: what `export.downloaded` says. */
 export interface ExportRequest {
-  what: 'users' | 'audit-events';
+  what: 'users' | 'audit-events' | 'organization-members';
+  /** The organization whose data it is, if any: the `export.downloaded` event carries it. */
+  organizationId?: string;
   format: ExportFormat;
   filters: Record<string, unknown>;
   principal: Principal;
@@ -49,12 +51,13 @@ export interface ExportReader {
 }
 
 export function planExport<Row, Dto>(request: ExportRequest, source: ExportSource<Row, Dto>): ExportPlan {
-  const { what, format, filters, principal, clientIp } = request;
+  const { what, format, filters, principal, clientIp, organizationId } = request;
   return {
     format,
     filename: exportFilename(what, format),
     caller: actorOf(principal),
-    recordDownload: (db) => recordEvent(db, principal, { type: 'export.downloaded', subject: null, changes: {}, data: { what, format, filters, clientIp } }),
+    recordDownload: (db) =>
+      recordEvent(db, principal, { type: 'export.downloaded', subject: null, ...(organizationId ? { organizationId } : {}), changes: {}, data: { what, format, filters, clientIp } }),
     open: (snapshot) => {
       if (format === 'csv' && source.csvSelect && snapshot.copyCsv) return copiedReader(snapshot.copyCsv(source.csvSelect()));
       return chunkedReader(snapshot.db, format, source);

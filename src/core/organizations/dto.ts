@@ -10,6 +10,8 @@ export const organizationDto = z.strictObject({
   slug: z.string(),
   metadata: z.record(z.string(), z.unknown()),
   plan: z.string(),
+  /** The Stripe subscription's status, once a checkout named this organization (`org_<id>`); null before. */
+  subscriptionStatus: z.string().nullable(),
   version: z.number().int().min(1),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
@@ -23,6 +25,7 @@ export function toOrganizationDto(row: OrganizationRow): OrganizationDto {
     slug: row.slug,
     metadata: row.metadata,
     plan: row.plan,
+    subscriptionStatus: row.subscriptionStatus,
     version: row.version,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),

@@ -45,23 +45,32 @@ export async function listMembers(ctx: CoreContext, organizationId: string, rawQ
   await authorizeInOrganization(ctx, organizationId, 'members:read');
   const query = parseInput(listMembersQuery, rawQuery, 'query');
   const after = query.cursor ? decodeCursor(query.cursor) : null;
-  const [organization] = await ctx.db.select({ id: organizations.id }).from(organizations).where(eq(organizations.id, organizationId));
+  await assertOrganizationExists(ctx.db, organizationId);
+  const rows = await membersInOrder(ctx.db, organizationId, after && { createdAt: after.createdAt, userId: after.id }, query.limit + 1);
+  const page = rows.slice(0, query.limit);
+  const last = page.at(-1);
+  return { items: page.map(toMemberDto), nextCursor: rows.length > query.limit && last ? encodeCursor({ createdAt: last.createdAt, id: last.userId }) : null };
+}
+
+export async function assertOrganizationExists(db: Database, organizationId: string): Promise<void> {
+  const [organization] = await db.select({ id: organizations.id }).from(organizations).where(eq(organizations.id, organizationId));
   if (!organization) throw new NotFound('Organization');
-  const rows = await ctx.db
+}
+
+/** Up to `limit` members after `after` (null: from the first), oldest first: the member list's keyset order. */
+export function membersInOrder(db: Database, organizationId: string, after: Pick<MemberRow, 'createdAt' | 'userId'> | null, limit: number): Promise<MemberRow[]> {
+  return db
     .select(memberColumns)
     .from(organizationMembers)
     .innerJoin(users, eq(users.id, organizationMembers.userId))
     .where(
       and(
         eq(organizationMembers.organizationId, organizationId),
-        after ? sql`(${organizationMembers.createdAt}, ${organizationMembers.userId}) > (${after.createdAt.toISOString()}::timestamptz, ${after.id}::uuid)` : undefined,
+        after ? sql`(${organizationMembers.createdAt}, ${organizationMembers.userId}) > (${after.createdAt.toISOString()}::timestamptz, ${after.userId}::uuid)` : undefined,
       ),
     )
     .orderBy(asc(organizationMembers.createdAt), asc(organizationMembers.userId))
-    .limit(query.limit + 1);
-  const page = rows.slice(0, query.limit);
-  const last = page.at(-1);
-  return { items: page.map(toMemberDto), nextCursor: rows.length > query.limit && last ? encodeCursor({ createdAt: last.createdAt, id: last.userId }) : null };
+    .limit(limit);
 }
 
 /** Adds an existing user with a role; only owners (and staff) add owners. */

@@ -6,6 +6,7 @@ import { recordEvent } from '../events';
 import { authorize } from '../authorization';
 import { describeError } from '../error-message';
 import { applyStripeEvent } from '../billing/apply-stripe-event';
+import type { ChangedCustomers } from '../billing/customers';
 import { planMapFromEnv, type PlanMap } from '../billing/plans';
 import { NotFound, PreconditionFailed } from '../errors';
 import type { CoreContext, Principal } from '../principal';
@@ -59,11 +60,11 @@ export interface RetryPolicy {
 /** About 40 minutes of retries in all: long enough for a late checkout event to link the customer. */
 export const defaultRetryPolicy: RetryPolicy = { maxAttempts: 8, baseDelayMs: 10_000, maxDelayMs: 15 * 60_000 };
 
-export interface ProcessResult {
+export interface ProcessResult extends ChangedCustomers {
   status: 'processed' | 'ignored' | 'retrying' | 'failed' | 'skipped';
-  /** Users whose rows changed: their cached views are stale. */
-  userIds: string[];
 }
+
+const unchanged = (status: ProcessResult['status']): ProcessResult => ({ status, userIds: [], organizationIds: [] });
 
 /**
  * Processes one pending event exactly once: its effect and its new status commit in one transaction, and a
@@ -81,8 +82,13 @@ export async function processWebhookEvent(db: Database, eventId: string, options
     .where(and(eq(webhookEvents.status, 'pending'), sql`${customerOf} = ${linkedCustomer}`))
     .orderBy(asc(webhookEvents.stripeCreatedAt), asc(webhookEvents.id));
   const userIds = new Set(result.userIds);
-  for (const { id } of waiting) for (const userId of (await processOne(db, id, options)).userIds) userIds.add(userId);
-  return { status: result.status, userIds: [...userIds] };
+  const organizationIds = new Set(result.organizationIds);
+  for (const { id } of waiting) {
+    const applied = await processOne(db, id, options);
+    applied.userIds.forEach((userId) => userIds.add(userId));
+    applied.organizationIds.forEach((organizationId) => organizationIds.add(organizationId));
+  }
+  return { status: result.status, userIds: [...userIds], organizationIds: [...organizationIds] };
 }
 
 interface ProcessOptions {
@@ -105,7 +111,7 @@ async function processOne(
       .from(webhookEvents)
       .where(and(eq(webhookEvents.id, eventId), eq(webhookEvents.status, 'pending')))
       .for('update', { skipLocked: true });
-    if (!event) return { status: 'skipped', userIds: [] };
+    if (!event) return unchanged('skipped');
 
     const attempts = event.attempts + 1;
     try {
@@ -115,7 +121,8 @@ async function processOne(
         .update(webhookEvents)
         .set({ status: result.outcome, attempts, lastError: result.reason ?? null, processedAt: now() })
         .where(eq(webhookEvents.id, eventId));
-      return { status: result.outcome, userIds: result.userIds, ...(result.linkedCustomer ? { linkedCustomer: result.linkedCustomer } : {}) };
+      const { outcome, userIds, organizationIds, linkedCustomer } = result;
+      return { status: outcome, userIds, organizationIds, ...(linkedCustomer ? { linkedCustomer } : {}) };
     } catch (error) {
       const giveUp = error instanceof PermanentFailure || attempts >= policy.maxAttempts;
       const delay = Math.min(policy.baseDelayMs * 2 ** (attempts - 1), policy.maxDelayMs);
@@ -128,7 +135,7 @@ async function processOne(
           nextAttemptAt: giveUp ? event.nextAttemptAt : new Date(now().getTime() + delay),
         })
         .where(eq(webhookEvents.id, eventId));
-      return { status: giveUp ? 'failed' : 'retrying', userIds: [] };
+      return unchanged(giveUp ? 'failed' : 'retrying');
     }
   });
 }

@@ -4,6 +4,7 @@ import {
   addMemberInput,
   changeMemberRoleInput,
   createOrganizationInput,
+  exportMembersQuery,
   listMembersQuery,
   listOrganizationsQuery,
   memberDto,
@@ -12,6 +13,7 @@ import {
   organizationPage,
   updateOrganizationInput,
 } from '@/core/organizations';
+import { exportOperation } from './exports';
 import { idempotencyKeyHeader, jsonBody, type Operation } from './operation';
 
 const organizationExample = {
@@ -20,6 +22,7 @@ const organizationExample = {
   slug: 'acme',
   metadata: { industry: 'rockets' },
   plan: 'free',
+  subscriptionStatus: null,
   version: 1,
   createdAt: '2026-11-24T09:30:00.000Z',
   updatedAt: '2026-11-24T09:30:00.000Z',
@@ -134,6 +137,20 @@ export const organizationsOperations: Operation[] = [
     success: { status: 200, description: 'A page of members.', schema: memberPage.meta({ id: 'MemberPage' }), example: { items: [memberExample], nextCursor: null } },
     errors: { 400: 'A bad query parameter or a tampered cursor.', 404: 'No such organization, or you are not a member of it.' },
   },
+  exportOperation({
+    path: '/api/v1/organizations/{orgId}/members/export',
+    operationId: 'exportMembers',
+    summary: 'Export an organization’s members (CSV or NDJSON)',
+    tag: 'Organizations',
+    what: 'every member of the organization',
+    order: 'oldest member first',
+    csvColumns: 'userId, email, name, role, createdAt, updatedAt',
+    filename: 'roster-organization-members',
+    access: 'Every member of the organization, and staff (viewers and up, keys with `organizations:read`). The `export.downloaded` event carries the `organizationId`.',
+    query: exportMembersQuery,
+    params: orgId,
+    notFound: 'No such organization, or you are not a member of it.',
+  }),
   {
     method: 'post',
     path: '/api/v1/organizations/{orgId}/members',

@@ -3,7 +3,7 @@ import { processWebhookEvent, storeWebhookEvent } from '@/core/webhooks';
 import { getDatabase } from '@/db';
 import { methodNotAllowed } from '@/http/api-resource';
 import { errorToResponse } from '@/http/problem';
-import { revalidateUserViews, revalidateWebhookViews } from '@/http/revalidate';
+import { revalidateOrganizationViews, revalidateUserViews, revalidateWebhookViews } from '@/http/revalidate';
 import { verifyStripeEvent } from '@/http/stripe-signature';
 
 /**
@@ -17,8 +17,9 @@ export async function POST(request: Request): Promise<Response> {
     const { stored } = await storeWebhookEvent(db, event);
     if (stored) {
       after(async () => {
-        const { userIds } = await processWebhookEvent(db, event.id);
+        const { userIds, organizationIds } = await processWebhookEvent(db, event.id);
         userIds.forEach(revalidateUserViews);
+        organizationIds.forEach((organizationId) => revalidateOrganizationViews(organizationId));
         revalidateWebhookViews();
       });
     }
