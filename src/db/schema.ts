@@ -382,7 +382,7 @@ export const invitations = pgTable(
     uniqueIndex('invitations_pending_org_email_key').on(t.organizationId, sql`lower(${t.email})`).where(sql`${t.acceptedAt} IS NULL AND ${t.revokedAt} IS NULL AND ${t.organizationId} IS NOT NULL`),
     index('invitations_created_idx').on(t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
     // An organization's invitation list, keyset by (created_at, id) newest first.
-    index('invitations_org_created_idx').on(t.organizationId, t.createdAt.desc(), t.id.desc()).where(sql`${t.organizationId} IS NOT NULL`),
+    index('invitations_org_created_idx').on(t.organizationId, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()).where(sql`${t.organizationId} IS NOT NULL`),
     check('invitations_organization_role_check', sql`(${t.organizationId} IS NULL) = (${t.organizationRole} IS NULL)`),
   ],
 );
