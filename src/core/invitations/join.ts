@@ -5,7 +5,7 @@ import { invitations, organizationMembers, users, type InvitationRow, type UserR
 import { Forbidden, Unauthenticated } from '../errors';
 import { recordEvent } from '../events';
 import { hashLinkToken, isWellFormedLinkToken } from '../link-tokens';
-import { toMemberDto } from '../organizations/dto';
+import { memberEvent, readMember } from '../organizations/members';
 import type { CoreContext, Principal } from '../principal';
 import { invitationStatus, toInvitationDto } from './dto';
 import { isOrganizationInvitation, toOrganizationInvitationDto } from './organization-dto';
@@ -16,7 +16,7 @@ import { InvitationUnusable } from './link';
  * invited role (`member.added`); someone who is a member already keeps the role they have. Inside the caller's
  * transaction, with the invitation locked; the events are the invitee's doing.
  */
-export async function completeInvitation(tx: Transaction, invitation: InvitationRow, user: Pick<UserRow, 'id' | 'email' | 'name'>, now: Date): Promise<void> {
+export async function completeInvitation(tx: Transaction, invitation: InvitationRow, user: Pick<UserRow, 'id'>, now: Date): Promise<void> {
   const invitee: Principal = { kind: 'user', door: 'console', userId: user.id, role: invitation.role };
   const [accepted] = await tx.update(invitations).set({ acceptedAt: now, acceptedUserId: user.id }).where(eq(invitations.id, invitation.id)).returning();
   if (!isOrganizationInvitation(accepted!)) {
@@ -29,20 +29,12 @@ export async function completeInvitation(tx: Transaction, invitation: Invitation
     return;
   }
   const organizationId = accepted.organizationId;
-  const [member] = await tx
+  const [added] = await tx
     .insert(organizationMembers)
     .values({ organizationId, userId: user.id, role: accepted.organizationRole, createdAt: now, updatedAt: now })
     .onConflictDoNothing()
-    .returning();
-  if (member) {
-    await recordEvent(tx, invitee, {
-      type: 'member.added',
-      subject: { type: 'member', id: `${organizationId}:${user.id}` },
-      organizationId,
-      changes: { role: { before: null, after: member.role } },
-      data: { member: toMemberDto({ ...member, email: user.email, name: user.name }) },
-    });
-  }
+    .returning({ role: organizationMembers.role });
+  if (added) await memberEvent(tx, invitee, 'member.added', await readMember(tx, organizationId, user.id), { role: { before: null, after: added.role } });
   await recordEvent(tx, invitee, {
     type: 'invitation.accepted',
     subject: { type: 'invitation', id: invitation.id },
