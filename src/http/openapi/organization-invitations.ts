@@ -6,7 +6,7 @@ import { idempotencyKeyHeader, jsonBody, type Operation } from './operation';
 const invitation = organizationInvitationDto.meta({ id: 'OrganizationInvitation', description: 'An invitation by email into one organization: its single-use link lives only in the email.' });
 const orgId = z.string().meta({ description: 'The organization’s id; anything else, or one the caller is no member of, is a 404.' });
 const path = '/api/v1/organizations/{orgId}/invitations';
-const base = { tag: 'Invitations', access: 'any-credential' } as const;
+const base = { tag: 'Organizations', access: 'any-credential' } as const;
 const who = 'Staff who manage organizations (admins, owners, `organizations:write` keys) and the organization’s owners and admins.';
 
 export const organizationInvitationsOperations: Operation[] = [
