@@ -12,7 +12,8 @@ import type { EventType } from '@/core/events';
 import type { Principal } from '@/core/principal';
 import { getDatabase } from '@/db';
 import { createWebhookEndpoint, sendTestEvent } from '@/core/integrations';
-import { createInvitation } from '@/core/invitations';
+import { createInvitation, createOrganizationInvitation } from '@/core/invitations';
+import { addMember, createOrganization, type OrgRole } from '@/core/organizations';
 import {
   accountTokens,
   accounts,
@@ -481,7 +482,7 @@ describe('every route handler has a row for each method it exports', () => {
   it.each(routeFiles(undefined, /^route(\.bench)?\.ts$/))('%s', async (file) => {
     const loaded = (await import(/* @vite-ignore */ path.join(ROOT, file))) as Record<string, unknown>;
     const exported = Object.keys(loaded).filter((name) => httpMethods.includes(name));
-    expect(Object.keys(routeMatrix[file] ?? {}).sort()).toEqual(exported.sort());
+    expect(Object.keys(routeMatrix[file] ?? organizationInvitationMatrix[file] ?? {}).sort()).toEqual(exported.sort());
   });
 });
 
@@ -701,6 +702,8 @@ const actionMatrix: Record<string, Record<string, ActionCell>> = {
       publicBecause: 'the emailed token is the credential; a guessed one creates no account',
     },
     acceptInvitationWithOidcAction: { args: () => [idle, form({ token: 'x'.repeat(43), name: 'Gatecrasher' })], expect: nobody, publicBecause: 'as above, and no provider is configured here' },
+    // A fresh organization invites the otherUser's (verified) address: only that signed-in account joins by it.
+    joinOrganizationAction: { args: async () => [idle, form({ token: await organizationInvitationTokenFor(emails.otherUser!) })], expect: outcomes(['otherUser']) },
   },
   'app/verify-email/actions.ts': {
     confirmEmailVerificationAction: { args: () => [idle, form({ token: 'x'.repeat(43) })], expect: nobody, publicBecause: 'the emailed token is the credential' },
@@ -796,6 +799,113 @@ describe.each(actionTables)('%s', (_title, file, actions) => {
         expect(after).not.toEqual(before);
       }
       await cell.restore?.(principal);
+    });
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// Organization invitations: each operation as staff (owner, admin, viewer: members of no organization), as the
+// organization's owner, admin and member, as a member of another organization, as an organizations:write key and a
+// users:write key, and anonymous. The tenant is the path: outsiders get 404, insiders without the right role 403.
+// ---------------------------------------------------------------------------------------------------------------
+
+const orgPrincipalNames = ['anonymous', 'owner', 'admin', 'viewer', 'orgOwner', 'orgAdmin', 'orgMember', 'otherOrgMember', 'orgKey', 'writeKey'] as const;
+type OrgPrincipalName = (typeof orgPrincipalNames)[number];
+type OrgStatuses = Record<OrgPrincipalName, number>;
+const orgCredentials = {} as Record<OrgPrincipalName, Credentials>;
+let invitingOrg = '';
+
+/** Org A with a signed-in owner, admin and member; org B with its own member; a key with organizations:write. */
+async function setUpOrganizations(): Promise<void> {
+  for (const name of ['anonymous', 'owner', 'admin', 'viewer', 'writeKey'] as const) orgCredentials[name] = credentials[name];
+  const ctx = { db: await db(), principal: system };
+  const people = {} as Record<'orgOwner' | 'orgAdmin' | 'orgMember' | 'otherOrgMember', Credentials>;
+  for (const name of ['orgOwner', 'orgAdmin', 'orgMember', 'otherOrgMember'] as const) people[name] = await signedInUser(`${name.toLowerCase()}@matrix.test`, 'member');
+  invitingOrg = (await createOrganization(ctx, { name: 'Matrix A', slug: 'matrix-a', ownerId: people.orgOwner.userId }, 'open')).id;
+  const roles: [keyof typeof people, OrgRole][] = [['orgAdmin', 'admin'], ['orgMember', 'member']];
+  for (const [name, role] of roles) await addMember(ctx, invitingOrg, { userId: people[name].userId!, role });
+  await createOrganization(ctx, { name: 'Matrix B', slug: 'matrix-b', ownerId: people.otherOrgMember.userId }, 'open');
+  Object.assign(orgCredentials, people);
+  const { secret } = await createApiKey(ctx, { name: 'organizations', scopes: ['organizations:write'] });
+  orgCredentials.orgKey = { authorization: `Bearer ${secret}` };
+}
+
+/** An open invitation into org A, made by the CLI: what the DELETE cells revoke. */
+const freshOrgInvitation = async (role: OrgRole = 'member') =>
+  (await createOrganizationInvitation({ db: await db(), principal: system }, invitingOrg, { email: `org-invited-${uuidv7()}@matrix.test`, role }, unlimitedMail)).id;
+
+/** The link token of a fresh invitation into a fresh organization, for `email` (made verified), read from its email. */
+async function organizationInvitationTokenFor(email: string): Promise<string> {
+  const ctx = { db: await db(), principal: system };
+  const [owner] = await (await db()).select({ id: users.id }).from(users).where(eq(users.email, emails.owner!));
+  const organization = await createOrganization(ctx, { name: 'Joinable', slug: `joinable-${uuidv7()}`, ownerId: owner!.id }, 'open');
+  await (await db()).update(users).set({ emailVerified: true }).where(eq(users.email, email));
+  await createOrganizationInvitation(ctx, organization.id, { email }, unlimitedMail);
+  const [mail] = await (await db()).select({ text: mailOutbox.textBody }).from(mailOutbox).where(eq(mailOutbox.recipient, email)).orderBy(desc(mailOutbox.id)).limit(1);
+  return /\/invite\/([A-Za-z0-9_-]{43})/.exec(mail!.text!)![1]!;
+}
+
+/** Who manages org A's invitations: staff admins and owners, the org's owners and admins, organizations:write keys. */
+const orgInvite = (ok: number): OrgStatuses => ({
+  anonymous: 401, owner: ok, admin: ok, viewer: 403, orgOwner: ok, orgAdmin: ok, orgMember: 403, otherOrgMember: 404, orgKey: ok, writeKey: 403,
+});
+const orgEvery = (status: number): OrgStatuses => Object.fromEntries(orgPrincipalNames.map((name) => [name, status])) as OrgStatuses;
+
+interface OrgCell {
+  target?: () => Promise<string>;
+  body?: () => unknown;
+  expect: OrgStatuses;
+}
+
+const collection = () => `/api/v1/organizations/${invitingOrg}/invitations`;
+const organizationInvitationMatrix: Record<string, Partial<Record<string, OrgCell>>> = {
+  'app/api/v1/organizations/[orgId]/invitations/route.ts': {
+    // Staff viewers read (they read every organization); inside it, owners and admins only.
+    GET: { expect: { ...orgInvite(200), viewer: 200 } },
+    POST: { body: () => ({ email: `org-new-${uuidv7()}@matrix.test`, role: 'member' }), expect: orgInvite(201) },
+    PUT: { expect: orgEvery(405) },
+    PATCH: { expect: orgEvery(405) },
+    DELETE: { expect: orgEvery(405) },
+    OPTIONS: { expect: orgEvery(204) },
+  },
+  'app/api/v1/organizations/[orgId]/invitations/[id]/route.ts': {
+    DELETE: { target: freshOrgInvitation, expect: orgInvite(204) },
+    GET: { target: freshOrgInvitation, expect: orgEvery(405) },
+    POST: { target: freshOrgInvitation, expect: orgEvery(405) },
+    PUT: { target: freshOrgInvitation, expect: orgEvery(405) },
+    PATCH: { target: freshOrgInvitation, expect: orgEvery(405) },
+    OPTIONS: { target: freshOrgInvitation, expect: orgEvery(204) },
+  },
+};
+
+/** Beyond the rows above: what only owners (staff or the organization's) may do there. */
+const ownerOnlyCells: [title: string, file: string, method: string, cell: OrgCell][] = [
+  ['invite an owner', 'app/api/v1/organizations/[orgId]/invitations/route.ts', 'POST', { body: () => ({ email: `org-owner-${uuidv7()}@matrix.test`, role: 'owner' }), expect: { ...orgInvite(201), orgAdmin: 403 } }],
+  ['revoke an invitation to be an owner', 'app/api/v1/organizations/[orgId]/invitations/[id]/route.ts', 'DELETE', { target: () => freshOrgInvitation('owner'), expect: { ...orgInvite(204), orgAdmin: 403 } }],
+];
+
+describe('organization invitations', () => {
+  beforeAll(setUpOrganizations);
+
+  const cells: [string, string, string, OrgCell][] = [
+    ...Object.entries(organizationInvitationMatrix).flatMap(([file, methods]) => Object.entries(methods).map(([method, cell]): [string, string, string, OrgCell] => [`${file} ${method}`, file, method, cell!])),
+    ...ownerOnlyCells.map(([title, file, method, cell]): [string, string, string, OrgCell] => [`${file} ${method}: ${title}`, file, method, cell]),
+  ];
+  describe.each(cells)('%s', (_title, file, method, cell) => {
+    it.each(orgPrincipalNames)('as %s', async (principal) => {
+      const loaded = (await import(/* @vite-ignore */ path.join(ROOT, file))) as RouteModule;
+      const target = cell.target ? await cell.target() : '';
+      const url = new URL(target ? `${collection()}/${target}` : collection(), BASE);
+      const { authorization } = orgCredentials[principal];
+      const headers: Record<string, string> = { origin: BASE, ...fromClient(`192.0.2.${100 + orgPrincipalNames.indexOf(principal)}`), ...(authorization ? { authorization } : {}) };
+      if (cell.body) headers['content-type'] = 'application/json';
+      const request = new Request(url, { method, headers, body: cell.body && JSON.stringify(cell.body()) });
+      const before = await snapshot();
+
+      const response = await loaded[method]!(request, { params: Promise.resolve({ orgId: invitingOrg, id: target }) });
+
+      expect(response.status).toBe(cell.expect[principal]);
+      if (response.status >= 400) await expectDenialLeft(before, undefined);
     });
   });
 });
