@@ -21,6 +21,8 @@ import {
   auditEvents,
   invitations,
   mailOutbox,
+  organizationMembers,
+  organizations,
   sessions,
   twoFactors,
   users,
@@ -159,6 +161,11 @@ async function snapshot() {
     mail: (await database.select({ n: count() }).from(mailOutbox))[0]!.n,
     linkTokens: await database.select({ id: accountTokens.id, usedAt: accountTokens.usedAt }).from(accountTokens).orderBy(accountTokens.id),
     secondFactors: await database.select({ id: twoFactors.id, secret: twoFactors.secret, verified: twoFactors.verified }).from(twoFactors).orderBy(twoFactors.id),
+    organizations: await database.select({ id: organizations.id, version: organizations.version }).from(organizations).orderBy(organizations.id),
+    memberships: await database
+      .select({ organizationId: organizationMembers.organizationId, userId: organizationMembers.userId, role: organizationMembers.role })
+      .from(organizationMembers)
+      .orderBy(organizationMembers.organizationId, organizationMembers.userId),
   };
 }
 
@@ -482,7 +489,7 @@ describe('every route handler has a row for each method it exports', () => {
   it.each(routeFiles(undefined, /^route(\.bench)?\.ts$/))('%s', async (file) => {
     const loaded = (await import(/* @vite-ignore */ path.join(ROOT, file))) as Record<string, unknown>;
     const exported = Object.keys(loaded).filter((name) => httpMethods.includes(name));
-    expect(Object.keys(routeMatrix[file] ?? organizationInvitationMatrix[file] ?? {}).sort()).toEqual(exported.sort());
+    expect(Object.keys(routeMatrix[file] ?? organizationRouteMatrix[file] ?? {}).sort()).toEqual(exported.sort());
   });
 });
 
@@ -522,6 +529,160 @@ describe.each(routeTables)('%s', (_title, file, methods) => {
         // /me is always the caller's own record, whatever else exists.
         expect((await response.json()).id).toBe(credentials[principal].userId);
       }
+    });
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// Organizations: two planes of authority. Staff (global owner, admin, viewer) and keys with organizations:* act on
+// every organization; a signed-in user acts by their role in the organization the path names. Each cell runs on a
+// fresh organization whose owner, admin and member are the principals of those names; `outsider` belongs to
+// another organization only.
+// ---------------------------------------------------------------------------------------------------------------
+
+const orgPrincipalNames = ['anonymous', 'staffOwner', 'staffAdmin', 'staffViewer', 'orgOwner', 'orgAdmin', 'orgMember', 'outsider', 'orgReadKey', 'orgWriteKey'] as const;
+type OrgPrincipalName = (typeof orgPrincipalNames)[number];
+type OrgStatuses = Record<OrgPrincipalName, number>;
+const orgCredentials = {} as Record<OrgPrincipalName, Credentials>;
+const everyOrgPrincipal = (status: number): OrgStatuses => Object.fromEntries(orgPrincipalNames.map((name) => [name, status])) as OrgStatuses;
+
+/** What a fresh organization's cell acts on: the organization, a plain member, a second owner, a user to add. */
+interface OrgTarget {
+  id: string;
+  memberId: string;
+  secondOwnerId: string;
+  newcomerId: string;
+  /** Open invitations into it, to be a member and to be an owner. */
+  invitationId: string;
+  ownerInvitationId: string;
+}
+
+async function freshOrganization(): Promise<OrgTarget> {
+  const ctx = { db: await db(), principal: system };
+  const organization = await createOrganization(ctx, { name: 'Matrix org', slug: `matrix-${uuidv7()}`, ownerId: orgCredentials.orgOwner.userId }, 'open');
+  const [memberId, secondOwnerId, newcomerId] = [await freshTarget(), await freshTarget(), await freshTarget()];
+  const members = { [orgCredentials.orgAdmin.userId!]: 'admin', [orgCredentials.orgMember.userId!]: 'member', [memberId]: 'member', [secondOwnerId]: 'owner' } as const;
+  for (const [userId, role] of Object.entries(members)) await addMember(ctx, organization.id, { userId, role });
+  const invite = async (role: OrgRole) => (await createOrganizationInvitation(ctx, organization.id, { email: `org-invited-${uuidv7()}@matrix.test`, role }, unlimitedMail)).id;
+  return { id: organization.id, memberId, secondOwnerId, newcomerId, invitationId: await invite('member'), ownerInvitationId: await invite('owner') };
+}
+
+/** Reads: every staff role and key with a scope, every member; another organization's member finds nothing. */
+const orgRead: OrgStatuses = {
+  anonymous: 401, staffOwner: 200, staffAdmin: 200, staffViewer: 200, orgOwner: 200, orgAdmin: 200, orgMember: 200, outsider: 404, orgReadKey: 200, orgWriteKey: 200,
+};
+/** Changes to the organization and its (non-owner) members: staff admins and up, write keys, its owners and admins. */
+const orgWrite = (ok: number): OrgStatuses => ({
+  anonymous: 401, staffOwner: ok, staffAdmin: ok, staffViewer: 403, orgOwner: ok, orgAdmin: ok, orgMember: 403, outsider: 404, orgReadKey: 403, orgWriteKey: ok,
+});
+/** Deleting it and changing owners: staff admins and up, write keys, and its owners only. */
+const orgOwnersOnly = (ok: number): OrgStatuses => ({ ...orgWrite(ok), orgAdmin: 403 });
+
+interface OrgCell {
+  path: (org: OrgTarget) => string;
+  body?: (org: OrgTarget, principal: OrgPrincipalName) => unknown;
+  expect: OrgStatuses;
+  publicBecause?: string;
+}
+
+const orgBase = 'app/api/v1/organizations';
+/** One route file's cells: the methods it serves, and 405 for the others (OPTIONS answers preflight). */
+function orgRoute(path: OrgCell['path'], served: Record<string, Omit<OrgCell, 'path'>>): Record<string, OrgCell> {
+  const cells: Record<string, OrgCell> = { OPTIONS: { path, expect: everyOrgPrincipal(204), publicBecause: 'CORS preflight carries no credentials' } };
+  for (const method of ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']) cells[method] = { path, ...(served[method] ?? { expect: everyOrgPrincipal(405) }) };
+  return cells;
+}
+
+const organizationRouteMatrix: Record<string, Record<string, OrgCell>> = {
+  [`${orgBase}/route.ts`]: orgRoute(() => '/api/v1/organizations', {
+    GET: { expect: { ...orgRead, outsider: 200 } },
+    // Signed-in users create their own (ROSTER_ORG_CREATION=open); staff and keys name the owner.
+    POST: {
+      body: (_org, principal) => ({ name: 'New org', slug: `new-${uuidv7()}`, ownerId: orgCredentials[principal].userId ?? orgCredentials.orgOwner.userId }),
+      expect: { ...everyOrgPrincipal(201), anonymous: 401, orgReadKey: 403 },
+    },
+  }),
+  [`${orgBase}/[orgId]/route.ts`]: orgRoute((org) => `/api/v1/organizations/${org.id}`, {
+    GET: { expect: orgRead },
+    PATCH: { body: () => ({ name: 'Renamed org' }), expect: orgWrite(200) },
+    DELETE: { expect: orgOwnersOnly(204) },
+  }),
+  [`${orgBase}/[orgId]/members/route.ts`]: orgRoute((org) => `/api/v1/organizations/${org.id}/members`, {
+    GET: { expect: orgRead },
+    POST: { body: (org) => ({ userId: org.newcomerId, role: 'member' }), expect: orgWrite(201) },
+  }),
+  [`${orgBase}/[orgId]/members/[userId]/route.ts`]: orgRoute((org) => `/api/v1/organizations/${org.id}/members/${org.memberId}`, {
+    PATCH: { body: () => ({ role: 'admin' }), expect: orgWrite(200) },
+    DELETE: { expect: orgWrite(204) },
+  }),
+  // Invitations carry addresses of people not yet members: staff readers, owners and admins see them, members don't.
+  [`${orgBase}/[orgId]/invitations/route.ts`]: orgRoute((org) => `/api/v1/organizations/${org.id}/invitations`, {
+    GET: { expect: { ...orgWrite(200), staffViewer: 200, orgReadKey: 200 } },
+    POST: { body: () => ({ email: `org-new-${uuidv7()}@matrix.test`, role: 'member' }), expect: orgWrite(201) },
+  }),
+  [`${orgBase}/[orgId]/invitations/[id]/route.ts`]: orgRoute((org) => `/api/v1/organizations/${org.id}/invitations/${org.invitationId}`, {
+    DELETE: { expect: orgWrite(204) },
+  }),
+};
+
+type OrgTable = [title: string, file: string, cells: Record<string, OrgCell>];
+const memberFile = `${orgBase}/[orgId]/members/[userId]/route.ts`;
+const toSecondOwner = (org: OrgTarget) => `/api/v1/organizations/${org.id}/members/${org.secondOwnerId}`;
+const orgTables: OrgTable[] = [
+  ...Object.entries(organizationRouteMatrix).map(([file, cells]): OrgTable => [file, file, cells]),
+  [`${memberFile}, on an owner`, memberFile, { PATCH: { path: toSecondOwner, body: () => ({ role: 'member' }), expect: orgOwnersOnly(200) }, DELETE: { path: toSecondOwner, expect: orgOwnersOnly(204) } }],
+  [
+    `${orgBase}/[orgId]/members/route.ts, adding an owner`,
+    `${orgBase}/[orgId]/members/route.ts`,
+    { POST: { path: (org) => `/api/v1/organizations/${org.id}/members`, body: (org) => ({ userId: org.newcomerId, role: 'owner' }), expect: orgOwnersOnly(201) } },
+  ],
+  [
+    `${orgBase}/[orgId]/invitations/route.ts, inviting an owner`,
+    `${orgBase}/[orgId]/invitations/route.ts`,
+    { POST: { path: (org) => `/api/v1/organizations/${org.id}/invitations`, body: () => ({ email: `org-owner-${uuidv7()}@matrix.test`, role: 'owner' }), expect: orgOwnersOnly(201) } },
+  ],
+  [
+    `${orgBase}/[orgId]/invitations/[id]/route.ts, an invitation to be an owner`,
+    `${orgBase}/[orgId]/invitations/[id]/route.ts`,
+    { DELETE: { path: (org) => `/api/v1/organizations/${org.id}/invitations/${org.ownerInvitationId}`, expect: orgOwnersOnly(204) } },
+  ],
+];
+
+describe('organizations', () => {
+  beforeAll(async () => {
+    orgCredentials.anonymous = {};
+    orgCredentials.staffOwner = credentials.owner;
+    orgCredentials.staffAdmin = credentials.admin;
+    orgCredentials.staffViewer = credentials.viewer;
+    for (const name of ['orgOwner', 'orgAdmin', 'orgMember', 'outsider'] as const) orgCredentials[name] = await signedInUser(`${name.toLowerCase()}@matrix.test`, 'member');
+    const elsewhere = { db: await db(), principal: system };
+    await createOrganization(elsewhere, { name: 'Elsewhere', slug: 'elsewhere', ownerId: orgCredentials.outsider.userId }, 'open');
+    for (const [name, scope] of [['orgReadKey', 'organizations:read'], ['orgWriteKey', 'organizations:write']] as const) {
+      const { secret } = await createApiKey({ db: await db(), principal: system }, { name, scopes: [scope] });
+      orgCredentials[name] = { authorization: `Bearer ${secret}` };
+    }
+  });
+
+  describe.each(orgTables)('%s', (_title, file, cells) => {
+    describe.each(Object.entries(cells))('%s', (method, cell) => {
+      it.each(orgPrincipalNames)('as %s', async (principal) => {
+        const loaded = (await import(/* @vite-ignore */ path.join(ROOT, file))) as RouteModule;
+        const org = await freshOrganization();
+        const url = new URL(cell.path(org), BASE);
+        const { authorization } = orgCredentials[principal];
+        const headers: Record<string, string> = { origin: BASE, ...(authorization ? { authorization } : {}) };
+        if (cell.body) headers['content-type'] = 'application/json';
+        const request = new Request(url, { method, headers, body: cell.body && JSON.stringify(cell.body(org, principal)) });
+        // The segment after the organization's sub-resource is a member's userId or an invitation's id.
+        const [, , , , orgId, , userId] = url.pathname.split('/');
+        const before = await snapshot();
+
+        const response = await loaded[method]!(request, { params: Promise.resolve({ orgId: orgId ?? '', userId: userId ?? '', id: userId ?? '' }) });
+
+        expect(response.status, await response.clone().text()).toBe(cell.expect[principal]);
+        if (response.status >= 400) await expectDenialLeft(before, undefined);
+        else if (method !== 'GET' && method !== 'OPTIONS') expect(await snapshot()).not.toEqual(before);
+      });
     });
   });
 });
@@ -803,37 +964,6 @@ describe.each(actionTables)('%s', (_title, file, actions) => {
   });
 });
 
-// ---------------------------------------------------------------------------------------------------------------
-// Organization invitations: each operation as staff (owner, admin, viewer: members of no organization), as the
-// organization's owner, admin and member, as a member of another organization, as an organizations:write key and a
-// users:write key, and anonymous. The tenant is the path: outsiders get 404, insiders without the right role 403.
-// ---------------------------------------------------------------------------------------------------------------
-
-const orgPrincipalNames = ['anonymous', 'owner', 'admin', 'viewer', 'orgOwner', 'orgAdmin', 'orgMember', 'otherOrgMember', 'orgKey', 'writeKey'] as const;
-type OrgPrincipalName = (typeof orgPrincipalNames)[number];
-type OrgStatuses = Record<OrgPrincipalName, number>;
-const orgCredentials = {} as Record<OrgPrincipalName, Credentials>;
-let invitingOrg = '';
-
-/** Org A with a signed-in owner, admin and member; org B with its own member; a key with organizations:write. */
-async function setUpOrganizations(): Promise<void> {
-  for (const name of ['anonymous', 'owner', 'admin', 'viewer', 'writeKey'] as const) orgCredentials[name] = credentials[name];
-  const ctx = { db: await db(), principal: system };
-  const people = {} as Record<'orgOwner' | 'orgAdmin' | 'orgMember' | 'otherOrgMember', Credentials>;
-  for (const name of ['orgOwner', 'orgAdmin', 'orgMember', 'otherOrgMember'] as const) people[name] = await signedInUser(`${name.toLowerCase()}@matrix.test`, 'member');
-  invitingOrg = (await createOrganization(ctx, { name: 'Matrix A', slug: 'matrix-a', ownerId: people.orgOwner.userId }, 'open')).id;
-  const roles: [keyof typeof people, OrgRole][] = [['orgAdmin', 'admin'], ['orgMember', 'member']];
-  for (const [name, role] of roles) await addMember(ctx, invitingOrg, { userId: people[name].userId!, role });
-  await createOrganization(ctx, { name: 'Matrix B', slug: 'matrix-b', ownerId: people.otherOrgMember.userId }, 'open');
-  Object.assign(orgCredentials, people);
-  const { secret } = await createApiKey(ctx, { name: 'organizations', scopes: ['organizations:write'] });
-  orgCredentials.orgKey = { authorization: `Bearer ${secret}` };
-}
-
-/** An open invitation into org A, made by the CLI: what the DELETE cells revoke. */
-const freshOrgInvitation = async (role: OrgRole = 'member') =>
-  (await createOrganizationInvitation({ db: await db(), principal: system }, invitingOrg, { email: `org-invited-${uuidv7()}@matrix.test`, role }, unlimitedMail)).id;
-
 /** The link token of a fresh invitation into a fresh organization, for `email` (made verified), read from its email. */
 async function organizationInvitationTokenFor(email: string): Promise<string> {
   const ctx = { db: await db(), principal: system };
@@ -844,68 +974,3 @@ async function organizationInvitationTokenFor(email: string): Promise<string> {
   const [mail] = await (await db()).select({ text: mailOutbox.textBody }).from(mailOutbox).where(eq(mailOutbox.recipient, email)).orderBy(desc(mailOutbox.id)).limit(1);
   return /\/invite\/([A-Za-z0-9_-]{43})/.exec(mail!.text!)![1]!;
 }
-
-/** Who manages org A's invitations: staff admins and owners, the org's owners and admins, organizations:write keys. */
-const orgInvite = (ok: number): OrgStatuses => ({
-  anonymous: 401, owner: ok, admin: ok, viewer: 403, orgOwner: ok, orgAdmin: ok, orgMember: 403, otherOrgMember: 404, orgKey: ok, writeKey: 403,
-});
-const orgEvery = (status: number): OrgStatuses => Object.fromEntries(orgPrincipalNames.map((name) => [name, status])) as OrgStatuses;
-
-interface OrgCell {
-  target?: () => Promise<string>;
-  body?: () => unknown;
-  expect: OrgStatuses;
-}
-
-const collection = () => `/api/v1/organizations/${invitingOrg}/invitations`;
-const organizationInvitationMatrix: Record<string, Partial<Record<string, OrgCell>>> = {
-  'app/api/v1/organizations/[orgId]/invitations/route.ts': {
-    // Staff viewers read (they read every organization); inside it, owners and admins only.
-    GET: { expect: { ...orgInvite(200), viewer: 200 } },
-    POST: { body: () => ({ email: `org-new-${uuidv7()}@matrix.test`, role: 'member' }), expect: orgInvite(201) },
-    PUT: { expect: orgEvery(405) },
-    PATCH: { expect: orgEvery(405) },
-    DELETE: { expect: orgEvery(405) },
-    OPTIONS: { expect: orgEvery(204) },
-  },
-  'app/api/v1/organizations/[orgId]/invitations/[id]/route.ts': {
-    DELETE: { target: freshOrgInvitation, expect: orgInvite(204) },
-    GET: { target: freshOrgInvitation, expect: orgEvery(405) },
-    POST: { target: freshOrgInvitation, expect: orgEvery(405) },
-    PUT: { target: freshOrgInvitation, expect: orgEvery(405) },
-    PATCH: { target: freshOrgInvitation, expect: orgEvery(405) },
-    OPTIONS: { target: freshOrgInvitation, expect: orgEvery(204) },
-  },
-};
-
-/** Beyond the rows above: what only owners (staff or the organization's) may do there. */
-const ownerOnlyCells: [title: string, file: string, method: string, cell: OrgCell][] = [
-  ['invite an owner', 'app/api/v1/organizations/[orgId]/invitations/route.ts', 'POST', { body: () => ({ email: `org-owner-${uuidv7()}@matrix.test`, role: 'owner' }), expect: { ...orgInvite(201), orgAdmin: 403 } }],
-  ['revoke an invitation to be an owner', 'app/api/v1/organizations/[orgId]/invitations/[id]/route.ts', 'DELETE', { target: () => freshOrgInvitation('owner'), expect: { ...orgInvite(204), orgAdmin: 403 } }],
-];
-
-describe('organization invitations', () => {
-  beforeAll(setUpOrganizations);
-
-  const cells: [string, string, string, OrgCell][] = [
-    ...Object.entries(organizationInvitationMatrix).flatMap(([file, methods]) => Object.entries(methods).map(([method, cell]): [string, string, string, OrgCell] => [`${file} ${method}`, file, method, cell!])),
-    ...ownerOnlyCells.map(([title, file, method, cell]): [string, string, string, OrgCell] => [`${file} ${method}: ${title}`, file, method, cell]),
-  ];
-  describe.each(cells)('%s', (_title, file, method, cell) => {
-    it.each(orgPrincipalNames)('as %s', async (principal) => {
-      const loaded = (await import(/* @vite-ignore */ path.join(ROOT, file))) as RouteModule;
-      const target = cell.target ? await cell.target() : '';
-      const url = new URL(target ? `${collection()}/${target}` : collection(), BASE);
-      const { authorization } = orgCredentials[principal];
-      const headers: Record<string, string> = { origin: BASE, ...fromClient(`192.0.2.${100 + orgPrincipalNames.indexOf(principal)}`), ...(authorization ? { authorization } : {}) };
-      if (cell.body) headers['content-type'] = 'application/json';
-      const request = new Request(url, { method, headers, body: cell.body && JSON.stringify(cell.body()) });
-      const before = await snapshot();
-
-      const response = await loaded[method]!(request, { params: Promise.resolve({ orgId: invitingOrg, id: target }) });
-
-      expect(response.status).toBe(cell.expect[principal]);
-      if (response.status >= 400) await expectDenialLeft(before, undefined);
-    });
-  });
-});
