@@ -3767,9 +3767,9 @@ export interface operations {
     listOrganizationInvitations: {
         parameters: {
             query?: {
-                status?: "pending" | "accepted" | "expired" | "revoked";
                 limit?: number;
                 cursor?: string;
+                status?: "pending" | "accepted" | "expired" | "revoked";
             };
             header?: never;
             path: {

@@ -16,11 +16,10 @@ import { spendSendLimits, type MailRequest } from '../accounts/send-limits';
 import { actorOf, type CoreContext, type Principal } from '../principal';
 import { isUuid, parseInput } from '../validation';
 import { invitationStatus, toInvitationDto, type InvitationDto, type InvitationStatus } from './dto';
+import { INVITATION_TTL_MS, issueInvitation } from './issue';
 import { completeInvitation } from './join';
 import { InvitationUnusable, inspectInvitationLink } from './link';
 import { acceptInvitationInput, createInvitationInput, type AcceptInvitationInput, type CreateInvitationInput } from './schemas';
-
-export const INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 
 interface Clock {
   now?: Date;
@@ -43,25 +42,13 @@ export async function createInvitation(ctx: CoreContext, rawInput: CreateInvitat
       const [open] = await tx.select().from(invitations).where(openFor(input.email)).for('update');
       if (open && invitationStatus(open, now) === 'pending') throw new Conflict('This address is already invited: resend that invitation instead', 'email');
       if (open) await tx.update(invitations).set({ revokedAt: now }).where(eq(invitations.id, open.id));
-      const token = newLinkToken();
-      const [row] = await tx
-        .insert(invitations)
-        .values({
-          id: uuidv7(),
-          email: input.email,
-          role: input.role,
-          tokenHash: hashLinkToken(token),
-          invitedBy: ctx.principal.kind === 'user' ? ctx.principal.userId : null,
-          expiresAt: new Date(now.getTime() + INVITATION_TTL_MS),
-          createdAt: now,
-        })
-        .returning();
-      await enqueueMail(tx, { kind: 'invitation', to: row!.email, link: emailLink('invite', token) });
-      const invitation = toInvitationDto(row!, now);
+      const { row, token } = await issueInvitation(tx, ctx.principal, { email: input.email, role: input.role }, now);
+      await enqueueMail(tx, { kind: 'invitation', to: row.email, link: emailLink('invite', token) });
+      const invitation = toInvitationDto(row, now);
       await recordEvent(tx, ctx.principal, {
         type: 'invitation.created',
         subject: { type: 'invitation', id: invitation.id },
-        changes: diffFields(undefined, { email: row!.email, role: row!.role }, ['email', 'role']),
+        changes: diffFields(undefined, { email: row.email, role: row.role }, ['email', 'role']),
         data: { invitation },
       });
       return invitation;

@@ -1,4 +1,5 @@
-export { createInvitation, listInvitations, getInvitation, revokeInvitation, resendInvitation, acceptInvitation, INVITATION_TTL_MS } from './commands';
+export { createInvitation, listInvitations, getInvitation, revokeInvitation, resendInvitation, acceptInvitation } from './commands';
+export { INVITATION_TTL_MS } from './issue';
 export { inspectInvitationLink, InvitationUnusable, type InvitationLink } from './link';
 export { joinByInvitation } from './join';
 export { createOrganizationInvitation, listOrganizationInvitations, revokeOrganizationInvitation, revokeInvitationsOfDeletedOrganization } from './organization-commands';

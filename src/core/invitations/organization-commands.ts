@@ -1,6 +1,5 @@
 import 'server-only';
 import { and, desc, eq, gt, isNotNull, isNull, lte, sql, type SQL } from 'drizzle-orm';
-import { v7 as uuidv7 } from 'uuid';
 import type { Transaction } from '@/db/client';
 import { invitations, organizationMembers, organizations, users } from '@/db/schema';
 import { spendSendLimits, type MailRequest } from '../accounts/send-limits';
@@ -8,13 +7,12 @@ import { postgresErrorCode, UNIQUE_VIOLATION } from '../db-errors';
 import { Conflict, NotFound } from '../errors';
 import { diffFields, recordEvent } from '../events';
 import { decodeCursor, encodeCursor } from '../keyset-cursor';
-import { hashLinkToken, newLinkToken } from '../link-tokens';
 import { emailLink } from '../links';
 import { enqueueMail } from '../mail';
 import { authorizeInOrganization, authorizeOwnerChange, readsEveryOrganization } from '../organizations/access';
 import { actorOf, type CoreContext, type Principal } from '../principal';
 import { isUuid, parseInput } from '../validation';
-import { INVITATION_TTL_MS } from './commands';
+import { issueInvitation } from './issue';
 import { type InvitationStatus } from './dto';
 import { toOrganizationInvitationDto, type OrganizationInvitationDto, type OrganizationInvitationPage, type OrganizationInvitationRow } from './organization-dto';
 import { createOrganizationInvitationInput, listOrganizationInvitationsQuery } from './organization-schemas';
@@ -56,22 +54,8 @@ export async function createOrganizationInvitation(
       if (open && open.expiresAt > now) throw new Conflict(alreadyInvited, 'email');
       if (open) await tx.update(invitations).set({ revokedAt: now }).where(eq(invitations.id, open.id));
       const inviter = await inviterName(tx, ctx.principal);
-      const token = newLinkToken();
-      const [row] = await tx
-        .insert(invitations)
-        .values({
-          id: uuidv7(),
-          email: input.email,
-          // The global role an account made by this invitation gets: an end user of the product.
-          role: 'member',
-          organizationId,
-          organizationRole: input.role,
-          tokenHash: hashLinkToken(token),
-          invitedBy: ctx.principal.kind === 'user' ? ctx.principal.userId : null,
-          expiresAt: new Date(now.getTime() + INVITATION_TTL_MS),
-          createdAt: now,
-        })
-        .returning();
+      // The global role is the one an account made by this invitation gets: an end user of the product.
+      const { row, token } = await issueInvitation(tx, ctx.principal, { email: input.email, role: 'member', organizationId, organizationRole: input.role }, now);
       await enqueueMail(tx, { kind: 'invitation', to: input.email, link: emailLink('invite', token), organizationInvitation: { organization, inviter, role: input.role } });
       const invitation = toOrganizationInvitationDto(row as OrganizationInvitationRow, now);
       await recordEvent(tx, ctx.principal, {
