@@ -6,13 +6,14 @@ import { getAuth } from '@/auth';
 import { oidcConfig } from '@/auth/config';
 import { limitAuthRequest } from '@/auth/request-limit';
 import type { ActionState } from '@/actions/action-state';
+import { actionContext } from '@/actions/context';
 import { clientIp } from '@/actions/client-ip';
 import { errorToActionState } from '@/actions/error-to-state';
 import { expireUserViews } from '@/actions/expire';
 import { pickFields } from '@/actions/form-data';
 import { oidcSignInUrl } from '@/actions/oidc-sign-in';
 import { newPasswordErrors } from '@/actions/new-password';
-import { acceptInvitation } from '@/core/invitations';
+import { acceptInvitation, joinByInvitation } from '@/core/invitations';
 import { getDatabase } from '@/db';
 import { logger } from '@/lib/logger';
 import { defaultConsolePath } from '@/lib/next-path';
@@ -63,4 +64,17 @@ export async function acceptInvitationWithOidcAction(_previous: ActionState, for
   }
   if (!url) redirect('/sign-in');
   redirect(url);
+}
+
+/**
+ * Joins the organization an invitation names, as the signed-in account (an invitee who already has one): the core
+ * adds the membership only if this account's verified email is the invited address. Then shows that it worked.
+ */
+export async function joinOrganizationAction(_previous: ActionState, formData: FormData): Promise<ActionState> {
+  try {
+    await joinByInvitation(await actionContext(), pickFields(formData, ['token']).token);
+  } catch (error) {
+    return errorToActionState(error, {});
+  }
+  redirect('/invite/joined');
 }

@@ -1,5 +1,5 @@
 import { relations, sql } from 'drizzle-orm';
-import { bigint, boolean, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid, varchar } from 'drizzle-orm/pg-core';
+import { bigint, boolean, check, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid, varchar } from 'drizzle-orm/pg-core';
 
 export const userRole = pgEnum('user_role', ['member', 'viewer', 'admin', 'owner']);
 export const userStatus = pgEnum('user_status', ['active', 'suspended']);
@@ -351,6 +351,9 @@ export const mailOutbox = pgTable(
   ],
 );
 
+/** A role inside one organization (defined before `invitations`, which names it too). */
+export const orgRole = pgEnum('org_role', ['owner', 'admin', 'member']);
+
 export const invitations = pgTable(
   'invitations',
   {
@@ -365,11 +368,22 @@ export const invitations = pgTable(
     acceptedUserId: uuid('accepted_user_id').references(() => users.id, { onDelete: 'set null' }),
     revokedAt: timestampMs('revoked_at'),
     createdAt: timestampMs('created_at').notNull().defaultNow(),
+    /**
+     * Set for an invitation into an organization (with the role there; `role` is then the account's global role if
+     * the invitee has none yet). Its invitations go with the organization.
+     */
+    organizationId: uuid('organization_id').references(() => organizations.id, { onDelete: 'cascade' }),
+    organizationRole: orgRole('organization_role'),
   },
   (t) => [
-    // One open invitation per address: resending replaces its token rather than adding another.
-    uniqueIndex('invitations_pending_email_key').on(sql`lower(${t.email})`).where(sql`${t.acceptedAt} IS NULL AND ${t.revokedAt} IS NULL`),
+    // One open invitation to Roster per address: resending replaces its token rather than adding another.
+    uniqueIndex('invitations_pending_email_key').on(sql`lower(${t.email})`).where(sql`${t.acceptedAt} IS NULL AND ${t.revokedAt} IS NULL AND ${t.organizationId} IS NULL`),
+    // And one open invitation per address into each organization.
+    uniqueIndex('invitations_pending_org_email_key').on(t.organizationId, sql`lower(${t.email})`).where(sql`${t.acceptedAt} IS NULL AND ${t.revokedAt} IS NULL AND ${t.organizationId} IS NOT NULL`),
     index('invitations_created_idx').on(t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
+    // An organization's invitation list, keyset by (created_at, id) newest first.
+    index('invitations_org_created_idx').on(t.organizationId, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()).where(sql`${t.organizationId} IS NOT NULL`),
+    check('invitations_organization_role_check', sql`(${t.organizationId} IS NULL) = (${t.organizationRole} IS NULL)`),
   ],
 );
 
@@ -431,8 +445,6 @@ export const idempotencyKeys = pgTable(
   },
   (t) => [primaryKey({ columns: [t.scope, t.key] }), index('idempotency_keys_expires_at_idx').on(t.expiresAt)],
 );
-
-export const orgRole = pgEnum('org_role', ['owner', 'admin', 'member']);
 
 /**
  * A customer's company: the tenant. Its plan is text like users' plans (billing names it). `metadata` is the

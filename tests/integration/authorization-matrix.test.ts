@@ -12,8 +12,8 @@ import type { EventType } from '@/core/events';
 import type { Principal } from '@/core/principal';
 import { getDatabase } from '@/db';
 import { createWebhookEndpoint, sendTestEvent } from '@/core/integrations';
-import { createInvitation } from '@/core/invitations';
-import { addMember, createOrganization } from '@/core/organizations';
+import { createInvitation, createOrganizationInvitation } from '@/core/invitations';
+import { addMember, createOrganization, type OrgRole } from '@/core/organizations';
 import {
   accountTokens,
   accounts,
@@ -552,6 +552,9 @@ interface OrgTarget {
   memberId: string;
   secondOwnerId: string;
   newcomerId: string;
+  /** Open invitations into it, to be a member and to be an owner. */
+  invitationId: string;
+  ownerInvitationId: string;
 }
 
 async function freshOrganization(): Promise<OrgTarget> {
@@ -560,7 +563,8 @@ async function freshOrganization(): Promise<OrgTarget> {
   const [memberId, secondOwnerId, newcomerId] = [await freshTarget(), await freshTarget(), await freshTarget()];
   const members = { [orgCredentials.orgAdmin.userId!]: 'admin', [orgCredentials.orgMember.userId!]: 'member', [memberId]: 'member', [secondOwnerId]: 'owner' } as const;
   for (const [userId, role] of Object.entries(members)) await addMember(ctx, organization.id, { userId, role });
-  return { id: organization.id, memberId, secondOwnerId, newcomerId };
+  const invite = async (role: OrgRole) => (await createOrganizationInvitation(ctx, organization.id, { email: `org-invited-${uuidv7()}@matrix.test`, role }, unlimitedMail)).id;
+  return { id: organization.id, memberId, secondOwnerId, newcomerId, invitationId: await invite('member'), ownerInvitationId: await invite('owner') };
 }
 
 /** Reads: every staff role and key with a scope, every member; another organization's member finds nothing. */
@@ -611,6 +615,14 @@ const organizationRouteMatrix: Record<string, Record<string, OrgCell>> = {
     PATCH: { body: () => ({ role: 'admin' }), expect: orgWrite(200) },
     DELETE: { expect: orgWrite(204) },
   }),
+  // Invitations carry addresses of people not yet members: staff readers, owners and admins see them, members don't.
+  [`${orgBase}/[orgId]/invitations/route.ts`]: orgRoute((org) => `/api/v1/organizations/${org.id}/invitations`, {
+    GET: { expect: { ...orgWrite(200), staffViewer: 200, orgReadKey: 200 } },
+    POST: { body: () => ({ email: `org-new-${uuidv7()}@matrix.test`, role: 'member' }), expect: orgWrite(201) },
+  }),
+  [`${orgBase}/[orgId]/invitations/[id]/route.ts`]: orgRoute((org) => `/api/v1/organizations/${org.id}/invitations/${org.invitationId}`, {
+    DELETE: { expect: orgWrite(204) },
+  }),
 };
 
 type OrgTable = [title: string, file: string, cells: Record<string, OrgCell>];
@@ -623,6 +635,16 @@ const orgTables: OrgTable[] = [
     `${orgBase}/[orgId]/members/route.ts, adding an owner`,
     `${orgBase}/[orgId]/members/route.ts`,
     { POST: { path: (org) => `/api/v1/organizations/${org.id}/members`, body: (org) => ({ userId: org.newcomerId, role: 'owner' }), expect: orgOwnersOnly(201) } },
+  ],
+  [
+    `${orgBase}/[orgId]/invitations/route.ts, inviting an owner`,
+    `${orgBase}/[orgId]/invitations/route.ts`,
+    { POST: { path: (org) => `/api/v1/organizations/${org.id}/invitations`, body: () => ({ email: `org-owner-${uuidv7()}@matrix.test`, role: 'owner' }), expect: orgOwnersOnly(201) } },
+  ],
+  [
+    `${orgBase}/[orgId]/invitations/[id]/route.ts, an invitation to be an owner`,
+    `${orgBase}/[orgId]/invitations/[id]/route.ts`,
+    { DELETE: { path: (org) => `/api/v1/organizations/${org.id}/invitations/${org.ownerInvitationId}`, expect: orgOwnersOnly(204) } },
   ],
 ];
 
@@ -651,10 +673,11 @@ describe('organizations', () => {
         const headers: Record<string, string> = { origin: BASE, ...(authorization ? { authorization } : {}) };
         if (cell.body) headers['content-type'] = 'application/json';
         const request = new Request(url, { method, headers, body: cell.body && JSON.stringify(cell.body(org, principal)) });
+        // The segment after the organization's sub-resource is a member's userId or an invitation's id.
         const [, , , , orgId, , userId] = url.pathname.split('/');
         const before = await snapshot();
 
-        const response = await loaded[method]!(request, { params: Promise.resolve({ orgId: orgId ?? '', userId: userId ?? '' }) });
+        const response = await loaded[method]!(request, { params: Promise.resolve({ orgId: orgId ?? '', userId: userId ?? '', id: userId ?? '' }) });
 
         expect(response.status, await response.clone().text()).toBe(cell.expect[principal]);
         if (response.status >= 400) await expectDenialLeft(before, undefined);
@@ -840,6 +863,8 @@ const actionMatrix: Record<string, Record<string, ActionCell>> = {
       publicBecause: 'the emailed token is the credential; a guessed one creates no account',
     },
     acceptInvitationWithOidcAction: { args: () => [idle, form({ token: 'x'.repeat(43), name: 'Gatecrasher' })], expect: nobody, publicBecause: 'as above, and no provider is configured here' },
+    // A fresh organization invites the otherUser's (verified) address: only that signed-in account joins by it.
+    joinOrganizationAction: { args: async () => [idle, form({ token: await organizationInvitationTokenFor(emails.otherUser!) })], expect: outcomes(['otherUser']) },
   },
   'app/verify-email/actions.ts': {
     confirmEmailVerificationAction: { args: () => [idle, form({ token: 'x'.repeat(43) })], expect: nobody, publicBecause: 'the emailed token is the credential' },
@@ -938,3 +963,14 @@ describe.each(actionTables)('%s', (_title, file, actions) => {
     });
   });
 });
+
+/** The link token of a fresh invitation into a fresh organization, for `email` (made verified), read from its email. */
+async function organizationInvitationTokenFor(email: string): Promise<string> {
+  const ctx = { db: await db(), principal: system };
+  const [owner] = await (await db()).select({ id: users.id }).from(users).where(eq(users.email, emails.owner!));
+  const organization = await createOrganization(ctx, { name: 'Joinable', slug: `joinable-${uuidv7()}`, ownerId: owner!.id }, 'open');
+  await (await db()).update(users).set({ emailVerified: true }).where(eq(users.email, email));
+  await createOrganizationInvitation(ctx, organization.id, { email }, unlimitedMail);
+  const [mail] = await (await db()).select({ text: mailOutbox.textBody }).from(mailOutbox).where(eq(mailOutbox.recipient, email)).orderBy(desc(mailOutbox.id)).limit(1);
+  return /\/invite\/([A-Za-z0-9_-]{43})/.exec(mail!.text!)![1]!;
+}

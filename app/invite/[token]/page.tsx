@@ -5,10 +5,14 @@ import { LinkPage, UnusableLink } from '@/components/link-page';
 import { InvitationUnusable, inspectInvitationLink } from '@/core/invitations';
 import { getDatabase } from '@/db';
 import { acceptInvitationAction, acceptInvitationWithOidcAction } from '../actions';
+import { JoinExistingAccount } from './join-existing';
 
 export const metadata: Metadata = { title: 'Accept your invitation', referrer: 'same-origin' };
 
-/** Where an invitation's link leads: set a name and password (or continue with single sign-on) and land signed in. */
+/**
+ * Where an invitation's link leads: set a name and password (or continue with single sign-on) and land signed in; or,
+ * invited into an organization with an address that has an account, sign in and join it.
+ */
 export default async function InvitationPage({ params }: { params: Promise<{ token: string }> }) {
   const { token } = await params;
   const link = await inspectInvitationLink((await getDatabase()).db, token);
@@ -20,10 +24,29 @@ export default async function InvitationPage({ params }: { params: Promise<{ tok
       </LinkPage>
     );
   }
+  const { organization } = link;
+  if (organization && link.hasAccount) {
+    return (
+      <LinkPage title={`Join ${organization.name}`}>
+        <p className="text-sm text-slate-600">
+          You are invited to join <strong>{organization.name}</strong> as <strong>{organization.role}</strong> with your account <strong>{link.email}</strong>.
+        </p>
+        <JoinExistingAccount token={token} email={link.email} organization={organization.name} />
+      </LinkPage>
+    );
+  }
   return (
-    <LinkPage title="Join Roster">
+    <LinkPage title={organization ? `Join ${organization.name}` : 'Join Roster'}>
       <p className="text-sm text-slate-600">
-        You are invited as <strong>{link.role}</strong> with the address <strong>{link.email}</strong>.
+        {organization ? (
+          <>
+            You are invited to join <strong>{organization.name}</strong> as <strong>{organization.role}</strong> with the address <strong>{link.email}</strong>.
+          </>
+        ) : (
+          <>
+            You are invited as <strong>{link.role}</strong> with the address <strong>{link.email}</strong>.
+          </>
+        )}
       </p>
       <ActionForm
         action={acceptInvitationAction}

@@ -16,9 +16,10 @@ import { spendSendLimits, type MailRequest } from '../accounts/send-limits';
 import { actorOf, type CoreContext, type Principal } from '../principal';
 import { isUuid, parseInput } from '../validation';
 import { invitationStatus, toInvitationDto, type InvitationDto, type InvitationStatus } from './dto';
+import { INVITATION_TTL_MS, issueInvitation } from './issue';
+import { completeInvitation } from './join';
+import { InvitationUnusable, inspectInvitationLink } from './link';
 import { acceptInvitationInput, createInvitationInput, type AcceptInvitationInput, type CreateInvitationInput } from './schemas';
-
-export const INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 
 interface Clock {
   now?: Date;
@@ -41,25 +42,13 @@ export async function createInvitation(ctx: CoreContext, rawInput: CreateInvitat
       const [open] = await tx.select().from(invitations).where(openFor(input.email)).for('update');
       if (open && invitationStatus(open, now) === 'pending') throw new Conflict('This address is already invited: resend that invitation instead', 'email');
       if (open) await tx.update(invitations).set({ revokedAt: now }).where(eq(invitations.id, open.id));
-      const token = newLinkToken();
-      const [row] = await tx
-        .insert(invitations)
-        .values({
-          id: uuidv7(),
-          email: input.email,
-          role: input.role,
-          tokenHash: hashLinkToken(token),
-          invitedBy: ctx.principal.kind === 'user' ? ctx.principal.userId : null,
-          expiresAt: new Date(now.getTime() + INVITATION_TTL_MS),
-          createdAt: now,
-        })
-        .returning();
-      await enqueueMail(tx, { kind: 'invitation', to: row!.email, link: emailLink('invite', token) });
-      const invitation = toInvitationDto(row!, now);
+      const { row, token } = await issueInvitation(tx, ctx.principal, { email: input.email, role: input.role }, now);
+      await enqueueMail(tx, { kind: 'invitation', to: row.email, link: emailLink('invite', token) });
+      const invitation = toInvitationDto(row, now);
       await recordEvent(tx, ctx.principal, {
         type: 'invitation.created',
         subject: { type: 'invitation', id: invitation.id },
-        changes: diffFields(undefined, { email: row!.email, role: row!.role }, ['email', 'role']),
+        changes: diffFields(undefined, { email: row.email, role: row.role }, ['email', 'role']),
         data: { invitation },
       });
       return invitation;
@@ -71,17 +60,17 @@ export async function createInvitation(ctx: CoreContext, rawInput: CreateInvitat
   }
 }
 
-/** Newest first; `status` narrows the list (the console shows pending ones). */
+/** Newest first; `status` narrows the list (the console shows pending ones). Invitations into organizations are listed under each. */
 export async function listInvitations(ctx: CoreContext, { status, now = new Date() }: { status?: InvitationStatus } & Clock = {}): Promise<InvitationDto[]> {
   authorize(ctx.principal, 'users:read');
-  const rows = await ctx.db.select().from(invitations).orderBy(desc(invitations.createdAt), desc(invitations.id)).limit(500);
+  const rows = await ctx.db.select().from(invitations).where(isNull(invitations.organizationId)).orderBy(desc(invitations.createdAt), desc(invitations.id)).limit(500);
   return rows.map((row) => toInvitationDto(row, now)).filter((dto) => !status || dto.status === status);
 }
 
 export async function getInvitation(ctx: CoreContext, id: string, { now = new Date() }: Clock = {}): Promise<InvitationDto> {
   authorize(ctx.principal, 'users:read');
   if (!isUuid(id)) throw new NotFound('Invitation');
-  const [row] = await ctx.db.select().from(invitations).where(eq(invitations.id, id));
+  const [row] = await ctx.db.select().from(invitations).where(intoRoster(id));
   if (!row) throw new NotFound('Invitation');
   return toInvitationDto(row, now);
 }
@@ -129,7 +118,7 @@ export async function resendInvitation(ctx: CoreContext, id: string, { now = new
 
 async function lockOpenInvitation(tx: Transaction, principal: Principal, id: string): Promise<InvitationRow> {
   if (!isUuid(id)) throw new NotFound('Invitation');
-  const [row] = await tx.select().from(invitations).where(eq(invitations.id, id)).for('update');
+  const [row] = await tx.select().from(invitations).where(intoRoster(id)).for('update');
   if (!row) throw new NotFound('Invitation');
   authorizeAccountChange(principal, null, row.role);
   if (row.acceptedAt) throw new Conflict('This invitation was already accepted.');
@@ -137,37 +126,16 @@ async function lockOpenInvitation(tx: Transaction, principal: Principal, id: str
   return row;
 }
 
-const openFor = (email: string) => and(sql`lower(${invitations.email}) = ${email}`, isNull(invitations.acceptedAt), isNull(invitations.revokedAt));
+const openFor = (email: string) => and(sql`lower(${invitations.email}) = ${email}`, isNull(invitations.organizationId), isNull(invitations.acceptedAt), isNull(invitations.revokedAt));
 
-/** What the invitation page shows for a link: whether it still works, and for whom. */
-export type InvitationLink = { state: 'pending'; email: string; role: InvitationRow['role'] } | { state: 'accepted' | 'expired' | 'revoked' | 'unknown' };
-
-export async function inspectInvitationLink(db: Database, token: unknown, { now = new Date() }: Clock = {}): Promise<InvitationLink> {
-  if (!isWellFormedLinkToken(token)) return { state: 'unknown' };
-  const [row] = await db.select().from(invitations).where(eq(invitations.tokenHash, hashLinkToken(token)));
-  if (!row) return { state: 'unknown' };
-  const state = invitationStatus(row, now);
-  return state === 'pending' ? { state, email: row.email, role: row.role } : { state };
-}
-
-/** Why a link can't be used, in words the invitee understands. */
-export class InvitationUnusable extends Conflict {
-  constructor(readonly state: Exclude<InvitationLink['state'], 'pending'>) {
-    super(
-      {
-        accepted: 'This invitation was already accepted. Sign in instead.',
-        expired: 'This invitation has expired. Ask for a new one.',
-        revoked: 'This invitation was withdrawn. Ask for a new one.',
-        unknown: 'This invitation link is not valid. Check that you copied all of it.',
-      }[state],
-    );
-  }
-}
+/** An invitation to Roster itself by id: one into an organization is managed under that organization only. */
+const intoRoster = (id: string) => and(eq(invitations.id, id), isNull(invitations.organizationId));
 
 /**
  * The invitee's side: creates their account with the invited role (the link proves the address, so it counts as
  * verified) and a password, or none when they continue with single sign-on, which then links by that verified
- * email. Single use: the invitation is locked and marked accepted in the same transaction.
+ * email. An invitation into an organization also makes them a member there with the invited role. Single use: the
+ * invitation is locked and marked accepted in the same transaction.
  */
 export async function acceptInvitation(db: Database, token: unknown, rawInput: AcceptInvitationInput | unknown, { now = new Date() }: Clock = {}): Promise<{ userId: string; email: string }> {
   if (!isWellFormedLinkToken(token)) throw new InvitationUnusable('unknown');
@@ -186,19 +154,13 @@ export async function acceptInvitation(db: Database, token: unknown, rawInput: A
       const invitee: Principal = { kind: 'user', door: 'console', userId, role: invitation.role };
       const [user] = await tx.insert(users).values({ id: userId, email: invitation.email, name: input.name, role: invitation.role, emailVerified: true }).returning();
       if (passwordHash) await tx.insert(accounts).values({ id: uuidv7(), accountId: userId, providerId: 'credential', userId, password: passwordHash });
-      const [accepted] = await tx.update(invitations).set({ acceptedAt: now, acceptedUserId: userId }).where(eq(invitations.id, invitation.id)).returning();
       await recordEvent(tx, invitee, {
         type: 'user.created',
         subject: { type: 'user', id: userId },
         changes: diffFields(undefined, user!, ['email', 'name', 'role', 'status']),
         data: { user: toUserDto(user!) },
       });
-      await recordEvent(tx, invitee, {
-        type: 'invitation.accepted',
-        subject: { type: 'invitation', id: invitation.id },
-        changes: { acceptedAt: { before: null, after: now.toISOString() } },
-        data: { invitation: toInvitationDto(accepted!, now) },
-      });
+      await completeInvitation(tx, invitation, user!, now);
       return { userId, email: invitation.email };
     });
   } catch (error) {

@@ -8,7 +8,7 @@ import { describeError } from '../error-message';
 import { NotFound } from '../errors';
 import type { CoreContext } from '../principal';
 import { isUuid } from '../validation';
-import { renderMail, type MailKind } from './templates';
+import { renderMail, type MailKind, type OrganizationInvitationWording } from './templates';
 
 /** One message as a transport sends it. */
 export interface OutgoingMail {
@@ -30,8 +30,8 @@ export interface MailSender {
  * Queues an email in the caller's transaction, so it exists if and only if the change that causes it commits.
  * The mailer sends it afterwards.
  */
-export async function enqueueMail(tx: Transaction, mail: { kind: MailKind; to: string; link?: string }): Promise<string> {
-  const rendered = renderMail(mail.kind, mail.link);
+export async function enqueueMail(tx: Transaction, mail: { kind: MailKind; to: string; link?: string; organizationInvitation?: OrganizationInvitationWording }): Promise<string> {
+  const rendered = renderMail(mail.kind, mail.link, mail.organizationInvitation);
   const id = uuidv7();
   await tx.insert(mailOutbox).values({
     id,

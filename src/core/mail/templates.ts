@@ -23,9 +23,29 @@ const wording: Record<MailKind, { subject: string; lead: string; action?: string
 const escapeHtml = (value: string) =>
   value.replace(/[&<>"']/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char]!);
 
-/** Plain text and HTML with the product's name and the link, nothing else (no tracking, no images). */
-export function renderMail(kind: MailKind, link?: string): RenderedMail {
-  const { subject, lead, action, validity } = wording[kind];
+/** What an invitation into an organization says besides the link: where, by whom (a name; null for Roster's tools), as what. */
+export interface OrganizationInvitationWording {
+  organization: string;
+  inviter: string | null;
+  role: string;
+}
+
+/** The invitation's wording, naming the organization, the inviter and the role when it is into an organization. */
+function invitationWording({ organization, inviter, role }: OrganizationInvitationWording) {
+  const who = inviter ?? product;
+  return {
+    ...wording.invitation,
+    subject: `${who} invited you to join ${organization} on ${product}`,
+    lead: `${who} invited you to join the organization ${organization} on ${product}, as ${role === 'admin' ? 'an admin' : `a ${role}`}.`,
+  };
+}
+
+/**
+ * Plain text and HTML with the product's name and the link, nothing else (no tracking, no images); an invitation into
+ * an organization also names it, the inviter and the role.
+ */
+export function renderMail(kind: MailKind, link?: string, organizationInvitation?: OrganizationInvitationWording): RenderedMail {
+  const { subject, lead, action, validity } = kind === 'invitation' && organizationInvitation ? invitationWording(organizationInvitation) : wording[kind];
   if (action && !link) throw new Error(`A ${kind} email needs a link`);
   const expiry = validity ? `The link works once, for ${validity}.` : '';
   const text = [lead, link && `${action}: ${link}`, expiry, `— ${product}`].filter(Boolean).join('\n\n');

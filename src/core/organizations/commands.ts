@@ -3,6 +3,7 @@ import { eq, sql } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
 import type { Transaction } from '@/db/client';
 import { organizationMembers, organizations, users, type OrganizationRow } from '@/db/schema';
+import { revokeInvitationsOfDeletedOrganization } from '../invitations/organization-commands';
 import { postgresErrorCode, UNIQUE_VIOLATION } from '../db-errors';
 import { Conflict, Forbidden, Unauthenticated, ValidationFailed } from '../errors';
 import { diffFields, recordEvent } from '../events';
@@ -81,13 +82,14 @@ export async function updateOrganization(ctx: CoreContext, id: string, rawInput:
   );
 }
 
-/** Deletes the organization and its memberships in one transaction: an event for each membership, then its own. */
+/** Deletes the organization, its memberships and its invitations in one transaction: an event for each membership and open invitation, then its own. */
 export async function deleteOrganization(ctx: CoreContext, id: string, options: WriteOptions = {}): Promise<void> {
   await authorizeInOrganization(ctx, id, 'organization:delete');
   await withOwnerInvariant(() =>
     ctx.db.transaction(async (tx) => {
       const current = await lockOrganization(tx, id, options.expectedVersion);
       await removeAllMembers(tx, ctx.principal, current);
+      await revokeInvitationsOfDeletedOrganization(tx, ctx.principal, id);
       await tx.delete(organizations).where(eq(organizations.id, id));
       await recordEvent(tx, ctx.principal, {
         type: 'organization.deleted',
