@@ -3,10 +3,10 @@ import { z } from 'zod';
 import { apiKeyScopes, type ApiKeyScope } from '../principal';
 
 const name = z
-      .string({ error: 'Name is required' })
-      .trim()
-      .min(1, 'Name is required')
-      .max(100, 'Name must be at most 100 characters')
+  .string({ error: 'Name is required' })
+  .trim()
+  .min(1, 'Name is required')
+  .max(100, 'Name must be at most 100 characters')
   .refine((value) => !value.includes('\u0000') && value.isWellFormed(), 'Name contains characters that cannot be stored');
 
 const scopesAmong = <const S extends readonly [ApiKeyScope, ...ApiKeyScope[]]>(allowed: S) =>
