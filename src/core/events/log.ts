@@ -10,6 +10,8 @@ import type { EventDto, EventType } from './types';
 /** Which events a reader wants: some types only, and what its principal may see. */
 export interface EventFilter {
   types?: readonly EventType[];
+  /** Only the events about this organization. */
+  organizationId?: string;
   access: EventAccess;
 }
 
@@ -17,6 +19,7 @@ export interface EventFilter {
 export function filterConditions(filter: EventFilter): SQL[] {
   const conditions: SQL[] = [];
   if (filter.types) conditions.push(inArray(auditEvents.action, [...filter.types]));
+  if (filter.organizationId) conditions.push(eq(auditEvents.organizationId, filter.organizationId));
   const { access } = filter;
   if ('ownUserId' in access) conditions.push(eq(auditEvents.subjectType, 'user'), eq(auditEvents.subjectId, access.ownUserId));
   if ('organizationId' in access) conditions.push(eq(auditEvents.organizationId, access.organizationId));
@@ -25,6 +28,7 @@ export function filterConditions(filter: EventFilter): SQL[] {
 
 export function matchesFilter(event: EventDto, filter: EventFilter): boolean {
   if (filter.types && !filter.types.includes(event.type)) return false;
+  if (filter.organizationId && event.organizationId !== filter.organizationId) return false;
   const { access } = filter;
   if ('ownUserId' in access) return event.subject?.type === 'user' && event.subject.id === access.ownUserId;
   if ('organizationId' in access) return event.organizationId === access.organizationId;
