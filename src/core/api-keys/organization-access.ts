@@ -1,9 +1,10 @@
 import 'server-only';
-import { and, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { Database } from '@/db/client';
-import { organizationMembers, organizations } from '@/db/schema';
+import { organizations } from '@/db/schema';
 import { authorize, holds } from '../authorization';
 import { Forbidden, NotFound } from '../errors';
+import { membershipRole } from '../organizations/access';
 import type { Principal } from '../principal';
 import { isUuid } from '../validation';
 
@@ -16,7 +17,7 @@ export const organizationKeyMakerRoles: readonly string[] = ['owner', 'admin'];
  * user not in it, another organization's key) is told it does not exist; others (its members, other staff, keys), that
  * they may not.
  */
-export async function authorizeOrganizationKeys(db: Pick<Database, 'select'>, principal: Principal, organizationId: string): Promise<void> {
+export async function authorizeOrganizationKeys(db: Database, principal: Principal, organizationId: string): Promise<void> {
   if (principal.kind === 'anonymous') authorize(principal, 'api-keys:manage');
   if (!isUuid(organizationId)) throw new NotFound('Organization');
   const [organization] = await db.select({ id: organizations.id }).from(organizations).where(eq(organizations.id, organizationId));
@@ -27,12 +28,9 @@ export async function authorizeOrganizationKeys(db: Pick<Database, 'select'>, pr
     throw new Forbidden('An API key cannot manage API keys.');
   }
   if (principal.kind !== 'user') throw new NotFound('Organization');
-  const [membership] = await db
-    .select({ role: organizationMembers.role })
-    .from(organizationMembers)
-    .where(and(eq(organizationMembers.organizationId, organizationId), eq(organizationMembers.userId, principal.userId)));
-  if (membership && organizationKeyMakerRoles.includes(membership.role)) return;
-  if (membership) throw new Forbidden('Only owners and admins of this organization manage its API keys.');
+  const role = await membershipRole(db, organizationId, principal.userId);
+  if (role && organizationKeyMakerRoles.includes(role)) return;
+  if (role) throw new Forbidden('Only owners and admins of this organization manage its API keys.');
   if (principal.role !== 'member') throw new Forbidden('You don’t have permission to do this (needs api-keys:manage).');
   throw new NotFound('Organization');
 }
