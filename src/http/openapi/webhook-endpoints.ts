@@ -11,6 +11,7 @@ const endpointExample = {
   enabled: true,
   disabledReason: null,
   failingSince: null,
+  organizationId: null,
   version: 1,
   createdAt: '2026-12-01T09:30:00.000Z',
   updatedAt: '2026-12-01T09:30:00.000Z',
