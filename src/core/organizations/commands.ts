@@ -12,6 +12,7 @@ import { authorizeInOrganization, managesEveryOrganization, type OrgCreation } f
 import { toOrganizationDto, type OrganizationDto } from './dto';
 import { memberColumns, memberEvent, readMember } from './members';
 import { lockOrganization, withOwnerInvariant } from './owners';
+import { removeOrganizationCredentials } from './owned-credentials';
 import { createOrganizationInput, organizationFields, updateOrganizationInput, type CreateOrganizationInput, type UpdateOrganizationInput } from './schemas';
 
 export interface WriteOptions {
@@ -81,13 +82,14 @@ export async function updateOrganization(ctx: CoreContext, id: string, rawInput:
   );
 }
 
-/** Deletes the organization and its memberships in one transaction: an event for each membership, then its own. */
+/** Deletes the organization, its memberships, keys and endpoints in one transaction: an event for each, then its own. */
 export async function deleteOrganization(ctx: CoreContext, id: string, options: WriteOptions = {}): Promise<void> {
   await authorizeInOrganization(ctx, id, 'organization:delete');
   await withOwnerInvariant(() =>
     ctx.db.transaction(async (tx) => {
       const current = await lockOrganization(tx, id, options.expectedVersion);
       await removeAllMembers(tx, ctx.principal, current);
+      await removeOrganizationCredentials(tx, ctx.principal, id);
       await tx.delete(organizations).where(eq(organizations.id, id));
       await recordEvent(tx, ctx.principal, {
         type: 'organization.deleted',
