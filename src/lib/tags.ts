@@ -4,6 +4,11 @@ export const userTag = (id: string) => `user:${id}`;
 /** The console's list of received Stripe webhook events. */
 export const webhooksTag = 'webhooks';
 
+/** Organizations: the list, and one organization with its members. */
+export const organizationsTag = 'organizations';
+export const organizationTag = (id: string) => `organization:${id}`;
+export const tagsForOrganizationWrite = (id: string) => [organizationsTag, organizationTag(id)];
+
 /** Every tag a write to this user makes stale. */
 export const tagsForUserWrite = (id: string) => [usersTag, userTag(id)];
 
@@ -14,6 +19,7 @@ export const tagsForUserWrite = (id: string) => [usersTag, userTag(id)];
 export function tagsForEvent(subject: { type: string; id: string } | null): string[] {
   if (subject?.type === 'user') return tagsForUserWrite(subject.id);
   if (subject?.type === 'webhook-event') return [webhooksTag];
+  if (subject?.type === 'organization') return tagsForOrganizationWrite(subject.id);
   return [];
 }
 
