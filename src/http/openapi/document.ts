@@ -5,6 +5,7 @@ import { auditEventsOperations } from './audit-events';
 import { eventsOperations } from './events';
 import { invitationsOperations } from './invitations';
 import { meOperations } from './me';
+import { organizationKeysOperations } from './organization-keys';
 import { organizationsOperations } from './organizations';
 import { toRouteConfig, type Operation } from './operation';
 import { probesOperations } from './probes';
@@ -25,7 +26,7 @@ const contractOperations: Operation[] = [
 ];
 
 /** Every operation of the public API, by resource. A new route adds its module's operations here. */
-const operations: Operation[] = [...usersOperations, ...meOperations, ...organizationsOperations, ...invitationsOperations, ...eventsOperations, ...auditEventsOperations, ...webhookEndpointOperations, ...probesOperations, ...contractOperations];
+const operations: Operation[] = [...usersOperations, ...meOperations, ...organizationsOperations, ...organizationKeysOperations, ...invitationsOperations, ...eventsOperations, ...auditEventsOperations, ...webhookEndpointOperations, ...probesOperations, ...contractOperations];
 
 const bearer = (description: string, bearerFormat?: string) => ({ type: 'http' as const, scheme: 'bearer', description, ...(bearerFormat ? { bearerFormat } : {}) });
 
