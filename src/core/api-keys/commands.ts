@@ -39,13 +39,16 @@ export async function createOrganizationApiKey(
  */
 export async function revokeApiKey(ctx: CoreContext, id: string): Promise<ApiKeyDto> {
   authorize(ctx.principal, 'api-keys:manage');
-  return revokeKey(ctx, id, null);
+  return revokeKey(ctx, id, { organizationId: null, checkMaker: true });
 }
 
-/** revokeApiKey for one of organization `organizationId`'s keys: a key of any other organization is not found. */
+/**
+ * revokeApiKey for one of organization `organizationId`'s keys (a key of any other organization is not found). Its
+ * owners and admins revoke any of its keys, whoever made them; staff as they revoke any key.
+ */
 export async function revokeOrganizationApiKey(ctx: CoreContext, organizationId: string, id: string): Promise<ApiKeyDto> {
-  await authorizeOrganizationKeys(ctx.db, ctx.principal, organizationId);
-  return revokeKey(ctx, id, organizationId);
+  const as = await authorizeOrganizationKeys(ctx.db, ctx.principal, organizationId);
+  return revokeKey(ctx, id, { organizationId, checkMaker: as === 'staff' });
 }
 
 function insertKey(ctx: CoreContext, input: NewKey, organizationId: string | null): Promise<{ apiKey: ApiKeyDto; secret: string }> {
@@ -75,8 +78,11 @@ function insertKey(ctx: CoreContext, input: NewKey, organizationId: string | nul
   });
 }
 
-/** Revokes key `id`, looked up inside organization `organizationId` when one is given (else among every key). */
-function revokeKey(ctx: CoreContext, id: string, organizationId: string | null): Promise<ApiKeyDto> {
+/**
+ * Revokes key `id`, looked up inside organization `organizationId` when one is given (else among every key);
+ * `checkMaker`: only owners revoke what an owner made.
+ */
+function revokeKey(ctx: CoreContext, id: string, { organizationId, checkMaker }: { organizationId: string | null; checkMaker: boolean }): Promise<ApiKeyDto> {
   if (!isUuid(id)) throw new NotFound('API key');
   return ctx.db.transaction(async (tx) => {
     const [current] = await tx
@@ -86,7 +92,7 @@ function revokeKey(ctx: CoreContext, id: string, organizationId: string | null):
       .where(and(eq(apiKeys.id, id), organizationId ? eq(apiKeys.organizationId, organizationId) : undefined))
       .for('update', { of: apiKeys });
     if (!current) throw new NotFound('API key');
-    authorizeManagement(ctx.principal, current.madeBy);
+    if (checkMaker) authorizeManagement(ctx.principal, current.madeBy);
     if (current.key.revokedAt) throw new PreconditionFailed('This API key is already revoked.');
     const [row] = await tx.update(apiKeys).set({ revokedAt: new Date() }).where(eq(apiKeys.id, id)).returning();
     await recordEvent(tx, ctx.principal, {
