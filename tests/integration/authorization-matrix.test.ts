@@ -161,6 +161,11 @@ async function snapshot() {
     mail: (await database.select({ n: count() }).from(mailOutbox))[0]!.n,
     linkTokens: await database.select({ id: accountTokens.id, usedAt: accountTokens.usedAt }).from(accountTokens).orderBy(accountTokens.id),
     secondFactors: await database.select({ id: twoFactors.id, secret: twoFactors.secret, verified: twoFactors.verified }).from(twoFactors).orderBy(twoFactors.id),
+    organizations: await database.select({ id: organizations.id, version: organizations.version }).from(organizations).orderBy(organizations.id),
+    memberships: await database
+      .select({ organizationId: organizationMembers.organizationId, userId: organizationMembers.userId, role: organizationMembers.role })
+      .from(organizationMembers)
+      .orderBy(organizationMembers.organizationId, organizationMembers.userId),
   };
 }
 
@@ -484,7 +489,7 @@ describe('every route handler has a row for each method it exports', () => {
   it.each(routeFiles(undefined, /^route(\.bench)?\.ts$/))('%s', async (file) => {
     const loaded = (await import(/* @vite-ignore */ path.join(ROOT, file))) as Record<string, unknown>;
     const exported = Object.keys(loaded).filter((name) => httpMethods.includes(name));
-    expect(Object.keys(routeMatrix[file] ?? organizationKeyRoutes[file] ?? {}).sort()).toEqual(exported.sort());
+    expect(Object.keys(routeMatrix[file] ?? organizationRouteMatrix[file] ?? organizationKeyRoutes[file] ?? {}).sort()).toEqual(exported.sort());
   });
 });
 
@@ -524,6 +529,137 @@ describe.each(routeTables)('%s', (_title, file, methods) => {
         // /me is always the caller's own record, whatever else exists.
         expect((await response.json()).id).toBe(credentials[principal].userId);
       }
+    });
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// Organizations: two planes of authority. Staff (global owner, admin, viewer) and keys with organizations:* act on
+// every organization; a signed-in user acts by their role in the organization the path names. Each cell runs on a
+// fresh organization whose owner, admin and member are the principals of those names; `outsider` belongs to
+// another organization only.
+// ---------------------------------------------------------------------------------------------------------------
+
+const orgPrincipalNames = ['anonymous', 'staffOwner', 'staffAdmin', 'staffViewer', 'orgOwner', 'orgAdmin', 'orgMember', 'outsider', 'orgReadKey', 'orgWriteKey'] as const;
+type OrgPrincipalName = (typeof orgPrincipalNames)[number];
+type OrgStatuses = Record<OrgPrincipalName, number>;
+const orgCredentials = {} as Record<OrgPrincipalName, Credentials>;
+const everyOrgPrincipal = (status: number): OrgStatuses => Object.fromEntries(orgPrincipalNames.map((name) => [name, status])) as OrgStatuses;
+
+/** What a fresh organization's cell acts on: the organization, a plain member, a second owner, a user to add. */
+interface OrgTarget {
+  id: string;
+  memberId: string;
+  secondOwnerId: string;
+  newcomerId: string;
+}
+
+async function freshOrganization(): Promise<OrgTarget> {
+  const ctx = { db: await db(), principal: system };
+  const organization = await createOrganization(ctx, { name: 'Matrix org', slug: `matrix-${uuidv7()}`, ownerId: orgCredentials.orgOwner.userId }, 'open');
+  const [memberId, secondOwnerId, newcomerId] = [await freshTarget(), await freshTarget(), await freshTarget()];
+  const members = { [orgCredentials.orgAdmin.userId!]: 'admin', [orgCredentials.orgMember.userId!]: 'member', [memberId]: 'member', [secondOwnerId]: 'owner' } as const;
+  for (const [userId, role] of Object.entries(members)) await addMember(ctx, organization.id, { userId, role });
+  return { id: organization.id, memberId, secondOwnerId, newcomerId };
+}
+
+/** Reads: every staff role and key with a scope, every member; another organization's member finds nothing. */
+const orgRead: OrgStatuses = {
+  anonymous: 401, staffOwner: 200, staffAdmin: 200, staffViewer: 200, orgOwner: 200, orgAdmin: 200, orgMember: 200, outsider: 404, orgReadKey: 200, orgWriteKey: 200,
+};
+/** Changes to the organization and its (non-owner) members: staff admins and up, write keys, its owners and admins. */
+const orgWrite = (ok: number): OrgStatuses => ({
+  anonymous: 401, staffOwner: ok, staffAdmin: ok, staffViewer: 403, orgOwner: ok, orgAdmin: ok, orgMember: 403, outsider: 404, orgReadKey: 403, orgWriteKey: ok,
+});
+/** Deleting it and changing owners: staff admins and up, write keys, and its owners only. */
+const orgOwnersOnly = (ok: number): OrgStatuses => ({ ...orgWrite(ok), orgAdmin: 403 });
+
+interface OrgCell {
+  path: (org: OrgTarget) => string;
+  body?: (org: OrgTarget, principal: OrgPrincipalName) => unknown;
+  expect: OrgStatuses;
+  publicBecause?: string;
+}
+
+const orgBase = 'app/api/v1/organizations';
+/** One route file's cells: the methods it serves, and 405 for the others (OPTIONS answers preflight). */
+function orgRoute(path: OrgCell['path'], served: Record<string, Omit<OrgCell, 'path'>>): Record<string, OrgCell> {
+  const cells: Record<string, OrgCell> = { OPTIONS: { path, expect: everyOrgPrincipal(204), publicBecause: 'CORS preflight carries no credentials' } };
+  for (const method of ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']) cells[method] = { path, ...(served[method] ?? { expect: everyOrgPrincipal(405) }) };
+  return cells;
+}
+
+const organizationRouteMatrix: Record<string, Record<string, OrgCell>> = {
+  [`${orgBase}/route.ts`]: orgRoute(() => '/api/v1/organizations', {
+    GET: { expect: { ...orgRead, outsider: 200 } },
+    // Signed-in users create their own (ROSTER_ORG_CREATION=open); staff and keys name the owner.
+    POST: {
+      body: (_org, principal) => ({ name: 'New org', slug: `new-${uuidv7()}`, ownerId: orgCredentials[principal].userId ?? orgCredentials.orgOwner.userId }),
+      expect: { ...everyOrgPrincipal(201), anonymous: 401, orgReadKey: 403 },
+    },
+  }),
+  [`${orgBase}/[orgId]/route.ts`]: orgRoute((org) => `/api/v1/organizations/${org.id}`, {
+    GET: { expect: orgRead },
+    PATCH: { body: () => ({ name: 'Renamed org' }), expect: orgWrite(200) },
+    DELETE: { expect: orgOwnersOnly(204) },
+  }),
+  [`${orgBase}/[orgId]/members/route.ts`]: orgRoute((org) => `/api/v1/organizations/${org.id}/members`, {
+    GET: { expect: orgRead },
+    POST: { body: (org) => ({ userId: org.newcomerId, role: 'member' }), expect: orgWrite(201) },
+  }),
+  [`${orgBase}/[orgId]/members/[userId]/route.ts`]: orgRoute((org) => `/api/v1/organizations/${org.id}/members/${org.memberId}`, {
+    PATCH: { body: () => ({ role: 'admin' }), expect: orgWrite(200) },
+    DELETE: { expect: orgWrite(204) },
+  }),
+};
+
+type OrgTable = [title: string, file: string, cells: Record<string, OrgCell>];
+const memberFile = `${orgBase}/[orgId]/members/[userId]/route.ts`;
+const toSecondOwner = (org: OrgTarget) => `/api/v1/organizations/${org.id}/members/${org.secondOwnerId}`;
+const orgTables: OrgTable[] = [
+  ...Object.entries(organizationRouteMatrix).map(([file, cells]): OrgTable => [file, file, cells]),
+  [`${memberFile}, on an owner`, memberFile, { PATCH: { path: toSecondOwner, body: () => ({ role: 'member' }), expect: orgOwnersOnly(200) }, DELETE: { path: toSecondOwner, expect: orgOwnersOnly(204) } }],
+  [
+    `${orgBase}/[orgId]/members/route.ts, adding an owner`,
+    `${orgBase}/[orgId]/members/route.ts`,
+    { POST: { path: (org) => `/api/v1/organizations/${org.id}/members`, body: (org) => ({ userId: org.newcomerId, role: 'owner' }), expect: orgOwnersOnly(201) } },
+  ],
+];
+
+describe('organizations', () => {
+  beforeAll(async () => {
+    orgCredentials.anonymous = {};
+    orgCredentials.staffOwner = credentials.owner;
+    orgCredentials.staffAdmin = credentials.admin;
+    orgCredentials.staffViewer = credentials.viewer;
+    for (const name of ['orgOwner', 'orgAdmin', 'orgMember', 'outsider'] as const) orgCredentials[name] = await signedInUser(`${name.toLowerCase()}@matrix.test`, 'member');
+    const elsewhere = { db: await db(), principal: system };
+    await createOrganization(elsewhere, { name: 'Elsewhere', slug: 'elsewhere', ownerId: orgCredentials.outsider.userId }, 'open');
+    for (const [name, scope] of [['orgReadKey', 'organizations:read'], ['orgWriteKey', 'organizations:write']] as const) {
+      const { secret } = await createApiKey({ db: await db(), principal: system }, { name, scopes: [scope] });
+      orgCredentials[name] = { authorization: `Bearer ${secret}` };
+    }
+  });
+
+  describe.each(orgTables)('%s', (_title, file, cells) => {
+    describe.each(Object.entries(cells))('%s', (method, cell) => {
+      it.each(orgPrincipalNames)('as %s', async (principal) => {
+        const loaded = (await import(/* @vite-ignore */ path.join(ROOT, file))) as RouteModule;
+        const org = await freshOrganization();
+        const url = new URL(cell.path(org), BASE);
+        const { authorization } = orgCredentials[principal];
+        const headers: Record<string, string> = { origin: BASE, ...(authorization ? { authorization } : {}) };
+        if (cell.body) headers['content-type'] = 'application/json';
+        const request = new Request(url, { method, headers, body: cell.body && JSON.stringify(cell.body(org, principal)) });
+        const [, , , , orgId, , userId] = url.pathname.split('/');
+        const before = await snapshot();
+
+        const response = await loaded[method]!(request, { params: Promise.resolve({ orgId: orgId ?? '', userId: userId ?? '' }) });
+
+        expect(response.status, await response.clone().text()).toBe(cell.expect[principal]);
+        if (response.status >= 400) await expectDenialLeft(before, undefined);
+        else if (method !== 'GET' && method !== 'OPTIONS') expect(await snapshot()).not.toEqual(before);
+      });
     });
   });
 });
@@ -807,14 +943,14 @@ describe.each(actionTables)('%s', (_title, file, actions) => {
 // Organization-owned keys (issue 28): the routes of an organization's keys and endpoints, called by each kind of
 // principal around one organization (A, fresh for each call); and every organization route, plus the service-wide
 // routes such a key might try, called by a key of A and by a key of another organization (B). Every denial leaves
-// the database, organizations and memberships included, as it was.
+// the database (organizations and memberships included: see snapshot) as it was.
 // ---------------------------------------------------------------------------------------------------------------
 
-const orgPrincipalNames = ['anonymous', 'staffAdmin', 'staffViewer', 'orgOwner', 'orgAdmin', 'orgMember', 'otherOrgMember', 'thisOrgKey', 'otherOrgKey'] as const;
-type OrgPrincipalName = (typeof orgPrincipalNames)[number];
-type OrgStatuses = Partial<Record<OrgPrincipalName, number>>;
+const keyCasePrincipals = ['anonymous', 'staffAdmin', 'staffViewer', 'orgOwner', 'orgAdmin', 'orgMember', 'otherOrgMember', 'thisOrgKey', 'otherOrgKey'] as const;
+type KeyCasePrincipal = (typeof keyCasePrincipals)[number];
+type KeyCaseStatuses = Partial<Record<KeyCasePrincipal, number>>;
 /** Organization A's people, B's, and the keys of each (every scope an organization's key may hold). */
-const orgPrincipals = {} as Record<Exclude<OrgPrincipalName, 'thisOrgKey'>, Credentials>;
+const keyCaseCredentials = {} as Record<Exclude<KeyCasePrincipal, 'thisOrgKey'>, Credentials>;
 let otherOrganization = '';
 const orgKeyScopes = ['organizations:write', 'events:read', 'webhooks:write'] as const;
 
@@ -836,14 +972,14 @@ async function organizationKeySecret(organizationId: string, madeBy: Principal =
 }
 
 /** Organization A, fresh for each call: owned by orgOwner, with orgAdmin, orgMember and a member to act on, and two keys. */
-async function freshOrganization(): Promise<OrganizationTarget> {
+async function freshKeyedOrganization(): Promise<OrganizationTarget> {
   const ctx = { db: await db(), principal: system };
   const userId = await freshTarget();
-  const organization = await createOrganization(ctx, { name: 'A', slug: `a-${uuidv7()}`, ownerId: orgPrincipals.orgOwner.userId }, 'open');
-  for (const [member, role] of [[orgPrincipals.orgAdmin.userId!, 'admin'], [orgPrincipals.orgMember.userId!, 'member'], [userId, 'member']] as const) {
+  const organization = await createOrganization(ctx, { name: 'A', slug: `a-${uuidv7()}`, ownerId: keyCaseCredentials.orgOwner.userId }, 'open');
+  for (const [member, role] of [[keyCaseCredentials.orgAdmin.userId!, 'admin'], [keyCaseCredentials.orgMember.userId!, 'member'], [userId, 'member']] as const) {
     await addMember(ctx, organization.id, { userId: member, role });
   }
-  const owner: Principal = { kind: 'user', door: 'api', userId: orgPrincipals.orgOwner.userId!, role: 'member' };
+  const owner: Principal = { kind: 'user', door: 'api', userId: keyCaseCredentials.orgOwner.userId!, role: 'member' };
   return {
     orgId: organization.id,
     userId,
@@ -853,37 +989,27 @@ async function freshOrganization(): Promise<OrganizationTarget> {
   };
 }
 
-/** Both organizations' tables besides what snapshot() covers. */
-async function organizationSnapshot() {
-  const database = await db();
-  return {
-    ...(await snapshot()),
-    organizations: await database.select({ id: organizations.id, version: organizations.version }).from(organizations).orderBy(organizations.id),
-    members: await database.select().from(organizationMembers).orderBy(organizationMembers.organizationId, organizationMembers.userId),
-  };
-}
-
 interface OrganizationCell {
   path: (target: OrganizationTarget) => string;
   body?: (target: OrganizationTarget) => unknown;
-  expect: OrgStatuses;
+  expect: KeyCaseStatuses;
 }
 
-const everyOrg = (status: number): OrgStatuses => Object.fromEntries(orgPrincipalNames.map((name) => [name, status]));
+const everyKeyCase = (status: number): KeyCaseStatuses => Object.fromEntries(keyCasePrincipals.map((name) => [name, status]));
 /** Managing A's keys: staff who manage keys, A's owners and admins; whoever cannot see A is told it does not exist. */
-const organizationKeys = (ok: number): OrgStatuses => ({
+const organizationKeys = (ok: number): KeyCaseStatuses => ({
   anonymous: 401, staffAdmin: ok, staffViewer: 403, orgOwner: ok, orgAdmin: ok, orgMember: 403, otherOrgMember: 404, thisOrgKey: 403, otherOrgKey: 404,
 });
 /** A's webhook endpoints: staff with webhooks:write and A's own keys; end users hold no webhooks:write. */
-const organizationEndpoints = (ok: number): OrgStatuses => ({
+const organizationEndpoints = (ok: number): KeyCaseStatuses => ({
   anonymous: 401, staffAdmin: ok, staffViewer: 403, orgOwner: 403, orgAdmin: 403, orgMember: 403, otherOrgMember: 403, thisOrgKey: ok, otherOrgKey: 404,
 });
 /** An organization route as A's key (an admin of A: organizations:write) and B's key (A does not exist for it). */
-const keysOnly = (thisOrgKey: number, otherOrgKey = 404): OrgStatuses => ({ thisOrgKey, otherOrgKey });
+const keysOnly = (thisOrgKey: number, otherOrgKey = 404): KeyCaseStatuses => ({ thisOrgKey, otherOrgKey });
 /** The routes with no more than 405 and a preflight for the methods they don't serve. */
 const unserved = (path: OrganizationCell['path'], methods: string[]): Record<string, OrganizationCell> => ({
-  ...Object.fromEntries(methods.map((method) => [method, { path, expect: everyOrg(405) }])),
-  OPTIONS: { path, expect: everyOrg(204) },
+  ...Object.fromEntries(methods.map((method) => [method, { path, expect: everyKeyCase(405) }])),
+  OPTIONS: { path, expect: everyKeyCase(204) },
 });
 
 const keysPath = (t: OrganizationTarget) => `/api/v1/organizations/${t.orgId}/api-keys`;
@@ -933,38 +1059,38 @@ const organizationRoutesForKeys: [file: string, method: string, cell: Organizati
 
 describe('organization-owned keys', () => {
   beforeAll(async () => {
-    orgPrincipals.anonymous = {};
-    orgPrincipals.staffAdmin = credentials.admin;
-    orgPrincipals.staffViewer = credentials.viewer;
-    for (const name of ['orgOwner', 'orgAdmin', 'orgMember', 'otherOrgMember'] as const) orgPrincipals[name] = await signedInUser(`${name.toLowerCase()}@matrix.test`, 'member');
-    const other = await createOrganization({ db: await db(), principal: system }, { name: 'B', slug: 'b-matrix', ownerId: orgPrincipals.otherOrgMember.userId }, 'open');
+    keyCaseCredentials.anonymous = {};
+    keyCaseCredentials.staffAdmin = credentials.admin;
+    keyCaseCredentials.staffViewer = credentials.viewer;
+    for (const name of ['orgOwner', 'orgAdmin', 'orgMember', 'otherOrgMember'] as const) keyCaseCredentials[name] = await signedInUser(`keys-${name.toLowerCase()}@matrix.test`, 'member');
+    const other = await createOrganization({ db: await db(), principal: system }, { name: 'B', slug: 'keys-b-matrix', ownerId: keyCaseCredentials.otherOrgMember.userId }, 'open');
     otherOrganization = other.id;
-    orgPrincipals.otherOrgKey = { authorization: `Bearer ${(await organizationKeySecret(otherOrganization)).secret}` };
+    keyCaseCredentials.otherOrgKey = { authorization: `Bearer ${(await organizationKeySecret(otherOrganization)).secret}` };
   });
 
-  type Cell = [title: string, file: string, method: string, cell: OrganizationCell, principals: OrgPrincipalName[]];
+  type Cell = [title: string, file: string, method: string, cell: OrganizationCell, principals: KeyCasePrincipal[]];
   const cells: Cell[] = [
-    ...Object.entries(organizationKeyRoutes).flatMap(([file, methods]) => Object.entries(methods).map(([method, cell]): Cell => [file, file, method, cell, [...orgPrincipalNames]])),
-    ...organizationRoutesForKeys.map(([file, method, cell]): Cell => [`${file}, as a key of this or another organization`, file, method, cell, Object.keys(cell.expect) as OrgPrincipalName[]]),
+    ...Object.entries(organizationKeyRoutes).flatMap(([file, methods]) => Object.entries(methods).map(([method, cell]): Cell => [file, file, method, cell, [...keyCasePrincipals]])),
+    ...organizationRoutesForKeys.map(([file, method, cell]): Cell => [`${file}, as a key of this or another organization`, file, method, cell, Object.keys(cell.expect) as KeyCasePrincipal[]]),
   ];
 
   describe.each(cells)('%s %s', (_title, file, method, cell, principals) => {
     it.each(principals)('as %s', async (principal) => {
       const loaded = (await import(/* @vite-ignore */ path.join(ROOT, file))) as RouteModule;
-      const target = await freshOrganization();
+      const target = await freshKeyedOrganization();
       const url = new URL(cell.path(target), BASE);
-      const authorization = principal === 'thisOrgKey' ? `Bearer ${target.thisOrgKey}` : orgPrincipals[principal].authorization;
-      const headers: Record<string, string> = { origin: BASE, ...fromClient(`192.0.2.${100 + orgPrincipalNames.indexOf(principal)}`), ...(authorization ? { authorization } : {}) };
+      const authorization = principal === 'thisOrgKey' ? `Bearer ${target.thisOrgKey}` : keyCaseCredentials[principal].authorization;
+      const headers: Record<string, string> = { origin: BASE, ...fromClient(`192.0.2.${100 + keyCasePrincipals.indexOf(principal)}`), ...(authorization ? { authorization } : {}) };
       requestHeaders.set({});
       if (cell.body) headers['content-type'] = 'application/json';
       const request = new Request(url, { method, headers, body: cell.body && JSON.stringify(cell.body(target)) });
-      const before = await organizationSnapshot();
+      const before = await snapshot();
 
       const response = await loaded[method]!(request, { params: Promise.resolve({ orgId: target.orgId, userId: target.userId, id: file.includes('/users/') ? target.userId : target.keyId }) });
 
       expect(response.status, await response.clone().text().catch(() => 'a stream')).toBe(cell.expect[principal]);
       if (response.headers.get('content-type')?.startsWith('text/event-stream')) await response.body!.cancel();
-      if (response.status >= 400) expect(await organizationSnapshot()).toEqual(before);
+      if (response.status >= 400) expect(await snapshot()).toEqual(before);
     });
   });
 });
