@@ -51,12 +51,22 @@ export function holds(principal: Principal, permission: Permission): boolean {
     case 'user':
       return roleHolds(principal.role, permission);
     case 'apiKey':
-      // A write key can read back what it writes.
-      return permission === 'users:read'
-        ? principal.scopes.includes('users:read') || principal.scopes.includes('users:write')
-        : principal.scopes.includes(permission as ApiKeyScope);
+      // An organization's key holds nothing outside its organization: what it may do there, organizationKeyHolds says.
+      if (principal.organizationId !== undefined) return false;
+      return keyHasScope(principal, permission);
   }
 }
+
+/** A write key can read back what it writes. */
+function keyHasScope(key: Extract<Principal, { kind: 'apiKey' }>, permission: Permission | ApiKeyScope): boolean {
+  if (permission === 'users:read' && key.scopes.includes('users:write')) return true;
+  if (permission === 'organizations:read' && key.scopes.includes('organizations:write')) return true;
+  return key.scopes.includes(permission as ApiKeyScope);
+}
+
+/** Whether `principal` is a key of organization `organizationId` holding `scope` (its writes can read, as above). */
+export const organizationKeyHolds = (principal: Principal, organizationId: string, scope: ApiKeyScope): boolean =>
+  principal.kind === 'apiKey' && principal.organizationId === organizationId && keyHasScope(principal, scope);
 
 /** The role a principal acts with when touching accounts: a write key acts as an admin, Roster's own tools as an owner. */
 function actingRole(principal: Principal): Role {

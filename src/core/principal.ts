@@ -17,8 +17,11 @@ export type Principal =
   | { kind: 'anonymous'; door: Door }
   | { kind: 'system'; door: Door; name: string }
   | { kind: 'user'; door: Door; userId: string; role: Role }
-  /** `ownerLevel`: made by an owner or by the CLI, the key may manage what owners made (see mayManage). */
-  | { kind: 'apiKey'; door: Door; keyId: string; scopes: readonly ApiKeyScope[]; ownerLevel?: boolean };
+  /**
+   * `ownerLevel`: made by an owner or by the CLI, the key may manage what owners made (see mayManage).
+   * `organizationId`: an organization-owned key, which acts only inside that organization (see organizationKeyHolds).
+   */
+  | { kind: 'apiKey'; door: Door; keyId: string; scopes: readonly ApiKeyScope[]; ownerLevel?: boolean; organizationId?: string };
 
 /** What every use case receives: where to read and write, and on whose behalf. */
 export interface CoreContext {

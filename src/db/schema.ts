@@ -211,12 +211,17 @@ export const apiKeys = pgTable(
     scopes: apiKeyScope('scopes').array().notNull(),
     /** Who created it; a key stops working while its creator is suspended. Null for keys made by the CLI. */
     createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+    /**
+     * The organization that owns it, if any: such a key acts only inside that organization (migration 0011), and goes
+     * with it when it is deleted.
+     */
+    organizationId: uuid('organization_id').references(() => organizations.id, { onDelete: 'cascade' }),
     expiresAt: timestampMs('expires_at'),
     lastUsedAt: timestampMs('last_used_at'),
     revokedAt: timestampMs('revoked_at'),
     createdAt: timestampMs('created_at').notNull().defaultNow(),
   },
-  (t) => [index('api_keys_created_at_idx').on(t.createdAt)],
+  (t) => [index('api_keys_created_at_idx').on(t.createdAt), index('api_keys_organization_idx').on(t.organizationId, t.createdAt).where(sql`${t.organizationId} IS NOT NULL`)],
 );
 
 /**
@@ -247,11 +252,16 @@ export const webhookEndpoints = pgTable(
      */
     createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
     createdByApiKeyId: uuid('created_by_api_key_id').references(() => apiKeys.id, { onDelete: 'set null' }),
+    /** The organization that owns it, if any: it is sent only that organization's events, and goes with it. */
+    organizationId: uuid('organization_id').references(() => organizations.id, { onDelete: 'cascade' }),
     version: integer('version').notNull().default(1),
     createdAt: timestampMs('created_at').notNull().defaultNow(),
     updatedAt: timestampMs('updated_at').notNull().defaultNow(),
   },
-  (t) => [index('webhook_endpoints_created_at_idx').on(t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst())],
+  (t) => [
+    index('webhook_endpoints_created_at_idx').on(t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
+    index('webhook_endpoints_organization_idx').on(t.organizationId).where(sql`${t.organizationId} IS NOT NULL`),
+  ],
 );
 
 export const webhookDeliveryStatus = pgEnum('webhook_delivery_status', ['pending', 'succeeded', 'failed']);

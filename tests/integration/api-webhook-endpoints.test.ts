@@ -84,6 +84,7 @@ describe('POST /api/v1/webhook-endpoints', () => {
       enabled: true,
       disabledReason: null,
       failingSince: null,
+      organizationId: null,
       version: 1,
       createdAt: expect.any(String),
       updatedAt: expect.any(String),

@@ -7,7 +7,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { getAuth } from '@/auth';
 import { webhookSecretBox } from '@/auth/webhook-secret-box';
-import { createApiKey, revokeApiKey } from '@/core/api-keys';
+import { createApiKey, createOrganizationApiKey, revokeApiKey } from '@/core/api-keys';
 import type { EventType } from '@/core/events';
 import type { Principal } from '@/core/principal';
 import { getDatabase } from '@/db';
@@ -489,7 +489,7 @@ describe('every route handler has a row for each method it exports', () => {
   it.each(routeFiles(undefined, /^route(\.bench)?\.ts$/))('%s', async (file) => {
     const loaded = (await import(/* @vite-ignore */ path.join(ROOT, file))) as Record<string, unknown>;
     const exported = Object.keys(loaded).filter((name) => httpMethods.includes(name));
-    expect(Object.keys(routeMatrix[file] ?? organizationRouteMatrix[file] ?? {}).sort()).toEqual(exported.sort());
+    expect(Object.keys(routeMatrix[file] ?? organizationRouteMatrix[file] ?? organizationKeyRoutes[file] ?? {}).sort()).toEqual(exported.sort());
   });
 });
 
@@ -974,3 +974,159 @@ async function organizationInvitationTokenFor(email: string): Promise<string> {
   const [mail] = await (await db()).select({ text: mailOutbox.textBody }).from(mailOutbox).where(eq(mailOutbox.recipient, email)).orderBy(desc(mailOutbox.id)).limit(1);
   return /\/invite\/([A-Za-z0-9_-]{43})/.exec(mail!.text!)![1]!;
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Organization-owned keys (issue 28): the routes of an organization's keys and endpoints, called by each kind of
+// principal around one organization (A, fresh for each call); and every organization route, plus the service-wide
+// routes such a key might try, called by a key of A and by a key of another organization (B). Every denial leaves
+// the database (organizations and memberships included: see snapshot) as it was.
+// ---------------------------------------------------------------------------------------------------------------
+
+const keyCasePrincipals = ['anonymous', 'staffAdmin', 'staffViewer', 'orgOwner', 'orgAdmin', 'orgMember', 'otherOrgMember', 'thisOrgKey', 'otherOrgKey'] as const;
+type KeyCasePrincipal = (typeof keyCasePrincipals)[number];
+type KeyCaseStatuses = Partial<Record<KeyCasePrincipal, number>>;
+/** Organization A's people, B's, and the keys of each (every scope an organization's key may hold). */
+const keyCaseCredentials = {} as Record<Exclude<KeyCasePrincipal, 'thisOrgKey'>, Credentials>;
+let otherOrganization = '';
+const orgKeyScopes = ['organizations:write', 'events:read', 'webhooks:write'] as const;
+
+interface OrganizationTarget {
+  orgId: string;
+  /** A member of A (role member) to act on. */
+  userId: string;
+  /** A user in no organization, to add. */
+  freeUserId: string;
+  /** A key of A, made by A's owner, to revoke. */
+  keyId: string;
+  /** A key of A: the `thisOrgKey` credential of this cell. */
+  thisOrgKey: string;
+}
+
+async function organizationKeySecret(organizationId: string, madeBy: Principal = system): Promise<{ id: string; secret: string }> {
+  const { apiKey, secret } = await createOrganizationApiKey({ db: await db(), principal: madeBy }, organizationId, { name: 'org key', scopes: [...orgKeyScopes] });
+  return { id: apiKey.id, secret };
+}
+
+/** Organization A, fresh for each call: owned by orgOwner, with orgAdmin, orgMember and a member to act on, and two keys. */
+async function freshKeyedOrganization(): Promise<OrganizationTarget> {
+  const ctx = { db: await db(), principal: system };
+  const userId = await freshTarget();
+  const organization = await createOrganization(ctx, { name: 'A', slug: `a-${uuidv7()}`, ownerId: keyCaseCredentials.orgOwner.userId }, 'open');
+  for (const [member, role] of [[keyCaseCredentials.orgAdmin.userId!, 'admin'], [keyCaseCredentials.orgMember.userId!, 'member'], [userId, 'member']] as const) {
+    await addMember(ctx, organization.id, { userId: member, role });
+  }
+  const owner: Principal = { kind: 'user', door: 'api', userId: keyCaseCredentials.orgOwner.userId!, role: 'member' };
+  return {
+    orgId: organization.id,
+    userId,
+    freeUserId: await freshTarget(),
+    keyId: (await organizationKeySecret(organization.id, owner)).id,
+    thisOrgKey: (await organizationKeySecret(organization.id)).secret,
+  };
+}
+
+interface OrganizationCell {
+  path: (target: OrganizationTarget) => string;
+  body?: (target: OrganizationTarget) => unknown;
+  expect: KeyCaseStatuses;
+}
+
+const everyKeyCase = (status: number): KeyCaseStatuses => Object.fromEntries(keyCasePrincipals.map((name) => [name, status]));
+/** Managing A's keys: staff who manage keys, A's owners and admins; whoever cannot see A is told it does not exist. */
+const organizationKeys = (ok: number): KeyCaseStatuses => ({
+  anonymous: 401, staffAdmin: ok, staffViewer: 403, orgOwner: ok, orgAdmin: ok, orgMember: 403, otherOrgMember: 404, thisOrgKey: 403, otherOrgKey: 404,
+});
+/** A's webhook endpoints: staff with webhooks:write and A's own keys; end users hold no webhooks:write. */
+const organizationEndpoints = (ok: number): KeyCaseStatuses => ({
+  anonymous: 401, staffAdmin: ok, staffViewer: 403, orgOwner: 403, orgAdmin: 403, orgMember: 403, otherOrgMember: 403, thisOrgKey: ok, otherOrgKey: 404,
+});
+/** An organization route as A's key (an admin of A: organizations:write) and B's key (A does not exist for it). */
+const keysOnly = (thisOrgKey: number, otherOrgKey = 404): KeyCaseStatuses => ({ thisOrgKey, otherOrgKey });
+/** The routes with no more than 405 and a preflight for the methods they don't serve. */
+const unserved = (path: OrganizationCell['path'], methods: string[]): Record<string, OrganizationCell> => ({
+  ...Object.fromEntries(methods.map((method) => [method, { path, expect: everyKeyCase(405) }])),
+  OPTIONS: { path, expect: everyKeyCase(204) },
+});
+
+const keysPath = (t: OrganizationTarget) => `/api/v1/organizations/${t.orgId}/api-keys`;
+const keyPath = (t: OrganizationTarget) => `/api/v1/organizations/${t.orgId}/api-keys/${t.keyId}`;
+const orgEndpointsPath = (t: OrganizationTarget) => `/api/v1/organizations/${t.orgId}/webhook-endpoints`;
+const orgPath = (t: OrganizationTarget) => `/api/v1/organizations/${t.orgId}`;
+const membersPath = (t: OrganizationTarget) => `/api/v1/organizations/${t.orgId}/members`;
+const memberPath = (t: OrganizationTarget) => `/api/v1/organizations/${t.orgId}/members/${t.userId}`;
+
+const organizationKeyRoutes: Record<string, Record<string, OrganizationCell>> = {
+  'app/api/v1/organizations/[orgId]/api-keys/route.ts': {
+    GET: { path: keysPath, expect: organizationKeys(200) },
+    POST: { path: keysPath, body: () => ({ name: 'CRM', scopes: ['organizations:read'] }), expect: organizationKeys(201) },
+    ...unserved(keysPath, ['PUT', 'PATCH', 'DELETE']),
+  },
+  'app/api/v1/organizations/[orgId]/api-keys/[id]/route.ts': {
+    DELETE: { path: keyPath, expect: organizationKeys(200) },
+    ...unserved(keyPath, ['GET', 'POST', 'PUT', 'PATCH']),
+  },
+  'app/api/v1/organizations/[orgId]/webhook-endpoints/route.ts': {
+    GET: { path: orgEndpointsPath, expect: organizationEndpoints(200) },
+    POST: { path: orgEndpointsPath, body: () => ({ url: 'http://127.0.0.1:9/org', events: ['*'] }), expect: organizationEndpoints(201) },
+    ...unserved(orgEndpointsPath, ['PUT', 'PATCH', 'DELETE']),
+  },
+};
+
+/** Every organization route (and the service-wide ones an organization's key might try), as the two keys. */
+const organizationRoutesForKeys: [file: string, method: string, cell: OrganizationCell][] = [
+  ['app/api/v1/organizations/route.ts', 'GET', { path: () => '/api/v1/organizations', expect: keysOnly(403, 403) }],
+  ['app/api/v1/organizations/route.ts', 'POST', { path: () => '/api/v1/organizations', body: (t) => ({ name: 'New', slug: `n-${t.freeUserId}`, ownerId: t.freeUserId }), expect: keysOnly(403, 403) }],
+  ['app/api/v1/organizations/[orgId]/route.ts', 'GET', { path: orgPath, expect: keysOnly(200) }],
+  ['app/api/v1/organizations/[orgId]/route.ts', 'PATCH', { path: orgPath, body: () => ({ name: 'Renamed' }), expect: keysOnly(200) }],
+  ['app/api/v1/organizations/[orgId]/route.ts', 'DELETE', { path: orgPath, expect: keysOnly(403) }],
+  ['app/api/v1/organizations/[orgId]/members/route.ts', 'GET', { path: membersPath, expect: keysOnly(200) }],
+  ['app/api/v1/organizations/[orgId]/members/route.ts', 'POST', { path: membersPath, body: (t) => ({ userId: t.freeUserId, role: 'member' }), expect: keysOnly(201) }],
+  ['app/api/v1/organizations/[orgId]/members/[userId]/route.ts', 'PATCH', { path: memberPath, body: () => ({ role: 'admin' }), expect: keysOnly(200) }],
+  ['app/api/v1/organizations/[orgId]/members/[userId]/route.ts', 'DELETE', { path: memberPath, expect: keysOnly(204) }],
+  ['app/api/v1/users/route.ts', 'GET', { path: () => '/api/v1/users', expect: keysOnly(403, 403) }],
+  ['app/api/v1/users/route.ts', 'POST', { path: () => '/api/v1/users', body: (t) => ({ email: `k-${t.freeUserId}@matrix.test`, name: 'K' }), expect: keysOnly(403, 403) }],
+  ['app/api/v1/users/[id]/route.ts', 'GET', { path: (t) => `/api/v1/users/${t.userId}`, expect: keysOnly(403, 403) }],
+  ['app/api/v1/users/[id]/route.ts', 'DELETE', { path: (t) => `/api/v1/users/${t.userId}`, expect: keysOnly(403, 403) }],
+  // Readable, but only what is about the key's own organization (tests/integration/organization-keys.test.ts).
+  ['app/api/v1/audit-events/route.ts', 'GET', { path: () => '/api/v1/audit-events', expect: keysOnly(200, 200) }],
+  ['app/api/v1/events/route.ts', 'GET', { path: () => '/api/v1/events', expect: keysOnly(200, 200) }],
+  ['app/api/v1/webhook-endpoints/route.ts', 'GET', { path: () => '/api/v1/webhook-endpoints', expect: keysOnly(200, 200) }],
+];
+
+describe('organization-owned keys', () => {
+  beforeAll(async () => {
+    keyCaseCredentials.anonymous = {};
+    keyCaseCredentials.staffAdmin = credentials.admin;
+    keyCaseCredentials.staffViewer = credentials.viewer;
+    for (const name of ['orgOwner', 'orgAdmin', 'orgMember', 'otherOrgMember'] as const) keyCaseCredentials[name] = await signedInUser(`keys-${name.toLowerCase()}@matrix.test`, 'member');
+    const other = await createOrganization({ db: await db(), principal: system }, { name: 'B', slug: 'keys-b-matrix', ownerId: keyCaseCredentials.otherOrgMember.userId }, 'open');
+    otherOrganization = other.id;
+    keyCaseCredentials.otherOrgKey = { authorization: `Bearer ${(await organizationKeySecret(otherOrganization)).secret}` };
+  });
+
+  type Cell = [title: string, file: string, method: string, cell: OrganizationCell, principals: KeyCasePrincipal[]];
+  const cells: Cell[] = [
+    ...Object.entries(organizationKeyRoutes).flatMap(([file, methods]) => Object.entries(methods).map(([method, cell]): Cell => [file, file, method, cell, [...keyCasePrincipals]])),
+    ...organizationRoutesForKeys.map(([file, method, cell]): Cell => [`${file}, as a key of this or another organization`, file, method, cell, Object.keys(cell.expect) as KeyCasePrincipal[]]),
+  ];
+
+  describe.each(cells)('%s %s', (_title, file, method, cell, principals) => {
+    it.each(principals)('as %s', async (principal) => {
+      const loaded = (await import(/* @vite-ignore */ path.join(ROOT, file))) as RouteModule;
+      const target = await freshKeyedOrganization();
+      const url = new URL(cell.path(target), BASE);
+      const authorization = principal === 'thisOrgKey' ? `Bearer ${target.thisOrgKey}` : keyCaseCredentials[principal].authorization;
+      const headers: Record<string, string> = { origin: BASE, ...fromClient(`192.0.2.${100 + keyCasePrincipals.indexOf(principal)}`), ...(authorization ? { authorization } : {}) };
+      requestHeaders.set({});
+      if (cell.body) headers['content-type'] = 'application/json';
+      const request = new Request(url, { method, headers, body: cell.body && JSON.stringify(cell.body(target)) });
+      const before = await snapshot();
+
+      const response = await loaded[method]!(request, { params: Promise.resolve({ orgId: target.orgId, userId: target.userId, id: file.includes('/users/') ? target.userId : target.keyId }) });
+
+      expect(response.status, await response.clone().text().catch(() => 'a stream')).toBe(cell.expect[principal]);
+      if (response.headers.get('content-type')?.startsWith('text/event-stream')) await response.body!.cancel();
+      if (response.status >= 400) expect(await snapshot()).toEqual(before);
+    });
+  });
+});

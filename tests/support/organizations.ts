@@ -3,11 +3,16 @@ import { addMember, createOrganization } from '@/core/organizations';
 import type { Database } from '@/db/client';
 import * as auditRoute from '../../app/api/v1/audit-events/route';
 import * as meRoute from '../../app/api/v1/me/route';
+import * as orgKeyRoute from '../../app/api/v1/organizations/[orgId]/api-keys/[id]/route';
+import * as orgKeysRoute from '../../app/api/v1/organizations/[orgId]/api-keys/route';
+import * as orgEndpointsRoute from '../../app/api/v1/organizations/[orgId]/webhook-endpoints/route';
 import * as itemRoute from '../../app/api/v1/organizations/[orgId]/route';
 import * as memberRoute from '../../app/api/v1/organizations/[orgId]/members/[userId]/route';
 import * as membersRoute from '../../app/api/v1/organizations/[orgId]/members/route';
 import * as collectionRoute from '../../app/api/v1/organizations/route';
 import * as userRoute from '../../app/api/v1/users/[id]/route';
+import * as usersRoute from '../../app/api/v1/users/route';
+import * as endpointsRoute from '../../app/api/v1/webhook-endpoints/route';
 import { systemPrincipal } from './principals';
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';
@@ -23,6 +28,12 @@ const routes: [RegExp, RouteModule, string[]][] = [
   [/^\/api\/v1\/me$/, meRoute as RouteModule, []],
   [/^\/api\/v1\/audit-events$/, auditRoute as RouteModule, []],
   [/^\/api\/v1\/users\/([^/]+)$/, userRoute as RouteModule, ['id']],
+  // Organization-owned keys and endpoints (tests/integration/organization-keys.test.ts).
+  [/^\/api\/v1\/organizations\/([^/]+)\/api-keys$/, orgKeysRoute as RouteModule, ['orgId']],
+  [/^\/api\/v1\/organizations\/([^/]+)\/api-keys\/([^/]+)$/, orgKeyRoute as RouteModule, ['orgId', 'id']],
+  [/^\/api\/v1\/organizations\/([^/]+)\/webhook-endpoints$/, orgEndpointsRoute as RouteModule, ['orgId']],
+  [/^\/api\/v1\/users$/, usersRoute as RouteModule, []],
+  [/^\/api\/v1\/webhook-endpoints$/, endpointsRoute as RouteModule, []],
 ];
 
 /** Calls the Route Handler Next would route `path` to, as `headers` (a bearer), with `json` as the body. */

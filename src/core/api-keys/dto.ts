@@ -10,6 +10,8 @@ export interface ApiKeyDto {
   prefix: string;
   scopes: ApiKeyScope[];
   createdBy: string | null;
+  /** The organization that owns it (it acts only inside it), or null for a key of the whole service. */
+  organizationId: string | null;
   createdAt: string;
   expiresAt: string | null;
   lastUsedAt: string | null;
@@ -27,6 +29,7 @@ export function toApiKeyEventData(row: ApiKeyRow): ApiKeyEventData {
     name: row.name,
     scopes: row.scopes,
     createdBy: row.createdBy,
+    organizationId: row.organizationId,
     createdAt: row.createdAt.toISOString(),
     expiresAt: row.expiresAt?.toISOString() ?? null,
     revokedAt: row.revokedAt?.toISOString() ?? null,

@@ -1,4 +1,5 @@
-export { createApiKey, revokeApiKey } from './commands';
-export { listApiKeys, authenticateApiKey } from './queries';
+export { createApiKey, createOrganizationApiKey, revokeApiKey, revokeOrganizationApiKey } from './commands';
+export { listApiKeys, listOrganizationApiKeys, authenticateApiKey } from './queries';
+export { createOrganizationApiKeyInput, organizationKeyScopes } from './schemas';
 export { looksLikeApiKey } from './secret';
 export type { ApiKeyDto } from './dto';

@@ -1,25 +1,33 @@
 import 'server-only';
 import { z } from 'zod';
-import { apiKeyScopes } from '../principal';
+import { apiKeyScopes, type ApiKeyScope } from '../principal';
 
-export const createApiKeyInput = z.strictObject(
-  {
-    name: z
-      .string({ error: 'Name is required' })
-      .trim()
-      .min(1, 'Name is required')
-      .max(100, 'Name must be at most 100 characters')
-      .refine((value) => !value.includes('\u0000') && value.isWellFormed(), 'Name contains characters that cannot be stored'),
-    scopes: z
-      .array(z.enum(apiKeyScopes, { error: `Scopes must be among: ${apiKeyScopes.join(', ')}` }), { error: 'Choose at least one scope' })
-      .min(1, 'Choose at least one scope')
-      .transform((scopes) => [...new Set(scopes)]),
-    expiresAt: z.coerce
-      .date({ error: 'Expiry must be a date' })
-      .refine((date) => date.getTime() > Date.now(), 'Expiry must be in the future')
-      .optional(),
-  },
-  { error: (issue) => (issue.code === 'unrecognized_keys' ? 'Unknown field' : 'Expected an object') },
-);
+const name = z
+  .string({ error: 'Name is required' })
+  .trim()
+  .min(1, 'Name is required')
+  .max(100, 'Name must be at most 100 characters')
+  .refine((value) => !value.includes('\u0000') && value.isWellFormed(), 'Name contains characters that cannot be stored');
+
+const scopesAmong = <const S extends readonly [ApiKeyScope, ...ApiKeyScope[]]>(allowed: S) =>
+  z
+    .array(z.enum(allowed, { error: `Scopes must be among: ${allowed.join(', ')}` }), { error: 'Choose at least one scope' })
+    .min(1, 'Choose at least one scope')
+    .transform((scopes) => [...new Set(scopes)]);
+
+const expiresAt = z.coerce
+  .date({ error: 'Expiry must be a date' })
+  .refine((date) => date.getTime() > Date.now(), 'Expiry must be in the future')
+  .optional();
+
+const strict = { error: (issue: { code: string }) => (issue.code === 'unrecognized_keys' ? 'Unknown field' : 'Expected an object') };
+
+export const createApiKeyInput = z.strictObject({ name, scopes: scopesAmong(apiKeyScopes), expiresAt }, strict);
+
+/** What an organization's key may be given: the scopes that mean something inside one organization (no users:*). */
+export const organizationKeyScopes = ['organizations:read', 'organizations:write', 'events:read', 'webhooks:write'] as const satisfies readonly ApiKeyScope[];
+
+export const createOrganizationApiKeyInput = z.strictObject({ name, scopes: scopesAmong(organizationKeyScopes), expiresAt }, strict);
 
 export type CreateApiKeyInput = z.input<typeof createApiKeyInput>;
+export type CreateOrganizationApiKeyInput = z.input<typeof createOrganizationApiKeyInput>;

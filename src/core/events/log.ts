@@ -20,14 +20,18 @@ export function filterConditions(filter: EventFilter): SQL[] {
   const conditions: SQL[] = [];
   if (filter.types) conditions.push(inArray(auditEvents.action, [...filter.types]));
   if (filter.organizationId) conditions.push(eq(auditEvents.organizationId, filter.organizationId));
-  if (!filter.access.all) conditions.push(eq(auditEvents.subjectType, 'user'), eq(auditEvents.subjectId, filter.access.ownUserId));
+  const { access } = filter;
+  if ('ownUserId' in access) conditions.push(eq(auditEvents.subjectType, 'user'), eq(auditEvents.subjectId, access.ownUserId));
+  if ('organizationId' in access) conditions.push(eq(auditEvents.organizationId, access.organizationId));
   return conditions;
 }
 
 export function matchesFilter(event: EventDto, filter: EventFilter): boolean {
   if (filter.types && !filter.types.includes(event.type)) return false;
   if (filter.organizationId && event.organizationId !== filter.organizationId) return false;
-  if (!filter.access.all) return event.subject?.type === 'user' && event.subject.id === filter.access.ownUserId;
+  const { access } = filter;
+  if ('ownUserId' in access) return event.subject?.type === 'user' && event.subject.id === access.ownUserId;
+  if ('organizationId' in access) return event.organizationId === access.organizationId;
   return true;
 }
 

@@ -1,12 +1,12 @@
 import 'server-only';
 import { and, desc, eq, isNull, lte, or, sql } from 'drizzle-orm';
 import { webhookDeliveries } from '@/db/schema';
-import { authorize } from '../authorization';
 import { Conflict, NotFound } from '../errors';
 import { recordEvent } from '../events';
 import { decodeCursor, encodeCursor } from '../keyset-cursor';
 import type { CoreContext } from '../principal';
 import { isUuid, parseInput } from '../validation';
+import { authorizeEndpoints } from './endpoint-scope';
 import { toDeliveryDto, type WebhookDeliveryDto } from './dto';
 import { findEndpoint, findManagedEndpoint } from './endpoints';
 import { listDeliveriesQuery } from './schemas';
@@ -18,9 +18,9 @@ export interface DeliveryPage {
 
 /** An endpoint's deliveries, newest first, in keyset pages. */
 export async function listDeliveries(ctx: CoreContext, endpointId: string, rawQuery: Record<string, string | undefined>): Promise<DeliveryPage> {
-  authorize(ctx.principal, 'webhooks:write');
+  const organizationId = authorizeEndpoints(ctx.principal);
   const query = parseInput(listDeliveriesQuery, rawQuery, 'query');
-  const endpoint = await findEndpoint(ctx.db, endpointId);
+  const endpoint = await findEndpoint(ctx.db, endpointId, organizationId);
   const after = query.cursor ? decodeCursor(query.cursor) : undefined;
   const rows = await ctx.db
     .select()
@@ -45,7 +45,6 @@ export async function listDeliveries(ctx: CoreContext, endpointId: string, rawQu
  * it at the same time and the first one's attempt go unrecorded.
  */
 export async function retryDelivery(ctx: CoreContext, endpointId: string, deliveryId: string, { now = () => new Date() }: { now?: () => Date } = {}): Promise<WebhookDeliveryDto> {
-  authorize(ctx.principal, 'webhooks:write');
   const endpoint = await findManagedEndpoint(ctx.db, ctx.principal, endpointId);
   if (!isUuid(deliveryId)) throw new NotFound('Delivery');
   return ctx.db.transaction(async (tx) => {
@@ -64,6 +63,7 @@ export async function retryDelivery(ctx: CoreContext, endpointId: string, delive
     await recordEvent(tx, ctx.principal, {
       type: 'webhook-delivery.retried',
       subject: { type: 'webhook-endpoint', id: endpoint.id },
+      organizationId: endpoint.organizationId ?? undefined,
       changes: { delivery: { before: null, after: row.id } },
       data: { delivery: toDeliveryDto(row) },
     });

@@ -16,9 +16,13 @@ export interface DispatchedBatch {
   deliveries: number;
 }
 
-/** Whether an endpoint wants an event: one of its types (or '*' for every deliverable one), made after the endpoint. */
-const wants = (endpoint: { eventTypes: string[]; startsAfterPosition: number }, event: EventDto) =>
+/**
+ * Whether an endpoint wants an event: one of its types (or '*' for every deliverable one), made after the endpoint,
+ * and (an organization's endpoint) about its organization.
+ */
+const wants = (endpoint: { eventTypes: string[]; startsAfterPosition: number; organizationId: string | null }, event: EventDto) =>
   Number(event.position) > endpoint.startsAfterPosition &&
+  (endpoint.organizationId === null || endpoint.organizationId === event.organizationId) &&
   (endpoint.eventTypes.includes(event.type) || (endpoint.eventTypes.includes('*') && isDeliverable(event.type)));
 
 /**
@@ -39,7 +43,7 @@ export async function dispatchEvents(
     const events = await readEventsAfter(tx, cursor.position, everything, { limit: batchSize });
     if (events.length === 0) return { events: 0, deliveries: 0 };
     const endpoints = await tx
-      .select({ id: webhookEndpoints.id, eventTypes: webhookEndpoints.eventTypes, startsAfterPosition: webhookEndpoints.startsAfterPosition })
+      .select({ id: webhookEndpoints.id, eventTypes: webhookEndpoints.eventTypes, startsAfterPosition: webhookEndpoints.startsAfterPosition, organizationId: webhookEndpoints.organizationId })
       .from(webhookEndpoints)
       .where(eq(webhookEndpoints.enabled, true));
     const deliveries = events.flatMap((event) =>

@@ -18,6 +18,8 @@ export const webhookEndpointDto = z.strictObject({
   disabledReason: z.enum(['manual', 'gone', 'failing', 'creator-lost-access']).nullable(),
   /** Since when every attempt has failed; null while deliveries succeed. */
   failingSince: z.iso.datetime().nullable(),
+  /** The organization that owns it: it is sent only that organization's events. Null: an endpoint of the whole service. */
+  organizationId: z.uuid().nullable(),
   version: z.number().int().min(1),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
@@ -33,6 +35,7 @@ export function toEndpointDto(row: WebhookEndpointRow): WebhookEndpointDto {
     enabled: row.enabled,
     disabledReason: row.disabledReason as WebhookEndpointDto['disabledReason'],
     failingSince: row.failingSince?.toISOString() ?? null,
+    organizationId: row.organizationId,
     version: row.version,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),

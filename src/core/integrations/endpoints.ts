@@ -1,14 +1,15 @@
 import 'server-only';
-import { desc, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
 import type { Transaction } from '@/db/client';
-import { webhookDeliveries, webhookEndpoints, type WebhookEndpointRow } from '@/db/schema';
-import { authorize, authorizeManagement, mayManage } from '../authorization';
+import { organizations, webhookDeliveries, webhookEndpoints, type WebhookEndpointRow } from '@/db/schema';
+import { authorizeManagement, mayManage } from '../authorization';
 import { NotFound, PreconditionFailed, ValidationFailed } from '../errors';
 import { diffFields, lastPosition, recordEvent } from '../events';
 import { actorOf, type CoreContext, type Principal } from '../principal';
 import type { Role } from '../users/schemas';
 import { isUuid, parseInput } from '../validation';
+import { authorizeEndpoints, endpointsOf } from './endpoint-scope';
 import { toDeliveryDto, toEndpointDto, type WebhookDeliveryDto, type WebhookEndpointDto } from './dto';
 import { endpointMakerRole, makerColumns } from './makers';
 import { networkPolicyFromEnv, refusalFor, type NetworkPolicy } from './network';
@@ -31,9 +32,45 @@ const endpointFields = ['url', 'description', 'events', 'enabled', 'disabledReas
 export async function createWebhookEndpoint(
   ctx: CoreContext,
   rawInput: CreateEndpointInput | unknown,
+  options: SecretOptions,
+): Promise<{ endpoint: WebhookEndpointDto; secret: string }> {
+  // An organization's key makes its organization's endpoints; staff make endpoints of the whole service here.
+  return insertEndpoint(ctx, rawInput, authorizeEndpoints(ctx.principal) ?? null, options);
+}
+
+/**
+ * An endpoint of organization `organizationId`: sent only that organization's events. For staff with webhooks:write and
+ * that organization's own keys (any other organization does not exist for a key).
+ */
+export async function createOrganizationWebhookEndpoint(
+  ctx: CoreContext,
+  organizationId: string,
+  rawInput: CreateEndpointInput | unknown,
+  options: SecretOptions,
+): Promise<{ endpoint: WebhookEndpointDto; secret: string }> {
+  await authorizeOrganizationEndpoints(ctx, organizationId);
+  return insertEndpoint(ctx, rawInput, organizationId, options);
+}
+
+/** Organization `organizationId`'s endpoints, newest first: for staff with webhooks:write and that organization's own keys. */
+export async function listOrganizationWebhookEndpoints(ctx: CoreContext, organizationId: string): Promise<WebhookEndpointDto[]> {
+  await authorizeOrganizationEndpoints(ctx, organizationId);
+  return newestEndpoints(ctx.db, organizationId);
+}
+
+async function authorizeOrganizationEndpoints({ db, principal }: CoreContext, organizationId: string): Promise<void> {
+  const confinedTo = authorizeEndpoints(principal);
+  if (!isUuid(organizationId) || (confinedTo !== undefined && confinedTo !== organizationId)) throw new NotFound('Organization');
+  const [organization] = await db.select({ id: organizations.id }).from(organizations).where(eq(organizations.id, organizationId));
+  if (!organization) throw new NotFound('Organization');
+}
+
+async function insertEndpoint(
+  ctx: CoreContext,
+  rawInput: CreateEndpointInput | unknown,
+  organizationId: string | null,
   { network = networkPolicyFromEnv(), secrets }: SecretOptions,
 ): Promise<{ endpoint: WebhookEndpointDto; secret: string }> {
-  authorize(ctx.principal, 'webhooks:write');
   const input = parseInput(createEndpointInput, rawInput);
   await assertReachable(input.url, network);
   const secret = newSigningSecret();
@@ -48,6 +85,7 @@ export async function createWebhookEndpoint(
         eventTypes: input.events,
         secretEncrypted,
         startsAfterPosition: await lastPosition(tx),
+        organizationId,
         ...makerColumns(ctx.principal),
       })
       .returning();
@@ -57,15 +95,18 @@ export async function createWebhookEndpoint(
   });
 }
 
+/** Every endpoint, or (an organization's key) its organization's. */
 export async function listWebhookEndpoints({ db, principal }: CoreContext): Promise<WebhookEndpointDto[]> {
-  authorize(principal, 'webhooks:write');
-  const rows = await db.select().from(webhookEndpoints).orderBy(desc(webhookEndpoints.createdAt), desc(webhookEndpoints.id)).limit(500);
+  return newestEndpoints(db, authorizeEndpoints(principal));
+}
+
+async function newestEndpoints(db: CoreContext['db'], organizationId: string | undefined): Promise<WebhookEndpointDto[]> {
+  const rows = await db.select().from(webhookEndpoints).where(endpointsOf(organizationId)).orderBy(desc(webhookEndpoints.createdAt), desc(webhookEndpoints.id)).limit(500);
   return rows.map(toEndpointDto);
 }
 
 export async function getWebhookEndpoint({ db, principal }: CoreContext, id: string): Promise<WebhookEndpointDto> {
-  authorize(principal, 'webhooks:write');
-  return toEndpointDto(await findEndpoint(db, id));
+  return toEndpointDto(await findEndpoint(db, id, authorizeEndpoints(principal)));
 }
 
 /**
@@ -78,7 +119,7 @@ export async function updateWebhookEndpoint(
   rawInput: UpdateEndpointInput | unknown,
   { network = networkPolicyFromEnv(), expectedVersion }: EndpointOptions & { expectedVersion?: number } = {},
 ): Promise<WebhookEndpointDto> {
-  authorize(ctx.principal, 'webhooks:write');
+  authorizeEndpoints(ctx.principal);
   const input = parseInput(updateEndpointInput, rawInput);
   if (input.url) await assertReachable(input.url, network);
   return ctx.db.transaction(async (tx) => {
@@ -95,7 +136,7 @@ export async function updateWebhookEndpoint(
 }
 
 export async function deleteWebhookEndpoint(ctx: CoreContext, id: string, { expectedVersion }: { expectedVersion?: number } = {}): Promise<void> {
-  authorize(ctx.principal, 'webhooks:write');
+  authorizeEndpoints(ctx.principal);
   await ctx.db.transaction(async (tx) => {
     const current = await lockManagedEndpoint(tx, ctx.principal, id, expectedVersion);
     await tx.delete(webhookEndpoints).where(eq(webhookEndpoints.id, id));
@@ -108,7 +149,7 @@ export async function deleteWebhookEndpoint(ctx: CoreContext, id: string, { expe
  * switch over without dropping a delivery.
  */
 export async function rotateWebhookSecret(ctx: CoreContext, id: string, { now = () => new Date(), secrets }: SecretOptions): Promise<{ endpoint: WebhookEndpointDto; secret: string }> {
-  authorize(ctx.principal, 'webhooks:write');
+  authorizeEndpoints(ctx.principal);
   const secret = newSigningSecret();
   const secretEncrypted = await secrets.encrypt(secret);
   return ctx.db.transaction(async (tx) => {
@@ -128,6 +169,7 @@ export async function rotateWebhookSecret(ctx: CoreContext, id: string, { now = 
     await recordEvent(tx, ctx.principal, {
       type: 'webhook-endpoint.secret-rotated',
       subject: { type: 'webhook-endpoint', id },
+      organizationId: endpoint.organizationId ?? undefined,
       changes: { previousSecretExpiresAt: { before: null, after: row!.previousSecretExpiresAt!.toISOString() } },
       data: { endpoint },
     });
@@ -137,7 +179,7 @@ export async function rotateWebhookSecret(ctx: CoreContext, id: string, { now = 
 
 /** Queues a `webhook.test` event for this endpoint alone, delivered and signed like any other. */
 export async function sendTestEvent(ctx: CoreContext, id: string, { now = () => new Date() }: EndpointOptions = {}): Promise<WebhookDeliveryDto> {
-  authorize(ctx.principal, 'webhooks:write');
+  authorizeEndpoints(ctx.principal);
   const endpoint = await findManagedEndpoint(ctx.db, ctx.principal, id);
   const eventId = uuidv7();
   const payload = {
@@ -177,12 +219,13 @@ export async function applyEndpointChanges(
     .where(eq(webhookEndpoints.id, current.id))
     .returning();
   const endpoint = toEndpointDto(row!);
-  await recordEvent(tx, principal, { type, subject: { type: 'webhook-endpoint', id: current.id }, changes: diff, data: { endpoint } });
+  await recordEvent(tx, principal, { type, subject: { type: 'webhook-endpoint', id: current.id }, organizationId: endpoint.organizationId ?? undefined, changes: diff, data: { endpoint } });
   return endpoint;
 }
 
-export async function findEndpoint(db: Pick<CoreContext['db'], 'select'>, id: string): Promise<WebhookEndpointRow> {
-  return (await selectWithMaker(db, id)).endpoint;
+/** Endpoint `id`, looked up among organization `organizationId`'s when one is given (what authorizeEndpoints returns). */
+export async function findEndpoint(db: Pick<CoreContext['db'], 'select'>, id: string, organizationId: string | undefined): Promise<WebhookEndpointRow> {
+  return (await selectWithMaker(db, id, { organizationId })).endpoint;
 }
 
 /**
@@ -190,20 +233,20 @@ export async function findEndpoint(db: Pick<CoreContext['db'], 'select'>, id: st
  * or the operator), only owners may; admins the rest. Reading stays open to whoever holds webhooks:write.
  */
 export async function findManagedEndpoint(db: Pick<CoreContext['db'], 'select'>, principal: Principal, id: string): Promise<WebhookEndpointRow> {
-  const { endpoint, madeBy } = await selectWithMaker(db, id);
+  const { endpoint, madeBy } = await selectWithMaker(db, id, { organizationId: authorizeEndpoints(principal) });
   authorizeManagement(principal, madeBy);
   return endpoint;
 }
 
 /** Whether `principal` may change this endpoint: the console shows its controls only then (the use cases check anyway). */
 export async function mayManageWebhookEndpoint(ctx: CoreContext, id: string): Promise<boolean> {
-  authorize(ctx.principal, 'webhooks:write');
-  return mayManage(ctx.principal, (await selectWithMaker(ctx.db, id)).madeBy);
+  const organizationId = authorizeEndpoints(ctx.principal);
+  return mayManage(ctx.principal, (await selectWithMaker(ctx.db, id, { organizationId })).madeBy);
 }
 
 /** findManagedEndpoint, locked in `tx` for the change, and at the version the caller last saw. */
 async function lockManagedEndpoint(tx: Transaction, principal: Principal, id: string, expectedVersion?: number): Promise<WebhookEndpointRow> {
-  const { endpoint, madeBy } = await selectWithMaker(tx, id, { lock: true });
+  const { endpoint, madeBy } = await selectWithMaker(tx, id, { lock: true, organizationId: authorizeEndpoints(principal) });
   authorizeManagement(principal, madeBy);
   if (expectedVersion !== undefined && endpoint.version !== expectedVersion) {
     throw new PreconditionFailed(`This endpoint was changed by someone else (now at version ${endpoint.version}, you had ${expectedVersion}).`);
@@ -211,9 +254,17 @@ async function lockManagedEndpoint(tx: Transaction, principal: Principal, id: st
   return endpoint;
 }
 
-async function selectWithMaker(db: Pick<CoreContext['db'], 'select'>, id: string, { lock = false } = {}): Promise<{ endpoint: WebhookEndpointRow; madeBy: Role }> {
+/** Endpoint `id` and its maker's role; among organization `organizationId`'s only, when one is given. */
+async function selectWithMaker(
+  db: Pick<CoreContext['db'], 'select'>,
+  id: string,
+  { lock = false, organizationId }: { lock?: boolean; organizationId: string | undefined },
+): Promise<{ endpoint: WebhookEndpointRow; madeBy: Role }> {
   if (!isUuid(id)) throw new NotFound('Webhook endpoint');
-  const query = db.select({ endpoint: webhookEndpoints, madeBy: endpointMakerRole }).from(webhookEndpoints).where(eq(webhookEndpoints.id, id));
+  const query = db
+    .select({ endpoint: webhookEndpoints, madeBy: endpointMakerRole })
+    .from(webhookEndpoints)
+    .where(and(eq(webhookEndpoints.id, id), endpointsOf(organizationId)));
   const [row] = lock ? await query.for('update') : await query;
   if (!row) throw new NotFound('Webhook endpoint');
   return row;
@@ -224,6 +275,7 @@ function recordEndpointEvent(tx: Transaction, principal: Principal, type: 'webho
   return recordEvent(tx, principal, {
     type,
     subject: { type: 'webhook-endpoint', id: endpoint.id },
+    organizationId: endpoint.organizationId ?? undefined,
     changes: diffFields(before, after, endpointFields),
     data: { endpoint },
   });

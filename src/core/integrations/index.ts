@@ -1,6 +1,8 @@
 export {
   createWebhookEndpoint,
+  createOrganizationWebhookEndpoint,
   listWebhookEndpoints,
+  listOrganizationWebhookEndpoints,
   getWebhookEndpoint,
   updateWebhookEndpoint,
   deleteWebhookEndpoint,

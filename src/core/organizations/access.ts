@@ -6,6 +6,7 @@ import { roleAtLeast } from '../authorization';
 import { Forbidden, NotFound, Unauthenticated } from '../errors';
 import type { CoreContext, Principal } from '../principal';
 import { isUuid } from '../validation';
+import { isOrganizationKey, organizationKeyStanding } from './key-access';
 import type { OrgRole } from './schemas';
 
 /** What can be done in one organization. */
@@ -34,6 +35,8 @@ function staffPermissions(principal: Principal): readonly OrgPermission[] {
     case 'user':
       return roleAtLeast(principal.role, 'admin') ? staffAll : principal.role === 'viewer' ? staffRead : [];
     case 'apiKey':
+      // An organization's own key stands in its organization alone (organizationKeyStanding), never on this plane.
+      if (principal.organizationId !== undefined) return [];
       return principal.scopes.includes('organizations:write') ? staffAll : principal.scopes.includes('organizations:read') ? staffRead : [];
     case 'anonymous':
       return [];
@@ -68,6 +71,7 @@ export async function authorizeInOrganization(ctx: CoreContext, organizationId: 
   if (ctx.principal.kind === 'anonymous') throw new Unauthenticated('Sign in or send credentials to do this.');
   if (!isUuid(organizationId)) throw new NotFound('Organization');
   if (staff.includes(permission)) return { plane: 'staff', permissions: staff };
+  if (isOrganizationKey(ctx.principal)) return organizationKeyStanding(ctx.principal, organizationId, permission, orgRolePermissions);
   if (ctx.principal.kind !== 'user') throw new Forbidden(`You don't have permission to do this (needs organizations:${permission.endsWith(':read') ? 'read' : 'write'}).`);
   const role = await membershipRole(ctx.db, organizationId, ctx.principal.userId);
   if (role === null) {

@@ -13,6 +13,7 @@ import { authorizeInOrganization, managesEveryOrganization, type OrgCreation } f
 import { toOrganizationDto, type OrganizationDto } from './dto';
 import { memberColumns, memberEvent, readMember } from './members';
 import { lockOrganization, withOwnerInvariant } from './owners';
+import { removeOrganizationCredentials } from './owned-credentials';
 import { createOrganizationInput, organizationFields, updateOrganizationInput, type CreateOrganizationInput, type UpdateOrganizationInput } from './schemas';
 
 export interface WriteOptions {
@@ -82,7 +83,7 @@ export async function updateOrganization(ctx: CoreContext, id: string, rawInput:
   );
 }
 
-/** Deletes the organization, its memberships and its invitations in one transaction: an event for each membership and open invitation, then its own. */
+/** Deletes the organization, its memberships, invitations, keys and endpoints in one transaction: an event for each, then its own. */
 export async function deleteOrganization(ctx: CoreContext, id: string, options: WriteOptions = {}): Promise<void> {
   await authorizeInOrganization(ctx, id, 'organization:delete');
   await withOwnerInvariant(() =>
@@ -90,6 +91,7 @@ export async function deleteOrganization(ctx: CoreContext, id: string, options: 
       const current = await lockOrganization(tx, id, options.expectedVersion);
       await removeAllMembers(tx, ctx.principal, current);
       await revokeInvitationsOfDeletedOrganization(tx, ctx.principal, id);
+      await removeOrganizationCredentials(tx, ctx.principal, id);
       await tx.delete(organizations).where(eq(organizations.id, id));
       await recordEvent(tx, ctx.principal, {
         type: 'organization.deleted',

@@ -6,6 +6,7 @@ import { eventsOperations } from './events';
 import { invitationsOperations } from './invitations';
 import { meOperations } from './me';
 import { organizationInvitationsOperations } from './organization-invitations';
+import { organizationKeysOperations } from './organization-keys';
 import { organizationsOperations } from './organizations';
 import { toRouteConfig, type Operation } from './operation';
 import { probesOperations } from './probes';
@@ -26,7 +27,7 @@ const contractOperations: Operation[] = [
 ];
 
 /** Every operation of the public API, by resource. A new route adds its module's operations here. */
-const operations: Operation[] = [...usersOperations, ...meOperations, ...organizationsOperations, ...organizationInvitationsOperations, ...invitationsOperations, ...eventsOperations, ...auditEventsOperations, ...webhookEndpointOperations, ...probesOperations, ...contractOperations];
+const operations: Operation[] = [...usersOperations, ...meOperations, ...organizationsOperations, ...organizationInvitationsOperations, ...organizationKeysOperations, ...invitationsOperations, ...eventsOperations, ...auditEventsOperations, ...webhookEndpointOperations, ...probesOperations, ...contractOperations];
 
 const bearer = (description: string, bearerFormat?: string) => ({ type: 'http' as const, scheme: 'bearer', description, ...(bearerFormat ? { bearerFormat } : {}) });
 

@@ -11,11 +11,12 @@ const endpointExample = {
   enabled: true,
   disabledReason: null,
   failingSince: null,
+  organizationId: null,
   version: 1,
   createdAt: '2026-12-01T09:30:00.000Z',
   updatedAt: '2026-12-01T09:30:00.000Z',
 };
-const endpoint = webhookEndpointDto.meta({ id: 'WebhookEndpoint', description: 'Where Roster sends signed webhooks (Standard Webhooks).', example: endpointExample });
+export const endpoint = webhookEndpointDto.meta({ id: 'WebhookEndpoint', description: 'Where Roster sends signed webhooks (Standard Webhooks).', example: endpointExample });
 const withSecret = webhookEndpointDto
   .extend({ secret: z.string().meta({ description: 'The signing secret (`whsec_…`): shown only in this answer.' }) })
   .meta({ id: 'WebhookEndpointWithSecret', description: 'A webhook endpoint and its signing secret, shown this once.' });
