@@ -3,9 +3,19 @@ export const usersTag = 'users';
 export const userTag = (id: string) => `user:${id}`;
 /** The console's list of received Stripe webhook events. */
 export const webhooksTag = 'webhooks';
+/** The organizations list (names, member counts). */
+export const organizationsTag = 'organizations';
+/** One organization's page: its details, members and history. */
+export const organizationTag = (id: string) => `organization:${id}`;
 
 /** Every tag a write to this user makes stale. */
 export const tagsForUserWrite = (id: string) => [usersTag, userTag(id)];
+
+/** Every tag a write to this organization makes stale. */
+export const tagsForOrganizationWrite = (id: string) => [organizationsTag, organizationTag(id)];
+
+/** A membership change: the organization's views (members, counts) and the user's page, which lists their organizations. */
+export const tagsForMemberWrite = (organizationId: string, userId: string) => [...tagsForOrganizationWrite(organizationId), userTag(userId)];
 
 /**
  * The tags an event's subject makes stale: what every instance expires when it hears of the event
@@ -14,6 +24,12 @@ export const tagsForUserWrite = (id: string) => [usersTag, userTag(id)];
 export function tagsForEvent(subject: { type: string; id: string } | null): string[] {
   if (subject?.type === 'user') return tagsForUserWrite(subject.id);
   if (subject?.type === 'webhook-event') return [webhooksTag];
+  if (subject?.type === 'organization') return tagsForOrganizationWrite(subject.id);
+  if (subject?.type === 'member') {
+    // A member subject's id is `<organizationId>:<userId>`.
+    const [organizationId = '', userId = ''] = subject.id.split(':');
+    return tagsForMemberWrite(organizationId, userId);
+  }
   return [];
 }
 

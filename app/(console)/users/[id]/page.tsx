@@ -39,7 +39,7 @@ export default async function UserPage({ params, searchParams }: UserPageProps) 
           <h1 className="text-2xl font-semibold tracking-tight">{user.name}</h1>
           <Badge value={user.role} />
           <Badge value={user.status} />
-          <LiveUpdates userId={user.id} />
+          <LiveUpdates follows="user" id={user.id} />
         </div>
         <p className="mt-1 text-sm text-slate-500">
           {user.email} · plan {user.plan}
