@@ -4,7 +4,7 @@ import { notFound } from 'next/navigation';
 import { canManageUser, grantableRoles, requireConsoleUser } from '@/actions/require-console-user';
 import { Alert } from '@/components/alert';
 import { Badge } from '@/components/badge';
-import { DeleteUserButton } from '@/components/delete-user-button';
+import { DeleteButton } from '@/components/delete-button';
 import { LiveUpdates } from '@/components/live-updates';
 import { Timestamp } from '@/components/timestamp';
 import { UserForm } from '@/components/user-form';
@@ -71,7 +71,13 @@ export default async function UserPage({ params, searchParams }: UserPageProps) 
             <section aria-labelledby="danger-zone" className="max-w-xl rounded-lg border border-red-200 bg-white p-6 shadow-sm">
               <h2 id="danger-zone" className="font-semibold text-red-700">Delete user</h2>
               <p className="mb-4 mt-1 text-sm text-slate-600">Removes the user for good. The audit trail keeps a record.</p>
-              <DeleteUserButton user={user} action={deleteUserAction} />
+              <DeleteButton
+                action={deleteUserAction}
+                fields={{ id: user.id, email: user.email, version: String(user.version) }}
+                confirmationHref={`/users/${user.id}/delete`}
+                question={`Delete ${user.email}? This cannot be undone.`}
+                label="Delete user"
+              />
             </section>
           )}
         </div>
