@@ -1,7 +1,8 @@
 'use server';
 
 import { updateTag } from 'next/cache';
-import { authorize, type Permission } from '@/core/authorization';
+import { authorize } from '@/core/authorization';
+import type { Principal } from '@/core/principal';
 import { isUuid } from '@/core/validation';
 import { organizationTag, organizationsTag, usersTag, userTag } from '@/lib/tags';
 import { failure, type ActionState } from './action-state';
@@ -18,9 +19,9 @@ const maxIds = 100;
  * makes the next read fresh. Like every action it spends the caller's action budget, and refuses an admin who must
  * enrol in two-factor sign-in first.
  */
-async function expireLiveView(ids: unknown, permission: Permission, what: string, listTag: string, itemTag: (id: string) => string): Promise<ActionState> {
+async function expireLiveView(ids: unknown, mayRead: (principal: Principal) => void, what: string, listTag: string, itemTag: (id: string) => string): Promise<ActionState> {
   try {
-    authorize((await actionContext()).principal, permission);
+    mayRead((await actionContext()).principal);
   } catch (error) {
     return errorToActionState(error, {});
   }
@@ -34,7 +35,7 @@ async function expireLiveView(ids: unknown, permission: Permission, what: string
 
 /** The users list's and users' pages' live refresh. */
 export async function refreshLiveViewAction(userIds: unknown): Promise<ActionState> {
-  return expireLiveView(userIds, 'users:read', 'user', usersTag, userTag);
+  return expireLiveView(userIds, (principal) => authorize(principal, 'users:read'), 'user', usersTag, userTag);
 }
 
 /** The organizations list's and organizations' pages' live refresh. */

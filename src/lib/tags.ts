@@ -18,19 +18,18 @@ export const tagsForOrganizationWrite = (id: string) => [organizationsTag, organ
 export const tagsForMemberWrite = (organizationId: string, userId: string) => [...tagsForOrganizationWrite(organizationId), userTag(userId)];
 
 /**
- * The tags an event's subject makes stale: what every instance expires when it hears of the event
- * (src/server/cache-tags.ts), the same tags the writing request expires itself.
+ * The tags an event makes stale: what every instance expires when it hears of the event (src/server/cache-tags.ts),
+ * the same tags the writing request expires itself. An event about an organization (`organizationId`) also makes
+ * that organization's views stale, whatever its subject (a member's events name the user or the membership).
  */
-export function tagsForEvent(subject: { type: string; id: string } | null): string[] {
-  if (subject?.type === 'user') return tagsForUserWrite(subject.id);
-  if (subject?.type === 'webhook-event') return [webhooksTag];
-  if (subject?.type === 'organization') return tagsForOrganizationWrite(subject.id);
-  if (subject?.type === 'member') {
-    // A member subject's id is `<organizationId>:<userId>`.
-    const [organizationId = '', userId = ''] = subject.id.split(':');
-    return tagsForMemberWrite(organizationId, userId);
-  }
-  return [];
+export function tagsForEvent(subject: { type: string; id: string } | null, organizationId?: string | null): string[] {
+  const tags = organizationId ? tagsForOrganizationWrite(organizationId) : [];
+  if (subject?.type === 'user') tags.push(...tagsForUserWrite(subject.id));
+  if (subject?.type === 'webhook-event') tags.push(webhooksTag);
+  if (subject?.type === 'organization') tags.push(...tagsForOrganizationWrite(subject.id));
+  // A membership's id is `<organizationId>:<userId>`: the user's page lists their organizations.
+  if (subject?.type === 'member') tags.push(userTag(subject.id.split(':')[1] ?? ''));
+  return [...new Set(tags)];
 }
 
 /**

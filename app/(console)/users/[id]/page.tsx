@@ -5,6 +5,7 @@ import { canManageUser, grantableRoles, requireConsoleUser } from '@/actions/req
 import { Alert } from '@/components/alert';
 import { Badge } from '@/components/badge';
 import { DeleteButton } from '@/components/delete-button';
+import { EventHistory } from '@/components/event-history';
 import { LiveUpdates } from '@/components/live-updates';
 import { Timestamp } from '@/components/timestamp';
 import { UserForm } from '@/components/user-form';
@@ -81,26 +82,7 @@ export default async function UserPage({ params, searchParams }: UserPageProps) 
             </section>
           )}
         </div>
-        <section aria-labelledby="history" className="space-y-3">
-          <h2 id="history" className="font-semibold">History</h2>
-          <ol className="space-y-3 text-sm">
-            {history.map((event) => (
-              <li key={event.id} className="rounded-md border border-slate-200 bg-white p-3">
-                <p className="font-medium">{event.type}</p>
-                <p className="text-xs text-slate-500">
-                  {event.actor} via {event.door} · <Timestamp iso={event.occurredAt} />
-                </p>
-                <ul className="mt-1 text-xs text-slate-600">
-                  {Object.entries(event.data.changes).map(([field, change]) => (
-                    <li key={field}>
-                      {field}: {String(change.before ?? '—')} → {String(change.after ?? '—')}
-                    </li>
-                  ))}
-                </ul>
-              </li>
-            ))}
-          </ol>
-        </section>
+        <EventHistory events={history} />
       </div>
     </div>
   );
