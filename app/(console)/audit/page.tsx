@@ -33,6 +33,8 @@ function subjectHref(subject: Subject): string | null {
       return '/api-keys';
     case 'webhook-event':
       return '/webhooks';
+    case 'organization':
+      return null; // the console has no organization pages yet
   }
 }
 

@@ -34,7 +34,7 @@ export async function subjectHistory(db: Database, subject: Subject, limit = 20)
 
 /** SQL conditions for the audit filters and the reader's access; shared by the list and the export. */
 export function auditConditions(filter: AuditFilter, access: EventAccess): SQL[] {
-  const conditions = filterConditions({ types: filter.type, access });
+  const conditions = filterConditions({ types: filter.type, organizationId: filter.organizationId, access });
   if (filter.actor) conditions.push(eq(auditEvents.actor, filter.actor));
   if (filter.subjectType) conditions.push(eq(auditEvents.subjectType, filter.subjectType));
   if (filter.subjectId) conditions.push(eq(auditEvents.subjectId, filter.subjectId));

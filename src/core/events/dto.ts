@@ -12,6 +12,7 @@ export function toEventDto(row: AuditEventRow): EventDto {
     actor: row.actor,
     door: row.door,
     subject: row.subjectType && row.subjectId ? { type: row.subjectType as SubjectType, id: row.subjectId } : null,
+    organizationId: row.organizationId,
     data: { ...row.data, changes: row.changes },
   };
 }

@@ -10,6 +10,8 @@ import type { EventDto, EventType } from './types';
 /** Which events a reader wants: some types only, and what its principal may see. */
 export interface EventFilter {
   types?: readonly EventType[];
+  /** Only the events about this organization. */
+  organizationId?: string;
   access: EventAccess;
 }
 
@@ -17,12 +19,14 @@ export interface EventFilter {
 export function filterConditions(filter: EventFilter): SQL[] {
   const conditions: SQL[] = [];
   if (filter.types) conditions.push(inArray(auditEvents.action, [...filter.types]));
+  if (filter.organizationId) conditions.push(eq(auditEvents.organizationId, filter.organizationId));
   if (!filter.access.all) conditions.push(eq(auditEvents.subjectType, 'user'), eq(auditEvents.subjectId, filter.access.ownUserId));
   return conditions;
 }
 
 export function matchesFilter(event: EventDto, filter: EventFilter): boolean {
   if (filter.types && !filter.types.includes(event.type)) return false;
+  if (filter.organizationId && event.organizationId !== filter.organizationId) return false;
   if (!filter.access.all) return event.subject?.type === 'user' && event.subject.id === filter.access.ownUserId;
   return true;
 }

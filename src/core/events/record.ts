@@ -11,6 +11,8 @@ type Queryable = Pick<Database, 'insert'>;
 export interface NewEvent {
   type: EventType;
   subject: Subject | null;
+  /** The organization it is about, if any: what the organizationId filters of streams and the audit trail match. */
+  organizationId?: string;
   /** Before/after of the fields that changed. */
   changes: AuditChanges;
   /** The subject as its public DTO (e.g. `{ user }`): what stream and webhook consumers act on. */
@@ -29,6 +31,7 @@ export async function recordEvent(db: Queryable, principal: Principal, event: Ne
     action: event.type,
     subjectType: event.subject?.type ?? null,
     subjectId: event.subject?.id ?? null,
+    organizationId: event.organizationId ?? null,
     changes: event.changes,
     data: event.data ?? {},
   });

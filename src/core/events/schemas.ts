@@ -34,9 +34,13 @@ export const positionParam = (message: string) =>
 
 const timestamp = (field: string) => z.iso.datetime({ offset: true, error: `${field} must be an ISO 8601 date-time, e.g. 2026-12-01T00:00:00Z` }).transform((value) => new Date(value));
 
+/** Only the events about one organization. */
+const organizationIdParam = z.uuid({ error: 'organizationId must be an organization id (a UUID)' });
+
 /** `GET /api/v1/events`: which types, and where to resume for clients that can't send Last-Event-ID. */
 export const eventStreamQuery = z.object({
   types: eventTypeList.optional(),
+  organizationId: organizationIdParam.optional(),
   after: positionParam('after must be the id of an event this stream sent').optional(),
 });
 
@@ -47,6 +51,7 @@ export const auditFilterQuery = z.object({
   subjectType: z.enum(subjectTypes, { error: `Subject type must be one of: ${subjectTypes.join(', ')}` }).optional(),
   subjectId: z.string().trim().min(1).max(200, 'Subject id must be at most 200 characters').refine(noNul, 'Subject id must not contain NUL characters').optional(),
   door: z.enum(doors, { error: `Door must be one of: ${doors.join(', ')}` }).optional(),
+  organizationId: organizationIdParam.optional(),
   from: timestamp('from').optional(),
   to: timestamp('to').optional(),
 });
@@ -73,6 +78,7 @@ export const eventDto = z.object({
   actor: z.string().meta({ description: '`user:<id>`, `api-key:<id>` or `system:<name>`.' }),
   door: z.enum(doors),
   subject: z.object({ type: z.enum(subjectTypes), id: z.string() }).nullable(),
+  organizationId: z.uuid().nullable().meta({ description: 'The organization the event is about, or null.' }),
   data: z.looseObject({ changes: z.record(z.string(), z.object({ before: z.unknown(), after: z.unknown() })) }),
 });
 

@@ -22,9 +22,9 @@ export interface StreamPlan {
  */
 export async function planEventStream(ctx: CoreContext, query: Record<string, string | undefined>, lastEventId: string | null): Promise<StreamPlan> {
   const access = eventAccessFor(ctx.principal);
-  const { types, after } = parseInput(eventStreamQuery, query, 'query');
+  const { types, organizationId, after } = parseInput(eventStreamQuery, query, 'query');
   const resumeFrom = lastEventId === null ? after : parseLastEventId(lastEventId);
-  return { filter: { types, access }, from: await resumeAt(ctx, resumeFrom ?? null, lastEventId === null ? 'after' : 'Last-Event-ID'), owner: actorOf(ctx.principal) };
+  return { filter: { types, organizationId, access }, from: await resumeAt(ctx, resumeFrom ?? null, lastEventId === null ? 'after' : 'Last-Event-ID'), owner: actorOf(ctx.principal) };
 }
 
 /** What the console's pages show: users. Any console reader may be told that a user changed, never the details. */

@@ -39,10 +39,18 @@ export const eventTypes = [
   'user.two-factor-disabled',
   'session.revoked',
   'user.external-identity-linked',
+  // Organizations (src/core/organizations): each carries the event's `organizationId`.
+  'organization.created',
+  'organization.updated',
+  'organization.deleted',
+  'member.added',
+  'member.role-changed',
+  'member.removed',
 ] as const;
 export type EventType = (typeof eventTypes)[number];
 
-export const subjectTypes = ['user', 'api-key', 'webhook-event', 'webhook-endpoint', 'invitation'] as const;
+/** The `member.*` events are about the user (subject `user`) in an organization (`organizationId`). */
+export const subjectTypes = ['user', 'api-key', 'webhook-event', 'webhook-endpoint', 'invitation', 'organization'] as const;
 export type SubjectType = (typeof subjectTypes)[number];
 export interface Subject {
   type: SubjectType;
@@ -61,5 +69,7 @@ export interface EventDto {
   actor: string;
   door: Door;
   subject: Subject | null;
+  /** The organization the event is about, or null when it is about none. */
+  organizationId: string | null;
   data: Record<string, unknown> & { changes: AuditChanges };
 }

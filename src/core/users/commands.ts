@@ -11,6 +11,8 @@ import { disableEndpointsMadeBy, holdsWebhookRight } from '../integrations/creat
 import { postgresErrorCode, UNIQUE_VIOLATION } from '../db-errors';
 import { Conflict, NotFound, PreconditionFailed } from '../errors';
 import type { CoreContext, Principal } from '../principal';
+import { removeMembershipsOf } from '../organizations/members';
+import { withOwnerInvariant } from '../organizations/owners';
 import { eraseUserRecords } from '../retention';
 import { isUuid, parseInput } from '../validation';
 import { toUserDto, type UserDto } from './dto';
@@ -72,10 +74,12 @@ export async function updateUser(
 export async function deleteUser(ctx: CoreContext, id: string, options: WriteOptions = {}): Promise<void> {
   authorize(ctx.principal, 'users:write');
   if (!isUuid(id)) throw new NotFound('User');
-  await ctx.db.transaction(async (tx) => {
+  await withOwnerInvariant(() => ctx.db.transaction(async (tx) => {
     const current = await lockUser(tx, id, options);
     authorizeAccountChange(ctx.principal, current.role, null);
     await assertAnOwnerRemains(tx, current, null);
+    // Refused, naming the organization, when they are its last owner.
+    await removeMembershipsOf(tx, ctx.principal, current);
     // Their API keys go with them: once created_by is set null by the delete, a key would pass for one the CLI
     // made (no creator to be suspended) and keep working.
     const revoked = await tx
@@ -100,7 +104,7 @@ export async function deleteUser(ctx: CoreContext, id: string, options: WriteOpt
       changes: diffFields(current, undefined, [...userFields, 'plan']),
       data: { user: toUserDto(current) },
     });
-  });
+  }));
 }
 
 type UserChanges = Partial<Pick<UserRow, 'email' | 'emailVerified' | 'name' | 'role' | 'status' | 'plan' | 'stripeCustomerId' | 'subscriptionStatus'>>;
