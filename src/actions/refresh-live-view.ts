@@ -2,6 +2,7 @@
 
 import { updateTag } from 'next/cache';
 import { authorize } from '@/core/authorization';
+import { authorizeStaffRead } from '@/core/organizations/staff-views';
 import type { Principal } from '@/core/principal';
 import { isUuid } from '@/core/validation';
 import { organizationTag, organizationsTag, usersTag, userTag } from '@/lib/tags';
@@ -40,5 +41,5 @@ export async function refreshLiveViewAction(userIds: unknown): Promise<ActionSta
 
 /** The organizations list's and organizations' pages' live refresh. */
 export async function refreshOrganizationViewAction(organizationIds: unknown): Promise<ActionState> {
-  return expireLiveView(organizationIds, 'users:read', 'organization', organizationsTag, organizationTag);
+  return expireLiveView(organizationIds, authorizeStaffRead, 'organization', organizationsTag, organizationTag);
 }
