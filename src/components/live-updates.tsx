@@ -16,14 +16,11 @@ interface ConsoleEvent {
   organizationId?: string | null;
 }
 
-/** Which user an event changed: its subject, or the member of a membership (whose id is `<organizationId>:<userId>`). */
-function changedUser({ subject }: ConsoleEvent): string | undefined {
-  if (subject?.type === 'user') return subject.id;
-  if (subject?.type === 'member') return subject.id.split(':')[1];
-  return undefined;
-}
-
-const changedOf = { user: changedUser, organization: (event: ConsoleEvent) => event.organizationId ?? undefined };
+/** The id an event changed, by what the page follows: a member.* event's subject is the user, and it names the organization. */
+const changedOf = {
+  user: ({ subject }: ConsoleEvent) => (subject?.type === 'user' ? subject.id : undefined),
+  organization: ({ organizationId }: ConsoleEvent) => organizationId ?? undefined,
+};
 const refreshOf = { user: refreshLiveViewAction, organization: refreshOrganizationViewAction };
 
 /** Events that land within this long are refreshed together. */

@@ -20,15 +20,14 @@ export const tagsForMemberWrite = (organizationId: string, userId: string) => [.
 /**
  * The tags an event makes stale: what every instance expires when it hears of the event (src/server/cache-tags.ts),
  * the same tags the writing request expires itself. An event about an organization (`organizationId`) also makes
- * that organization's views stale, whatever its subject (a member's events name the user or the membership).
+ * that organization's views stale, whatever its subject (a member.* event's subject is the user, whose page lists
+ * their organizations).
  */
 export function tagsForEvent(subject: { type: string; id: string } | null, organizationId?: string | null): string[] {
   const tags = organizationId ? tagsForOrganizationWrite(organizationId) : [];
   if (subject?.type === 'user') tags.push(...tagsForUserWrite(subject.id));
   if (subject?.type === 'webhook-event') tags.push(webhooksTag);
   if (subject?.type === 'organization') tags.push(...tagsForOrganizationWrite(subject.id));
-  // A membership's id is `<organizationId>:<userId>`: the user's page lists their organizations.
-  if (subject?.type === 'member') tags.push(userTag(subject.id.split(':')[1] ?? ''));
   return [...new Set(tags)];
 }
 

@@ -15,6 +15,7 @@ import { ActionForm } from '@/components/action-form';
 import { hasTwoFactor } from '@/core/accounts';
 import { deleteUserAction, resetTwoFactorAction, updateUserAction } from '../actions';
 import { readUser, readUserHistory } from '../data';
+import { readUserOrganizations } from '../../organizations/data';
 
 export const metadata: Metadata = { title: 'User' };
 
@@ -28,7 +29,7 @@ export default async function UserPage({ params, searchParams }: UserPageProps) 
   const principal = await requireConsoleUser(`/users/${id}`);
   const user = await readUser(id);
   if (!user) notFound();
-  const [history, { created }] = await Promise.all([readUserHistory(id), searchParams]);
+  const [history, organizations, { created }] = await Promise.all([readUserHistory(id), readUserOrganizations(id), searchParams]);
   const canManage = canManageUser(principal, user.role);
   const twoFactor = await hasTwoFactor(await consoleContext(), id);
 
@@ -66,6 +67,23 @@ export default async function UserPage({ params, searchParams }: UserPageProps) 
                 confirm={`Reset ${user.email}'s two-factor sign-in? They sign in with their password alone until they set it up again.`}
                 hint="For a lost phone: removes their authenticator and recovery codes."
               />
+            )}
+          </section>
+          <section aria-labelledby="organizations" className="max-w-xl space-y-3 rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
+            <h2 id="organizations" className="font-semibold">Organizations</h2>
+            {organizations.length === 0 ? (
+              <p className="text-sm text-slate-600">Not a member of any organization.</p>
+            ) : (
+              <ul className="divide-y divide-slate-100 text-sm">
+                {organizations.map((organization) => (
+                  <li key={organization.id} className="flex items-center justify-between gap-3 py-2">
+                    <Link href={`/organizations/${organization.id}`} className="font-medium text-indigo-700 hover:underline">
+                      {organization.name}
+                    </Link>
+                    <Badge value={organization.role} />
+                  </li>
+                ))}
+              </ul>
             )}
           </section>
           {canManage && (
