@@ -3,16 +3,13 @@ export const usersTag = 'users';
 export const userTag = (id: string) => `user:${id}`;
 /** The console's list of received Stripe webhook events. */
 export const webhooksTag = 'webhooks';
-/** The organizations list (names, member counts). */
+/** Organizations: the list, and one organization with its members. */
 export const organizationsTag = 'organizations';
-/** One organization's page: its details, members and history. */
 export const organizationTag = (id: string) => `organization:${id}`;
+export const tagsForOrganizationWrite = (id: string) => [organizationsTag, organizationTag(id)];
 
 /** Every tag a write to this user makes stale. */
 export const tagsForUserWrite = (id: string) => [usersTag, userTag(id)];
-
-/** Every tag a write to this organization makes stale. */
-export const tagsForOrganizationWrite = (id: string) => [organizationsTag, organizationTag(id)];
 
 /** A membership change: the organization's views (members, counts) and the user's page, which lists their organizations. */
 export const tagsForMemberWrite = (organizationId: string, userId: string) => [...tagsForOrganizationWrite(organizationId), userTag(userId)];

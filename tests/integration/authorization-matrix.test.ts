@@ -21,6 +21,8 @@ import {
   auditEvents,
   invitations,
   mailOutbox,
+  organizationMembers,
+  organizations,
   sessions,
   twoFactors,
   users,
@@ -159,6 +161,11 @@ async function snapshot() {
     mail: (await database.select({ n: count() }).from(mailOutbox))[0]!.n,
     linkTokens: await database.select({ id: accountTokens.id, usedAt: accountTokens.usedAt }).from(accountTokens).orderBy(accountTokens.id),
     secondFactors: await database.select({ id: twoFactors.id, secret: twoFactors.secret, verified: twoFactors.verified }).from(twoFactors).orderBy(twoFactors.id),
+    organizations: await database.select({ id: organizations.id, version: organizations.version }).from(organizations).orderBy(organizations.id),
+    memberships: await database
+      .select({ organizationId: organizationMembers.organizationId, userId: organizationMembers.userId, role: organizationMembers.role })
+      .from(organizationMembers)
+      .orderBy(organizationMembers.organizationId, organizationMembers.userId),
   };
 }
 
@@ -494,7 +501,7 @@ describe('every route handler has a row for each method it exports', () => {
   it.each(routeFiles(undefined, /^route(\.bench)?\.ts$/))('%s', async (file) => {
     const loaded = (await import(/* @vite-ignore */ path.join(ROOT, file))) as Record<string, unknown>;
     const exported = Object.keys(loaded).filter((name) => httpMethods.includes(name));
-    expect(Object.keys(routeMatrix[file] ?? {}).sort()).toEqual(exported.sort());
+    expect(Object.keys(routeMatrix[file] ?? organizationRouteMatrix[file] ?? {}).sort()).toEqual(exported.sort());
   });
 });
 
@@ -534,6 +541,137 @@ describe.each(routeTables)('%s', (_title, file, methods) => {
         // /me is always the caller's own record, whatever else exists.
         expect((await response.json()).id).toBe(credentials[principal].userId);
       }
+    });
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// Organizations: two planes of authority. Staff (global owner, admin, viewer) and keys with organizations:* act on
+// every organization; a signed-in user acts by their role in the organization the path names. Each cell runs on a
+// fresh organization whose owner, admin and member are the principals of those names; `outsider` belongs to
+// another organization only.
+// ---------------------------------------------------------------------------------------------------------------
+
+const orgPrincipalNames = ['anonymous', 'staffOwner', 'staffAdmin', 'staffViewer', 'orgOwner', 'orgAdmin', 'orgMember', 'outsider', 'orgReadKey', 'orgWriteKey'] as const;
+type OrgPrincipalName = (typeof orgPrincipalNames)[number];
+type OrgStatuses = Record<OrgPrincipalName, number>;
+const orgCredentials = {} as Record<OrgPrincipalName, Credentials>;
+const everyOrgPrincipal = (status: number): OrgStatuses => Object.fromEntries(orgPrincipalNames.map((name) => [name, status])) as OrgStatuses;
+
+/** What a fresh organization's cell acts on: the organization, a plain member, a second owner, a user to add. */
+interface OrgTarget {
+  id: string;
+  memberId: string;
+  secondOwnerId: string;
+  newcomerId: string;
+}
+
+async function freshOrganization(): Promise<OrgTarget> {
+  const ctx = { db: await db(), principal: system };
+  const organization = await createOrganization(ctx, { name: 'Matrix org', slug: `matrix-${uuidv7()}`, ownerId: orgCredentials.orgOwner.userId }, 'open');
+  const [memberId, secondOwnerId, newcomerId] = [await freshTarget(), await freshTarget(), await freshTarget()];
+  const members = { [orgCredentials.orgAdmin.userId!]: 'admin', [orgCredentials.orgMember.userId!]: 'member', [memberId]: 'member', [secondOwnerId]: 'owner' } as const;
+  for (const [userId, role] of Object.entries(members)) await addMember(ctx, organization.id, { userId, role });
+  return { id: organization.id, memberId, secondOwnerId, newcomerId };
+}
+
+/** Reads: every staff role and key with a scope, every member; another organization's member finds nothing. */
+const orgRead: OrgStatuses = {
+  anonymous: 401, staffOwner: 200, staffAdmin: 200, staffViewer: 200, orgOwner: 200, orgAdmin: 200, orgMember: 200, outsider: 404, orgReadKey: 200, orgWriteKey: 200,
+};
+/** Changes to the organization and its (non-owner) members: staff admins and up, write keys, its owners and admins. */
+const orgWrite = (ok: number): OrgStatuses => ({
+  anonymous: 401, staffOwner: ok, staffAdmin: ok, staffViewer: 403, orgOwner: ok, orgAdmin: ok, orgMember: 403, outsider: 404, orgReadKey: 403, orgWriteKey: ok,
+});
+/** Deleting it and changing owners: staff admins and up, write keys, and its owners only. */
+const orgOwnersOnly = (ok: number): OrgStatuses => ({ ...orgWrite(ok), orgAdmin: 403 });
+
+interface OrgCell {
+  path: (org: OrgTarget) => string;
+  body?: (org: OrgTarget, principal: OrgPrincipalName) => unknown;
+  expect: OrgStatuses;
+  publicBecause?: string;
+}
+
+const orgBase = 'app/api/v1/organizations';
+/** One route file's cells: the methods it serves, and 405 for the others (OPTIONS answers preflight). */
+function orgRoute(path: OrgCell['path'], served: Record<string, Omit<OrgCell, 'path'>>): Record<string, OrgCell> {
+  const cells: Record<string, OrgCell> = { OPTIONS: { path, expect: everyOrgPrincipal(204), publicBecause: 'CORS preflight carries no credentials' } };
+  for (const method of ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']) cells[method] = { path, ...(served[method] ?? { expect: everyOrgPrincipal(405) }) };
+  return cells;
+}
+
+const organizationRouteMatrix: Record<string, Record<string, OrgCell>> = {
+  [`${orgBase}/route.ts`]: orgRoute(() => '/api/v1/organizations', {
+    GET: { expect: { ...orgRead, outsider: 200 } },
+    // Signed-in users create their own (ROSTER_ORG_CREATION=open); staff and keys name the owner.
+    POST: {
+      body: (_org, principal) => ({ name: 'New org', slug: `new-${uuidv7()}`, ownerId: orgCredentials[principal].userId ?? orgCredentials.orgOwner.userId }),
+      expect: { ...everyOrgPrincipal(201), anonymous: 401, orgReadKey: 403 },
+    },
+  }),
+  [`${orgBase}/[orgId]/route.ts`]: orgRoute((org) => `/api/v1/organizations/${org.id}`, {
+    GET: { expect: orgRead },
+    PATCH: { body: () => ({ name: 'Renamed org' }), expect: orgWrite(200) },
+    DELETE: { expect: orgOwnersOnly(204) },
+  }),
+  [`${orgBase}/[orgId]/members/route.ts`]: orgRoute((org) => `/api/v1/organizations/${org.id}/members`, {
+    GET: { expect: orgRead },
+    POST: { body: (org) => ({ userId: org.newcomerId, role: 'member' }), expect: orgWrite(201) },
+  }),
+  [`${orgBase}/[orgId]/members/[userId]/route.ts`]: orgRoute((org) => `/api/v1/organizations/${org.id}/members/${org.memberId}`, {
+    PATCH: { body: () => ({ role: 'admin' }), expect: orgWrite(200) },
+    DELETE: { expect: orgWrite(204) },
+  }),
+};
+
+type OrgTable = [title: string, file: string, cells: Record<string, OrgCell>];
+const memberFile = `${orgBase}/[orgId]/members/[userId]/route.ts`;
+const toSecondOwner = (org: OrgTarget) => `/api/v1/organizations/${org.id}/members/${org.secondOwnerId}`;
+const orgTables: OrgTable[] = [
+  ...Object.entries(organizationRouteMatrix).map(([file, cells]): OrgTable => [file, file, cells]),
+  [`${memberFile}, on an owner`, memberFile, { PATCH: { path: toSecondOwner, body: () => ({ role: 'member' }), expect: orgOwnersOnly(200) }, DELETE: { path: toSecondOwner, expect: orgOwnersOnly(204) } }],
+  [
+    `${orgBase}/[orgId]/members/route.ts, adding an owner`,
+    `${orgBase}/[orgId]/members/route.ts`,
+    { POST: { path: (org) => `/api/v1/organizations/${org.id}/members`, body: (org) => ({ userId: org.newcomerId, role: 'owner' }), expect: orgOwnersOnly(201) } },
+  ],
+];
+
+describe('organizations', () => {
+  beforeAll(async () => {
+    orgCredentials.anonymous = {};
+    orgCredentials.staffOwner = credentials.owner;
+    orgCredentials.staffAdmin = credentials.admin;
+    orgCredentials.staffViewer = credentials.viewer;
+    for (const name of ['orgOwner', 'orgAdmin', 'orgMember', 'outsider'] as const) orgCredentials[name] = await signedInUser(`${name.toLowerCase()}@matrix.test`, 'member');
+    const elsewhere = { db: await db(), principal: system };
+    await createOrganization(elsewhere, { name: 'Elsewhere', slug: 'elsewhere', ownerId: orgCredentials.outsider.userId }, 'open');
+    for (const [name, scope] of [['orgReadKey', 'organizations:read'], ['orgWriteKey', 'organizations:write']] as const) {
+      const { secret } = await createApiKey({ db: await db(), principal: system }, { name, scopes: [scope] });
+      orgCredentials[name] = { authorization: `Bearer ${secret}` };
+    }
+  });
+
+  describe.each(orgTables)('%s', (_title, file, cells) => {
+    describe.each(Object.entries(cells))('%s', (method, cell) => {
+      it.each(orgPrincipalNames)('as %s', async (principal) => {
+        const loaded = (await import(/* @vite-ignore */ path.join(ROOT, file))) as RouteModule;
+        const org = await freshOrganization();
+        const url = new URL(cell.path(org), BASE);
+        const { authorization } = orgCredentials[principal];
+        const headers: Record<string, string> = { origin: BASE, ...(authorization ? { authorization } : {}) };
+        if (cell.body) headers['content-type'] = 'application/json';
+        const request = new Request(url, { method, headers, body: cell.body && JSON.stringify(cell.body(org, principal)) });
+        const [, , , , orgId, , userId] = url.pathname.split('/');
+        const before = await snapshot();
+
+        const response = await loaded[method]!(request, { params: Promise.resolve({ orgId: orgId ?? '', userId: userId ?? '' }) });
+
+        expect(response.status, await response.clone().text()).toBe(cell.expect[principal]);
+        if (response.status >= 400) await expectDenialLeft(before, undefined);
+        else if (method !== 'GET' && method !== 'OPTIONS') expect(await snapshot()).not.toEqual(before);
+      });
     });
   });
 });

@@ -76,7 +76,7 @@ export interface paths {
         };
         /**
          * Get the calling user
-         * @description For end users’ apps: a session token or a JWT as the bearer. Always the caller’s own record.
+         * @description For end users’ apps: a session token or a JWT as the bearer. Always the caller’s own record, with the organizations they belong to and their role in each.
          */
         get: operations["getMe"];
         put?: never;
@@ -109,6 +109,103 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organizations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List organizations
+         * @description Staff: every organization (`q` matches a part of the name or slug). End users: the organizations they belong to. Newest first, keyset-paginated: pass `nextCursor` back as `cursor`. Staff (admins and owners, keys with `organizations:write`) manage every organization; viewers and keys with `organizations:read` read them. A signed-in end user acts by their role in the organization: owners everything; admins everything but deleting it and changing owners; members read it and its members.
+         */
+        get: operations["listOrganizations"];
+        put?: never;
+        /**
+         * Create an organization
+         * @description A signed-in end user becomes its owner (unless the server sets `ROSTER_ORG_CREATION=staff`); staff name its first owner with `ownerId`. Send an `Idempotency-Key` to retry safely.
+         */
+        post: operations["createOrganization"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organizations/{orgId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get an organization */
+        get: operations["getOrganization"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete an organization
+         * @description Owners of the organization, and staff. Its memberships go with it, in one transaction, each with a `member.removed` event.
+         */
+        delete: operations["deleteOrganization"];
+        options?: never;
+        head?: never;
+        /**
+         * Update an organization
+         * @description Owners and admins of the organization, and staff. Only the fields sent change; `plan` belongs to billing.
+         */
+        patch: operations["updateOrganization"];
+        trace?: never;
+    };
+    "/api/v1/organizations/{orgId}/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List an organization’s members
+         * @description Oldest member first, keyset-paginated: pass `nextCursor` back as `cursor`. Every member of the organization, and staff.
+         */
+        get: operations["listMembers"];
+        put?: never;
+        /**
+         * Add an existing user to an organization
+         * @description Owners and admins of the organization, and staff; only owners (and staff) add owners. Send an `Idempotency-Key` to retry safely.
+         */
+        post: operations["addMember"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organizations/{orgId}/members/{userId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove a member (or leave)
+         * @description Owners and admins of the organization, and staff, remove members; only owners (and staff) remove an owner. Any member may remove themselves: that is leaving. The last owner can’t leave.
+         */
+        delete: operations["removeMember"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a member’s role
+         * @description Owners and admins of the organization, and staff; granting, removing or changing the owner role is for owners (and staff). The last owner stays one.
+         */
+        patch: operations["changeMemberRole"];
         trace?: never;
     };
     "/api/v1/invitations": {
@@ -182,7 +279,7 @@ export interface paths {
         };
         /**
          * Stream events (Server-Sent Events)
-         * @description Every committed change, as it commits: `retry:` first, then each event as `id: <position>` and `data: <event JSON>` (`{ id, position, type, occurredAt, actor, door, subject, data }`), a `:` heartbeat every 15 s. Reconnect with `Last-Event-ID` (or `?after=`) to replay what was missed, in order, with no gap and no duplicate. Named events: `pruned` (the resume point is older than retention; what follows starts at the oldest kept event) and `reconnect` (the server is stopping, or the client fell behind: reconnect with `Last-Event-ID`). Admins, owners and keys with `events:read`; members see only the events about themselves. At most 5 streams per credential.
+         * @description Every committed change, as it commits: `retry:` first, then each event as `id: <position>` and `data: <event JSON>` (`{ id, position, type, occurredAt, actor, door, subject, organizationId, data }`), a `:` heartbeat every 15 s. Reconnect with `Last-Event-ID` (or `?after=`) to replay what was missed, in order, with no gap and no duplicate. Named events: `pruned` (the resume point is older than retention; what follows starts at the oldest kept event) and `reconnect` (the server is stopping, or the client fell behind: reconnect with `Last-Event-ID`). Admins, owners and keys with `events:read`; members see only the events about themselves. `?organizationId=` keeps the events about one organization. At most 5 streams per credential.
          */
         get: operations["streamEvents"];
         put?: never;
@@ -202,7 +299,7 @@ export interface paths {
         };
         /**
          * List audit events
-         * @description The event log, newest first, keyset-paginated: pass `nextCursor` back as `cursor`. Filter by `actor`, `type` (comma-separated event types), `subjectType` and `subjectId`, `door`, and `from`/`to` (ISO 8601; from inclusive, to exclusive). Admins, owners and keys with `events:read`; members see only the events about themselves.
+         * @description The event log, newest first, keyset-paginated: pass `nextCursor` back as `cursor`. Filter by `actor`, `type` (comma-separated event types), `subjectType` and `subjectId`, `door`, `organizationId`, and `from`/`to` (ISO 8601; from inclusive, to exclusive). Admins, owners and keys with `events:read`; members see only the events about themselves.
          */
         get: operations["listAuditEvents"];
         put?: never;
@@ -505,6 +602,147 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
         };
+        /**
+         * @description The calling user, with the organizations they belong to.
+         * @example {
+         *       "id": "01936f8e-8c4c-7cc2-9d5e-3b6a2f0e4d1a",
+         *       "email": "ada@example.com",
+         *       "name": "Ada Lovelace",
+         *       "role": "viewer",
+         *       "status": "active",
+         *       "plan": "free",
+         *       "subscriptionStatus": null,
+         *       "version": 1,
+         *       "createdAt": "2026-11-24T09:30:00.000Z",
+         *       "updatedAt": "2026-11-24T09:30:00.000Z",
+         *       "organizations": [
+         *         {
+         *           "id": "01936f90-1a2b-7cc2-9d5e-3b6a2f0e4d1b",
+         *           "name": "Acme",
+         *           "slug": "acme",
+         *           "role": "owner"
+         *         }
+         *       ]
+         *     }
+         */
+        Me: {
+            /** Format: uuid */
+            id: string;
+            email: string;
+            name: string;
+            /** @enum {string} */
+            role: "member" | "viewer" | "admin" | "owner";
+            /** @enum {string} */
+            status: "active" | "suspended";
+            plan: string;
+            subscriptionStatus: string | null;
+            version: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            organizations: components["schemas"]["MyOrganization"][];
+        };
+        /** @description An organization the caller belongs to, with their role in it. */
+        MyOrganization: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            slug: string;
+            /** @enum {string} */
+            role: "owner" | "admin" | "member";
+        };
+        OrganizationPage: {
+            items: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+                slug: string;
+                metadata: {
+                    [key: string]: unknown;
+                };
+                plan: string;
+                version: number;
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: date-time */
+                updatedAt: string;
+            }[];
+            nextCursor: string | null;
+        };
+        /**
+         * @description An organization (a customer’s company): the tenant.
+         * @example {
+         *       "id": "01936f90-1a2b-7cc2-9d5e-3b6a2f0e4d1b",
+         *       "name": "Acme",
+         *       "slug": "acme",
+         *       "metadata": {
+         *         "industry": "rockets"
+         *       },
+         *       "plan": "free",
+         *       "version": 1,
+         *       "createdAt": "2026-11-24T09:30:00.000Z",
+         *       "updatedAt": "2026-11-24T09:30:00.000Z"
+         *     }
+         */
+        Organization: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            slug: string;
+            metadata: {
+                [key: string]: unknown;
+            };
+            plan: string;
+            version: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        MemberPage: {
+            items: {
+                /** Format: uuid */
+                organizationId: string;
+                /** Format: uuid */
+                userId: string;
+                email: string;
+                name: string;
+                /** @enum {string} */
+                role: "owner" | "admin" | "member";
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: date-time */
+                updatedAt: string;
+            }[];
+            nextCursor: string | null;
+        };
+        /**
+         * @description A user’s membership of an organization, with their role there.
+         * @example {
+         *       "organizationId": "01936f90-1a2b-7cc2-9d5e-3b6a2f0e4d1b",
+         *       "userId": "01936f8e-8c4c-7cc2-9d5e-3b6a2f0e4d1a",
+         *       "email": "ada@example.com",
+         *       "name": "Ada Lovelace",
+         *       "role": "admin",
+         *       "createdAt": "2026-11-24T09:31:00.000Z",
+         *       "updatedAt": "2026-11-24T09:31:00.000Z"
+         *     }
+         */
+        Member: {
+            /** Format: uuid */
+            organizationId: string;
+            /** Format: uuid */
+            userId: string;
+            email: string;
+            name: string;
+            /** @enum {string} */
+            role: "owner" | "admin" | "member";
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
         /** @description An invitation by email: its single-use link lives only in the email. */
         Invitation: {
             /** Format: uuid */
@@ -558,7 +796,7 @@ export interface components {
             id: string;
             position: string;
             /** @enum {string} */
-            type: "user.created" | "user.signed-up" | "user.updated" | "user.deleted" | "subscription.updated" | "customer.linked" | "api-key.created" | "api-key.revoked" | "webhook.reprocessed" | "users.seeded" | "webhook-endpoint.created" | "webhook-endpoint.updated" | "webhook-endpoint.secret-rotated" | "webhook-endpoint.disabled" | "webhook-endpoint.deleted" | "webhook-delivery.retried" | "user.email-verified" | "user.email-changed" | "user.password-reset" | "user.two-factor-reset" | "invitation.created" | "invitation.resent" | "invitation.revoked" | "invitation.accepted" | "export.downloaded" | "user.signed-in" | "user.sign-in-failed" | "user.locked-out" | "user.password-changed" | "user.two-factor-enabled" | "user.two-factor-disabled" | "session.revoked" | "user.external-identity-linked";
+            type: "user.created" | "user.signed-up" | "user.updated" | "user.deleted" | "subscription.updated" | "customer.linked" | "api-key.created" | "api-key.revoked" | "webhook.reprocessed" | "users.seeded" | "webhook-endpoint.created" | "webhook-endpoint.updated" | "webhook-endpoint.secret-rotated" | "webhook-endpoint.disabled" | "webhook-endpoint.deleted" | "webhook-delivery.retried" | "user.email-verified" | "user.email-changed" | "user.password-reset" | "user.two-factor-reset" | "invitation.created" | "invitation.resent" | "invitation.revoked" | "invitation.accepted" | "export.downloaded" | "user.signed-in" | "user.sign-in-failed" | "user.locked-out" | "user.password-changed" | "user.two-factor-enabled" | "user.two-factor-disabled" | "session.revoked" | "user.external-identity-linked" | "organization.created" | "organization.updated" | "organization.deleted" | "member.added" | "member.role-changed" | "member.removed";
             /** Format: date-time */
             occurredAt: string;
             /** @description `user:<id>`, `api-key:<id>` or `system:<name>`. */
@@ -567,9 +805,14 @@ export interface components {
             door: "console" | "api" | "cli" | "webhook";
             subject: {
                 /** @enum {string} */
-                type: "user" | "api-key" | "webhook-event" | "webhook-endpoint" | "invitation";
+                type: "user" | "api-key" | "webhook-event" | "webhook-endpoint" | "invitation" | "organization";
                 id: string;
             } | null;
+            /**
+             * Format: uuid
+             * @description The organization the event is about, or null.
+             */
+            organizationId: string | null;
             data: {
                 changes: {
                     [key: string]: {
@@ -1613,7 +1856,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The caller’s own user. */
+            /** @description The caller’s own user and organizations. */
             200: {
                 headers: {
                     /** @description The resource version, for `If-Match`. */
@@ -1625,7 +1868,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["User"];
+                    "application/json": components["schemas"]["Me"];
                 };
             };
             /** @description No credentials (`WWW-Authenticate: Bearer`), or invalid, expired or revoked ones (`Bearer error="invalid_token"`). */
@@ -1995,6 +2238,1420 @@ export interface operations {
                 };
             };
             /** @description The user’s request budget is spent: retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy": string;
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error: `traceId` finds it in the server log; nothing was changed. */
+            500: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable: retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listOrganizations: {
+        parameters: {
+            query?: {
+                q?: string;
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of organizations. */
+            200: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "01936f90-1a2b-7cc2-9d5e-3b6a2f0e4d1b",
+                     *           "name": "Acme",
+                     *           "slug": "acme",
+                     *           "metadata": {
+                     *             "industry": "rockets"
+                     *           },
+                     *           "plan": "free",
+                     *           "version": 1,
+                     *           "createdAt": "2026-11-24T09:30:00.000Z",
+                     *           "updatedAt": "2026-11-24T09:30:00.000Z"
+                     *         }
+                     *       ],
+                     *       "nextCursor": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OrganizationPage"];
+                };
+            };
+            /** @description A bad query parameter or a tampered cursor. */
+            400: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credentials (`WWW-Authenticate: Bearer`), or invalid, expired or revoked ones (`Bearer error="invalid_token"`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credentials are valid but lack the role or scope. */
+            403: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential’s request budget is spent: retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy": string;
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error: `traceId` finds it in the server log; nothing was changed. */
+            500: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable: retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createOrganization: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A unique key per intended creation (draft-ietf-httpapi-idempotency-key-header), quoted or bare. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "Acme",
+                 *       "slug": "acme"
+                 *     }
+                 */
+                "application/json": {
+                    name: string;
+                    slug: string;
+                    /** @default {} */
+                    metadata?: {
+                        [key: string]: unknown;
+                    };
+                    /** Format: uuid */
+                    ownerId?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Created. */
+            201: {
+                headers: {
+                    /** @description URL of the created resource. */
+                    Location: string;
+                    /** @description The resource version, for `If-Match`. */
+                    ETag: string;
+                    /** @description `true` when this is the stored response to an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Organization"];
+                };
+            };
+            /** @description Malformed JSON or a malformed `Idempotency-Key`. */
+            400: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credentials (`WWW-Authenticate: Bearer`), or invalid, expired or revoked ones (`Bearer error="invalid_token"`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credentials are valid but lack the role or scope. */
+            403: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The slug is taken, or a request with the same `Idempotency-Key` is still in flight. */
+            409: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is over 1 MB. */
+            413: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not JSON. */
+            415: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid or unknown fields (metadata over 8 KB, a slug that is not lowercase letters, digits and dashes, no such owner), or an `Idempotency-Key` already used for another payload. */
+            422: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential’s request budget is spent: retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy": string;
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error: `traceId` finds it in the server log; nothing was changed. */
+            500: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable: retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getOrganization: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization’s id (a UUID); anything else, or one you are not a member of, is a 404. */
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The organization. */
+            200: {
+                headers: {
+                    /** @description The resource version, for `If-Match`. */
+                    ETag: string;
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Organization"];
+                };
+            };
+            /** @description No credentials (`WWW-Authenticate: Bearer`), or invalid, expired or revoked ones (`Bearer error="invalid_token"`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credentials are valid but lack the role or scope. */
+            403: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such organization, or you are not a member of it. */
+            404: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential’s request budget is spent: retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy": string;
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error: `traceId` finds it in the server log; nothing was changed. */
+            500: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable: retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteOrganization: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `ETag` you last read: the write fails with 412 if the organization changed since. */
+                "If-Match"?: string;
+            };
+            path: {
+                /** @description The organization’s id (a UUID); anything else, or one you are not a member of, is a 404. */
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy": string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A malformed `If-Match`. */
+            400: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credentials (`WWW-Authenticate: Bearer`), or invalid, expired or revoked ones (`Bearer error="invalid_token"`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credentials are valid but lack the role or scope. */
+            403: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such organization, or you are not a member of it. */
+            404: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The organization changed since the `If-Match` version. */
+            412: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential’s request budget is spent: retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy": string;
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error: `traceId` finds it in the server log; nothing was changed. */
+            500: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable: retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateOrganization: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `ETag` you last read: the write fails with 412 if the organization changed since. */
+                "If-Match"?: string;
+            };
+            path: {
+                /** @description The organization’s id (a UUID); anything else, or one you are not a member of, is a 404. */
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "Acme Inc."
+                 *     }
+                 */
+                "application/json": {
+                    name?: string;
+                    slug?: string;
+                    metadata?: {
+                        [key: string]: unknown;
+                    };
+                };
+                /**
+                 * @example {
+                 *       "name": "Acme Inc."
+                 *     }
+                 */
+                "application/merge-patch+json": {
+                    name?: string;
+                    slug?: string;
+                    metadata?: {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description The updated organization. */
+            200: {
+                headers: {
+                    /** @description The resource version, for `If-Match`. */
+                    ETag: string;
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Organization"];
+                };
+            };
+            /** @description Malformed JSON or a malformed `If-Match`. */
+            400: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credentials (`WWW-Authenticate: Bearer`), or invalid, expired or revoked ones (`Bearer error="invalid_token"`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credentials are valid but lack the role or scope. */
+            403: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such organization, or you are not a member of it. */
+            404: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The slug is taken. */
+            409: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The organization changed since the `If-Match` version. */
+            412: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is over 1 MB. */
+            413: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not JSON. */
+            415: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid, unknown or read-only fields. */
+            422: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential’s request budget is spent: retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy": string;
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error: `traceId` finds it in the server log; nothing was changed. */
+            500: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable: retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listMembers: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The organization’s id (a UUID); anything else, or one you are not a member of, is a 404. */
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of members. */
+            200: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "organizationId": "01936f90-1a2b-7cc2-9d5e-3b6a2f0e4d1b",
+                     *           "userId": "01936f8e-8c4c-7cc2-9d5e-3b6a2f0e4d1a",
+                     *           "email": "ada@example.com",
+                     *           "name": "Ada Lovelace",
+                     *           "role": "admin",
+                     *           "createdAt": "2026-11-24T09:31:00.000Z",
+                     *           "updatedAt": "2026-11-24T09:31:00.000Z"
+                     *         }
+                     *       ],
+                     *       "nextCursor": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["MemberPage"];
+                };
+            };
+            /** @description A bad query parameter or a tampered cursor. */
+            400: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credentials (`WWW-Authenticate: Bearer`), or invalid, expired or revoked ones (`Bearer error="invalid_token"`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credentials are valid but lack the role or scope. */
+            403: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such organization, or you are not a member of it. */
+            404: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential’s request budget is spent: retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy": string;
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error: `traceId` finds it in the server log; nothing was changed. */
+            500: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable: retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    addMember: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A unique key per intended creation (draft-ietf-httpapi-idempotency-key-header), quoted or bare. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description The organization’s id (a UUID); anything else, or one you are not a member of, is a 404. */
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "userId": "01936f8e-8c4c-7cc2-9d5e-3b6a2f0e4d1a",
+                 *       "role": "member"
+                 *     }
+                 */
+                "application/json": {
+                    /** Format: uuid */
+                    userId: string;
+                    /**
+                     * @default member
+                     * @enum {string}
+                     */
+                    role?: "owner" | "admin" | "member";
+                };
+            };
+        };
+        responses: {
+            /** @description The new membership. */
+            201: {
+                headers: {
+                    /** @description URL of the created resource. */
+                    Location: string;
+                    /** @description `true` when this is the stored response to an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Member"];
+                };
+            };
+            /** @description Malformed JSON or a malformed `Idempotency-Key`. */
+            400: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credentials (`WWW-Authenticate: Bearer`), or invalid, expired or revoked ones (`Bearer error="invalid_token"`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credentials are valid but lack the role or scope. */
+            403: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such organization, or you are not a member of it. */
+            404: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The user is already a member. */
+            409: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is over 1 MB. */
+            413: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not JSON. */
+            415: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid or unknown fields, or no user has this id. */
+            422: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential’s request budget is spent: retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy": string;
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error: `traceId` finds it in the server log; nothing was changed. */
+            500: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable: retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    removeMember: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization’s id (a UUID); anything else, or one you are not a member of, is a 404. */
+                orgId: string;
+                /** @description The member’s user id; a user who is not a member of this organization is a 404. */
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed. */
+            204: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy": string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No credentials (`WWW-Authenticate: Bearer`), or invalid, expired or revoked ones (`Bearer error="invalid_token"`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credentials are valid but lack the role or scope. */
+            403: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such organization or member. */
+            404: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This is the last owner. */
+            409: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential’s request budget is spent: retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy": string;
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error: `traceId` finds it in the server log; nothing was changed. */
+            500: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable: retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    changeMemberRole: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization’s id (a UUID); anything else, or one you are not a member of, is a 404. */
+                orgId: string;
+                /** @description The member’s user id; a user who is not a member of this organization is a 404. */
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "role": "admin"
+                 *     }
+                 */
+                "application/json": {
+                    /** @enum {string} */
+                    role: "owner" | "admin" | "member";
+                };
+                /**
+                 * @example {
+                 *       "role": "admin"
+                 *     }
+                 */
+                "application/merge-patch+json": {
+                    /** @enum {string} */
+                    role: "owner" | "admin" | "member";
+                };
+            };
+        };
+        responses: {
+            /** @description The membership. */
+            200: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Member"];
+                };
+            };
+            /** @description Malformed JSON. */
+            400: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credentials (`WWW-Authenticate: Bearer`), or invalid, expired or revoked ones (`Bearer error="invalid_token"`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credentials are valid but lack the role or scope. */
+            403: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such organization or member (a member of another organization is not one of this one). */
+            404: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This is the last owner. */
+            409: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is over 1 MB. */
+            413: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not JSON. */
+            415: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unknown role or field. */
+            422: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential’s request budget is spent: retry after `Retry-After` seconds. */
             429: {
                 headers: {
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
@@ -2711,6 +4368,7 @@ export interface operations {
         parameters: {
             query?: {
                 types?: string;
+                organizationId?: string;
                 after?: string;
             };
             header?: {
@@ -2820,9 +4478,10 @@ export interface operations {
             query?: {
                 actor?: string;
                 type?: string;
-                subjectType?: "user" | "api-key" | "webhook-event" | "webhook-endpoint" | "invitation";
+                subjectType?: "user" | "api-key" | "webhook-event" | "webhook-endpoint" | "invitation" | "organization";
                 subjectId?: string;
                 door?: "console" | "api" | "cli" | "webhook";
+                organizationId?: string;
                 from?: string;
                 to?: string;
                 limit?: number;
@@ -2959,9 +4618,10 @@ export interface operations {
             query?: {
                 actor?: string;
                 type?: string;
-                subjectType?: "user" | "api-key" | "webhook-event" | "webhook-endpoint" | "invitation";
+                subjectType?: "user" | "api-key" | "webhook-event" | "webhook-endpoint" | "invitation" | "organization";
                 subjectId?: string;
                 door?: "console" | "api" | "cli" | "webhook";
+                organizationId?: string;
                 from?: string;
                 to?: string;
                 format?: "csv" | "ndjson";
@@ -3178,7 +4838,7 @@ export interface operations {
                  */
                 "application/json": {
                     url: string;
-                    events: ("*" | "user.created" | "user.signed-up" | "user.updated" | "user.deleted" | "subscription.updated" | "customer.linked" | "api-key.created" | "api-key.revoked" | "webhook.reprocessed" | "users.seeded" | "user.email-verified" | "user.email-changed" | "user.password-reset" | "user.two-factor-reset" | "invitation.created" | "invitation.resent" | "invitation.revoked" | "invitation.accepted" | "export.downloaded" | "user.signed-in" | "user.sign-in-failed" | "user.locked-out" | "user.password-changed" | "user.two-factor-enabled" | "user.two-factor-disabled" | "session.revoked" | "user.external-identity-linked")[];
+                    events: ("*" | "user.created" | "user.signed-up" | "user.updated" | "user.deleted" | "subscription.updated" | "customer.linked" | "api-key.created" | "api-key.revoked" | "webhook.reprocessed" | "users.seeded" | "user.email-verified" | "user.email-changed" | "user.password-reset" | "user.two-factor-reset" | "invitation.created" | "invitation.resent" | "invitation.revoked" | "invitation.accepted" | "export.downloaded" | "user.signed-in" | "user.sign-in-failed" | "user.locked-out" | "user.password-changed" | "user.two-factor-enabled" | "user.two-factor-disabled" | "session.revoked" | "user.external-identity-linked" | "organization.created" | "organization.updated" | "organization.deleted" | "member.added" | "member.role-changed" | "member.removed")[];
                     description?: string;
                 };
             };
@@ -3594,7 +5254,7 @@ export interface operations {
                  */
                 "application/json": {
                     url?: string;
-                    events?: ("*" | "user.created" | "user.signed-up" | "user.updated" | "user.deleted" | "subscription.updated" | "customer.linked" | "api-key.created" | "api-key.revoked" | "webhook.reprocessed" | "users.seeded" | "user.email-verified" | "user.email-changed" | "user.password-reset" | "user.two-factor-reset" | "invitation.created" | "invitation.resent" | "invitation.revoked" | "invitation.accepted" | "export.downloaded" | "user.signed-in" | "user.sign-in-failed" | "user.locked-out" | "user.password-changed" | "user.two-factor-enabled" | "user.two-factor-disabled" | "session.revoked" | "user.external-identity-linked")[];
+                    events?: ("*" | "user.created" | "user.signed-up" | "user.updated" | "user.deleted" | "subscription.updated" | "customer.linked" | "api-key.created" | "api-key.revoked" | "webhook.reprocessed" | "users.seeded" | "user.email-verified" | "user.email-changed" | "user.password-reset" | "user.two-factor-reset" | "invitation.created" | "invitation.resent" | "invitation.revoked" | "invitation.accepted" | "export.downloaded" | "user.signed-in" | "user.sign-in-failed" | "user.locked-out" | "user.password-changed" | "user.two-factor-enabled" | "user.two-factor-disabled" | "session.revoked" | "user.external-identity-linked" | "organization.created" | "organization.updated" | "organization.deleted" | "member.added" | "member.role-changed" | "member.removed")[];
                     description?: string;
                     enabled?: boolean;
                 };

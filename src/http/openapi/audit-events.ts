@@ -26,7 +26,7 @@ export const auditEventsOperations: Operation[] = [
     path: '/api/v1/audit-events',
     operationId: 'listAuditEvents',
     summary: 'List audit events',
-    description: `The event log, newest first, keyset-paginated: pass \`nextCursor\` back as \`cursor\`. Filter by \`actor\`, \`type\` (comma-separated event types), \`subjectType\` and \`subjectId\`, \`door\`, and \`from\`/\`to\` (ISO 8601; from inclusive, to exclusive). ${access}`,
+    description: `The event log, newest first, keyset-paginated: pass \`nextCursor\` back as \`cursor\`. Filter by \`actor\`, \`type\` (comma-separated event types), \`subjectType\` and \`subjectId\`, \`door\`, \`organizationId\`, and \`from\`/\`to\` (ISO 8601; from inclusive, to exclusive). ${access}`,
     tag: 'Events',
     access: 'any-credential',
     request: { query: listAuditEventsQuery },

@@ -5,6 +5,7 @@ import { auditEventsOperations } from './audit-events';
 import { eventsOperations } from './events';
 import { invitationsOperations } from './invitations';
 import { meOperations } from './me';
+import { organizationsOperations } from './organizations';
 import { toRouteConfig, type Operation } from './operation';
 import { probesOperations } from './probes';
 import { usersOperations } from './users';
@@ -24,7 +25,7 @@ const contractOperations: Operation[] = [
 ];
 
 /** Every operation of the public API, by resource. A new route adds its module's operations here. */
-const operations: Operation[] = [...usersOperations, ...meOperations, ...invitationsOperations, ...eventsOperations, ...auditEventsOperations, ...webhookEndpointOperations, ...probesOperations, ...contractOperations];
+const operations: Operation[] = [...usersOperations, ...meOperations, ...organizationsOperations, ...invitationsOperations, ...eventsOperations, ...auditEventsOperations, ...webhookEndpointOperations, ...probesOperations, ...contractOperations];
 
 const bearer = (description: string, bearerFormat?: string) => ({ type: 'http' as const, scheme: 'bearer', description, ...(bearerFormat ? { bearerFormat } : {}) });
 
@@ -42,7 +43,7 @@ function build() {
       description:
         'User management over REST. Every error is RFC 9457 `application/problem+json`. Every `/api/v1` answer to an authenticated caller carries its request budget in `RateLimit-Policy` and `RateLimit`; past it, 429 with `Retry-After`. Any other method on a path is 405 with `Allow`.',
     },
-    tags: [{ name: 'Users' }, { name: 'Me' }, { name: 'Invitations' }, { name: 'Events' }, { name: 'Webhooks' }, { name: 'Probes' }, { name: 'Contract' }],
+    tags: [{ name: 'Users' }, { name: 'Me' }, { name: 'Organizations' }, { name: 'Invitations' }, { name: 'Events' }, { name: 'Webhooks' }, { name: 'Probes' }, { name: 'Contract' }],
   });
 }
 

@@ -1,9 +1,14 @@
 import 'server-only';
 import { z } from 'zod';
 import { requestEmailChangeInput } from '@/core/accounts';
-import { updateMeInput } from '@/core/users';
+import { myOrganizationDto } from '@/core/organizations';
+import { updateMeInput, userDto } from '@/core/users';
 import { jsonBody, type Operation } from './operation';
-import { user } from './users';
+import { user, userExample } from './users';
+
+const me = userDto
+  .extend({ organizations: z.array(myOrganizationDto.meta({ id: 'MyOrganization', description: 'An organization the caller belongs to, with their role in it.' })) })
+  .meta({ id: 'Me', description: 'The calling user, with the organizations they belong to.', example: { ...userExample, organizations: [{ id: '01936f90-1a2b-7cc2-9d5e-3b6a2f0e4d1b', name: 'Acme', slug: 'acme', role: 'owner' }] } });
 
 export const meOperations: Operation[] = [
   {
@@ -11,10 +16,10 @@ export const meOperations: Operation[] = [
     path: '/api/v1/me',
     operationId: 'getMe',
     summary: 'Get the calling user',
-    description: 'For end users’ apps: a session token or a JWT as the bearer. Always the caller’s own record.',
+    description: 'For end users’ apps: a session token or a JWT as the bearer. Always the caller’s own record, with the organizations they belong to and their role in each.',
     tag: 'Me',
     access: 'user',
-    success: { status: 200, description: 'The caller’s own user.', schema: user, headers: ['ETag'] },
+    success: { status: 200, description: 'The caller’s own user and organizations.', schema: me, headers: ['ETag'] },
   },
   {
     method: 'patch',

@@ -1,14 +1,18 @@
+import { myOrganizations } from '@/core/organizations';
 import { getMe, updateMe } from '@/core/users';
 import { apiResource, json } from '@/http/api-resource';
 import { readJsonBody } from '@/http/json-body';
 import { etagFor, expectedVersionFrom } from '@/http/preconditions';
 import { revalidateUserViews } from '@/http/revalidate';
 
-/** The calling user's own record: for end users' apps, with a session token or a JWT as the bearer. */
+/**
+ * The calling user's own record: for end users' apps, with a session token or a JWT as the bearer. GET adds the
+ * organizations they belong to, with their role in each.
+ */
 export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiResource({
   GET: async ({ ctx }) => {
     const me = await getMe(ctx);
-    return json(me, { headers: { ETag: etagFor(me.version) } });
+    return json({ ...me, organizations: await myOrganizations(ctx) }, { headers: { ETag: etagFor(me.version) } });
   },
 
   PATCH: async ({ request, ctx }) => {

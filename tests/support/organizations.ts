@@ -1,0 +1,46 @@
+import type { OrgRole } from '@/core/organizations';
+import { addMember, createOrganization } from '@/core/organizations';
+import type { Database } from '@/db/client';
+import * as auditRoute from '../../app/api/v1/audit-events/route';
+import * as meRoute from '../../app/api/v1/me/route';
+import * as itemRoute from '../../app/api/v1/organizations/[orgId]/route';
+import * as memberRoute from '../../app/api/v1/organizations/[orgId]/members/[userId]/route';
+import * as membersRoute from '../../app/api/v1/organizations/[orgId]/members/route';
+import * as collectionRoute from '../../app/api/v1/organizations/route';
+import * as userRoute from '../../app/api/v1/users/[id]/route';
+import { systemPrincipal } from './principals';
+
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';
+type Params = Record<string, string>;
+type RouteModule = Record<Method, (request: Request, context: { params: Promise<Params> }) => Promise<Response>>;
+
+// The organization routes (and those the organization tests read back through), matched as Next would route them.
+const routes: [RegExp, RouteModule, string[]][] = [
+  [/^\/api\/v1\/organizations$/, collectionRoute as RouteModule, []],
+  [/^\/api\/v1\/organizations\/([^/]+)$/, itemRoute as RouteModule, ['orgId']],
+  [/^\/api\/v1\/organizations\/([^/]+)\/members$/, membersRoute as RouteModule, ['orgId']],
+  [/^\/api\/v1\/organizations\/([^/]+)\/members\/([^/]+)$/, memberRoute as RouteModule, ['orgId', 'userId']],
+  [/^\/api\/v1\/me$/, meRoute as RouteModule, []],
+  [/^\/api\/v1\/audit-events$/, auditRoute as RouteModule, []],
+  [/^\/api\/v1\/users\/([^/]+)$/, userRoute as RouteModule, ['id']],
+];
+
+/** Calls the Route Handler Next would route `path` to, as `headers` (a bearer), with `json` as the body. */
+export function callApi(method: Method, path: string, { json, body, headers = {} }: { json?: unknown; body?: string; headers?: Record<string, string> } = {}): Promise<Response> {
+  const url = new URL(path, 'http://localhost:3000');
+  const send = json === undefined ? body : JSON.stringify(json);
+  const request = new Request(url, { method, headers: { ...(send === undefined ? {} : { 'content-type': 'application/json' }), ...headers }, body: send });
+  for (const [pattern, route, names] of routes) {
+    const match = pattern.exec(url.pathname);
+    if (match) return route[method](request, { params: Promise.resolve(Object.fromEntries(names.map((name, i) => [name, decodeURIComponent(match[i + 1]!)]))) });
+  }
+  throw new Error(`no route for ${url.pathname}`);
+}
+
+/** An organization made through the core by the CLI, owned by `ownerId`, with `members` added by role. */
+export async function seedOrganization(db: Database, slug: string, ownerId: string, members: Record<string, OrgRole> = {}) {
+  const ctx = { db, principal: systemPrincipal() };
+  const organization = await createOrganization(ctx, { name: `Org ${slug}`, slug, ownerId }, 'open');
+  for (const [userId, role] of Object.entries(members)) await addMember(ctx, organization.id, { userId, role });
+  return organization;
+}
