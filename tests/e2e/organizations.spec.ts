@@ -72,3 +72,27 @@ test('edits the details in place, and deletes the organization after a confirmat
   await page.goto(`/organizations?q=${slug}`);
   await expect(page.getByText('No organizations match this search.')).toBeVisible();
 });
+
+test('the list and an organization’s page show changes made through the API without a reload', async ({ page, request }) => {
+  const founder = await apiUser(request, 'orglive');
+  const colleague = await apiUser(request, 'orglivecolleague');
+  const slug = uniqueSlug('orglive');
+  const live = page.getByRole('status').filter({ hasText: 'Live' });
+  await page.goto(`/organizations?q=${slug}`);
+  await expect(page.getByText('No organizations match this search.')).toBeVisible();
+  await expect(live).toBeVisible();
+  await page.evaluate(() => ((window as unknown as { liveMarker: number }).liveMarker = 42));
+
+  const created = await request.post('/api/v1/organizations', { data: { name: `Org ${slug}`, slug, ownerId: founder.id } });
+  expect(created.status(), await created.text()).toBe(201);
+  await expect(membersCell(page, slug)).toHaveText('1');
+  expect(await page.evaluate(() => (window as unknown as { liveMarker?: number }).liveMarker)).toBe(42);
+
+  const { id } = (await created.json()) as { id: string };
+  await page.goto(`/organizations/${id}`);
+  await expect(live).toBeVisible();
+  await page.evaluate(() => ((window as unknown as { liveMarker: number }).liveMarker = 43));
+  expect((await request.post(`/api/v1/organizations/${id}/members`, { data: { userId: colleague.id, role: 'admin' } })).status()).toBe(201);
+  await expect(memberRow(page, colleague.email).getByLabel('Role')).toHaveValue('admin');
+  expect(await page.evaluate(() => (window as unknown as { liveMarker?: number }).liveMarker)).toBe(43);
+});
