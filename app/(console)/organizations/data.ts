@@ -7,7 +7,7 @@ import { NotFound, ValidationFailed } from '@/core/errors';
 import { getOrganization, listMembers, listOrganizations, type OrganizationDto } from '@/core/organizations';
 import { authorizeInOrganization } from '@/core/organizations/access';
 import { authorizeStaffRead, memberCounts, organizationHistory, organizationsOfUser } from '@/core/organizations/staff-views';
-import { consoleRevalidateSeconds as revalidate, organizationTag, organizationsTag, userTag } from '@/lib/tags';
+import { consoleRevalidateSeconds as revalidate, organizationTag, organizationsTag, usersTag, userTag } from '@/lib/tags';
 
 // Cached console reads of organizations, as app/(console)/users/data.ts does for users: the reader's permission is
 // checked per request before the cache (through the core's own checks), and the cached read runs as the console's
@@ -77,7 +77,8 @@ export async function readOrganization(id: string): Promise<OrganizationDto | nu
 export async function readOrganizationMembers(id: string, cursor: string | undefined) {
   await authorizeOrganizationRead(id);
   return unstable_cache(async () => asListResult(async () => listMembers(await cacheReaderContext(), id, { cursor, limit: '50' })), ['console-organization-members', id, cursor ?? ''], {
-    tags: [organizationTag(id)],
+    // usersTag too: the rows show the members' names and emails, which change with the users.
+    tags: [organizationTag(id), usersTag],
     revalidate,
   })();
 }
@@ -95,7 +96,8 @@ export async function readOrganizationHistory(id: string) {
 export async function readUserOrganizations(userId: string) {
   authorizeStaffRead((await consoleContext()).principal);
   return unstable_cache(async () => organizationsOfUser(await cacheReaderContext(), userId), ['console-user-organizations', userId], {
-    tags: [userTag(userId)],
+    // organizationsTag too: the panel shows the organizations' names, which change with the organizations.
+    tags: [userTag(userId), organizationsTag],
     revalidate,
   })();
 }
