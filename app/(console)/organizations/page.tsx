@@ -9,6 +9,7 @@ import { Field } from '@/components/field';
 import { FilterForm, KeysetPager } from '@/components/list-controls';
 import { LiveUpdates } from '@/components/live-updates';
 import { OrganizationTable } from '@/components/organization-table';
+import { cardStyles } from '@/components/styles';
 import { pickSearchParams, type SearchParams } from '@/lib/search-params';
 import { createOrganizationAction } from './actions';
 import { readOrganizationList } from './data';
@@ -35,7 +36,7 @@ export default async function OrganizationsPage({ searchParams }: { searchParams
       {deleted === '1' && <Alert tone="success">Organization deleted.</Alert>}
 
       {canCreate && (
-        <section aria-labelledby="new-organization" className="max-w-xl space-y-3 rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
+        <section aria-labelledby="new-organization" className={cardStyles}>
           <h2 id="new-organization" className="font-semibold">New organization</h2>
           <ActionForm
             action={createOrganizationAction}

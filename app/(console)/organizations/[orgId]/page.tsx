@@ -2,24 +2,20 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { requireConsoleUser } from '@/actions/require-console-user';
-import { orgRoles } from '@/core/organizations';
 import { managesEveryOrganization } from '@/core/organizations/access';
 import { ActionForm } from '@/components/action-form';
 import { Alert } from '@/components/alert';
-import { Badge } from '@/components/badge';
 import { DeleteButton } from '@/components/delete-button';
 import { EventHistory } from '@/components/event-history';
-import { KeysetPager } from '@/components/list-controls';
 import { LiveUpdates } from '@/components/live-updates';
-import { Cell, Table } from '@/components/table';
+import { cardStyles } from '@/components/styles';
 import { Timestamp } from '@/components/timestamp';
 import { pickSearchParams, type SearchParams } from '@/lib/search-params';
-import { addMemberAction, changeMemberRoleAction, deleteOrganizationAction, removeMemberAction, updateOrganizationAction } from '../actions';
+import { deleteOrganizationAction, updateOrganizationAction } from '../actions';
 import { readOrganization, readOrganizationHistory, readOrganizationMembers } from '../data';
+import { MembersSection } from './members';
 
 export const metadata: Metadata = { title: 'Organization' };
-
-const card = 'max-w-xl space-y-3 rounded-lg border border-slate-200 bg-white p-6 shadow-sm';
 
 interface OrganizationPageProps {
   params: Promise<{ orgId: string }>;
@@ -35,7 +31,6 @@ export default async function OrganizationPage({ params, searchParams }: Organiz
   const { created, cursor } = pickSearchParams(await searchParams, ['created', 'cursor']);
   const [members, history] = await Promise.all([readOrganizationMembers(orgId, cursor), readOrganizationHistory(orgId)]);
   const canManage = managesEveryOrganization(principal);
-  const ids = { organizationId: organization.id };
 
   return (
     <div className="space-y-6">
@@ -54,7 +49,7 @@ export default async function OrganizationPage({ params, searchParams }: Organiz
 
       <div className="grid gap-8 lg:grid-cols-[minmax(0,1fr)_20rem]">
         <div className="space-y-6">
-          <section aria-labelledby="details" className={card}>
+          <section aria-labelledby="details" className={cardStyles}>
             <h2 id="details" className="font-semibold">Details</h2>
             {canManage ? (
               <ActionForm
@@ -72,74 +67,7 @@ export default async function OrganizationPage({ params, searchParams }: Organiz
             )}
           </section>
 
-          <section aria-labelledby="members" className="space-y-3">
-            <h2 id="members" className="font-semibold">Members</h2>
-            {!members.ok ? (
-              <Alert tone="error">The members can&apos;t be shown: {members.problems.join('; ')}.</Alert>
-            ) : members.items.length === 0 ? (
-              <p className="text-sm text-slate-500">No members on this page.</p>
-            ) : (
-              <Table columns={['Name', 'Email', 'Role', 'Joined', ...(canManage ? ['Remove'] : [])]}>
-                {members.items.map((member) => (
-                  <tr key={member.userId} className="align-top hover:bg-slate-50" data-member={member.email}>
-                    <Cell className="font-medium">
-                      <Link href={`/users/${member.userId}`} className="text-indigo-700 hover:underline">{member.name}</Link>
-                    </Cell>
-                    <Cell className="text-slate-600">{member.email}</Cell>
-                    <Cell className="w-56">
-                      {canManage ? (
-                        <ActionForm
-                          action={changeMemberRoleAction}
-                          hidden={{ ...ids, userId: member.userId }}
-                          fields={[{ name: 'role', id: `role-${member.userId}`, label: 'Role', options: orgRoles, defaultValue: member.role }]}
-                          submitLabel="Change role"
-                          pendingLabel="Changing…"
-                          tone="secondary"
-                          accessibleSuffix={member.email}
-                          className="space-y-2"
-                        />
-                      ) : (
-                        <Badge value={member.role} />
-                      )}
-                    </Cell>
-                    <Cell className="whitespace-nowrap text-slate-500"><Timestamp iso={member.createdAt} dateOnly /></Cell>
-                    {canManage && (
-                      <Cell className="w-40">
-                        <ActionForm
-                          action={removeMemberAction}
-                          hidden={{ ...ids, userId: member.userId }}
-                          submitLabel="Remove"
-                          pendingLabel="Removing…"
-                          tone="danger"
-                          confirm={`Remove ${member.email} from ${organization.name}?`}
-                          accessibleSuffix={member.email}
-                          className="space-y-2"
-                        />
-                      </Cell>
-                    )}
-                  </tr>
-                ))}
-              </Table>
-            )}
-            {members.ok && <KeysetPager pathname={`/organizations/${organization.id}`} filters={{}} cursor={cursor} nextCursor={members.nextCursor} />}
-          </section>
-
-          {canManage && (
-            <section aria-labelledby="add-member" className={card}>
-              <h2 id="add-member" className="font-semibold">Add a member</h2>
-              <ActionForm
-                action={addMemberAction}
-                hidden={ids}
-                fields={[
-                  { name: 'user', label: 'User (email or id)', autoComplete: 'off' },
-                  { name: 'role', id: 'new-member-role', label: 'Role', options: orgRoles, defaultValue: 'member' },
-                ]}
-                hint="They must already have an account."
-                submitLabel="Add member"
-                pendingLabel="Adding…"
-              />
-            </section>
-          )}
+          <MembersSection organization={organization} members={members} cursor={cursor} canManage={canManage} />
 
           {/* The organization's invitations and its own API keys get their sections here (issue 28, a later change). */}
 

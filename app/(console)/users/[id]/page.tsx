@@ -6,6 +6,7 @@ import { Alert } from '@/components/alert';
 import { Badge } from '@/components/badge';
 import { DeleteButton } from '@/components/delete-button';
 import { EventHistory } from '@/components/event-history';
+import { cardStyles } from '@/components/styles';
 import { LiveUpdates } from '@/components/live-updates';
 import { Timestamp } from '@/components/timestamp';
 import { UserForm } from '@/components/user-form';
@@ -54,7 +55,7 @@ export default async function UserPage({ params, searchParams }: UserPageProps) 
       <div className="grid gap-8 lg:grid-cols-[minmax(0,1fr)_20rem]">
         <div className="space-y-6">
           <UserForm action={updateUserAction} user={user} submitLabel="Save changes" roleOptions={grantableRoles(principal)} readOnly={!canManage} />
-          <section aria-labelledby="two-factor" className="max-w-xl space-y-3 rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
+          <section aria-labelledby="two-factor" className={cardStyles}>
             <h2 id="two-factor" className="font-semibold">Two-factor sign-in</h2>
             <p className="text-sm text-slate-600">{twoFactor ? 'On: they sign in with a code from an authenticator app.' : 'Off.'}</p>
             {twoFactor && canManage && (
@@ -69,7 +70,7 @@ export default async function UserPage({ params, searchParams }: UserPageProps) 
               />
             )}
           </section>
-          <section aria-labelledby="organizations" className="max-w-xl space-y-3 rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
+          <section aria-labelledby="organizations" className={cardStyles}>
             <h2 id="organizations" className="font-semibold">Organizations</h2>
             {organizations.length === 0 ? (
               <p className="text-sm text-slate-600">Not a member of any organization.</p>
