@@ -47,6 +47,9 @@ export default async function RootLayout({ children }: { children: React.ReactNo
                 <Link href="/users" className={navLink}>
                   Users
                 </Link>
+                <Link href="/organizations" className={navLink}>
+                  Organizations
+                </Link>
                 <Link href="/invitations" className={navLink}>
                   Invitations
                 </Link>

@@ -332,7 +332,7 @@ async function createDoors(ctx: ScenarioContext): Promise<Door[]> {
 
 async function deleteDoors(ctx: ScenarioContext): Promise<Door[]> {
   const id = actionId(actionsFile, 'deleteUserAction', userPage);
-  // DeleteUserButton builds this FormData itself (no form, so none of React's hidden $ACTION_ inputs).
+  // DeleteButton builds this FormData itself (no form, so none of React's hidden $ACTION_ inputs).
   const template = await ActionBodyTemplate.create(
     id,
     [

@@ -1,22 +1,37 @@
 'use client';
 
 import { useEffect, useState, useTransition } from 'react';
-import { refreshLiveViewAction } from '@/actions/refresh-live-view';
+import { refreshLiveViewAction, refreshOrganizationViewAction } from '@/actions/refresh-live-view';
 
 interface LiveUpdatesProps {
-  /** Follow one user (their page); without it, any change to any user (the list). */
-  userId?: string;
+  /** What the page shows: users (the default) or organizations. */
+  follows?: 'user' | 'organization';
+  /** Follow one of them (its page); without it, any change to any of them (the list). */
+  id?: string;
 }
+
+/** What the console's stream says of each event (app/api/console/events/route.ts). */
+interface ConsoleEvent {
+  subject: { type: string; id: string } | null;
+  organizationId?: string | null;
+}
+
+/** The id an event changed, by what the page follows: a member.* event's subject is the user, and it names the organization. */
+const changedOf = {
+  user: ({ subject }: ConsoleEvent) => (subject?.type === 'user' ? subject.id : undefined),
+  organization: ({ organizationId }: ConsoleEvent) => organizationId ?? undefined,
+};
+const refreshOf = { user: refreshLiveViewAction, organization: refreshOrganizationViewAction };
 
 /** Events that land within this long are refreshed together. */
 const settleMs = 250;
 
 /**
- * Keeps the page current while it is open: the console's event stream says which user changed, and the page
- * re-renders through its Server Components (a refresh action that expires those users' cached views). Reconnects on
+ * Keeps the page current while it is open: the console's event stream says which user or organization changed, and
+ * the page re-renders through its Server Components (a refresh action that expires their cached views). Reconnects on
  * its own (EventSource, resuming from the last event). Renders nothing without JavaScript, where pages work as before.
  */
-export function LiveUpdates({ userId }: LiveUpdatesProps) {
+export function LiveUpdates({ follows = 'user', id }: LiveUpdatesProps) {
   // Nothing until the stream opens: without JavaScript, or before it connects, there is no live view to announce.
   const [connection, setConnection] = useState<'live' | 'reconnecting'>();
   const [refreshing, startTransition] = useTransition();
@@ -30,23 +45,26 @@ export function LiveUpdates({ userId }: LiveUpdatesProps) {
       const ids = [...changed];
       changed.clear();
       startTransition(async () => {
-        await refreshLiveViewAction(ids);
+        await refreshOf[follows](ids);
       });
     };
     source.onopen = () => setConnection('live');
     source.onerror = () => setConnection('reconnecting');
     source.onmessage = (message) => {
-      const { subject } = JSON.parse(message.data) as { subject: { type: string; id: string } | null };
-      const changedUser = subject?.type === 'user' ? subject.id : undefined;
-      if (userId && changedUser !== userId) return;
-      if (changedUser) changed.add(changedUser);
+      const event = JSON.parse(message.data) as ConsoleEvent;
+      const changedId = changedOf[follows](event);
+      // A page follows its one subject; a list, any of its kind (and a users list the events that name no user,
+      // such as users.seeded, but not an organization's own events).
+      const relevant = id ? changedId === id : changedId !== undefined || (follows === 'user' && !event.organizationId);
+      if (!relevant) return;
+      if (changedId) changed.add(changedId);
       timer ??= setTimeout(refresh, settleMs);
     };
     return () => {
       source.close();
       clearTimeout(timer);
     };
-  }, [userId]);
+  }, [follows, id]);
 
   if (!connection) return null;
   const live = connection === 'live';

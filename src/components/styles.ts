@@ -10,3 +10,6 @@ export const buttonStyles = {
 
 export const inputStyles =
   'block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm placeholder:text-slate-400 focus:border-indigo-500 aria-[invalid=true]:border-red-500';
+
+/** A form's card on a console page. */
+export const cardStyles = 'max-w-xl space-y-3 rounded-lg border border-slate-200 bg-white p-6 shadow-sm';

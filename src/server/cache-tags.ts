@@ -20,7 +20,7 @@ export function expireCacheOnEvents(): void {
 }
 
 function expireTagsOf(event: EventDto): void {
-  const tags = tagsForEvent(event.subject);
+  const tags = tagsForEvent(event.subject, event.organizationId);
   // Registered once Next first loads its cache (src/server/cache-handler.mjs): until then nothing is cached.
   const expirers = (globalThis as unknown as Record<symbol, ExpireTags | undefined>)[expireKey];
   if (tags.length > 0) for (const expire of expirers ?? []) void expire(tags);

@@ -37,6 +37,12 @@ const damagingFields: [string, string][] = [
   ['newPassword', 'raw-post-password-2'],
   ['confirmPassword', 'raw-post-password-2'],
   ['scopes', 'users:write'],
+  // The organization forms: a signed-out caller tries to make one, join one as its owner, delete one.
+  ['organizationId', victimId],
+  ['userId', victimId],
+  ['user', rawEmail],
+  ['owner', rawEmail],
+  ['slug', 'raw-post'],
 ];
 
 /** A URL served by the page that hosts the action: route groups dropped, dynamic segments filled in. */
@@ -104,6 +110,9 @@ test('a raw POST to every server action id without a session is denied and chang
   const found = await request.get(`/api/v1/users?search=${encodeURIComponent(rawEmail)}`, { headers: { Authorization: `Bearer ${token}` } });
   expect(found.status()).toBe(200);
   expect((await found.json()).items).toEqual([]);
+  const organizations = await request.get('/api/v1/organizations?q=raw-post', { headers: { Authorization: `Bearer ${token}` } });
+  expect(organizations.status()).toBe(200);
+  expect((await organizations.json()).items).toEqual([]);
   // The sign-in above left the owner's session cookie in this request context: the API keys page, as the owner.
   const keysPage = await request.get('/api-keys');
   expect(keysPage.status()).toBe(200);

@@ -35,6 +35,10 @@ test('console pages show no text from their query strings', async ({ page, reque
   await expectNotShown(page, '/integrations', ['deleted']);
   await expectNotShown(page, '/account', ['password', 'two-factor']);
   await expectNotShown(page, '/audit', ['type', 'actor', 'subjectType', 'subjectId', 'door', 'from', 'to', 'cursor']);
+  const organization = await request.post('/api/v1/organizations', { data: { name: `Org ${user.token}`, slug: user.token, ownerId: id } });
+  const { id: orgId } = (await organization.json()) as { id: string };
+  await expectNotShown(page, '/organizations', ['deleted', 'created', 'q', 'cursor']);
+  await expectNotShown(page, `/organizations/${orgId}`, ['created', 'deleted', 'cursor']);
   // An unknown event type beside a known one, as the API's comma-separated list takes them.
   await page.goto(`/audit?type=${encodeURIComponent(`user.created,${planted}`)}`);
   await expect(page.getByRole('main').getByRole('alert')).toContainText('Unknown event type');
@@ -46,6 +50,10 @@ test('a flag selects the page’s own message; any other value selects none', as
   await expect(page.getByRole('status')).toHaveCount(0);
   await page.goto('/users?deleted=1');
   await expect(statusMessage(page, 'User deleted.')).toBeVisible();
+  await page.goto(`/organizations?deleted=${encodeURIComponent(planted)}`);
+  await expect(statusMessage(page, /deleted/)).toHaveCount(0);
+  await page.goto('/organizations?deleted=1');
+  await expect(statusMessage(page, 'Organization deleted.')).toBeVisible();
 });
 
 test.describe('signed out', () => {

@@ -40,11 +40,15 @@ test('the console pages run their scripts under the policy, without a violation'
   const created = await request.post('/api/v1/users', { data: { email: user.email, name: user.name, role: 'member' } });
   expect(created.status(), await created.text()).toBe(201);
   const { id } = (await created.json()) as { id: string };
+  const organization = await request.post('/api/v1/organizations', { data: { name: `Org ${user.token}`, slug: user.token, ownerId: id } });
+  expect(organization.status(), await organization.text()).toBe(201);
+  const { id: orgId } = (await organization.json()) as { id: string };
 
   await visit(page, '/users');
   // The live view's stream (connect-src) and its React effect are running.
   await expect(page.getByRole('status').filter({ hasText: 'Live' })).toBeVisible();
-  for (const path of [`/users/${id}`, '/users/new', '/account', '/audit', '/integrations', '/api-keys', '/webhooks', '/email', '/invitations']) {
+  const pages = [`/users/${id}`, '/users/new', '/account', '/audit', '/integrations', '/api-keys', '/webhooks', '/email', '/invitations'];
+  for (const path of [...pages, '/organizations', `/organizations/${orgId}`, `/organizations/${orgId}/delete`]) {
     await visit(page, path);
   }
   expect(violations).toEqual([]);

@@ -225,6 +225,17 @@ async function failedWebhookEvent(): Promise<string> {
   return id;
 }
 
+/**
+ * The console's organization actions act on an organization of their own, fresh for each call, made by the CLI with a
+ * fresh owner; `memberId` (the cell's target) is a member unless the cell is to add them.
+ */
+async function freshConsoleOrganization(memberId?: string): Promise<string> {
+  const ctx = { db: await db(), principal: system };
+  const { id } = await createOrganization(ctx, { name: 'Matrix', slug: `matrix-${uuidv7()}`, ownerId: await freshTarget() }, 'staff');
+  if (memberId) await addMember(ctx, id, { userId: memberId, role: 'member' });
+  return id;
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Route Handlers
 // ---------------------------------------------------------------------------------------------------------------
@@ -833,6 +844,17 @@ const actionMatrix: Record<string, Record<string, ActionCell>> = {
   },
   'src/actions/refresh-live-view.ts': {
     refreshLiveViewAction: { args: (id) => [[id]], expect: readers, readOnly: true },
+    refreshOrganizationViewAction: { args: async (id) => [[await freshConsoleOrganization(id)]], expect: readers, readOnly: true },
+  },
+  // Staff manage every organization from the console (admins and owners; viewers read). A member of the product is no
+  // staff, and the cells' organizations are none of the principals' own.
+  'app/(console)/organizations/actions.ts': {
+    createOrganizationAction: { args: (id) => [idle, form({ name: 'Made', slug: `made-${id}`, owner: `target-${id}@matrix.test` })], expect: admins },
+    updateOrganizationAction: { args: async (id) => [idle, form({ id: await freshConsoleOrganization(id), version: '1', name: 'Renamed', slug: `renamed-${id}` })], expect: admins },
+    deleteOrganizationAction: { args: async (id) => [idle, form({ id: await freshConsoleOrganization(id), version: '1' })], expect: admins },
+    addMemberAction: { args: async (id) => [idle, form({ organizationId: await freshConsoleOrganization(), user: `target-${id}@matrix.test`, role: 'admin' })], expect: admins },
+    changeMemberRoleAction: { args: async (id) => [idle, form({ organizationId: await freshConsoleOrganization(id), userId: id, role: 'admin' })], expect: admins },
+    removeMemberAction: { args: async (id) => [idle, form({ organizationId: await freshConsoleOrganization(id), userId: id })], expect: admins },
   },
   'app/(console)/invitations/actions.ts': {
     createInvitationAction: { args: (id) => [idle, form({ email: `invited-${id}@matrix.test`, role: 'member' })], expect: admins },

@@ -293,7 +293,21 @@ describe('GET /api/console/events', () => {
     await eventually(() => got.opened, (n) => n === 1, 'the console stream to open');
     const user = await createUser({ db, principal: await principalFor(db, 'admin') }, { email: 'seen@example.com', name: 'Seen' });
     await eventually(() => got.messages, (messages) => messages.length === 1, 'the console event');
-    expect(got.messages).toEqual([{ type: 'user.created', subject: { type: 'user', id: user.id } }]);
+    expect(got.messages).toEqual([{ type: 'user.created', subject: { type: 'user', id: user.id }, organizationId: null }]);
+  });
+
+  it('tells it which organization changed, and whose membership', async () => {
+    const viewer = await bearerFor(db, 'viewer');
+    setConsoleCookie(viewer.cookie);
+    const admin = await principalFor(db, 'admin');
+    const { got } = open('/api/console/events', { 'sec-fetch-site': 'same-origin' });
+    await eventually(() => got.opened, (n) => n === 1, 'the console stream to open');
+    const organization = await createOrganization({ db, principal: admin }, { name: 'Acme', slug: 'acme-stream', ownerId: admin.userId }, 'staff');
+    await eventually(() => got.messages, (messages) => messages.length === 2, 'the organization and membership events');
+    expect(got.messages).toEqual([
+      { type: 'organization.created', subject: { type: 'organization', id: organization.id }, organizationId: organization.id },
+      { type: 'member.added', subject: { type: 'user', id: admin.userId }, organizationId: organization.id },
+    ]);
   });
 
   it('refuses cross-site requests, signed-out visitors and members, before any stream starts', async () => {

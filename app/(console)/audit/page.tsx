@@ -34,7 +34,7 @@ function subjectHref(subject: Subject): string | null {
     case 'webhook-event':
       return '/webhooks';
     case 'organization':
-      return null; // the console has no organization pages yet
+      return `/organizations/${subject.id}`;
   }
 }
 

@@ -27,10 +27,27 @@ export async function planEventStream(ctx: CoreContext, query: Record<string, st
   return { filter: { types, organizationId, access }, from: await resumeAt(ctx, resumeFrom ?? null, lastEventId === null ? 'after' : 'Last-Event-ID'), owner: actorOf(ctx.principal) };
 }
 
-/** What the console's pages show: users. Any console reader may be told that a user changed, never the details. */
-const consoleTypes: EventType[] = ['user.created', 'user.signed-up', 'user.updated', 'user.deleted', 'subscription.updated', 'customer.linked', 'users.seeded'];
+/**
+ * What the console's pages show: users and organizations (and their members). Any console reader may be told that one
+ * changed, never the details.
+ */
+const consoleTypes: EventType[] = [
+  'user.created',
+  'user.signed-up',
+  'user.updated',
+  'user.deleted',
+  'subscription.updated',
+  'customer.linked',
+  'users.seeded',
+  'organization.created',
+  'organization.updated',
+  'organization.deleted',
+  'member.added',
+  'member.role-changed',
+  'member.removed',
+];
 
-/** The console's live stream: only which users changed, so its pages re-render through their own reads. */
+/** The console's live stream: only which users and organizations changed, so its pages re-render through their own reads. */
 export async function planConsoleStream(ctx: CoreContext, lastEventId: string | null): Promise<StreamPlan> {
   authorize(ctx.principal, 'users:read');
   const from = lastEventId === null ? null : parseLastEventId(lastEventId);

@@ -1,11 +1,5 @@
-import Link from 'next/link';
+import { NotFoundCard } from '@/components/not-found-card';
 
 export default function UserNotFound() {
-  return (
-    <div className="rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
-      <h1 className="text-lg font-semibold">User not found</h1>
-      <p className="mt-1 text-sm text-slate-600">It may have been deleted, or the link is wrong.</p>
-      <Link href="/users" className="mt-4 inline-block text-sm text-indigo-700 underline">Back to users</Link>
-    </div>
-  );
+  return <NotFoundCard title="User not found" hint="It may have been deleted, or the link is wrong." backHref="/users" backLabel="Back to users" />;
 }

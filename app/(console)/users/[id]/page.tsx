@@ -4,7 +4,9 @@ import { notFound } from 'next/navigation';
 import { canManageUser, grantableRoles, requireConsoleUser } from '@/actions/require-console-user';
 import { Alert } from '@/components/alert';
 import { Badge } from '@/components/badge';
-import { DeleteUserButton } from '@/components/delete-user-button';
+import { DeleteButton } from '@/components/delete-button';
+import { EventHistory } from '@/components/event-history';
+import { cardStyles } from '@/components/styles';
 import { LiveUpdates } from '@/components/live-updates';
 import { Timestamp } from '@/components/timestamp';
 import { UserForm } from '@/components/user-form';
@@ -14,6 +16,7 @@ import { ActionForm } from '@/components/action-form';
 import { hasTwoFactor } from '@/core/accounts';
 import { deleteUserAction, resetTwoFactorAction, updateUserAction } from '../actions';
 import { readUser, readUserHistory } from '../data';
+import { readUserOrganizations } from '../../organizations/data';
 
 export const metadata: Metadata = { title: 'User' };
 
@@ -27,7 +30,7 @@ export default async function UserPage({ params, searchParams }: UserPageProps) 
   const principal = await requireConsoleUser(`/users/${id}`);
   const user = await readUser(id);
   if (!user) notFound();
-  const [history, { created }] = await Promise.all([readUserHistory(id), searchParams]);
+  const [history, organizations, { created }] = await Promise.all([readUserHistory(id), readUserOrganizations(id), searchParams]);
   const canManage = canManageUser(principal, user.role);
   const twoFactor = await hasTwoFactor(await consoleContext(), id);
 
@@ -39,7 +42,7 @@ export default async function UserPage({ params, searchParams }: UserPageProps) 
           <h1 className="text-2xl font-semibold tracking-tight">{user.name}</h1>
           <Badge value={user.role} />
           <Badge value={user.status} />
-          <LiveUpdates userId={user.id} />
+          <LiveUpdates follows="user" id={user.id} />
         </div>
         <p className="mt-1 text-sm text-slate-500">
           {user.email} · plan {user.plan}
@@ -52,7 +55,7 @@ export default async function UserPage({ params, searchParams }: UserPageProps) 
       <div className="grid gap-8 lg:grid-cols-[minmax(0,1fr)_20rem]">
         <div className="space-y-6">
           <UserForm action={updateUserAction} user={user} submitLabel="Save changes" roleOptions={grantableRoles(principal)} readOnly={!canManage} />
-          <section aria-labelledby="two-factor" className="max-w-xl space-y-3 rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
+          <section aria-labelledby="two-factor" className={cardStyles}>
             <h2 id="two-factor" className="font-semibold">Two-factor sign-in</h2>
             <p className="text-sm text-slate-600">{twoFactor ? 'On: they sign in with a code from an authenticator app.' : 'Off.'}</p>
             {twoFactor && canManage && (
@@ -67,34 +70,38 @@ export default async function UserPage({ params, searchParams }: UserPageProps) 
               />
             )}
           </section>
+          <section aria-labelledby="organizations" className={cardStyles}>
+            <h2 id="organizations" className="font-semibold">Organizations</h2>
+            {organizations.length === 0 ? (
+              <p className="text-sm text-slate-600">Not a member of any organization.</p>
+            ) : (
+              <ul className="divide-y divide-slate-100 text-sm">
+                {organizations.map((organization) => (
+                  <li key={organization.id} className="flex items-center justify-between gap-3 py-2">
+                    <Link href={`/organizations/${organization.id}`} className="font-medium text-indigo-700 hover:underline">
+                      {organization.name}
+                    </Link>
+                    <Badge value={organization.role} />
+                  </li>
+                ))}
+              </ul>
+            )}
+          </section>
           {canManage && (
             <section aria-labelledby="danger-zone" className="max-w-xl rounded-lg border border-red-200 bg-white p-6 shadow-sm">
               <h2 id="danger-zone" className="font-semibold text-red-700">Delete user</h2>
               <p className="mb-4 mt-1 text-sm text-slate-600">Removes the user for good. The audit trail keeps a record.</p>
-              <DeleteUserButton user={user} action={deleteUserAction} />
+              <DeleteButton
+                action={deleteUserAction}
+                fields={{ id: user.id, email: user.email, version: String(user.version) }}
+                confirmationHref={`/users/${user.id}/delete`}
+                question={`Delete ${user.email}? This cannot be undone.`}
+                label="Delete user"
+              />
             </section>
           )}
         </div>
-        <section aria-labelledby="history" className="space-y-3">
-          <h2 id="history" className="font-semibold">History</h2>
-          <ol className="space-y-3 text-sm">
-            {history.map((event) => (
-              <li key={event.id} className="rounded-md border border-slate-200 bg-white p-3">
-                <p className="font-medium">{event.type}</p>
-                <p className="text-xs text-slate-500">
-                  {event.actor} via {event.door} · <Timestamp iso={event.occurredAt} />
-                </p>
-                <ul className="mt-1 text-xs text-slate-600">
-                  {Object.entries(event.data.changes).map(([field, change]) => (
-                    <li key={field}>
-                      {field}: {String(change.before ?? '—')} → {String(change.after ?? '—')}
-                    </li>
-                  ))}
-                </ul>
-              </li>
-            ))}
-          </ol>
-        </section>
+        <EventHistory events={history} />
       </div>
     </div>
   );

@@ -6,8 +6,11 @@ import { errorToResponse } from '@/http/problem';
 import { assertSameOrigin } from '@/http/same-origin';
 import { getEventFeed } from '@/server/event-feed';
 
-/** What the console learns of an event: which user changed. Its pages then re-read through their own Server Components. */
-const consoleEvent = ({ type, subject }: EventDto) => ({ type, subject });
+/**
+ * What the console learns of an event: which user or organization changed. Its pages then re-read through their own
+ * Server Components.
+ */
+const consoleEvent = ({ type, subject, organizationId }: EventDto) => ({ type, subject, organizationId });
 
 /**
  * The console's live stream, authenticated by the session cookie and answering same-origin requests only; like every

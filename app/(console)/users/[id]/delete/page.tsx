@@ -3,7 +3,7 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { canManageUser, requireConsoleUser } from '@/actions/require-console-user';
 import { Alert } from '@/components/alert';
-import { DeleteUserForm } from '@/components/delete-user-form';
+import { DeleteForm } from '@/components/delete-form';
 import { deleteUserAction } from '../../actions';
 import { readUser } from '../../data';
 
@@ -29,7 +29,12 @@ export default async function DeleteUserPage({ params }: { params: Promise<{ id:
       <p className="text-sm text-slate-600">
         {user.email} will be removed for good. The audit trail keeps a record of the deletion.
       </p>
-      <DeleteUserForm user={user} action={deleteUserAction} />
+      <DeleteForm
+        action={deleteUserAction}
+        fields={{ id: user.id, email: user.email, version: String(user.version) }}
+        label={`Yes, delete ${user.email}`}
+        cancelHref={`/users/${user.id}`}
+      />
     </div>
   );
 }

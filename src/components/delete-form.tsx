@@ -7,25 +7,30 @@ import { Alert } from './alert';
 import { buttonStyles } from './styles';
 import { SubmitButton } from './submit-button';
 
-interface DeleteUserFormProps {
-  user: { id: string; email: string; version: number };
+interface DeleteFormProps {
   action: (state: ActionState, formData: FormData) => Promise<ActionState>;
+  /** What the action is posted (id, version, …). */
+  fields: Record<string, string>;
+  /** The submit button's text, e.g. "Yes, delete ada@example.com". */
+  label: string;
+  /** Where Cancel leads: the page the deletion started from. */
+  cancelHref: string;
 }
 
-/** The confirmation step as a plain form: the path for browsers without JavaScript. */
-export function DeleteUserForm({ user, action }: DeleteUserFormProps) {
+/** A deletion's confirmation step as a plain form: the path for browsers without JavaScript. */
+export function DeleteForm({ action, fields, label, cancelHref }: DeleteFormProps) {
   const [state, formAction] = useActionState(action, idleState);
   return (
     <form action={formAction} className="space-y-4">
       <div aria-live="polite">{state.status === 'error' && <Alert tone="error">{state.message}</Alert>}</div>
-      <input type="hidden" name="id" value={user.id} readOnly />
-      <input type="hidden" name="email" value={user.email} readOnly />
-      <input type="hidden" name="version" value={user.version} readOnly />
+      {Object.entries(fields).map(([name, value]) => (
+        <input key={name} type="hidden" name={name} value={value} readOnly />
+      ))}
       <div className="flex gap-3">
         <SubmitButton tone="danger" pendingLabel="Deleting…">
-          Yes, delete {user.email}
+          {label}
         </SubmitButton>
-        <Link href={`/users/${user.id}`} className={buttonStyles.secondary}>
+        <Link href={cancelHref} className={buttonStyles.secondary}>
           Cancel
         </Link>
       </div>

@@ -1,0 +1,65 @@
+import { expect } from '@playwright/test';
+import { addMemberViaForm, apiUser, changeRoleViaForm, createOrganizationViaForm, expectOnUserPage, memberRow, membersCell, organizationPageUrl, uniqueSlug } from './organizations';
+import { statusMessage, test } from './support';
+
+// Project `no-js`: JavaScript is disabled, so every organization form is a plain HTML form post.
+
+test('create an organization, add a member, change the role, see it on the user’s page, remove them, delete it', async ({ page, request }) => {
+  const founder = await apiUser(request, 'nojsorgfounder');
+  const colleague = await apiUser(request, 'nojsorgcolleague');
+  const slug = uniqueSlug('orgnojs');
+  const name = `Org ${slug}`;
+
+  // Without JavaScript the submit is a document navigation (a real form post), not a fetch.
+  const post = page.waitForRequest((request) => request.method() === 'POST' && request.isNavigationRequest());
+  const id = await createOrganizationViaForm(page, { name, slug, owner: founder.email });
+  expect(new URL((await post).url()).pathname).toBe('/organizations');
+
+  await addMemberViaForm(page, colleague.email, 'admin');
+  await expect(statusMessage(page, 'Member added.')).toBeVisible();
+  await expect(memberRow(page, colleague.email).getByLabel('Role')).toHaveValue('admin');
+
+  await changeRoleViaForm(page, colleague.email, 'member');
+  await expect(memberRow(page, colleague.email).getByRole('status')).toHaveText('Role changed.');
+  await expect(memberRow(page, colleague.email).getByLabel('Role')).toHaveValue('member');
+
+  // The field error of an unknown user, the input kept.
+  await addMemberViaForm(page, 'nobody-here@example.com', 'member');
+  const user = page.getByRole('region', { name: 'Add a member' }).getByLabel('User (email or id)');
+  await expect(user).toHaveAccessibleDescription('No user has this email');
+  await expect(user).toHaveValue('nobody-here@example.com');
+
+  await expectOnUserPage(page, colleague.id, name, 'member');
+
+  // No dialog without JavaScript: Remove posts at once.
+  await memberRow(page, colleague.email).getByRole('button', { name: `Remove ${colleague.email}` }).click();
+  await expect(memberRow(page, colleague.email)).toHaveCount(0);
+
+  // The last owner stays one.
+  await changeRoleViaForm(page, founder.email, 'member');
+  await expect(memberRow(page, founder.email).getByRole('alert')).toContainText('the last owner');
+
+  // Deleting goes through the confirmation page.
+  await page.getByRole('button', { name: 'Delete organization' }).click();
+  await expect(page).toHaveURL(`/organizations/${id}/delete`);
+  await page.getByRole('link', { name: 'Cancel' }).click();
+  await expect(page).toHaveURL(organizationPageUrl);
+  await page.getByRole('button', { name: 'Delete organization' }).click();
+  await page.getByRole('button', { name: `Yes, delete ${slug}` }).click();
+  await expect(page).toHaveURL('/organizations?deleted=1');
+  await expect(statusMessage(page, 'Organization deleted.')).toBeVisible();
+});
+
+test('searches with the GET form', async ({ page, request }) => {
+  const founder = await apiUser(request, 'nojsorgsearch');
+  const slug = uniqueSlug('orgsearch');
+  await createOrganizationViaForm(page, { name: `Org ${slug}`, slug, owner: founder.email });
+
+  await page.goto('/organizations');
+  await page.getByLabel('Search').fill(slug.toUpperCase());
+  await page.getByRole('button', { name: 'Apply' }).click();
+  await expect(page).toHaveURL((url) => url.pathname === '/organizations' && url.searchParams.get('q') === slug.toUpperCase());
+  await expect(membersCell(page, slug)).toHaveText('1');
+  await page.getByRole('link', { name: `Org ${slug}` }).click();
+  await expect(page).toHaveURL(organizationPageUrl);
+});

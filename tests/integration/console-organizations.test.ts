@@ -1,0 +1,202 @@
+import { and, count, eq, ne } from 'drizzle-orm';
+import { updateTag } from 'next/cache';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import {
+  addMemberAction,
+  changeMemberRoleAction,
+  createOrganizationAction,
+  deleteOrganizationAction,
+  removeMemberAction,
+  updateOrganizationAction,
+} from '../../app/(console)/organizations/actions';
+import { idleState, type ActionState } from '@/actions/action-state';
+import { refreshOrganizationViewAction } from '@/actions/refresh-live-view';
+import { getDatabase } from '@/db';
+import { auditEvents, organizationMembers, organizations, type UserRow } from '@/db/schema';
+import { formData, redirectTarget } from '../support/actions';
+import { truncateAll } from '../support/database';
+import { consoleRequestHeaders, insertUser, signInConsoleAs, type SignedInUser } from '../support/principals';
+
+vi.mock('next/cache', () => ({ updateTag: vi.fn(), revalidateTag: vi.fn(), cacheTag: vi.fn() }));
+// Actions read the session cookie through next/headers: each test signs someone in (an admin unless it says otherwise).
+vi.mock('next/headers', () => ({ headers: async () => consoleRequestHeaders() }));
+
+const db = async () => (await getDatabase()).db;
+let signedIn: SignedInUser;
+let owner: UserRow;
+let other: UserRow;
+
+const organizationBySlug = async (slug: string) => (await (await db()).select().from(organizations).where(eq(organizations.slug, slug)))[0];
+const rolesIn = async (organizationId: string) =>
+  Object.fromEntries(
+    (await (await db()).select().from(organizationMembers).where(eq(organizationMembers.organizationId, organizationId))).map((row) => [row.userId, row.role]),
+  );
+/** Everything a refused action must leave as it was: organizations, memberships and the event log (sign-ins aside). */
+const state = async () => ({
+  organizations: await (await db()).select().from(organizations).orderBy(organizations.id),
+  members: await (await db()).select().from(organizationMembers).orderBy(organizationMembers.organizationId, organizationMembers.userId),
+  events: (await (await db()).select({ n: count() }).from(auditEvents).where(ne(auditEvents.action, 'user.signed-in')))[0]!.n,
+});
+
+/** Creates an organization through the action, `owner` its first owner, and returns its row. */
+async function createViaAction(slug: string, ownerReference: string = owner.email) {
+  const target = await redirectTarget(() => createOrganizationAction(idleState, formData({ name: `Org ${slug}`, slug, owner: ownerReference })));
+  const row = (await organizationBySlug(slug))!;
+  expect(target).toBe(`/organizations/${row.id}?created=1`);
+  return row;
+}
+
+beforeEach(async () => {
+  await truncateAll(await db());
+  owner = await insertUser(await db(), 'member', { email: 'founder@example.com' });
+  other = await insertUser(await db(), 'member', { email: 'colleague@example.com' });
+  signedIn = await signInConsoleAs('admin');
+  vi.mocked(updateTag).mockClear();
+});
+
+describe('createOrganizationAction', () => {
+  it('creates the organization with the named first owner (by email), expires the views and redirects to it', async () => {
+    const row = await createViaAction('acme');
+
+    expect(row).toMatchObject({ name: 'Org acme', slug: 'acme', version: 1 });
+    expect(await rolesIn(row.id)).toEqual({ [owner.id]: 'owner' });
+    expect(vi.mocked(updateTag).mock.calls.flat().sort()).toEqual(['organizations', `organization:${row.id}`, `user:${owner.id}`].sort());
+    const events = await (await db()).select().from(auditEvents).where(eq(auditEvents.organizationId, row.id));
+    expect(events.map((event) => [event.action, event.actor, event.door])).toEqual([
+      ['organization.created', `user:${signedIn.userId}`, 'console'],
+      ['member.added', `user:${signedIn.userId}`, 'console'],
+    ]);
+  });
+
+  it('takes the owner by id too', async () => {
+    const row = await createViaAction('by-id', owner.id);
+    expect(await rolesIn(row.id)).toEqual({ [owner.id]: 'owner' });
+  });
+
+  it('puts an unknown owner, a bad slug or a taken slug beside its field, writing nothing', async () => {
+    await createViaAction('taken');
+    const before = await state();
+
+    const unknown = await createOrganizationAction(idleState, formData({ name: 'Nobody', slug: 'nobody', owner: 'ghost@example.com' }));
+    expect(unknown).toMatchObject({ status: 'error', fieldErrors: { owner: 'No user has this email' }, values: { owner: 'ghost@example.com' } });
+    const badSlug = await createOrganizationAction(idleState, formData({ name: 'Bad', slug: 'Not a slug!', owner: owner.email }));
+    expect(badSlug.fieldErrors).toEqual({ slug: expect.stringMatching(/^Slug may hold only/) });
+    const taken = await createOrganizationAction(idleState, formData({ name: 'Again', slug: 'taken', owner: owner.email }));
+    expect(taken.fieldErrors).toEqual({ slug: 'An organization with this slug already exists: choose another slug.' });
+
+    expect(await state()).toEqual(before);
+  });
+});
+
+describe('the organization page’s actions, as an admin', () => {
+  it('edits the name and slug, bumping the version; a stale version is refused', async () => {
+    const row = await createViaAction('edit-me');
+    vi.mocked(updateTag).mockClear();
+
+    const saved = await updateOrganizationAction(idleState, formData({ id: row.id, version: 1, name: 'Renamed', slug: 'renamed' }));
+    expect(saved).toEqual({ status: 'success', message: 'Changes saved.' });
+    expect(await organizationBySlug('renamed')).toMatchObject({ id: row.id, name: 'Renamed', version: 2 });
+    expect(vi.mocked(updateTag).mock.calls.flat().sort()).toEqual(['organizations', `organization:${row.id}`].sort());
+
+    const stale = await updateOrganizationAction(idleState, formData({ id: row.id, version: 1, name: 'Overwritten', slug: 'renamed' }));
+    expect(stale).toMatchObject({ status: 'error', message: expect.stringMatching(/changed by someone else.*Reload the page/) });
+    expect(await organizationBySlug('renamed')).toMatchObject({ name: 'Renamed', version: 2 });
+  });
+
+  it('adds an existing user by email with a role, changes the role, and removes them', async () => {
+    const row = await createViaAction('team');
+    const ids = { organizationId: row.id };
+
+    expect(await addMemberAction(idleState, formData({ ...ids, user: 'Colleague@Example.com', role: 'admin' }))).toEqual({ status: 'success', message: 'Member added.' });
+    expect(await rolesIn(row.id)).toEqual({ [owner.id]: 'owner', [other.id]: 'admin' });
+    expect(updateTag).toHaveBeenCalledWith(`user:${other.id}`);
+
+    expect(await changeMemberRoleAction(idleState, formData({ ...ids, userId: other.id, role: 'member' }))).toEqual({ status: 'success', message: 'Role changed.' });
+    expect(await rolesIn(row.id)).toEqual({ [owner.id]: 'owner', [other.id]: 'member' });
+
+    expect(await removeMemberAction(idleState, formData({ ...ids, userId: other.id }))).toEqual({ status: 'success', message: 'Member removed.' });
+    expect(await rolesIn(row.id)).toEqual({ [owner.id]: 'owner' });
+
+    const events = await (await db()).select().from(auditEvents).where(and(eq(auditEvents.organizationId, row.id), eq(auditEvents.subjectId, other.id)));
+    expect(events.map((event) => event.action)).toEqual(['member.added', 'member.role-changed', 'member.removed']);
+  });
+
+  it('says beside the field when the user is unknown or already a member', async () => {
+    const row = await createViaAction('twice');
+    const unknown = await addMemberAction(idleState, formData({ organizationId: row.id, user: crypto.randomUUID(), role: 'member' }));
+    expect(unknown.fieldErrors).toEqual({ user: 'No user has this id' });
+    const again = await addMemberAction(idleState, formData({ organizationId: row.id, user: owner.email, role: 'member' }));
+    expect(again.fieldErrors).toEqual({ user: 'This user is already a member of the organization: change their role instead.' });
+    expect(await rolesIn(row.id)).toEqual({ [owner.id]: 'owner' });
+  });
+
+  it('shows the last-owner rule as a form error, and changes nothing', async () => {
+    const row = await createViaAction('solo');
+    const before = await state();
+
+    const demoted = await changeMemberRoleAction(idleState, formData({ organizationId: row.id, userId: owner.id, role: 'admin' }));
+    expect(demoted).toMatchObject({ status: 'error', message: expect.stringMatching(/last owner of the organization “Org solo”/), fieldErrors: { role: expect.stringMatching(/last owner/) } });
+    const removed = await removeMemberAction(idleState, formData({ organizationId: row.id, userId: owner.id }));
+    expect(removed).toMatchObject({ status: 'error', message: expect.stringMatching(/last owner/) });
+
+    expect(await state()).toEqual(before);
+  });
+
+  it('deletes the organization with its memberships and goes back to the list', async () => {
+    const row = await createViaAction('doomed');
+    await addMemberAction(idleState, formData({ organizationId: row.id, user: other.email, role: 'member' }));
+
+    expect(await redirectTarget(() => deleteOrganizationAction(idleState, formData({ id: row.id, version: 1 })))).toBe('/organizations?deleted=1');
+    expect(await organizationBySlug('doomed')).toBeUndefined();
+    expect(await rolesIn(row.id)).toEqual({});
+  });
+
+  it('says so when the organization is gone', async () => {
+    const state = await addMemberAction(idleState, formData({ organizationId: crypto.randomUUID(), user: other.email, role: 'member' }));
+    expect(state).toMatchObject({ status: 'error', message: 'Organization no longer exists; it may have been deleted.' });
+  });
+});
+
+describe('who may', () => {
+  /** Every write action, on an organization `owner` owns, `other` a member. */
+  function everyAction(organizationId: string): [string, () => Promise<ActionState>][] {
+    const ids = { organizationId };
+    return [
+      ['create', () => createOrganizationAction(idleState, formData({ name: 'Viewer made', slug: 'viewer-made', owner: owner.email }))],
+      ['update', () => updateOrganizationAction(idleState, formData({ id: organizationId, version: 1, name: 'Hijacked', slug: 'hijacked' }))],
+      ['add', () => addMemberAction(idleState, formData({ ...ids, user: signedIn.email, role: 'owner' }))],
+      ['change', () => changeMemberRoleAction(idleState, formData({ ...ids, userId: other.id, role: 'owner' }))],
+      ['remove', () => removeMemberAction(idleState, formData({ ...ids, userId: other.id }))],
+      ['delete', () => deleteOrganizationAction(idleState, formData({ id: organizationId, version: 1 }))],
+    ];
+  }
+
+  it('a viewer reads but may not write: every action is Not allowed, and nothing changes', async () => {
+    const row = await createViaAction('guarded');
+    await addMemberAction(idleState, formData({ organizationId: row.id, user: other.email, role: 'member' }));
+    signedIn = await signInConsoleAs('viewer');
+    vi.mocked(updateTag).mockClear();
+    const before = await state();
+
+    for (const [name, act] of everyAction(row.id)) {
+      expect(await act(), name).toMatchObject({ status: 'error', message: expect.stringMatching(/^Not allowed: /) });
+    }
+
+    expect(await state()).toEqual(before);
+    expect(updateTag).not.toHaveBeenCalled();
+    // Reading live is still theirs.
+    expect(await refreshOrganizationViewAction([row.id])).toEqual({ status: 'success' });
+  });
+
+  it('a member of the organization is no staff: the console refuses them too', async () => {
+    const row = await createViaAction('members-only');
+    signedIn = await signInConsoleAs('member', { email: 'insider@example.com' });
+    await (await db()).insert(organizationMembers).values({ organizationId: row.id, userId: signedIn.userId, role: 'member' });
+    const before = await state();
+
+    for (const [name, act] of everyAction(row.id)) expect((await act()).status, name).toBe('error');
+
+    expect(await state()).toEqual(before);
+    expect(await refreshOrganizationViewAction([row.id])).toMatchObject({ status: 'error' });
+  });
+});
