@@ -17,9 +17,9 @@ const columns = ['userId', 'email', 'name', 'role', 'createdAt', 'updatedAt'] as
  * (its members, staff, keys allowed in it). Throws before anything is read.
  */
 export async function planMemberExport(ctx: CoreContext, organizationId: string, rawQuery: Record<string, string | undefined>, clientIp: string | null): Promise<ExportPlan> {
-  await authorizeInOrganization(ctx, organizationId, 'members:read');
+  const standing = await authorizeInOrganization(ctx, organizationId, 'members:read');
   const { format } = parseInput(exportMembersQuery, rawQuery, 'query');
-  await assertOrganizationExists(ctx.db, organizationId);
+  if (standing.plane === 'staff') await assertOrganizationExists(ctx.db, organizationId);
   return planExport(
     { what: 'organization-members', format, filters: { organizationId }, principal: ctx.principal, clientIp, organizationId },
     {

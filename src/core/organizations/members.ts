@@ -42,10 +42,11 @@ export async function memberEvent(tx: Transaction, principal: Principal, type: E
 
 /** The members, oldest first (the founders on top), in keyset pages on (joined at, user id). */
 export async function listMembers(ctx: CoreContext, organizationId: string, rawQuery: Record<string, string | undefined>): Promise<MemberPage> {
-  await authorizeInOrganization(ctx, organizationId, 'members:read');
+  const standing = await authorizeInOrganization(ctx, organizationId, 'members:read');
   const query = parseInput(listMembersQuery, rawQuery, 'query');
   const after = query.cursor ? decodeCursor(query.cursor) : null;
-  await assertOrganizationExists(ctx.db, organizationId);
+  // A member's own membership proved the organization exists; staff, who have none, get a 404 for an unknown one.
+  if (standing.plane === 'staff') await assertOrganizationExists(ctx.db, organizationId);
   const rows = await membersInOrder(ctx.db, organizationId, after && { createdAt: after.createdAt, userId: after.id }, query.limit + 1);
   const page = rows.slice(0, query.limit);
   const last = page.at(-1);
