@@ -11,7 +11,7 @@ import {
   listOrganizationInvitations,
   revokeOrganizationInvitation,
 } from '@/core/invitations';
-import { processDueMail } from '@/core/mail';
+import { processDueMail, renderMail } from '@/core/mail';
 import { addMember, createOrganization, deleteOrganization, type OrgRole } from '@/core/organizations';
 import type { Principal } from '@/core/principal';
 import type { Database } from '@/db/client';
@@ -83,6 +83,14 @@ async function expectRejects(promise: Promise<unknown>, type: new (...args: neve
   expect(error).toBeInstanceOf(type);
   if (message) expect((error as Error).message).toMatch(message);
 }
+
+it('the email escapes the organization’s and inviter’s names in its HTML, and says who invited when no person did', () => {
+  const mail = renderMail('invitation', 'http://localhost:3000/invite/token', { organization: 'Acme <b>&</b> Co', inviter: null, role: 'owner' });
+  expect(mail.subject).toBe('Roster invited you to join Acme <b>&</b> Co on Roster');
+  expect(mail.text).toContain('Roster invited you to join the organization Acme <b>&</b> Co on Roster, as an owner.');
+  expect(mail.html).toContain('Acme &lt;b&gt;&amp;&lt;/b&gt; Co');
+  expect(mail.html).not.toContain('<b>');
+});
 
 describeEachDatabase('organization invitations', (db) => {
   it('an org admin invites a new address: the email names the organization, the inviter and the role; accepting makes the account and the membership', async () => {

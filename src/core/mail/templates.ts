@@ -36,7 +36,7 @@ function invitationWording({ organization, inviter, role }: OrganizationInvitati
   return {
     ...wording.invitation,
     subject: `${who} invited you to join ${organization} on ${product}`,
-    lead: `${who} invited you to join the organization ${organization} on ${product}, as ${role === 'admin' ? 'an admin' : `a ${role}`}.`,
+    lead: `${who} invited you to join the organization ${organization} on ${product}, as ${/^[aeiou]/.test(role) ? 'an' : 'a'} ${role}.`,
   };
 }
 
