@@ -3,16 +3,16 @@ import { EventSource } from 'eventsource';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { authenticateApiKey, createOrganizationApiKey } from '@/core/api-keys';
 import type { EventDto } from '@/core/events';
-import { createWebhookEndpoint } from '@/core/integrations';
+import { createWebhookEndpoint, dispatchEvents } from '@/core/integrations';
 import { addMember, changeMemberRole, deleteOrganization } from '@/core/organizations';
 import type { ApiKeyScope, Principal } from '@/core/principal';
 import { createUser } from '@/core/users';
 import { getDatabase } from '@/db';
 import type { Database } from '@/db/client';
-import { apiKeys, auditEvents, organizationMembers, webhookEndpoints } from '@/db/schema';
+import { apiKeys, auditEvents, organizationMembers, webhookDeliveries, webhookEndpoints } from '@/db/schema';
 import { closeEventFeed } from '@/server/event-feed';
 import * as eventsRoute from '../../app/api/v1/events/route';
-import { truncateAll } from '../support/database';
+import { describeEachDatabase, truncateAll } from '../support/database';
 import { callApi, seedOrganization } from '../support/organizations';
 import { reservePorts } from '../support/ports';
 import { apiKeyFor, bearerFor, insertUser, principalFor, systemPrincipal, type SignedInUser, type TestApiKey } from '../support/principals';
@@ -339,5 +339,32 @@ describe('deleting an organization', () => {
       { type: 'organization.deleted', subjectId: acme.id },
     ]);
     await expectStatus(await callApi('GET', `/api/v1/organizations/${globex.id}`, as(key)), 401);
+  });
+});
+
+// The SQL behind the above, on each database (PostgreSQL too when TEST_DATABASE_URL is set): whether a key still
+// works (its maker's role in its organization) and which endpoints the dispatcher gives an event to.
+describeEachDatabase('organization keys and endpoints in SQL', (database) => {
+  it('a key authenticates with its organization while its maker is an owner or admin there; its endpoint gets only its events', async () => {
+    const operator = systemPrincipal();
+    const maker = await insertUser(database(), 'member');
+    const acmeHere = await seedOrganization(database(), 'acme-sql', maker.id);
+    const globexHere = await seedOrganization(database(), 'globex-sql', (await insertUser(database(), 'member')).id);
+    const makerPrincipal: Principal = { kind: 'user', door: 'api', userId: maker.id, role: 'member' };
+    const { secret } = await createOrganizationApiKey({ db: database(), principal: makerPrincipal }, acmeHere.id, { name: 'sql', scopes: ['webhooks:write'] });
+    const principal = await authenticateApiKey(database(), secret, 'api');
+    expect(principal).toMatchObject({ kind: 'apiKey', organizationId: acmeHere.id, scopes: ['webhooks:write'] });
+    const { endpoint } = await createWebhookEndpoint({ db: database(), principal: principal! }, { url: 'https://93.184.215.14/hooks', events: ['*'] }, { network: loopback, secrets });
+
+    const newcomer = await insertUser(database(), 'member');
+    await addMember({ db: database(), principal: operator }, globexHere.id, { userId: newcomer.id, role: 'member' });
+    await addMember({ db: database(), principal: operator }, acmeHere.id, { userId: newcomer.id, role: 'member' });
+    while ((await dispatchEvents(database())).events > 0);
+    const delivered = await database().select({ eventType: webhookDeliveries.eventType, payload: webhookDeliveries.payload }).from(webhookDeliveries).where(eq(webhookDeliveries.endpointId, endpoint.id));
+    expect(delivered.map((row) => [row.eventType, (JSON.parse(row.payload) as EventDto).organizationId])).toEqual([['member.added', acmeHere.id]]);
+
+    await addMember({ db: database(), principal: operator }, acmeHere.id, { userId: (await insertUser(database(), 'member')).id, role: 'owner' });
+    await changeMemberRole({ db: database(), principal: operator }, acmeHere.id, maker.id, { role: 'member' });
+    expect(await authenticateApiKey(database(), secret, 'api')).toBeNull();
   });
 });
