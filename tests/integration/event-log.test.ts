@@ -69,6 +69,7 @@ describeEachDatabase('event log', (db, handle) => {
       actor: `user:${admin.userId}`,
       door: 'api',
       subject: { type: 'user', id: user.id },
+      organizationId: null,
       data: { user: renamed, changes: { name: { before: 'Ada', after: 'Ada L.' } } },
     });
     expect(events[2]!.data).toEqual({

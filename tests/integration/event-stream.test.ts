@@ -2,6 +2,7 @@ import { asc, eq, sql } from 'drizzle-orm';
 import { EventSource } from 'eventsource';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { pruneEvents, recordEvent, type EventDto } from '@/core/events';
+import { createOrganization, updateOrganization } from '@/core/organizations';
 import { createUser, updateUser } from '@/core/users';
 import { getDatabase } from '@/db';
 import type { Database } from '@/db/client';
@@ -158,6 +159,19 @@ describe('GET /api/v1/events', () => {
     await eventually(() => created.messages, (messages) => messages.length === 1, 'the created event');
     expect(created.messages.map((event) => [event.type, event.subject?.id])).toEqual([['user.created', other.id]]);
     expect(mine.messages.map((event) => [event.type, event.subject?.id])).toEqual([['user.updated', member.userId]]);
+  });
+
+  it('filters by ?organizationId=: only the events about that organization, each carrying its id', async () => {
+    const owner = await principalFor(db, 'member');
+    const ctx = { db, principal: operator };
+    const acme = await createOrganization(ctx, { name: 'Acme', slug: 'acme', ownerId: owner.userId }, 'open');
+    const { got } = open(`/api/v1/events?organizationId=${acme.id}`);
+    await eventually(() => got.opened, (n) => n === 1, 'the stream to open');
+    await createOrganization(ctx, { name: 'Globex', slug: 'globex', ownerId: owner.userId }, 'open');
+    await updateOrganization(ctx, acme.id, { name: 'Acme Inc.' });
+    await seeded(1);
+    await eventually(() => got.messages, (messages) => messages.length === 1, 'the organization’s event');
+    expect(got.messages).toEqual([expect.objectContaining({ type: 'organization.updated', organizationId: acme.id, subject: { type: 'organization', id: acme.id } })]);
   });
 
   it('resumes after a dropped connection from Last-Event-ID: nothing missed, nothing twice', async () => {
