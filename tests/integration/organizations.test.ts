@@ -136,6 +136,11 @@ describe('reading organizations', () => {
     expect(second).toEqual({ items: [expect.objectContaining({ id: acme.id })], nextCursor: null });
     await expectProblem(await callApi('GET', `/api/v1/organizations/${initech.id}`, as(alice)), 404);
     await expectStatus(await callApi('GET', `/api/v1/organizations/${initech.id}`, as(viewer)), 200);
+    // Staff belong to no organization: one that doesn't exist is a 404 for them too, not an empty page.
+    const unknown = '01936f90-0000-7000-8000-000000000000';
+    await expectProblem(await callApi('GET', `/api/v1/organizations/${unknown}/members`, as(viewer)), 404);
+    await expectProblem(await callApi('GET', `/api/v1/organizations/${unknown}`, as(viewer)), 404);
+    await expectProblem(await callApi('GET', '/api/v1/organizations/not-an-id', as(viewer)), 404);
   });
 
   it('lists members oldest first with their email and name, in keyset pages', async () => {
