@@ -73,7 +73,7 @@ describeEachDatabase('event log', (db, handle) => {
       data: { user: renamed, changes: { name: { before: 'Ada', after: 'Ada L.' } } },
     });
     expect(events[2]!.data).toEqual({
-      apiKey: { id: apiKey.id, name: 'crm', scopes: ['users:read'], createdBy: admin.userId, createdAt: apiKey.createdAt, expiresAt: null, revokedAt: null },
+      apiKey: { id: apiKey.id, name: 'crm', scopes: ['users:read'], createdBy: admin.userId, organizationId: null, createdAt: apiKey.createdAt, expiresAt: null, revokedAt: null },
       changes: { name: { before: null, after: 'crm' }, scopes: { before: null, after: ['users:read'] } },
     });
     expect(JSON.stringify(events)).not.toContain(secret.slice(4, 14));

@@ -1,18 +1,18 @@
-import { asc, eq } from 'drizzle-orm';
+import { asc, eq, min } from 'drizzle-orm';
 import { EventSource } from 'eventsource';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { authenticateApiKey, createOrganizationApiKey } from '@/core/api-keys';
 import type { EventDto } from '@/core/events';
-import { createWebhookEndpoint } from '@/core/integrations';
+import { createWebhookEndpoint, dispatchEvents } from '@/core/integrations';
 import { addMember, changeMemberRole, deleteOrganization } from '@/core/organizations';
 import type { ApiKeyScope, Principal } from '@/core/principal';
 import { createUser } from '@/core/users';
 import { getDatabase } from '@/db';
 import type { Database } from '@/db/client';
-import { apiKeys, auditEvents, organizationMembers, webhookEndpoints } from '@/db/schema';
+import { apiKeys, auditEvents, organizationMembers, webhookDeliveries, webhookEndpoints } from '@/db/schema';
 import { closeEventFeed } from '@/server/event-feed';
 import * as eventsRoute from '../../app/api/v1/events/route';
-import { truncateAll } from '../support/database';
+import { describeEachDatabase, truncateAll } from '../support/database';
 import { callApi, seedOrganization } from '../support/organizations';
 import { reservePorts } from '../support/ports';
 import { apiKeyFor, bearerFor, insertUser, principalFor, systemPrincipal, type SignedInUser, type TestApiKey } from '../support/principals';
@@ -204,6 +204,23 @@ describe('GET /api/v1/events with an organization’s key', () => {
     }
   }
 
+  /** The log's first position: a stream resumed after it replays the rest of the log (both organizations' creation). */
+  const firstPosition = async () => (await db.select({ first: min(auditEvents.position) }).from(auditEvents))[0]!.first!;
+
+  /** What a stream sends until `enough` says so; a stream that ends first fails the test (instead of spinning). */
+  async function readUntil(response: Response, enough: (text: string) => boolean): Promise<string> {
+    const reader = response.body!.getReader();
+    const decoder = new TextDecoder();
+    let text = '';
+    while (!enough(text)) {
+      const chunk = await reader.read();
+      if (chunk.done) throw new Error(`the stream ended early, after: ${text}`);
+      text += decoder.decode(chunk.value, { stream: true });
+    }
+    await reader.cancel();
+    return text;
+  }
+
   it('a real SSE client receives its organization’s events only, live and replayed', async () => {
     const key = await organizationKey(acme.id, ['events:read']);
     const got: EventDto[] = [];
@@ -229,11 +246,9 @@ describe('GET /api/v1/events with an organization’s key', () => {
     ]);
 
     // Replay (what a reconnecting client asks for with Last-Event-ID) filters the same way.
-    const replay = await fetch(`${server.origin}/api/v1/events?after=0`, { headers: key.headers });
-    const reader = replay.body!.getReader();
-    let text = '';
-    while (!text.includes('member.role-changed')) text += new TextDecoder().decode((await reader.read()).value);
-    await reader.cancel();
+    const replay = await fetch(`${server.origin}/api/v1/events?after=${await firstPosition()}`, { headers: key.headers });
+    expect(replay.status).toBe(200);
+    const text = await readUntil(replay, (received) => received.includes('member.role-changed'));
     const replayed = [...text.matchAll(/^data: (.*)$/gm)].map((match) => JSON.parse(match[1]!) as EventDto);
     expect(replayed.length).toBeGreaterThan(2);
     expect(replayed.every((event) => event.organizationId === acme.id)).toBe(true);
@@ -243,13 +258,10 @@ describe('GET /api/v1/events with an organization’s key', () => {
     const readKey = await organizationKey(acme.id, ['organizations:read']);
     expect((await fetch(`${server.origin}/api/v1/events`, { headers: readKey.headers })).status).toBe(403);
     const key = await organizationKey(acme.id, ['events:read']);
-    const response = await fetch(`${server.origin}/api/v1/events?after=0&organizationId=${globex.id}`, { headers: key.headers });
+    const response = await fetch(`${server.origin}/api/v1/events?after=${await firstPosition()}&organizationId=${globex.id}`, { headers: key.headers });
     expect(response.status).toBe(200);
-    const reader = response.body!.getReader();
-    let text = '';
     // The replay (all of the log so far, globex's creation included) comes before the first heartbeat: none of it passes.
-    while (!text.includes(': heartbeat')) text += new TextDecoder().decode((await reader.read()).value);
-    await reader.cancel();
+    const text = await readUntil(response, (received) => received.includes(': heartbeat'));
     expect(text).not.toContain(globex.id);
     expect(text).not.toMatch(/^data:/m);
   });
@@ -327,5 +339,32 @@ describe('deleting an organization', () => {
       { type: 'organization.deleted', subjectId: acme.id },
     ]);
     await expectStatus(await callApi('GET', `/api/v1/organizations/${globex.id}`, as(key)), 401);
+  });
+});
+
+// The SQL behind the above, on each database (PostgreSQL too when TEST_DATABASE_URL is set): whether a key still
+// works (its maker's role in its organization) and which endpoints the dispatcher gives an event to.
+describeEachDatabase('organization keys and endpoints in SQL', (database) => {
+  it('a key authenticates with its organization while its maker is an owner or admin there; its endpoint gets only its events', async () => {
+    const operator = systemPrincipal();
+    const maker = await insertUser(database(), 'member');
+    const acmeHere = await seedOrganization(database(), 'acme-sql', maker.id);
+    const globexHere = await seedOrganization(database(), 'globex-sql', (await insertUser(database(), 'member')).id);
+    const makerPrincipal: Principal = { kind: 'user', door: 'api', userId: maker.id, role: 'member' };
+    const { secret } = await createOrganizationApiKey({ db: database(), principal: makerPrincipal }, acmeHere.id, { name: 'sql', scopes: ['webhooks:write'] });
+    const principal = await authenticateApiKey(database(), secret, 'api');
+    expect(principal).toMatchObject({ kind: 'apiKey', organizationId: acmeHere.id, scopes: ['webhooks:write'] });
+    const { endpoint } = await createWebhookEndpoint({ db: database(), principal: principal! }, { url: 'https://93.184.215.14/hooks', events: ['*'] }, { network: loopback, secrets });
+
+    const newcomer = await insertUser(database(), 'member');
+    await addMember({ db: database(), principal: operator }, globexHere.id, { userId: newcomer.id, role: 'member' });
+    await addMember({ db: database(), principal: operator }, acmeHere.id, { userId: newcomer.id, role: 'member' });
+    while ((await dispatchEvents(database())).events > 0);
+    const delivered = await database().select({ eventType: webhookDeliveries.eventType, payload: webhookDeliveries.payload }).from(webhookDeliveries).where(eq(webhookDeliveries.endpointId, endpoint.id));
+    expect(delivered.map((row) => [row.eventType, (JSON.parse(row.payload) as EventDto).organizationId])).toEqual([['member.added', acmeHere.id]]);
+
+    await addMember({ db: database(), principal: operator }, acmeHere.id, { userId: (await insertUser(database(), 'member')).id, role: 'owner' });
+    await changeMemberRole({ db: database(), principal: operator }, acmeHere.id, maker.id, { role: 'member' });
+    expect(await authenticateApiKey(database(), secret, 'api')).toBeNull();
   });
 });
