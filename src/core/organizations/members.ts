@@ -42,11 +42,14 @@ export async function memberEvent(tx: Transaction, principal: Principal, type: E
 
 /** The members, oldest first (the founders on top), in keyset pages on (joined at, user id). */
 export async function listMembers(ctx: CoreContext, organizationId: string, rawQuery: Record<string, string | undefined>): Promise<MemberPage> {
-  await authorizeInOrganization(ctx, organizationId, 'members:read');
+  const standing = await authorizeInOrganization(ctx, organizationId, 'members:read');
   const query = parseInput(listMembersQuery, rawQuery, 'query');
   const after = query.cursor ? decodeCursor(query.cursor) : null;
-  const [organization] = await ctx.db.select({ id: organizations.id }).from(organizations).where(eq(organizations.id, organizationId));
-  if (!organization) throw new NotFound('Organization');
+  // A member's own membership proved the organization exists; staff, who have none, get a 404 for an unknown one.
+  if (standing.plane === 'staff') {
+    const [organization] = await ctx.db.select({ id: organizations.id }).from(organizations).where(eq(organizations.id, organizationId));
+    if (!organization) throw new NotFound('Organization');
+  }
   const rows = await ctx.db
     .select(memberColumns)
     .from(organizationMembers)
