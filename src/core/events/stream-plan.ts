@@ -7,7 +7,7 @@ import { eventAccessFor } from './access';
 import { resumePoint, UnknownPosition, type EventFilter, type ResumePoint } from './log';
 import { parsePosition } from './position';
 import { eventStreamQuery } from './schemas';
-import type { EventType } from './types';
+import { eventTypes, type EventType } from './types';
 
 /** What a stream will send: which events, from where, and whose stream it is (for the per-credential limit). */
 export interface StreamPlan {
@@ -28,23 +28,12 @@ export async function planEventStream(ctx: CoreContext, query: Record<string, st
 }
 
 /**
- * What the console's pages show: users and organizations (and their members). Any console reader may be told that one
- * changed, never the details.
+ * What the console's pages show: users and organizations (every organization.* and member.* event). Any console
+ * reader may be told that one changed, never the details.
  */
 const consoleTypes: EventType[] = [
-  'user.created',
-  'user.signed-up',
-  'user.updated',
-  'user.deleted',
-  'subscription.updated',
-  'customer.linked',
-  'users.seeded',
-  'organization.created',
-  'organization.updated',
-  'organization.deleted',
-  'member.added',
-  'member.role-changed',
-  'member.removed',
+  ...(['user.created', 'user.signed-up', 'user.updated', 'user.deleted', 'subscription.updated', 'customer.linked', 'users.seeded'] as const),
+  ...eventTypes.filter((type) => type.startsWith('organization.') || type.startsWith('member.')),
 ];
 
 /** The console's live stream: only which users and organizations changed, so its pages re-render through their own reads. */
