@@ -4,11 +4,13 @@
 // (src/http/authenticate.ts, for an API key): `Authorization: Bearer <key>` → authenticateApiKey → the principal
 // the core call runs with, or 401. Started by bench/run.ts as
 //   node --conditions=react-server --import tsx bench/raw-server.ts   (PORT, DATABASE_URL or ROSTER_DATA_DIR)
-// Routes: GET /ready, GET /users?…, GET /users/{id}, POST /users, PATCH /users/{id}, DELETE /users/{id}.
+// Routes: GET /ready, GET /users?…, GET /users/{id}, POST /users, PATCH /users/{id}, DELETE /users/{id},
+// GET /organizations/{id}/members?….
 import http from 'node:http';
 import { authenticateApiKey, looksLikeApiKey } from '@/core/api-keys';
 import { Conflict, Forbidden, NotFound, PreconditionFailed, Unauthenticated, ValidationFailed } from '@/core/errors';
 import type { CoreContext } from '@/core/principal';
+import { listMembers } from '@/core/organizations';
 import { createUser, deleteUser, getUser, listUsers, updateUser } from '@/core/users';
 import { databaseConfigFromEnv, openDatabase } from '@/db/client';
 
@@ -58,10 +60,12 @@ const server = http.createServer(async (req, res) => {
   try {
     const url = new URL(req.url ?? '/', 'http://raw');
     const id = /^\/users\/([^/]+)$/.exec(url.pathname)?.[1];
+    const orgId = /^\/organizations\/([^/]+)\/members$/.exec(url.pathname)?.[1];
     if (url.pathname === '/ready') return send(res, 200, { status: 'ok' });
     const ctx = await authenticate(req);
     if (url.pathname === '/users' && req.method === 'GET') return send(res, 200, await listUsers(ctx, Object.fromEntries(url.searchParams)));
     if (url.pathname === '/users' && req.method === 'POST') return send(res, 201, await createUser(ctx, await readJson(req)));
+    if (orgId && req.method === 'GET') return send(res, 200, await listMembers(ctx, orgId, Object.fromEntries(url.searchParams)));
     if (id && req.method === 'GET') return send(res, 200, await getUser(ctx, id));
     if (id && req.method === 'PATCH') return send(res, 200, await updateUser(ctx, id, await readJson(req), { expectedVersion: expectedVersion(req) }));
     if (id && req.method === 'DELETE') {

@@ -434,6 +434,35 @@ async function readDoors(ctx: ScenarioContext): Promise<Door[]> {
   ];
 }
 
+/**
+ * The default page of one organization's members, the next organization each request (every door from its own
+ * offset, so the two doors do not read the same rows at the same moment). A page must hold exactly that
+ * organization's seeded members, owner first.
+ */
+function membersDoors(ctx: ScenarioContext): Door[] {
+  const { ids, membersPerOrganization } = ctx.fixture.organizations;
+  if (ids.length === 0) throw new Error('the members scenario needs seeded organizations (bench/organizations.ts)');
+  const checkPage = (orgId: string) => (result: HttpResult) => {
+    expect(result.status === 200, `expected 200, got ${result.status} ${textOf(result).slice(0, 200)}`);
+    const items = jsonOf<{ items: { organizationId: string; role: string }[] }>(result).items;
+    expect(items.length === membersPerOrganization, `organization ${orgId} listed ${items.length} members, expected ${membersPerOrganization}`);
+    expect(items.every((item) => item.organizationId === orgId) && items[0]?.role === 'owner', `organization ${orgId} listed someone else's members, or not its owner first`);
+  };
+  return (['route', 'raw'] as const).map((key, index) => {
+    let n = index * Math.floor(ids.length / 2);
+    return {
+      key,
+      label: doorLabels[key],
+      origin: key === 'route' ? ctx.nextOrigin : ctx.rawOrigin,
+      next() {
+        const orgId = ids[n++ % ids.length]!;
+        const path = `${key === 'route' ? '/api/v1' : ''}/organizations/${orgId}/members`;
+        return { spec: { method: 'GET', path, headers: jsonHeaders() }, checkResponse: checkPage(orgId), verifyEffect: nothingToVerify };
+      },
+    };
+  });
+}
+
 export async function buildScenario(name: ScenarioName, ctx: ScenarioContext): Promise<Scenario> {
   switch (name) {
     case 'update':
@@ -518,5 +547,17 @@ export async function buildScenario(name: ScenarioName, ctx: ScenarioContext): P
           ['route', 'raw'],
         ],
       };
+    case 'members': {
+      const { ids, membersPerOrganization } = ctx.fixture.organizations;
+      return {
+        name,
+        title: 'List an organization’s members',
+        operation:
+          `GET /api/v1/organizations/{orgId}/members (the default page: all ${membersPerOrganization} members) vs the raw floor’s listMembers, round-robin over ` +
+          `${ids.length.toLocaleString('en-US')} organizations with ${(ids.length * membersPerOrganization).toLocaleString('en-US')} memberships; the API key is on the staff plane (organizations:read), so no membership lookup`,
+        doors: membersDoors(ctx),
+        ratios: [['route', 'raw']],
+      };
+    }
   }
 }
