@@ -3,9 +3,10 @@
 // Members are the bench's own seeded users, never the deletable ones (deleting a last owner is refused), so the
 // delete scenario and this one can share a database. Seeding bypasses the core on purpose: no events are needed
 // for rows that exist only to be read.
-import { like, sql } from 'drizzle-orm';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { and, desc, eq, like, sql } from 'drizzle-orm';
 import type { Database } from '@/db/client';
-import { organizations, users } from '@/db/schema';
+import { organizationMembers, organizations, sessions, users } from '@/db/schema';
 import type { BenchOptions, DatabaseKind } from './options';
 
 export interface OrganizationSizes {
@@ -18,6 +19,11 @@ export interface SeededOrganizations {
   /** Every seeded organization, in the order the members scenario cycles through them. */
   ids: string[];
   membersPerOrganization: number;
+  /**
+   * An end user (global role member, so on no staff plane) with a session, for the doors that read as a member:
+   * the bearer token and the organizations they belong to. Undefined when nothing was seeded.
+   */
+  member?: { bearer: string; organizationIds: string[] };
 }
 
 /**
@@ -54,7 +60,28 @@ export async function seedOrganizations(db: Database, runToken: string, sizes: O
     .from(organizations)
     .where(like(organizations.slug, `${slugPrefix}%`))
     .orderBy(sql`md5(${organizations.id}::text)`);
-  return { ids: rows.map((row) => row.id), membersPerOrganization: perOrganization };
+  return { ids: rows.map((row) => row.id), membersPerOrganization: perOrganization, member: await seedMemberSession(db, emails) };
+}
+
+/**
+ * A session for the active `member` among the seeded users who belongs to most organizations, written straight
+ * into the database before PGlite's copy (so both servers know it): Better Auth's bearer plugin signs an unsigned
+ * token itself, so the token alone is the credential, as it is for an app holding a signed-in user's session.
+ */
+async function seedMemberSession(db: Database, emails: string): Promise<SeededOrganizations['member']> {
+  const [user] = await db
+    .select({ id: users.id })
+    .from(users)
+    .innerJoin(organizationMembers, eq(organizationMembers.userId, users.id))
+    .where(and(like(users.email, emails), eq(users.role, 'member'), eq(users.status, 'active')))
+    .groupBy(users.id)
+    .orderBy(desc(sql`count(*)`))
+    .limit(1);
+  if (!user) return undefined;
+  const bearer = randomBytes(32).toString('base64url');
+  await db.insert(sessions).values({ id: randomUUID(), token: bearer, userId: user.id, expiresAt: new Date(Date.now() + 24 * 60 * 60 * 1000) });
+  const memberships = await db.select({ id: organizationMembers.organizationId }).from(organizationMembers).where(eq(organizationMembers.userId, user.id));
+  return { bearer, organizationIds: memberships.map((row) => row.id) };
 }
 
 /** PGlite's share of a full run's organizations and memberships (the same members per organization). */

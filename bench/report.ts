@@ -19,6 +19,8 @@ const short: Record<DoorKey, string> = {
   'noop-action': 'no-op SA',
   'page-rsc': 'page (RSC)',
   'page-html': 'page (HTML)',
+  'route-member': 'RH (member)',
+  'raw-member': 'raw (member)',
 };
 
 const cell = (values: number[]) => {
@@ -118,6 +120,7 @@ const targetRows: { label: string; scenario: string; a: DoorKey; b: DoorKey | Do
   { label: 'read: console page (RSC) / GET /api/v1/users', scenario: 'read', a: 'page-rsc', b: 'route', target: 1.5 },
   // Issue 28, item 7.
   { label: 'members: GET …/organizations/{orgId}/members / raw floor', scenario: 'members', a: 'route', b: 'raw', target: 1.5 },
+  { label: 'members, a member’s bearer: Route Handler / raw floor', scenario: 'members', a: 'route-member', b: 'raw-member', target: 1.5 },
 ];
 
 /** Whether every measured value of a target row is within it; undefined when the scenario did not run. */
