@@ -1,5 +1,5 @@
 // Who the bench acts as, and the credentials it sends with every request, per door. Each bench database gets an
-// owner (password known only to this process) and a users:read + users:write API key, made through the core by a
+// owner (password known only to this process) and a users:read + users:write + organizations:read API key, made through the core by a
 // system principal at seed time (seedIdentities, bench/database.ts). Once a Next server is up, authenticate()
 // signs in over HTTP as that owner for the console's session cookie and sets the API key's bearer header; the
 // Route Handler and the raw floor both receive that header and both authenticate it per request. Everything the
@@ -18,9 +18,10 @@ export const credentials: { console: Record<string, string>; api: Record<string,
 /** For the report. */
 export const authenticationNote =
   'the console doors send the session cookie of an owner the bench seeds and signs in as (over HTTP, once per server start); ' +
-  'the Route Handler and the raw floor send `Authorization: Bearer` with a seeded users:read + users:write API key, which both ' +
+  'the Route Handler and the raw floor send `Authorization: Bearer` with a seeded users:read + users:write + organizations:read API key, which both ' +
   'authenticate on every request (the raw floor with the same core function as the Route Handler). An API key acts as an admin, ' +
-  'so the users the scenarios update and delete are members and viewers only.';
+  'so the users the scenarios update and delete are members and viewers only; organizations:read puts it on the staff plane, ' +
+  'where reading any organization’s members needs no membership lookup.';
 
 const benchPrincipal: Principal = { kind: 'system', door: 'cli', name: 'bench' };
 const SESSION_COOKIE = 'roster.session_token';
@@ -39,7 +40,7 @@ const owner = {
 export async function seedIdentities(db: Database, eventKeyCount: number): Promise<{ apiKeySecret: string; eventKeys: string[] }> {
   const ctx = { db, principal: benchPrincipal };
   await createOwner(ctx, owner);
-  const { secret } = await createApiKey(ctx, { name: 'bench', scopes: ['users:read', 'users:write'] });
+  const { secret } = await createApiKey(ctx, { name: 'bench', scopes: ['users:read', 'users:write', 'organizations:read'] });
   const eventKeys: string[] = [];
   for (let i = 0; i < eventKeyCount; i++) eventKeys.push((await createApiKey(ctx, { name: `bench events ${i}`, scopes: ['events:read'] })).secret);
   return { apiKeySecret: secret, eventKeys };

@@ -12,6 +12,7 @@ import { users } from '@/db/schema';
 import { seedUsers } from '@/db/seed';
 import { seedIdentities } from './auth';
 import type { DatabaseKind } from './options';
+import { seedOrganizations, type OrganizationSizes, type SeededOrganizations } from './organizations';
 
 export interface SeededUser {
   id: string;
@@ -32,6 +33,8 @@ export interface Fixture {
   apiKeySecret: string;
   /** events:read keys for the fan-out scenario's subscribers; never in the report. */
   eventKeys: string[];
+  /** The members scenario's organizations (none when it does not run). */
+  organizations: SeededOrganizations;
 }
 
 /** How much each database is seeded with. */
@@ -39,6 +42,7 @@ export interface SeedSizes {
   users: number;
   deletable: number;
   eventKeys: number;
+  organizations: OrganizationSizes;
 }
 
 export interface BenchDatabase {
@@ -59,10 +63,11 @@ const LOCAL_POSTGRES = 'postgres://postgres@127.0.0.1:5432/postgres';
 /** The roles an API key (acting as an admin) may rename and delete. */
 const targetRoles: Role[] = ['member', 'viewer'];
 
-async function seed(handle: DatabaseHandle, { users: userCount, deletable: deletableCount, eventKeys: eventKeyCount }: SeedSizes): Promise<Fixture> {
+async function seed(handle: DatabaseHandle, { users: userCount, deletable: deletableCount, eventKeys: eventKeyCount, organizations: organizationSizes }: SeedSizes): Promise<Fixture> {
   // First, so that the newest users (the read scenario's first page) are all seeded ones.
   const { apiKeySecret, eventKeys } = await seedIdentities(handle.db, eventKeyCount);
   const { runToken } = await seedUsers(handle.db, userCount, { seed: 1 });
+  const organizations = await seedOrganizations(handle.db, runToken, organizationSizes);
   const columns = { id: users.id, email: users.email, role: users.role, status: users.status };
   const withToken = (token: string) => and(like(users.email, `%+${token}@%`), inArray(users.role, targetRoles));
   const updateTargets = await handle.db
@@ -80,7 +85,7 @@ async function seed(handle: DatabaseHandle, { users: userCount, deletable: delet
     await seedUsers(handle.db, Math.ceil(missing * 1.1) + 10, { seed: 2 + batch, runToken: token, now: new Date(Date.now() - 3 * YEAR_MS), spanMs: YEAR_MS });
     deletable.push(...(await handle.db.select(columns).from(users).where(withToken(token)).orderBy(users.id).limit(missing)));
   }
-  return { updateTargets, deletable, apiKeySecret, eventKeys };
+  return { updateTargets, deletable, apiKeySecret, eventKeys, organizations };
 }
 
 /** Seeds one PGlite directory, then copies it byte for byte so the raw floor starts from the same database. */

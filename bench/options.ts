@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 
-export const scenarioNames = ['update', 'revalidation', 'floors', 'roundtrip', 'create', 'delete', 'read'] as const;
+export const scenarioNames = ['update', 'revalidation', 'floors', 'roundtrip', 'create', 'delete', 'read', 'members'] as const;
 export type ScenarioName = (typeof scenarioNames)[number];
 /** Scenarios of the streaming doors, measured on their own terms rather than door against door. */
 export const streamScenarioNames = ['fanout', 'export'] as const;
@@ -33,6 +33,12 @@ export interface BenchOptions {
   streams: StreamScenarioName[];
   /** Fan-out: SSE subscribers, events written, and the steady rate they are written at. */
   fanout: { subscribers: number; events: number; writesPerSecond: number };
+  /**
+   * Members scenario: organizations and memberships seeded on PostgreSQL (PGlite, one process per data directory,
+   * gets a tenth: see bench/organizations.ts).
+   */
+  organizations: number;
+  memberships: number;
   /** Export (PostgreSQL only: it compares with COPY): users seeded for it on top of the bench's own. */
   exportUsers: number;
   /** Profile the update path with --cpu-prof after each database's measurements. */
@@ -51,7 +57,7 @@ export interface BenchOptions {
 const usage = `Usage: npm run bench -- [--smoke] [--users N] [--repeats N] [--requests N] [--duration S] [--delete-max N]
                        [--connections 10,50] [--db pglite,postgres] [--scenarios ${scenarioNames.join(',')}|none]
                        [--streams ${streamScenarioNames.join(',')}|none] [--subscribers N] [--events N]
-                       [--export-users N]
+                       [--export-users N] [--organizations N] [--memberships N]
                        [--no-profile] [--out DIR] [--port N]`;
 
 /** A bad command line: run.ts prints the message (which includes the usage) and exits 2. */
@@ -83,6 +89,8 @@ function parse(argv: string[]): BenchOptions {
       subscribers: { type: 'string' },
       events: { type: 'string' },
       'export-users': { type: 'string' },
+      organizations: { type: 'string' },
+      memberships: { type: 'string' },
       'no-profile': { type: 'boolean', default: false },
       out: { type: 'string' },
       port: { type: 'string' },
@@ -125,6 +133,8 @@ function parse(argv: string[]): BenchOptions {
       events: Math.round(number('events', values.events, smoke ? 10 : 200)),
       writesPerSecond: 20,
     },
+    organizations: Math.round(number('organizations', values.organizations, smoke ? 100 : 10_000)),
+    memberships: Math.round(number('memberships', values.memberships, smoke ? 1_000 : 100_000)),
     exportUsers: Math.round(number('export-users', values['export-users'], smoke ? 5_000 : 1_000_000)),
     profile: !smoke && !values['no-profile'],
     // Rounds, not one long window per door: load the machine picks up or sheds mid-profile then lands on every

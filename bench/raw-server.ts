@@ -1,23 +1,30 @@
 // The raw floor: what a user mutation costs without Next.js. A plain node:http server calling the same core
 // functions (src/core) on the same kind of database as the server under test, with no framework, no
 // revalidation, no rendering and no compression. It authenticates every request as the Route Handlers do
-// (src/http/authenticate.ts, for an API key): `Authorization: Bearer <key>` → authenticateApiKey → the principal
-// the core call runs with, or 401. Started by bench/run.ts as
+// (src/http/authenticate.ts): `Authorization: Bearer <key>` → authenticateApiKey → the principal the core call
+// runs with, or 401; any other bearer (a member's session token, in the members scenario) goes through that file's
+// apiPrincipal itself, Better Auth included, so it needs ROSTER_AUTH_SECRET like the Next server. Started by bench/run.ts as
 //   node --conditions=react-server --import tsx bench/raw-server.ts   (PORT, DATABASE_URL or ROSTER_DATA_DIR)
-// Routes: GET /ready, GET /users?…, GET /users/{id}, POST /users, PATCH /users/{id}, DELETE /users/{id}.
+// Routes: GET /ready, GET /users?…, GET /users/{id}, POST /users, PATCH /users/{id}, DELETE /users/{id},
+// GET /organizations/{id}/members?….
 import http from 'node:http';
 import { authenticateApiKey, looksLikeApiKey } from '@/core/api-keys';
 import { Conflict, Forbidden, NotFound, PreconditionFailed, Unauthenticated, ValidationFailed } from '@/core/errors';
 import type { CoreContext } from '@/core/principal';
+import { listMembers } from '@/core/organizations';
 import { createUser, deleteUser, getUser, listUsers, updateUser } from '@/core/users';
-import { databaseConfigFromEnv, openDatabase } from '@/db/client';
+import { getDatabase } from '@/db';
+import { apiPrincipal } from '@/http/authenticate';
 
-const handle = await openDatabase(databaseConfigFromEnv());
+// The process-wide handle, which Better Auth (getAuth) shares: PGlite's data directory is opened once.
+const handle = await getDatabase();
 
-/** The API door's authentication for an API key: a context for the key's principal, or Unauthenticated (401). */
+/** The API door's authentication: a context for the caller's principal, or Unauthenticated (401). */
 async function authenticate(req: http.IncomingMessage): Promise<CoreContext> {
-  const token = /^Bearer +(\S+)$/i.exec(req.headers.authorization?.trim() ?? '')?.[1];
-  const principal = token && looksLikeApiKey(token) ? await authenticateApiKey(handle.db, token, 'api') : null;
+  const authorization = req.headers.authorization?.trim() ?? '';
+  const token = /^Bearer +(\S+)$/i.exec(authorization)?.[1];
+  if (token && !looksLikeApiKey(token)) return { db: handle.db, principal: await apiPrincipal(new Request(`http://raw${req.url ?? '/'}`, { headers: { authorization } }), handle.db) };
+  const principal = token ? await authenticateApiKey(handle.db, token, 'api') : null;
   if (!principal) throw new Unauthenticated('Send an API key as `Authorization: Bearer <key>`.');
   return { db: handle.db, principal };
 }
@@ -58,10 +65,12 @@ const server = http.createServer(async (req, res) => {
   try {
     const url = new URL(req.url ?? '/', 'http://raw');
     const id = /^\/users\/([^/]+)$/.exec(url.pathname)?.[1];
+    const orgId = /^\/organizations\/([^/]+)\/members$/.exec(url.pathname)?.[1];
     if (url.pathname === '/ready') return send(res, 200, { status: 'ok' });
     const ctx = await authenticate(req);
     if (url.pathname === '/users' && req.method === 'GET') return send(res, 200, await listUsers(ctx, Object.fromEntries(url.searchParams)));
     if (url.pathname === '/users' && req.method === 'POST') return send(res, 201, await createUser(ctx, await readJson(req)));
+    if (orgId && req.method === 'GET') return send(res, 200, await listMembers(ctx, orgId, Object.fromEntries(url.searchParams)));
     if (id && req.method === 'GET') return send(res, 200, await getUser(ctx, id));
     if (id && req.method === 'PATCH') return send(res, 200, await updateUser(ctx, id, await readJson(req), { expectedVersion: expectedVersion(req) }));
     if (id && req.method === 'DELETE') {

@@ -19,6 +19,8 @@ const short: Record<DoorKey, string> = {
   'noop-action': 'no-op SA',
   'page-rsc': 'page (RSC)',
   'page-html': 'page (HTML)',
+  'route-member': 'RH (member)',
+  'raw-member': 'raw (member)',
 };
 
 const cell = (values: number[]) => {
@@ -110,12 +112,15 @@ function summary(result: BenchResult): string[] {
   return lines;
 }
 
-/** The targets of issue 12: each ratio, from this run, against the value it should not exceed. */
+/** The targets of issues 12 and 28: each ratio, from this run, against the value it should not exceed. */
 const targetRows: { label: string; scenario: string; a: DoorKey; b: DoorKey | DoorKey[]; target: number }[] = [
   { label: 'UI round trip: action / (PATCH + refresh)', scenario: 'roundtrip', a: 'action', b: 'route-refresh', target: 0.8 },
   { label: 'update: Route Handler / (raw floor + no-op Route Handler)', scenario: 'floors', a: 'route', b: ['raw', 'noop-route'], target: 1.15 },
   { label: 'update: action without re-render / (raw floor + no-op action)', scenario: 'floors', a: 'action-no-revalidation', b: ['raw', 'noop-action'], target: 1.15 },
   { label: 'read: console page (RSC) / GET /api/v1/users', scenario: 'read', a: 'page-rsc', b: 'route', target: 1.5 },
+  // Issue 28, item 7.
+  { label: 'members: GET …/organizations/{orgId}/members / raw floor', scenario: 'members', a: 'route', b: 'raw', target: 1.5 },
+  { label: 'members, a member’s bearer: Route Handler / raw floor', scenario: 'members', a: 'route-member', b: 'raw-member', target: 1.5 },
 ];
 
 /** Whether every measured value of a target row is within it; undefined when the scenario did not run. */
@@ -136,7 +141,7 @@ function targets(result: BenchResult): string[] {
   if (rows.length === 0) return [];
   const connections = result.settings.connections;
   return [
-    '## Targets (issue 12)',
+    '## Targets (issues 12 and 28)',
     '',
     'Each ratio from this run’s own measurements, by the method above: one client, the ratio of median p50 latencies; ' +
       'concurrent, the ratio of the cost of one request (1 / median requests per second). Where the second term is a sum ' +

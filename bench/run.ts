@@ -16,6 +16,7 @@ import { runLoad } from './load';
 import { machineFacts } from './machine';
 import { coldStartFloorSeconds, deletablePerDoor, hangLimitSeconds, measureScenario, requestsFor } from './measure';
 import { parseOptions, UsageError, type BenchOptions } from './options';
+import { organizationSizesFor } from './organizations';
 import { delay, freePort, stopAll, type Server } from './processes';
 import { isLocalPostgres, postgresCpuMs, postgresCpuMsBetween } from './postgres-cpu';
 import { findProfile, mergeLoads, summariseProfile, type ProfiledLoad, type ProfiledScenario, type ProfileSummary } from './profile';
@@ -214,8 +215,15 @@ async function main(options: BenchOptions): Promise<BenchResult> {
   };
 
   for (const kind of options.databases) {
-    console.log(`[${kind}] seeding ${options.users.toLocaleString('en-US')} users (+${deletable.toLocaleString('en-US')} to delete)…`);
-    const sizes = { users: options.users, deletable, eventKeys: options.streams.includes('fanout') ? Math.ceil(options.fanout.subscribers / streamsPerKey) : 0 };
+    const sizes = {
+      users: options.users,
+      deletable,
+      eventKeys: options.streams.includes('fanout') ? Math.ceil(options.fanout.subscribers / streamsPerKey) : 0,
+      organizations: organizationSizesFor(kind, options),
+    };
+    const { organizations, memberships } = sizes.organizations;
+    const tenants = organizations > 0 ? `, ${organizations.toLocaleString('en-US')} organizations with ${memberships.toLocaleString('en-US')} memberships` : '';
+    console.log(`[${kind}] seeding ${options.users.toLocaleString('en-US')} users (+${deletable.toLocaleString('en-US')} to delete)${tenants}…`);
     const database = kind === 'pglite' ? await preparePglite(workDir, sizes) : await preparePostgres(sizes);
     if (!database) {
       const note = 'PostgreSQL: neither BENCH_DATABASE_URL nor the local server at 127.0.0.1:5432 answered';

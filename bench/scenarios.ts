@@ -24,7 +24,7 @@ export interface Call {
   then?: { spec: RequestSpec; checkResponse(result: HttpResult): void };
 }
 
-export type DoorKey = 'action' | 'action-no-revalidation' | 'route' | 'route-refresh' | 'raw' | 'noop-route' | 'noop-action' | 'page-rsc' | 'page-html';
+export type DoorKey = 'action' | 'action-no-revalidation' | 'route' | 'route-refresh' | 'raw' | 'noop-route' | 'noop-action' | 'page-rsc' | 'page-html' | 'route-member' | 'raw-member';
 
 export interface Door {
   key: DoorKey;
@@ -75,6 +75,8 @@ export const doorLabels: Record<DoorKey, string> = {
   'noop-action': 'no-op Server Action',
   'page-rsc': 'console page, RSC navigation',
   'page-html': 'console page, HTML document',
+  'route-member': 'Route Handler, a member’s bearer',
+  'raw-member': 'raw node:http floor, a member’s bearer',
 };
 
 const actionsFile = 'app/(console)/users/actions.ts';
@@ -434,6 +436,43 @@ async function readDoors(ctx: ScenarioContext): Promise<Door[]> {
   ];
 }
 
+/**
+ * The default page of one organization's members, the next organization each request (every door from its own
+ * offset, so two doors do not read the same rows at the same moment). A page must hold exactly that organization's
+ * seeded members, owner first. The API key's doors cycle through every organization; the member's doors, which send
+ * a seeded end user's session token (so authorization costs their membership lookup), through that user's own.
+ */
+function membersDoors(ctx: ScenarioContext): Door[] {
+  const { ids, membersPerOrganization, member } = ctx.fixture.organizations;
+  if (ids.length === 0) throw new Error('the members scenario needs seeded organizations (bench/organizations.ts)');
+  const checkPage = (orgId: string) => (result: HttpResult) => {
+    expect(result.status === 200, `expected 200, got ${result.status} ${textOf(result).slice(0, 200)}`);
+    const items = jsonOf<{ items: { organizationId: string; role: string }[] }>(result).items;
+    expect(items.length === membersPerOrganization, `organization ${orgId} listed ${items.length} members, expected ${membersPerOrganization}`);
+    expect(items.every((item) => item.organizationId === orgId) && items[0]?.role === 'owner', `organization ${orgId} listed someone else's members, or not its owner first`);
+  };
+  const door = (key: DoorKey, origin: string, prefix: string, organizations: string[], offset: number, headers: () => Record<string, string>): Door => {
+    let n = offset;
+    return {
+      key,
+      label: doorLabels[key],
+      origin,
+      next() {
+        const orgId = organizations[n++ % organizations.length]!;
+        return { spec: { method: 'GET', path: `${prefix}/organizations/${orgId}/members`, headers: headers() }, checkResponse: checkPage(orgId), verifyEffect: nothingToVerify };
+      },
+    };
+  };
+  const half = Math.floor(ids.length / 2);
+  const doors = [door('route', ctx.nextOrigin, '/api/v1', ids, 0, jsonHeaders), door('raw', ctx.rawOrigin, '', ids, half, jsonHeaders)];
+  if (member) {
+    const memberHeaders = () => ({ ...jsonHeaders(), authorization: `Bearer ${member.bearer}` });
+    const own = member.organizationIds;
+    doors.push(door('route-member', ctx.nextOrigin, '/api/v1', own, 0, memberHeaders), door('raw-member', ctx.rawOrigin, '', own, Math.floor(own.length / 2), memberHeaders));
+  }
+  return doors;
+}
+
 export async function buildScenario(name: ScenarioName, ctx: ScenarioContext): Promise<Scenario> {
   switch (name) {
     case 'update':
@@ -518,5 +557,24 @@ export async function buildScenario(name: ScenarioName, ctx: ScenarioContext): P
           ['route', 'raw'],
         ],
       };
+    case 'members': {
+      const { ids, membersPerOrganization } = ctx.fixture.organizations;
+      return {
+        name,
+        title: 'List an organization’s members',
+        operation:
+          `GET /api/v1/organizations/{orgId}/members (the default page: all ${membersPerOrganization} members) vs the raw floor’s listMembers, round-robin over ` +
+          `${ids.length.toLocaleString('en-US')} organizations with ${(ids.length * membersPerOrganization).toLocaleString('en-US')} memberships; the API key is on the staff plane (organizations:read), so no membership lookup; ` +
+          `the member’s doors send a seeded end user’s session token (one primary-key lookup of their membership) and cycle through their ${(ctx.fixture.organizations.member?.organizationIds.length ?? 0).toLocaleString('en-US')} organizations`,
+        doors: membersDoors(ctx),
+        ratios: ctx.fixture.organizations.member
+          ? [
+              ['route', 'raw'],
+              ['route-member', 'raw-member'],
+              ['route-member', 'route'],
+            ]
+          : [['route', 'raw']],
+      };
+    }
   }
 }

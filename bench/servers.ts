@@ -59,7 +59,8 @@ export function startRaw(options: ServerOptions): Promise<Server> {
     port: options.port,
     // src/core imports 'server-only', which resolves to an empty module under the react-server condition.
     args: [...cpuProfileArgs(options.cpuProfileDir), '--conditions=react-server', '--import', 'tsx', 'bench/raw-server.ts'],
-    env: baseEnv({ ...options.dbEnv, PORT: String(options.port) }),
+    // The secret lets it check a member's session token as the Next server does (Better Auth, src/http/authenticate.ts).
+    env: baseEnv({ ...options.dbEnv, PORT: String(options.port), ROSTER_AUTH_SECRET: authSecret, ROSTER_BASE_URL: `http://127.0.0.1:${options.port}` }),
     logFile: path.join(options.logDir, `raw-${options.port}.log`),
     readyPath: '/ready',
   });
