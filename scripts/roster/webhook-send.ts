@@ -8,7 +8,7 @@ import type { Command } from './command';
 
 /** `{{name}}` placeholders a fixture may use, the option that fills each, and the value used without it. */
 export const placeholders = {
-  user: { option: 'user', fallback: null, help: 'the Roster user id (a checkout session\'s client_reference_id); default null: the checkout is ignored (customers are linked by it only)' },
+  user: { option: 'user', fallback: null, help: 'the Roster user id, or org_<organization id> for an organization (a checkout session\'s client_reference_id); default null: the checkout is ignored (customers are linked by it only)' },
   email: { option: 'email', fallback: 'jenny.rosen@example.com', help: 'the customer\'s email' },
   customer: { option: 'customer', fallback: 'cus_RosterLocal0001', help: 'the Stripe customer id' },
   subscription: { option: 'subscription', fallback: 'sub_RosterLocal0001', help: 'the Stripe subscription id; default sub_ + the customer id without cus_' },
