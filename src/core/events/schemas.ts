@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { doors } from '../principal';
 import { parsePosition } from './position';
 import { eventTypes, subjectTypes, type EventType } from './types';
+import { pageLimit } from '../page-query';
 
 const noNul = (value: string) => !value.includes('\u0000');
 
@@ -57,12 +58,7 @@ export const auditFilterQuery = z.object({
 });
 
 export const listAuditEventsQuery = auditFilterQuery.extend({
-  limit: z.coerce
-    .number({ error: 'Limit must be a number' })
-    .int('Limit must be a whole number')
-    .min(1, 'Limit must be at least 1')
-    .max(100, 'Limit must be at most 100')
-    .default(50),
+  limit: pageLimit,
   cursor: positionParam('Invalid cursor').optional(),
 });
 

@@ -1,6 +1,7 @@
 import 'server-only';
 import { z } from 'zod';
 import { eventTypes } from '../events';
+import { pageCursor, pageLimit } from '../page-query';
 
 /**
  * What webhooks can carry: every change to the product's data. Changes to the webhooks themselves (endpoints,
@@ -37,13 +38,8 @@ export const updateEndpointInput = z.strictObject(
 );
 
 export const listDeliveriesQuery = z.object({
-  limit: z.coerce
-    .number({ error: 'Limit must be a number' })
-    .int('Limit must be a whole number')
-    .min(1, 'Limit must be at least 1')
-    .max(100, 'Limit must be at most 100')
-    .default(50),
-  cursor: z.string().max(200, 'Invalid cursor').optional(),
+  limit: pageLimit,
+  cursor: pageCursor,
 });
 
 export type CreateEndpointInput = z.input<typeof createEndpointInput>;

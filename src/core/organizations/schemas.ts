@@ -1,6 +1,7 @@
 import 'server-only';
 import { z } from 'zod';
 import { name } from '../users/schemas';
+import { pageCursor, pageLimit } from '../page-query';
 
 export const orgRoles = ['owner', 'admin', 'member'] as const;
 export type OrgRole = (typeof orgRoles)[number];
@@ -43,13 +44,8 @@ export const addMemberInput = z.strictObject({ userId: z.uuid({ error: 'userId m
 export const changeMemberRoleInput = z.strictObject({ role: orgRole }, objectError);
 
 const pageQuery = {
-  limit: z.coerce
-    .number({ error: 'Limit must be a number' })
-    .int('Limit must be a whole number')
-    .min(1, 'Limit must be at least 1')
-    .max(100, 'Limit must be at most 100')
-    .default(50),
-  cursor: z.string().max(200, 'Invalid cursor').optional(),
+  limit: pageLimit,
+  cursor: pageCursor,
 };
 
 /** `q`: a substring of the name or slug (staff only: end users list their own organizations, all of them). */

@@ -1,5 +1,6 @@
 import 'server-only';
 import { z } from 'zod';
+import { pageCursor, pageLimit } from '../page-query';
 
 export const roles = ['member', 'viewer', 'admin', 'owner'] as const;
 export const statuses = ['active', 'suspended'] as const;
@@ -81,13 +82,8 @@ export const userFilterQuery = z.object({
 });
 
 export const listUsersQuery = userFilterQuery.extend({
-  limit: z.coerce
-    .number({ error: 'Limit must be a number' })
-    .int('Limit must be a whole number')
-    .min(1, 'Limit must be at least 1')
-    .max(100, 'Limit must be at most 100')
-    .default(50),
-  cursor: z.string().max(200, 'Invalid cursor').optional(),
+  limit: pageLimit,
+  cursor: pageCursor,
 });
 
 export type CreateUserInput = z.input<typeof createUserInput>;
