@@ -3,8 +3,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { eq } from 'drizzle-orm';
+import { v7 as uuidv7 } from 'uuid';
 import { afterAll, describe, expect, it } from 'vitest';
 import { hashApiKeySecret } from '@/core/api-keys/secret';
+import { createOrganization } from '@/core/organizations';
 import { openDatabase } from '@/db/client';
 import { lockDataDir } from '@/db/data-dir-lock';
 import { accounts, apiKeys, auditEvents, users } from '@/db/schema';
@@ -80,6 +83,22 @@ describe('npm run roster', { timeout: 120_000 }, () => {
     const [after] = await inDatabase((db) => db.select().from(apiKeys));
     expect(after!.revokedAt).toBeInstanceOf(Date);
     expect((await roster('revoke-api-key', '--id', id)).stderr).toContain('already revoked');
+  });
+
+  it('create-api-key --organization makes a key that belongs to that organization; an unknown organization is refused', async () => {
+    const organizationId = await inDatabase(async (db) => {
+      const [owner] = await db.insert(users).values({ id: uuidv7(), email: 'acme-owner@example.com', name: 'Acme owner' }).returning();
+      return (await createOrganization({ db, principal: { kind: 'system', door: 'cli', name: 'cli' } }, { name: 'Acme', slug: 'acme-cli', ownerId: owner!.id }, 'open')).id;
+    });
+    const made = await roster('create-api-key', '--name', 'crm', '--scopes', 'organizations:read,events:read', '--organization', organizationId);
+    expect(made.code, made.stderr).toBe(0);
+    expect(made.stderr).toContain(`of organization ${organizationId}`);
+    const stored = await inDatabase((db) => db.select().from(apiKeys).where(eq(apiKeys.organizationId, organizationId)));
+    expect(stored).toMatchObject([{ name: 'crm', scopes: ['organizations:read', 'events:read'], organizationId, secretHash: hashApiKeySecret(made.stdout.trim()) }]);
+
+    const unknown = await roster('create-api-key', '--name', 'x', '--scopes', 'events:read', '--organization', uuidv7());
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('not found');
   });
 
   it('says plainly that the embedded database is in use while a server holds it, and writes nothing', async () => {
