@@ -425,6 +425,13 @@ const routeMatrix: Record<string, Partial<Record<string, RouteCell>>> = {
     PATCH: { path: () => '/api/console/audit-events/export', expect: every(405) },
     DELETE: { path: () => '/api/console/audit-events/export', expect: every(405) },
   },
+  'app/api/console/organizations/[orgId]/members/export/route.ts': {
+    GET: { target: () => freshConsoleOrganization(), path: (org) => `/api/console/organizations/${org}/members/export`, expect: consoleRead, byCookie: true },
+    POST: { path: (org) => `/api/console/organizations/${org}/members/export`, expect: every(405) },
+    PUT: { path: (org) => `/api/console/organizations/${org}/members/export`, expect: every(405) },
+    PATCH: { path: (org) => `/api/console/organizations/${org}/members/export`, expect: every(405) },
+    DELETE: { path: (org) => `/api/console/organizations/${org}/members/export`, expect: every(405) },
+  },
   'app/api/console/events/route.ts': {
     GET: { path: () => '/api/console/events', expect: consoleRead, byCookie: true },
     POST: { path: () => '/api/console/events', expect: every(405) },
@@ -526,7 +533,7 @@ describe.each(routeTables)('%s', (_title, file, methods) => {
       requestHeaders.set(cell!.byCookie && cookie ? { cookie } : {});
       if (cell!.body !== undefined) headers['content-type'] = 'application/json';
       const request = new Request(url, { method, headers, body: cell!.body && JSON.stringify(cell!.body(target)) });
-      const params = { id: endpoint.id || target, deliveryId: endpoint.deliveryId, all: url.pathname.split('/').slice(3) };
+      const params = { id: endpoint.id || target, orgId: target, deliveryId: endpoint.deliveryId, all: url.pathname.split('/').slice(3) };
       const before = await snapshot();
 
       const response = await loaded[method]!(request, { params: Promise.resolve(params) });

@@ -9,6 +9,7 @@ import {
   removeMemberAction,
   updateOrganizationAction,
 } from '../../app/(console)/organizations/actions';
+import * as membersExport from '../../app/api/console/organizations/[orgId]/members/export/route';
 import { idleState, type ActionState } from '@/actions/action-state';
 import { refreshOrganizationViewAction } from '@/actions/refresh-live-view';
 import { getDatabase } from '@/db';
@@ -198,5 +199,31 @@ describe('who may', () => {
 
     expect(await state()).toEqual(before);
     expect(await refreshOrganizationViewAction([row.id])).toMatchObject({ status: 'error' });
+  });
+});
+
+describe('the members export (/api/console/organizations/{orgId}/members/export)', () => {
+  const download = (orgId: string, format: string, site = 'same-origin') =>
+    membersExport.GET(new Request(`http://localhost:3000/api/console/organizations/${orgId}/members/export?format=${format}`, { headers: { 'sec-fetch-site': site } }), {
+      params: Promise.resolve({ orgId }),
+    });
+
+  it('downloads the members as CSV or NDJSON for the signed-in staff, by session cookie, same-origin only', async () => {
+    const row = await createViaAction('exported');
+    signedIn = await signInConsoleAs('viewer');
+
+    const csv = await download(row.id, 'csv');
+    expect(csv.status).toBe(200);
+    expect(csv.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    const [header, ...lines] = (await csv.text()).trim().split(/\r?\n/);
+    expect(header).toBe('userId,email,name,role,createdAt,updatedAt');
+    expect(lines).toEqual([expect.stringContaining(`${owner.id},${owner.email},`)]);
+
+    const ndjson = await download(row.id, 'ndjson');
+    expect(ndjson.headers.get('content-type')).toBe('application/x-ndjson; charset=utf-8');
+    expect((await ndjson.text()).trim().split('\n').map((line) => JSON.parse(line))).toEqual([expect.objectContaining({ userId: owner.id, role: 'owner' })]);
+
+    expect((await download(row.id, 'csv', 'cross-site')).status).toBe(403);
+    expect((await download('00000000-0000-4000-8000-000000000000', 'csv')).status).toBe(404);
   });
 });
