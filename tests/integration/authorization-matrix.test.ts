@@ -236,6 +236,20 @@ async function freshConsoleOrganization(memberId?: string): Promise<string> {
   return id;
 }
 
+/** A fresh organization with an open invitation into it (a member's, which admins may revoke), for the console. */
+async function freshOrganizationInvitation(): Promise<{ organizationId: string; id: string }> {
+  const organizationId = await freshConsoleOrganization();
+  const ctx = { db: await db(), principal: system };
+  return { organizationId, id: (await createOrganizationInvitation(ctx, organizationId, { email: `org-invited-${uuidv7()}@matrix.test` }, unlimitedMail)).id };
+}
+
+/** A fresh organization with a key of its own, made by an admin (admins may revoke it), for the console. */
+async function freshOrganizationKey(): Promise<{ organizationId: string; id: string }> {
+  const organizationId = await freshConsoleOrganization();
+  const ctx = { db: await db(), principal: makers.admin };
+  return { organizationId, id: (await createOrganizationApiKey(ctx, organizationId, { name: 'To revoke', scopes: ['organizations:read'] })).apiKey.id };
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Route Handlers
 // ---------------------------------------------------------------------------------------------------------------
@@ -862,6 +876,14 @@ const actionMatrix: Record<string, Record<string, ActionCell>> = {
     addMemberAction: { args: async (id) => [idle, form({ organizationId: await freshConsoleOrganization(), user: `target-${id}@matrix.test`, role: 'admin' })], expect: admins },
     changeMemberRoleAction: { args: async (id) => [idle, form({ organizationId: await freshConsoleOrganization(id), userId: id, role: 'admin' })], expect: admins },
     removeMemberAction: { args: async (id) => [idle, form({ organizationId: await freshConsoleOrganization(id), userId: id })], expect: admins },
+  },
+  'app/(console)/organizations/invitation-actions.ts': {
+    inviteToOrganizationAction: { args: async (id) => [idle, form({ organizationId: await freshConsoleOrganization(), email: `org-invited-${id}@matrix.test`, role: 'member' })], expect: admins },
+    revokeOrganizationInvitationAction: { args: async () => [idle, form(await freshOrganizationInvitation())], expect: admins },
+  },
+  'app/(console)/organizations/key-actions.ts': {
+    createOrganizationKeyAction: { args: async () => [idle, form({ organizationId: await freshConsoleOrganization(), name: 'From the matrix', scopes: ['organizations:read'] })], expect: admins },
+    revokeOrganizationKeyAction: { args: async () => [idle, form(await freshOrganizationKey())], expect: admins },
   },
   'app/(console)/invitations/actions.ts': {
     createInvitationAction: { args: (id) => [idle, form({ email: `invited-${id}@matrix.test`, role: 'member' })], expect: admins },
