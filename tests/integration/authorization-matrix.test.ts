@@ -643,6 +643,7 @@ const organizationRouteMatrix: Record<string, Record<string, OrgCell>> = {
     GET: { expect: orgRead },
     POST: { body: (org) => ({ userId: org.newcomerId, role: 'member' }), expect: orgWrite(201) },
   }),
+  [`${orgBase}/[orgId]/members/export/route.ts`]: orgRoute((org) => `/api/v1/organizations/${org.id}/members/export`, { GET: { expect: orgRead } }),
   [`${orgBase}/[orgId]/members/[userId]/route.ts`]: orgRoute((org) => `/api/v1/organizations/${org.id}/members/${org.memberId}`, {
     PATCH: { body: () => ({ role: 'admin' }), expect: orgWrite(200) },
     DELETE: { expect: orgWrite(204) },

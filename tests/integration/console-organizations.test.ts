@@ -269,7 +269,7 @@ describe('the organization page’s invitations', () => {
     const [invitation] = await invitationsOf(row.id);
 
     const wrongOrganization = await revokeOrganizationInvitationAction(idleState, formData({ organizationId: elsewhere.id, id: invitation!.id }));
-    expect(wrongOrganization).toMatchObject({ status: 'error', message: expect.stringMatching(/not found/i) });
+    expect(wrongOrganization).toMatchObject({ status: 'error', message: 'Invitation no longer exists; it may have been deleted.' });
     expect((await invitationsOf(row.id))[0]!.revokedAt).toBeNull();
 
     const revoked = await revokeOrganizationInvitationAction(idleState, formData({ organizationId: row.id, id: invitation!.id }));
