@@ -28,12 +28,22 @@ const initialState: ApiKeyFormState = { status: 'idle' };
  * Name, scopes and an optional expiry date. A plain form post without JavaScript. After a successful create the
  * secret is shown once, in a read-only field, and lives only in this form's state.
  */
-export function ApiKeyForm({ action }: { action: (state: ApiKeyFormState, formData: FormData) => Promise<ApiKeyFormState> }) {
+interface ApiKeyFormProps {
+  action: (state: ApiKeyFormState, formData: FormData) => Promise<ApiKeyFormState>;
+  /** The scopes offered (an organization's key may hold fewer); every scope by default. The first is ticked. */
+  scopes?: readonly string[];
+  /** Posted along, e.g. the organization the key belongs to. */
+  hidden?: Record<string, string>;
+  /** Prefixes the fields' ids, for a page with other forms that have a `name` field. */
+  idPrefix?: string;
+}
+
+export function ApiKeyForm({ action, scopes = scopeOptions.map((scope) => scope.value), hidden = {}, idPrefix = 'field-' }: ApiKeyFormProps) {
   const [state, formAction] = useActionState(action, initialState);
   const errors = state.fieldErrors ?? {};
   const values = state.status === 'error' ? (state.values ?? {}) : {};
-  const checkedScopes = values.scopes === undefined ? ['users:read'] : values.scopes.split(',');
-  const scopesErrorId = 'field-scopes-error';
+  const checkedScopes = values.scopes === undefined ? scopes.slice(0, 1) : values.scopes.split(',');
+  const scopesErrorId = `${idPrefix}scopes-error`;
 
   return (
     <div className="space-y-4">
@@ -44,15 +54,20 @@ export function ApiKeyForm({ action }: { action: (state: ApiKeyFormState, formDa
       )}
       <form action={formAction} noValidate className="max-w-xl space-y-5 rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
         <h2 className="text-lg font-semibold">New API key</h2>
+        {Object.entries(hidden).map(([name, value]) => (
+          <input key={name} type="hidden" name={name} value={value} readOnly />
+        ))}
         <div aria-live="polite" aria-atomic="true">
           {state.status === 'error' && state.message && <Alert tone="error">{state.message}</Alert>}
         </div>
-        <Field name="name" label="Name" autoComplete="off" placeholder="e.g. CRM sync" error={errors.name} defaultValue={values.name} />
+        <Field name="name" id={`${idPrefix}name`} label="Name" autoComplete="off" placeholder="e.g. CRM sync" error={errors.name} defaultValue={values.name} />
         <fieldset className="space-y-2" aria-describedby={errors.scopes ? scopesErrorId : undefined}>
           <legend className="text-sm font-medium text-slate-700">Scopes</legend>
           {/* key: re-mount after a failed submit so the checkboxes show what was sent. */}
           <div key={values.scopes ?? ''} className="space-y-1.5">
-            {scopeOptions.map((scope) => (
+            {scopeOptions
+              .filter((scope) => scopes.includes(scope.value))
+              .map((scope) => (
               <label key={scope.value} className="flex items-start gap-2 text-sm">
                 <input
                   type="checkbox"
@@ -74,7 +89,7 @@ export function ApiKeyForm({ action }: { action: (state: ApiKeyFormState, formDa
             </p>
           )}
         </fieldset>
-        <Field name="expiresAt" label="Expires on (optional)" type="date" error={errors.expiresAt} defaultValue={values.expiresAt} />
+        <Field name="expiresAt" id={`${idPrefix}expiresAt`} label="Expires on (optional)" type="date" error={errors.expiresAt} defaultValue={values.expiresAt} />
         <p className="-mt-3 text-sm text-slate-500">The key stops working at 00:00 UTC on this date. Leave it empty for a key that never expires.</p>
         <div className="flex items-center gap-3 pt-2">
           <SubmitButton pendingLabel="Creating…">Create API key</SubmitButton>

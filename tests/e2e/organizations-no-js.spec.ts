@@ -1,5 +1,5 @@
 import { expect } from '@playwright/test';
-import { addMemberViaForm, apiUser, changeRoleViaForm, createOrganizationViaForm, expectOnUserPage, memberRow, membersCell, organizationPageUrl, uniqueSlug } from './organizations';
+import { addMemberViaForm, apiUser, changeRoleViaForm, createOrganizationViaForm, createOrganizationKeyViaForm, expectOnUserPage, invitationRow, inviteViaForm, memberRow, membersCell, organizationKeyRow, organizationPageUrl, uniqueSlug } from './organizations';
 import { statusMessage, test } from './support';
 
 // Project `no-js`: JavaScript is disabled, so every organization form is a plain HTML form post.
@@ -62,4 +62,35 @@ test('searches with the GET form', async ({ page, request }) => {
   await expect(membersCell(page, slug)).toHaveText('1');
   await page.getByRole('link', { name: `Org ${slug}` }).click();
   await expect(page).toHaveURL(organizationPageUrl);
+});
+
+test('invites, withdraws, creates a key and revokes it with plain form posts; the export links download', async ({ page, request }) => {
+  const founder = await apiUser(request, 'nojsorginv');
+  const slug = uniqueSlug('orginvnojs');
+  const id = await createOrganizationViaForm(page, { name: `Org ${slug}`, slug, owner: founder.email });
+
+  // A field error, the input kept.
+  await inviteViaForm(page, 'not an email', 'member');
+  const email = page.getByRole('region', { name: 'Invitations' }).getByLabel('Email');
+  await expect(email).toHaveAccessibleDescription('Enter a valid email address');
+  await expect(email).toHaveValue('not an email');
+
+  const invitee = `invitee-${slug}@example.com`;
+  await inviteViaForm(page, invitee, 'member');
+  await expect(statusMessage(page, `Invited ${invitee}. The link works once, for 7 days.`)).toBeVisible();
+  await expect(invitationRow(page, invitee)).toContainText('member');
+  // No dialog without JavaScript: Revoke posts at once.
+  await invitationRow(page, invitee).getByRole('button', { name: `Revoke ${invitee}` }).click();
+  await expect(invitationRow(page, invitee)).toHaveCount(0);
+
+  const name = `CRM ${slug}`;
+  await createOrganizationKeyViaForm(page, name);
+  await organizationKeyRow(page, name).getByRole('button', { name: /^Revoke/ }).click();
+  await expect(statusMessage(page, `Revoked “${name}”.`)).toBeVisible();
+  await expect(organizationKeyRow(page, name)).toContainText('revoked');
+
+  const download = page.waitForEvent('download');
+  await page.getByRole('link', { name: 'Export CSV' }).click();
+  expect((await download).suggestedFilename()).toMatch(/\.csv$/);
+  expect(new URL((await download).url()).pathname).toBe(`/api/console/organizations/${id}/members/export`);
 });

@@ -1,5 +1,5 @@
 import { expect } from '@playwright/test';
-import { addMemberViaForm, apiUser, changeRoleViaForm, createOrganizationViaForm, expectOnUserPage, memberRow, membersCell, uniqueSlug } from './organizations';
+import { addMemberViaForm, apiUser, changeRoleViaForm, createOrganizationViaForm, createOrganizationKeyViaForm, expectOnUserPage, invitationRow, inviteViaForm, memberRow, membersCell, organizationKeyRow, uniqueSlug } from './organizations';
 import { holdPosts, statusMessage, test } from './support';
 
 // Project `js`: the organization pages with JavaScript on (actions through React, confirmations in a dialog).
@@ -95,4 +95,33 @@ test('the list and an organization’s page show changes made through the API wi
   expect((await request.post(`/api/v1/organizations/${id}/members`, { data: { userId: colleague.id, role: 'admin' } })).status()).toBe(201);
   await expect(memberRow(page, colleague.email).getByLabel('Role')).toHaveValue('admin');
   expect(await page.evaluate(() => (window as unknown as { liveMarker?: number }).liveMarker)).toBe(43);
+});
+
+test('invites someone and withdraws it; creates a key of the organization, shown once, that works until revoked', async ({ page, request, playwright, baseURL }) => {
+  const founder = await apiUser(request, 'orginvjs');
+  const slug = uniqueSlug('orginvjs');
+  const id = await createOrganizationViaForm(page, { name: `Org ${slug}`, slug, owner: founder.email });
+
+  const invitee = `invitee-${slug}@example.com`;
+  await inviteViaForm(page, invitee, 'admin');
+  await expect(statusMessage(page, `Invited ${invitee}. The link works once, for 7 days.`)).toBeVisible();
+  await expect(invitationRow(page, invitee)).toContainText('admin');
+  page.once('dialog', (dialog) => void dialog.accept());
+  await invitationRow(page, invitee).getByRole('button', { name: `Revoke ${invitee}` }).click();
+  await expect(invitationRow(page, invitee)).toHaveCount(0);
+
+  const name = `CRM ${slug}`;
+  const secret = await createOrganizationKeyViaForm(page, name);
+  const api = await playwright.request.newContext({ baseURL });
+  try {
+    const authorized = { headers: { authorization: `Bearer ${secret}` } };
+    expect((await api.get(`/api/v1/organizations/${id}/members`, authorized)).status()).toBe(200);
+    page.once('dialog', (dialog) => void dialog.accept());
+    await organizationKeyRow(page, name).getByRole('button', { name: /^Revoke/ }).click();
+    await expect(statusMessage(page, `Revoked “${name}”.`)).toBeVisible();
+    await expect(organizationKeyRow(page, name)).toContainText('revoked');
+    expect((await api.get(`/api/v1/organizations/${id}/members`, authorized)).status()).toBe(401);
+  } finally {
+    await api.dispose();
+  }
 });

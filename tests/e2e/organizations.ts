@@ -64,3 +64,34 @@ export async function expectOnUserPage(page: Page, userId: string, organization:
 
 /** A slug no other test uses: the database lives for the whole run. */
 export const uniqueSlug = (label: string) => uniqueUser(label).token;
+
+/** The pending invitations table's row of this email. */
+export function invitationRow(page: Page, email: string): Locator {
+  return page.getByRole('region', { name: 'Invitations' }).getByRole('row').filter({ hasText: email });
+}
+
+/** Invites `email` with `role` with the organization page's "Invite" form. */
+export async function inviteViaForm(page: Page, email: string, role: string): Promise<void> {
+  const section = page.getByRole('region', { name: 'Invitations' });
+  await section.getByLabel('Email').fill(email);
+  await section.getByLabel('Role').selectOption(role);
+  await section.getByRole('button', { name: 'Send invitation' }).click();
+}
+
+/** The organization's keys table's row of this key name. */
+export function organizationKeyRow(page: Page, name: string): Locator {
+  return page.getByRole('region', { name: 'API keys' }).getByRole('row').filter({ hasText: name });
+}
+
+/** Creates a key of the organization named `name` with organizations:read (ticked by default); returns its secret, shown once. */
+export async function createOrganizationKeyViaForm(page: Page, name: string): Promise<string> {
+  const section = page.getByRole('region', { name: 'API keys' });
+  await section.getByLabel('Name').fill(name);
+  await section.getByRole('button', { name: 'Create API key' }).click();
+  await expect(statusMessage(page, "Copy this secret now: it won't be shown again.")).toBeVisible();
+  const secret = await page.getByLabel('Secret', { exact: true }).inputValue();
+  expect(secret).toMatch(/^rst_[\w-]{40,}$/);
+  await expect(organizationKeyRow(page, name)).toContainText('organizations:read');
+  await expect(organizationKeyRow(page, name)).not.toContainText(secret);
+  return secret;
+}

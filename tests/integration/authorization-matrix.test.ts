@@ -236,6 +236,20 @@ async function freshConsoleOrganization(memberId?: string): Promise<string> {
   return id;
 }
 
+/** A fresh organization with an open invitation into it (a member's, which admins may revoke), for the console. */
+async function freshOrganizationInvitation(): Promise<{ organizationId: string; id: string }> {
+  const organizationId = await freshConsoleOrganization();
+  const ctx = { db: await db(), principal: system };
+  return { organizationId, id: (await createOrganizationInvitation(ctx, organizationId, { email: `org-invited-${uuidv7()}@matrix.test` }, unlimitedMail)).id };
+}
+
+/** A fresh organization with a key of its own, made by an admin (admins may revoke it), for the console. */
+async function freshOrganizationKey(): Promise<{ organizationId: string; id: string }> {
+  const organizationId = await freshConsoleOrganization();
+  const ctx = { db: await db(), principal: makers.admin };
+  return { organizationId, id: (await createOrganizationApiKey(ctx, organizationId, { name: 'To revoke', scopes: ['organizations:read'] })).apiKey.id };
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Route Handlers
 // ---------------------------------------------------------------------------------------------------------------
@@ -425,6 +439,13 @@ const routeMatrix: Record<string, Partial<Record<string, RouteCell>>> = {
     PATCH: { path: () => '/api/console/audit-events/export', expect: every(405) },
     DELETE: { path: () => '/api/console/audit-events/export', expect: every(405) },
   },
+  'app/api/console/organizations/[orgId]/members/export/route.ts': {
+    GET: { target: () => freshConsoleOrganization(), path: (org) => `/api/console/organizations/${org}/members/export`, expect: consoleRead, byCookie: true },
+    POST: { path: (org) => `/api/console/organizations/${org}/members/export`, expect: every(405) },
+    PUT: { path: (org) => `/api/console/organizations/${org}/members/export`, expect: every(405) },
+    PATCH: { path: (org) => `/api/console/organizations/${org}/members/export`, expect: every(405) },
+    DELETE: { path: (org) => `/api/console/organizations/${org}/members/export`, expect: every(405) },
+  },
   'app/api/console/events/route.ts': {
     GET: { path: () => '/api/console/events', expect: consoleRead, byCookie: true },
     POST: { path: () => '/api/console/events', expect: every(405) },
@@ -526,7 +547,7 @@ describe.each(routeTables)('%s', (_title, file, methods) => {
       requestHeaders.set(cell!.byCookie && cookie ? { cookie } : {});
       if (cell!.body !== undefined) headers['content-type'] = 'application/json';
       const request = new Request(url, { method, headers, body: cell!.body && JSON.stringify(cell!.body(target)) });
-      const params = { id: endpoint.id || target, deliveryId: endpoint.deliveryId, all: url.pathname.split('/').slice(3) };
+      const params = { id: endpoint.id || target, orgId: target, deliveryId: endpoint.deliveryId, all: url.pathname.split('/').slice(3) };
       const before = await snapshot();
 
       const response = await loaded[method]!(request, { params: Promise.resolve(params) });
@@ -622,6 +643,7 @@ const organizationRouteMatrix: Record<string, Record<string, OrgCell>> = {
     GET: { expect: orgRead },
     POST: { body: (org) => ({ userId: org.newcomerId, role: 'member' }), expect: orgWrite(201) },
   }),
+  [`${orgBase}/[orgId]/members/export/route.ts`]: orgRoute((org) => `/api/v1/organizations/${org.id}/members/export`, { GET: { expect: orgRead } }),
   [`${orgBase}/[orgId]/members/[userId]/route.ts`]: orgRoute((org) => `/api/v1/organizations/${org.id}/members/${org.memberId}`, {
     PATCH: { body: () => ({ role: 'admin' }), expect: orgWrite(200) },
     DELETE: { expect: orgWrite(204) },
@@ -855,6 +877,14 @@ const actionMatrix: Record<string, Record<string, ActionCell>> = {
     addMemberAction: { args: async (id) => [idle, form({ organizationId: await freshConsoleOrganization(), user: `target-${id}@matrix.test`, role: 'admin' })], expect: admins },
     changeMemberRoleAction: { args: async (id) => [idle, form({ organizationId: await freshConsoleOrganization(id), userId: id, role: 'admin' })], expect: admins },
     removeMemberAction: { args: async (id) => [idle, form({ organizationId: await freshConsoleOrganization(id), userId: id })], expect: admins },
+  },
+  'app/(console)/organizations/invitation-actions.ts': {
+    inviteToOrganizationAction: { args: async (id) => [idle, form({ organizationId: await freshConsoleOrganization(), email: `org-invited-${id}@matrix.test`, role: 'member' })], expect: admins },
+    revokeOrganizationInvitationAction: { args: async () => [idle, form(await freshOrganizationInvitation())], expect: admins },
+  },
+  'app/(console)/organizations/key-actions.ts': {
+    createOrganizationKeyAction: { args: async () => [idle, form({ organizationId: await freshConsoleOrganization(), name: 'From the matrix', scopes: ['organizations:read'] })], expect: admins },
+    revokeOrganizationKeyAction: { args: async () => [idle, form(await freshOrganizationKey())], expect: admins },
   },
   'app/(console)/invitations/actions.ts': {
     createInvitationAction: { args: (id) => [idle, form({ email: `invited-${id}@matrix.test`, role: 'member' })], expect: admins },

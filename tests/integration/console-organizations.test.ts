@@ -9,10 +9,14 @@ import {
   removeMemberAction,
   updateOrganizationAction,
 } from '../../app/(console)/organizations/actions';
+import { inviteToOrganizationAction, revokeOrganizationInvitationAction } from '../../app/(console)/organizations/invitation-actions';
+import { createOrganizationKeyAction, revokeOrganizationKeyAction } from '../../app/(console)/organizations/key-actions';
+import * as membersExport from '../../app/api/console/organizations/[orgId]/members/export/route';
 import { idleState, type ActionState } from '@/actions/action-state';
 import { refreshOrganizationViewAction } from '@/actions/refresh-live-view';
 import { getDatabase } from '@/db';
-import { auditEvents, organizationMembers, organizations, type UserRow } from '@/db/schema';
+import { hashApiKeySecret } from '@/core/api-keys/secret';
+import { apiKeys, auditEvents, invitations, mailOutbox, organizationMembers, organizations, type UserRow } from '@/db/schema';
 import { formData, redirectTarget } from '../support/actions';
 import { truncateAll } from '../support/database';
 import { consoleRequestHeaders, insertUser, signInConsoleAs, type SignedInUser } from '../support/principals';
@@ -198,5 +202,115 @@ describe('who may', () => {
 
     expect(await state()).toEqual(before);
     expect(await refreshOrganizationViewAction([row.id])).toMatchObject({ status: 'error' });
+  });
+});
+
+describe('the members export (/api/console/organizations/{orgId}/members/export)', () => {
+  const download = (orgId: string, format: string, site = 'same-origin') =>
+    membersExport.GET(new Request(`http://localhost:3000/api/console/organizations/${orgId}/members/export?format=${format}`, { headers: { 'sec-fetch-site': site } }), {
+      params: Promise.resolve({ orgId }),
+    });
+
+  it('downloads the members as CSV or NDJSON for the signed-in staff, by session cookie, same-origin only', async () => {
+    const row = await createViaAction('exported');
+    signedIn = await signInConsoleAs('viewer');
+
+    const csv = await download(row.id, 'csv');
+    expect(csv.status).toBe(200);
+    expect(csv.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    const [header, ...lines] = (await csv.text()).trim().split(/\r?\n/);
+    expect(header).toBe('userId,email,name,role,createdAt,updatedAt');
+    expect(lines).toEqual([expect.stringContaining(`${owner.id},${owner.email},`)]);
+
+    const ndjson = await download(row.id, 'ndjson');
+    expect(ndjson.headers.get('content-type')).toBe('application/x-ndjson; charset=utf-8');
+    expect((await ndjson.text()).trim().split('\n').map((line) => JSON.parse(line))).toEqual([expect.objectContaining({ userId: owner.id, role: 'owner' })]);
+
+    expect((await download(row.id, 'csv', 'cross-site')).status).toBe(403);
+    expect((await download('00000000-0000-4000-8000-000000000000', 'csv')).status).toBe(404);
+  });
+});
+
+describe('the organization page’s invitations', () => {
+  const invite = (organizationId: string, email: string, role = 'admin') => inviteToOrganizationAction(idleState, formData({ organizationId, email, role }));
+  const invitationsOf = async (organizationId: string) => (await db()).select().from(invitations).where(eq(invitations.organizationId, organizationId));
+
+  it('invites by email with a role: the invitation exists, its email is queued, the event names the organization', async () => {
+    const row = await createViaAction('inviting');
+
+    expect(await invite(row.id, 'New.Person@example.com')).toEqual({ status: 'success', message: 'Invited new.person@example.com. The link works once, for 7 days.' });
+
+    const [invitation] = await invitationsOf(row.id);
+    expect(invitation).toMatchObject({ email: 'new.person@example.com', organizationRole: 'admin', invitedBy: signedIn.userId, revokedAt: null });
+    const mail = await (await db()).select().from(mailOutbox).where(eq(mailOutbox.recipient, 'new.person@example.com'));
+    expect(mail.map((message) => message.kind)).toEqual(['invitation']);
+    const [event] = await (await db()).select().from(auditEvents).where(eq(auditEvents.action, 'invitation.created'));
+    expect(event).toMatchObject({ organizationId: row.id, door: 'console' });
+    expect(vi.mocked(updateTag).mock.calls.flat()).toContain(`organization:${row.id}`);
+  });
+
+  it('puts a bad email beside its field, and refuses a viewer, writing nothing', async () => {
+    const row = await createViaAction('refusing');
+    const before = await state();
+
+    expect((await invite(row.id, 'not an email')).fieldErrors).toEqual({ email: 'Enter a valid email address' });
+    signedIn = await signInConsoleAs('viewer');
+    expect(await invite(row.id, 'someone@example.com')).toMatchObject({ status: 'error' });
+
+    expect(await invitationsOf(row.id)).toEqual([]);
+    expect(await (await db()).select().from(mailOutbox)).toEqual([]);
+    expect(await state()).toEqual(before);
+  });
+
+  it('revokes a pending invitation, and not one of another organization', async () => {
+    const row = await createViaAction('revoking');
+    const elsewhere = await createViaAction('elsewhere');
+    await invite(row.id, 'leaving@example.com');
+    const [invitation] = await invitationsOf(row.id);
+
+    const wrongOrganization = await revokeOrganizationInvitationAction(idleState, formData({ organizationId: elsewhere.id, id: invitation!.id }));
+    expect(wrongOrganization).toMatchObject({ status: 'error', message: 'Invitation no longer exists; it may have been deleted.' });
+    expect((await invitationsOf(row.id))[0]!.revokedAt).toBeNull();
+
+    const revoked = await revokeOrganizationInvitationAction(idleState, formData({ organizationId: row.id, id: invitation!.id }));
+    expect(revoked).toEqual({ status: 'success', message: 'Withdrew the invitation to leaving@example.com.' });
+    expect((await invitationsOf(row.id))[0]!.revokedAt).toBeInstanceOf(Date);
+  });
+});
+
+describe('the organization page’s API keys', () => {
+  const keysOf = async (organizationId: string) => (await db()).select().from(apiKeys).where(eq(apiKeys.organizationId, organizationId));
+
+  it('creates a key of the organization, shows its secret once and stores only its hash', async () => {
+    const row = await createViaAction('keyed');
+
+    const created = await createOrganizationKeyAction(idleState, formData({ organizationId: row.id, name: 'CRM', scopes: ['organizations:read', 'events:read'] }));
+
+    expect(created).toMatchObject({ status: 'success', message: 'Created the API key “CRM”.', keyName: 'CRM', secret: expect.any(String) });
+    const [key] = await keysOf(row.id);
+    expect(key).toMatchObject({ name: 'CRM', scopes: ['organizations:read', 'events:read'], createdBy: signedIn.userId, revokedAt: null });
+    expect(key!.secretHash).toBe(hashApiKeySecret(created.secret!));
+    expect(JSON.stringify(key)).not.toContain(created.secret);
+  });
+
+  it('refuses scopes an organization key may not hold, and a viewer, writing nothing', async () => {
+    const row = await createViaAction('unkeyed');
+
+    const wrongScope = await createOrganizationKeyAction(idleState, formData({ organizationId: row.id, name: 'Too much', scopes: ['users:write'] }));
+    expect(wrongScope).toMatchObject({ status: 'error', fieldErrors: { scopes: expect.stringMatching(/^Scopes must be among/) }, values: { scopes: 'users:write' } });
+    expect(wrongScope.secret).toBeUndefined();
+    signedIn = await signInConsoleAs('viewer');
+    expect(await createOrganizationKeyAction(idleState, formData({ organizationId: row.id, name: 'Viewer', scopes: ['organizations:read'] }))).toMatchObject({ status: 'error' });
+
+    expect(await keysOf(row.id)).toEqual([]);
+  });
+
+  it('revokes a key of the organization', async () => {
+    const row = await createViaAction('revoked-key');
+    await createOrganizationKeyAction(idleState, formData({ organizationId: row.id, name: 'Old', scopes: ['organizations:read'] }));
+    const [key] = await keysOf(row.id);
+
+    expect(await revokeOrganizationKeyAction(idleState, formData({ organizationId: row.id, id: key!.id, name: 'Old' }))).toEqual({ status: 'success', message: 'Revoked “Old”.' });
+    expect((await keysOf(row.id))[0]!.revokedAt).toBeInstanceOf(Date);
   });
 });

@@ -1,7 +1,8 @@
 /** Builds the FormData a browser would post for a form. */
-export function formData(fields: Record<string, string | number>): FormData {
+export function formData(fields: Record<string, string | number | readonly string[]>): FormData {
   const data = new FormData();
-  for (const [name, value] of Object.entries(fields)) data.set(name, String(value));
+  // A list is a field posted several times (checkboxes).
+  for (const [name, value] of Object.entries(fields)) for (const item of typeof value === 'object' ? value : [value]) data.append(name, String(item));
   return data;
 }
 

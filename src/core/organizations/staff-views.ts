@@ -49,6 +49,14 @@ export async function memberCounts(ctx: CoreContext, organizationIds: readonly s
   return Object.fromEntries(rows.map((row) => [row.organizationId, row.members]));
 }
 
+/** The emails of these users (an invitation's inviter, by id): staff who may read users only. */
+export async function userEmails(ctx: CoreContext, userIds: readonly string[]): Promise<Record<string, string>> {
+  authorize(ctx.principal, 'users:read');
+  if (userIds.length === 0) return {};
+  const rows = await ctx.db.select({ id: users.id, email: users.email }).from(users).where(inArray(users.id, [...new Set(userIds)]));
+  return Object.fromEntries(rows.map((row) => [row.id, row.email]));
+}
+
 /** The organizations a user belongs to, with their role in each, by name. */
 export async function organizationsOfUser(ctx: CoreContext, userId: string): Promise<MyOrganizationDto[]> {
   authorizeStaffRead(ctx.principal);

@@ -3,6 +3,7 @@ import { orgRoles, type MemberPage, type OrganizationDto } from '@/core/organiza
 import { ActionForm } from '@/components/action-form';
 import { Alert } from '@/components/alert';
 import { Badge } from '@/components/badge';
+import { ExportLink } from '@/components/export-link';
 import { KeysetPager } from '@/components/list-controls';
 import { cardStyles } from '@/components/styles';
 import { Cell, Table } from '@/components/table';
@@ -24,7 +25,13 @@ export function MembersSection({ organization, members, cursor, canManage }: Mem
   return (
     <>
     <section aria-labelledby="members" className="space-y-3">
-      <h2 id="members" className="font-semibold">Members</h2>
+      <div className="flex flex-wrap items-center justify-between gap-3">
+        <h2 id="members" className="font-semibold">Members</h2>
+        <div className="flex gap-2">
+          <ExportLink path={`/api/console/organizations/${organization.id}/members/export`} />
+          <ExportLink path={`/api/console/organizations/${organization.id}/members/export`} format="ndjson" />
+        </div>
+      </div>
       {!members.ok ? (
         <Alert tone="error">The members can&apos;t be shown: {members.problems.join('; ')}.</Alert>
       ) : members.items.length === 0 ? (

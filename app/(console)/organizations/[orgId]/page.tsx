@@ -13,6 +13,8 @@ import { Timestamp } from '@/components/timestamp';
 import { pickSearchParams, type SearchParams } from '@/lib/search-params';
 import { deleteOrganizationAction, updateOrganizationAction } from '../actions';
 import { readOrganization, readOrganizationHistory, readOrganizationMembers } from '../data';
+import { InvitationsSection } from './invitations';
+import { KeysSection } from './keys';
 import { MembersSection } from './members';
 
 export const metadata: Metadata = { title: 'Organization' };
@@ -69,7 +71,8 @@ export default async function OrganizationPage({ params, searchParams }: Organiz
 
           <MembersSection organization={organization} members={members} cursor={cursor} canManage={canManage} />
 
-          {/* The organization's invitations and its own API keys get their sections here (issue 28, a later change). */}
+          <InvitationsSection organizationId={organization.id} canManage={canManage} />
+          <KeysSection organizationId={organization.id} principal={principal} />
 
           {canManage && (
             <section aria-labelledby="danger-zone" className="max-w-xl rounded-lg border border-red-200 bg-white p-6 shadow-sm">

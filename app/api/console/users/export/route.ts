@@ -1,6 +1,6 @@
 import { planUserExport } from '@/core/users';
 import { consoleContext } from '@/actions/context';
-import { consoleExportRoute } from '@/http/console-export';
+import { byPrincipal, consoleExportRoute } from '@/http/console-export';
 
 /** The users list's "Export CSV" link: its filters, by session cookie. */
-export const { GET, POST, PUT, PATCH, DELETE } = consoleExportRoute(planUserExport, consoleContext);
+export const { GET, POST, PUT, PATCH, DELETE } = consoleExportRoute(byPrincipal(planUserExport), consoleContext);
