@@ -21,7 +21,8 @@ const BASE = 'http://localhost:3000';
 const ME = '/api/v1/me';
 const AUDIENCE = 'https://roster.test/api';
 const KID = 'idp-key-1';
-const DTO_KEYS = ['createdAt', 'email', 'id', 'name', 'plan', 'role', 'status', 'subscriptionStatus', 'updatedAt', 'version'];
+// What /me answers: the user's DTO and the organizations they belong to.
+const ME_KEYS = ['createdAt', 'email', 'id', 'name', 'organizations', 'plan', 'role', 'status', 'subscriptionStatus', 'updatedAt', 'version'];
 const ENV_KEYS = ['ROSTER_JWT_ISSUER', 'ROSTER_JWKS_URL', 'ROSTER_JWT_AUDIENCE', 'ROSTER_BASE_URL'] as const;
 
 /** A trusted external identity provider: an ES256 key pair whose public half is served at /jwks.json. */
@@ -100,7 +101,7 @@ async function expectMe(response: Response, user: UserRow): Promise<void> {
   const text = await response.text();
   expect(response.status, text).toBe(200);
   const body = JSON.parse(text) as Record<string, unknown>;
-  expect(Object.keys(body).sort()).toEqual(DTO_KEYS);
+  expect(Object.keys(body).sort()).toEqual(ME_KEYS);
   expect(body).toMatchObject({ id: user.id, email: user.email, name: user.name, role: user.role, status: user.status });
 }
 
