@@ -11,7 +11,8 @@ import { createOrganizationApiKey, revokeOrganizationApiKey } from '@/core/api-k
 
 /** Creates one of the organization's own keys (it acts only inside it); its secret is shown this once. */
 export async function createOrganizationKeyAction(_previous: ApiKeyFormState, formData: FormData): Promise<ApiKeyFormState> {
-  const organizationId = formData.get('organizationId')?.toString() ?? '';
+  // pickFields, not formData.get: an action is a public endpoint, and its argument may be anything but a form.
+  const organizationId = pickFields(formData, ['organizationId']).organizationId ?? '';
   const state = await createKeyFromForm(formData, (ctx, input) => createOrganizationApiKey(ctx, organizationId, input), ['organizationId']);
   if (state.status === 'success') expireOrganizationViews(organizationId);
   return state;
