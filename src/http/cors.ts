@@ -10,13 +10,16 @@ function allowedOrigins(): Set<string> {
   );
 }
 
+/** The response headers a page on an allowed origin may read (also published in the OpenAPI document). */
+export const exposedHeaders = 'Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed';
+
 /** CORS response headers for this request's Origin, or none when the origin isn't allowed. */
 export function corsHeaders(request: Request): Record<string, string> {
   const origin = request.headers.get('origin');
   if (!origin || !allowedOrigins().has(origin)) return {};
   return {
     'Access-Control-Allow-Origin': origin,
-    'Access-Control-Expose-Headers': 'Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed',
+    'Access-Control-Expose-Headers': exposedHeaders,
     Vary: 'Origin',
   };
 }

@@ -7,8 +7,8 @@ import { HttpProblem } from './problem';
 
 // draft-ietf-httpapi-idempotency-key-header: the key is a Structured Field string ("…"); a bare token, as many
 // clients send it, is accepted too. Escapes are not: no key needs them.
-const quotedKey = /^"([\x20\x21\x23-\x5B\x5D-\x7E]{1,255})"$/;
-const bareKey = /^([\x21-\x7E]{1,255})$/;
+export const quotedKey = /^"([\x20\x21\x23-\x5B\x5D-\x7E]{1,255})"$/;
+export const bareKey = /^([\x21-\x7E]{1,255})$/;
 
 /** The request's Idempotency-Key, undefined without one; 400 when it isn't a usable key. */
 export function idempotencyKeyFrom(request: Request): string | undefined {

@@ -15,22 +15,35 @@ import {
   ValidationFailed,
   type FieldIssue,
 } from '@/core/errors';
+import { int32, uuid } from '@/core/bounds';
 import { logger } from '@/lib/logger';
 import { rateLimitHeaders } from './rate-limit-headers';
 import { noStoreFor } from './small-responses';
 
+// A problem's text can echo what the client sent (a path, a field's name): it is cut to these lengths, and
+// `errors` to its first ERRORS_MAX entries, so an answer never grows with a hostile request.
+const TEXT_MAX = 2_000;
+const FIELD_TEXT_MAX = 500;
+const ERRORS_MAX = 100;
+
 /** RFC 9457 problem details: every error any door under /api answers with. */
 export const problemSchema = z.object({
-  type: z.string(),
-  title: z.string(),
-  status: z.number().int().min(400).max(599),
-  detail: z.string().optional(),
+  type: z
+    .string()
+    .max(200)
+    .regex(/^urn:roster:problem:[a-z0-9-]+$/),
+  title: z.string().max(200),
+  status: int32(400, 599),
+  detail: z.string().max(TEXT_MAX).optional(),
   /** The request's path. */
-  instance: z.string().optional(),
+  instance: z.string().max(TEXT_MAX).optional(),
   /** One entry per field (`pointer`, RFC 6901, into the body) or query parameter (`parameter`) at fault. */
-  errors: z.array(z.object({ pointer: z.string().optional(), parameter: z.string().optional(), detail: z.string() })).optional(),
+  errors: z
+    .array(z.object({ pointer: z.string().max(FIELD_TEXT_MAX).optional(), parameter: z.string().max(FIELD_TEXT_MAX).optional(), detail: z.string().max(FIELD_TEXT_MAX) }))
+    .max(ERRORS_MAX)
+    .optional(),
   /** For 500s: find the error in the server's log by this id. */
-  traceId: z.string().optional(),
+  traceId: uuid().optional(),
 });
 export type Problem = z.infer<typeof problemSchema>;
 
@@ -47,8 +60,28 @@ export class HttpProblem extends Error {
   }
 }
 
+const cut = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+
+/** `problem` within the schema's limits. */
+function bounded({ detail, instance, errors, ...rest }: Problem): Problem {
+  return {
+    ...rest,
+    ...(detail === undefined ? {} : { detail: cut(detail, TEXT_MAX) }),
+    ...(instance === undefined ? {} : { instance: cut(instance, TEXT_MAX) }),
+    ...(errors === undefined
+      ? {}
+      : {
+          errors: errors.slice(0, ERRORS_MAX).map(({ pointer, parameter, detail: why }) => ({
+            ...(pointer === undefined ? {} : { pointer: cut(pointer, FIELD_TEXT_MAX) }),
+            ...(parameter === undefined ? {} : { parameter: cut(parameter, FIELD_TEXT_MAX) }),
+            detail: cut(why, FIELD_TEXT_MAX),
+          })),
+        }),
+  };
+}
+
 export function problemResponse(problem: Problem, headers: Record<string, string> = {}): Response {
-  const body = JSON.stringify(problem);
+  const body = JSON.stringify(bounded(problem));
   return new Response(body, {
     status: problem.status,
     headers: { 'Content-Type': 'application/problem+json', 'Cache-Control': noStoreFor(body), ...headers },

@@ -1,5 +1,5 @@
 export { createApiKey, createOrganizationApiKey, revokeApiKey, revokeOrganizationApiKey } from './commands';
 export { listApiKeys, listOrganizationApiKeys, authenticateApiKey } from './queries';
 export { createOrganizationApiKeyInput, organizationKeyScopes } from './schemas';
-export { looksLikeApiKey } from './secret';
+export { apiKeyPrefix, apiKeySecret, looksLikeApiKey } from './secret';
 export type { ApiKeyDto } from './dto';

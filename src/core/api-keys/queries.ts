@@ -3,6 +3,7 @@ import { and, desc, eq, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-o
 import type { Database } from '@/db/client';
 import { apiKeys, users } from '@/db/schema';
 import { authorize, rolesHolding } from '../authorization';
+import { UNPAGED_LIST_MAX } from '../bounds';
 import type { CoreContext, Door, Principal } from '../principal';
 import type { Role } from '../users/schemas';
 import { toApiKeyDto, type ApiKeyDto } from './dto';
@@ -50,7 +51,7 @@ async function newestKeys(db: Database, condition?: SQL): Promise<ApiKeyDto[]> {
     .leftJoin(users, eq(users.id, apiKeys.createdBy))
     .where(condition)
     .orderBy(desc(apiKeys.createdAt))
-    .limit(500);
+    .limit(UNPAGED_LIST_MAX);
   return rows.map(({ key, madeBy }) => toApiKeyDto(key, madeBy));
 }
 

@@ -2,21 +2,26 @@ import 'server-only';
 import { z } from 'zod';
 import { apiKeyScopes, type ApiKeyScope } from '../principal';
 
+export const API_KEY_NAME_MAX = 100;
+
 const name = z
   .string({ error: 'Name is required' })
   .trim()
   .min(1, 'Name is required')
-  .max(100, 'Name must be at most 100 characters')
+  .max(API_KEY_NAME_MAX, `Name must be at most ${API_KEY_NAME_MAX} characters`)
   .refine((value) => !value.includes('\u0000') && value.isWellFormed(), 'Name contains characters that cannot be stored');
 
 const scopesAmong = <const S extends readonly [ApiKeyScope, ...ApiKeyScope[]]>(allowed: S) =>
   z
     .array(z.enum(allowed, { error: `Scopes must be among: ${allowed.join(', ')}` }), { error: 'Choose at least one scope' })
     .min(1, 'Choose at least one scope')
+    .max(allowed.length, `Choose at most ${allowed.length} scopes`)
     .transform((scopes) => [...new Set(scopes)]);
 
-const expiresAt = z.coerce
-  .date({ error: 'Expiry must be a date' })
+const expiresAt = z
+  .string({ error: 'Expiry must be a date' })
+  .max(40, 'Expiry must be a date')
+  .pipe(z.coerce.date({ error: 'Expiry must be a date' }))
   .refine((date) => date.getTime() > Date.now(), 'Expiry must be in the future')
   .optional();
 

@@ -1,5 +1,6 @@
 import 'server-only';
 import { createHash, randomBytes } from 'node:crypto';
+import { z } from 'zod';
 
 const SECRET_PREFIX = 'rst_';
 
@@ -14,3 +15,7 @@ export const looksLikeApiKey = (token: string) => token.startsWith(SECRET_PREFIX
 
 /** What the console shows to tell keys apart: the prefix and a few characters, useless to an attacker. */
 export const displayPrefix = (secret: string) => secret.slice(0, SECRET_PREFIX.length + 6);
+
+/** A secret as newApiKeySecret makes it, and its display prefix, as the API publishes them. */
+export const apiKeySecret = z.string().max(47).regex(/^rst_[A-Za-z0-9_-]{43}$/);
+export const apiKeyPrefix = z.string().max(10).regex(/^rst_[A-Za-z0-9_-]{6}$/);

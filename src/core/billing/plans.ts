@@ -1,4 +1,5 @@
 import 'server-only';
+import { PLAN_MAX } from '../users/schemas';
 
 /** Stripe price or product id -> Roster plan, e.g. from ROSTER_STRIPE_PLANS=price_123:pro,prod_456:team. */
 export type PlanMap = ReadonlyMap<string, string>;
@@ -7,7 +8,10 @@ export function parsePlanMap(value: string | undefined): PlanMap {
   const map = new Map<string, string>();
   for (const pair of (value ?? '').split(',')) {
     const [stripeId, plan] = pair.split(':').map((part) => part.trim());
-    if (stripeId && plan) map.set(stripeId, plan);
+    if (!stripeId || !plan) continue;
+    // The API publishes a plan as at most PLAN_MAX characters: a longer name is a setting to fix, not to store.
+    if (plan.length > PLAN_MAX) throw new Error(`ROSTER_STRIPE_PLANS: the plan name "${plan}" is over ${PLAN_MAX} characters`);
+    map.set(stripeId, plan);
   }
   return map;
 }

@@ -1,5 +1,6 @@
 import 'server-only';
 import { z } from 'zod';
+import { SUBSCRIPTION_STATUS_MAX } from '../users/schemas';
 
 // The few fields Roster reads from Stripe's event objects, validated rather than trusted: a verified
 // signature says who sent the event, not that its shape is what we expect.
@@ -19,7 +20,7 @@ export const checkoutSession = z.object({
 export const subscription = z.object({
   id: stripeId,
   customer: reference,
-  status: z.string().min(1).max(50),
+  status: z.string().min(1).max(SUBSCRIPTION_STATUS_MAX),
   items: z.object({
     data: z.array(z.object({ price: z.object({ id: stripeId, product: reference.nullish() }) })),
   }),

@@ -1,14 +1,19 @@
 import 'server-only';
 import { z } from 'zod';
 import type { WebhookDeliveryRow, WebhookEndpointRow } from '@/db/schema';
+import { int32, isoDateTime, nextCursor, uuid } from '../bounds';
+import { eventTypeName } from '../events/schemas';
+import { PAGE_LIMIT_MAX } from '../page-query';
+import { RESPONSE_EXCERPT_MAX } from './http-sender';
+import { DESCRIPTION_MAX, subscribable, URL_MAX } from './schemas';
 
 /** An endpoint as the API and the console show it (and the OpenAPI document publishes): never its signing secrets. */
 export const webhookEndpointDto = z.strictObject({
-  id: z.uuid(),
-  url: z.url(),
-  description: z.string(),
+  id: uuid(),
+  url: z.url().max(URL_MAX),
+  description: z.string().max(DESCRIPTION_MAX),
   /** Event types sent, or ['*'] for every deliverable one. */
-  events: z.array(z.string()),
+  events: z.array(z.union([z.literal('*'), eventTypeName])).max(subscribable.length),
   enabled: z.boolean(),
   /**
    * Why it is disabled: 'manual', 'gone' (its receiver answered 410), 'failing' (every attempt failed for 5 days) or
@@ -17,12 +22,12 @@ export const webhookEndpointDto = z.strictObject({
    */
   disabledReason: z.enum(['manual', 'gone', 'failing', 'creator-lost-access']).nullable(),
   /** Since when every attempt has failed; null while deliveries succeed. */
-  failingSince: z.iso.datetime().nullable(),
+  failingSince: isoDateTime().nullable(),
   /** The organization that owns it: it is sent only that organization's events. Null: an endpoint of the whole service. */
-  organizationId: z.uuid().nullable(),
-  version: z.number().int().min(1),
-  createdAt: z.iso.datetime(),
-  updatedAt: z.iso.datetime(),
+  organizationId: uuid().nullable(),
+  version: int32(1),
+  createdAt: isoDateTime(),
+  updatedAt: isoDateTime(),
 });
 export type WebhookEndpointDto = z.infer<typeof webhookEndpointDto>;
 
@@ -44,24 +49,24 @@ export function toEndpointDto(row: WebhookEndpointRow): WebhookEndpointDto {
 
 /** One event for one endpoint, with its latest attempt. */
 export const webhookDeliveryDto = z.strictObject({
-  id: z.uuid(),
+  id: uuid(),
   /** The `webhook-id` of every attempt. */
-  eventId: z.uuid(),
-  eventType: z.string(),
+  eventId: uuid(),
+  eventType: eventTypeName,
   status: z.enum(['pending', 'succeeded', 'failed']),
-  attempts: z.number().int().min(0),
+  attempts: int32(0),
   /** When the next attempt is due; null once the delivery succeeded or failed for good. */
-  nextAttemptAt: z.iso.datetime().nullable(),
-  lastAttemptAt: z.iso.datetime().nullable(),
+  nextAttemptAt: isoDateTime().nullable(),
+  lastAttemptAt: isoDateTime().nullable(),
   /** The receiver's status code; null when there was no answer (refused, timed out). */
-  lastStatusCode: z.number().int().nullable(),
-  lastLatencyMs: z.number().int().nullable(),
+  lastStatusCode: int32(100, 999).nullable(),
+  lastLatencyMs: int32(0).nullable(),
   /** The first KB of the receiver's last answer, or why there was none. */
-  lastResponse: z.string().nullable(),
-  createdAt: z.iso.datetime(),
+  lastResponse: z.string().max(RESPONSE_EXCERPT_MAX).nullable(),
+  createdAt: isoDateTime(),
 });
 export type WebhookDeliveryDto = z.infer<typeof webhookDeliveryDto>;
-export const webhookDeliveryPage = z.strictObject({ items: z.array(webhookDeliveryDto), nextCursor: z.string().nullable() });
+export const webhookDeliveryPage = z.strictObject({ items: z.array(webhookDeliveryDto).max(PAGE_LIMIT_MAX), nextCursor: nextCursor() });
 
 export function toDeliveryDto(row: WebhookDeliveryRow): WebhookDeliveryDto {
   return {

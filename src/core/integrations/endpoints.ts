@@ -4,6 +4,7 @@ import { v7 as uuidv7 } from 'uuid';
 import type { Transaction } from '@/db/client';
 import { organizations, webhookDeliveries, webhookEndpoints, type WebhookEndpointRow } from '@/db/schema';
 import { authorizeManagement, mayManage } from '../authorization';
+import { UNPAGED_LIST_MAX } from '../bounds';
 import { NotFound, PreconditionFailed, ValidationFailed } from '../errors';
 import { diffFields, lastPosition, recordEvent } from '../events';
 import { actorOf, type CoreContext, type Principal } from '../principal';
@@ -101,7 +102,7 @@ export async function listWebhookEndpoints({ db, principal }: CoreContext): Prom
 }
 
 async function newestEndpoints(db: CoreContext['db'], organizationId: string | undefined): Promise<WebhookEndpointDto[]> {
-  const rows = await db.select().from(webhookEndpoints).where(endpointsOf(organizationId)).orderBy(desc(webhookEndpoints.createdAt), desc(webhookEndpoints.id)).limit(500);
+  const rows = await db.select().from(webhookEndpoints).where(endpointsOf(organizationId)).orderBy(desc(webhookEndpoints.createdAt), desc(webhookEndpoints.id)).limit(UNPAGED_LIST_MAX);
   return rows.map(toEndpointDto);
 }
 

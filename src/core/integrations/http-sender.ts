@@ -30,7 +30,8 @@ export interface SendResult {
 /** How a delivery is sent: over HTTP here, by a recording fake in some tests. */
 export type Send = (request: SendRequest) => Promise<SendResult>;
 
-const responseExcerptBytes = 1024;
+/** How much of a receiver's answer a delivery keeps (and the API shows): its first KB. */
+export const RESPONSE_EXCERPT_MAX = 1024;
 
 /**
  * POSTs one webhook. The address is resolved and checked for this very connection (the connection uses the address
@@ -53,7 +54,7 @@ export const sendWebhook: Send = ({ url, headers, body, deadlineMs, network, sig
       request?.destroy();
       settle(result);
     };
-    const fail = (why: string, extra: Partial<SendResult> = {}) => resolve({ status: null, latencyMs: elapsed(), response: why.slice(0, responseExcerptBytes), ...extra });
+    const fail = (why: string, extra: Partial<SendResult> = {}) => resolve({ status: null, latencyMs: elapsed(), response: why.slice(0, RESPONSE_EXCERPT_MAX), ...extra });
     const onEnded = () =>
       signal?.aborted ? fail('interrupted: Roster stopped while sending', { interrupted: true }) : fail(`no complete answer within ${deadlineMs / 1000} s`);
     if (ended.aborted) return onEnded();
@@ -79,13 +80,13 @@ export const sendWebhook: Send = ({ url, headers, body, deadlineMs, network, sig
             resolve({
               status: response.statusCode ?? null,
               latencyMs: elapsed(),
-              response: Buffer.concat(chunks).subarray(0, responseExcerptBytes).toString('utf8'),
+              response: Buffer.concat(chunks).subarray(0, RESPONSE_EXCERPT_MAX).toString('utf8'),
               retryAfterMs: retryAfterMs(response.headers['retry-after']),
             });
           response.on('data', (chunk: Buffer) => {
             chunks.push(chunk);
             size += chunk.length;
-            if (size >= responseExcerptBytes) finish();
+            if (size >= RESPONSE_EXCERPT_MAX) finish();
           });
           response.on('end', finish);
           response.on('error', (error) => fail(error.message));

@@ -9,24 +9,30 @@ import { pageCursor, pageLimit } from '../page-query';
  */
 export const deliverableEventTypes = eventTypes.filter((type) => !type.startsWith('webhook-endpoint.') && !type.startsWith('webhook-delivery.'));
 export const isDeliverable = (type: string) => (deliverableEventTypes as readonly string[]).includes(type);
-const subscribable = ['*', ...deliverableEventTypes] as [string, ...string[]];
+export const subscribable = ['*', ...deliverableEventTypes] as [string, ...string[]];
+export const URL_MAX = 2_000;
+export const DESCRIPTION_MAX = 500;
 
 const url = z
   .string({ error: 'URL is required' })
   .trim()
-  .max(2_000, 'URL must be at most 2,000 characters')
+  .max(URL_MAX, 'URL must be at most 2,000 characters')
   .refine((value) => URL.canParse(value), 'URL must be an absolute URL, e.g. https://example.com/hooks/roster')
-  .transform((value) => new URL(value));
+  .transform((value) => new URL(value))
+  // What is stored is the normalised URL (punycode, percent-encoding), which can outgrow what was typed.
+  .refine((value) => value.href.length <= URL_MAX, 'URL must be at most 2,000 characters')
+  .meta({ format: 'uri' });
 
 const events = z
   .array(z.enum(subscribable, { error: `Events must be among: ${subscribable.join(', ')}` }), { error: 'Choose the events to send' })
   .min(1, 'Choose at least one event type, or "*" for all')
+  .max(subscribable.length, `Choose at most ${subscribable.length} event types`)
   .transform((types) => (types.includes('*') ? ['*'] : [...new Set(types)]));
 
 const description = z
   .string()
   .trim()
-  .max(500, 'Description must be at most 500 characters')
+  .max(DESCRIPTION_MAX, `Description must be at most ${DESCRIPTION_MAX} characters`)
   .refine((value) => !value.includes('\u0000'), 'Description contains characters that cannot be stored');
 
 const strict = { error: (issue: { code: string }) => (issue.code === 'unrecognized_keys' ? 'Unknown field' : 'Expected an object') };

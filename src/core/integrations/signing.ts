@@ -1,9 +1,13 @@
 import 'server-only';
 import { randomBytes } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
+import { z } from 'zod';
 
 /** A Standard Webhooks signing secret: `whsec_` and the base64 of 32 random bytes. */
 export const newSigningSecret = () => `whsec_${randomBytes(32).toString('base64')}`;
+
+/** A signing secret as newSigningSecret makes it, as the API shows it once. */
+export const signingSecret = z.string().max(50).regex(/^whsec_[A-Za-z0-9+/]{43}=$/);
 
 /** After a rotation the old secret keeps signing, next to the new one, this long. */
 export const rotationOverlapMs = 24 * 60 * 60 * 1000;

@@ -7,6 +7,7 @@ import { accounts, invitations, users, type InvitationRow } from '@/db/schema';
 import { diffFields, recordEvent } from '../events';
 import { toUserDto } from '../users/dto';
 import { authorize, authorizeAccountChange } from '../authorization';
+import { UNPAGED_LIST_MAX } from '../bounds';
 import { postgresErrorCode, UNIQUE_VIOLATION } from '../db-errors';
 import { Conflict, NotFound } from '../errors';
 import { hashLinkToken, isWellFormedLinkToken, newLinkToken } from '../link-tokens';
@@ -63,7 +64,7 @@ export async function createInvitation(ctx: CoreContext, rawInput: CreateInvitat
 /** Newest first; `status` narrows the list (the console shows pending ones). Invitations into organizations are listed under each. */
 export async function listInvitations(ctx: CoreContext, { status, now = new Date() }: { status?: InvitationStatus } & Clock = {}): Promise<InvitationDto[]> {
   authorize(ctx.principal, 'users:read');
-  const rows = await ctx.db.select().from(invitations).where(isNull(invitations.organizationId)).orderBy(desc(invitations.createdAt), desc(invitations.id)).limit(500);
+  const rows = await ctx.db.select().from(invitations).where(isNull(invitations.organizationId)).orderBy(desc(invitations.createdAt), desc(invitations.id)).limit(UNPAGED_LIST_MAX);
   return rows.map((row) => toInvitationDto(row, now)).filter((dto) => !status || dto.status === status);
 }
 

@@ -1,6 +1,7 @@
 import 'server-only';
 import { z } from 'zod';
 import type { InvitationRow } from '@/db/schema';
+import { isoDateTime, storedEmail, uuid } from '../bounds';
 import { roles } from '../users/schemas';
 
 export const invitationStatuses = ['pending', 'accepted', 'expired', 'revoked'] as const;
@@ -8,16 +9,16 @@ export type InvitationStatus = (typeof invitationStatuses)[number];
 
 /** An invitation as the API and the console show it (and the OpenAPI document publishes): never its link. */
 export const invitationDto = z.strictObject({
-  id: z.uuid(),
-  email: z.string(),
+  id: uuid(),
+  email: storedEmail(),
   role: z.enum(roles),
   status: z.enum(invitationStatuses),
   /** Who invited (a user id); null for Roster's own tools. */
-  invitedBy: z.uuid().nullable(),
-  expiresAt: z.iso.datetime(),
-  acceptedAt: z.iso.datetime().nullable(),
-  revokedAt: z.iso.datetime().nullable(),
-  createdAt: z.iso.datetime(),
+  invitedBy: uuid().nullable(),
+  expiresAt: isoDateTime(),
+  acceptedAt: isoDateTime().nullable(),
+  revokedAt: isoDateTime().nullable(),
+  createdAt: isoDateTime(),
 });
 export type InvitationDto = z.infer<typeof invitationDto>;
 

@@ -1,20 +1,23 @@
 import 'server-only';
 import { z } from 'zod';
 import type { OrganizationMemberRow, OrganizationRow } from '@/db/schema';
-import { orgRoles } from './schemas';
+import { int32, isoDateTime, nextCursor, storedEmail, uuid } from '../bounds';
+import { PAGE_LIMIT_MAX } from '../page-query';
+import { NAME_MAX, PLAN_MAX, SUBSCRIPTION_STATUS_MAX } from '../users/schemas';
+import { orgRoles, slug } from './schemas';
 
 /** An organization as the API returns it: built field by field, so a new column never leaks. */
 export const organizationDto = z.strictObject({
-  id: z.uuid(),
-  name: z.string(),
-  slug: z.string(),
+  id: uuid(),
+  name: z.string().max(NAME_MAX),
+  slug,
   metadata: z.record(z.string(), z.unknown()),
-  plan: z.string(),
+  plan: z.string().max(PLAN_MAX),
   /** The Stripe subscription's status, once a checkout named this organization (`org_<id>`); null before. */
-  subscriptionStatus: z.string().nullable(),
-  version: z.number().int().min(1),
-  createdAt: z.iso.datetime(),
-  updatedAt: z.iso.datetime(),
+  subscriptionStatus: z.string().max(SUBSCRIPTION_STATUS_MAX).nullable(),
+  version: int32(1),
+  createdAt: isoDateTime(),
+  updatedAt: isoDateTime(),
 });
 export type OrganizationDto = z.infer<typeof organizationDto>;
 
@@ -32,18 +35,18 @@ export function toOrganizationDto(row: OrganizationRow): OrganizationDto {
   };
 }
 
-export const organizationPage = z.strictObject({ items: z.array(organizationDto), nextCursor: z.string().nullable() });
+export const organizationPage = z.strictObject({ items: z.array(organizationDto).max(PAGE_LIMIT_MAX), nextCursor: nextCursor() });
 export type OrganizationPage = z.infer<typeof organizationPage>;
 
 /** A membership with the member's email and name, so a member list needs no second call per row. */
 export const memberDto = z.strictObject({
-  organizationId: z.uuid(),
-  userId: z.uuid(),
-  email: z.string(),
-  name: z.string(),
+  organizationId: uuid(),
+  userId: uuid(),
+  email: storedEmail(),
+  name: z.string().max(NAME_MAX),
   role: z.enum(orgRoles),
-  createdAt: z.iso.datetime(),
-  updatedAt: z.iso.datetime(),
+  createdAt: isoDateTime(),
+  updatedAt: isoDateTime(),
 });
 export type MemberDto = z.infer<typeof memberDto>;
 
@@ -61,9 +64,9 @@ export function toMemberDto(row: MemberRow): MemberDto {
   };
 }
 
-export const memberPage = z.strictObject({ items: z.array(memberDto), nextCursor: z.string().nullable() });
+export const memberPage = z.strictObject({ items: z.array(memberDto).max(PAGE_LIMIT_MAX), nextCursor: nextCursor() });
 export type MemberPage = z.infer<typeof memberPage>;
 
 /** One of the caller's organizations, with their role in it (`GET /api/v1/me`). */
-export const myOrganizationDto = z.strictObject({ id: z.uuid(), name: z.string(), slug: z.string(), role: z.enum(orgRoles) });
+export const myOrganizationDto = z.strictObject({ id: uuid(), name: z.string().max(NAME_MAX), slug, role: z.enum(orgRoles) });
 export type MyOrganizationDto = z.infer<typeof myOrganizationDto>;

@@ -1,6 +1,7 @@
 import 'server-only';
 import { and, asc, desc, eq, ilike, or, sql } from 'drizzle-orm';
 import { organizationMembers, organizations } from '@/db/schema';
+import { UNPAGED_LIST_MAX } from '../bounds';
 import { Forbidden, NotFound, Unauthenticated } from '../errors';
 import { decodeCursor, encodeCursor } from '../keyset-cursor';
 import type { CoreContext } from '../principal';
@@ -45,12 +46,13 @@ export async function listOrganizations(ctx: CoreContext, rawQuery: Record<strin
   return { items: page.map(toOrganizationDto), nextCursor: rows.length > query.limit && last ? encodeCursor(last) : null };
 }
 
-/** The signed-in user's organizations, with their role in each, in the order they joined them. */
+/** The signed-in user's organizations, with their role in each, in the order they joined them (the first UNPAGED_LIST_MAX). */
 export async function myOrganizations(ctx: CoreContext): Promise<MyOrganizationDto[]> {
   return ctx.db
     .select({ id: organizations.id, name: organizations.name, slug: organizations.slug, role: organizationMembers.role })
     .from(organizationMembers)
     .innerJoin(organizations, eq(organizations.id, organizationMembers.organizationId))
     .where(eq(organizationMembers.userId, userIdOf(ctx.principal)))
-    .orderBy(asc(organizationMembers.createdAt), asc(organizations.id));
+    .orderBy(asc(organizationMembers.createdAt), asc(organizations.id))
+    .limit(UNPAGED_LIST_MAX);
 }

@@ -1,5 +1,6 @@
 import 'server-only';
 import { z } from 'zod';
+import { uuid } from '../bounds';
 import { name } from '../users/schemas';
 import { pageCursor, pageLimit } from '../page-query';
 
@@ -32,14 +33,14 @@ const objectError = { error: (issue: { code: string }) => (issue.code === 'unrec
 
 /** `ownerId`: staff name the first owner; an end user who creates one is its owner (and may name only themselves). */
 export const createOrganizationInput = z.strictObject(
-  { name, slug, metadata: metadata.default({}), ownerId: z.uuid({ error: 'ownerId must be a user id (a UUID)' }).optional() },
+  { name, slug, metadata: metadata.default({}), ownerId: uuid({ error: 'ownerId must be a user id (a UUID)' }).optional() },
   objectError,
 );
 
 /** The plan is billing's, the id and version Roster's: none of them is written here. */
 export const updateOrganizationInput = z.strictObject({ name: name.optional(), slug: slug.optional(), metadata: metadata.optional() }, objectError);
 
-export const addMemberInput = z.strictObject({ userId: z.uuid({ error: 'userId must be a user id (a UUID)' }), role: orgRole.default('member') }, objectError);
+export const addMemberInput = z.strictObject({ userId: uuid({ error: 'userId must be a user id (a UUID)' }), role: orgRole.default('member') }, objectError);
 
 export const changeMemberRoleInput = z.strictObject({ role: orgRole }, objectError);
 

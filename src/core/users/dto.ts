@@ -1,24 +1,26 @@
 import 'server-only';
 import { z } from 'zod';
 import type { UserRow } from '@/db/schema';
-import { roles, statuses } from './schemas';
+import { int32, isoDateTime, nextCursor, storedEmail, uuid } from '../bounds';
+import { PAGE_LIMIT_MAX } from '../page-query';
+import { NAME_MAX, PLAN_MAX, roles, statuses, SUBSCRIPTION_STATUS_MAX } from './schemas';
 
 /**
  * The public shape of a user: what both doors return, and what the OpenAPI document publishes. Strict, and built
  * field by field, so a new column never leaks.
  */
 export const userDto = z.strictObject({
-  id: z.uuid(),
-  email: z.string(),
-  name: z.string(),
+  id: uuid(),
+  email: storedEmail(),
+  name: z.string().max(NAME_MAX),
   role: z.enum(roles),
   status: z.enum(statuses),
-  plan: z.string(),
+  plan: z.string().max(PLAN_MAX),
   /** Stripe's status of the user's subscription (active, past_due, canceled, ...), or null without one. */
-  subscriptionStatus: z.string().nullable(),
-  version: z.number().int().min(1),
-  createdAt: z.iso.datetime(),
-  updatedAt: z.iso.datetime(),
+  subscriptionStatus: z.string().max(SUBSCRIPTION_STATUS_MAX).nullable(),
+  version: int32(1),
+  createdAt: isoDateTime(),
+  updatedAt: isoDateTime(),
 });
 export type UserDto = z.infer<typeof userDto>;
 
@@ -38,5 +40,5 @@ export function toUserDto(row: UserRow): UserDto {
 }
 
 /** One page of a list, newest first; `nextCursor` fetches the next one (null on the last). */
-export const userPage = z.strictObject({ items: z.array(userDto), nextCursor: z.string().nullable() });
+export const userPage = z.strictObject({ items: z.array(userDto).max(PAGE_LIMIT_MAX), nextCursor: nextCursor() });
 export type UserPage = z.infer<typeof userPage>;

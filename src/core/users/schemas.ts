@@ -7,18 +7,24 @@ export const statuses = ['active', 'suspended'] as const;
 export type Role = (typeof roles)[number];
 export type Status = (typeof statuses)[number];
 
+/** Longest name, plan and Stripe subscription status Roster stores (ROSTER_STRIPE_PLANS names and Stripe's statuses are checked against them). */
+export const NAME_MAX = 200;
+export const PLAN_MAX = 50;
+export const SUBSCRIPTION_STATUS_MAX = 50;
+
 export const email = z
   .string({ error: 'Email is required' })
   .trim()
   .toLowerCase()
   .max(254, 'Email must be at most 254 characters')
-  .pipe(z.email({ error: 'Enter a valid email address' }));
+  .pipe(z.email({ error: 'Enter a valid email address' }))
+  .meta({ format: 'email' });
 
 export const name = z
   .string({ error: 'Name is required' })
   .trim()
   .min(1, 'Name is required')
-  .max(200, 'Name must be at most 200 characters')
+  .max(NAME_MAX, `Name must be at most ${NAME_MAX} characters`)
   // PostgreSQL can't store these: a NUL fails the INSERT, and an unpaired surrogate is silently replaced by
   // U+FFFD in the text column and rejected by the jsonb audit record (a 500 on update).
   .refine((value) => !value.includes('\u0000'), 'Name must not contain NUL characters')
@@ -76,9 +82,9 @@ export const userFilterQuery = z.object({
   search: filterText('Search', 100).optional(),
   role: role.optional(),
   status: status.optional(),
-  plan: filterText('Plan', 50).min(1, 'Plan must not be empty').optional(),
+  plan: filterText('Plan', PLAN_MAX).min(1, 'Plan must not be empty').optional(),
   /** `none` selects users without a subscription. */
-  subscriptionStatus: filterText('Subscription status', 50).min(1, 'Subscription status must not be empty').optional(),
+  subscriptionStatus: filterText('Subscription status', SUBSCRIPTION_STATUS_MAX).min(1, 'Subscription status must not be empty').optional(),
 });
 
 export const listUsersQuery = userFilterQuery.extend({

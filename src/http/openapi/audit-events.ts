@@ -1,6 +1,7 @@
 import 'server-only';
 import { z } from 'zod';
 import { auditPage, eventDto, exportAuditEventsQuery, listAuditEventsQuery } from '@/core/events';
+import { PAGE_LIMIT_MAX } from '@/core/page-query';
 import { exportOperation } from './exports';
 import type { Operation } from './operation';
 
@@ -12,11 +13,12 @@ const eventExample = {
   actor: 'user:01936f8e-8c4c-7cc2-9d5e-3b6a2f0e4d00',
   door: 'console',
   subject: { type: 'user', id: '01936f8e-8c4c-7cc2-9d5e-3b6a2f0e4d1a' },
+  organizationId: null,
   data: { changes: { role: { before: 'member', after: 'viewer' } } },
 };
 
 const event = eventDto.meta({ id: 'Event', description: 'An event of the log: the same DTO the event stream sends.', example: eventExample });
-const page = auditPage.extend({ items: z.array(event) }).meta({ id: 'AuditEventPage', description: 'One page of the audit trail, newest first.' });
+const page = auditPage.extend({ items: z.array(event).max(PAGE_LIMIT_MAX) }).meta({ id: 'AuditEventPage', description: 'One page of the audit trail, newest first.' });
 
 const access = 'Admins, owners and keys with `events:read`; members see only the events about themselves.';
 

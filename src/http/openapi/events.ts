@@ -21,13 +21,21 @@ export const eventsOperations: Operation[] = [
     access: 'any-credential',
     request: {
       query: eventStreamQuery,
-      headers: z.object({ 'Last-Event-ID': z.string().optional().meta({ description: 'The `id:` of the last event received: the stream resumes after it.', example: '4711' }) }),
+      headers: z.object({
+        'Last-Event-ID': z
+          .string()
+          .max(20)
+          .regex(/^\d+$/)
+          .optional()
+          .meta({ description: 'The `id:` of the last event received: the stream resumes after it.', example: '4711' }),
+      }),
     },
     success: {
       status: 200,
       description: 'The event stream.',
       mediaType: 'text/event-stream',
-      schema: z.string().meta({ description: `Server-Sent Events. Event types: ${eventTypes.join(', ')}.` }),
+      // An endless stream: no string schema with a length, a description of what it carries.
+      schema: z.unknown().meta({ description: `Server-Sent Events. Event types: ${eventTypes.join(', ')}.` }),
     },
     errors: {
       400: 'An unknown event type, or a resume point this log never wrote.',

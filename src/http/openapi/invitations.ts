@@ -1,10 +1,11 @@
 import 'server-only';
 import { z } from 'zod';
+import { UNPAGED_LIST_MAX } from '@/core/bounds';
 import { createInvitationInput, invitationDto, listInvitationsQuery } from '@/core/invitations';
-import { idempotencyKeyHeader, jsonBody, type Operation } from './operation';
+import { idempotencyKeyHeader, jsonBody, pathId, type Operation } from './operation';
 
 const invitation = invitationDto.meta({ id: 'Invitation', description: 'An invitation by email: its single-use link lives only in the email.' });
-const invitationId = z.object({ id: z.string().meta({ description: 'The invitation’s id; anything else is a 404.' }) });
+const invitationId = z.object({ id: pathId('The invitation’s id; anything else is a 404.') });
 const notFound = { 400: 'A malformed percent-encoding in the path.', 404: 'No such invitation (or a malformed id).' };
 const base = { tag: 'Invitations', access: 'any-credential' } as const;
 const sendLimitSpent = 'Too many emails requested by this credential or from this client IP (nothing was sent), or the request budget is spent: retry after `Retry-After` seconds.';
@@ -16,8 +17,9 @@ export const invitationsOperations: Operation[] = [
     path: '/api/v1/invitations',
     operationId: 'listInvitations',
     summary: 'List invitations',
+    description: `Invitations into the service (those into one organization are listed under it), newest first, the latest ${UNPAGED_LIST_MAX} at most; \`status=\` keeps those in one state.`,
     request: { query: listInvitationsQuery },
-    success: { status: 200, description: 'Invitations, newest first.', schema: z.strictObject({ items: z.array(invitation) }) },
+    success: { status: 200, description: 'Invitations, newest first.', schema: z.strictObject({ items: z.array(invitation).max(UNPAGED_LIST_MAX) }) },
     errors: { 400: 'An unknown status.' },
   },
   {
@@ -39,7 +41,7 @@ export const invitationsOperations: Operation[] = [
       429: sendLimitSpent,
     },
   },
-  { ...base, method: 'get', path: '/api/v1/invitations/{id}', operationId: 'getInvitation', summary: 'Get an invitation', request: { params: invitationId }, success: { status: 200, description: 'The invitation.', schema: invitation }, errors: notFound },
+  { ...base, method: 'get', path: '/api/v1/invitations/{id}', operationId: 'getInvitation', summary: 'Get an invitation', description: 'One invitation and its state; never its link, which only the invitee’s email holds.', request: { params: invitationId }, success: { status: 200, description: 'The invitation.', schema: invitation }, errors: notFound },
   {
     ...base,
     method: 'delete',

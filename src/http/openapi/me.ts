@@ -1,13 +1,14 @@
 import 'server-only';
 import { z } from 'zod';
 import { requestEmailChangeInput } from '@/core/accounts';
+import { storedEmail, UNPAGED_LIST_MAX } from '@/core/bounds';
 import { myOrganizationDto } from '@/core/organizations';
 import { updateMeInput, userDto } from '@/core/users';
 import { jsonBody, type Operation } from './operation';
 import { user, userExample } from './users';
 
 const me = userDto
-  .extend({ organizations: z.array(myOrganizationDto.meta({ id: 'MyOrganization', description: 'An organization the caller belongs to, with their role in it.' })) })
+  .extend({ organizations: z.array(myOrganizationDto.meta({ id: 'MyOrganization', description: 'An organization the caller belongs to, with their role in it.' })).max(UNPAGED_LIST_MAX) })
   .meta({ id: 'Me', description: 'The calling user, with the organizations they belong to.', example: { ...userExample, organizations: [{ id: '01936f90-1a2b-7cc2-9d5e-3b6a2f0e4d1b', name: 'Acme', slug: 'acme', role: 'owner' }] } });
 
 export const meOperations: Operation[] = [
@@ -48,7 +49,7 @@ export const meOperations: Operation[] = [
     tag: 'Me',
     access: 'user',
     request: { body: jsonBody(requestEmailChangeInput, { example: { email: 'ada.king@example.com' } }) },
-    success: { status: 202, description: 'A confirmation link went to the new address.', schema: z.strictObject({ email: z.string() }) },
+    success: { status: 202, description: 'A confirmation link went to the new address.', schema: z.strictObject({ email: storedEmail() }) },
     errors: {
       400: 'Malformed JSON.',
       409: 'This is already your email.',

@@ -1,11 +1,17 @@
 import 'server-only';
 import type { ResponseConfig, RouteConfig } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
+import { INT32_MAX, uuid } from '@/core/bounds';
+import { exposedHeaders } from '../cors';
+import { bareKey, quotedKey } from '../idempotency';
+import { ifMatchValue } from '../preconditions';
 import { problemSchema } from '../problem';
 
 // One operation of the public contract, declared next to the others of its resource (src/http/openapi/*.ts):
 // the zod schemas are the ones the core validates with, the errors are statuses (with their meaning here), and
-// what every operation shares (credentials, rate limits, problem+json, 500, 503) is added by `toRouteConfig`.
+// what every operation shares (credentials, rate limits, CORS, problem+json, 500, 503) is added by `toRouteConfig`.
+// Every value has its bounds (strings a maxLength, integers a format and range, arrays a maxItems): Spectral's
+// OWASP ruleset checks the document (tests/integration/openapi-lint.test.ts, .spectral.yaml).
 
 /** Who may call: any bearer credential, a signed-in user's (session token or JWT, not an API key), or anyone. */
 export type Access = 'any-credential' | 'user' | 'public';
@@ -42,27 +48,53 @@ export const problem = problemSchema.meta({
   },
 });
 
-export type ResponseHeader = 'ETag' | 'Location' | 'Idempotent-Replayed' | 'RateLimit' | 'RateLimit-Policy' | 'Retry-After';
+export type ResponseHeader =
+  | 'ETag'
+  | 'Location'
+  | 'Idempotent-Replayed'
+  | 'RateLimit'
+  | 'RateLimit-Policy'
+  | 'Retry-After'
+  | 'Access-Control-Allow-Origin'
+  | 'Access-Control-Expose-Headers';
 interface HeaderSpec {
   description: string;
-  schema: { type: 'string' | 'integer'; example?: string; format?: string; enum?: string[]; minimum?: number };
+  schema:
+    | { type: 'string'; maxLength?: number; pattern?: string; format?: string; enum?: string[]; example?: string }
+    | { type: 'integer'; format: 'int32'; minimum: number; maximum: number };
 }
 
 const responseHeaders: Record<ResponseHeader, HeaderSpec> = {
-  ETag: { description: 'The resource version, for `If-Match`.', schema: { type: 'string', example: '"3"' } },
-  Location: { description: 'URL of the created resource.', schema: { type: 'string', format: 'uri' } },
+  // An entity-tag (RFC 9110 §8.8.3): quoted, optionally weak.
+  ETag: { description: 'The resource version, for `If-Match`.', schema: { type: 'string', maxLength: 100, pattern: '^(W/)?"[\\x21\\x23-\\x7E]*"$', example: '"3"' } },
+  Location: { description: 'URL of the created resource.', schema: { type: 'string', format: 'uri', maxLength: 2_000 } },
   'Idempotent-Replayed': { description: '`true` when this is the stored response to an earlier request with the same `Idempotency-Key`.', schema: { type: 'string', enum: ['true'] } },
-  RateLimit: { description: 'What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`.', schema: { type: 'string', example: '"api";r=599;t=60' } },
-  'RateLimit-Policy': { description: 'The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT).', schema: { type: 'string', example: '"api";q=600;w=60' } },
-  'Retry-After': { description: 'Seconds to wait before retrying.', schema: { type: 'integer', minimum: 1 } },
+  RateLimit: {
+    description: 'What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`.',
+    schema: { type: 'string', maxLength: 100, pattern: '^"[a-z]+";r=\\d+;t=\\d+$', example: '"api";r=599;t=60' },
+  },
+  'RateLimit-Policy': {
+    description: 'The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT).',
+    schema: { type: 'string', maxLength: 100, pattern: '^"[a-z]+";q=\\d+;w=\\d+$', example: '"api";q=600;w=60' },
+  },
+  'Retry-After': { description: 'Seconds to wait before retrying.', schema: { type: 'integer', format: 'int32', minimum: 1, maximum: INT32_MAX } },
+  'Access-Control-Allow-Origin': {
+    description: 'The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin.',
+    schema: { type: 'string', maxLength: 2_000, pattern: '^(null|[a-z][a-z0-9+.-]*://[^/\\s]+)$', example: 'https://app.example.com' },
+  },
+  'Access-Control-Expose-Headers': { description: 'With `Access-Control-Allow-Origin`: the headers a page on that origin may read.', schema: { type: 'string', enum: [exposedHeaders] } },
 };
+const corsHeaders: ResponseHeader[] = ['Access-Control-Allow-Origin', 'Access-Control-Expose-Headers'];
 
 type Headers = NonNullable<ResponseConfig['headers']>;
 const headersOf = (names: readonly ResponseHeader[], required: readonly ResponseHeader[] = []): Headers =>
   Object.fromEntries(names.map((name) => [name, { ...responseHeaders[name], required: required.includes(name) }])) as Headers;
 
+/** Any of the bearer credentials (the document's default). */
+export const anyCredential: Record<string, string[]>[] = [{ apiKey: [] }, { sessionToken: [] }, { jwt: [] }];
+
 const securityOf: Record<Access, RouteConfig['security']> = {
-  'any-credential': [{ apiKey: [] }, { sessionToken: [] }, { jwt: [] }],
+  'any-credential': anyCredential,
   user: [{ sessionToken: [] }, { jwt: [] }],
   public: [],
 };
@@ -83,10 +115,14 @@ const generalErrors: Record<Access, Partial<Record<number, string>>> = {
 
 const budgetHeaders: ResponseHeader[] = ['RateLimit', 'RateLimit-Policy'];
 
-function errorResponse(status: number, description: string, access: Access): ResponseConfig {
+/** Every answer under /api/v1 carries CORS headers for an allowed Origin (src/http/cors.ts); the probes answer no browser. */
+const hasCors = (operation: Operation) => operation.path.startsWith('/api/v1/');
+
+function errorResponse(status: number, description: string, access: Access, cors: boolean): ResponseConfig {
+  // A 401 is answered before the caller is known: it spends no budget, so it has no RateLimit headers.
   const metered = access !== 'public' && status !== 401;
   const extra: ResponseHeader[] = status === 429 || status === 503 || status === 409 ? ['Retry-After'] : [];
-  const names = [...(metered ? budgetHeaders : []), ...extra];
+  const names = [...(metered ? budgetHeaders : []), ...extra, ...(cors ? corsHeaders : [])];
   return {
     description,
     ...(names.length > 0 ? { headers: headersOf(names, status === 429 ? [...budgetHeaders, 'Retry-After'] : []) } : {}),
@@ -104,7 +140,8 @@ export function toRouteConfig(operation: Operation): RouteConfig {
     500: 'Unexpected error: `traceId` finds it in the server log; nothing was changed.',
     ...(metered ? { 503: 'The database is unavailable: retry after `Retry-After` seconds.' } : {}),
   };
-  const successHeaders = [...(success.headers ?? []), ...(metered ? budgetHeaders : [])];
+  const cors = hasCors(operation);
+  const successHeaders = [...(success.headers ?? []), ...(metered ? budgetHeaders : []), ...(cors ? corsHeaders : [])];
   return {
     method: operation.method,
     path: operation.path,
@@ -121,7 +158,7 @@ export function toRouteConfig(operation: Operation): RouteConfig {
         ...(success.schema ? { content: { [success.mediaType ?? 'application/json']: { schema: success.schema, ...(success.example ? { example: success.example } : {}) } } } : {}),
         ...(success.mediaTypes ? { content: Object.fromEntries(Object.entries(success.mediaTypes).map(([type, schema]) => [type, { schema }])) } : {}),
       },
-      ...Object.fromEntries(Object.entries(errors).map(([status, description]) => [status, errorResponse(Number(status), description!, access)])),
+      ...Object.fromEntries(Object.entries(errors).map(([status, description]) => [status, errorResponse(Number(status), description!, access, cors)])),
     },
   };
 }
@@ -132,10 +169,26 @@ export function jsonBody(schema: z.ZodType, { alsoAs = [], example }: { alsoAs?:
   return { required: true, content: Object.fromEntries(['application/json', ...alsoAs].map((type) => [type, media])) };
 }
 
+/** An id in the path: a UUID (anything else names nothing: 404). */
+export const pathId = (description: string, example?: string) => uuid().meta({ description, ...(example ? { example } : {}) });
+
+/** The `If-Match` request header of a versioned resource's writes (src/http/preconditions.ts). */
+export const ifMatchHeader = (what: string) =>
+  z.object({
+    'If-Match': z
+      .string()
+      .max(11)
+      .regex(ifMatchValue)
+      .optional()
+      .meta({ description: `The \`ETag\` you last read: the write fails with 412 if ${what} changed since.`, example: '"1"' }),
+  });
+
 /** The request header of every POST that creates something and can be retried safely (src/http/idempotency.ts). */
 export const idempotencyKeyHeader = z.object({
   'Idempotency-Key': z
     .string()
+    .max(257)
+    .regex(new RegExp(`${quotedKey.source}|${bareKey.source}`))
     .optional()
     .meta({ description: 'A unique key per intended creation (draft-ietf-httpapi-idempotency-key-header), quoted or bare.', example: '"8e03978e-40d5-43e8-bc93-6894a57f9324"' }),
 });

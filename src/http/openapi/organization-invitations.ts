@@ -1,10 +1,11 @@
 import 'server-only';
 import { z } from 'zod';
-import { createOrganizationInvitationInput, listOrganizationInvitationsQuery, organizationInvitationDto } from '@/core/invitations';
-import { idempotencyKeyHeader, jsonBody, type Operation } from './operation';
+import { createOrganizationInvitationInput, listOrganizationInvitationsQuery, organizationInvitationDto, organizationInvitationPage } from '@/core/invitations';
+import { PAGE_LIMIT_MAX } from '@/core/page-query';
+import { idempotencyKeyHeader, jsonBody, pathId, type Operation } from './operation';
 
 const invitation = organizationInvitationDto.meta({ id: 'OrganizationInvitation', description: 'An invitation by email into one organization: its single-use link lives only in the email.' });
-const orgId = z.string().meta({ description: 'The organization’s id; anything else, or one the caller is no member of, is a 404.' });
+const orgId = pathId('The organization’s id; anything else, or one the caller is no member of, is a 404.');
 const path = '/api/v1/organizations/{orgId}/invitations';
 const base = { tag: 'Organizations', access: 'any-credential' } as const;
 const who = 'Staff who manage organizations (admins, owners, `organizations:write` keys) and the organization’s owners and admins.';
@@ -18,7 +19,7 @@ export const organizationInvitationsOperations: Operation[] = [
     summary: 'List an organization’s invitations',
     description: `Newest first, in keyset pages (\`nextCursor\`). ${who} Staff viewers and \`organizations:read\` keys read them too; members don’t.`,
     request: { params: z.object({ orgId }), query: listOrganizationInvitationsQuery },
-    success: { status: 200, description: 'A page of invitations.', schema: z.strictObject({ items: z.array(invitation), nextCursor: z.string().nullable() }) },
+    success: { status: 200, description: 'A page of invitations.', schema: organizationInvitationPage.extend({ items: z.array(invitation).max(PAGE_LIMIT_MAX) }) },
     errors: { 400: 'An unknown status, a bad limit or cursor, or a malformed percent-encoding in the path.', 404: 'No such organization (or the caller is not in it).' },
   },
   {
@@ -51,7 +52,7 @@ export const organizationInvitationsOperations: Operation[] = [
     operationId: 'revokeOrganizationInvitation',
     summary: 'Revoke an organization’s invitation',
     description: `${who} Its link stops working; it stays listed as revoked. Only owners revoke an invitation to be an owner.`,
-    request: { params: z.object({ orgId, id: z.string().meta({ description: 'The invitation’s id: one of another organization is a 404.' }) }) },
+    request: { params: z.object({ orgId, id: pathId('The invitation’s id: one of another organization is a 404.') }) },
     success: { status: 204, description: 'Revoked.' },
     errors: { 400: 'A malformed percent-encoding in the path.', 404: 'No such organization or no such invitation in it.', 409: 'It was accepted or revoked already.' },
   },

@@ -1,9 +1,11 @@
 import 'server-only';
 import { z } from 'zod';
-import { createOrganizationApiKeyInput, organizationKeyScopes } from '@/core/api-keys';
-import { createEndpointInput, webhookEndpointDto } from '@/core/integrations';
+import { apiKeyPrefix, apiKeySecret, createOrganizationApiKeyInput, organizationKeyScopes } from '@/core/api-keys';
+import { API_KEY_NAME_MAX } from '@/core/api-keys/schemas';
+import { isoDateTime, UNPAGED_LIST_MAX, uuid } from '@/core/bounds';
+import { createEndpointInput, signingSecret, webhookEndpointDto } from '@/core/integrations';
 import { apiKeyScopes } from '@/core/principal';
-import { jsonBody, type Operation } from './operation';
+import { jsonBody, pathId, type Operation } from './operation';
 import { endpoint } from './webhook-endpoints';
 
 const organizationId = '01936f90-1a2b-7cc2-9d5e-3b6a2f0e4d1b';
@@ -23,28 +25,28 @@ const keyExample = {
 
 /** ApiKeyDto (src/core/api-keys/dto.ts), published. */
 const apiKeyDto = z.strictObject({
-  id: z.uuid(),
-  name: z.string(),
-  prefix: z.string().meta({ description: 'The secret’s first characters, to tell keys apart: not enough to use it.' }),
-  scopes: z.array(z.enum(apiKeyScopes)),
-  createdBy: z.uuid().nullable().meta({ description: 'Who made it; null for keys made by the CLI.' }),
-  organizationId: z.uuid().nullable().meta({ description: 'The organization that owns it: it acts only inside that organization.' }),
-  createdAt: z.iso.datetime(),
-  expiresAt: z.iso.datetime().nullable(),
-  lastUsedAt: z.iso.datetime().nullable().meta({ description: 'To the minute.' }),
-  revokedAt: z.iso.datetime().nullable(),
+  id: uuid(),
+  name: z.string().max(API_KEY_NAME_MAX),
+  prefix: apiKeyPrefix.meta({ description: 'The secret’s first characters, to tell keys apart: not enough to use it.' }),
+  scopes: z.array(z.enum(apiKeyScopes)).max(apiKeyScopes.length),
+  createdBy: uuid().nullable().meta({ description: 'Who made it; null for keys made by the CLI.' }),
+  organizationId: uuid().nullable().meta({ description: 'The organization that owns it: it acts only inside that organization.' }),
+  createdAt: isoDateTime(),
+  expiresAt: isoDateTime().nullable(),
+  lastUsedAt: isoDateTime().nullable().meta({ description: 'To the minute.' }),
+  revokedAt: isoDateTime().nullable(),
   madeBy: z.enum(['member', 'viewer', 'admin', 'owner']).meta({ description: 'The global role of whoever made it (`owner` for the CLI’s keys).' }),
 });
 const apiKey = apiKeyDto.meta({ id: 'ApiKey', description: 'An API key: never its secret or the secret’s hash.', example: keyExample });
 const apiKeyWithSecret = apiKeyDto
-  .extend({ secret: z.string().meta({ description: 'The key (`rst_…`): shown only in this answer; send it as `Authorization: Bearer <secret>`.' }) })
+  .extend({ secret: apiKeySecret.meta({ description: 'The key (`rst_…`): shown only in this answer; send it as `Authorization: Bearer <secret>`.' }) })
   .meta({ id: 'ApiKeyWithSecret', description: 'A new API key and its secret, shown this once.' });
 const endpointWithSecret = webhookEndpointDto
-  .extend({ secret: z.string().meta({ description: 'The signing secret (`whsec_…`): shown only in this answer.' }) })
+  .extend({ secret: signingSecret.meta({ description: 'The signing secret (`whsec_…`): shown only in this answer.' }) })
   .meta({ id: 'OrganizationWebhookEndpointWithSecret', description: 'An organization’s new webhook endpoint and its signing secret, shown this once.' });
 
-const orgId = z.object({ orgId: z.string().meta({ description: 'The organization’s id; anything else, or one the caller cannot see, is a 404.', example: organizationId }) });
-const keyPath = orgId.extend({ id: z.string().meta({ description: 'The key’s id; a key of another organization is a 404.', example: keyExample.id }) });
+const orgId = z.object({ orgId: pathId('The organization’s id; anything else, or one the caller cannot see, is a 404.', organizationId) });
+const keyPath = orgId.extend({ id: pathId('The key’s id; a key of another organization is a 404.', keyExample.id) });
 const bodyErrors = {
   400: 'Malformed JSON, or an `Idempotency-Key` (not supported here: the answer carries a secret Roster does not keep).',
   413: 'The body is over 1 MB.',
@@ -65,7 +67,7 @@ export const organizationKeysOperations: Operation[] = [
     summary: 'List an organization’s API keys',
     description: `Newest first, revoked and expired ones included. ${keyAccess}`,
     request: { params: orgId },
-    success: { status: 200, description: 'The organization’s keys (never their secrets).', schema: z.strictObject({ items: z.array(apiKey) }) },
+    success: { status: 200, description: 'The organization’s keys (never their secrets).', schema: z.strictObject({ items: z.array(apiKey).max(UNPAGED_LIST_MAX) }) },
     errors: { 404: 'No such organization, or the caller cannot see it.' },
   },
   {
@@ -99,7 +101,7 @@ export const organizationKeysOperations: Operation[] = [
     summary: 'List an organization’s webhook endpoints',
     description: endpointAccess,
     request: { params: orgId },
-    success: { status: 200, description: 'Its endpoints, newest first (never their secrets).', schema: z.strictObject({ items: z.array(endpoint) }) },
+    success: { status: 200, description: 'Its endpoints, newest first (never their secrets).', schema: z.strictObject({ items: z.array(endpoint).max(UNPAGED_LIST_MAX) }) },
     errors: { 404: 'No such organization, or the caller cannot see it.' },
   },
   {

@@ -14,7 +14,7 @@ import {
   updateOrganizationInput,
 } from '@/core/organizations';
 import { exportOperation } from './exports';
-import { idempotencyKeyHeader, jsonBody, type Operation } from './operation';
+import { idempotencyKeyHeader, ifMatchHeader, jsonBody, pathId, type Operation } from './operation';
 
 const organizationExample = {
   id: '01936f90-1a2b-7cc2-9d5e-3b6a2f0e4d1b',
@@ -39,11 +39,9 @@ const memberExample = {
 
 const organization = organizationDto.meta({ id: 'Organization', description: 'An organization (a customer’s company): the tenant.', example: organizationExample });
 const member = memberDto.meta({ id: 'Member', description: 'A user’s membership of an organization, with their role there.', example: memberExample });
-const orgId = z.object({ orgId: z.string().meta({ description: 'The organization’s id (a UUID); anything else, or one you are not a member of, is a 404.', example: organizationExample.id }) });
-const memberPath = orgId.extend({ userId: z.string().meta({ description: 'The member’s user id; a user who is not a member of this organization is a 404.', example: memberExample.userId }) });
-const ifMatch = z.object({
-  'If-Match': z.string().optional().meta({ description: 'The `ETag` you last read: the write fails with 412 if the organization changed since.', example: '"1"' }),
-});
+const orgId = z.object({ orgId: pathId('The organization’s id (a UUID); anything else, or one you are not a member of, is a 404.', organizationExample.id) });
+const memberPath = orgId.extend({ userId: pathId('The member’s user id; a user who is not a member of this organization is a 404.', memberExample.userId) });
+const ifMatch = ifMatchHeader('the organization');
 
 const access =
   'Staff (admins and owners, keys with `organizations:write`) manage every organization; viewers and keys with `organizations:read` read them. ' +
@@ -88,6 +86,7 @@ export const organizationsOperations: Operation[] = [
     path: '/api/v1/organizations/{orgId}',
     operationId: 'getOrganization',
     summary: 'Get an organization',
+    description: 'The organization, with its version as `ETag`: send it back as `If-Match` to change or delete only what you read.',
     tag: 'Organizations',
     access: 'any-credential',
     request: { params: orgId },

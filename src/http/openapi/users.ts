@@ -2,7 +2,7 @@ import 'server-only';
 import { z } from 'zod';
 import { createUserInput, exportUsersQuery, listUsersQuery, updateUserInput, userDto, userPage } from '@/core/users';
 import { exportOperation } from './exports';
-import { idempotencyKeyHeader, jsonBody, type Operation } from './operation';
+import { idempotencyKeyHeader, ifMatchHeader, jsonBody, pathId, type Operation } from './operation';
 
 export const userExample = {
   id: '01936f8e-8c4c-7cc2-9d5e-3b6a2f0e4d1a',
@@ -19,10 +19,8 @@ export const userExample = {
 
 export const user = userDto.meta({ id: 'User', description: 'A user, as both doors return it.', example: userExample });
 const page = userPage.meta({ id: 'UserPage', description: 'One page of users, newest first.' });
-const userId = z.object({ id: z.string().meta({ description: 'The user’s id (a UUID); anything else is a 404.', example: userExample.id }) });
-const ifMatch = z.object({
-  'If-Match': z.string().optional().meta({ description: 'The `ETag` you last read: the write fails with 412 if the user changed since.', example: '"1"' }),
-});
+const userId = z.object({ id: pathId('The user’s id (a UUID); anything else is a 404.', userExample.id) });
+const ifMatch = ifMatchHeader('the user');
 
 const writeErrors = {
   400: 'Malformed JSON, a malformed `If-Match`, or a malformed percent-encoding in the path.',
@@ -81,6 +79,7 @@ export const usersOperations: Operation[] = [
     path: '/api/v1/users/{id}',
     operationId: 'getUser',
     summary: 'Get a user',
+    description: 'The user, with its version as `ETag`: send it back as `If-Match` to change or delete only what you read.',
     tag: 'Users',
     access: 'any-credential',
     request: { params: userId },
@@ -110,6 +109,7 @@ export const usersOperations: Operation[] = [
     path: '/api/v1/users/{id}',
     operationId: 'deleteUser',
     summary: 'Delete a user',
+    description: 'With `If-Match`, only if the user is still the version you read (else 412). The deletion is an event (`user.deleted`) like any change.',
     tag: 'Users',
     access: 'any-credential',
     request: { params: userId, headers: ifMatch },

@@ -1,7 +1,8 @@
 import 'server-only';
 import { z } from 'zod';
-import { createEndpointInput, listDeliveriesQuery, updateEndpointInput, webhookDeliveryDto, webhookDeliveryPage, webhookEndpointDto } from '@/core/integrations';
-import { jsonBody, type Operation } from './operation';
+import { UNPAGED_LIST_MAX } from '@/core/bounds';
+import { createEndpointInput, listDeliveriesQuery, signingSecret, updateEndpointInput, webhookDeliveryDto, webhookDeliveryPage, webhookEndpointDto } from '@/core/integrations';
+import { ifMatchHeader, jsonBody, pathId, type Operation } from './operation';
 
 const endpointExample = {
   id: '01936f8e-8c4c-7cc2-9d5e-3b6a2f0e4d1b',
@@ -18,12 +19,12 @@ const endpointExample = {
 };
 export const endpoint = webhookEndpointDto.meta({ id: 'WebhookEndpoint', description: 'Where Roster sends signed webhooks (Standard Webhooks).', example: endpointExample });
 const withSecret = webhookEndpointDto
-  .extend({ secret: z.string().meta({ description: 'The signing secret (`whsec_…`): shown only in this answer.' }) })
+  .extend({ secret: signingSecret.meta({ description: 'The signing secret (`whsec_…`): shown only in this answer.' }) })
   .meta({ id: 'WebhookEndpointWithSecret', description: 'A webhook endpoint and its signing secret, shown this once.' });
 const delivery = webhookDeliveryDto.meta({ id: 'WebhookDelivery', description: 'One event for one endpoint, with its latest attempt.' });
 const deliveryPage = webhookDeliveryPage.meta({ id: 'WebhookDeliveryPage', description: 'One page of deliveries, newest first.' });
-const endpointId = z.object({ id: z.string().meta({ description: 'The endpoint’s id; anything else is a 404.', example: endpointExample.id }) });
-const ifMatch = z.object({ 'If-Match': z.string().optional().meta({ description: 'The `ETag` you last read: the write fails with 412 if the endpoint changed since.', example: '"1"' }) });
+const endpointId = z.object({ id: pathId('The endpoint’s id; anything else is a 404.', endpointExample.id) });
+const ifMatch = ifMatchHeader('the endpoint');
 const notFound = { 400: 'A malformed percent-encoding in the path.', 404: 'No such endpoint (or a malformed id).' };
 /** The changes to one endpoint: admins make them only to what admins (or their keys) made. */
 const ownersOnly = {
@@ -45,7 +46,7 @@ export const webhookEndpointOperations: Operation[] = [
     operationId: 'listWebhookEndpoints',
     summary: 'List webhook endpoints',
     description: 'Needs `webhooks:write` (admins, owners, or a key with the scope).',
-    success: { status: 200, description: 'Every endpoint, newest first (never their secrets).', schema: z.strictObject({ items: z.array(endpoint) }) },
+    success: { status: 200, description: 'Every endpoint, newest first (never their secrets).', schema: z.strictObject({ items: z.array(endpoint).max(UNPAGED_LIST_MAX) }) },
   },
   {
     ...base,
@@ -64,6 +65,7 @@ export const webhookEndpointOperations: Operation[] = [
     path: '/api/v1/webhook-endpoints/{id}',
     operationId: 'getWebhookEndpoint',
     summary: 'Get a webhook endpoint',
+    description: 'The endpoint (never its signing secret), with its version as `ETag`: send it back as `If-Match` to change or delete only what you read.',
     request: { params: endpointId },
     success: { status: 200, description: 'The endpoint.', schema: endpoint, headers: ['ETag'] },
     errors: notFound,
@@ -86,6 +88,7 @@ export const webhookEndpointOperations: Operation[] = [
     path: '/api/v1/webhook-endpoints/{id}',
     operationId: 'deleteWebhookEndpoint',
     summary: 'Unsubscribe: delete a webhook endpoint',
+    description: 'With `If-Match`, only if the endpoint is still the version you read (else 412).',
     request: { params: endpointId, headers: ifMatch },
     success: { status: 204, description: 'Deleted: nothing more is sent to it.' },
     errors: { ...notFound, ...ownersOnly, 400: 'A malformed `If-Match` or percent-encoding in the path.', 412: 'The endpoint changed since the `If-Match` version.' },
@@ -130,7 +133,7 @@ export const webhookEndpointOperations: Operation[] = [
     operationId: 'retryWebhookDelivery',
     summary: 'Send a delivery again',
     description: 'Now, with the same `webhook-id`, whatever became of it; not while an attempt is being sent (409).',
-    request: { params: endpointId.extend({ deliveryId: z.string().meta({ description: 'The delivery’s id.' }) }) },
+    request: { params: endpointId.extend({ deliveryId: pathId('The delivery’s id.') }) },
     success: { status: 202, description: 'Queued again.', schema: delivery },
     errors: { ...notFound, ...ownersOnly, 404: 'No such endpoint or delivery.', 409: 'An attempt of this delivery is being sent right now: resend once it is recorded.' },
   },
