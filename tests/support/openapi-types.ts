@@ -52,11 +52,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a user */
+        /**
+         * Get a user
+         * @description The user, with its version as `ETag`: send it back as `If-Match` to change or delete only what you read.
+         */
         get: operations["getUser"];
         put?: never;
         post?: never;
-        /** Delete a user */
+        /**
+         * Delete a user
+         * @description With `If-Match`, only if the user is still the version you read (else 412). The deletion is an event (`user.deleted`) like any change.
+         */
         delete: operations["deleteUser"];
         options?: never;
         head?: never;
@@ -142,7 +148,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get an organization */
+        /**
+         * Get an organization
+         * @description The organization, with its version as `ETag`: send it back as `If-Match` to change or delete only what you read.
+         */
         get: operations["getOrganization"];
         put?: never;
         post?: never;
@@ -347,7 +356,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List invitations */
+        /**
+         * List invitations
+         * @description Invitations into the service (those into one organization are listed under it), newest first, the latest 500 at most; `status=` keeps those in one state.
+         */
         get: operations["listInvitations"];
         put?: never;
         /**
@@ -368,7 +380,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get an invitation */
+        /**
+         * Get an invitation
+         * @description One invitation and its state; never its link, which only the invitee’s email holds.
+         */
         get: operations["getInvitation"];
         put?: never;
         post?: never;
@@ -493,11 +508,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a webhook endpoint */
+        /**
+         * Get a webhook endpoint
+         * @description The endpoint (never its signing secret), with its version as `ETag`: send it back as `If-Match` to change or delete only what you read.
+         */
         get: operations["getWebhookEndpoint"];
         put?: never;
         post?: never;
-        /** Unsubscribe: delete a webhook endpoint */
+        /**
+         * Unsubscribe: delete a webhook endpoint
+         * @description With `If-Match`, only if the endpoint is still the version you read (else 412).
+         */
         delete: operations["deleteWebhookEndpoint"];
         options?: never;
         head?: never;
@@ -657,6 +678,7 @@ export interface components {
             items: {
                 /** Format: uuid */
                 id: string;
+                /** Format: email */
                 email: string;
                 name: string;
                 /** @enum {string} */
@@ -665,6 +687,7 @@ export interface components {
                 status: "active" | "suspended";
                 plan: string;
                 subscriptionStatus: string | null;
+                /** Format: int32 */
                 version: number;
                 /** Format: date-time */
                 createdAt: string;
@@ -692,6 +715,7 @@ export interface components {
         Problem: {
             type: string;
             title: string;
+            /** Format: int32 */
             status: number;
             detail?: string;
             instance?: string;
@@ -700,6 +724,7 @@ export interface components {
                 parameter?: string;
                 detail: string;
             }[];
+            /** Format: uuid */
             traceId?: string;
         };
         /**
@@ -720,6 +745,7 @@ export interface components {
         User: {
             /** Format: uuid */
             id: string;
+            /** Format: email */
             email: string;
             name: string;
             /** @enum {string} */
@@ -728,6 +754,7 @@ export interface components {
             status: "active" | "suspended";
             plan: string;
             subscriptionStatus: string | null;
+            /** Format: int32 */
             version: number;
             /** Format: date-time */
             createdAt: string;
@@ -760,6 +787,7 @@ export interface components {
         Me: {
             /** Format: uuid */
             id: string;
+            /** Format: email */
             email: string;
             name: string;
             /** @enum {string} */
@@ -768,6 +796,7 @@ export interface components {
             status: "active" | "suspended";
             plan: string;
             subscriptionStatus: string | null;
+            /** Format: int32 */
             version: number;
             /** Format: date-time */
             createdAt: string;
@@ -795,6 +824,7 @@ export interface components {
                 };
                 plan: string;
                 subscriptionStatus: string | null;
+                /** Format: int32 */
                 version: number;
                 /** Format: date-time */
                 createdAt: string;
@@ -829,6 +859,7 @@ export interface components {
             };
             plan: string;
             subscriptionStatus: string | null;
+            /** Format: int32 */
             version: number;
             /** Format: date-time */
             createdAt: string;
@@ -841,6 +872,7 @@ export interface components {
                 organizationId: string;
                 /** Format: uuid */
                 userId: string;
+                /** Format: email */
                 email: string;
                 name: string;
                 /** @enum {string} */
@@ -869,6 +901,7 @@ export interface components {
             organizationId: string;
             /** Format: uuid */
             userId: string;
+            /** Format: email */
             email: string;
             name: string;
             /** @enum {string} */
@@ -884,6 +917,7 @@ export interface components {
             id: string;
             /** Format: uuid */
             organizationId: string;
+            /** Format: email */
             email: string;
             /** @enum {string} */
             role: "owner" | "admin" | "member";
@@ -1017,7 +1051,7 @@ export interface components {
             /** Format: uri */
             url: string;
             description: string;
-            events: string[];
+            events: ("*" | string)[];
             enabled: boolean;
             /** @enum {string|null} */
             disabledReason: "manual" | "gone" | "failing" | "creator-lost-access" | null;
@@ -1025,6 +1059,7 @@ export interface components {
             failingSince: string | null;
             /** Format: uuid */
             organizationId: string | null;
+            /** Format: int32 */
             version: number;
             /** Format: date-time */
             createdAt: string;
@@ -1038,7 +1073,7 @@ export interface components {
             /** Format: uri */
             url: string;
             description: string;
-            events: string[];
+            events: ("*" | string)[];
             enabled: boolean;
             /** @enum {string|null} */
             disabledReason: "manual" | "gone" | "failing" | "creator-lost-access" | null;
@@ -1046,6 +1081,7 @@ export interface components {
             failingSince: string | null;
             /** Format: uuid */
             organizationId: string | null;
+            /** Format: int32 */
             version: number;
             /** Format: date-time */
             createdAt: string;
@@ -1058,6 +1094,7 @@ export interface components {
         Invitation: {
             /** Format: uuid */
             id: string;
+            /** Format: email */
             email: string;
             /** @enum {string} */
             role: "member" | "viewer" | "admin" | "owner";
@@ -1092,6 +1129,7 @@ export interface components {
          *         "type": "user",
          *         "id": "01936f8e-8c4c-7cc2-9d5e-3b6a2f0e4d1a"
          *       },
+         *       "organizationId": null,
          *       "data": {
          *         "changes": {
          *           "role": {
@@ -1142,7 +1180,7 @@ export interface components {
             /** Format: uri */
             url: string;
             description: string;
-            events: string[];
+            events: ("*" | string)[];
             enabled: boolean;
             /** @enum {string|null} */
             disabledReason: "manual" | "gone" | "failing" | "creator-lost-access" | null;
@@ -1150,6 +1188,7 @@ export interface components {
             failingSince: string | null;
             /** Format: uuid */
             organizationId: string | null;
+            /** Format: int32 */
             version: number;
             /** Format: date-time */
             createdAt: string;
@@ -1167,12 +1206,15 @@ export interface components {
             eventType: string;
             /** @enum {string} */
             status: "pending" | "succeeded" | "failed";
+            /** Format: int32 */
             attempts: number;
             /** Format: date-time */
             nextAttemptAt: string | null;
             /** Format: date-time */
             lastAttemptAt: string | null;
+            /** Format: int32 */
             lastStatusCode: number | null;
+            /** Format: int32 */
             lastLatencyMs: number | null;
             lastResponse: string | null;
             /** Format: date-time */
@@ -1188,12 +1230,15 @@ export interface components {
                 eventType: string;
                 /** @enum {string} */
                 status: "pending" | "succeeded" | "failed";
+                /** Format: int32 */
                 attempts: number;
                 /** Format: date-time */
                 nextAttemptAt: string | null;
                 /** Format: date-time */
                 lastAttemptAt: string | null;
+                /** Format: int32 */
                 lastStatusCode: number | null;
+                /** Format: int32 */
                 lastLatencyMs: number | null;
                 lastResponse: string | null;
                 /** Format: date-time */
@@ -1234,6 +1279,10 @@ export interface operations {
                     RateLimit: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy": string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -1266,6 +1315,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -1275,6 +1328,10 @@ export interface operations {
             /** @description No credentials (`WWW-Authenticate: Bearer`), or invalid, expired or revoked ones (`Bearer error="invalid_token"`). */
             401: {
                 headers: {
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -1288,6 +1345,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -1303,6 +1364,10 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": number;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -1316,6 +1381,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -1331,6 +1400,10 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -1359,6 +1432,7 @@ export interface operations {
                  *     }
                  */
                 "application/json": {
+                    /** Format: email */
                     email: string;
                     name: string;
                     /**
@@ -1388,6 +1462,10 @@ export interface operations {
                     RateLimit: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy": string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -1401,6 +1479,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -1410,6 +1492,10 @@ export interface operations {
             /** @description No credentials (`WWW-Authenticate: Bearer`), or invalid, expired or revoked ones (`Bearer error="invalid_token"`). */
             401: {
                 headers: {
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -1423,6 +1509,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -1438,6 +1528,10 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -1451,6 +1545,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -1464,6 +1562,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -1477,6 +1579,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -1492,6 +1598,10 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": number;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -1505,6 +1615,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -1520,6 +1634,10 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -1551,11 +1669,15 @@ export interface operations {
                     RateLimit: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy": string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/csv": string;
-                    "application/x-ndjson": string;
+                    "text/csv": unknown;
+                    "application/x-ndjson": unknown;
                 };
             };
             /** @description A bad query parameter (one error per parameter), e.g. an unknown `format`. */
@@ -1565,6 +1687,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -1574,6 +1700,10 @@ export interface operations {
             /** @description No credentials (`WWW-Authenticate: Bearer`), or invalid, expired or revoked ones (`Bearer error="invalid_token"`). */
             401: {
                 headers: {
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -1587,6 +1717,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -1602,6 +1736,10 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": number;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -1615,6 +1753,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -1630,6 +1772,10 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -1659,6 +1805,10 @@ export interface operations {
                     RateLimit: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy": string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -1672,6 +1822,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -1681,6 +1835,10 @@ export interface operations {
             /** @description No credentials (`WWW-Authenticate: Bearer`), or invalid, expired or revoked ones (`Bearer error="invalid_token"`). */
             401: {
                 headers: {
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -1694,6 +1852,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -1707,6 +1869,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -1722,6 +1888,10 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": number;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -1735,6 +1905,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -1750,6 +1924,10 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -1780,6 +1958,10 @@ export interface operations {
                     RateLimit: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy": string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -1791,6 +1973,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -1800,6 +1986,10 @@ export interface operations {
             /** @description No credentials (`WWW-Authenticate: Bearer`), or invalid, expired or revoked ones (`Bearer error="invalid_token"`). */
             401: {
                 headers: {
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -1813,6 +2003,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -1826,6 +2020,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -1841,6 +2039,10 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -1854,6 +2056,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -1869,6 +2075,10 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": number;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -1882,6 +2092,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -1897,6 +2111,10 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -1926,6 +2144,7 @@ export interface operations {
                  *     }
                  */
                 "application/json": {
+                    /** Format: email */
                     email?: string;
                     name?: string;
                     /** @enum {string} */
@@ -1939,6 +2158,7 @@ export interface operations {
                  *     }
                  */
                 "application/merge-patch+json": {
+                    /** Format: email */
                     email?: string;
                     name?: string;
                     /** @enum {string} */
@@ -1958,6 +2178,10 @@ export interface operations {
                     RateLimit: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy": string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -1971,6 +2195,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -1980,6 +2208,10 @@ export interface operations {
             /** @description No credentials (`WWW-Authenticate: Bearer`), or invalid, expired or revoked ones (`Bearer error="invalid_token"`). */
             401: {
                 headers: {
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -1993,6 +2225,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2006,6 +2242,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2021,6 +2261,10 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2034,6 +2278,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2047,6 +2295,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2060,6 +2312,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2073,6 +2329,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2088,6 +2348,10 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": number;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2101,6 +2365,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2116,6 +2384,10 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2142,6 +2414,10 @@ export interface operations {
                     RateLimit: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy": string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2151,6 +2427,10 @@ export interface operations {
             /** @description No credentials (`WWW-Authenticate: Bearer`), or invalid, expired or revoked ones (`Bearer error="invalid_token"`). */
             401: {
                 headers: {
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2164,6 +2444,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2179,6 +2463,10 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": number;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2192,6 +2480,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2207,6 +2499,10 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2252,6 +2548,10 @@ export interface operations {
                     RateLimit: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy": string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2265,6 +2565,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2274,6 +2578,10 @@ export interface operations {
             /** @description No credentials (`WWW-Authenticate: Bearer`), or invalid, expired or revoked ones (`Bearer error="invalid_token"`). */
             401: {
                 headers: {
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2287,6 +2595,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2300,6 +2612,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2313,6 +2629,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2326,6 +2646,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2339,6 +2663,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2354,6 +2682,10 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": number;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2367,6 +2699,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2382,6 +2718,10 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2405,6 +2745,7 @@ export interface operations {
                  *     }
                  */
                 "application/json": {
+                    /** Format: email */
                     email: string;
                 };
             };
@@ -2417,10 +2758,15 @@ export interface operations {
                     RateLimit: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy": string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": {
+                        /** Format: email */
                         email: string;
                     };
                 };
@@ -2432,6 +2778,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2441,6 +2791,10 @@ export interface operations {
             /** @description No credentials (`WWW-Authenticate: Bearer`), or invalid, expired or revoked ones (`Bearer error="invalid_token"`). */
             401: {
                 headers: {
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2454,6 +2808,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2469,6 +2827,10 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2482,6 +2844,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2495,6 +2861,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2508,6 +2878,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2523,6 +2897,10 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": number;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2536,6 +2914,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2551,6 +2933,10 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2579,6 +2965,10 @@ export interface operations {
                     RateLimit: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy": string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2612,6 +3002,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2621,6 +3015,10 @@ export interface operations {
             /** @description No credentials (`WWW-Authenticate: Bearer`), or invalid, expired or revoked ones (`Bearer error="invalid_token"`). */
             401: {
                 headers: {
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2634,6 +3032,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2649,6 +3051,10 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": number;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2662,6 +3068,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2677,6 +3087,10 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2729,6 +3143,10 @@ export interface operations {
                     RateLimit: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy": string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2742,6 +3160,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2751,6 +3173,10 @@ export interface operations {
             /** @description No credentials (`WWW-Authenticate: Bearer`), or invalid, expired or revoked ones (`Bearer error="invalid_token"`). */
             401: {
                 headers: {
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2764,6 +3190,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2779,6 +3209,10 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2792,6 +3226,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2805,6 +3243,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2818,6 +3260,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2833,6 +3279,10 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": number;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2846,6 +3296,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2861,6 +3315,10 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2890,6 +3348,10 @@ export interface operations {
                     RateLimit: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy": string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2899,6 +3361,10 @@ export interface operations {
             /** @description No credentials (`WWW-Authenticate: Bearer`), or invalid, expired or revoked ones (`Bearer error="invalid_token"`). */
             401: {
                 headers: {
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2912,6 +3378,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2925,6 +3395,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2940,6 +3414,10 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": number;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2953,6 +3431,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2968,6 +3450,10 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2998,6 +3484,10 @@ export interface operations {
                     RateLimit: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy": string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -3009,6 +3499,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3018,6 +3512,10 @@ export interface operations {
             /** @description No credentials (`WWW-Authenticate: Bearer`), or invalid, expired or revoked ones (`Bearer error="invalid_token"`). */
             401: {
                 headers: {
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3031,6 +3529,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3044,6 +3546,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3057,6 +3563,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3072,6 +3582,10 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": number;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3085,6 +3599,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3100,6 +3618,10 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3159,6 +3681,10 @@ export interface operations {
                     RateLimit: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy": string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3172,6 +3698,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3181,6 +3711,10 @@ export interface operations {
             /** @description No credentials (`WWW-Authenticate: Bearer`), or invalid, expired or revoked ones (`Bearer error="invalid_token"`). */
             401: {
                 headers: {
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3194,6 +3728,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3207,6 +3745,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3222,6 +3764,10 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3235,6 +3781,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3248,6 +3798,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3261,6 +3815,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3274,6 +3832,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3289,6 +3851,10 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": number;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3302,6 +3868,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3317,6 +3887,10 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3347,6 +3921,10 @@ export interface operations {
                     RateLimit: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy": string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3376,6 +3954,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3385,6 +3967,10 @@ export interface operations {
             /** @description No credentials (`WWW-Authenticate: Bearer`), or invalid, expired or revoked ones (`Bearer error="invalid_token"`). */
             401: {
                 headers: {
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3398,6 +3984,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3411,6 +4001,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3426,6 +4020,10 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": number;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3439,6 +4037,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3454,6 +4056,10 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3506,6 +4112,10 @@ export interface operations {
                     RateLimit: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy": string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3519,6 +4129,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3528,6 +4142,10 @@ export interface operations {
             /** @description No credentials (`WWW-Authenticate: Bearer`), or invalid, expired or revoked ones (`Bearer error="invalid_token"`). */
             401: {
                 headers: {
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3541,6 +4159,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3554,6 +4176,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3569,6 +4195,10 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3582,6 +4212,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3595,6 +4229,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3608,6 +4246,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3623,6 +4265,10 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": number;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3636,6 +4282,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3651,6 +4301,10 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3680,11 +4334,15 @@ export interface operations {
                     RateLimit: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy": string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/csv": string;
-                    "application/x-ndjson": string;
+                    "text/csv": unknown;
+                    "application/x-ndjson": unknown;
                 };
             };
             /** @description A bad query parameter (one error per parameter), e.g. an unknown `format`. */
@@ -3694,6 +4352,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3703,6 +4365,10 @@ export interface operations {
             /** @description No credentials (`WWW-Authenticate: Bearer`), or invalid, expired or revoked ones (`Bearer error="invalid_token"`). */
             401: {
                 headers: {
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3716,6 +4382,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3729,6 +4399,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3744,6 +4418,10 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": number;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3757,6 +4435,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3772,6 +4454,10 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3801,6 +4487,10 @@ export interface operations {
                     RateLimit: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy": string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -3808,6 +4498,10 @@ export interface operations {
             /** @description No credentials (`WWW-Authenticate: Bearer`), or invalid, expired or revoked ones (`Bearer error="invalid_token"`). */
             401: {
                 headers: {
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3821,6 +4515,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3834,6 +4532,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3849,6 +4551,10 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3864,6 +4570,10 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": number;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3877,6 +4587,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3892,6 +4606,10 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3942,6 +4660,10 @@ export interface operations {
                     RateLimit: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy": string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3955,6 +4677,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3964,6 +4690,10 @@ export interface operations {
             /** @description No credentials (`WWW-Authenticate: Bearer`), or invalid, expired or revoked ones (`Bearer error="invalid_token"`). */
             401: {
                 headers: {
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3977,6 +4707,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3990,6 +4724,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4005,6 +4743,10 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4018,6 +4760,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4031,6 +4777,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4044,6 +4794,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4059,6 +4813,10 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": number;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4072,6 +4830,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4087,6 +4849,10 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4118,6 +4884,10 @@ export interface operations {
                     RateLimit: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy": string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4134,6 +4904,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4143,6 +4917,10 @@ export interface operations {
             /** @description No credentials (`WWW-Authenticate: Bearer`), or invalid, expired or revoked ones (`Bearer error="invalid_token"`). */
             401: {
                 headers: {
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4156,6 +4934,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4169,6 +4951,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4184,6 +4970,10 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": number;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4197,6 +4987,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4212,6 +5006,10 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4242,6 +5040,7 @@ export interface operations {
                  *     }
                  */
                 "application/json": {
+                    /** Format: email */
                     email: string;
                     /**
                      * @default member
@@ -4263,6 +5062,10 @@ export interface operations {
                     RateLimit: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy": string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4276,6 +5079,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4285,6 +5092,10 @@ export interface operations {
             /** @description No credentials (`WWW-Authenticate: Bearer`), or invalid, expired or revoked ones (`Bearer error="invalid_token"`). */
             401: {
                 headers: {
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4298,6 +5109,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4311,6 +5126,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4326,6 +5145,10 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4339,6 +5162,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4352,6 +5179,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4365,6 +5196,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4380,6 +5215,10 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": number;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4393,6 +5232,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4408,6 +5251,10 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4437,6 +5284,10 @@ export interface operations {
                     RateLimit: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy": string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -4448,6 +5299,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4457,6 +5312,10 @@ export interface operations {
             /** @description No credentials (`WWW-Authenticate: Bearer`), or invalid, expired or revoked ones (`Bearer error="invalid_token"`). */
             401: {
                 headers: {
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4470,6 +5329,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4483,6 +5346,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4498,6 +5365,10 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4513,6 +5384,10 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": number;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4526,6 +5401,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4541,6 +5420,10 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4568,6 +5451,10 @@ export interface operations {
                     RateLimit: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy": string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4579,6 +5466,10 @@ export interface operations {
             /** @description No credentials (`WWW-Authenticate: Bearer`), or invalid, expired or revoked ones (`Bearer error="invalid_token"`). */
             401: {
                 headers: {
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4592,6 +5483,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4605,6 +5500,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4620,6 +5519,10 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": number;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4633,6 +5536,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4648,6 +5555,10 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4680,7 +5591,6 @@ export interface operations {
                 "application/json": {
                     name: string;
                     scopes: ("organizations:read" | "organizations:write" | "events:read" | "webhooks:write")[];
-                    /** Format: date-time */
                     expiresAt?: string;
                 };
             };
@@ -4693,6 +5603,10 @@ export interface operations {
                     RateLimit: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy": string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4706,6 +5620,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4715,6 +5633,10 @@ export interface operations {
             /** @description No credentials (`WWW-Authenticate: Bearer`), or invalid, expired or revoked ones (`Bearer error="invalid_token"`). */
             401: {
                 headers: {
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4728,6 +5650,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4741,6 +5667,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4754,6 +5684,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4767,6 +5701,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4780,6 +5718,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4795,6 +5737,10 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": number;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4808,6 +5754,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4823,6 +5773,10 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4852,6 +5806,10 @@ export interface operations {
                     RateLimit: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy": string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4861,6 +5819,10 @@ export interface operations {
             /** @description No credentials (`WWW-Authenticate: Bearer`), or invalid, expired or revoked ones (`Bearer error="invalid_token"`). */
             401: {
                 headers: {
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4874,6 +5836,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4887,6 +5853,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4900,6 +5870,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4915,6 +5889,10 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": number;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4928,6 +5906,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4943,6 +5925,10 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4970,6 +5956,10 @@ export interface operations {
                     RateLimit: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy": string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4981,6 +5971,10 @@ export interface operations {
             /** @description No credentials (`WWW-Authenticate: Bearer`), or invalid, expired or revoked ones (`Bearer error="invalid_token"`). */
             401: {
                 headers: {
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4994,6 +5988,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5007,6 +6005,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5022,6 +6024,10 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": number;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5035,6 +6041,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5050,6 +6060,10 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5080,6 +6094,7 @@ export interface operations {
                  *     }
                  */
                 "application/json": {
+                    /** Format: uri */
                     url: string;
                     events: ("*" | "user.created" | "user.signed-up" | "user.updated" | "user.deleted" | "subscription.updated" | "customer.linked" | "api-key.created" | "api-key.revoked" | "webhook.reprocessed" | "users.seeded" | "user.email-verified" | "user.email-changed" | "user.password-reset" | "user.two-factor-reset" | "invitation.created" | "invitation.resent" | "invitation.revoked" | "invitation.accepted" | "export.downloaded" | "user.signed-in" | "user.sign-in-failed" | "user.locked-out" | "user.password-changed" | "user.two-factor-enabled" | "user.two-factor-disabled" | "session.revoked" | "user.external-identity-linked" | "organization.created" | "organization.updated" | "organization.deleted" | "member.added" | "member.role-changed" | "member.removed")[];
                     description?: string;
@@ -5098,6 +6113,10 @@ export interface operations {
                     RateLimit: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy": string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5111,6 +6130,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5120,6 +6143,10 @@ export interface operations {
             /** @description No credentials (`WWW-Authenticate: Bearer`), or invalid, expired or revoked ones (`Bearer error="invalid_token"`). */
             401: {
                 headers: {
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5133,6 +6160,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5146,6 +6177,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5159,6 +6194,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5172,6 +6211,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5185,6 +6228,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5200,6 +6247,10 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": number;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5213,6 +6264,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5228,6 +6283,10 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5254,6 +6313,10 @@ export interface operations {
                     RateLimit: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy": string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5269,6 +6332,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5278,6 +6345,10 @@ export interface operations {
             /** @description No credentials (`WWW-Authenticate: Bearer`), or invalid, expired or revoked ones (`Bearer error="invalid_token"`). */
             401: {
                 headers: {
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5291,6 +6362,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5306,6 +6381,10 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": number;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5319,6 +6398,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5334,6 +6417,10 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5361,6 +6448,7 @@ export interface operations {
                  *     }
                  */
                 "application/json": {
+                    /** Format: email */
                     email: string;
                     /**
                      * @default member
@@ -5382,6 +6470,10 @@ export interface operations {
                     RateLimit: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy": string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5395,6 +6487,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5404,6 +6500,10 @@ export interface operations {
             /** @description No credentials (`WWW-Authenticate: Bearer`), or invalid, expired or revoked ones (`Bearer error="invalid_token"`). */
             401: {
                 headers: {
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5417,6 +6517,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5432,6 +6536,10 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5445,6 +6553,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5458,6 +6570,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5471,6 +6587,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5486,6 +6606,10 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": number;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5499,6 +6623,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5514,6 +6642,10 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5541,6 +6673,10 @@ export interface operations {
                     RateLimit: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy": string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5554,6 +6690,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5563,6 +6703,10 @@ export interface operations {
             /** @description No credentials (`WWW-Authenticate: Bearer`), or invalid, expired or revoked ones (`Bearer error="invalid_token"`). */
             401: {
                 headers: {
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5576,6 +6720,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5589,6 +6737,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5604,6 +6756,10 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": number;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5617,6 +6773,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5632,6 +6792,10 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5659,6 +6823,10 @@ export interface operations {
                     RateLimit: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy": string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -5670,6 +6838,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5679,6 +6851,10 @@ export interface operations {
             /** @description No credentials (`WWW-Authenticate: Bearer`), or invalid, expired or revoked ones (`Bearer error="invalid_token"`). */
             401: {
                 headers: {
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5692,6 +6868,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5705,6 +6885,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5720,6 +6904,10 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5735,6 +6923,10 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": number;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5748,6 +6940,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5763,6 +6959,10 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5790,6 +6990,10 @@ export interface operations {
                     RateLimit: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy": string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5803,6 +7007,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5812,6 +7020,10 @@ export interface operations {
             /** @description No credentials (`WWW-Authenticate: Bearer`), or invalid, expired or revoked ones (`Bearer error="invalid_token"`). */
             401: {
                 headers: {
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5825,6 +7037,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5838,6 +7054,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5853,6 +7073,10 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5868,6 +7092,10 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": number;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5881,6 +7109,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5896,6 +7128,10 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5927,10 +7163,14 @@ export interface operations {
                     RateLimit: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy": string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/event-stream": string;
+                    "text/event-stream": unknown;
                 };
             };
             /** @description An unknown event type, or a resume point this log never wrote. */
@@ -5940,6 +7180,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5949,6 +7193,10 @@ export interface operations {
             /** @description No credentials (`WWW-Authenticate: Bearer`), or invalid, expired or revoked ones (`Bearer error="invalid_token"`). */
             401: {
                 headers: {
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5962,6 +7210,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5977,6 +7229,10 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": number;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5990,6 +7246,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6005,6 +7265,10 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6040,6 +7304,10 @@ export interface operations {
                     RateLimit: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy": string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6057,6 +7325,7 @@ export interface operations {
                      *             "type": "user",
                      *             "id": "01936f8e-8c4c-7cc2-9d5e-3b6a2f0e4d1a"
                      *           },
+                     *           "organizationId": null,
                      *           "data": {
                      *             "changes": {
                      *               "role": {
@@ -6080,6 +7349,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6089,6 +7362,10 @@ export interface operations {
             /** @description No credentials (`WWW-Authenticate: Bearer`), or invalid, expired or revoked ones (`Bearer error="invalid_token"`). */
             401: {
                 headers: {
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6102,6 +7379,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6117,6 +7398,10 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": number;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6130,6 +7415,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6145,6 +7434,10 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6179,11 +7472,15 @@ export interface operations {
                     RateLimit: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy": string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/csv": string;
-                    "application/x-ndjson": string;
+                    "text/csv": unknown;
+                    "application/x-ndjson": unknown;
                 };
             };
             /** @description A bad query parameter (one error per parameter), e.g. an unknown `format`. */
@@ -6193,6 +7490,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6202,6 +7503,10 @@ export interface operations {
             /** @description No credentials (`WWW-Authenticate: Bearer`), or invalid, expired or revoked ones (`Bearer error="invalid_token"`). */
             401: {
                 headers: {
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6215,6 +7520,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6230,6 +7539,10 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": number;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6243,6 +7556,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6258,6 +7575,10 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6282,6 +7603,10 @@ export interface operations {
                     RateLimit: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy": string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6293,6 +7618,10 @@ export interface operations {
             /** @description No credentials (`WWW-Authenticate: Bearer`), or invalid, expired or revoked ones (`Bearer error="invalid_token"`). */
             401: {
                 headers: {
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6306,6 +7635,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6321,6 +7654,10 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": number;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6334,6 +7671,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6349,6 +7690,10 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6377,6 +7722,7 @@ export interface operations {
                  *     }
                  */
                 "application/json": {
+                    /** Format: uri */
                     url: string;
                     events: ("*" | "user.created" | "user.signed-up" | "user.updated" | "user.deleted" | "subscription.updated" | "customer.linked" | "api-key.created" | "api-key.revoked" | "webhook.reprocessed" | "users.seeded" | "user.email-verified" | "user.email-changed" | "user.password-reset" | "user.two-factor-reset" | "invitation.created" | "invitation.resent" | "invitation.revoked" | "invitation.accepted" | "export.downloaded" | "user.signed-in" | "user.sign-in-failed" | "user.locked-out" | "user.password-changed" | "user.two-factor-enabled" | "user.two-factor-disabled" | "session.revoked" | "user.external-identity-linked" | "organization.created" | "organization.updated" | "organization.deleted" | "member.added" | "member.role-changed" | "member.removed")[];
                     description?: string;
@@ -6395,6 +7741,10 @@ export interface operations {
                     RateLimit: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy": string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6408,6 +7758,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6417,6 +7771,10 @@ export interface operations {
             /** @description No credentials (`WWW-Authenticate: Bearer`), or invalid, expired or revoked ones (`Bearer error="invalid_token"`). */
             401: {
                 headers: {
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6430,6 +7788,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6443,6 +7805,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6456,6 +7822,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6469,6 +7839,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6484,6 +7858,10 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": number;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6497,6 +7875,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6512,6 +7894,10 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6541,6 +7927,10 @@ export interface operations {
                     RateLimit: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy": string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6554,6 +7944,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6563,6 +7957,10 @@ export interface operations {
             /** @description No credentials (`WWW-Authenticate: Bearer`), or invalid, expired or revoked ones (`Bearer error="invalid_token"`). */
             401: {
                 headers: {
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6576,6 +7974,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6589,6 +7991,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6604,6 +8010,10 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": number;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6617,6 +8027,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6632,6 +8046,10 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6662,6 +8080,10 @@ export interface operations {
                     RateLimit: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy": string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -6673,6 +8095,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6682,6 +8108,10 @@ export interface operations {
             /** @description No credentials (`WWW-Authenticate: Bearer`), or invalid, expired or revoked ones (`Bearer error="invalid_token"`). */
             401: {
                 headers: {
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6695,6 +8125,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6708,6 +8142,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6721,6 +8159,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6736,6 +8178,10 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": number;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6749,6 +8195,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6764,6 +8214,10 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6793,6 +8247,7 @@ export interface operations {
                  *     }
                  */
                 "application/json": {
+                    /** Format: uri */
                     url?: string;
                     events?: ("*" | "user.created" | "user.signed-up" | "user.updated" | "user.deleted" | "subscription.updated" | "customer.linked" | "api-key.created" | "api-key.revoked" | "webhook.reprocessed" | "users.seeded" | "user.email-verified" | "user.email-changed" | "user.password-reset" | "user.two-factor-reset" | "invitation.created" | "invitation.resent" | "invitation.revoked" | "invitation.accepted" | "export.downloaded" | "user.signed-in" | "user.sign-in-failed" | "user.locked-out" | "user.password-changed" | "user.two-factor-enabled" | "user.two-factor-disabled" | "session.revoked" | "user.external-identity-linked" | "organization.created" | "organization.updated" | "organization.deleted" | "member.added" | "member.role-changed" | "member.removed")[];
                     description?: string;
@@ -6810,6 +8265,10 @@ export interface operations {
                     RateLimit: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy": string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6823,6 +8282,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6832,6 +8295,10 @@ export interface operations {
             /** @description No credentials (`WWW-Authenticate: Bearer`), or invalid, expired or revoked ones (`Bearer error="invalid_token"`). */
             401: {
                 headers: {
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6845,6 +8312,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6858,6 +8329,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6871,6 +8346,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6884,6 +8363,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6897,6 +8380,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6910,6 +8397,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6925,6 +8416,10 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": number;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6938,6 +8433,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6953,6 +8452,10 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6982,6 +8485,10 @@ export interface operations {
                     RateLimit: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy": string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6995,6 +8502,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -7004,6 +8515,10 @@ export interface operations {
             /** @description No credentials (`WWW-Authenticate: Bearer`), or invalid, expired or revoked ones (`Bearer error="invalid_token"`). */
             401: {
                 headers: {
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -7017,6 +8532,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -7030,6 +8549,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -7045,6 +8568,10 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": number;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -7058,6 +8585,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -7073,6 +8604,10 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -7100,6 +8635,10 @@ export interface operations {
                     RateLimit: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy": string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -7113,6 +8652,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -7122,6 +8665,10 @@ export interface operations {
             /** @description No credentials (`WWW-Authenticate: Bearer`), or invalid, expired or revoked ones (`Bearer error="invalid_token"`). */
             401: {
                 headers: {
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -7135,6 +8682,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -7148,6 +8699,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -7163,6 +8718,10 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": number;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -7176,6 +8735,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -7191,6 +8754,10 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -7221,6 +8788,10 @@ export interface operations {
                     RateLimit: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy": string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -7234,6 +8805,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -7243,6 +8818,10 @@ export interface operations {
             /** @description No credentials (`WWW-Authenticate: Bearer`), or invalid, expired or revoked ones (`Bearer error="invalid_token"`). */
             401: {
                 headers: {
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -7256,6 +8835,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -7269,6 +8852,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -7284,6 +8871,10 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": number;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -7297,6 +8888,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -7312,6 +8907,10 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -7341,6 +8940,10 @@ export interface operations {
                     RateLimit: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy": string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -7354,6 +8957,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -7363,6 +8970,10 @@ export interface operations {
             /** @description No credentials (`WWW-Authenticate: Bearer`), or invalid, expired or revoked ones (`Bearer error="invalid_token"`). */
             401: {
                 headers: {
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -7376,6 +8987,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -7389,6 +9004,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -7404,6 +9023,10 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -7419,6 +9042,10 @@ export interface operations {
                     "RateLimit-Policy": string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": number;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -7432,6 +9059,10 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -7447,6 +9078,10 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
@@ -7555,11 +9190,16 @@ export interface operations {
             /** @description The OpenAPI document. */
             200: {
                 headers: {
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": {
-                        openapi: string;
+                        /** @enum {string} */
+                        openapi: "3.1.0";
                         paths: {
                             [key: string]: unknown;
                         };
@@ -7571,6 +9211,10 @@ export interface operations {
             /** @description Unexpected error: `traceId` finds it in the server log; nothing was changed. */
             500: {
                 headers: {
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
                     [name: string]: unknown;
                 };
                 content: {
