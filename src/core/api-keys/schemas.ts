@@ -18,9 +18,9 @@ const scopesAmong = <const S extends readonly [ApiKeyScope, ...ApiKeyScope[]]>(a
     .max(allowed.length, `Choose at most ${allowed.length} scopes`)
     .transform((scopes) => [...new Set(scopes)]);
 
+// A date as text (the API's JSON, the console's form), or a Date from code that calls the core directly.
 const expiresAt = z
-  .string({ error: 'Expiry must be a date' })
-  .max(40, 'Expiry must be a date')
+  .preprocess((value) => (value instanceof Date && !Number.isNaN(value.getTime()) ? value.toISOString() : value), z.string({ error: 'Expiry must be a date' }).max(40, 'Expiry must be a date'))
   .pipe(z.coerce.date({ error: 'Expiry must be a date' }))
   .refine((date) => date.getTime() > Date.now(), 'Expiry must be in the future')
   .optional();
