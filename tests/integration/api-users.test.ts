@@ -365,6 +365,19 @@ describe('POST /api/v1/users', () => {
       expect(await auditRows()).toHaveLength(0);
     });
 
+    it('keeps a hostile body’s problem within the document’s limits: the first 100 errors, each pointer cut to 500 characters', async () => {
+      const fields = Object.fromEntries(Array.from({ length: 150 }, (_, index) => [`field${String(index).padStart(3, '0')}${'x'.repeat(1_000)}`, 1]));
+      const response = await call('POST', COLLECTION, { json: { email: 'many@example.com', name: 'Many', ...fields } });
+      const problem = await expectProblem(response, 422, COLLECTION);
+
+      expect(problem.errors).toHaveLength(100);
+      for (const error of problem.errors!) {
+        expect(error.pointer).toHaveLength(500);
+        expect(error.pointer).toMatch(/^\/field\d{3}x+…$/);
+      }
+      expect(await userRows()).toHaveLength(0);
+    });
+
     it('treats __proto__ as just another unknown field', async () => {
       const response = await call('POST', COLLECTION, {
         body: '{"email":"proto@example.com","name":"Proto","__proto__":{"role":"owner"}}',
