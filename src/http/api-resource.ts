@@ -89,7 +89,7 @@ export function methodNotAllowed(allow: readonly string[]) {
 }
 
 /** A 400 naming every query parameter that `schema` (none when absent) does not take, as unknown body fields are refused. */
-function refuseUnknownQuery(request: Request, schema: z.ZodObject | undefined): void {
+export function refuseUnknownQuery(request: Request, schema: z.ZodObject | undefined): void {
   const { searchParams } = new URL(request.url);
   if (searchParams.size === 0) return;
   const unknown = [...new Set(searchParams.keys())].filter((name) => !schema || !Object.hasOwn(schema.shape, name));
@@ -103,7 +103,7 @@ const revalidatable = new WeakMap<Response, string>();
  * A GET's JSON answer with its ETag: its own (an item's version) or a weak one hashed from its body (a list page);
  * and, when `If-None-Match` holds that ETag, a 304 with no body instead.
  */
-function conditional(request: Request, response: Response): Response {
+export function conditional(request: Request, response: Response): Response {
   const body = revalidatable.get(response);
   if (body === undefined || response.status !== 200 || (request.method !== 'GET' && request.method !== 'HEAD')) return response;
   const etag = response.headers.get('etag') ?? contentEtagFor(body);

@@ -1221,7 +1221,10 @@ export interface operations {
                 limit?: number;
                 cursor?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The `ETag` you last read: 304 with no body if it is still current. */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1230,6 +1233,8 @@ export interface operations {
             /** @description A page of users. */
             200: {
                 headers: {
+                    /** @description An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only. */
+                    ETag: string;
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
                     RateLimit: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
@@ -1259,7 +1264,20 @@ export interface operations {
                     "application/json": components["schemas"]["UserPage"];
                 };
             };
-            /** @description A bad query parameter (one error per parameter) or a tampered cursor. */
+            /** @description Not Modified: `If-None-Match` holds the current `ETag`. No body. */
+            304: {
+                headers: {
+                    /** @description An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only. */
+                    ETag: string;
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A bad query parameter (one error per parameter) or a tampered cursor. Or an unknown query parameter (one error per parameter). */
             400: {
                 headers: {
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
@@ -1380,7 +1398,7 @@ export interface operations {
                 headers: {
                     /** @description URL of the created resource. */
                     Location: string;
-                    /** @description The resource version, for `If-Match`. */
+                    /** @description An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only. */
                     ETag: string;
                     /** @description `true` when this is the stored response to an earlier request with the same `Idempotency-Key`. */
                     "Idempotent-Replayed"?: "true";
@@ -1394,7 +1412,7 @@ export interface operations {
                     "application/json": components["schemas"]["User"];
                 };
             };
-            /** @description Malformed JSON or a malformed `Idempotency-Key`. */
+            /** @description Malformed JSON or a malformed `Idempotency-Key`. Or an unknown query parameter (one error per parameter). */
             400: {
                 headers: {
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
@@ -1558,7 +1576,7 @@ export interface operations {
                     "application/x-ndjson": string;
                 };
             };
-            /** @description A bad query parameter (one error per parameter), e.g. an unknown `format`. */
+            /** @description A bad query parameter (one error per parameter), e.g. an unknown `format`. Or an unknown query parameter (one error per parameter). */
             400: {
                 headers: {
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
@@ -1641,7 +1659,10 @@ export interface operations {
     getUser: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` you last read: 304 with no body if it is still current. */
+                "If-None-Match"?: string;
+            };
             path: {
                 /** @description The user’s id (a UUID); anything else is a 404. */
                 id: string;
@@ -1653,7 +1674,7 @@ export interface operations {
             /** @description The user. */
             200: {
                 headers: {
-                    /** @description The resource version, for `If-Match`. */
+                    /** @description An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only. */
                     ETag: string;
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
                     RateLimit: string;
@@ -1665,7 +1686,20 @@ export interface operations {
                     "application/json": components["schemas"]["User"];
                 };
             };
-            /** @description A malformed percent-encoding in the path. */
+            /** @description Not Modified: `If-None-Match` holds the current `ETag`. No body. */
+            304: {
+                headers: {
+                    /** @description An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only. */
+                    ETag: string;
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A malformed percent-encoding in the path. Or an unknown query parameter (one error per parameter). */
             400: {
                 headers: {
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
@@ -1762,7 +1796,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The `ETag` you last read: the write fails with 412 if the user changed since. */
+                /** @description The `ETag` you last read, strong or weak (`"1"` or `W/"1"`: the version is the validator either way): the write fails with 412 if the user changed since. */
                 "If-Match"?: string;
             };
             path: {
@@ -1784,7 +1818,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description A malformed `If-Match` or percent-encoding in the path. */
+            /** @description A malformed `If-Match` or percent-encoding in the path. Or an unknown query parameter (one error per parameter). */
             400: {
                 headers: {
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
@@ -1854,6 +1888,23 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The server requires `If-Match` (ROSTER_REQUIRE_IF_MATCH) and none came: the current `ETag` is in this answer. */
+            428: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    /** @description An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only. */
+                    ETag: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1909,7 +1960,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The `ETag` you last read: the write fails with 412 if the user changed since. */
+                /** @description The `ETag` you last read, strong or weak (`"1"` or `W/"1"`: the version is the validator either way): the write fails with 412 if the user changed since. */
                 "If-Match"?: string;
             };
             path: {
@@ -1952,7 +2003,7 @@ export interface operations {
             /** @description The updated user. */
             200: {
                 headers: {
-                    /** @description The resource version, for `If-Match`. */
+                    /** @description An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only. */
                     ETag: string;
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
                     RateLimit: string;
@@ -1964,7 +2015,7 @@ export interface operations {
                     "application/json": components["schemas"]["User"];
                 };
             };
-            /** @description Malformed JSON, a malformed `If-Match`, or a malformed percent-encoding in the path. */
+            /** @description Malformed JSON, a malformed `If-Match`, or a malformed percent-encoding in the path. Or an unknown query parameter (one error per parameter). */
             400: {
                 headers: {
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
@@ -2034,6 +2085,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2073,6 +2126,21 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The server requires `If-Match` (ROSTER_REQUIRE_IF_MATCH) and none came: the current `ETag` is in this answer. */
+            428: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    /** @description An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only. */
+                    ETag: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2127,7 +2195,10 @@ export interface operations {
     getMe: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` you last read: 304 with no body if it is still current. */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -2136,7 +2207,7 @@ export interface operations {
             /** @description The caller’s own user and organizations. */
             200: {
                 headers: {
-                    /** @description The resource version, for `If-Match`. */
+                    /** @description An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only. */
                     ETag: string;
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
                     RateLimit: string;
@@ -2146,6 +2217,32 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Me"];
+                };
+            };
+            /** @description Not Modified: `If-None-Match` holds the current `ETag`. No body. */
+            304: {
+                headers: {
+                    /** @description An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only. */
+                    ETag: string;
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description An unknown query parameter (one error per parameter). */
+            400: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description No credentials (`WWW-Authenticate: Bearer`), or invalid, expired or revoked ones (`Bearer error="invalid_token"`). */
@@ -2218,7 +2315,10 @@ export interface operations {
     updateMe: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` you last read, strong or weak (`"1"` or `W/"1"`: the version is the validator either way): the write fails with 412 if the user changed since. */
+                "If-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -2246,7 +2346,7 @@ export interface operations {
             /** @description The caller’s updated user. */
             200: {
                 headers: {
-                    /** @description The resource version, for `If-Match`. */
+                    /** @description An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only. */
                     ETag: string;
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
                     RateLimit: string;
@@ -2258,7 +2358,7 @@ export interface operations {
                     "application/json": components["schemas"]["User"];
                 };
             };
-            /** @description Malformed JSON or a malformed `If-Match`. */
+            /** @description Malformed JSON or a malformed `If-Match`. Or an unknown query parameter (one error per parameter). */
             400: {
                 headers: {
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
@@ -2300,6 +2400,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2339,6 +2441,21 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The server requires `If-Match` (ROSTER_REQUIRE_IF_MATCH) and none came: the current `ETag` is in this answer. */
+            428: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    /** @description An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only. */
+                    ETag: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2425,7 +2542,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Malformed JSON. */
+            /** @description Malformed JSON. Or an unknown query parameter (one error per parameter). */
             400: {
                 headers: {
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
@@ -2566,7 +2683,10 @@ export interface operations {
                 limit?: number;
                 cursor?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The `ETag` you last read: 304 with no body if it is still current. */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -2575,6 +2695,8 @@ export interface operations {
             /** @description A page of organizations. */
             200: {
                 headers: {
+                    /** @description An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only. */
+                    ETag: string;
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
                     RateLimit: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
@@ -2605,7 +2727,20 @@ export interface operations {
                     "application/json": components["schemas"]["OrganizationPage"];
                 };
             };
-            /** @description A bad query parameter or a tampered cursor. */
+            /** @description Not Modified: `If-None-Match` holds the current `ETag`. No body. */
+            304: {
+                headers: {
+                    /** @description An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only. */
+                    ETag: string;
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A bad query parameter or a tampered cursor. Or an unknown query parameter (one error per parameter). */
             400: {
                 headers: {
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
@@ -2721,7 +2856,7 @@ export interface operations {
                 headers: {
                     /** @description URL of the created resource. */
                     Location: string;
-                    /** @description The resource version, for `If-Match`. */
+                    /** @description An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only. */
                     ETag: string;
                     /** @description `true` when this is the stored response to an earlier request with the same `Idempotency-Key`. */
                     "Idempotent-Replayed"?: "true";
@@ -2735,7 +2870,7 @@ export interface operations {
                     "application/json": components["schemas"]["Organization"];
                 };
             };
-            /** @description Malformed JSON or a malformed `Idempotency-Key`. */
+            /** @description Malformed JSON or a malformed `Idempotency-Key`. Or an unknown query parameter (one error per parameter). */
             400: {
                 headers: {
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
@@ -2872,7 +3007,10 @@ export interface operations {
     getOrganization: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` you last read: 304 with no body if it is still current. */
+                "If-None-Match"?: string;
+            };
             path: {
                 /** @description The organization’s id (a UUID); anything else, or one you are not a member of, is a 404. */
                 orgId: string;
@@ -2884,7 +3022,7 @@ export interface operations {
             /** @description The organization. */
             200: {
                 headers: {
-                    /** @description The resource version, for `If-Match`. */
+                    /** @description An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only. */
                     ETag: string;
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
                     RateLimit: string;
@@ -2894,6 +3032,32 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Organization"];
+                };
+            };
+            /** @description Not Modified: `If-None-Match` holds the current `ETag`. No body. */
+            304: {
+                headers: {
+                    /** @description An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only. */
+                    ETag: string;
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description An unknown query parameter (one error per parameter). */
+            400: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description No credentials (`WWW-Authenticate: Bearer`), or invalid, expired or revoked ones (`Bearer error="invalid_token"`). */
@@ -3002,7 +3166,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description A malformed `If-Match`. */
+            /** @description A malformed `If-Match`. Or an unknown query parameter (one error per parameter). */
             400: {
                 headers: {
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
@@ -3057,6 +3221,23 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The server requires `If-Match` (ROSTER_REQUIRE_IF_MATCH) and none came: the current `ETag` is in this answer. */
+            428: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    /** @description An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only. */
+                    ETag: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3153,7 +3334,7 @@ export interface operations {
             /** @description The updated organization. */
             200: {
                 headers: {
-                    /** @description The resource version, for `If-Match`. */
+                    /** @description An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only. */
                     ETag: string;
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
                     RateLimit: string;
@@ -3165,7 +3346,7 @@ export interface operations {
                     "application/json": components["schemas"]["Organization"];
                 };
             };
-            /** @description Malformed JSON or a malformed `If-Match`. */
+            /** @description Malformed JSON or a malformed `If-Match`. Or an unknown query parameter (one error per parameter). */
             400: {
                 headers: {
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
@@ -3235,6 +3416,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3274,6 +3457,21 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The server requires `If-Match` (ROSTER_REQUIRE_IF_MATCH) and none came: the current `ETag` is in this answer. */
+            428: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    /** @description An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only. */
+                    ETag: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3331,7 +3529,10 @@ export interface operations {
                 limit?: number;
                 cursor?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The `ETag` you last read: 304 with no body if it is still current. */
+                "If-None-Match"?: string;
+            };
             path: {
                 /** @description The organization’s id (a UUID); anything else, or one you are not a member of, is a 404. */
                 orgId: string;
@@ -3343,6 +3544,8 @@ export interface operations {
             /** @description A page of members. */
             200: {
                 headers: {
+                    /** @description An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only. */
+                    ETag: string;
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
                     RateLimit: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
@@ -3369,7 +3572,20 @@ export interface operations {
                     "application/json": components["schemas"]["MemberPage"];
                 };
             };
-            /** @description A bad query parameter or a tampered cursor. */
+            /** @description Not Modified: `If-None-Match` holds the current `ETag`. No body. */
+            304: {
+                headers: {
+                    /** @description An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only. */
+                    ETag: string;
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A bad query parameter or a tampered cursor. Or an unknown query parameter (one error per parameter). */
             400: {
                 headers: {
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
@@ -3512,7 +3728,7 @@ export interface operations {
                     "application/json": components["schemas"]["Member"];
                 };
             };
-            /** @description Malformed JSON or a malformed `Idempotency-Key`. */
+            /** @description Malformed JSON or a malformed `Idempotency-Key`. Or an unknown query parameter (one error per parameter). */
             400: {
                 headers: {
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
@@ -3687,7 +3903,7 @@ export interface operations {
                     "application/x-ndjson": string;
                 };
             };
-            /** @description A bad query parameter (one error per parameter), e.g. an unknown `format`. */
+            /** @description A bad query parameter (one error per parameter), e.g. an unknown `format`. Or an unknown query parameter (one error per parameter). */
             400: {
                 headers: {
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
@@ -3804,6 +4020,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description An unknown query parameter (one error per parameter). */
+            400: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description No credentials (`WWW-Authenticate: Bearer`), or invalid, expired or revoked ones (`Bearer error="invalid_token"`). */
             401: {
@@ -3948,7 +4177,7 @@ export interface operations {
                     "application/json": components["schemas"]["Member"];
                 };
             };
-            /** @description Malformed JSON. */
+            /** @description Malformed JSON. Or an unknown query parameter (one error per parameter). */
             400: {
                 headers: {
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
@@ -4102,7 +4331,10 @@ export interface operations {
                 cursor?: string;
                 status?: "pending" | "accepted" | "expired" | "revoked";
             };
-            header?: never;
+            header?: {
+                /** @description The `ETag` you last read: 304 with no body if it is still current. */
+                "If-None-Match"?: string;
+            };
             path: {
                 /** @description The organization’s id; anything else, or one the caller is no member of, is a 404. */
                 orgId: string;
@@ -4114,6 +4346,8 @@ export interface operations {
             /** @description A page of invitations. */
             200: {
                 headers: {
+                    /** @description An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only. */
+                    ETag: string;
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
                     RateLimit: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
@@ -4127,7 +4361,20 @@ export interface operations {
                     };
                 };
             };
-            /** @description An unknown status, a bad limit or cursor, or a malformed percent-encoding in the path. */
+            /** @description Not Modified: `If-None-Match` holds the current `ETag`. No body. */
+            304: {
+                headers: {
+                    /** @description An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only. */
+                    ETag: string;
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description An unknown status, a bad limit or cursor, or a malformed percent-encoding in the path. Or an unknown query parameter (one error per parameter). */
             400: {
                 headers: {
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
@@ -4269,7 +4516,7 @@ export interface operations {
                     "application/json": components["schemas"]["OrganizationInvitation"];
                 };
             };
-            /** @description Malformed JSON or a malformed `Idempotency-Key`. */
+            /** @description Malformed JSON or a malformed `Idempotency-Key`. Or an unknown query parameter (one error per parameter). */
             400: {
                 headers: {
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
@@ -4441,7 +4688,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description A malformed percent-encoding in the path. */
+            /** @description A malformed percent-encoding in the path. Or an unknown query parameter (one error per parameter). */
             400: {
                 headers: {
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
@@ -4552,7 +4799,10 @@ export interface operations {
     listOrganizationApiKeys: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` you last read: 304 with no body if it is still current. */
+                "If-None-Match"?: string;
+            };
             path: {
                 /** @description The organization’s id; anything else, or one the caller cannot see, is a 404. */
                 orgId: string;
@@ -4564,6 +4814,8 @@ export interface operations {
             /** @description The organization’s keys (never their secrets). */
             200: {
                 headers: {
+                    /** @description An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only. */
+                    ETag: string;
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
                     RateLimit: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
@@ -4574,6 +4826,32 @@ export interface operations {
                     "application/json": {
                         items: components["schemas"]["ApiKey"][];
                     };
+                };
+            };
+            /** @description Not Modified: `If-None-Match` holds the current `ETag`. No body. */
+            304: {
+                headers: {
+                    /** @description An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only. */
+                    ETag: string;
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description An unknown query parameter (one error per parameter). */
+            400: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description No credentials (`WWW-Authenticate: Bearer`), or invalid, expired or revoked ones (`Bearer error="invalid_token"`). */
@@ -4699,7 +4977,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiKeyWithSecret"];
                 };
             };
-            /** @description Malformed JSON, or an `Idempotency-Key` (not supported here: the answer carries a secret Roster does not keep). */
+            /** @description Malformed JSON, or an `Idempotency-Key` (not supported here: the answer carries a secret Roster does not keep). Or an unknown query parameter (one error per parameter). */
             400: {
                 headers: {
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
@@ -4858,6 +5136,19 @@ export interface operations {
                     "application/json": components["schemas"]["ApiKey"];
                 };
             };
+            /** @description An unknown query parameter (one error per parameter). */
+            400: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No credentials (`WWW-Authenticate: Bearer`), or invalid, expired or revoked ones (`Bearer error="invalid_token"`). */
             401: {
                 headers: {
@@ -4900,6 +5191,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4954,7 +5247,10 @@ export interface operations {
     listOrganizationWebhookEndpoints: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` you last read: 304 with no body if it is still current. */
+                "If-None-Match"?: string;
+            };
             path: {
                 /** @description The organization’s id; anything else, or one the caller cannot see, is a 404. */
                 orgId: string;
@@ -4966,6 +5262,8 @@ export interface operations {
             /** @description Its endpoints, newest first (never their secrets). */
             200: {
                 headers: {
+                    /** @description An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only. */
+                    ETag: string;
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
                     RateLimit: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
@@ -4976,6 +5274,32 @@ export interface operations {
                     "application/json": {
                         items: components["schemas"]["WebhookEndpoint"][];
                     };
+                };
+            };
+            /** @description Not Modified: `If-None-Match` holds the current `ETag`. No body. */
+            304: {
+                headers: {
+                    /** @description An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only. */
+                    ETag: string;
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description An unknown query parameter (one error per parameter). */
+            400: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description No credentials (`WWW-Authenticate: Bearer`), or invalid, expired or revoked ones (`Bearer error="invalid_token"`). */
@@ -5092,7 +5416,7 @@ export interface operations {
                 headers: {
                     /** @description URL of the created resource. */
                     Location: string;
-                    /** @description The resource version, for `If-Match`. */
+                    /** @description An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only. */
                     ETag: string;
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
                     RateLimit: string;
@@ -5104,7 +5428,7 @@ export interface operations {
                     "application/json": components["schemas"]["OrganizationWebhookEndpointWithSecret"];
                 };
             };
-            /** @description Malformed JSON, or an `Idempotency-Key` (not supported here: the answer carries a secret Roster does not keep). */
+            /** @description Malformed JSON, or an `Idempotency-Key` (not supported here: the answer carries a secret Roster does not keep). Or an unknown query parameter (one error per parameter). */
             400: {
                 headers: {
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
@@ -5241,7 +5565,10 @@ export interface operations {
             query?: {
                 status?: "pending" | "accepted" | "expired" | "revoked";
             };
-            header?: never;
+            header?: {
+                /** @description The `ETag` you last read: 304 with no body if it is still current. */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -5250,6 +5577,8 @@ export interface operations {
             /** @description Invitations, newest first. */
             200: {
                 headers: {
+                    /** @description An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only. */
+                    ETag: string;
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
                     RateLimit: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
@@ -5262,7 +5591,20 @@ export interface operations {
                     };
                 };
             };
-            /** @description An unknown status. */
+            /** @description Not Modified: `If-None-Match` holds the current `ETag`. No body. */
+            304: {
+                headers: {
+                    /** @description An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only. */
+                    ETag: string;
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description An unknown status. Or an unknown query parameter (one error per parameter). */
             400: {
                 headers: {
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
@@ -5388,7 +5730,7 @@ export interface operations {
                     "application/json": components["schemas"]["Invitation"];
                 };
             };
-            /** @description Malformed JSON or a malformed `Idempotency-Key`. */
+            /** @description Malformed JSON or a malformed `Idempotency-Key`. Or an unknown query parameter (one error per parameter). */
             400: {
                 headers: {
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
@@ -5525,7 +5867,10 @@ export interface operations {
     getInvitation: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` you last read: 304 with no body if it is still current. */
+                "If-None-Match"?: string;
+            };
             path: {
                 /** @description The invitation’s id; anything else is a 404. */
                 id: string;
@@ -5537,6 +5882,8 @@ export interface operations {
             /** @description The invitation. */
             200: {
                 headers: {
+                    /** @description An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only. */
+                    ETag: string;
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
                     RateLimit: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
@@ -5547,7 +5894,20 @@ export interface operations {
                     "application/json": components["schemas"]["Invitation"];
                 };
             };
-            /** @description A malformed percent-encoding in the path. */
+            /** @description Not Modified: `If-None-Match` holds the current `ETag`. No body. */
+            304: {
+                headers: {
+                    /** @description An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only. */
+                    ETag: string;
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A malformed percent-encoding in the path. Or an unknown query parameter (one error per parameter). */
             400: {
                 headers: {
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
@@ -5663,7 +6023,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description A malformed percent-encoding in the path. */
+            /** @description A malformed percent-encoding in the path. Or an unknown query parameter (one error per parameter). */
             400: {
                 headers: {
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
@@ -5796,7 +6156,7 @@ export interface operations {
                     "application/json": components["schemas"]["Invitation"];
                 };
             };
-            /** @description A malformed percent-encoding in the path. */
+            /** @description A malformed percent-encoding in the path. Or an unknown query parameter (one error per parameter). */
             400: {
                 headers: {
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
@@ -5933,7 +6293,7 @@ export interface operations {
                     "text/event-stream": string;
                 };
             };
-            /** @description An unknown event type, or a resume point this log never wrote. */
+            /** @description An unknown event type, or a resume point this log never wrote. Or an unknown query parameter (one error per parameter). */
             400: {
                 headers: {
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
@@ -6027,7 +6387,10 @@ export interface operations {
                 limit?: number;
                 cursor?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The `ETag` you last read: 304 with no body if it is still current. */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -6036,6 +6399,8 @@ export interface operations {
             /** @description A page of events. */
             200: {
                 headers: {
+                    /** @description An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only. */
+                    ETag: string;
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
                     RateLimit: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
@@ -6073,7 +6438,20 @@ export interface operations {
                     "application/json": components["schemas"]["AuditEventPage"];
                 };
             };
-            /** @description A bad query parameter (one error per parameter) or a cursor this log never wrote. */
+            /** @description Not Modified: `If-None-Match` holds the current `ETag`. No body. */
+            304: {
+                headers: {
+                    /** @description An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only. */
+                    ETag: string;
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A bad query parameter (one error per parameter) or a cursor this log never wrote. Or an unknown query parameter (one error per parameter). */
             400: {
                 headers: {
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
@@ -6186,7 +6564,7 @@ export interface operations {
                     "application/x-ndjson": string;
                 };
             };
-            /** @description A bad query parameter (one error per parameter), e.g. an unknown `format`. */
+            /** @description A bad query parameter (one error per parameter), e.g. an unknown `format`. Or an unknown query parameter (one error per parameter). */
             400: {
                 headers: {
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
@@ -6269,7 +6647,10 @@ export interface operations {
     listWebhookEndpoints: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` you last read: 304 with no body if it is still current. */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -6278,6 +6659,8 @@ export interface operations {
             /** @description Every endpoint, newest first (never their secrets). */
             200: {
                 headers: {
+                    /** @description An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only. */
+                    ETag: string;
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
                     RateLimit: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
@@ -6288,6 +6671,32 @@ export interface operations {
                     "application/json": {
                         items: components["schemas"]["WebhookEndpoint"][];
                     };
+                };
+            };
+            /** @description Not Modified: `If-None-Match` holds the current `ETag`. No body. */
+            304: {
+                headers: {
+                    /** @description An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only. */
+                    ETag: string;
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description An unknown query parameter (one error per parameter). */
+            400: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description No credentials (`WWW-Authenticate: Bearer`), or invalid, expired or revoked ones (`Bearer error="invalid_token"`). */
@@ -6389,7 +6798,7 @@ export interface operations {
                 headers: {
                     /** @description URL of the created resource. */
                     Location: string;
-                    /** @description The resource version, for `If-Match`. */
+                    /** @description An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only. */
                     ETag: string;
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
                     RateLimit: string;
@@ -6401,7 +6810,7 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookEndpointWithSecret"];
                 };
             };
-            /** @description Malformed JSON, a malformed `If-Match`, or an `Idempotency-Key` (not supported here: the answer carries a secret Roster does not keep). */
+            /** @description Malformed JSON, a malformed `If-Match`, or an `Idempotency-Key` (not supported here: the answer carries a secret Roster does not keep). Or an unknown query parameter (one error per parameter). */
             400: {
                 headers: {
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
@@ -6523,7 +6932,10 @@ export interface operations {
     getWebhookEndpoint: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` you last read: 304 with no body if it is still current. */
+                "If-None-Match"?: string;
+            };
             path: {
                 /** @description The endpoint’s id; anything else is a 404. */
                 id: string;
@@ -6535,7 +6947,7 @@ export interface operations {
             /** @description The endpoint. */
             200: {
                 headers: {
-                    /** @description The resource version, for `If-Match`. */
+                    /** @description An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only. */
                     ETag: string;
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
                     RateLimit: string;
@@ -6547,7 +6959,20 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookEndpoint"];
                 };
             };
-            /** @description A malformed percent-encoding in the path. */
+            /** @description Not Modified: `If-None-Match` holds the current `ETag`. No body. */
+            304: {
+                headers: {
+                    /** @description An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only. */
+                    ETag: string;
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A malformed percent-encoding in the path. Or an unknown query parameter (one error per parameter). */
             400: {
                 headers: {
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
@@ -6666,7 +7091,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description A malformed `If-Match` or percent-encoding in the path. */
+            /** @description A malformed `If-Match` or percent-encoding in the path. Or an unknown query parameter (one error per parameter). */
             400: {
                 headers: {
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
@@ -6721,6 +7146,23 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The server requires `If-Match` (ROSTER_REQUIRE_IF_MATCH) and none came: the current `ETag` is in this answer. */
+            428: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    /** @description An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only. */
+                    ETag: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6804,7 +7246,7 @@ export interface operations {
             /** @description The changed endpoint. */
             200: {
                 headers: {
-                    /** @description The resource version, for `If-Match`. */
+                    /** @description An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only. */
                     ETag: string;
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
                     RateLimit: string;
@@ -6816,7 +7258,7 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookEndpoint"];
                 };
             };
-            /** @description Malformed JSON, a malformed `If-Match`, or an `Idempotency-Key` (not supported here: the answer carries a secret Roster does not keep). */
+            /** @description Malformed JSON, a malformed `If-Match`, or an `Idempotency-Key` (not supported here: the answer carries a secret Roster does not keep). Or an unknown query parameter (one error per parameter). */
             400: {
                 headers: {
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
@@ -6871,6 +7313,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6910,6 +7354,21 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The server requires `If-Match` (ROSTER_REQUIRE_IF_MATCH) and none came: the current `ETag` is in this answer. */
+            428: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    /** @description An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only. */
+                    ETag: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6976,7 +7435,7 @@ export interface operations {
             /** @description The endpoint and its new secret, shown this once. */
             200: {
                 headers: {
-                    /** @description The resource version, for `If-Match`. */
+                    /** @description An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only. */
                     ETag: string;
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
                     RateLimit: string;
@@ -6988,7 +7447,7 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookEndpointWithSecret"];
                 };
             };
-            /** @description A malformed percent-encoding in the path. */
+            /** @description A malformed percent-encoding in the path. Or an unknown query parameter (one error per parameter). */
             400: {
                 headers: {
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
@@ -7106,7 +7565,7 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookDelivery"];
                 };
             };
-            /** @description A malformed percent-encoding in the path. */
+            /** @description A malformed percent-encoding in the path. Or an unknown query parameter (one error per parameter). */
             400: {
                 headers: {
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
@@ -7205,7 +7664,10 @@ export interface operations {
                 limit?: number;
                 cursor?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The `ETag` you last read: 304 with no body if it is still current. */
+                "If-None-Match"?: string;
+            };
             path: {
                 /** @description The endpoint’s id; anything else is a 404. */
                 id: string;
@@ -7217,6 +7679,8 @@ export interface operations {
             /** @description A page of deliveries. */
             200: {
                 headers: {
+                    /** @description An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only. */
+                    ETag: string;
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
                     RateLimit: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
@@ -7227,7 +7691,20 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookDeliveryPage"];
                 };
             };
-            /** @description A bad query parameter or a tampered cursor. */
+            /** @description Not Modified: `If-None-Match` holds the current `ETag`. No body. */
+            304: {
+                headers: {
+                    /** @description An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only. */
+                    ETag: string;
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A bad query parameter or a tampered cursor. Or an unknown query parameter (one error per parameter). */
             400: {
                 headers: {
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
@@ -7347,7 +7824,7 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookDelivery"];
                 };
             };
-            /** @description A malformed percent-encoding in the path. */
+            /** @description A malformed percent-encoding in the path. Or an unknown query parameter (one error per parameter). */
             400: {
                 headers: {
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
@@ -7546,7 +8023,10 @@ export interface operations {
     openApiDocument: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` you last read: 304 with no body if it is still current. */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -7555,6 +8035,8 @@ export interface operations {
             /** @description The OpenAPI document. */
             200: {
                 headers: {
+                    /** @description An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only. */
+                    ETag: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7566,6 +8048,24 @@ export interface operations {
                     } & {
                         [key: string]: unknown;
                     };
+                };
+            };
+            /** @description Not Modified: `If-None-Match` holds the current `ETag`. No body. */
+            304: {
+                headers: {
+                    /** @description An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only. */
+                    ETag: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description An unknown query parameter (one error per parameter). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unexpected error: `traceId` finds it in the server log; nothing was changed. */

@@ -20,8 +20,8 @@ export const userExample = {
 export const user = userDto.meta({ id: 'User', description: 'A user, as both doors return it.', example: userExample });
 const page = userPage.meta({ id: 'UserPage', description: 'One page of users, newest first.' });
 const userId = z.object({ id: z.string().meta({ description: 'The user’s id (a UUID); anything else is a 404.', example: userExample.id }) });
-const ifMatch = z.object({
-  'If-Match': z.string().optional().meta({ description: 'The `ETag` you last read: the write fails with 412 if the user changed since.', example: '"1"' }),
+export const ifMatch = z.object({
+  'If-Match': z.string().optional().meta({ description: 'The `ETag` you last read, strong or weak (`"1"` or `W/"1"`: the version is the validator either way): the write fails with 412 if the user changed since.', example: '"1"' }),
 });
 
 const writeErrors = {
