@@ -5,17 +5,23 @@ import { killStartedServers, npmStart, serverDatabase, signInOwner, type Product
 // head, and what it says at start about ROSTER_BASE_URL.
 
 const allowedOrigin = 'https://app.example.com';
-let database: ServerDatabase;
-/** Listening on every interface, without ROSTER_BASE_URL. */
-let exposed: ProductionServer;
+// Each server on an embedded database of its own: one embedded database serves one process.
+const databases: ServerDatabase[] = [];
+/** Listening on every interface, with ROSTER_BASE_URL (its loopback origin) and CORS for one origin. */
+let configured: ProductionServer;
+
+async function start(env: Record<string, string>, hostname: string): Promise<ProductionServer> {
+  const database = await serverDatabase('pglite');
+  databases.push(database);
+  return npmStart(database.env, env, { hostname });
+}
 
 beforeAll(async () => {
-  database = await serverDatabase('pglite');
-  exposed = await npmStart(database.env, { ROSTER_BASE_URL: '', ROSTER_CORS_ORIGINS: allowedOrigin }, { hostname: '0.0.0.0' });
+  configured = await start({ ROSTER_CORS_ORIGINS: allowedOrigin }, '0.0.0.0');
 });
 afterAll(async () => {
   killStartedServers();
-  await database?.remove();
+  for (const database of databases) await database.remove();
 });
 
 /** The JSON lines the server logged. */
@@ -28,7 +34,7 @@ const logLines = (server: ProductionServer) =>
 
 describe('API responses from the production server', () => {
   it('carry no Next-internal Vary values: Origin where CORS answered, Accept-Encoding where compressed', async () => {
-    const token = await signInOwner(exposed.origin);
+    const token = await signInOwner(configured.origin);
     const bearer = { authorization: `Bearer ${token}` };
     const cases: [string, Record<string, string>, string | null][] = [
       ['/api/v1/users', bearer, null],
@@ -41,14 +47,14 @@ describe('API responses from the production server', () => {
       ['/api/v1/no-such-route', bearer, null],
     ];
     for (const [path, headers, vary] of cases) {
-      const response = await fetch(`${exposed.origin}${path}`, { headers });
+      const response = await fetch(`${configured.origin}${path}`, { headers });
       await response.arrayBuffer();
       expect(response.headers.get('vary'), path).toBe(vary);
       const internal = [...response.headers.keys()].filter((name) => /^x-next|^x-middleware|^x-invoke|^x-matched-path/i.test(name));
       expect(internal, path).toEqual([]);
     }
     // A preflight, too.
-    const preflight = await fetch(`${exposed.origin}/api/v1/users`, {
+    const preflight = await fetch(`${configured.origin}/api/v1/users`, {
       method: 'OPTIONS',
       headers: { origin: allowedOrigin, 'access-control-request-method': 'PATCH' },
     });
@@ -58,14 +64,15 @@ describe('API responses from the production server', () => {
   });
 
   it('leaves pages theirs: the console still varies on Next’s navigation headers', async () => {
-    const response = await fetch(`${exposed.origin}/sign-in`);
+    const response = await fetch(`${configured.origin}/sign-in`);
     await response.arrayBuffer();
     expect(response.headers.get('vary')).toContain('rsc');
   });
 });
 
 describe('ROSTER_BASE_URL at start', () => {
-  it('unset on a server listening beyond loopback: one JSON warning line says so and what links will say', () => {
+  it('unset on a server listening beyond loopback: one JSON warning line says so and what links will say', async () => {
+    const exposed = await start({ ROSTER_BASE_URL: '' }, '0.0.0.0');
     const warnings = logLines(exposed).filter((line) => line.msg.includes('ROSTER_BASE_URL'));
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatchObject({ level: 40, address: '0.0.0.0' });
@@ -73,18 +80,10 @@ describe('ROSTER_BASE_URL at start', () => {
   });
 
   it('unset on loopback, or set: no warning', async () => {
-    // Each on an embedded database of its own: one embedded database serves one process.
-    const databases = [await serverDatabase('pglite'), await serverDatabase('pglite')];
-    try {
-      const local = await npmStart(databases[0]!.env, { ROSTER_BASE_URL: '' });
-      const configured = await npmStart(databases[1]!.env, {}, { hostname: '0.0.0.0' });
-      for (const server of [local, configured]) {
-        expect(logLines(server).some((line) => line.msg.startsWith('ready on'))).toBe(true);
-        expect(logLines(server).filter((line) => line.msg.includes('ROSTER_BASE_URL'))).toEqual([]);
-      }
-    } finally {
-      killStartedServers();
-      for (const each of databases) await each.remove();
+    const local = await start({ ROSTER_BASE_URL: '' }, '127.0.0.1');
+    for (const server of [local, configured]) {
+      expect(logLines(server).some((line) => line.msg.startsWith('ready on'))).toBe(true);
+      expect(logLines(server).filter((line) => line.msg.includes('ROSTER_BASE_URL'))).toEqual([]);
     }
   });
 });
