@@ -28,13 +28,14 @@ process.once('message', (start: Start) => {
       if (open === sources.length) process.send!({ type: 'ready' });
     };
     source.onerror = (event) => errors.push(`subscriber ${index}: ${event.message ?? 'stream error'}`);
-    source.onmessage = (message) => {
+    // The renames it times are user.updated events, named so on the stream.
+    source.addEventListener('user.updated', (message) => {
       const at = now();
       const name = (JSON.parse(message.data) as { data?: { user?: { name?: string } } }).data?.user?.name;
       if (!name?.startsWith(start.namePrefix)) return;
       if (received[index]!.has(name)) errors.push(`subscriber ${index} received ${name} twice`);
       received[index]!.set(name, at);
-    };
+    });
     return source;
   });
   process.on('message', (message: { type: 'progress'; expected: number } | { type: 'report' }) => {

@@ -12,6 +12,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { redactingLogOptions } from '../src/lib/log-redaction.mjs';
+import { cleanApiHeaders } from './api-headers.mjs';
 import { answerBeforeNext, answerUnparsedRequests } from './before-next.mjs';
 
 process.env.NODE_ENV ??= 'production';
@@ -72,6 +73,7 @@ server.on('request', (request, response) => {
   // Accepted during the drain (on a connection opened before it): served, and the client told not to come back.
   if (draining) response.setHeader('Connection', 'close');
   if (answerBeforeNext(request, response)) return;
+  cleanApiHeaders(request, response);
   handle(request, response).catch((error) => {
     logger.error({ err: error, path: request.url }, 'request failed outside the app');
     if (!response.headersSent) response.statusCode = 500;
@@ -99,7 +101,26 @@ server.on('error', (error) => {
 server.listen(port, hostname, () => {
   const shown = !hostname || hostname === '0.0.0.0' || hostname === '::' ? 'localhost' : hostname.includes(':') ? `[${hostname}]` : hostname;
   logger.info({ url: `http://${shown}:${port}` }, `ready on http://${shown}:${port}`);
+  warnWithoutBaseUrl(server.address());
 });
+
+/** Whether `address` (what the server listens on) is reachable only from this machine. */
+const isLoopback = (address) => address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.');
+
+/**
+ * Without ROSTER_BASE_URL, the links in emails say `http://localhost:<port>` and `Location` headers name whatever
+ * host the request came to: right on a developer's machine, wrong once others reach the server under another name.
+ * So a server listening beyond loopback without it says so at start, once.
+ */
+function warnWithoutBaseUrl({ address, port }) {
+  if (process.env.ROSTER_BASE_URL || isLoopback(address)) return;
+  // What src/core/links.ts falls back to.
+  const fallback = `http://localhost:${process.env.PORT ?? 3000}`;
+  logger.warn(
+    { address, port, fallback },
+    `ROSTER_BASE_URL is unset and the server listens beyond loopback (${address}): links in emails will point to ${fallback}, and Location headers to whatever host a request named. Set ROSTER_BASE_URL to the URL clients reach Roster at (e.g. https://roster.example.com).`,
+  );
+}
 
 /** The app's steps (src/server/shutdown.ts), registered once instrumentation has run. */
 const appShutdown = () => globalThis[Symbol.for('roster.shutdown')];

@@ -35,8 +35,17 @@ export class ValidationFailed extends DomainError {
 
 export class PreconditionFailed extends DomainError {
   readonly code = 'precondition_failed';
-  constructor(message: string) {
+  /** `currentVersion`: the version the resource is at now, when the failed condition was on its version. */
+  constructor(message: string, readonly currentVersion?: number) {
     super(message);
+  }
+}
+
+/** A write that must say which version it changes (ROSTER_REQUIRE_IF_MATCH) and did not. */
+export class PreconditionRequired extends DomainError {
+  readonly code = 'precondition_required';
+  constructor(readonly resource: string, readonly currentVersion: number) {
+    super(`Say which version of this ${resource} you are changing (the current one is ${currentVersion}).`);
   }
 }
 

@@ -37,12 +37,13 @@ function eventFrame(event: EventDto, format: EventStreamOptions['format']): Uint
   let byEvent = frames.get(format);
   if (!byEvent) frames.set(format, (byEvent = new WeakMap()));
   let frame = byEvent.get(event);
-  if (!frame) byEvent.set(event, (frame = encoder.encode(`id: ${event.position}\ndata: ${JSON.stringify(format(event))}\n\n`)));
+  if (!frame) byEvent.set(event, (frame = encoder.encode(`event: ${event.type}\nid: ${event.position}\ndata: ${JSON.stringify(format(event))}\n\n`)));
   return frame;
 }
 
 /**
- * A Server-Sent Events response: `retry:` first, then each event as `id: <position>` + `data: <json>`, flushed as
+ * A Server-Sent Events response: `retry:` first, then each event as `event: <type>` + `id: <position>` +
+ * `data: <json>` (so a browser listens with `addEventListener('user.created', …)`; `onmessage` sees none), flushed as
  * written, a `:` heartbeat comment every 15 s, and named control events: `pruned` (the resume point is older than
  * retention: what follows starts at the oldest kept event) and `reconnect` (the server is shutting down, or the client
  * fell too far behind; reconnect with Last-Event-ID and nothing is lost). A closed client releases everything at once.

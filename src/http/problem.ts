@@ -9,6 +9,7 @@ import {
   Forbidden,
   NotFound,
   PreconditionFailed,
+  PreconditionRequired,
   TooManyRequests,
   Unauthenticated,
   Unavailable,
@@ -17,6 +18,7 @@ import {
 } from '@/core/errors';
 import { int32, uuid } from '@/core/bounds';
 import { logger } from '@/lib/logger';
+import { etagFor } from './etag';
 import { rateLimitHeaders } from './rate-limit-headers';
 import { noStoreFor } from './small-responses';
 
@@ -134,7 +136,18 @@ function domainErrorToResponse(error: DomainError, respond: Respond): Response {
       ...(error.field ? { errors: [{ pointer: `/${error.field}`, detail: error.message }] } : {}),
     });
   }
-  if (error instanceof PreconditionFailed) return respond(412, 'precondition-failed', 'Precondition Failed', { detail: error.message });
+  // The current ETag comes along, so the client need not read the resource again to learn it.
+  const current = (version?: number): Record<string, string> => (version === undefined ? {} : { ETag: etagFor(version) });
+  if (error instanceof PreconditionFailed) return respond(412, 'precondition-failed', 'Precondition Failed', { detail: error.message }, current(error.currentVersion));
+  if (error instanceof PreconditionRequired) {
+    return respond(
+      428,
+      'precondition-required',
+      'Precondition Required',
+      { detail: `Send If-Match with the ETag you last read: this server refuses changes that do not name the version they change. The ${error.resource}'s current ETag is in this response.` },
+      current(error.currentVersion),
+    );
+  }
   if (error instanceof Unauthenticated) {
     // RFC 6750: a bare challenge when no credentials came, `invalid_token` when they were bad.
     const challenge = error.invalidCredentials ? 'Bearer error="invalid_token"' : 'Bearer';

@@ -442,11 +442,39 @@ describe('GET /api/v1/users', () => {
     expect(await response.json()).toEqual({ items: [], nextCursor: null });
   });
 
-  it('ignores unknown query parameters', async () => {
+  it('refuses unknown query parameters with a 400 naming each, as unknown body fields are refused', async () => {
     await createUser({ email: 'x@example.com', name: 'X' });
-    const response = await call('GET', `${COLLECTION}?sort=evil&page=9`);
-    expect(response.status).toBe(200);
-    expect(((await response.json()) as { items: unknown[] }).items).toHaveLength(1);
+    const problem = await expectProblem(await call('GET', `${COLLECTION}?q=alice&limit=1&sort=evil&q=bob`), 400, COLLECTION);
+    expect(problem).toMatchObject({
+      type: 'urn:roster:problem:invalid-query',
+      errors: [
+        { parameter: 'q', detail: 'Unknown query parameter' },
+        { parameter: 'sort', detail: 'Unknown query parameter' },
+      ],
+    });
+    // The ones it takes still work.
+    expect((await call('GET', `${COLLECTION}?limit=1&search=x`)).status).toBe(200);
+  });
+
+  it('a weak ETag hashed from the page; If-None-Match with it is a 304 without a body until the page changes', async () => {
+    await createUser({ email: 'etag@example.com', name: 'ETag' });
+    const first = await call('GET', COLLECTION);
+    const etag = first.headers.get('etag')!;
+    expect(etag).toMatch(/^W\/"[A-Za-z0-9_-]{27}"$/);
+    expect((await call('GET', COLLECTION)).headers.get('etag')).toBe(etag);
+    expect((await call('GET', `${COLLECTION}?search=nobody`)).headers.get('etag')).not.toBe(etag);
+
+    const unchanged = await call('GET', COLLECTION, { headers: { 'If-None-Match': `"other", ${etag}` } });
+    expect(unchanged.status).toBe(304);
+    expect(unchanged.headers.get('etag')).toBe(etag);
+    expect(unchanged.headers.get('ratelimit')).toMatch(/^"api";r=\d+;t=\d+$/);
+    expect(await unchanged.text()).toBe('');
+
+    await createUser({ email: 'etag2@example.com', name: 'ETag 2' });
+    const changed = await call('GET', COLLECTION, { headers: { 'If-None-Match': etag } });
+    expect(changed.status).toBe(200);
+    expect(changed.headers.get('etag')).not.toBe(etag);
+    expect(((await changed.json()) as { items: unknown[] }).items).toHaveLength(2);
   });
 
   describe('search', () => {
@@ -671,6 +699,30 @@ describe('GET /api/v1/users/{id}', () => {
     expect(response.headers.get('cache-control')).toBe('no-store, no-transform');
   });
 
+  it('If-None-Match with the current version, strong or weak: 304 with the ETag and no body; after a change: 200', async () => {
+    const created = await createUser({ email: 'cond@example.com', name: 'Cond' });
+    const path = `${COLLECTION}/${created.id}`;
+    for (const tag of ['"1"', 'W/"1"', '*']) {
+      const response = await call('GET', path, { headers: { 'If-None-Match': tag } });
+      expect(response.status, tag).toBe(304);
+      expect(response.headers.get('etag')).toBe('"1"');
+      expect(await response.text()).toBe('');
+    }
+    await call('PATCH', path, { json: { name: 'Cond 2' } });
+    const response = await call('GET', path, { headers: { 'If-None-Match': '"1"' } });
+    expect((await expectUser(response, 200)).name).toBe('Cond 2');
+    expect(response.headers.get('etag')).toBe('"2"');
+  });
+
+  it('refuses any query parameter: the item takes none', async () => {
+    const created = await createUser({ email: 'noquery@example.com', name: 'No query' });
+    const path = `${COLLECTION}/${created.id}`;
+    const problem = await expectProblem(await call('GET', `${path}?fields=email`), 400, path);
+    expect(problem.errors).toEqual([{ parameter: 'fields', detail: 'Unknown query parameter' }]);
+    await expectProblem(await call('PATCH', `${path}?dryRun=1`, { json: { name: 'Not renamed' } }), 400, path);
+    expect((await userRow(created.id))!.name).toBe('No query');
+  });
+
   it.each([
     ['an unknown uuid', () => uuidv7()],
     ['a malformed id', () => 'not-a-uuid'],
@@ -836,12 +888,21 @@ describe('PATCH /api/v1/users/{id}', () => {
       expect((await call('PATCH', path(), { json: { name: 'Star' }, headers: { 'If-Match': '*' } })).status).toBe(200);
     });
 
-    it('a stale ETag: 412 with the row unchanged, nothing audited or revalidated', async () => {
+    it('the weak form of the current ETag (as a compressing proxy makes it): 200, the version is the validator', async () => {
+      const response = await call('PATCH', path(), { json: { name: 'Weakly matched' }, headers: { 'If-Match': 'W/"1"' } });
+      expect((await expectUser(response, 200)).version).toBe(2);
+      const stale = await call('PATCH', path(), { json: { name: 'Weakly stale' }, headers: { 'If-Match': 'W/"1"' } });
+      await expectProblem(stale.clone(), 412, path());
+      expect(stale.headers.get('etag')).toBe('"2"');
+    });
+
+    it('a stale ETag: 412 with the current ETag, the row unchanged, nothing audited or revalidated', async () => {
       await call('PATCH', path(), { json: { name: 'First writer' }, headers: { 'If-Match': '"1"' } });
       revalidate.mockClear();
       const before = await userRow(user.id);
 
       const response = await call('PATCH', path(), { json: { name: 'Second writer' }, headers: { 'If-Match': '"1"' } });
+      expect(response.headers.get('etag')).toBe('"2"');
       const problem = await expectProblem(response, 412, path());
       expect(problem.type).toBe('urn:roster:problem:precondition-failed');
       expect(await userRow(user.id)).toEqual(before);
@@ -855,10 +916,11 @@ describe('PATCH /api/v1/users/{id}', () => {
       await expectProblem(response, 412, path());
     });
 
-    it.each(['1', 'W/"1"', '"abc"', '"1", "2"', '"1234567890"'])('a malformed If-Match %j: 400, row unchanged', async (ifMatch) => {
+    it.each(['1', 'w/"1"', 'W/1', '"abc"', '"1", "2"', '"1234567890"'])('a malformed If-Match %j: 400 saying what it takes, row unchanged', async (ifMatch) => {
       const before = await userRow(user.id);
       const problem = await expectProblem(await call('PATCH', path(), { json: { name: 'Nope' }, headers: { 'If-Match': ifMatch } }), 400, path());
       expect(problem.type).toBe('urn:roster:problem:invalid-if-match');
+      expect(problem.detail).toContain('W/"3"');
       expect(await userRow(user.id)).toEqual(before);
       expect(revalidate).not.toHaveBeenCalled();
     });
@@ -931,6 +993,29 @@ describe('DELETE /api/v1/users/{id}', () => {
   it('a malformed If-Match: 400 and the row is still there', async () => {
     await expectProblem(await call('DELETE', path(), { headers: { 'If-Match': 'version-1' } }), 400, path());
     expect(await userRow(user.id)).toBeDefined();
+  });
+
+  describe('with ROSTER_REQUIRE_IF_MATCH=1', () => {
+    beforeEach(() => void vi.stubEnv('ROSTER_REQUIRE_IF_MATCH', '1'));
+    afterEach(() => void vi.unstubAllEnvs());
+
+    it('no If-Match: 428 with the current ETag, for DELETE and PATCH, and nothing changes', async () => {
+      await call('PATCH', path(), { json: { name: 'Changed meanwhile' }, headers: { 'If-Match': '"1"' } });
+      for (const [method, json] of [['DELETE', undefined], ['PATCH', { name: 'Unconditional' }]] as const) {
+        const response = await call(method, path(), { json });
+        expect(response.headers.get('etag'), method).toBe('"2"');
+        const problem = await expectProblem(response, 428, path());
+        expect(problem.type).toBe('urn:roster:problem:precondition-required');
+        expect(problem.detail).toContain('If-Match');
+      }
+      expect(await userRow(user.id)).toMatchObject({ name: 'Changed meanwhile', version: 2 });
+    });
+
+    it('If-Match, strong, weak or *, still goes through', async () => {
+      expect((await call('PATCH', path(), { json: { name: 'Weak' }, headers: { 'If-Match': 'W/"1"' } })).status).toBe(200);
+      expect((await call('PATCH', path(), { json: { name: 'Strong' }, headers: { 'If-Match': '"2"' } })).status).toBe(200);
+      expect((await call('DELETE', path(), { headers: { 'If-Match': '*' } })).status).toBe(204);
+    });
   });
 });
 

@@ -9,6 +9,7 @@ import { openDatabase, type DatabaseHandle } from '@/db/client';
 import { users } from '@/db/schema';
 import { haproxyBin, startCluster, type Cluster } from '../../scripts/cluster.mjs';
 import { dropPostgresTestDatabase, testDatabaseUrl } from '../support/database';
+import { onEveryEvent } from '../support/event-source';
 import { reservePorts } from '../support/ports';
 import { apiKeyFor, insertUser, TEST_PASSWORD, type TestApiKey } from '../support/principals';
 
@@ -122,7 +123,7 @@ describe.skipIf(skipReason)(`several instances behind HAProxy${skipReason ? ` (s
       source.onopen = () => resolve();
       source.onerror = (error) => reject(new Error(`stream failed: ${error.message}`));
     });
-    source.onmessage = (event) => received.push(JSON.parse(event.data));
+    onEveryEvent(source, (event) => received.push(JSON.parse(event.data)));
     return {
       typeOfEventAbout: (id: string) => expect.poll(() => received.find((event) => event.subject?.id === id)?.type, { timeout: 60_000, interval: 20 }),
       close: () => source.close(),

@@ -16,6 +16,7 @@ import { apiKeyFor, bearerFor, consoleRequestHeaders, principalFor, setConsoleCo
 import type { Problem } from '../support/problem';
 import { reservePorts } from '../support/ports';
 import { serveRoutes, type RouteServer } from '../support/route-server';
+import { onEveryEvent } from '../support/event-source';
 import { startDraining } from '../support/shutdown';
 
 vi.mock('next/headers', () => ({ headers: async () => consoleRequestHeaders() }));
@@ -61,10 +62,10 @@ function open(path: string, headers: Record<string, string> = key.headers, origi
     fetch: (input, init) => fetch(input, { ...init, headers: { ...init?.headers, ...headers } }),
   });
   source.onopen = () => (got.opened += 1);
-  source.onmessage = (event) => {
+  onEveryEvent(source, (event) => {
     got.messages.push(JSON.parse(event.data) as EventDto);
     got.ids.push(event.lastEventId);
-  };
+  });
   for (const type of ['pruned', 'reconnect']) {
     source.addEventListener(type, (event) => got.named.push({ type, data: JSON.parse(event.data), id: event.lastEventId }));
   }
@@ -142,6 +143,39 @@ describe('GET /api/v1/events', () => {
     expect(got.messages.map((event) => event.type)).toEqual(['user.created', 'user.updated']);
     expect(got.messages[1]).toMatchObject({ subject: { type: 'user', id: user.id }, actor: `user:${admin.userId}`, data: { user: renamed, changes: { name: { before: 'Live', after: 'Live 2' } } } });
     expect(got.ids).toEqual(got.messages.map((event) => event.position));
+  });
+
+  it('names each event by its type: addEventListener(type) hears it, onmessage does not', async () => {
+    const source = new EventSource(`${server.origin}/api/v1/events`, {
+      fetch: (input, init) => fetch(input, { ...init, headers: { ...init?.headers, ...key.headers } }),
+    });
+    clients.push(source);
+    const created: EventDto[] = [];
+    const unnamed: string[] = [];
+    let opened = false;
+    let seededHeard = false;
+    source.onopen = () => (opened = true);
+    source.addEventListener('user.created', (event) => created.push(JSON.parse(event.data) as EventDto));
+    source.addEventListener('users.seeded', () => (seededHeard = true));
+    source.onmessage = (event) => unnamed.push(event.data);
+    // The same stream as raw text, to see the frames on the wire.
+    const raw = await fetch(`${server.origin}/api/v1/events`, { headers: key.headers });
+    await eventually(() => opened, Boolean, 'the stream to open');
+    const ctx = { db, principal: await principalFor(db, 'admin') };
+    const user = await createUser(ctx, { email: 'typed@example.com', name: 'Typed' });
+    await updateUser(ctx, user.id, { name: 'Typed 2' });
+    await seeded(1);
+    // users.seeded comes last: once it is heard, an unnamed frame before it would have been heard too.
+    await eventually(() => seededHeard, Boolean, 'the seeded event');
+    expect(created.map((event) => [event.type, event.subject?.id])).toEqual([['user.created', user.id]]);
+    expect(unnamed).toEqual([]);
+
+    const reader = raw.body!.getReader();
+    let text = '';
+    while (!text.includes('users.seeded')) text += new TextDecoder().decode((await reader.read()).value);
+    await reader.cancel();
+    expect(text).toContain(`event: user.created\nid: ${created[0]!.position}\ndata: {`);
+    expect(text).toMatch(/event: user\.updated\nid: \d+\ndata: \{/);
   });
 
   it('filters by ?types=, and shows a member only the events about themselves', async () => {

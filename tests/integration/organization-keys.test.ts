@@ -13,6 +13,7 @@ import { apiKeys, auditEvents, organizationMembers, webhookDeliveries, webhookEn
 import { closeEventFeed } from '@/server/event-feed';
 import * as eventsRoute from '../../app/api/v1/events/route';
 import { describeEachDatabase, truncateAll } from '../support/database';
+import { onEveryEvent } from '../support/event-source';
 import { callApi, seedOrganization } from '../support/organizations';
 import { reservePorts } from '../support/ports';
 import { apiKeyFor, bearerFor, insertUser, principalFor, systemPrincipal, type SignedInUser, type TestApiKey } from '../support/principals';
@@ -227,7 +228,7 @@ describe('GET /api/v1/events with an organization’s key', () => {
     let opened = 0;
     const source = new EventSource(`${server.origin}/api/v1/events`, { fetch: (input, init) => fetch(input, { ...init, headers: { ...init?.headers, ...key.headers } }) });
     source.onopen = () => (opened += 1);
-    source.onmessage = (event) => got.push(JSON.parse(event.data) as EventDto);
+    onEveryEvent(source, (event) => got.push(JSON.parse(event.data) as EventDto));
     clients.push(source);
     await eventually(() => opened, (n) => n === 1, 'the stream to open');
 

@@ -426,7 +426,7 @@ export interface paths {
         };
         /**
          * Stream events (Server-Sent Events)
-         * @description Every committed change, as it commits: `retry:` first, then each event as `id: <position>` and `data: <event JSON>` (`{ id, position, type, occurredAt, actor, door, subject, organizationId, data }`), a `:` heartbeat every 15 s. Reconnect with `Last-Event-ID` (or `?after=`) to replay what was missed, in order, with no gap and no duplicate. Named events: `pruned` (the resume point is older than retention; what follows starts at the oldest kept event) and `reconnect` (the server is stopping, or the client fell behind: reconnect with `Last-Event-ID`). Admins, owners and keys with `events:read`; members see only the events about themselves. `?organizationId=` keeps the events about one organization. At most 5 streams per credential.
+         * @description Every committed change, as it commits: `retry:` first, then each event as `event: <type>`, `id: <position>` and `data: <event JSON>` (`{ id, position, type, occurredAt, actor, door, subject, organizationId, data }`), so a client listens by type (`addEventListener('user.created', …)`; `onmessage` hears none); a `:` heartbeat every 15 s. Reconnect with `Last-Event-ID` (or `?after=`) to replay what was missed, in order, with no gap and no duplicate. Named events: `pruned` (the resume point is older than retention; what follows starts at the oldest kept event) and `reconnect` (the server is stopping, or the client fell behind: reconnect with `Last-Event-ID`). Admins, owners and keys with `events:read`; members see only the events about themselves. `?organizationId=` keeps the events about one organization. At most 5 streams per credential.
          */
         get: operations["streamEvents"];
         put?: never;
@@ -1266,7 +1266,10 @@ export interface operations {
                 limit?: number;
                 cursor?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The `ETag` you last read: 304 with no body if it is still current. */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1275,6 +1278,8 @@ export interface operations {
             /** @description A page of users. */
             200: {
                 headers: {
+                    /** @description An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only. */
+                    ETag: string;
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
                     RateLimit: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
@@ -1308,7 +1313,20 @@ export interface operations {
                     "application/json": components["schemas"]["UserPage"];
                 };
             };
-            /** @description A bad query parameter (one error per parameter) or a tampered cursor. */
+            /** @description Not Modified: `If-None-Match` holds the current `ETag`. No body. */
+            304: {
+                headers: {
+                    /** @description An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only. */
+                    ETag: string;
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A bad query parameter (one error per parameter) or a tampered cursor. Or an unknown query parameter (one error per parameter). */
             400: {
                 headers: {
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
@@ -1454,7 +1472,7 @@ export interface operations {
                 headers: {
                     /** @description URL of the created resource. */
                     Location: string;
-                    /** @description The resource version, for `If-Match`. */
+                    /** @description An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only. */
                     ETag: string;
                     /** @description `true` when this is the stored response to an earlier request with the same `Idempotency-Key`. */
                     "Idempotent-Replayed"?: "true";
@@ -1472,7 +1490,7 @@ export interface operations {
                     "application/json": components["schemas"]["User"];
                 };
             };
-            /** @description Malformed JSON or a malformed `Idempotency-Key`. */
+            /** @description Malformed JSON or a malformed `Idempotency-Key`. Or an unknown query parameter (one error per parameter). */
             400: {
                 headers: {
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
@@ -1680,7 +1698,7 @@ export interface operations {
                     "application/x-ndjson": unknown;
                 };
             };
-            /** @description A bad query parameter (one error per parameter), e.g. an unknown `format`. */
+            /** @description A bad query parameter (one error per parameter), e.g. an unknown `format`. Or an unknown query parameter (one error per parameter). */
             400: {
                 headers: {
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
@@ -1787,7 +1805,10 @@ export interface operations {
     getUser: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` you last read: 304 with no body if it is still current. */
+                "If-None-Match"?: string;
+            };
             path: {
                 /** @description The user’s id (a UUID); anything else is a 404. */
                 id: string;
@@ -1799,7 +1820,7 @@ export interface operations {
             /** @description The user. */
             200: {
                 headers: {
-                    /** @description The resource version, for `If-Match`. */
+                    /** @description An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only. */
                     ETag: string;
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
                     RateLimit: string;
@@ -1815,7 +1836,20 @@ export interface operations {
                     "application/json": components["schemas"]["User"];
                 };
             };
-            /** @description A malformed percent-encoding in the path. */
+            /** @description Not Modified: `If-None-Match` holds the current `ETag`. No body. */
+            304: {
+                headers: {
+                    /** @description An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only. */
+                    ETag: string;
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A malformed percent-encoding in the path. Or an unknown query parameter (one error per parameter). */
             400: {
                 headers: {
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
@@ -1940,7 +1974,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The `ETag` you last read: the write fails with 412 if the user changed since. */
+                /** @description The `ETag` you last read, strong or weak (`"1"` or `W/"1"`: the version is the validator either way): the write fails with 412 if the user changed since. */
                 "If-Match"?: string;
             };
             path: {
@@ -1966,7 +2000,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description A malformed `If-Match` or percent-encoding in the path. */
+            /** @description A malformed `If-Match` or percent-encoding in the path. Or an unknown query parameter (one error per parameter). */
             400: {
                 headers: {
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
@@ -2056,6 +2090,27 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only. */
+                    ETag?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The server requires `If-Match` (ROSTER_REQUIRE_IF_MATCH) and none came: the current `ETag` is in this answer. */
+            428: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    /** @description An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only. */
+                    ETag: string;
                     /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
@@ -2127,7 +2182,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The `ETag` you last read: the write fails with 412 if the user changed since. */
+                /** @description The `ETag` you last read, strong or weak (`"1"` or `W/"1"`: the version is the validator either way): the write fails with 412 if the user changed since. */
                 "If-Match"?: string;
             };
             path: {
@@ -2172,7 +2227,7 @@ export interface operations {
             /** @description The updated user. */
             200: {
                 headers: {
-                    /** @description The resource version, for `If-Match`. */
+                    /** @description An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only. */
                     ETag: string;
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
                     RateLimit: string;
@@ -2188,7 +2243,7 @@ export interface operations {
                     "application/json": components["schemas"]["User"];
                 };
             };
-            /** @description Malformed JSON, a malformed `If-Match`, or a malformed percent-encoding in the path. */
+            /** @description Malformed JSON, a malformed `If-Match`, or a malformed percent-encoding in the path. Or an unknown query parameter (one error per parameter). */
             400: {
                 headers: {
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
@@ -2278,6 +2333,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only. */
+                    ETag?: string;
                     /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
@@ -2329,6 +2386,25 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The server requires `If-Match` (ROSTER_REQUIRE_IF_MATCH) and none came: the current `ETag` is in this answer. */
+            428: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    /** @description An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only. */
+                    ETag: string;
                     /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
@@ -2399,7 +2475,10 @@ export interface operations {
     getMe: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` you last read: 304 with no body if it is still current. */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -2408,7 +2487,7 @@ export interface operations {
             /** @description The caller’s own user and organizations. */
             200: {
                 headers: {
-                    /** @description The resource version, for `If-Match`. */
+                    /** @description An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only. */
                     ETag: string;
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
                     RateLimit: string;
@@ -2422,6 +2501,36 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Me"];
+                };
+            };
+            /** @description Not Modified: `If-None-Match` holds the current `ETag`. No body. */
+            304: {
+                headers: {
+                    /** @description An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only. */
+                    ETag: string;
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description An unknown query parameter (one error per parameter). */
+            400: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description No credentials (`WWW-Authenticate: Bearer`), or invalid, expired or revoked ones (`Bearer error="invalid_token"`). */
@@ -2514,7 +2623,10 @@ export interface operations {
     updateMe: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` you last read, strong or weak (`"1"` or `W/"1"`: the version is the validator either way): the write fails with 412 if the user changed since. */
+                "If-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -2542,7 +2654,7 @@ export interface operations {
             /** @description The caller’s updated user. */
             200: {
                 headers: {
-                    /** @description The resource version, for `If-Match`. */
+                    /** @description An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only. */
                     ETag: string;
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
                     RateLimit: string;
@@ -2558,7 +2670,7 @@ export interface operations {
                     "application/json": components["schemas"]["User"];
                 };
             };
-            /** @description Malformed JSON or a malformed `If-Match`. */
+            /** @description Malformed JSON or a malformed `If-Match`. Or an unknown query parameter (one error per parameter). */
             400: {
                 headers: {
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
@@ -2612,6 +2724,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only. */
+                    ETag?: string;
                     /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
@@ -2663,6 +2777,25 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The server requires `If-Match` (ROSTER_REQUIRE_IF_MATCH) and none came: the current `ETag` is in this answer. */
+            428: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    /** @description An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only. */
+                    ETag: string;
                     /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
@@ -2771,7 +2904,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Malformed JSON. */
+            /** @description Malformed JSON. Or an unknown query parameter (one error per parameter). */
             400: {
                 headers: {
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
@@ -2952,7 +3085,10 @@ export interface operations {
                 limit?: number;
                 cursor?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The `ETag` you last read: 304 with no body if it is still current. */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -2961,6 +3097,8 @@ export interface operations {
             /** @description A page of organizations. */
             200: {
                 headers: {
+                    /** @description An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only. */
+                    ETag: string;
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
                     RateLimit: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
@@ -2995,7 +3133,20 @@ export interface operations {
                     "application/json": components["schemas"]["OrganizationPage"];
                 };
             };
-            /** @description A bad query parameter or a tampered cursor. */
+            /** @description Not Modified: `If-None-Match` holds the current `ETag`. No body. */
+            304: {
+                headers: {
+                    /** @description An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only. */
+                    ETag: string;
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A bad query parameter or a tampered cursor. Or an unknown query parameter (one error per parameter). */
             400: {
                 headers: {
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
@@ -3135,7 +3286,7 @@ export interface operations {
                 headers: {
                     /** @description URL of the created resource. */
                     Location: string;
-                    /** @description The resource version, for `If-Match`. */
+                    /** @description An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only. */
                     ETag: string;
                     /** @description `true` when this is the stored response to an earlier request with the same `Idempotency-Key`. */
                     "Idempotent-Replayed"?: "true";
@@ -3153,7 +3304,7 @@ export interface operations {
                     "application/json": components["schemas"]["Organization"];
                 };
             };
-            /** @description Malformed JSON or a malformed `Idempotency-Key`. */
+            /** @description Malformed JSON or a malformed `Idempotency-Key`. Or an unknown query parameter (one error per parameter). */
             400: {
                 headers: {
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
@@ -3330,7 +3481,10 @@ export interface operations {
     getOrganization: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` you last read: 304 with no body if it is still current. */
+                "If-None-Match"?: string;
+            };
             path: {
                 /** @description The organization’s id (a UUID); anything else, or one you are not a member of, is a 404. */
                 orgId: string;
@@ -3342,7 +3496,7 @@ export interface operations {
             /** @description The organization. */
             200: {
                 headers: {
-                    /** @description The resource version, for `If-Match`. */
+                    /** @description An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only. */
                     ETag: string;
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
                     RateLimit: string;
@@ -3356,6 +3510,36 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Organization"];
+                };
+            };
+            /** @description Not Modified: `If-None-Match` holds the current `ETag`. No body. */
+            304: {
+                headers: {
+                    /** @description An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only. */
+                    ETag: string;
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description An unknown query parameter (one error per parameter). */
+            400: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description No credentials (`WWW-Authenticate: Bearer`), or invalid, expired or revoked ones (`Bearer error="invalid_token"`). */
@@ -3466,7 +3650,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The `ETag` you last read: the write fails with 412 if the organization changed since. */
+                /** @description The `ETag` you last read, strong or weak (`"1"` or `W/"1"`: the version is the validator either way): the write fails with 412 if the organization changed since. */
                 "If-Match"?: string;
             };
             path: {
@@ -3492,7 +3676,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description A malformed `If-Match`. */
+            /** @description A malformed `If-Match`. Or an unknown query parameter (one error per parameter). */
             400: {
                 headers: {
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
@@ -3563,6 +3747,27 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only. */
+                    ETag?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The server requires `If-Match` (ROSTER_REQUIRE_IF_MATCH) and none came: the current `ETag` is in this answer. */
+            428: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    /** @description An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only. */
+                    ETag: string;
                     /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
@@ -3634,7 +3839,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The `ETag` you last read: the write fails with 412 if the organization changed since. */
+                /** @description The `ETag` you last read, strong or weak (`"1"` or `W/"1"`: the version is the validator either way): the write fails with 412 if the organization changed since. */
                 "If-Match"?: string;
             };
             path: {
@@ -3675,7 +3880,7 @@ export interface operations {
             /** @description The updated organization. */
             200: {
                 headers: {
-                    /** @description The resource version, for `If-Match`. */
+                    /** @description An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only. */
                     ETag: string;
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
                     RateLimit: string;
@@ -3691,7 +3896,7 @@ export interface operations {
                     "application/json": components["schemas"]["Organization"];
                 };
             };
-            /** @description Malformed JSON or a malformed `If-Match`. */
+            /** @description Malformed JSON or a malformed `If-Match`. Or an unknown query parameter (one error per parameter). */
             400: {
                 headers: {
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
@@ -3781,6 +3986,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only. */
+                    ETag?: string;
                     /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
@@ -3832,6 +4039,25 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The server requires `If-Match` (ROSTER_REQUIRE_IF_MATCH) and none came: the current `ETag` is in this answer. */
+            428: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    /** @description An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only. */
+                    ETag: string;
                     /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
@@ -3905,7 +4131,10 @@ export interface operations {
                 limit?: number;
                 cursor?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The `ETag` you last read: 304 with no body if it is still current. */
+                "If-None-Match"?: string;
+            };
             path: {
                 /** @description The organization’s id (a UUID); anything else, or one you are not a member of, is a 404. */
                 orgId: string;
@@ -3917,6 +4146,8 @@ export interface operations {
             /** @description A page of members. */
             200: {
                 headers: {
+                    /** @description An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only. */
+                    ETag: string;
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
                     RateLimit: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
@@ -3947,7 +4178,20 @@ export interface operations {
                     "application/json": components["schemas"]["MemberPage"];
                 };
             };
-            /** @description A bad query parameter or a tampered cursor. */
+            /** @description Not Modified: `If-None-Match` holds the current `ETag`. No body. */
+            304: {
+                headers: {
+                    /** @description An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only. */
+                    ETag: string;
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A bad query parameter or a tampered cursor. Or an unknown query parameter (one error per parameter). */
             400: {
                 headers: {
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
@@ -4122,7 +4366,7 @@ export interface operations {
                     "application/json": components["schemas"]["Member"];
                 };
             };
-            /** @description Malformed JSON or a malformed `Idempotency-Key`. */
+            /** @description Malformed JSON or a malformed `Idempotency-Key`. Or an unknown query parameter (one error per parameter). */
             400: {
                 headers: {
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
@@ -4345,7 +4589,7 @@ export interface operations {
                     "application/x-ndjson": unknown;
                 };
             };
-            /** @description A bad query parameter (one error per parameter), e.g. an unknown `format`. */
+            /** @description A bad query parameter (one error per parameter), e.g. an unknown `format`. Or an unknown query parameter (one error per parameter). */
             400: {
                 headers: {
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
@@ -4494,6 +4738,23 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description An unknown query parameter (one error per parameter). */
+            400: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description No credentials (`WWW-Authenticate: Bearer`), or invalid, expired or revoked ones (`Bearer error="invalid_token"`). */
             401: {
@@ -4670,7 +4931,7 @@ export interface operations {
                     "application/json": components["schemas"]["Member"];
                 };
             };
-            /** @description Malformed JSON. */
+            /** @description Malformed JSON. Or an unknown query parameter (one error per parameter). */
             400: {
                 headers: {
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
@@ -4868,7 +5129,10 @@ export interface operations {
                 cursor?: string;
                 status?: "pending" | "accepted" | "expired" | "revoked";
             };
-            header?: never;
+            header?: {
+                /** @description The `ETag` you last read: 304 with no body if it is still current. */
+                "If-None-Match"?: string;
+            };
             path: {
                 /** @description The organization’s id; anything else, or one the caller is no member of, is a 404. */
                 orgId: string;
@@ -4880,6 +5144,8 @@ export interface operations {
             /** @description A page of invitations. */
             200: {
                 headers: {
+                    /** @description An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only. */
+                    ETag: string;
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
                     RateLimit: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
@@ -4897,7 +5163,20 @@ export interface operations {
                     };
                 };
             };
-            /** @description An unknown status, a bad limit or cursor, or a malformed percent-encoding in the path. */
+            /** @description Not Modified: `If-None-Match` holds the current `ETag`. No body. */
+            304: {
+                headers: {
+                    /** @description An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only. */
+                    ETag: string;
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description An unknown status, a bad limit or cursor, or a malformed percent-encoding in the path. Or an unknown query parameter (one error per parameter). */
             400: {
                 headers: {
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
@@ -5072,7 +5351,7 @@ export interface operations {
                     "application/json": components["schemas"]["OrganizationInvitation"];
                 };
             };
-            /** @description Malformed JSON or a malformed `Idempotency-Key`. */
+            /** @description Malformed JSON or a malformed `Idempotency-Key`. Or an unknown query parameter (one error per parameter). */
             400: {
                 headers: {
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
@@ -5292,7 +5571,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description A malformed percent-encoding in the path. */
+            /** @description A malformed percent-encoding in the path. Or an unknown query parameter (one error per parameter). */
             400: {
                 headers: {
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
@@ -5435,7 +5714,10 @@ export interface operations {
     listOrganizationApiKeys: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` you last read: 304 with no body if it is still current. */
+                "If-None-Match"?: string;
+            };
             path: {
                 /** @description The organization’s id; anything else, or one the caller cannot see, is a 404. */
                 orgId: string;
@@ -5447,6 +5729,8 @@ export interface operations {
             /** @description The organization’s keys (never their secrets). */
             200: {
                 headers: {
+                    /** @description An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only. */
+                    ETag: string;
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
                     RateLimit: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
@@ -5461,6 +5745,36 @@ export interface operations {
                     "application/json": {
                         items: components["schemas"]["ApiKey"][];
                     };
+                };
+            };
+            /** @description Not Modified: `If-None-Match` holds the current `ETag`. No body. */
+            304: {
+                headers: {
+                    /** @description An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only. */
+                    ETag: string;
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description An unknown query parameter (one error per parameter). */
+            400: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description No credentials (`WWW-Authenticate: Bearer`), or invalid, expired or revoked ones (`Bearer error="invalid_token"`). */
@@ -5613,7 +5927,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiKeyWithSecret"];
                 };
             };
-            /** @description Malformed JSON, or an `Idempotency-Key` (not supported here: the answer carries a secret Roster does not keep). */
+            /** @description Malformed JSON, or an `Idempotency-Key` (not supported here: the answer carries a secret Roster does not keep). Or an unknown query parameter (one error per parameter). */
             400: {
                 headers: {
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
@@ -5816,6 +6130,23 @@ export interface operations {
                     "application/json": components["schemas"]["ApiKey"];
                 };
             };
+            /** @description An unknown query parameter (one error per parameter). */
+            400: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No credentials (`WWW-Authenticate: Bearer`), or invalid, expired or revoked ones (`Bearer error="invalid_token"`). */
             401: {
                 headers: {
@@ -5870,6 +6201,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only. */
+                    ETag?: string;
                     /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
@@ -5940,7 +6273,10 @@ export interface operations {
     listOrganizationWebhookEndpoints: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` you last read: 304 with no body if it is still current. */
+                "If-None-Match"?: string;
+            };
             path: {
                 /** @description The organization’s id; anything else, or one the caller cannot see, is a 404. */
                 orgId: string;
@@ -5952,6 +6288,8 @@ export interface operations {
             /** @description Its endpoints, newest first (never their secrets). */
             200: {
                 headers: {
+                    /** @description An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only. */
+                    ETag: string;
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
                     RateLimit: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
@@ -5966,6 +6304,36 @@ export interface operations {
                     "application/json": {
                         items: components["schemas"]["WebhookEndpoint"][];
                     };
+                };
+            };
+            /** @description Not Modified: `If-None-Match` holds the current `ETag`. No body. */
+            304: {
+                headers: {
+                    /** @description An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only. */
+                    ETag: string;
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description An unknown query parameter (one error per parameter). */
+            400: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description No credentials (`WWW-Authenticate: Bearer`), or invalid, expired or revoked ones (`Bearer error="invalid_token"`). */
@@ -6107,7 +6475,7 @@ export interface operations {
                 headers: {
                     /** @description URL of the created resource. */
                     Location: string;
-                    /** @description The resource version, for `If-Match`. */
+                    /** @description An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only. */
                     ETag: string;
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
                     RateLimit: string;
@@ -6123,7 +6491,7 @@ export interface operations {
                     "application/json": components["schemas"]["OrganizationWebhookEndpointWithSecret"];
                 };
             };
-            /** @description Malformed JSON, or an `Idempotency-Key` (not supported here: the answer carries a secret Roster does not keep). */
+            /** @description Malformed JSON, or an `Idempotency-Key` (not supported here: the answer carries a secret Roster does not keep). Or an unknown query parameter (one error per parameter). */
             400: {
                 headers: {
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
@@ -6300,7 +6668,10 @@ export interface operations {
             query?: {
                 status?: "pending" | "accepted" | "expired" | "revoked";
             };
-            header?: never;
+            header?: {
+                /** @description The `ETag` you last read: 304 with no body if it is still current. */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -6309,6 +6680,8 @@ export interface operations {
             /** @description Invitations, newest first. */
             200: {
                 headers: {
+                    /** @description An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only. */
+                    ETag: string;
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
                     RateLimit: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
@@ -6325,7 +6698,20 @@ export interface operations {
                     };
                 };
             };
-            /** @description An unknown status. */
+            /** @description Not Modified: `If-None-Match` holds the current `ETag`. No body. */
+            304: {
+                headers: {
+                    /** @description An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only. */
+                    ETag: string;
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description An unknown status. Or an unknown query parameter (one error per parameter). */
             400: {
                 headers: {
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
@@ -6480,7 +6866,7 @@ export interface operations {
                     "application/json": components["schemas"]["Invitation"];
                 };
             };
-            /** @description Malformed JSON or a malformed `Idempotency-Key`. */
+            /** @description Malformed JSON or a malformed `Idempotency-Key`. Or an unknown query parameter (one error per parameter). */
             400: {
                 headers: {
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
@@ -6657,7 +7043,10 @@ export interface operations {
     getInvitation: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` you last read: 304 with no body if it is still current. */
+                "If-None-Match"?: string;
+            };
             path: {
                 /** @description The invitation’s id; anything else is a 404. */
                 id: string;
@@ -6669,6 +7058,8 @@ export interface operations {
             /** @description The invitation. */
             200: {
                 headers: {
+                    /** @description An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only. */
+                    ETag: string;
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
                     RateLimit: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
@@ -6683,7 +7074,20 @@ export interface operations {
                     "application/json": components["schemas"]["Invitation"];
                 };
             };
-            /** @description A malformed percent-encoding in the path. */
+            /** @description Not Modified: `If-None-Match` holds the current `ETag`. No body. */
+            304: {
+                headers: {
+                    /** @description An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only. */
+                    ETag: string;
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A malformed percent-encoding in the path. Or an unknown query parameter (one error per parameter). */
             400: {
                 headers: {
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
@@ -6831,7 +7235,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description A malformed percent-encoding in the path. */
+            /** @description A malformed percent-encoding in the path. Or an unknown query parameter (one error per parameter). */
             400: {
                 headers: {
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
@@ -7000,7 +7404,7 @@ export interface operations {
                     "application/json": components["schemas"]["Invitation"];
                 };
             };
-            /** @description A malformed percent-encoding in the path. */
+            /** @description A malformed percent-encoding in the path. Or an unknown query parameter (one error per parameter). */
             400: {
                 headers: {
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
@@ -7173,7 +7577,7 @@ export interface operations {
                     "text/event-stream": unknown;
                 };
             };
-            /** @description An unknown event type, or a resume point this log never wrote. */
+            /** @description An unknown event type, or a resume point this log never wrote. Or an unknown query parameter (one error per parameter). */
             400: {
                 headers: {
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
@@ -7291,7 +7695,10 @@ export interface operations {
                 limit?: number;
                 cursor?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The `ETag` you last read: 304 with no body if it is still current. */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -7300,6 +7707,8 @@ export interface operations {
             /** @description A page of events. */
             200: {
                 headers: {
+                    /** @description An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only. */
+                    ETag: string;
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
                     RateLimit: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
@@ -7342,7 +7751,20 @@ export interface operations {
                     "application/json": components["schemas"]["AuditEventPage"];
                 };
             };
-            /** @description A bad query parameter (one error per parameter) or a cursor this log never wrote. */
+            /** @description Not Modified: `If-None-Match` holds the current `ETag`. No body. */
+            304: {
+                headers: {
+                    /** @description An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only. */
+                    ETag: string;
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A bad query parameter (one error per parameter) or a cursor this log never wrote. Or an unknown query parameter (one error per parameter). */
             400: {
                 headers: {
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
@@ -7483,7 +7905,7 @@ export interface operations {
                     "application/x-ndjson": unknown;
                 };
             };
-            /** @description A bad query parameter (one error per parameter), e.g. an unknown `format`. */
+            /** @description A bad query parameter (one error per parameter), e.g. an unknown `format`. Or an unknown query parameter (one error per parameter). */
             400: {
                 headers: {
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
@@ -7590,7 +8012,10 @@ export interface operations {
     listWebhookEndpoints: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` you last read: 304 with no body if it is still current. */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -7599,6 +8024,8 @@ export interface operations {
             /** @description Every endpoint, newest first (never their secrets). */
             200: {
                 headers: {
+                    /** @description An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only. */
+                    ETag: string;
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
                     RateLimit: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
@@ -7613,6 +8040,36 @@ export interface operations {
                     "application/json": {
                         items: components["schemas"]["WebhookEndpoint"][];
                     };
+                };
+            };
+            /** @description Not Modified: `If-None-Match` holds the current `ETag`. No body. */
+            304: {
+                headers: {
+                    /** @description An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only. */
+                    ETag: string;
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description An unknown query parameter (one error per parameter). */
+            400: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description No credentials (`WWW-Authenticate: Bearer`), or invalid, expired or revoked ones (`Bearer error="invalid_token"`). */
@@ -7735,7 +8192,7 @@ export interface operations {
                 headers: {
                     /** @description URL of the created resource. */
                     Location: string;
-                    /** @description The resource version, for `If-Match`. */
+                    /** @description An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only. */
                     ETag: string;
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
                     RateLimit: string;
@@ -7751,7 +8208,7 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookEndpointWithSecret"];
                 };
             };
-            /** @description Malformed JSON, a malformed `If-Match`, or an `Idempotency-Key` (not supported here: the answer carries a secret Roster does not keep). */
+            /** @description Malformed JSON, a malformed `If-Match`, or an `Idempotency-Key` (not supported here: the answer carries a secret Roster does not keep). Or an unknown query parameter (one error per parameter). */
             400: {
                 headers: {
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
@@ -7909,7 +8366,10 @@ export interface operations {
     getWebhookEndpoint: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` you last read: 304 with no body if it is still current. */
+                "If-None-Match"?: string;
+            };
             path: {
                 /** @description The endpoint’s id; anything else is a 404. */
                 id: string;
@@ -7921,7 +8381,7 @@ export interface operations {
             /** @description The endpoint. */
             200: {
                 headers: {
-                    /** @description The resource version, for `If-Match`. */
+                    /** @description An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only. */
                     ETag: string;
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
                     RateLimit: string;
@@ -7937,7 +8397,20 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookEndpoint"];
                 };
             };
-            /** @description A malformed percent-encoding in the path. */
+            /** @description Not Modified: `If-None-Match` holds the current `ETag`. No body. */
+            304: {
+                headers: {
+                    /** @description An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only. */
+                    ETag: string;
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A malformed percent-encoding in the path. Or an unknown query parameter (one error per parameter). */
             400: {
                 headers: {
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
@@ -8062,7 +8535,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The `ETag` you last read: the write fails with 412 if the endpoint changed since. */
+                /** @description The `ETag` you last read, strong or weak (`"1"` or `W/"1"`: the version is the validator either way): the write fails with 412 if the endpoint changed since. */
                 "If-Match"?: string;
             };
             path: {
@@ -8088,7 +8561,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description A malformed `If-Match` or percent-encoding in the path. */
+            /** @description A malformed `If-Match` or percent-encoding in the path. Or an unknown query parameter (one error per parameter). */
             400: {
                 headers: {
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
@@ -8159,6 +8632,27 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only. */
+                    ETag?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The server requires `If-Match` (ROSTER_REQUIRE_IF_MATCH) and none came: the current `ETag` is in this answer. */
+            428: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    /** @description An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only. */
+                    ETag: string;
                     /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
@@ -8230,7 +8724,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The `ETag` you last read: the write fails with 412 if the endpoint changed since. */
+                /** @description The `ETag` you last read, strong or weak (`"1"` or `W/"1"`: the version is the validator either way): the write fails with 412 if the endpoint changed since. */
                 "If-Match"?: string;
             };
             path: {
@@ -8259,7 +8753,7 @@ export interface operations {
             /** @description The changed endpoint. */
             200: {
                 headers: {
-                    /** @description The resource version, for `If-Match`. */
+                    /** @description An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only. */
                     ETag: string;
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
                     RateLimit: string;
@@ -8275,7 +8769,7 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookEndpoint"];
                 };
             };
-            /** @description Malformed JSON, a malformed `If-Match`, or an `Idempotency-Key` (not supported here: the answer carries a secret Roster does not keep). */
+            /** @description Malformed JSON, a malformed `If-Match`, or an `Idempotency-Key` (not supported here: the answer carries a secret Roster does not keep). Or an unknown query parameter (one error per parameter). */
             400: {
                 headers: {
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
@@ -8346,6 +8840,8 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only. */
+                    ETag?: string;
                     /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
@@ -8397,6 +8893,25 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
                     "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The server requires `If-Match` (ROSTER_REQUIRE_IF_MATCH) and none came: the current `ETag` is in this answer. */
+            428: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    /** @description An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only. */
+                    ETag: string;
                     /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
@@ -8479,7 +8994,7 @@ export interface operations {
             /** @description The endpoint and its new secret, shown this once. */
             200: {
                 headers: {
-                    /** @description The resource version, for `If-Match`. */
+                    /** @description An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only. */
                     ETag: string;
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
                     RateLimit: string;
@@ -8495,7 +9010,7 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookEndpointWithSecret"];
                 };
             };
-            /** @description A malformed percent-encoding in the path. */
+            /** @description A malformed percent-encoding in the path. Or an unknown query parameter (one error per parameter). */
             400: {
                 headers: {
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
@@ -8645,7 +9160,7 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookDelivery"];
                 };
             };
-            /** @description A malformed percent-encoding in the path. */
+            /** @description A malformed percent-encoding in the path. Or an unknown query parameter (one error per parameter). */
             400: {
                 headers: {
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
@@ -8772,7 +9287,10 @@ export interface operations {
                 limit?: number;
                 cursor?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The `ETag` you last read: 304 with no body if it is still current. */
+                "If-None-Match"?: string;
+            };
             path: {
                 /** @description The endpoint’s id; anything else is a 404. */
                 id: string;
@@ -8784,6 +9302,8 @@ export interface operations {
             /** @description A page of deliveries. */
             200: {
                 headers: {
+                    /** @description An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only. */
+                    ETag: string;
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
                     RateLimit: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
@@ -8798,7 +9318,20 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookDeliveryPage"];
                 };
             };
-            /** @description A bad query parameter or a tampered cursor. */
+            /** @description Not Modified: `If-None-Match` holds the current `ETag`. No body. */
+            304: {
+                headers: {
+                    /** @description An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only. */
+                    ETag: string;
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A bad query parameter or a tampered cursor. Or an unknown query parameter (one error per parameter). */
             400: {
                 headers: {
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
@@ -8950,7 +9483,7 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookDelivery"];
                 };
             };
-            /** @description A malformed percent-encoding in the path. */
+            /** @description A malformed percent-encoding in the path. Or an unknown query parameter (one error per parameter). */
             400: {
                 headers: {
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
@@ -9181,7 +9714,10 @@ export interface operations {
     openApiDocument: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` you last read: 304 with no body if it is still current. */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -9190,6 +9726,8 @@ export interface operations {
             /** @description The OpenAPI document. */
             200: {
                 headers: {
+                    /** @description An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only. */
+                    ETag: string;
                     /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
@@ -9206,6 +9744,28 @@ export interface operations {
                     } & {
                         [key: string]: unknown;
                     };
+                };
+            };
+            /** @description Not Modified: `If-None-Match` holds the current `ETag`. No body. */
+            304: {
+                headers: {
+                    /** @description An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only. */
+                    ETag: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description An unknown query parameter (one error per parameter). */
+            400: {
+                headers: {
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unexpected error: `traceId` finds it in the server log; nothing was changed. */

@@ -69,13 +69,13 @@ export async function exportBackends({ observer }: ServerDatabase): Promise<{ st
   return (await observer.query('SELECT state FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1', [snapshotApplicationName])).rows;
 }
 
-/** `npm start -- -p <port>` on `database`, ready (GET /api/ready answers 200). */
-export async function npmStart(database: Record<string, string>, env: Record<string, string> = {}): Promise<ProductionServer> {
+/** `npm start -- -p <port> -H <hostname>` on `database`, ready (GET /api/ready answers 200 on loopback). */
+export async function npmStart(database: Record<string, string>, env: Record<string, string> = {}, { hostname = '127.0.0.1' } = {}): Promise<ProductionServer> {
   // Its own port, not one the kernel picks: another worker's listen(0) could take that before the server binds it,
   // or after it stops (the refused-connection checks).
   const port = await reservePorts();
   const origin = `http://127.0.0.1:${port}`;
-  const npm = spawn('npm', ['start', '--', '-p', String(port), '-H', '127.0.0.1'], {
+  const npm = spawn('npm', ['start', '--', '-p', String(port), '-H', hostname], {
     cwd: root,
     detached: true, // its own process group, so a failed test can still stop everything it started
     env: {

@@ -5,11 +5,12 @@ import type { Transaction } from '@/db/client';
 import { organizations, webhookDeliveries, webhookEndpoints, type WebhookEndpointRow } from '@/db/schema';
 import { authorizeManagement, mayManage } from '../authorization';
 import { UNPAGED_LIST_MAX } from '../bounds';
-import { NotFound, PreconditionFailed, ValidationFailed } from '../errors';
+import { NotFound, ValidationFailed } from '../errors';
 import { diffFields, lastPosition, recordEvent } from '../events';
 import { actorOf, type CoreContext, type Principal } from '../principal';
 import type { Role } from '../users/schemas';
 import { isUuid, parseInput } from '../validation';
+import { checkVersion, type WriteOptions } from '../versions';
 import { authorizeEndpoints, endpointsOf } from './endpoint-scope';
 import { toDeliveryDto, toEndpointDto, type WebhookDeliveryDto, type WebhookEndpointDto } from './dto';
 import { endpointMakerRole, makerColumns } from './makers';
@@ -118,13 +119,13 @@ export async function updateWebhookEndpoint(
   ctx: CoreContext,
   id: string,
   rawInput: UpdateEndpointInput | unknown,
-  { network = networkPolicyFromEnv(), expectedVersion }: EndpointOptions & { expectedVersion?: number } = {},
+  { network = networkPolicyFromEnv(), ...version }: EndpointOptions & WriteOptions = {},
 ): Promise<WebhookEndpointDto> {
   authorizeEndpoints(ctx.principal);
   const input = parseInput(updateEndpointInput, rawInput);
   if (input.url) await assertReachable(input.url, network);
   return ctx.db.transaction(async (tx) => {
-    const current = await lockManagedEndpoint(tx, ctx.principal, id, expectedVersion);
+    const current = await lockManagedEndpoint(tx, ctx.principal, id, version);
     const changes: Partial<WebhookEndpointRow> = {
       ...(input.url ? { url: input.url.toString() } : {}),
       ...(input.events ? { eventTypes: input.events } : {}),
@@ -136,10 +137,10 @@ export async function updateWebhookEndpoint(
   });
 }
 
-export async function deleteWebhookEndpoint(ctx: CoreContext, id: string, { expectedVersion }: { expectedVersion?: number } = {}): Promise<void> {
+export async function deleteWebhookEndpoint(ctx: CoreContext, id: string, version: WriteOptions = {}): Promise<void> {
   authorizeEndpoints(ctx.principal);
   await ctx.db.transaction(async (tx) => {
-    const current = await lockManagedEndpoint(tx, ctx.principal, id, expectedVersion);
+    const current = await lockManagedEndpoint(tx, ctx.principal, id, version);
     await tx.delete(webhookEndpoints).where(eq(webhookEndpoints.id, id));
     await recordEndpointEvent(tx, ctx.principal, 'webhook-endpoint.deleted', toEndpointDto(current), undefined);
   });
@@ -246,12 +247,10 @@ export async function mayManageWebhookEndpoint(ctx: CoreContext, id: string): Pr
 }
 
 /** findManagedEndpoint, locked in `tx` for the change, and at the version the caller last saw. */
-async function lockManagedEndpoint(tx: Transaction, principal: Principal, id: string, expectedVersion?: number): Promise<WebhookEndpointRow> {
+async function lockManagedEndpoint(tx: Transaction, principal: Principal, id: string, version: WriteOptions = {}): Promise<WebhookEndpointRow> {
   const { endpoint, madeBy } = await selectWithMaker(tx, id, { lock: true, organizationId: authorizeEndpoints(principal) });
   authorizeManagement(principal, madeBy);
-  if (expectedVersion !== undefined && endpoint.version !== expectedVersion) {
-    throw new PreconditionFailed(`This endpoint was changed by someone else (now at version ${endpoint.version}, you had ${expectedVersion}).`);
-  }
+  checkVersion('endpoint', endpoint.version, version);
   return endpoint;
 }
 

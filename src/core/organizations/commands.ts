@@ -9,6 +9,7 @@ import { Conflict, Forbidden, Unauthenticated, ValidationFailed } from '../error
 import { diffFields, recordEvent } from '../events';
 import type { CoreContext, Principal } from '../principal';
 import { parseInput } from '../validation';
+import type { WriteOptions } from '../versions';
 import { authorizeInOrganization, managesEveryOrganization, type OrgCreation } from './access';
 import { toOrganizationDto, type OrganizationDto } from './dto';
 import { memberColumns, memberEvent, readMember } from './members';
@@ -16,9 +17,7 @@ import { lockOrganization, withOwnerInvariant } from './owners';
 import { removeOrganizationCredentials } from './owned-credentials';
 import { createOrganizationInput, organizationFields, updateOrganizationInput, type CreateOrganizationInput, type UpdateOrganizationInput } from './schemas';
 
-export interface WriteOptions {
-  expectedVersion?: number;
-}
+export type { WriteOptions } from '../versions';
 
 /**
  * Staff (and organizations:write keys) create an organization for anyone and name its first owner (`ownerId`);
@@ -66,7 +65,7 @@ export async function updateOrganization(ctx: CoreContext, id: string, rawInput:
   const input = parseInput(updateOrganizationInput, rawInput);
   return withSlugUniqueness(() =>
     ctx.db.transaction(async (tx) => {
-      const current = await lockOrganization(tx, id, options.expectedVersion);
+      const current = await lockOrganization(tx, id, options);
       const changes = diffFields<OrganizationRow>(current, { ...current, ...input }, organizationFields.filter((field) => field in input));
       // jsonb: compare by content, not identity.
       if (input.metadata && JSON.stringify(input.metadata) === JSON.stringify(current.metadata)) delete changes.metadata;
@@ -88,7 +87,7 @@ export async function deleteOrganization(ctx: CoreContext, id: string, options: 
   await authorizeInOrganization(ctx, id, 'organization:delete');
   await withOwnerInvariant(() =>
     ctx.db.transaction(async (tx) => {
-      const current = await lockOrganization(tx, id, options.expectedVersion);
+      const current = await lockOrganization(tx, id, options);
       await removeAllMembers(tx, ctx.principal, current);
       await revokeInvitationsOfDeletedOrganization(tx, ctx.principal, id);
       await removeOrganizationCredentials(tx, ctx.principal, id);

@@ -2,18 +2,17 @@ import 'server-only';
 import { and, eq, ne } from 'drizzle-orm';
 import type { Transaction } from '@/db/client';
 import { organizationMembers, organizations, type OrganizationRow } from '@/db/schema';
-import { Conflict, NotFound, PreconditionFailed } from '../errors';
+import { Conflict, NotFound } from '../errors';
+import { checkVersion, type WriteOptions } from '../versions';
 
 /**
  * Locks the organization's row for the rest of the transaction: every change to its owners (and to it) takes this
  * lock first, as the database's own trigger does, so they run one after the other. NotFound when it doesn't exist.
  */
-export async function lockOrganization(tx: Transaction, id: string, expectedVersion?: number): Promise<OrganizationRow> {
+export async function lockOrganization(tx: Transaction, id: string, version: WriteOptions = {}): Promise<OrganizationRow> {
   const [row] = await tx.select().from(organizations).where(eq(organizations.id, id)).for('update');
   if (!row) throw new NotFound('Organization');
-  if (expectedVersion !== undefined && row.version !== expectedVersion) {
-    throw new PreconditionFailed(`This organization was changed by someone else (now at version ${row.version}, you had ${expectedVersion}).`);
-  }
+  checkVersion('organization', row.version, version);
   return row;
 }
 

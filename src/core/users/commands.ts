@@ -9,20 +9,18 @@ import { diffFields, recordEvent, type EventType } from '../events';
 import { authorize, authorizeAccountChange } from '../authorization';
 import { disableEndpointsMadeBy, holdsWebhookRight } from '../integrations/creator-lost-access';
 import { postgresErrorCode, UNIQUE_VIOLATION } from '../db-errors';
-import { Conflict, NotFound, PreconditionFailed } from '../errors';
+import { Conflict, NotFound } from '../errors';
 import type { CoreContext, Principal } from '../principal';
 import { removeMembershipsOf } from '../organizations/members';
 import { withOwnerInvariant } from '../organizations/owners';
 import { eraseUserRecords } from '../retention';
 import { isUuid, parseInput } from '../validation';
+import { checkVersion, type WriteOptions } from '../versions';
 import { toUserDto, type UserDto } from './dto';
 import { assertAnOwnerRemains } from './owners';
 import { createUserInput, updateUserInput, userFields, type CreateUserInput, type UpdateUserInput } from './schemas';
 
-/** Optimistic concurrency: the version the caller last saw; a mismatch is a PreconditionFailed. */
-export interface WriteOptions {
-  expectedVersion?: number;
-}
+export type { WriteOptions } from '../versions';
 
 export async function createUser(ctx: CoreContext, rawInput: CreateUserInput | unknown): Promise<UserDto> {
   authorize(ctx.principal, 'users:write');
@@ -140,14 +138,10 @@ export async function applyUserChanges(
   return row!;
 }
 
-export async function lockUser(tx: Transaction, id: string, { expectedVersion }: WriteOptions): Promise<UserRow> {
+export async function lockUser(tx: Transaction, id: string, options: WriteOptions): Promise<UserRow> {
   const [current] = await tx.select().from(users).where(eq(users.id, id)).for('update');
   if (!current) throw new NotFound('User');
-  if (expectedVersion !== undefined && current.version !== expectedVersion) {
-    throw new PreconditionFailed(
-      `This user was changed by someone else (now at version ${current.version}, you had ${expectedVersion}).`,
-    );
-  }
+  checkVersion('user', current.version, options);
   return current;
 }
 

@@ -10,8 +10,9 @@ export const eventsOperations: Operation[] = [
     operationId: 'streamEvents',
     summary: 'Stream events (Server-Sent Events)',
     description:
-      'Every committed change, as it commits: `retry:` first, then each event as `id: <position>` and `data: <event JSON>` ' +
-      '(`{ id, position, type, occurredAt, actor, door, subject, organizationId, data }`), a `:` heartbeat every 15 s. Reconnect with ' +
+      'Every committed change, as it commits: `retry:` first, then each event as `event: <type>`, `id: <position>` and `data: <event JSON>` ' +
+      '(`{ id, position, type, occurredAt, actor, door, subject, organizationId, data }`), so a client listens by type ' +
+      '(`addEventListener(\'user.created\', …)`; `onmessage` hears none); a `:` heartbeat every 15 s. Reconnect with ' +
       '`Last-Event-ID` (or `?after=`) to replay what was missed, in order, with no gap and no duplicate. Named events: ' +
       '`pruned` (the resume point is older than retention; what follows starts at the oldest kept event) and `reconnect` ' +
       '(the server is stopping, or the client fell behind: reconnect with `Last-Event-ID`). Admins, owners and keys with ' +

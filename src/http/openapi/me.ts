@@ -5,7 +5,7 @@ import { storedEmail, UNPAGED_LIST_MAX } from '@/core/bounds';
 import { myOrganizationDto } from '@/core/organizations';
 import { updateMeInput, userDto } from '@/core/users';
 import { jsonBody, type Operation } from './operation';
-import { user, userExample } from './users';
+import { ifMatch, user, userExample } from './users';
 
 const me = userDto
   .extend({ organizations: z.array(myOrganizationDto.meta({ id: 'MyOrganization', description: 'An organization the caller belongs to, with their role in it.' })).max(UNPAGED_LIST_MAX) })
@@ -30,7 +30,7 @@ export const meOperations: Operation[] = [
     description: 'Only `name` can change here; role, plan, status and email belong to admins and billing.',
     tag: 'Me',
     access: 'user',
-    request: { body: jsonBody(updateMeInput, { alsoAs: ['application/merge-patch+json'], example: { name: 'Ada King' } }) },
+    request: { headers: ifMatch, body: jsonBody(updateMeInput, { alsoAs: ['application/merge-patch+json'], example: { name: 'Ada King' } }) },
     success: { status: 200, description: 'The caller’s updated user.', schema: user, headers: ['ETag'] },
     errors: {
       400: 'Malformed JSON or a malformed `If-Match`.',

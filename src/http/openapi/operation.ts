@@ -65,8 +65,12 @@ interface HeaderSpec {
 }
 
 const responseHeaders: Record<ResponseHeader, HeaderSpec> = {
-  // An entity-tag (RFC 9110 §8.8.3): quoted, optionally weak.
-  ETag: { description: 'The resource version, for `If-Match`.', schema: { type: 'string', maxLength: 100, pattern: '^(W/)?"[\\x21\\x23-\\x7E]*"$', example: '"3"' } },
+  ETag: {
+    description:
+      'An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only.',
+    // An entity-tag (RFC 9110 §8.8.3): quoted, optionally weak.
+    schema: { type: 'string', maxLength: 100, pattern: '^(W/)?"[\\x21\\x23-\\x7E]*"$', example: '"3"' },
+  },
   Location: { description: 'URL of the created resource.', schema: { type: 'string', format: 'uri', maxLength: 2_000 } },
   'Idempotent-Replayed': { description: '`true` when this is the stored response to an earlier request with the same `Idempotency-Key`.', schema: { type: 'string', enum: ['true'] } },
   RateLimit: {
@@ -121,17 +125,45 @@ const hasCors = (operation: Operation) => operation.path.startsWith('/api/v1/');
 function errorResponse(status: number, description: string, access: Access, cors: boolean): ResponseConfig {
   // A 401 is answered before the caller is known: it spends no budget, so it has no RateLimit headers.
   const metered = access !== 'public' && status !== 401;
-  const extra: ResponseHeader[] = status === 429 || status === 503 || status === 409 ? ['Retry-After'] : [];
+  const extra: ResponseHeader[] = status === 429 || status === 503 || status === 409 ? ['Retry-After'] : status === 412 || status === 428 ? ['ETag'] : [];
   const names = [...(metered ? budgetHeaders : []), ...extra, ...(cors ? corsHeaders : [])];
+  const required: ResponseHeader[] = status === 429 ? [...budgetHeaders, 'Retry-After'] : status === 428 ? ['ETag'] : [];
   return {
     description,
-    ...(names.length > 0 ? { headers: headersOf(names, status === 429 ? [...budgetHeaders, 'Retry-After'] : []) } : {}),
+    ...(names.length > 0 ? { headers: headersOf(names, required) } : {}),
     content: { 'application/problem+json': { schema: problem } },
   };
 }
 
+const unknownQuery = 'An unknown query parameter (one error per parameter).';
+const ifNoneMatch = z.object({
+  'If-None-Match': z.string().max(1_000).optional().meta({ description: 'The `ETag` you last read: 304 with no body if it is still current.', example: '"3"' }),
+});
+/** A GET answering JSON: it carries an ETag and answers `If-None-Match` (src/http/api-resource.ts). */
+const revalidates = ({ method, path, success }: Operation) => path.startsWith('/api/v1/') && method === 'get' && !success.mediaType && !success.mediaTypes;
+const takesIfMatch = (request: RouteConfig['request']) => request?.headers instanceof z.ZodObject && 'If-Match' in request.headers.shape;
+
+/**
+ * What every /api/v1 operation's request and errors share with the rest: unknown query parameters are a 400 everywhere; a
+ * GET answering JSON takes `If-None-Match` (304); a write that takes `If-Match` can be made to require it (428).
+ */
+function sharedContract(operation: Operation): Pick<Operation, 'request' | 'errors' | 'success'> {
+  const { request, errors = {}, success } = operation;
+  if (!operation.path.startsWith('/api/v1/')) return { request, errors, success }; // the probes: none of this
+  const shared: Partial<Record<number, string>> = { 400: errors[400] ? `${errors[400]} Or an unknown query parameter (one error per parameter).` : unknownQuery };
+  if (takesIfMatch(request)) shared[428] = 'The server requires `If-Match` (ROSTER_REQUIRE_IF_MATCH) and none came: the current `ETag` is in this answer.';
+  if (!revalidates(operation)) return { request, errors: { ...errors, ...shared }, success };
+  const headers = request?.headers instanceof z.ZodObject ? request.headers.extend(ifNoneMatch.shape) : ifNoneMatch;
+  return {
+    request: { ...request, headers },
+    errors: { ...errors, ...shared },
+    success: { ...success, headers: [...new Set([...(success.headers ?? []), 'ETag' as const])] },
+  };
+}
+
 /** The zod-to-openapi route for `operation`, with everything operations share. */
-export function toRouteConfig(operation: Operation): RouteConfig {
+export function toRouteConfig(declared: Operation): RouteConfig {
+  const operation = { ...declared, ...sharedContract(declared) };
   const { success, access } = operation;
   const metered = access !== 'public';
   const errors = {
@@ -152,6 +184,9 @@ export function toRouteConfig(operation: Operation): RouteConfig {
     security: securityOf[access],
     ...(operation.request ? { request: operation.request } : {}),
     responses: {
+      ...(revalidates(operation)
+        ? { 304: { description: 'Not Modified: `If-None-Match` holds the current `ETag`. No body.', headers: headersOf(['ETag', ...(metered ? budgetHeaders : [])], ['ETag']) } }
+        : {}),
       [success.status]: {
         description: success.description,
         ...(successHeaders.length > 0 ? { headers: headersOf(successHeaders, [...(success.headers ?? []).filter((h) => h !== 'Idempotent-Replayed'), ...(metered ? budgetHeaders : [])]) } : {}),
@@ -177,10 +212,13 @@ export const ifMatchHeader = (what: string) =>
   z.object({
     'If-Match': z
       .string()
-      .max(11)
+      .max(14)
       .regex(ifMatchValue)
       .optional()
-      .meta({ description: `The \`ETag\` you last read: the write fails with 412 if ${what} changed since.`, example: '"1"' }),
+      .meta({
+        description: `The \`ETag\` you last read, strong or weak (\`"1"\` or \`W/"1"\`: the version is the validator either way): the write fails with 412 if ${what} changed since.`,
+        example: '"1"',
+      }),
   });
 
 /** The request header of every POST that creates something and can be retried safely (src/http/idempotency.ts). */

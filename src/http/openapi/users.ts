@@ -20,7 +20,7 @@ export const userExample = {
 export const user = userDto.meta({ id: 'User', description: 'A user, as both doors return it.', example: userExample });
 const page = userPage.meta({ id: 'UserPage', description: 'One page of users, newest first.' });
 const userId = z.object({ id: pathId('The user’s id (a UUID); anything else is a 404.', userExample.id) });
-const ifMatch = ifMatchHeader('the user');
+export const ifMatch = ifMatchHeader('the user');
 
 const writeErrors = {
   400: 'Malformed JSON, a malformed `If-Match`, or a malformed percent-encoding in the path.',

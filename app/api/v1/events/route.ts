@@ -1,4 +1,4 @@
-import { planEventStream, type EventDto } from '@/core/events';
+import { eventStreamQuery, planEventStream, type EventDto } from '@/core/events';
 import { apiResource } from '@/http/api-resource';
 import { eventStreamResponse } from '@/http/event-stream';
 import { getEventFeed } from '@/server/event-feed';
@@ -12,4 +12,4 @@ export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiResource({
     const plan = await planEventStream(ctx, Object.fromEntries(new URL(request.url).searchParams), request.headers.get('last-event-id'));
     return eventStreamResponse(request, { db: ctx.db, feed: await getEventFeed(), plan, format: asPublished });
   },
-});
+}, { query: { GET: eventStreamQuery } });

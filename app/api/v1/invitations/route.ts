@@ -17,4 +17,4 @@ export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiResource({
     const invitation = await createInvitation(ctx, await readJsonBody(request), mailRequestFrom(request));
     return json(invitation, { status: 201, headers: { Location: publicUrl(`/api/v1/invitations/${invitation.id}`, request).toString() } });
   }),
-});
+}, { query: { GET: listInvitationsQuery } });

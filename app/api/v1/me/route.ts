@@ -2,7 +2,8 @@ import { myOrganizations } from '@/core/organizations';
 import { getMe, updateMe } from '@/core/users';
 import { apiResource, json } from '@/http/api-resource';
 import { readJsonBody } from '@/http/json-body';
-import { etagFor, expectedVersionFrom } from '@/http/preconditions';
+import { etagFor } from '@/http/etag';
+import { writePreconditions } from '@/http/preconditions';
 import { revalidateUserViews } from '@/http/revalidate';
 
 /**
@@ -12,11 +13,12 @@ import { revalidateUserViews } from '@/http/revalidate';
 export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiResource({
   GET: async ({ ctx }) => {
     const me = await getMe(ctx);
-    return json({ ...me, organizations: await myOrganizations(ctx) }, { headers: { ETag: etagFor(me.version) } });
+    // The ETag is the user's version, for If-Match; their organizations change apart from it, so it never answers a 304.
+    return json({ ...me, organizations: await myOrganizations(ctx) }, { headers: { ETag: etagFor(me.version) }, revalidate: false });
   },
 
   PATCH: async ({ request, ctx }) => {
-    const me = await updateMe(ctx, await readJsonBody(request), { expectedVersion: expectedVersionFrom(request) });
+    const me = await updateMe(ctx, await readJsonBody(request), writePreconditions(request));
     revalidateUserViews(me.id);
     return json(me, { headers: { ETag: etagFor(me.version) } });
   },

@@ -1,8 +1,8 @@
-import { createOrganization, listOrganizations, orgCreationFromEnv } from '@/core/organizations';
+import { createOrganization, listOrganizations, listOrganizationsQuery, orgCreationFromEnv } from '@/core/organizations';
 import { apiResource, json } from '@/http/api-resource';
 import { idempotent } from '@/http/idempotency';
 import { readJsonBody } from '@/http/json-body';
-import { etagFor } from '@/http/preconditions';
+import { etagFor } from '@/http/etag';
 import { revalidateOrganizationViews } from '@/http/revalidate';
 import { publicUrl } from '@/lib/public-url';
 
@@ -17,4 +17,4 @@ export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiResource({
       headers: { Location: publicUrl(`/api/v1/organizations/${organization.id}`, request).toString(), ETag: etagFor(organization.version) },
     });
   }),
-});
+}, { query: { GET: listOrganizationsQuery } });

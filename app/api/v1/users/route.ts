@@ -1,8 +1,8 @@
-import { createUser, listUsers } from '@/core/users';
+import { createUser, listUsers, listUsersQuery } from '@/core/users';
 import { apiResource, json } from '@/http/api-resource';
 import { readJsonBody } from '@/http/json-body';
 import { idempotent } from '@/http/idempotency';
-import { etagFor } from '@/http/preconditions';
+import { etagFor } from '@/http/etag';
 import { revalidateUserViews } from '@/http/revalidate';
 import { publicUrl } from '@/lib/public-url';
 
@@ -20,4 +20,4 @@ export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiResource({
       headers: { Location: publicUrl(`/api/v1/users/${user.id}`, request).toString(), ETag: etagFor(user.version) },
     });
   }),
-});
+}, { query: { GET: listUsersQuery } });

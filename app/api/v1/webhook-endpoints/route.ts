@@ -3,7 +3,7 @@ import { createWebhookEndpoint, listWebhookEndpoints } from '@/core/integrations
 import { apiResource, json } from '@/http/api-resource';
 import { readJsonBody } from '@/http/json-body';
 import { refuseIdempotencyKey } from '@/http/idempotency';
-import { etagFor } from '@/http/preconditions';
+import { etagFor } from '@/http/etag';
 import { publicUrl } from '@/lib/public-url';
 
 /** REST hooks: an integration subscribes by POSTing an endpoint, and unsubscribes by DELETEing it. */

@@ -1,4 +1,4 @@
-import { planAuditExport } from '@/core/events';
+import { exportAuditEventsQuery, planAuditExport } from '@/core/events';
 import { getDatabase } from '@/db';
 import { apiResource } from '@/http/api-resource';
 import { exportResponse } from '@/http/export-response';
@@ -10,4 +10,4 @@ export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiResource({
     const plan = planAuditExport(ctx.principal, Object.fromEntries(new URL(request.url).searchParams), requestClientIp(request));
     return exportResponse(request, plan, await getDatabase());
   },
-});
+}, { query: { GET: exportAuditEventsQuery } });

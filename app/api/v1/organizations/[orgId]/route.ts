@@ -1,7 +1,8 @@
 import { deleteOrganization, getOrganization, updateOrganization } from '@/core/organizations';
 import { apiResource, json } from '@/http/api-resource';
 import { readJsonBody } from '@/http/json-body';
-import { etagFor, expectedVersionFrom } from '@/http/preconditions';
+import { etagFor } from '@/http/etag';
+import { writePreconditions } from '@/http/preconditions';
 import { revalidateOrganizationViews } from '@/http/revalidate';
 
 export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiResource<{ orgId: string }>({
@@ -11,14 +12,14 @@ export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiResource<{ orgId: s
   },
 
   PATCH: async ({ request, params, ctx }) => {
-    const expectedVersion = expectedVersionFrom(request);
-    const organization = await updateOrganization(ctx, params.orgId, await readJsonBody(request), { expectedVersion });
+    const preconditions = writePreconditions(request);
+    const organization = await updateOrganization(ctx, params.orgId, await readJsonBody(request), preconditions);
     revalidateOrganizationViews(organization.id);
     return json(organization, { headers: { ETag: etagFor(organization.version) } });
   },
 
   DELETE: async ({ request, params, ctx }) => {
-    await deleteOrganization(ctx, params.orgId, { expectedVersion: expectedVersionFrom(request) });
+    await deleteOrganization(ctx, params.orgId, writePreconditions(request));
     revalidateOrganizationViews(params.orgId);
     return new Response(null, { status: 204 });
   },

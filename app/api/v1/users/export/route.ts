@@ -1,4 +1,4 @@
-import { planUserExport } from '@/core/users';
+import { exportUsersQuery, planUserExport } from '@/core/users';
 import { getDatabase } from '@/db';
 import { apiResource } from '@/http/api-resource';
 import { exportResponse } from '@/http/export-response';
@@ -10,4 +10,4 @@ export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiResource({
     const plan = planUserExport(ctx.principal, Object.fromEntries(new URL(request.url).searchParams), requestClientIp(request));
     return exportResponse(request, plan, await getDatabase());
   },
-});
+}, { query: { GET: exportUsersQuery } });

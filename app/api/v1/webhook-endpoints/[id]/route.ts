@@ -1,7 +1,8 @@
 import { deleteWebhookEndpoint, getWebhookEndpoint, updateWebhookEndpoint } from '@/core/integrations';
 import { apiResource, json } from '@/http/api-resource';
 import { readJsonBody } from '@/http/json-body';
-import { etagFor, expectedVersionFrom } from '@/http/preconditions';
+import { etagFor } from '@/http/etag';
+import { writePreconditions } from '@/http/preconditions';
 
 export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiResource<{ id: string }>({
   GET: async ({ params, ctx }) => {
@@ -10,13 +11,13 @@ export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiResource<{ id: stri
   },
 
   PATCH: async ({ request, params, ctx }) => {
-    const expectedVersion = expectedVersionFrom(request);
-    const endpoint = await updateWebhookEndpoint(ctx, params.id, await readJsonBody(request), { expectedVersion });
+    const preconditions = writePreconditions(request);
+    const endpoint = await updateWebhookEndpoint(ctx, params.id, await readJsonBody(request), preconditions);
     return json(endpoint, { headers: { ETag: etagFor(endpoint.version) } });
   },
 
   DELETE: async ({ request, params, ctx }) => {
-    await deleteWebhookEndpoint(ctx, params.id, { expectedVersion: expectedVersionFrom(request) });
+    await deleteWebhookEndpoint(ctx, params.id, writePreconditions(request));
     return new Response(null, { status: 204 });
   },
 });

@@ -1,4 +1,4 @@
-import { createOrganizationInvitation, listOrganizationInvitations } from '@/core/invitations';
+import { createOrganizationInvitation, listOrganizationInvitations, listOrganizationInvitationsQuery } from '@/core/invitations';
 import { apiResource, json } from '@/http/api-resource';
 import { idempotent } from '@/http/idempotency';
 import { readJsonBody } from '@/http/json-body';
@@ -14,4 +14,4 @@ export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiResource<{ orgId: s
     const location = publicUrl(`/api/v1/organizations/${invitation.organizationId}/invitations/${invitation.id}`, request);
     return json(invitation, { status: 201, headers: { Location: location.toString() } });
   }),
-});
+}, { query: { GET: listOrganizationInvitationsQuery } });

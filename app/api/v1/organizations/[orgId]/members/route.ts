@@ -1,4 +1,4 @@
-import { addMember, listMembers } from '@/core/organizations';
+import { addMember, listMembers, listMembersQuery } from '@/core/organizations';
 import { apiResource, json } from '@/http/api-resource';
 import { idempotent } from '@/http/idempotency';
 import { readJsonBody } from '@/http/json-body';
@@ -14,4 +14,4 @@ export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiResource<{ orgId: s
     const location = publicUrl(`/api/v1/organizations/${member.organizationId}/members/${member.userId}`, request).toString();
     return json(member, { status: 201, headers: { Location: location } });
   }),
-});
+}, { query: { GET: listMembersQuery } });

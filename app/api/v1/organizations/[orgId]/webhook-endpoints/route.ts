@@ -3,7 +3,7 @@ import { createOrganizationWebhookEndpoint, listOrganizationWebhookEndpoints } f
 import { apiResource, json } from '@/http/api-resource';
 import { refuseIdempotencyKey } from '@/http/idempotency';
 import { readJsonBody } from '@/http/json-body';
-import { etagFor } from '@/http/preconditions';
+import { etagFor } from '@/http/etag';
 import { publicUrl } from '@/lib/public-url';
 
 /** An organization's webhook endpoints: sent only its events; managed afterwards at /api/v1/webhook-endpoints/{id}. */

@@ -1,7 +1,7 @@
 import { webhookSecretBox } from '@/auth/webhook-secret-box';
 import { rotateWebhookSecret } from '@/core/integrations';
 import { apiResource, json } from '@/http/api-resource';
-import { etagFor } from '@/http/preconditions';
+import { etagFor } from '@/http/etag';
 
 /** A new signing secret, shown this once; the previous one keeps signing beside it for 24 hours. */
 export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiResource<{ id: string }>({

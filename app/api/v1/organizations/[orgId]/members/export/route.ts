@@ -1,4 +1,4 @@
-import { planMemberExport } from '@/core/organizations';
+import { exportMembersQuery, planMemberExport } from '@/core/organizations';
 import { getDatabase } from '@/db';
 import { apiResource } from '@/http/api-resource';
 import { exportResponse } from '@/http/export-response';
@@ -10,4 +10,4 @@ export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiResource<{ orgId: s
     const plan = await planMemberExport(ctx, params.orgId, Object.fromEntries(new URL(request.url).searchParams), requestClientIp(request));
     return exportResponse(request, plan, await getDatabase());
   },
-});
+}, { query: { GET: exportMembersQuery } });
