@@ -35,6 +35,8 @@ function subjectHref(subject: Subject): string | null {
       return '/webhooks';
     case 'organization':
       return `/organizations/${subject.id}`;
+    case 'scim-group':
+      return null;
   }
 }
 
