@@ -1,10 +1,8 @@
 import 'server-only';
 import { and, or, sql, type SQL } from 'drizzle-orm';
+import type { ScimFilter } from './protocol/filter';
 
-/** A parsed SCIM filter (src/core/scim/protocol/filter.ts makes it from the `filter` query parameter). */
-export type ScimFilter =
-  | { kind: 'and' | 'or'; left: ScimFilter; right: ScimFilter }
-  | { kind: 'compare'; attribute: 'userName' | 'externalId' | 'id' | 'emails.value' | 'displayName' | 'members.value'; operator: 'eq' | 'co' | 'sw'; value: string; emailType?: string };
+export type { ScimFilter };
 
 /** The most resources one list answers (`count` above it is capped; ServiceProviderConfig's filter.maxResults). */
 export const SCIM_MAX_COUNT = 200;
