@@ -112,6 +112,7 @@ function setText(user: ScimUserAttributes, field: NullableUserField, { op, value
 function applyUserOperation(user: ScimUserAttributes, operation: PatchOperation): ScimUserAttributes {
   const { path } = operation;
   if (path.schema === 'enterprise') return applyEnterpriseOperation(user, operation);
+  if ((IGNORED_USER_ATTRIBUTES.core as readonly string[]).includes(path.attribute)) return user;
   if (path.valueFilter && path.attribute !== 'emails') throw invalidPath(`A value filter is not supported on ${path.attribute}`);
   const plain = path.subAttribute === undefined;
   switch (path.attribute) {
@@ -136,8 +137,6 @@ function applyUserOperation(user: ScimUserAttributes, operation: PatchOperation)
     case 'meta':
     case 'groups':
       throw readOnlyAttribute(path, path.attribute);
-    default:
-      if ((IGNORED_USER_ATTRIBUTES.core as readonly string[]).includes(path.attribute)) return user;
   }
   throw invalidPath(`Unknown or unsupported attribute: ${describePath(path)}`);
 }
