@@ -13,27 +13,9 @@ import type { CoreContext, Principal } from '../principal';
 import { isUuid } from '../validation';
 import { ScimError } from './errors';
 import { filterCondition, likePattern, type ScimFilter, type ScimPage, type ScimPaging } from './filter-sql';
+import type { ScimGroupAttributes } from './protocol/group';
+import type { GroupPatchResult, MemberChange } from './protocol/patch';
 import { scimPrincipal, type ScimScope } from './scope';
-
-/** What an identity provider says about a group (POST/PUT bodies). */
-export interface ScimGroupAttributes {
-  displayName: string;
-  externalId: string | null;
-  memberIds: string[];
-}
-
-/** A change to a group's members, as PATCH operations (and a PUT, as one `replace`) name them. */
-export interface MemberChange {
-  op: 'add' | 'remove' | 'replace';
-  userIds: string[] | 'all';
-}
-
-/** What a PUT or PATCH makes of a group. */
-export interface ScimGroupUpdate {
-  displayName: string;
-  externalId: string | null;
-  memberChanges: MemberChange[];
-}
 
 export interface ScimGroupView {
   id: string;
@@ -41,8 +23,8 @@ export interface ScimGroupView {
   externalId: string | null;
   /** The organization role the group grants its members, or null. */
   role: 'admin' | 'member' | null;
-  /** Null when the caller asked to leave members out (`excludedAttributes=members`). */
-  members: { value: string; display: string }[] | null;
+  /** Left out when the caller asked to leave members out (`excludedAttributes=members`). */
+  members?: { id: string; display: string }[];
   version: number;
   createdAt: Date;
   updatedAt: Date;
@@ -103,7 +85,7 @@ function groupColumn(attribute: string, operator: 'eq' | 'co' | 'sw', value: str
 
 /** Groups with their members (one query for all of them), as SCIM shows them. */
 async function toViews(db: Database | Transaction, rows: ScimGroupRow[], { excludeMembers = false }: GroupReadOptions): Promise<ScimGroupView[]> {
-  const members = new Map<string, { value: string; display: string }[]>();
+  const members = new Map<string, { id: string; display: string }[]>();
   if (!excludeMembers && rows.length > 0) {
     const memberRows = await db
       .select({ groupId: scimGroupMembers.groupId, userId: scimGroupMembers.userId, userName: scimUsers.userName, displayName: scimUsers.displayName })
@@ -119,7 +101,7 @@ async function toViews(db: Database | Transaction, rows: ScimGroupRow[], { exclu
       .orderBy(asc(scimUsers.userName));
     for (const row of memberRows) {
       const list = members.get(row.groupId) ?? [];
-      list.push({ value: row.userId, display: row.displayName ?? row.userName });
+      list.push({ id: row.userId, display: row.displayName ?? row.userName });
       members.set(row.groupId, list);
     }
   }
@@ -128,7 +110,7 @@ async function toViews(db: Database | Transaction, rows: ScimGroupRow[], { exclu
     displayName: row.displayName,
     externalId: row.externalId,
     role: row.role === 'owner' ? null : row.role,
-    members: excludeMembers ? null : (members.get(row.id) ?? []),
+    ...(excludeMembers ? {} : { members: members.get(row.id) ?? [] }),
     version: row.version,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
@@ -162,7 +144,7 @@ export async function updateScimGroup(
   db: Database,
   scope: ScimScope,
   id: string,
-  next: (current: { displayName: string; externalId: string | null }) => ScimGroupUpdate,
+  next: (current: { displayName: string; externalId: string | null }) => GroupPatchResult,
   { expectedVersion, excludeMembers }: { expectedVersion?: number } & GroupReadOptions = {},
 ): Promise<ScimGroupView> {
   if (!isUuid(id)) throw notFound();

@@ -15,22 +15,10 @@ import { applyUserChanges, deleteLockedUser } from '../users/commands';
 import { isUuid } from '../validation';
 import { ScimError } from './errors';
 import { filterCondition, likePattern, type ScimFilter, type ScimPage, type ScimPaging } from './filter-sql';
+import type { ScimUserAttributes } from './protocol/user';
 import { scimPrincipal, type ScimScope } from './scope';
 
-/** What an identity provider says about a user (the protocol's parsers make it from POST/PUT bodies and PATCH ops). */
-export interface ScimUserAttributes {
-  userName: string;
-  externalId: string | null;
-  givenName: string | null;
-  familyName: string | null;
-  displayName: string | null;
-  email: string | null;
-  /** undefined: the request did not say (a PUT without `active` leaves it as it is). */
-  active: boolean | undefined;
-  employeeNumber: string | null;
-  department: string | null;
-  managerId: string | null;
-}
+export type { ScimUserAttributes };
 
 /** A provisioned user as SCIM shows them: the SCIM id is the Roster user's id. */
 export interface ScimUserView extends Omit<ScimUserAttributes, 'active' | 'email'> {
