@@ -1,6 +1,6 @@
 import { and, asc, eq } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { membershipsAllowSignIn } from '@/core/organizations';
 import { ScimError } from '@/core/scim/errors';
 import { createScimGroup, listScimGroups, setScimGroupRole, updateScimGroup } from '@/core/scim/groups';

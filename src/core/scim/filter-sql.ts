@@ -1,5 +1,5 @@
 import 'server-only';
-import { and, or, sql, type SQL } from 'drizzle-orm';
+import { and, or, type SQL } from 'drizzle-orm';
 import type { ScimFilter } from './protocol/filter';
 
 export type { ScimFilter };
