@@ -14,6 +14,7 @@ import { getDatabase } from '@/db';
 import { createWebhookEndpoint, sendTestEvent } from '@/core/integrations';
 import { createInvitation, createOrganizationInvitation } from '@/core/invitations';
 import { addMember, createOrganization, type OrgRole } from '@/core/organizations';
+import { createScimConnection, revokeScimConnection } from '@/core/scim';
 import {
   accountTokens,
   accounts,
@@ -23,6 +24,8 @@ import {
   mailOutbox,
   organizationMembers,
   organizations,
+  scimConnections,
+  scimTokens,
   sessions,
   twoFactors,
   users,
@@ -166,6 +169,8 @@ async function snapshot() {
       .select({ organizationId: organizationMembers.organizationId, userId: organizationMembers.userId, role: organizationMembers.role })
       .from(organizationMembers)
       .orderBy(organizationMembers.organizationId, organizationMembers.userId),
+    scimConnections: await database.select({ id: scimConnections.id, revokedAt: scimConnections.revokedAt }).from(scimConnections).orderBy(scimConnections.id),
+    scimTokens: await database.select({ id: scimTokens.id, expiresAt: scimTokens.expiresAt, revokedAt: scimTokens.revokedAt }).from(scimTokens).orderBy(scimTokens.id),
   };
 }
 
@@ -521,7 +526,7 @@ describe('every route handler has a row for each method it exports', () => {
   it.each(routeFiles(undefined, /^route(\.bench)?\.ts$/))('%s', async (file) => {
     const loaded = (await import(/* @vite-ignore */ path.join(ROOT, file))) as Record<string, unknown>;
     const exported = Object.keys(loaded).filter((name) => httpMethods.includes(name));
-    expect(Object.keys(routeMatrix[file] ?? organizationRouteMatrix[file] ?? organizationKeyRoutes[file] ?? {}).sort()).toEqual(exported.sort());
+    expect(Object.keys(routeMatrix[file] ?? organizationRouteMatrix[file] ?? organizationKeyRoutes[file] ?? scimRoutes[file] ?? {}).sort()).toEqual(exported.sort());
   });
 });
 
@@ -1052,6 +1057,8 @@ interface OrganizationTarget {
   keyId: string;
   /** A key of A: the `thisOrgKey` credential of this cell. */
   thisOrgKey: string;
+  /** A SCIM connection of A, made by the CLI. */
+  connectionId: string;
 }
 
 async function organizationKeySecret(organizationId: string, madeBy: Principal = system): Promise<{ id: string; secret: string }> {
@@ -1074,6 +1081,7 @@ async function freshKeyedOrganization(): Promise<OrganizationTarget> {
     freeUserId: await freshTarget(),
     keyId: (await organizationKeySecret(organization.id, owner)).id,
     thisOrgKey: (await organizationKeySecret(organization.id)).secret,
+    connectionId: (await createScimConnection(ctx, organization.id, { name: 'IdP' })).connection.id,
   };
 }
 
@@ -1107,7 +1115,32 @@ const orgPath = (t: OrganizationTarget) => `/api/v1/organizations/${t.orgId}`;
 const membersPath = (t: OrganizationTarget) => `/api/v1/organizations/${t.orgId}/members`;
 const memberPath = (t: OrganizationTarget) => `/api/v1/organizations/${t.orgId}/members/${t.userId}`;
 
+/** A's SCIM connections: read by A's owners, admins and its keys with organizations:write (and staff admins)... */
+const scimConnectionsRead = (ok: number): KeyCaseStatuses => ({ ...organizationKeys(ok), thisOrgKey: ok });
+/** ...and made, rotated, revoked by the same people, but by no key: a SCIM token is a credential into A. */
+const scimConnectionsManage = organizationKeys;
+const scimConnectionsPath = (t: OrganizationTarget) => `/api/v1/organizations/${t.orgId}/scim-connections`;
+const scimConnectionPath = (t: OrganizationTarget) => `${scimConnectionsPath(t)}/${t.connectionId}`;
+
 const organizationKeyRoutes: Record<string, Record<string, OrganizationCell>> = {
+  'app/api/v1/organizations/[orgId]/scim-connections/route.ts': {
+    GET: { path: scimConnectionsPath, expect: scimConnectionsRead(200) },
+    POST: { path: scimConnectionsPath, body: () => ({ name: 'Okta', passwordSetup: 'invitation' }), expect: scimConnectionsManage(201) },
+    ...unserved(scimConnectionsPath, ['PUT', 'PATCH', 'DELETE']),
+  },
+  'app/api/v1/organizations/[orgId]/scim-connections/[connectionId]/route.ts': {
+    GET: { path: scimConnectionPath, expect: scimConnectionsRead(200) },
+    DELETE: { path: scimConnectionPath, expect: scimConnectionsManage(200) },
+    ...unserved(scimConnectionPath, ['POST', 'PUT', 'PATCH']),
+  },
+  'app/api/v1/organizations/[orgId]/scim-connections/[connectionId]/tokens/route.ts': {
+    POST: { path: (t) => `${scimConnectionPath(t)}/tokens`, expect: scimConnectionsManage(201) },
+    ...unserved((t) => `${scimConnectionPath(t)}/tokens`, ['GET', 'PUT', 'PATCH', 'DELETE']),
+  },
+  'app/api/v1/organizations/[orgId]/scim-connections/[connectionId]/requests/route.ts': {
+    GET: { path: (t) => `${scimConnectionPath(t)}/requests`, expect: scimConnectionsRead(200) },
+    ...unserved((t) => `${scimConnectionPath(t)}/requests`, ['POST', 'PUT', 'PATCH', 'DELETE']),
+  },
   'app/api/v1/organizations/[orgId]/api-keys/route.ts': {
     GET: { path: keysPath, expect: organizationKeys(200) },
     POST: { path: keysPath, body: () => ({ name: 'CRM', scopes: ['organizations:read'] }), expect: organizationKeys(201) },
@@ -1174,13 +1207,74 @@ describe('organization-owned keys', () => {
       const request = new Request(url, { method, headers, body: cell.body && JSON.stringify(cell.body(target)) });
       const before = await snapshot();
 
-      const response = await loaded[method]!(request, { params: Promise.resolve({ orgId: target.orgId, userId: target.userId, id: file.includes('/users/') ? target.userId : target.keyId }) });
+      const response = await loaded[method]!(request, {
+        params: Promise.resolve({ orgId: target.orgId, userId: target.userId, id: file.includes('/users/') ? target.userId : target.keyId, connectionId: target.connectionId }),
+      });
 
       // A stream answers 200 and would stay open: this cell is about who gets in, so hang up.
       const streaming = response.headers.get('content-type')?.startsWith('text/event-stream');
       if (streaming) await response.body!.cancel();
       expect(response.status, streaming ? 'a stream' : await response.text()).toBe(cell.expect[principal]);
       if (response.status >= 400) expect(await snapshot()).toEqual(before);
+    });
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// SCIM (issue 33): every route under /api/scim/v2 answers only a live connection token, and only for its own
+// organization. Users, bearer sessions and API keys get 401 (the SCIM error schema), as do revoked tokens.
+// ---------------------------------------------------------------------------------------------------------------
+
+const scimPrincipals = ['anonymous', 'owner', 'writeKey', 'thisToken', 'otherOrgToken', 'revokedToken'] as const;
+type ScimPrincipal = (typeof scimPrincipals)[number];
+interface ScimCell {
+  path: string;
+  expect: Record<ScimPrincipal, number>;
+}
+/** Discovery: the same documents for every connection; any live token reads them. */
+const discovery = (status: number): Record<ScimPrincipal, number> => ({ anonymous: 401, owner: 401, writeKey: 401, thisToken: status, otherOrgToken: status, revokedToken: 401 });
+
+const scimRoutes: Record<string, Record<string, ScimCell>> = {
+  'app/api/scim/v2/ServiceProviderConfig/route.ts': { GET: { path: '/api/scim/v2/ServiceProviderConfig', expect: discovery(200) } },
+  'app/api/scim/v2/ResourceTypes/route.ts': { GET: { path: '/api/scim/v2/ResourceTypes', expect: discovery(200) } },
+  'app/api/scim/v2/ResourceTypes/[id]/route.ts': { GET: { path: '/api/scim/v2/ResourceTypes/User', expect: discovery(200) } },
+  'app/api/scim/v2/Schemas/route.ts': { GET: { path: '/api/scim/v2/Schemas', expect: discovery(200) } },
+  'app/api/scim/v2/Schemas/[id]/route.ts': { GET: { path: '/api/scim/v2/Schemas/urn:ietf:params:scim:schemas:core:2.0:Group', expect: discovery(200) } },
+};
+
+describe('SCIM routes', () => {
+  const tokens = {} as Record<'thisToken' | 'otherOrgToken' | 'revokedToken', string>;
+  beforeAll(async () => {
+    const ctx = { db: await db(), principal: system };
+    const [owner] = await (await db()).select({ id: users.id }).from(users).where(eq(users.email, emails.owner!));
+    const make = async (slug: string) => {
+      const organization = await createOrganization(ctx, { name: slug, slug, ownerId: owner!.id }, 'open');
+      return { organizationId: organization.id, ...(await createScimConnection(ctx, organization.id, { name: 'IdP' })) };
+    };
+    tokens.thisToken = (await make('scim-a-matrix')).token;
+    tokens.otherOrgToken = (await make('scim-b-matrix')).token;
+    const revoked = await make('scim-c-matrix');
+    await revokeScimConnection(ctx, revoked.organizationId, revoked.connection.id);
+    tokens.revokedToken = revoked.token;
+  });
+
+  const cells = Object.entries(scimRoutes).flatMap(([file, methods]) => Object.entries(methods).map(([method, cell]) => [file, method, cell] as const));
+  describe.each(cells)('%s %s', (file, method, cell) => {
+    it.each(scimPrincipals)('as %s', async (principal) => {
+      const loaded = (await import(/* @vite-ignore */ path.join(ROOT, file))) as RouteModule;
+      const authorization = principal === 'thisToken' || principal === 'otherOrgToken' || principal === 'revokedToken' ? `Bearer ${tokens[principal]}` : credentials[principal].authorization;
+      const request = new Request(new URL(cell.path, BASE), { method, headers: authorization ? { authorization } : {} });
+      const before = await snapshot();
+      const id = decodeURIComponent(cell.path.split('/').at(-1)!);
+      const response = await loaded[method]!(request, { params: Promise.resolve({ id }) });
+      const body = (await response.json()) as { status?: string };
+      expect(response.status, JSON.stringify(body)).toBe(cell.expect[principal]);
+      expect(response.headers.get('content-type')).toBe('application/scim+json');
+      if (response.status === 401) {
+        expect(body.status).toBe('401');
+        expect(response.headers.get('www-authenticate')).toBe('Bearer');
+      }
+      expect(await snapshot()).toEqual(before);
     });
   });
 });
