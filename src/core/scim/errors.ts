@@ -24,7 +24,6 @@ export class ScimError extends Error {
     readonly scimType?: ScimType,
     detail?: string,
   ) {
-    // (status, scimType, message), the order every SCIM branch calls it with.
     super(detail ?? (scimType ? `SCIM error: ${scimType}` : `SCIM error ${status}`));
     this.name = 'ScimError';
   }

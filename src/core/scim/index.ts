@@ -6,6 +6,7 @@ export {
   listScimRequests,
   revokeScimConnection,
   rotateScimToken,
+  scimBaseUrl,
   TOKEN_OVERLAP_MS,
   type ScimConnectionDto,
   type ScimTokenDto,

@@ -7,6 +7,7 @@ import { invitationsOperations } from './invitations';
 import { meOperations } from './me';
 import { organizationInvitationsOperations } from './organization-invitations';
 import { organizationKeysOperations } from './organization-keys';
+import { scimConnectionOperations } from './scim-connections';
 import { organizationsOperations } from './organizations';
 import { toRouteConfig, type Operation } from './operation';
 import { probesOperations } from './probes';
@@ -27,7 +28,7 @@ const contractOperations: Operation[] = [
 ];
 
 /** Every operation of the public API, by resource. A new route adds its module's operations here. */
-const operations: Operation[] = [...usersOperations, ...meOperations, ...organizationsOperations, ...organizationInvitationsOperations, ...organizationKeysOperations, ...invitationsOperations, ...eventsOperations, ...auditEventsOperations, ...webhookEndpointOperations, ...probesOperations, ...contractOperations];
+const operations: Operation[] = [...usersOperations, ...meOperations, ...organizationsOperations, ...organizationInvitationsOperations, ...organizationKeysOperations, ...scimConnectionOperations, ...invitationsOperations, ...eventsOperations, ...auditEventsOperations, ...webhookEndpointOperations, ...probesOperations, ...contractOperations];
 
 const bearer = (description: string, bearerFormat?: string) => ({ type: 'http' as const, scheme: 'bearer', description, ...(bearerFormat ? { bearerFormat } : {}) });
 
@@ -45,7 +46,7 @@ function build() {
       description:
         'User management over REST. Every error is RFC 9457 `application/problem+json`. Every `/api/v1` answer to an authenticated caller carries its request budget in `RateLimit-Policy` and `RateLimit`; past it, 429 with `Retry-After`. Any other method on a path is 405 with `Allow`.',
     },
-    tags: [{ name: 'Users' }, { name: 'Me' }, { name: 'Organizations' }, { name: 'Invitations' }, { name: 'Events' }, { name: 'Webhooks' }, { name: 'Probes' }, { name: 'Contract' }],
+    tags: [{ name: 'Users' }, { name: 'Me' }, { name: 'Organizations' }, { name: 'SCIM connections' }, { name: 'Invitations' }, { name: 'Events' }, { name: 'Webhooks' }, { name: 'Probes' }, { name: 'Contract' }],
   });
 }
 
