@@ -3,6 +3,7 @@ import { createScimGroup, listScimGroups } from '@/core/scim/groups';
 import { parseScimGroup, toScimGroup } from '@/core/scim/protocol/group';
 import { parseScimListQuery, toListResponse } from '@/core/scim/protocol/list';
 import { getDatabase } from '@/db';
+import { revalidateOrganizationViews } from '@/http/revalidate';
 import { scimResource } from '@/http/scim/resources';
 import { scimHandler, scimJson } from '@/http/scim/route';
 
@@ -25,5 +26,7 @@ export const GET = scimHandler(async (request, scope) => {
 export const POST = scimHandler(async (_request, scope, { body }) => {
   const attributes = parseScimGroup(body);
   const { db } = await getDatabase();
-  return scimResource(toScimGroup(await createScimGroup(db, scope, attributes), scimBaseUrl()), 201);
+  const group = await createScimGroup(db, scope, attributes);
+  revalidateOrganizationViews(scope.organizationId, ...attributes.memberIds);
+  return scimResource(toScimGroup(group, scimBaseUrl()), 201);
 });

@@ -3,6 +3,7 @@ import { parseScimListQuery, toListResponse } from '@/core/scim/protocol/list';
 import { parseScimUser, toScimUser } from '@/core/scim/protocol/user';
 import { createScimUser, listScimUsers } from '@/core/scim/users';
 import { getDatabase } from '@/db';
+import { revalidateOrganizationViews } from '@/http/revalidate';
 import { scimResource } from '@/http/scim/resources';
 import { scimHandler, scimJson } from '@/http/scim/route';
 
@@ -19,5 +20,7 @@ export const GET = scimHandler(async (request, scope) => {
 export const POST = scimHandler(async (_request, scope, { body }) => {
   const attributes = parseScimUser(body);
   const { db } = await getDatabase();
-  return scimResource(toScimUser(await createScimUser(db, scope, attributes), scimBaseUrl()), 201);
+  const user = await createScimUser(db, scope, attributes);
+  revalidateOrganizationViews(scope.organizationId, user.id);
+  return scimResource(toScimUser(user, scimBaseUrl()), 201);
 });

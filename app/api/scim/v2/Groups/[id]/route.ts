@@ -3,6 +3,7 @@ import { deleteScimGroup, getScimGroup, updateScimGroup } from '@/core/scim/grou
 import { parseScimGroup, toScimGroup } from '@/core/scim/protocol/group';
 import { applyGroupPatch, parsePatchRequest } from '@/core/scim/protocol/patch';
 import { getDatabase } from '@/db';
+import { revalidateOrganizationViews } from '@/http/revalidate';
 import { ifMatchVersion, scimNoContent, scimResource } from '@/http/scim/resources';
 import { scimHandler } from '@/http/scim/route';
 
@@ -32,6 +33,8 @@ export const PUT = scimHandler<Params>(async (request, scope, { params, body }) 
     () => ({ displayName: attributes.displayName, externalId: attributes.externalId, memberChanges: [{ op: 'replace', userIds: attributes.memberIds }] }),
     { expectedVersion },
   );
+  // Members' roles may follow the group's: their views go stale with the organization's.
+  revalidateOrganizationViews(scope.organizationId);
   return scimResource(toScimGroup(view, scimBaseUrl()));
 });
 
@@ -42,6 +45,7 @@ export const PATCH = scimHandler<Params>(async (request, scope, { params, body }
   const excludeMembers = excludesMembers(request);
   const { db } = await getDatabase();
   const view = await updateScimGroup(db, scope, params.id, (current) => applyGroupPatch(current, operations), { expectedVersion, excludeMembers });
+  revalidateOrganizationViews(scope.organizationId);
   return scimResource(toScimGroup(view, scimBaseUrl(), { excludeMembers }));
 });
 
@@ -49,5 +53,6 @@ export const DELETE = scimHandler<Params>(async (request, scope, { params }) => 
   const expectedVersion = ifMatchVersion(request);
   const { db } = await getDatabase();
   await deleteScimGroup(db, scope, params.id, { expectedVersion });
+  revalidateOrganizationViews(scope.organizationId);
   return scimNoContent();
 });
