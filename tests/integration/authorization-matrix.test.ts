@@ -258,6 +258,12 @@ async function freshOrganizationKey(): Promise<{ organizationId: string; id: str
   return { organizationId, id: (await createOrganizationApiKey(ctx, organizationId, { name: 'To revoke', scopes: ['organizations:read'] })).apiKey.id };
 }
 
+/** A fresh organization with a SCIM connection, made by the CLI, to rotate or revoke from the console. */
+async function freshScimConnection(): Promise<{ organizationId: string; id: string }> {
+  const organizationId = await freshConsoleOrganization();
+  return { organizationId, id: (await createScimConnection({ db: await db(), principal: system }, organizationId, { name: 'To rotate' })).connection.id };
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Route Handlers
 // ---------------------------------------------------------------------------------------------------------------
@@ -893,6 +899,11 @@ const actionMatrix: Record<string, Record<string, ActionCell>> = {
   'app/(console)/organizations/key-actions.ts': {
     createOrganizationKeyAction: { args: async () => [idle, form({ organizationId: await freshConsoleOrganization(), name: 'From the matrix', scopes: ['organizations:read'] })], expect: admins },
     revokeOrganizationKeyAction: { args: async () => [idle, form(await freshOrganizationKey())], expect: admins },
+  },
+  'app/(console)/organizations/scim-actions.ts': {
+    createScimConnectionAction: { args: async () => [idle, form({ organizationId: await freshConsoleOrganization(), name: 'Okta', passwordSetup: 'invitation' })], expect: admins },
+    rotateScimTokenAction: { args: async () => [idle, form(await freshScimConnection())], expect: admins },
+    revokeScimConnectionAction: { args: async () => [idle, form(await freshScimConnection())], expect: admins },
   },
   'app/(console)/invitations/actions.ts': {
     createInvitationAction: { args: (id) => [idle, form({ email: `invited-${id}@matrix.test`, role: 'member' })], expect: admins },
