@@ -2,7 +2,7 @@ import 'server-only';
 import { z } from 'zod';
 import { ScimError } from '../errors';
 import { SCIM_SCHEMA } from './filter';
-import { scimMeta, scimObject, scimParse, scimText } from './values';
+import { isPlainObject, scimMeta, scimObject, scimParse, scimText } from './values';
 
 /** The Group attributes Roster keeps (RFC 7643 §4.2). `memberIds` are SCIM ids of Users of the same organization. */
 export interface ScimGroupAttributes {
@@ -39,6 +39,7 @@ const groupBody = scimObject({
 
 /** Reads a POST or PUT `/Groups` body. Members named twice count once. Throws ScimError(400, invalidValue | invalidSyntax). */
 export function parseScimGroup(body: unknown): ScimGroupAttributes {
+  if (!isPlainObject(body)) throw new ScimError(400, 'invalidSyntax', 'The body must be a Group (a JSON object)');
   const parsed = scimParse(groupBody, body, '');
   if (parsed.schemas && !parsed.schemas.some((schema) => schema.toLowerCase() === SCIM_SCHEMA.group.toLowerCase())) {
     throw new ScimError(400, 'invalidSyntax', `schemas must include ${SCIM_SCHEMA.group}`);

@@ -3,7 +3,7 @@ import { ScimError } from '../errors';
 import { parseScimPath, SCIM_SCHEMA, type ScimAttributePath } from './filter';
 import { pickEmail, scimEmails, scimUserFields, type ScimUserAttributes } from './user';
 import { scimGroupFields, scimMembers } from './group';
-import { scimParse } from './values';
+import { isPlainObject, scimParse } from './values';
 
 // PATCH (RFC 7644 §3.5.2) as Okta and Microsoft Entra really send it. `parsePatchRequest` checks the PatchOp message
 // and normalises every operation to `{ op, path, value }` with a parsed path: op names in any case, path-less values
@@ -24,8 +24,6 @@ export interface PatchOperation {
 const opNames: Record<string, PatchOperation['op']> = { add: 'add', replace: 'replace', remove: 'remove' };
 /** Read-only members Okta repeats in a path-less value (`{"id": …, "displayName": …}`): skipped, not applied. */
 const readOnlyKeys = new Set(['id', 'meta', 'schemas']);
-
-const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** `object[name]` with `name` matched case-insensitively (`Operations`, `operations`, `OPERATIONS`). */
 function member(object: Record<string, unknown>, name: string): unknown {

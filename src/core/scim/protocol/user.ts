@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { email } from '../../users/schemas';
 import { ScimError } from '../errors';
 import { SCIM_SCHEMA } from './filter';
-import { booleanValue, scimObject, scimParse, scimText, type ScimMeta, scimMeta } from './values';
+import { booleanValue, isPlainObject, scimObject, scimParse, scimText, type ScimMeta, scimMeta } from './values';
 
 /**
  * The User attributes Roster keeps (RFC 7643 §4.1 core User and §4.3 enterprise extension), flattened. Strings are
@@ -66,7 +66,7 @@ const enterpriseKey = SCIM_SCHEMA.enterpriseUser;
 
 const userBody = scimObject({
   schemas: z.array(z.string().max(200)).max(10).optional(),
-  userName: z.unknown(),
+  userName: z.unknown().optional(),
   externalId: z.unknown().optional(),
   name: scimObject({ givenName: z.unknown().optional(), familyName: z.unknown().optional() }).optional().nullable(),
   displayName: z.unknown().optional(),
@@ -88,7 +88,8 @@ const userBody = scimObject({
  * ScimError(400, 'invalidValue'), `schemas` without the User schema 400 'invalidSyntax'.
  */
 export function parseScimUser(body: unknown): ScimUserAttributes {
-  const parsed = scimParse(userBody, body, '', 'invalidSyntax');
+  if (!isPlainObject(body)) throw new ScimError(400, 'invalidSyntax', 'The body must be a User (a JSON object)');
+  const parsed = scimParse(userBody, body, '');
   if (parsed.schemas && !parsed.schemas.some((schema) => schema.toLowerCase() === SCIM_SCHEMA.user.toLowerCase())) {
     throw new ScimError(400, 'invalidSyntax', `schemas must include ${SCIM_SCHEMA.user}`);
   }

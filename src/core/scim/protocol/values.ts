@@ -21,7 +21,7 @@ export const booleanValue = (attribute: string) =>
     error: `${attribute} must be true or false`,
   });
 
-const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+export const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
  * An object whose attribute names match case-insensitively (RFC 7643 §2.1: `username` is `userName`); members not in
