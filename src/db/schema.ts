@@ -509,6 +509,73 @@ export const organizationMembers = pgTable(
   ],
 );
 
+export const scimPasswordSetup = pgEnum('scim_password_setup', ['none', 'invitation']);
+
+/**
+ * A SCIM 2.0 connection: how one identity provider (Okta, Entra) provisions one organization. Its tokens alone say
+ * which connection, hence which organization, a SCIM request speaks for. `passwordSetup`: whether users it provisions
+ * get an email to set a password (`invitation`) or sign in only through the organization's identity provider (`none`).
+ */
+export const scimConnections = pgTable(
+  'scim_connections',
+  {
+    id: uuid('id').primaryKey(),
+    organizationId: uuid('organization_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    passwordSetup: scimPasswordSetup('password_setup').notNull().default('none'),
+    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: timestampMs('created_at').notNull().defaultNow(),
+    revokedAt: timestampMs('revoked_at'),
+  },
+  (t) => [index('scim_connections_organization_idx').on(t.organizationId, t.createdAt)],
+);
+
+/**
+ * A connection's bearer tokens. Only a SHA-256 hash of the secret is stored; the secret is shown once. A rotation
+ * gives the superseded token an `expiresAt` (the overlap), so two tokens work at once while the IdP is reconfigured.
+ */
+export const scimTokens = pgTable(
+  'scim_tokens',
+  {
+    id: uuid('id').primaryKey(),
+    connectionId: uuid('connection_id')
+      .notNull()
+      .references(() => scimConnections.id, { onDelete: 'cascade' }),
+    secretHash: text('secret_hash').notNull().unique(),
+    /** The secret's first characters, so people can tell tokens apart; not enough to use it. */
+    prefix: text('prefix').notNull(),
+    createdAt: timestampMs('created_at').notNull().defaultNow(),
+    expiresAt: timestampMs('expires_at'),
+    lastUsedAt: timestampMs('last_used_at'),
+    revokedAt: timestampMs('revoked_at'),
+  },
+  (t) => [index('scim_tokens_connection_idx').on(t.connectionId, t.createdAt)],
+);
+
+/**
+ * The request journal: one row per authenticated SCIM request, so an IT admin sees why a push failed. Values are
+ * never stored, only attribute names (`summary`). The last 1,000 per connection are kept (pruned on insert).
+ */
+export const scimRequests = pgTable(
+  'scim_requests',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    connectionId: uuid('connection_id')
+      .notNull()
+      .references(() => scimConnections.id, { onDelete: 'cascade' }),
+    at: timestampMs('at').notNull().defaultNow(),
+    method: text('method').notNull(),
+    path: text('path').notNull(),
+    summary: text('summary').notNull(),
+    status: integer('status').notNull(),
+    scimType: text('scim_type'),
+    latencyMs: integer('latency_ms').notNull(),
+  },
+  (t) => [index('scim_requests_connection_idx').on(t.connectionId, t.id)],
+);
+
 /** rate-limiter-flexible's PostgreSQL store (its own layout: key, points, expire in epoch ms), used with DATABASE_URL. */
 export const rateLimitsTable = 'rate_limits';
 export const rateLimits = pgTable(rateLimitsTable, {
@@ -530,4 +597,7 @@ export type AccountTokenRow = typeof accountTokens.$inferSelect;
 export type IdempotencyKeyRow = typeof idempotencyKeys.$inferSelect;
 export type OrganizationRow = typeof organizations.$inferSelect;
 export type OrganizationMemberRow = typeof organizationMembers.$inferSelect;
+export type ScimConnectionRow = typeof scimConnections.$inferSelect;
+export type ScimTokenRow = typeof scimTokens.$inferSelect;
+export type ScimRequestRow = typeof scimRequests.$inferSelect;
 export type ExternalIdentityRow = typeof externalIdentities.$inferSelect;

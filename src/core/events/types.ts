@@ -46,11 +46,15 @@ export const eventTypes = [
   'member.added',
   'member.role-changed',
   'member.removed',
+  // SCIM connections (src/core/scim): each carries the event's `organizationId`, never a token or its hash.
+  'scim-connection.created',
+  'scim-connection.token-rotated',
+  'scim-connection.revoked',
 ] as const;
 export type EventType = (typeof eventTypes)[number];
 
 /** The `member.*` events are about the user (subject `user`) in an organization (`organizationId`). */
-export const subjectTypes = ['user', 'api-key', 'webhook-event', 'webhook-endpoint', 'invitation', 'organization'] as const;
+export const subjectTypes = ['user', 'api-key', 'webhook-event', 'webhook-endpoint', 'invitation', 'organization', 'scim-connection'] as const;
 export type SubjectType = (typeof subjectTypes)[number];
 export interface Subject {
   type: SubjectType;

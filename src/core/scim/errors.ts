@@ -1,16 +1,48 @@
 import 'server-only';
 
-/** A SCIM protocol error (RFC 7644 §3.12): an HTTP status and, for 400/409, a `scimType` naming what went wrong. */
+/** The `scimType` values of RFC 7644 §3.12 that Roster answers with. */
+export type ScimType =
+  | 'invalidFilter'
+  | 'tooMany'
+  | 'uniqueness'
+  | 'mutability'
+  | 'invalidSyntax'
+  | 'invalidPath'
+  | 'noTarget'
+  | 'invalidValue'
+  | 'invalidVers'
+  | 'sensitive';
+
+/**
+ * A failure to answer in the SCIM error schema (RFC 7644 §3.12): what the SCIM parsers and use cases throw when the
+ * protocol (not the domain) is at fault. `detail` is the message, shown to the identity provider's admin: never a value
+ * from the request that could be personal data.
+ */
 export class ScimError extends Error {
-  constructor(readonly status: number, readonly scimType: string | undefined, message: string) {
-    super(message);
+  constructor(
+    readonly status: number,
+    readonly scimType?: ScimType,
+    detail?: string,
+  ) {
+    // (status, scimType, message), the order every SCIM branch calls it with.
+    super(detail ?? (scimType ? `SCIM error: ${scimType}` : `SCIM error ${status}`));
+    this.name = 'ScimError';
   }
 }
 
-/** The SCIM error schema; `status` is a string, as RFC 7644 §3.12 writes it and Okta/Entra expect. */
-export function scimErrorBody(error: ScimError) {
+export const SCIM_ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
+
+export interface ScimErrorBody {
+  schemas: [typeof SCIM_ERROR_SCHEMA];
+  /** A string, as RFC 7644 says (Entra and Okta read it so). */
+  status: string;
+  scimType?: ScimType;
+  detail: string;
+}
+
+export function scimErrorBody(error: ScimError): ScimErrorBody {
   return {
-    schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'],
+    schemas: [SCIM_ERROR_SCHEMA],
     status: String(error.status),
     ...(error.scimType ? { scimType: error.scimType } : {}),
     detail: error.message,
