@@ -116,7 +116,9 @@ class TokenStream {
   }
 }
 
-const describe = (token: Token) => (token.type === 'end' ? 'at the end' : `at position ${token.at + 1}, found ${JSON.stringify(token.text)}`);
+/** Where a token is, for an error. A string's content is a value from the request, possibly personal data: not repeated. */
+const describe = (token: Token) =>
+  token.type === 'end' ? 'at the end' : `at position ${token.at + 1}, found ${token.type === 'string' ? 'a string' : JSON.stringify(token.text)}`;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Attribute paths: `[URN:]attribute[.subAttribute]`, optionally `attribute[valueFilter][.subAttribute]`
@@ -192,7 +194,8 @@ function readComparison(stream: TokenStream): { path: ScimAttributePath; compari
   if (unsupportedOperators.includes(operator)) throw stream.fail(`The operator "${operator}" is not supported; use eq, co or sw`);
   if (!operators.includes(operator)) throw stream.fail(`Unknown operator ${JSON.stringify(operatorToken.text)}; use eq, co or sw`);
   const valueToken = stream.next();
-  if (valueToken.type !== 'string') throw stream.fail(`Expected a quoted string value ${describe(valueToken)}`);
+  // An unquoted value is not repeated either (`userName eq ada`): only where it is.
+  if (valueToken.type !== 'string') throw stream.fail(`Expected a quoted string value ${valueToken.type === 'end' ? 'at the end' : `at position ${valueToken.at + 1}`}`);
   if (valueToken.text.length > MAX_VALUE_LENGTH) throw stream.fail(`A filter value may be at most ${MAX_VALUE_LENGTH} characters`);
   return { path, comparison: { operator: operator as ScimFilterOperator, value: valueToken.text } };
 }

@@ -52,7 +52,7 @@ export function parsePatchRequest(body: unknown): PatchOperation[] {
     const value = member(operation, 'value');
     if (path !== undefined && path !== null && path !== '') {
       if (typeof path !== 'string') throw new ScimError(400, 'invalidPath', `Operations[${index}].path must be a string`);
-      if (op !== 'remove' && value === undefined) throw new ScimError(400, 'invalidValue', `Operations[${index}] (${op} ${path}) needs a value`);
+      if (op !== 'remove' && value === undefined) throw new ScimError(400, 'invalidValue', `Operations[${index}]: ${op} needs a value`);
       normalised.push({ op, path: parseScimPath(path), value });
     } else if (op === 'remove') {
       throw new ScimError(400, 'noTarget', `Operations[${index}]: remove needs a path`);

@@ -1,6 +1,6 @@
 import 'server-only';
 import { z } from 'zod';
-import { ScimError } from '../errors';
+import { ScimError, type ScimType } from '../errors';
 
 // Value schemas shared by the SCIM body parsers and PATCH: SCIM's rules (names case-insensitive, booleans that Entra
 // sends as "True"/"False", null meaning unassigned) in one place.
@@ -36,7 +36,7 @@ export function scimObject<S extends z.ZodRawShape>(shape: S) {
 }
 
 /** Parses `value` with `schema`; a failure is ScimError(400, scimType) naming the attribute and the problem. */
-export function scimParse<S extends z.ZodType>(schema: S, value: unknown, attribute: string, scimType = 'invalidValue'): z.output<S> {
+export function scimParse<S extends z.ZodType>(schema: S, value: unknown, attribute: string, scimType: ScimType = 'invalidValue'): z.output<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
