@@ -90,8 +90,7 @@ export const IGNORED_USER_ATTRIBUTES = {
   enterprise: ['costcenter', 'organization', 'division'],
 } as const;
 
-const readOnlyAttribute = (path: ScimAttributePath, attribute: string) =>
-  new ScimError(400, 'mutability', `${attribute} is read-only${path.schema === 'core' ? '' : ' in the enterprise extension'}`);
+const readOnlyAttribute = (attribute: string) => new ScimError(400, 'mutability', `${attribute} is read-only`);
 const invalidPath = (detail: string) => new ScimError(400, 'invalidPath', detail);
 const describePath = (path: ScimAttributePath) =>
   [path.schema === 'enterprise' ? `${SCIM_SCHEMA.enterpriseUser}:${path.attribute}` : path.attribute, path.subAttribute].filter(Boolean).join('.');
@@ -119,7 +118,8 @@ function applyUserOperation(user: ScimUserAttributes, operation: PatchOperation)
       if (operation.op === 'remove') throw new ScimError(400, 'invalidValue', 'userName is required and cannot be removed');
       return { ...user, userName: scimParse(scimUserFields.userName, operation.value, 'userName') };
     case 'externalid':
-      return plain ? setText(user, 'externalId', operation, 'externalId') : user;
+      if (!plain) break;
+      return setText(user, 'externalId', operation, 'externalId');
     case 'displayname':
       if (!plain) break;
       return setText(user, 'displayName', operation, 'displayName');
@@ -134,7 +134,7 @@ function applyUserOperation(user: ScimUserAttributes, operation: PatchOperation)
     case 'id':
     case 'meta':
     case 'groups':
-      throw readOnlyAttribute(path, path.attribute);
+      throw readOnlyAttribute(path.attribute);
   }
   throw invalidPath(`Unknown or unsupported attribute: ${describePath(path)}`);
 }
@@ -252,7 +252,7 @@ function applyGroupOperation(group: GroupPatchResult, operation: PatchOperation)
       return { ...group, memberChanges: [...group.memberChanges, memberChange(operation)] };
     case 'id':
     case 'meta':
-      throw readOnlyAttribute(path, path.attribute);
+      throw readOnlyAttribute(path.attribute);
   }
   throw invalidPath(`Unknown or unsupported attribute on a group: ${describePath(path)}`);
 }

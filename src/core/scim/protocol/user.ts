@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { email } from '../../users/schemas';
 import { ScimError } from '../errors';
 import { SCIM_SCHEMA } from './filter';
-import { booleanValue, isPlainObject, scimObject, scimParse, scimText, type ScimMeta, scimMeta } from './values';
+import { booleanValue, isPlainObject, scimMeta, scimObject, scimParse, scimText } from './values';
 
 /**
  * The User attributes Roster keeps (RFC 7643 §4.1 core User and §4.3 enterprise extension), flattened. Strings are
@@ -136,7 +136,7 @@ export function toScimUser(view: ScimUserView, baseUrl: string) {
     ...(view.email === null ? {} : { emails: [{ value: view.email, type: 'work', primary: true }] }),
     active: view.active,
     ...(enterprise ? { [SCIM_SCHEMA.enterpriseUser]: enterprise } : {}),
-    meta: scimMeta('User', view, `${baseUrl}/Users/${encodeURIComponent(view.id)}`) satisfies ScimMeta,
+    meta: scimMeta('User', view, `${baseUrl}/Users/${encodeURIComponent(view.id)}`),
   };
 }
 
