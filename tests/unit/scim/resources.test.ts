@@ -3,6 +3,7 @@ import { ScimError } from '@/core/scim/errors';
 import { parseScimGroup, toScimGroup } from '@/core/scim/protocol/group';
 import { parseScimListQuery, SCIM_LIST_MAX_COUNT, toListResponse } from '@/core/scim/protocol/list';
 import { parseScimUser, toScimUser, type ScimUserView } from '@/core/scim/protocol/user';
+import { scimExpectedVersion, scimVersion } from '@/core/scim/protocol/values';
 import entra from '../../fixtures/scim/entra.json';
 import okta from '../../fixtures/scim/okta.json';
 
@@ -202,5 +203,19 @@ describe('list queries and responses', () => {
       itemsPerPage: 1,
       Resources: [{ id: 'a' }],
     });
+  });
+});
+
+describe('If-Match', () => {
+  it('reads the weak ETag Roster answers, a strong one, and * or nothing as no condition', () => {
+    expect(scimExpectedVersion(scimVersion(3))).toBe(3);
+    expect(scimExpectedVersion(' "12" ')).toBe(12);
+    expect(scimExpectedVersion('*')).toBeUndefined();
+    expect(scimExpectedVersion(null)).toBeUndefined();
+  });
+
+  it.each(['W/3', '"abc"', 'W/"1", W/"2"', '"1234567890"'])('answers 412 for %j, an entity tag Roster never issued', (header) => {
+    const error = refusal(() => scimExpectedVersion(header));
+    expect(error.status).toBe(412);
   });
 });
