@@ -181,7 +181,17 @@ describe('list queries and responses', () => {
       filter: { kind: 'compare', attribute: 'displayName', value: 'displayName' },
       excludedAttributes: ['members'],
     });
-    expect(query('startIndex=1&count=1')).toMatchObject({ filter: undefined, startIndex: 1, count: 1 });
+    expect(query(new URL(`${BASE}${entra.filterExternalId.path}`).search).filter).toEqual({ kind: 'compare', attribute: 'externalId', operator: 'eq', value: '0a21f0f2-8d2a-4f8e-bf98-7363c4aed4ef' });
+    const membership = entra.groupMembershipCheck.path.replace('{groupId}', 'g1').replace('{userId}', 'u1');
+    expect(query(new URL(`${BASE}${membership}`).search, 'Group')).toMatchObject({
+      filter: {
+        kind: 'and',
+        left: { kind: 'compare', attribute: 'id', operator: 'eq', value: 'g1' },
+        right: { kind: 'compare', attribute: 'members.value', operator: 'eq', value: 'u1' },
+      },
+      excludedAttributes: ['members'],
+    });
+    expect(query(new URL(`${BASE}${okta.getUsersCountOne.path}`).search)).toMatchObject({ filter: undefined, startIndex: 1, count: 1 });
   });
 
   it('clamps startIndex and count as RFC 7644 §3.4.2.4 says, capping count', () => {
