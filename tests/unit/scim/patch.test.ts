@@ -90,7 +90,7 @@ describe('parsePatchRequest', () => {
 
   it('caps the number of operations', () => {
     const many = patch(...Array.from({ length: 1_001 }, () => ({ op: 'replace', path: 'active', value: true })));
-    expect(refusal(() => parsePatchRequest(many)).status).toBe(400);
+    expect(refusal(() => parsePatchRequest(many))).toMatchObject({ status: 400, scimType: 'invalidValue' });
   });
 });
 

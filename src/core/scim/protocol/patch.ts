@@ -60,7 +60,7 @@ export function parsePatchRequest(body: unknown): PatchOperation[] {
       if (!isPlainObject(value)) throw new ScimError(400, 'invalidValue', `Operations[${index}]: without a path, value must be an object of attributes`);
       normalised.push(...splitPathlessValue(op, value));
     }
-    if (normalised.length > PATCH_MAX_OPERATIONS) throw new ScimError(400, 'tooMany', `At most ${PATCH_MAX_OPERATIONS} operations in one request`);
+    if (normalised.length > PATCH_MAX_OPERATIONS) throw new ScimError(400, 'invalidValue', `At most ${PATCH_MAX_OPERATIONS} operations in one request`);
   }
   return normalised;
 }
