@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ScimError } from '@/core/scim/errors';
 import { parseScimGroup, toScimGroup } from '@/core/scim/protocol/group';
-import { parseScimListQuery, SCIM_LIST_MAX_COUNT, toListResponse } from '@/core/scim/protocol/list';
+import { SCIM_MAX_RESULTS } from '@/core/scim/discovery';
+import { parseScimListQuery, toListResponse } from '@/core/scim/protocol/list';
 import { parseScimUser, toScimUser, type ScimUserView } from '@/core/scim/protocol/user';
 import { scimExpectedVersion, scimVersion } from '@/core/scim/protocol/values';
 import entra from '../../fixtures/scim/entra.json';
@@ -196,7 +197,7 @@ describe('list queries and responses', () => {
 
   it('clamps startIndex and count as RFC 7644 §3.4.2.4 says, capping count', () => {
     expect(query('startIndex=0&count=-5')).toMatchObject({ startIndex: 1, count: 0 });
-    expect(query('count=100000')).toMatchObject({ count: SCIM_LIST_MAX_COUNT });
+    expect(query('count=100000')).toMatchObject({ count: SCIM_MAX_RESULTS });
   });
 
   it('refuses non-integers and bad filters with 400', () => {

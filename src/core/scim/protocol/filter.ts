@@ -1,4 +1,5 @@
 import 'server-only';
+import { SCIM_SCHEMAS } from '../discovery';
 import { ScimError } from '../errors';
 
 // SCIM filters (RFC 7644 §3.4.2.2), the part of the grammar Roster answers: `attrPath op "string"` with `eq`, `co`
@@ -30,12 +31,6 @@ const MAX_VALUE_LENGTH = 1_000;
 const operators: readonly string[] = ['eq', 'co', 'sw'];
 /** Operators of RFC 7644 that Roster does not answer: named in the error, so an administrator sees why. */
 const unsupportedOperators: readonly string[] = ['ne', 'ew', 'pr', 'gt', 'ge', 'lt', 'le'];
-
-export const SCIM_SCHEMA = {
-  user: 'urn:ietf:params:scim:schemas:core:2.0:User',
-  group: 'urn:ietf:params:scim:schemas:core:2.0:Group',
-  enterpriseUser: 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User',
-} as const;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Tokens
@@ -133,9 +128,9 @@ export interface ScimAttributePath {
 }
 
 const knownSchemas = [
-  { urn: SCIM_SCHEMA.user.toLowerCase(), schema: 'core' },
-  { urn: SCIM_SCHEMA.group.toLowerCase(), schema: 'core' },
-  { urn: SCIM_SCHEMA.enterpriseUser.toLowerCase(), schema: 'enterprise' },
+  { urn: SCIM_SCHEMAS.user.toLowerCase(), schema: 'core' },
+  { urn: SCIM_SCHEMAS.group.toLowerCase(), schema: 'core' },
+  { urn: SCIM_SCHEMAS.enterpriseUser.toLowerCase(), schema: 'enterprise' },
 ] as const;
 
 /** `name.givenName`, `urn:…:enterprise:2.0:User:department`, `urn:…:core:2.0:User:userName` → a path. */

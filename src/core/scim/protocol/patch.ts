@@ -1,6 +1,7 @@
 import 'server-only';
+import { SCIM_SCHEMAS } from '../discovery';
 import { ScimError } from '../errors';
-import { parseScimPath, SCIM_SCHEMA, type ScimAttributePath } from './filter';
+import { parseScimPath, type ScimAttributePath } from './filter';
 import { pickEmail, scimEmails, scimUserFields, type ScimUserAttributes } from './user';
 import { scimGroupFields, scimMembers } from './group';
 import { isPlainObject, scimParse } from './values';
@@ -71,7 +72,7 @@ function splitPathlessValue(op: 'add' | 'replace', value: Record<string, unknown
     if (readOnlyKeys.has(key.toLowerCase())) return [];
     const path = parseScimPath(key);
     if (path.schema === 'enterprise' && path.attribute === '' && isPlainObject(memberValue)) {
-      return Object.entries(memberValue).map(([name, extensionValue]) => ({ op, path: parseScimPath(`${SCIM_SCHEMA.enterpriseUser}:${name}`), value: extensionValue }));
+      return Object.entries(memberValue).map(([name, extensionValue]) => ({ op, path: parseScimPath(`${SCIM_SCHEMAS.enterpriseUser}:${name}`), value: extensionValue }));
     }
     return [{ op, path, value: memberValue }];
   });
@@ -93,7 +94,7 @@ export const IGNORED_USER_ATTRIBUTES = {
 const readOnlyAttribute = (attribute: string) => new ScimError(400, 'mutability', `${attribute} is read-only`);
 const invalidPath = (detail: string) => new ScimError(400, 'invalidPath', detail);
 const describePath = (path: ScimAttributePath) =>
-  [path.schema === 'enterprise' ? `${SCIM_SCHEMA.enterpriseUser}:${path.attribute}` : path.attribute, path.subAttribute].filter(Boolean).join('.');
+  [path.schema === 'enterprise' ? `${SCIM_SCHEMAS.enterpriseUser}:${path.attribute}` : path.attribute, path.subAttribute].filter(Boolean).join('.');
 
 /** Applies normalised operations to a user. Pure; throws ScimError(400, invalidPath | invalidValue | noTarget | mutability). */
 export function applyUserPatch(user: ScimUserAttributes, operations: PatchOperation[]): ScimUserAttributes {
@@ -197,10 +198,10 @@ function applyEnterpriseOperation(user: ScimUserAttributes, operation: PatchOper
   if (path.attribute === '') {
     // The whole extension: remove clears it; a value is an object of its attributes.
     if (operation.op === 'remove') return { ...user, employeeNumber: null, department: null, managerId: null };
-    if (!isPlainObject(operation.value)) throw new ScimError(400, 'invalidValue', `${SCIM_SCHEMA.enterpriseUser} must be an object`);
+    if (!isPlainObject(operation.value)) throw new ScimError(400, 'invalidValue', `${SCIM_SCHEMAS.enterpriseUser} must be an object`);
     let next = user;
     for (const [key, value] of Object.entries(operation.value)) {
-      next = applyEnterpriseOperation(next, { op: operation.op, path: parseScimPath(`${SCIM_SCHEMA.enterpriseUser}:${key}`), value });
+      next = applyEnterpriseOperation(next, { op: operation.op, path: parseScimPath(`${SCIM_SCHEMAS.enterpriseUser}:${key}`), value });
     }
     return next;
   }

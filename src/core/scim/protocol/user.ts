@@ -1,8 +1,8 @@
 import 'server-only';
 import { z } from 'zod';
 import { email } from '../../users/schemas';
+import { SCIM_SCHEMAS } from '../discovery';
 import { ScimError } from '../errors';
-import { SCIM_SCHEMA } from './filter';
 import { booleanValue, isPlainObject, scimMeta, scimObject, scimParse, scimText } from './values';
 
 /**
@@ -62,7 +62,7 @@ export function pickEmail(entries: ScimEmailEntry[]): string | null {
   return chosen === undefined ? null : scimParse(scimUserFields.email, chosen.value, 'emails.value');
 }
 
-const enterpriseKey = SCIM_SCHEMA.enterpriseUser;
+const enterpriseKey = SCIM_SCHEMAS.enterpriseUser;
 
 const userBody = scimObject({
   schemas: z.array(z.string().max(200)).max(10).optional(),
@@ -90,8 +90,8 @@ const userBody = scimObject({
 export function parseScimUser(body: unknown): ScimUserAttributes {
   if (!isPlainObject(body)) throw new ScimError(400, 'invalidSyntax', 'The body must be a User (a JSON object)');
   const parsed = scimParse(userBody, body, '');
-  if (parsed.schemas && !parsed.schemas.some((schema) => schema.toLowerCase() === SCIM_SCHEMA.user.toLowerCase())) {
-    throw new ScimError(400, 'invalidSyntax', `schemas must include ${SCIM_SCHEMA.user}`);
+  if (parsed.schemas && !parsed.schemas.some((schema) => schema.toLowerCase() === SCIM_SCHEMAS.user.toLowerCase())) {
+    throw new ScimError(400, 'invalidSyntax', `schemas must include ${SCIM_SCHEMAS.user}`);
   }
   const enterprise = parsed[enterpriseKey];
   const manager = enterprise?.manager;
@@ -127,7 +127,7 @@ export function toScimUser(view: ScimUserView, baseUrl: string) {
     manager: view.managerId === null ? null : { value: view.managerId, $ref: `${baseUrl}/Users/${encodeURIComponent(view.managerId)}` },
   });
   return {
-    schemas: enterprise ? [SCIM_SCHEMA.user, SCIM_SCHEMA.enterpriseUser] : [SCIM_SCHEMA.user],
+    schemas: enterprise ? [SCIM_SCHEMAS.user, SCIM_SCHEMAS.enterpriseUser] : [SCIM_SCHEMAS.user],
     id: view.id,
     ...(view.externalId === null ? {} : { externalId: view.externalId }),
     userName: view.userName,
@@ -135,7 +135,7 @@ export function toScimUser(view: ScimUserView, baseUrl: string) {
     ...(view.displayName === null ? {} : { displayName: view.displayName }),
     ...(view.email === null ? {} : { emails: [{ value: view.email, type: 'work', primary: true }] }),
     active: view.active,
-    ...(enterprise ? { [SCIM_SCHEMA.enterpriseUser]: enterprise } : {}),
+    ...(enterprise ? { [SCIM_SCHEMAS.enterpriseUser]: enterprise } : {}),
     meta: scimMeta('User', view, `${baseUrl}/Users/${encodeURIComponent(view.id)}`),
   };
 }
