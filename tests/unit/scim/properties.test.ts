@@ -59,6 +59,16 @@ const operation = fc.record(
 );
 
 describe('the SCIM protocol layer never fails with anything but a 4xx ScimError', () => {
+  it("treats Object.prototype's names as the unknown names they are", () => {
+    for (const name of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
+      expect(() => parseScimFilter(`${name} eq "x"`, 'User')).toThrow(ScimError);
+      expect(() => parsePatchRequest({ schemas: [PATCH_OP_SCHEMA], Operations: [{ op: name, path: 'active', value: true }] })).toThrow(ScimError);
+      for (const path of [name, `name.${name}`, `urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:${name}`]) {
+        expect(() => applyUserPatch(user, parsePatchRequest({ schemas: [PATCH_OP_SCHEMA], Operations: [{ op: 'replace', path, value: 'x' }] }))).toThrow(ScimError);
+      }
+    }
+  });
+
   it('filters', () => {
     const token = fc.constantFrom('userName', 'emails[type eq "work"].value', 'members[value eq "x"]', 'eq', 'co', 'pr', 'and', 'or', 'not', '(', ')', '[', ']', '"a"', '"\\', '.', ' ');
     fc.assert(

@@ -248,8 +248,9 @@ function readAtom(stream: TokenStream, resource: ScimResourceType, budget: { com
   return resolveComparison(path, comparison, resource, stream.fail);
 }
 
-const userAttributes: Record<string, ScimFilterAttribute> = { username: 'userName', externalid: 'externalId', id: 'id' };
-const groupAttributes: Record<string, ScimFilterAttribute> = { displayname: 'displayName', externalid: 'externalId', id: 'id' };
+// Maps, not object literals: a name such as `constructor` must find nothing, not Object.prototype's member.
+const userAttributes = new Map<string, ScimFilterAttribute>([['username', 'userName'], ['externalid', 'externalId'], ['id', 'id']]);
+const groupAttributes = new Map<string, ScimFilterAttribute>([['displayname', 'displayName'], ['externalid', 'externalId'], ['id', 'id']]);
 
 /** Maps a parsed comparison onto the attributes a resource can be filtered by. */
 function resolveComparison(
@@ -281,7 +282,7 @@ function resolveComparison(
     }
     throw unsupported();
   }
-  const attribute = (resource === 'User' ? userAttributes : groupAttributes)[path.attribute];
+  const attribute = (resource === 'User' ? userAttributes : groupAttributes).get(path.attribute);
   if (!attribute || path.subAttribute !== undefined || path.valueFilter || !comparison) throw unsupported();
   return { kind: 'compare', attribute, ...comparison };
 }

@@ -22,7 +22,8 @@ export interface PatchOperation {
   value: unknown;
 }
 
-const opNames: Record<string, PatchOperation['op']> = { add: 'add', replace: 'replace', remove: 'remove' };
+// Maps, not object literals: a name such as `constructor` must find nothing, not Object.prototype's member.
+const opNames = new Map<string, PatchOperation['op']>([['add', 'add'], ['replace', 'replace'], ['remove', 'remove']]);
 /** Read-only members Okta repeats in a path-less value (`{"id": …, "displayName": …}`): skipped, not applied. */
 const readOnlyKeys = new Set(['id', 'meta', 'schemas']);
 
@@ -47,7 +48,7 @@ export function parsePatchRequest(body: unknown): PatchOperation[] {
   for (const [index, operation] of operations.entries()) {
     if (!isPlainObject(operation)) throw syntaxError(`Operations[${index}] must be an object`);
     const opName = member(operation, 'op');
-    const op = typeof opName === 'string' ? opNames[opName.toLowerCase()] : undefined;
+    const op = typeof opName === 'string' ? opNames.get(opName.toLowerCase()) : undefined;
     if (!op) throw syntaxError(`Operations[${index}].op must be add, replace or remove`);
     const path = member(operation, 'path');
     const value = member(operation, 'value');
@@ -140,12 +141,12 @@ function applyUserOperation(user: ScimUserAttributes, operation: PatchOperation)
   throw invalidPath(`Unknown or unsupported attribute: ${describePath(path)}`);
 }
 
-const nameFields: Record<string, 'givenName' | 'familyName'> = { givenname: 'givenName', familyname: 'familyName' };
+const nameFields = new Map<string, 'givenName' | 'familyName'>([['givenname', 'givenName'], ['familyname', 'familyName']]);
 
 function applyNameOperation(user: ScimUserAttributes, operation: PatchOperation): ScimUserAttributes {
   const sub = operation.path.subAttribute;
   if (sub !== undefined) {
-    const field = nameFields[sub];
+    const field = nameFields.get(sub);
     if (field) return setText(user, field, operation, `name.${field}`);
     if ((IGNORED_USER_ATTRIBUTES.name as readonly string[]).includes(sub)) return user;
     throw invalidPath(`Unknown attribute: name.${sub}`);
@@ -190,7 +191,7 @@ function applyEmailsOperation(user: ScimUserAttributes, operation: PatchOperatio
   return email === null && operation.op === 'add' ? user : { ...user, email };
 }
 
-const enterpriseFields: Record<string, 'employeeNumber' | 'department'> = { employeenumber: 'employeeNumber', department: 'department' };
+const enterpriseFields = new Map<string, 'employeeNumber' | 'department'>([['employeenumber', 'employeeNumber'], ['department', 'department']]);
 
 function applyEnterpriseOperation(user: ScimUserAttributes, operation: PatchOperation): ScimUserAttributes {
   const { path } = operation;
@@ -205,7 +206,7 @@ function applyEnterpriseOperation(user: ScimUserAttributes, operation: PatchOper
     }
     return next;
   }
-  const field = enterpriseFields[path.attribute];
+  const field = enterpriseFields.get(path.attribute);
   if (field && path.subAttribute === undefined) return setText(user, field, operation, field);
   if (path.attribute === 'manager') {
     if (path.subAttribute === 'displayname' || path.subAttribute === '$ref') return user;
