@@ -95,6 +95,11 @@ describe('parseScimFilter', () => {
     expect(error.message).toMatch(/^Invalid filter: /);
   });
 
+  it('never repeats a value from the request in the error detail', () => {
+    expect(refusal(() => parseScimFilter('userName eq "ada@example.com" "grace@example.com"', 'User')).message).not.toMatch(/ada|grace/);
+    expect(refusal(() => parseScimFilter('userName eq ada', 'User')).message).not.toContain('ada');
+  });
+
   it('names what is supported when an attribute is not', () => {
     expect(refusal(() => parseScimFilter('title eq "x"', 'User')).message).toContain('userName, externalId, id, emails.value');
   });

@@ -90,7 +90,7 @@ describe('parsePatchRequest', () => {
 
   it('caps the number of operations', () => {
     const many = patch(...Array.from({ length: 1_001 }, () => ({ op: 'replace', path: 'active', value: true })));
-    expect(refusal(() => parsePatchRequest(many)).status).toBe(400);
+    expect(refusal(() => parsePatchRequest(many))).toMatchObject({ status: 400, scimType: 'invalidValue' });
   });
 });
 
@@ -192,6 +192,7 @@ describe('applyUserPatch: RFC 7644 rules', () => {
     [{ op: 'replace', path: 'name.nickname', value: 'Ada' }, 'invalidPath'],
     [{ op: 'replace', path: 'shoeSize', value: '42' }, 'invalidPath'],
     [{ op: 'replace', path: 'displayName.first', value: 'x' }, 'invalidPath'],
+    [{ op: 'replace', path: 'externalId.first', value: 'x' }, 'invalidPath'],
     [{ op: 'replace', path: 'userName[type eq "x"]', value: 'x' }, 'invalidPath'],
     [{ op: 'replace', path: 'emails.label', value: 'x' }, 'invalidPath'],
     [{ op: 'replace', path: 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:favouriteColour', value: 'x' }, 'invalidPath'],

@@ -1,4 +1,5 @@
 import 'server-only';
+import { SCIM_SCHEMAS } from '../discovery';
 import { ScimError } from '../errors';
 
 // SCIM filters (RFC 7644 §3.4.2.2), the part of the grammar Roster answers: `attrPath op "string"` with `eq`, `co`
@@ -30,12 +31,6 @@ const MAX_VALUE_LENGTH = 1_000;
 const operators: readonly string[] = ['eq', 'co', 'sw'];
 /** Operators of RFC 7644 that Roster does not answer: named in the error, so an administrator sees why. */
 const unsupportedOperators: readonly string[] = ['ne', 'ew', 'pr', 'gt', 'ge', 'lt', 'le'];
-
-export const SCIM_SCHEMA = {
-  user: 'urn:ietf:params:scim:schemas:core:2.0:User',
-  group: 'urn:ietf:params:scim:schemas:core:2.0:Group',
-  enterpriseUser: 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User',
-} as const;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Tokens
@@ -116,7 +111,9 @@ class TokenStream {
   }
 }
 
-const describe = (token: Token) => (token.type === 'end' ? 'at the end' : `at position ${token.at + 1}, found ${JSON.stringify(token.text)}`);
+/** Where a token is, for an error. A string's content is a value from the request, possibly personal data: not repeated. */
+const describe = (token: Token) =>
+  token.type === 'end' ? 'at the end' : `at position ${token.at + 1}, found ${token.type === 'string' ? 'a string' : JSON.stringify(token.text)}`;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Attribute paths: `[URN:]attribute[.subAttribute]`, optionally `attribute[valueFilter][.subAttribute]`
@@ -131,9 +128,9 @@ export interface ScimAttributePath {
 }
 
 const knownSchemas = [
-  { urn: SCIM_SCHEMA.user.toLowerCase(), schema: 'core' },
-  { urn: SCIM_SCHEMA.group.toLowerCase(), schema: 'core' },
-  { urn: SCIM_SCHEMA.enterpriseUser.toLowerCase(), schema: 'enterprise' },
+  { urn: SCIM_SCHEMAS.user.toLowerCase(), schema: 'core' },
+  { urn: SCIM_SCHEMAS.group.toLowerCase(), schema: 'core' },
+  { urn: SCIM_SCHEMAS.enterpriseUser.toLowerCase(), schema: 'enterprise' },
 ] as const;
 
 /** `name.givenName`, `urn:…:enterprise:2.0:User:department`, `urn:…:core:2.0:User:userName` → a path. */
@@ -192,7 +189,8 @@ function readComparison(stream: TokenStream): { path: ScimAttributePath; compari
   if (unsupportedOperators.includes(operator)) throw stream.fail(`The operator "${operator}" is not supported; use eq, co or sw`);
   if (!operators.includes(operator)) throw stream.fail(`Unknown operator ${JSON.stringify(operatorToken.text)}; use eq, co or sw`);
   const valueToken = stream.next();
-  if (valueToken.type !== 'string') throw stream.fail(`Expected a quoted string value ${describe(valueToken)}`);
+  // An unquoted value is not repeated either (`userName eq ada`): only where it is.
+  if (valueToken.type !== 'string') throw stream.fail(`Expected a quoted string value ${valueToken.type === 'end' ? 'at the end' : `at position ${valueToken.at + 1}`}`);
   if (valueToken.text.length > MAX_VALUE_LENGTH) throw stream.fail(`A filter value may be at most ${MAX_VALUE_LENGTH} characters`);
   return { path, comparison: { operator: operator as ScimFilterOperator, value: valueToken.text } };
 }
@@ -250,8 +248,9 @@ function readAtom(stream: TokenStream, resource: ScimResourceType, budget: { com
   return resolveComparison(path, comparison, resource, stream.fail);
 }
 
-const userAttributes: Record<string, ScimFilterAttribute> = { username: 'userName', externalid: 'externalId', id: 'id' };
-const groupAttributes: Record<string, ScimFilterAttribute> = { displayname: 'displayName', externalid: 'externalId', id: 'id' };
+// Maps, not object literals: a name such as `constructor` must find nothing, not Object.prototype's member.
+const userAttributes = new Map<string, ScimFilterAttribute>([['username', 'userName'], ['externalid', 'externalId'], ['id', 'id']]);
+const groupAttributes = new Map<string, ScimFilterAttribute>([['displayname', 'displayName'], ['externalid', 'externalId'], ['id', 'id']]);
 
 /** Maps a parsed comparison onto the attributes a resource can be filtered by. */
 function resolveComparison(
@@ -283,7 +282,7 @@ function resolveComparison(
     }
     throw unsupported();
   }
-  const attribute = (resource === 'User' ? userAttributes : groupAttributes)[path.attribute];
+  const attribute = (resource === 'User' ? userAttributes : groupAttributes).get(path.attribute);
   if (!attribute || path.subAttribute !== undefined || path.valueFilter || !comparison) throw unsupported();
   return { kind: 'compare', attribute, ...comparison };
 }

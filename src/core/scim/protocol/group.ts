@@ -1,8 +1,8 @@
 import 'server-only';
 import { z } from 'zod';
+import { SCIM_SCHEMAS } from '../discovery';
 import { ScimError } from '../errors';
-import { SCIM_SCHEMA } from './filter';
-import { scimMeta, scimObject, scimParse, scimText } from './values';
+import { isPlainObject, scimMeta, scimObject, scimParse, scimText } from './values';
 
 /** The Group attributes Roster keeps (RFC 7643 §4.2). `memberIds` are SCIM ids of Users of the same organization. */
 export interface ScimGroupAttributes {
@@ -39,9 +39,10 @@ const groupBody = scimObject({
 
 /** Reads a POST or PUT `/Groups` body. Members named twice count once. Throws ScimError(400, invalidValue | invalidSyntax). */
 export function parseScimGroup(body: unknown): ScimGroupAttributes {
+  if (!isPlainObject(body)) throw new ScimError(400, 'invalidSyntax', 'The body must be a Group (a JSON object)');
   const parsed = scimParse(groupBody, body, '');
-  if (parsed.schemas && !parsed.schemas.some((schema) => schema.toLowerCase() === SCIM_SCHEMA.group.toLowerCase())) {
-    throw new ScimError(400, 'invalidSyntax', `schemas must include ${SCIM_SCHEMA.group}`);
+  if (parsed.schemas && !parsed.schemas.some((schema) => schema.toLowerCase() === SCIM_SCHEMAS.group.toLowerCase())) {
+    throw new ScimError(400, 'invalidSyntax', `schemas must include ${SCIM_SCHEMAS.group}`);
   }
   return { displayName: parsed.displayName, externalId: parsed.externalId, memberIds: [...new Set((parsed.members ?? []).map((entry) => entry.value))] };
 }
@@ -60,7 +61,7 @@ export interface ScimGroupView {
 /** The SCIM representation of a group (RFC 7643 §4.2); `excludeMembers` leaves `members` out (Entra asks for that). */
 export function toScimGroup(view: ScimGroupView, baseUrl: string, { excludeMembers = false }: { excludeMembers?: boolean } = {}) {
   return {
-    schemas: [SCIM_SCHEMA.group],
+    schemas: [SCIM_SCHEMAS.group],
     id: view.id,
     ...(view.externalId === null ? {} : { externalId: view.externalId }),
     displayName: view.displayName,

@@ -1,18 +1,14 @@
 import 'server-only';
+import { SCIM_MAX_RESULTS, SCIM_SCHEMAS } from '../discovery';
 import { ScimError } from '../errors';
 import { parseScimFilter, type ScimFilter, type ScimResourceType } from './filter';
 
-export const SCIM_LIST_RESPONSE_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
-/** `count` cap (ServiceProviderConfig `filter.maxResults`): a larger count is answered with this many. */
-export const SCIM_LIST_MAX_COUNT = 200;
-/** `count` when the request gives none. */
-export const SCIM_LIST_DEFAULT_COUNT = 100;
 
 export interface ScimListQuery {
   filter: ScimFilter | undefined;
   /** 1-based (RFC 7644 §3.4.2.4); values below 1 read as 1. */
   startIndex: number;
-  /** 0 … SCIM_LIST_MAX_COUNT; 0 asks only for totalResults. */
+  /** 0 … SCIM_MAX_RESULTS (ServiceProviderConfig `filter.maxResults`, also the default); 0 asks only for totalResults. */
   count: number;
   /** Attribute names in `excludedAttributes`, lowercased (`members` for Entra's group checks). */
   excludedAttributes: string[];
@@ -31,7 +27,7 @@ export function parseScimListQuery(params: URLSearchParams, resource: ScimResour
   return {
     filter: filter === null ? undefined : parseScimFilter(filter, resource),
     startIndex: Math.max(1, integer(params, 'startIndex', 1)),
-    count: Math.min(SCIM_LIST_MAX_COUNT, Math.max(0, integer(params, 'count', SCIM_LIST_DEFAULT_COUNT))),
+    count: Math.min(SCIM_MAX_RESULTS, Math.max(0, integer(params, 'count', SCIM_MAX_RESULTS))),
     excludedAttributes: (params.get('excludedAttributes') ?? '')
       .split(',')
       .map((name) => name.trim().toLowerCase())
@@ -42,5 +38,5 @@ export function parseScimListQuery(params: URLSearchParams, resource: ScimResour
 
 /** A ListResponse (RFC 7644 §3.4.2); `itemsPerPage` is the number of resources in this page. */
 export function toListResponse<T>(resources: T[], { totalResults, startIndex, itemsPerPage }: { totalResults: number; startIndex: number; itemsPerPage: number }) {
-  return { schemas: [SCIM_LIST_RESPONSE_SCHEMA], totalResults, startIndex, itemsPerPage, Resources: resources };
+  return { schemas: [SCIM_SCHEMAS.listResponse], totalResults, startIndex, itemsPerPage, Resources: resources };
 }

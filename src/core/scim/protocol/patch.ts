@@ -1,9 +1,10 @@
 import 'server-only';
+import { SCIM_SCHEMAS } from '../discovery';
 import { ScimError } from '../errors';
-import { parseScimPath, SCIM_SCHEMA, type ScimAttributePath } from './filter';
+import { parseScimPath, type ScimAttributePath } from './filter';
 import { pickEmail, scimEmails, scimUserFields, type ScimUserAttributes } from './user';
 import { scimGroupFields, scimMembers } from './group';
-import { scimParse } from './values';
+import { isPlainObject, scimParse } from './values';
 
 // PATCH (RFC 7644 §3.5.2) as Okta and Microsoft Entra really send it. `parsePatchRequest` checks the PatchOp message
 // and normalises every operation to `{ op, path, value }` with a parsed path: op names in any case, path-less values
@@ -21,11 +22,10 @@ export interface PatchOperation {
   value: unknown;
 }
 
-const opNames: Record<string, PatchOperation['op']> = { add: 'add', replace: 'replace', remove: 'remove' };
+// Maps, not object literals: a name such as `constructor` must find nothing, not Object.prototype's member.
+const opNames = new Map<string, PatchOperation['op']>([['add', 'add'], ['replace', 'replace'], ['remove', 'remove']]);
 /** Read-only members Okta repeats in a path-less value (`{"id": …, "displayName": …}`): skipped, not applied. */
 const readOnlyKeys = new Set(['id', 'meta', 'schemas']);
-
-const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** `object[name]` with `name` matched case-insensitively (`Operations`, `operations`, `OPERATIONS`). */
 function member(object: Record<string, unknown>, name: string): unknown {
@@ -48,13 +48,13 @@ export function parsePatchRequest(body: unknown): PatchOperation[] {
   for (const [index, operation] of operations.entries()) {
     if (!isPlainObject(operation)) throw syntaxError(`Operations[${index}] must be an object`);
     const opName = member(operation, 'op');
-    const op = typeof opName === 'string' ? opNames[opName.toLowerCase()] : undefined;
+    const op = typeof opName === 'string' ? opNames.get(opName.toLowerCase()) : undefined;
     if (!op) throw syntaxError(`Operations[${index}].op must be add, replace or remove`);
     const path = member(operation, 'path');
     const value = member(operation, 'value');
     if (path !== undefined && path !== null && path !== '') {
       if (typeof path !== 'string') throw new ScimError(400, 'invalidPath', `Operations[${index}].path must be a string`);
-      if (op !== 'remove' && value === undefined) throw new ScimError(400, 'invalidValue', `Operations[${index}] (${op} ${path}) needs a value`);
+      if (op !== 'remove' && value === undefined) throw new ScimError(400, 'invalidValue', `Operations[${index}]: ${op} needs a value`);
       normalised.push({ op, path: parseScimPath(path), value });
     } else if (op === 'remove') {
       throw new ScimError(400, 'noTarget', `Operations[${index}]: remove needs a path`);
@@ -62,7 +62,7 @@ export function parsePatchRequest(body: unknown): PatchOperation[] {
       if (!isPlainObject(value)) throw new ScimError(400, 'invalidValue', `Operations[${index}]: without a path, value must be an object of attributes`);
       normalised.push(...splitPathlessValue(op, value));
     }
-    if (normalised.length > PATCH_MAX_OPERATIONS) throw new ScimError(400, 'tooMany', `At most ${PATCH_MAX_OPERATIONS} operations in one request`);
+    if (normalised.length > PATCH_MAX_OPERATIONS) throw new ScimError(400, 'invalidValue', `At most ${PATCH_MAX_OPERATIONS} operations in one request`);
   }
   return normalised;
 }
@@ -73,7 +73,7 @@ function splitPathlessValue(op: 'add' | 'replace', value: Record<string, unknown
     if (readOnlyKeys.has(key.toLowerCase())) return [];
     const path = parseScimPath(key);
     if (path.schema === 'enterprise' && path.attribute === '' && isPlainObject(memberValue)) {
-      return Object.entries(memberValue).map(([name, extensionValue]) => ({ op, path: parseScimPath(`${SCIM_SCHEMA.enterpriseUser}:${name}`), value: extensionValue }));
+      return Object.entries(memberValue).map(([name, extensionValue]) => ({ op, path: parseScimPath(`${SCIM_SCHEMAS.enterpriseUser}:${name}`), value: extensionValue }));
     }
     return [{ op, path, value: memberValue }];
   });
@@ -92,11 +92,10 @@ export const IGNORED_USER_ATTRIBUTES = {
   enterprise: ['costcenter', 'organization', 'division'],
 } as const;
 
-const readOnlyAttribute = (path: ScimAttributePath, attribute: string) =>
-  new ScimError(400, 'mutability', `${attribute} is read-only${path.schema === 'core' ? '' : ' in the enterprise extension'}`);
+const readOnlyAttribute = (attribute: string) => new ScimError(400, 'mutability', `${attribute} is read-only`);
 const invalidPath = (detail: string) => new ScimError(400, 'invalidPath', detail);
 const describePath = (path: ScimAttributePath) =>
-  [path.schema === 'enterprise' ? `${SCIM_SCHEMA.enterpriseUser}:${path.attribute}` : path.attribute, path.subAttribute].filter(Boolean).join('.');
+  [path.schema === 'enterprise' ? `${SCIM_SCHEMAS.enterpriseUser}:${path.attribute}` : path.attribute, path.subAttribute].filter(Boolean).join('.');
 
 /** Applies normalised operations to a user. Pure; throws ScimError(400, invalidPath | invalidValue | noTarget | mutability). */
 export function applyUserPatch(user: ScimUserAttributes, operations: PatchOperation[]): ScimUserAttributes {
@@ -121,7 +120,8 @@ function applyUserOperation(user: ScimUserAttributes, operation: PatchOperation)
       if (operation.op === 'remove') throw new ScimError(400, 'invalidValue', 'userName is required and cannot be removed');
       return { ...user, userName: scimParse(scimUserFields.userName, operation.value, 'userName') };
     case 'externalid':
-      return plain ? setText(user, 'externalId', operation, 'externalId') : user;
+      if (!plain) break;
+      return setText(user, 'externalId', operation, 'externalId');
     case 'displayname':
       if (!plain) break;
       return setText(user, 'displayName', operation, 'displayName');
@@ -136,17 +136,17 @@ function applyUserOperation(user: ScimUserAttributes, operation: PatchOperation)
     case 'id':
     case 'meta':
     case 'groups':
-      throw readOnlyAttribute(path, path.attribute);
+      throw readOnlyAttribute(path.attribute);
   }
   throw invalidPath(`Unknown or unsupported attribute: ${describePath(path)}`);
 }
 
-const nameFields: Record<string, 'givenName' | 'familyName'> = { givenname: 'givenName', familyname: 'familyName' };
+const nameFields = new Map<string, 'givenName' | 'familyName'>([['givenname', 'givenName'], ['familyname', 'familyName']]);
 
 function applyNameOperation(user: ScimUserAttributes, operation: PatchOperation): ScimUserAttributes {
   const sub = operation.path.subAttribute;
   if (sub !== undefined) {
-    const field = nameFields[sub];
+    const field = nameFields.get(sub);
     if (field) return setText(user, field, operation, `name.${field}`);
     if ((IGNORED_USER_ATTRIBUTES.name as readonly string[]).includes(sub)) return user;
     throw invalidPath(`Unknown attribute: name.${sub}`);
@@ -191,7 +191,7 @@ function applyEmailsOperation(user: ScimUserAttributes, operation: PatchOperatio
   return email === null && operation.op === 'add' ? user : { ...user, email };
 }
 
-const enterpriseFields: Record<string, 'employeeNumber' | 'department'> = { employeenumber: 'employeeNumber', department: 'department' };
+const enterpriseFields = new Map<string, 'employeeNumber' | 'department'>([['employeenumber', 'employeeNumber'], ['department', 'department']]);
 
 function applyEnterpriseOperation(user: ScimUserAttributes, operation: PatchOperation): ScimUserAttributes {
   const { path } = operation;
@@ -199,14 +199,14 @@ function applyEnterpriseOperation(user: ScimUserAttributes, operation: PatchOper
   if (path.attribute === '') {
     // The whole extension: remove clears it; a value is an object of its attributes.
     if (operation.op === 'remove') return { ...user, employeeNumber: null, department: null, managerId: null };
-    if (!isPlainObject(operation.value)) throw new ScimError(400, 'invalidValue', `${SCIM_SCHEMA.enterpriseUser} must be an object`);
+    if (!isPlainObject(operation.value)) throw new ScimError(400, 'invalidValue', `${SCIM_SCHEMAS.enterpriseUser} must be an object`);
     let next = user;
     for (const [key, value] of Object.entries(operation.value)) {
-      next = applyEnterpriseOperation(next, { op: operation.op, path: parseScimPath(`${SCIM_SCHEMA.enterpriseUser}:${key}`), value });
+      next = applyEnterpriseOperation(next, { op: operation.op, path: parseScimPath(`${SCIM_SCHEMAS.enterpriseUser}:${key}`), value });
     }
     return next;
   }
-  const field = enterpriseFields[path.attribute];
+  const field = enterpriseFields.get(path.attribute);
   if (field && path.subAttribute === undefined) return setText(user, field, operation, field);
   if (path.attribute === 'manager') {
     if (path.subAttribute === 'displayname' || path.subAttribute === '$ref') return user;
@@ -254,7 +254,7 @@ function applyGroupOperation(group: GroupPatchResult, operation: PatchOperation)
       return { ...group, memberChanges: [...group.memberChanges, memberChange(operation)] };
     case 'id':
     case 'meta':
-      throw readOnlyAttribute(path, path.attribute);
+      throw readOnlyAttribute(path.attribute);
   }
   throw invalidPath(`Unknown or unsupported attribute on a group: ${describePath(path)}`);
 }

@@ -1,9 +1,9 @@
 import 'server-only';
 import { z } from 'zod';
 import { email } from '../../users/schemas';
+import { SCIM_SCHEMAS } from '../discovery';
 import { ScimError } from '../errors';
-import { SCIM_SCHEMA } from './filter';
-import { booleanValue, scimObject, scimParse, scimText, type ScimMeta, scimMeta } from './values';
+import { booleanValue, isPlainObject, scimMeta, scimObject, scimParse, scimText } from './values';
 
 /**
  * The User attributes Roster keeps (RFC 7643 §4.1 core User and §4.3 enterprise extension), flattened. Strings are
@@ -62,11 +62,11 @@ export function pickEmail(entries: ScimEmailEntry[]): string | null {
   return chosen === undefined ? null : scimParse(scimUserFields.email, chosen.value, 'emails.value');
 }
 
-const enterpriseKey = SCIM_SCHEMA.enterpriseUser;
+const enterpriseKey = SCIM_SCHEMAS.enterpriseUser;
 
 const userBody = scimObject({
   schemas: z.array(z.string().max(200)).max(10).optional(),
-  userName: z.unknown(),
+  userName: z.unknown().optional(),
   externalId: z.unknown().optional(),
   name: scimObject({ givenName: z.unknown().optional(), familyName: z.unknown().optional() }).optional().nullable(),
   displayName: z.unknown().optional(),
@@ -88,9 +88,10 @@ const userBody = scimObject({
  * ScimError(400, 'invalidValue'), `schemas` without the User schema 400 'invalidSyntax'.
  */
 export function parseScimUser(body: unknown): ScimUserAttributes {
-  const parsed = scimParse(userBody, body, '', 'invalidSyntax');
-  if (parsed.schemas && !parsed.schemas.some((schema) => schema.toLowerCase() === SCIM_SCHEMA.user.toLowerCase())) {
-    throw new ScimError(400, 'invalidSyntax', `schemas must include ${SCIM_SCHEMA.user}`);
+  if (!isPlainObject(body)) throw new ScimError(400, 'invalidSyntax', 'The body must be a User (a JSON object)');
+  const parsed = scimParse(userBody, body, '');
+  if (parsed.schemas && !parsed.schemas.some((schema) => schema.toLowerCase() === SCIM_SCHEMAS.user.toLowerCase())) {
+    throw new ScimError(400, 'invalidSyntax', `schemas must include ${SCIM_SCHEMAS.user}`);
   }
   const enterprise = parsed[enterpriseKey];
   const manager = enterprise?.manager;
@@ -126,7 +127,7 @@ export function toScimUser(view: ScimUserView, baseUrl: string) {
     manager: view.managerId === null ? null : { value: view.managerId, $ref: `${baseUrl}/Users/${encodeURIComponent(view.managerId)}` },
   });
   return {
-    schemas: enterprise ? [SCIM_SCHEMA.user, SCIM_SCHEMA.enterpriseUser] : [SCIM_SCHEMA.user],
+    schemas: enterprise ? [SCIM_SCHEMAS.user, SCIM_SCHEMAS.enterpriseUser] : [SCIM_SCHEMAS.user],
     id: view.id,
     ...(view.externalId === null ? {} : { externalId: view.externalId }),
     userName: view.userName,
@@ -134,8 +135,8 @@ export function toScimUser(view: ScimUserView, baseUrl: string) {
     ...(view.displayName === null ? {} : { displayName: view.displayName }),
     ...(view.email === null ? {} : { emails: [{ value: view.email, type: 'work', primary: true }] }),
     active: view.active,
-    ...(enterprise ? { [SCIM_SCHEMA.enterpriseUser]: enterprise } : {}),
-    meta: scimMeta('User', view, `${baseUrl}/Users/${encodeURIComponent(view.id)}`) satisfies ScimMeta,
+    ...(enterprise ? { [SCIM_SCHEMAS.enterpriseUser]: enterprise } : {}),
+    meta: scimMeta('User', view, `${baseUrl}/Users/${encodeURIComponent(view.id)}`),
   };
 }
 

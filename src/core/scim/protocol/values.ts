@@ -21,7 +21,7 @@ export const booleanValue = (attribute: string) =>
     error: `${attribute} must be true or false`,
   });
 
-const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+export const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
  * An object whose attribute names match case-insensitively (RFC 7643 §2.1: `username` is `userName`); members not in
@@ -63,3 +63,16 @@ export const scimMeta = (resourceType: 'User' | 'Group', view: { createdAt: Date
 
 /** The weak ETag of a version counter: `W/"3"`. The same string goes in `meta.version` and the `ETag` header. */
 export const scimVersion = (version: number) => `W/"${version}"`;
+
+/**
+ * The version an `If-Match` header names, for PUT/PATCH/DELETE (RFC 7644 §3.14): `W/"3"` (as `meta.version` and the
+ * ETag give it) or `"3"`; undefined when the header is absent or `*`. An entity tag Roster never issued cannot match
+ * the resource: 412, as a stale version is.
+ */
+export function scimExpectedVersion(ifMatch: string | null): number | undefined {
+  const header = ifMatch?.trim();
+  if (!header || header === '*') return undefined;
+  const match = /^(?:W\/)?"(\d{1,9})"$/.exec(header);
+  if (!match) throw new ScimError(412, undefined, 'If-Match does not name a version of this resource (expected meta.version, e.g. W/"3")');
+  return Number(match[1]);
+}
