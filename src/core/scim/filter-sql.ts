@@ -4,9 +4,6 @@ import type { ScimFilter } from './protocol/filter';
 
 export type { ScimFilter };
 
-/** The most resources one list answers (`count` above it is capped; ServiceProviderConfig's filter.maxResults). */
-export const SCIM_MAX_COUNT = 200;
-
 /** `startIndex` (1-based) and `count`, as the list routes parse them. */
 export interface ScimPaging {
   startIndex: number;
