@@ -1342,16 +1342,16 @@ export interface components {
             id: string;
             position: string;
             /** @enum {string} */
-            type: "user.created" | "user.signed-up" | "user.updated" | "user.deleted" | "subscription.updated" | "customer.linked" | "api-key.created" | "api-key.revoked" | "webhook.reprocessed" | "users.seeded" | "webhook-endpoint.created" | "webhook-endpoint.updated" | "webhook-endpoint.secret-rotated" | "webhook-endpoint.disabled" | "webhook-endpoint.deleted" | "webhook-delivery.retried" | "user.email-verified" | "user.email-changed" | "user.password-reset" | "user.two-factor-reset" | "invitation.created" | "invitation.resent" | "invitation.revoked" | "invitation.accepted" | "export.downloaded" | "user.signed-in" | "user.sign-in-failed" | "user.locked-out" | "user.password-changed" | "user.two-factor-enabled" | "user.two-factor-disabled" | "session.revoked" | "user.external-identity-linked" | "organization.created" | "organization.updated" | "organization.deleted" | "member.added" | "member.role-changed" | "member.removed" | "scim-connection.created" | "scim-connection.token-rotated" | "scim-connection.revoked";
+            type: "user.created" | "user.signed-up" | "user.updated" | "user.deleted" | "subscription.updated" | "customer.linked" | "api-key.created" | "api-key.revoked" | "webhook.reprocessed" | "users.seeded" | "webhook-endpoint.created" | "webhook-endpoint.updated" | "webhook-endpoint.secret-rotated" | "webhook-endpoint.disabled" | "webhook-endpoint.deleted" | "webhook-delivery.retried" | "user.email-verified" | "user.email-changed" | "user.password-reset" | "user.two-factor-reset" | "invitation.created" | "invitation.resent" | "invitation.revoked" | "invitation.accepted" | "export.downloaded" | "user.signed-in" | "user.sign-in-failed" | "user.locked-out" | "user.password-changed" | "user.two-factor-enabled" | "user.two-factor-disabled" | "session.revoked" | "user.external-identity-linked" | "organization.created" | "organization.updated" | "organization.deleted" | "member.added" | "member.role-changed" | "member.removed" | "scim-connection.created" | "scim-connection.token-rotated" | "scim-connection.revoked" | "member.suspended" | "member.restored" | "member.updated" | "scim-group.created" | "scim-group.updated" | "scim-group.deleted";
             /** Format: date-time */
             occurredAt: string;
             /** @description `user:<id>`, `api-key:<id>` or `system:<name>`. */
             actor: string;
             /** @enum {string} */
-            door: "console" | "api" | "cli" | "webhook";
+            door: "console" | "api" | "cli" | "webhook" | "scim";
             subject: {
                 /** @enum {string} */
-                type: "user" | "api-key" | "webhook-event" | "webhook-endpoint" | "invitation" | "organization" | "scim-connection";
+                type: "user" | "api-key" | "webhook-event" | "webhook-endpoint" | "invitation" | "organization" | "scim-connection" | "scim-group";
                 id: string;
             } | null;
             /**
@@ -5316,7 +5316,7 @@ export interface operations {
                  */
                 "application/json": {
                     url: string;
-                    events: ("*" | "user.created" | "user.signed-up" | "user.updated" | "user.deleted" | "subscription.updated" | "customer.linked" | "api-key.created" | "api-key.revoked" | "webhook.reprocessed" | "users.seeded" | "user.email-verified" | "user.email-changed" | "user.password-reset" | "user.two-factor-reset" | "invitation.created" | "invitation.resent" | "invitation.revoked" | "invitation.accepted" | "export.downloaded" | "user.signed-in" | "user.sign-in-failed" | "user.locked-out" | "user.password-changed" | "user.two-factor-enabled" | "user.two-factor-disabled" | "session.revoked" | "user.external-identity-linked" | "organization.created" | "organization.updated" | "organization.deleted" | "member.added" | "member.role-changed" | "member.removed" | "scim-connection.created" | "scim-connection.token-rotated" | "scim-connection.revoked")[];
+                    events: ("*" | "user.created" | "user.signed-up" | "user.updated" | "user.deleted" | "subscription.updated" | "customer.linked" | "api-key.created" | "api-key.revoked" | "webhook.reprocessed" | "users.seeded" | "user.email-verified" | "user.email-changed" | "user.password-reset" | "user.two-factor-reset" | "invitation.created" | "invitation.resent" | "invitation.revoked" | "invitation.accepted" | "export.downloaded" | "user.signed-in" | "user.sign-in-failed" | "user.locked-out" | "user.password-changed" | "user.two-factor-enabled" | "user.two-factor-disabled" | "session.revoked" | "user.external-identity-linked" | "organization.created" | "organization.updated" | "organization.deleted" | "member.added" | "member.role-changed" | "member.removed" | "scim-connection.created" | "scim-connection.token-rotated" | "scim-connection.revoked" | "member.suspended" | "member.restored" | "member.updated" | "scim-group.created" | "scim-group.updated" | "scim-group.deleted")[];
                     description?: string;
                 };
             };
@@ -7003,9 +7003,9 @@ export interface operations {
             query?: {
                 actor?: string;
                 type?: string;
-                subjectType?: "user" | "api-key" | "webhook-event" | "webhook-endpoint" | "invitation" | "organization" | "scim-connection";
+                subjectType?: "user" | "api-key" | "webhook-event" | "webhook-endpoint" | "invitation" | "organization" | "scim-connection" | "scim-group";
                 subjectId?: string;
-                door?: "console" | "api" | "cli" | "webhook";
+                door?: "console" | "api" | "cli" | "webhook" | "scim";
                 organizationId?: string;
                 from?: string;
                 to?: string;
@@ -7143,9 +7143,9 @@ export interface operations {
             query?: {
                 actor?: string;
                 type?: string;
-                subjectType?: "user" | "api-key" | "webhook-event" | "webhook-endpoint" | "invitation" | "organization" | "scim-connection";
+                subjectType?: "user" | "api-key" | "webhook-event" | "webhook-endpoint" | "invitation" | "organization" | "scim-connection" | "scim-group";
                 subjectId?: string;
-                door?: "console" | "api" | "cli" | "webhook";
+                door?: "console" | "api" | "cli" | "webhook" | "scim";
                 organizationId?: string;
                 from?: string;
                 to?: string;
@@ -7363,7 +7363,7 @@ export interface operations {
                  */
                 "application/json": {
                     url: string;
-                    events: ("*" | "user.created" | "user.signed-up" | "user.updated" | "user.deleted" | "subscription.updated" | "customer.linked" | "api-key.created" | "api-key.revoked" | "webhook.reprocessed" | "users.seeded" | "user.email-verified" | "user.email-changed" | "user.password-reset" | "user.two-factor-reset" | "invitation.created" | "invitation.resent" | "invitation.revoked" | "invitation.accepted" | "export.downloaded" | "user.signed-in" | "user.sign-in-failed" | "user.locked-out" | "user.password-changed" | "user.two-factor-enabled" | "user.two-factor-disabled" | "session.revoked" | "user.external-identity-linked" | "organization.created" | "organization.updated" | "organization.deleted" | "member.added" | "member.role-changed" | "member.removed" | "scim-connection.created" | "scim-connection.token-rotated" | "scim-connection.revoked")[];
+                    events: ("*" | "user.created" | "user.signed-up" | "user.updated" | "user.deleted" | "subscription.updated" | "customer.linked" | "api-key.created" | "api-key.revoked" | "webhook.reprocessed" | "users.seeded" | "user.email-verified" | "user.email-changed" | "user.password-reset" | "user.two-factor-reset" | "invitation.created" | "invitation.resent" | "invitation.revoked" | "invitation.accepted" | "export.downloaded" | "user.signed-in" | "user.sign-in-failed" | "user.locked-out" | "user.password-changed" | "user.two-factor-enabled" | "user.two-factor-disabled" | "session.revoked" | "user.external-identity-linked" | "organization.created" | "organization.updated" | "organization.deleted" | "member.added" | "member.role-changed" | "member.removed" | "scim-connection.created" | "scim-connection.token-rotated" | "scim-connection.revoked" | "member.suspended" | "member.restored" | "member.updated" | "scim-group.created" | "scim-group.updated" | "scim-group.deleted")[];
                     description?: string;
                 };
             };
@@ -7779,7 +7779,7 @@ export interface operations {
                  */
                 "application/json": {
                     url?: string;
-                    events?: ("*" | "user.created" | "user.signed-up" | "user.updated" | "user.deleted" | "subscription.updated" | "customer.linked" | "api-key.created" | "api-key.revoked" | "webhook.reprocessed" | "users.seeded" | "user.email-verified" | "user.email-changed" | "user.password-reset" | "user.two-factor-reset" | "invitation.created" | "invitation.resent" | "invitation.revoked" | "invitation.accepted" | "export.downloaded" | "user.signed-in" | "user.sign-in-failed" | "user.locked-out" | "user.password-changed" | "user.two-factor-enabled" | "user.two-factor-disabled" | "session.revoked" | "user.external-identity-linked" | "organization.created" | "organization.updated" | "organization.deleted" | "member.added" | "member.role-changed" | "member.removed" | "scim-connection.created" | "scim-connection.token-rotated" | "scim-connection.revoked")[];
+                    events?: ("*" | "user.created" | "user.signed-up" | "user.updated" | "user.deleted" | "subscription.updated" | "customer.linked" | "api-key.created" | "api-key.revoked" | "webhook.reprocessed" | "users.seeded" | "user.email-verified" | "user.email-changed" | "user.password-reset" | "user.two-factor-reset" | "invitation.created" | "invitation.resent" | "invitation.revoked" | "invitation.accepted" | "export.downloaded" | "user.signed-in" | "user.sign-in-failed" | "user.locked-out" | "user.password-changed" | "user.two-factor-enabled" | "user.two-factor-disabled" | "session.revoked" | "user.external-identity-linked" | "organization.created" | "organization.updated" | "organization.deleted" | "member.added" | "member.role-changed" | "member.removed" | "scim-connection.created" | "scim-connection.token-rotated" | "scim-connection.revoked" | "member.suspended" | "member.restored" | "member.updated" | "scim-group.created" | "scim-group.updated" | "scim-group.deleted")[];
                     description?: string;
                     enabled?: boolean;
                 };
