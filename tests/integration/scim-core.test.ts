@@ -7,7 +7,7 @@ import { createScimGroup, listScimGroups, setScimGroupRole, updateScimGroup } fr
 import type { ScimUserAttributes } from '@/core/scim/users';
 import type { ScimScope } from '@/core/scim/scope';
 import { createScimUser, deleteScimUser, getScimUser, listScimUsers, updateScimUser } from '@/core/scim/users';
-import { auditEvents, mailOutbox, organizationMembers, scimUsers, sessions, users } from '@/db/schema';
+import { accounts, auditEvents, mailOutbox, organizationMembers, scimUsers, sessions, users } from '@/db/schema';
 import { describeEachDatabase } from '../support/database';
 import { seedOrganization } from '../support/organizations';
 import { insertUser, systemPrincipal } from '../support/principals';
@@ -55,6 +55,18 @@ describeEachDatabase('SCIM core: users and groups', (db) => {
     const linked = await createScimUser(db(), scope, attributes('grace@example.com'));
     expect(linked.id).toBe(existing.id);
     expect(await db().select().from(users).where(eq(users.email, 'grace@example.com'))).toHaveLength(1);
+  });
+
+  it('linking an account whose address nobody confirmed takes its password and sessions away first', async () => {
+    const scope = await organization('acme');
+    const squatter = await insertUser(db(), 'member', { email: 'ceo@example.com', password: true });
+    await db().update(users).set({ emailVerified: false }).where(eq(users.id, squatter.id));
+    await db().insert(sessions).values({ id: uuidv7(), token: uuidv7(), userId: squatter.id, expiresAt: new Date(Date.now() + 3600_000) });
+    const linked = await createScimUser(db(), scope, attributes('ceo@example.com'));
+    expect(linked.id).toBe(squatter.id);
+    expect(await db().select().from(accounts).where(eq(accounts.userId, squatter.id))).toEqual([]);
+    expect(await db().select().from(sessions).where(eq(sessions.userId, squatter.id))).toEqual([]);
+    expect((await db().select({ verified: users.emailVerified }).from(users).where(eq(users.id, squatter.id)))[0]!.verified).toBe(true);
   });
 
   it('refuses a duplicate userName (any case) or externalId with 409 uniqueness, and one org never sees another’s users', async () => {

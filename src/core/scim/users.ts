@@ -2,7 +2,7 @@ import 'server-only';
 import { and, asc, count, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
 import type { Database, Transaction } from '@/db/client';
-import { organizationMembers, scimGroupMembers, scimGroups, scimUsers, sessions, users, type ScimUserRow } from '@/db/schema';
+import { accounts, organizationMembers, scimGroupMembers, scimGroups, scimUsers, sessions, users, type ScimUserRow } from '@/db/schema';
 import { issueAccountToken } from '../accounts/tokens';
 import { postgresErrorCode, UNIQUE_VIOLATION } from '../db-errors';
 import { diffFields, recordEvent } from '../events';
@@ -143,6 +143,13 @@ export async function createScimUser(db: Database, scope: ScimScope, attributes:
           changes: diffFields(undefined, user!, ['email', 'name', 'role', 'status', 'plan']),
           data: { user: toUserDto(user!) },
         });
+      }
+      if (!isNew && !user!.emailVerified) {
+        // Nobody proved this address (a self sign-up that never confirmed it): whoever made the account may not be the
+        // person the identity provider vouches for, so their password and sessions go before the account joins.
+        await tx.delete(accounts).where(and(eq(accounts.userId, user!.id), eq(accounts.providerId, 'credential')));
+        await tx.delete(sessions).where(eq(sessions.userId, user!.id));
+        user = await applyUserChanges(tx, principal, user!, { emailVerified: true }, 'user.updated');
       }
       const userId = user!.id;
       const [existing] = await tx
