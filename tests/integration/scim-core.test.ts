@@ -49,7 +49,7 @@ describeEachDatabase('SCIM core: users and groups', (db) => {
     const [user] = await db().select().from(users).where(eq(users.id, created.id));
     expect(user).toMatchObject({ email: 'ada@example.com', name: 'Ada Lovelace', emailVerified: true, role: 'member' });
     const doors = await db().select({ door: auditEvents.door, action: auditEvents.action }).from(auditEvents).where(eq(auditEvents.organizationId, scope.organizationId));
-    expect(doors.filter((event) => event.door === 'scim').map((event) => event.action)).toEqual(['user.created', 'member.added', 'member.updated']);
+    expect(doors.filter((event) => event.door === 'scim').map((event) => event.action)).toEqual(['user.created', 'member.added']);
 
     const existing = await insertUser(db(), 'member', { email: 'grace@example.com' });
     const linked = await createScimUser(db(), scope, attributes('grace@example.com'));

@@ -186,7 +186,9 @@ describe('SCIM Users: errors, ETags, deletion, sessions and tenancy', () => {
 
   it('deactivation ends the user’s sessions and refuses sign-in; reactivation lets them sign in again', async () => {
     const { token } = await scimConnectionFor(db, 'acme');
-    await insertUser(db, 'member', { email: 'test.user@okta.local', password: true });
+    const existing = await insertUser(db, 'member', { email: 'test.user@okta.local', password: true });
+    // A confirmed address, so linking keeps the password (an unconfirmed one would lose it: see scim-core.test.ts).
+    await db.update(users).set({ emailVerified: true }).where(eq(users.id, existing.id));
     const { id } = await expectScim(await sendFixture(token, scimFixture('okta', 'createUser')), 201);
     const session = await signIn(db, 'test.user@okta.local');
     const me = () => callApi('GET', '/api/v1/me', { headers: { authorization: `Bearer ${session.token}` } });

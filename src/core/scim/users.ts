@@ -131,7 +131,6 @@ export async function createScimUser(db: Database, scope: ScimScope, attributes:
   const email = rosterEmail(attributes);
   return withScimUniqueness(() =>
     db.transaction(async (tx) => {
-      await lockOrganization(tx, scope.organizationId);
       let [user] = await tx.select().from(users).where(sql`lower(${users.email}) = ${email}`).for('update');
       const isNew = !user;
       if (!user) {
@@ -152,23 +151,29 @@ export async function createScimUser(db: Database, scope: ScimScope, attributes:
         user = await applyUserChanges(tx, principal, user!, { emailVerified: true }, 'user.updated');
       }
       const userId = user!.id;
-      const [existing] = await tx
-        .select({ role: organizationMembers.role })
-        .from(organizationMembers)
-        .where(and(eq(organizationMembers.organizationId, scope.organizationId), eq(organizationMembers.userId, userId)));
-      if (!existing) {
-        await tx.insert(organizationMembers).values({ organizationId: scope.organizationId, userId, role: 'member' });
-        await memberEvent(tx, principal, 'member.added', await readMember(tx, scope.organizationId, userId), { role: { before: null, after: 'member' } });
-      }
-      await tx.insert(scimUsers).values({ organizationId: scope.organizationId, userId, connectionId: scope.connectionId, ownRole: existing?.role ?? 'member', ...scimColumns(attributes) });
-      const member = await readMember(tx, scope.organizationId, userId);
-      await memberEvent(tx, principal, 'member.updated', member, diffFields<Record<string, unknown>>(undefined, { ...attributes }, scimFields));
+      const scimChanges = diffFields<Record<string, unknown>>(undefined, { ...attributes }, scimFields);
+      // One event per provisioning: member.added with the SCIM attributes, or member.updated when already a member.
+      const [joined] = await tx.insert(organizationMembers).values({ organizationId: scope.organizationId, userId, role: 'member' }).onConflictDoNothing().returning();
+      const member = joined ? { ...joined, email: user!.email, name: user!.name } : await readMember(tx, scope.organizationId, userId);
+      const [row] = await tx
+        .insert(scimUsers)
+        .values({ organizationId: scope.organizationId, userId, connectionId: scope.connectionId, ownRole: member.role, ...scimColumns(attributes) })
+        .returning();
+      await memberEvent(tx, principal, joined ? 'member.added' : 'member.updated', member, joined ? { role: { before: null, after: 'member' }, ...scimChanges } : scimChanges);
       if (attributes.active === false) await setActive(tx, scope, userId, false);
       if (isNew && scope.passwordSetup === 'invitation') {
         const token = await issueAccountToken(tx, { purpose: 'password-reset', userId, address: email, now: new Date() });
         await enqueueMail(tx, { kind: 'password-reset', to: email, link: emailLink('reset-password', token) });
       }
-      return getScimUser(tx, scope, userId);
+      return {
+        ...scimColumns(row!),
+        id: userId,
+        email: user!.email,
+        active: attributes.active !== false && !member.suspendedAt,
+        version: row!.version,
+        createdAt: row!.createdAt,
+        updatedAt: row!.updatedAt,
+      };
     }),
   );
 }
@@ -277,7 +282,7 @@ async function lockScimUser(tx: Transaction, scope: ScimScope, id: string, expec
   return getScimUser(tx, scope, id);
 }
 
-function scimColumns(attributes: ScimUserAttributes): Omit<ScimUserRow, 'organizationId' | 'userId' | 'connectionId' | 'ownRole' | 'version' | 'createdAt' | 'updatedAt'> {
+function scimColumns(attributes: Omit<ScimUserAttributes, 'active' | 'email'>): Omit<ScimUserRow, 'organizationId' | 'userId' | 'connectionId' | 'ownRole' | 'version' | 'createdAt' | 'updatedAt'> {
   return {
     userName: attributes.userName,
     externalId: attributes.externalId,
