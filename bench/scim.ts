@@ -254,7 +254,7 @@ ${r.database}; one organization with ${r.sizes.users.toLocaleString('en-US')} pr
 | \`GET /Groups?count=100\`, median / p95 / max ms | ${r.groups.medianMs} / ${r.groups.p95Ms} / ${r.groups.maxMs} | – | ${r.groups.target} |
 
 Method: bench/scim.ts. Both lookups are checked to find exactly the one user; every create must answer 201. The SCIM
-create does more than the API's (membership, SCIM attributes, three events and a journal row against one event), which
+create does more than the API's (membership, SCIM attributes, two events and a journal row against one event), which
 is what the ratio measures. One shared machine: figures are indicative, the ratios are the point.
 `;
 }
