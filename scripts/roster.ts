@@ -10,6 +10,7 @@ const commands: Record<string, () => Promise<{ default: Command }>> = {
   'revoke-api-key': () => import('./roster/revoke-api-key'),
   'webhook:send': () => import('./roster/webhook-send'),
   'webhooks:listen': () => import('./roster/webhooks-listen'),
+  'scim:group-role': () => import('./roster/scim-group-role'),
 };
 
 async function usage(): Promise<string> {

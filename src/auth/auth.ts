@@ -7,6 +7,7 @@ import { bearer, genericOAuth, jwt, twoFactor } from 'better-auth/plugins';
 import { eq } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
 import { sendEmailVerification } from '@/core/accounts';
+import { membershipsAllowSignIn } from '@/core/organizations';
 import { logger } from '@/lib/logger';
 import { mailRequestFrom } from '@/rate-limit/mail-limits';
 import { diffFields, recordEvent } from '@/core/events';
@@ -158,8 +159,8 @@ const forgiveSuccessfulAttempts = createAuthMiddleware(async (ctx) => {
 
 function refuseSuspendedUsers(db: Database) {
   return async (session: { userId: string }) => {
-    const [user] = await db.select({ status: users.status }).from(users).where(eq(users.id, session.userId));
-    if (user?.status !== 'active') {
+    const [user] = await db.select({ status: users.status, role: users.role }).from(users).where(eq(users.id, session.userId));
+    if (user?.status !== 'active' || !(await membershipsAllowSignIn(db, session.userId, user.role))) {
       throw new APIError('FORBIDDEN', { message: 'This account is suspended.', code: 'ACCOUNT_SUSPENDED' });
     }
   };

@@ -3,7 +3,7 @@ import type { Database } from '@/db/client';
 import type { Role } from './users/schemas';
 
 /** The way a request came in; recorded on every event. */
-export const doors = ['console', 'api', 'cli', 'webhook'] as const;
+export const doors = ['console', 'api', 'cli', 'webhook', 'scim'] as const;
 export type Door = (typeof doors)[number];
 
 export const apiKeyScopes = ['users:read', 'users:write', 'events:read', 'webhooks:write', 'organizations:read', 'organizations:write'] as const;

@@ -3,7 +3,7 @@ import { bigint, boolean, check, index, integer, jsonb, pgEnum, pgTable, primary
 
 export const userRole = pgEnum('user_role', ['member', 'viewer', 'admin', 'owner']);
 export const userStatus = pgEnum('user_status', ['active', 'suspended']);
-export const auditDoor = pgEnum('audit_door', ['console', 'api', 'cli', 'webhook']);
+export const auditDoor = pgEnum('audit_door', ['console', 'api', 'cli', 'webhook', 'scim']);
 
 // Millisecond precision: keyset cursors carry created_at through JavaScript Dates, which hold milliseconds.
 const timestampMs = (name: string) => timestamp(name, { withTimezone: true, precision: 3, mode: 'date' });
@@ -498,6 +498,11 @@ export const organizationMembers = pgTable(
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
     role: orgRole('role').notNull(),
+    /**
+     * Set while the membership is suspended (a SCIM `active: false`): the member acts nowhere in the organization,
+     * and a user whose every membership is suspended and who holds no staff role can't sign in.
+     */
+    suspendedAt: timestampMs('suspended_at'),
     createdAt: timestampMs('created_at').notNull().defaultNow(),
     updatedAt: timestampMs('updated_at').notNull().defaultNow(),
   },
@@ -507,6 +512,152 @@ export const organizationMembers = pgTable(
     // The member list's keyset order inside one organization.
     index('organization_members_org_created_idx').on(t.organizationId, t.createdAt, t.userId),
   ],
+);
+
+export const scimPasswordSetup = pgEnum('scim_password_setup', ['none', 'invitation']);
+
+/**
+ * A SCIM 2.0 connection: how one identity provider (Okta, Entra) provisions one organization. Its tokens alone say
+ * which connection, hence which organization, a SCIM request speaks for. `passwordSetup`: whether users it provisions
+ * get an email to set a password (`invitation`) or sign in only through the organization's identity provider (`none`).
+ */
+export const scimConnections = pgTable(
+  'scim_connections',
+  {
+    id: uuid('id').primaryKey(),
+    organizationId: uuid('organization_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    passwordSetup: scimPasswordSetup('password_setup').notNull().default('none'),
+    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: timestampMs('created_at').notNull().defaultNow(),
+    revokedAt: timestampMs('revoked_at'),
+  },
+  (t) => [index('scim_connections_organization_idx').on(t.organizationId, t.createdAt)],
+);
+
+/**
+ * A connection's bearer tokens. Only a SHA-256 hash of the secret is stored; the secret is shown once. A rotation
+ * gives the superseded token an `expiresAt` (the overlap), so two tokens work at once while the IdP is reconfigured.
+ */
+export const scimTokens = pgTable(
+  'scim_tokens',
+  {
+    id: uuid('id').primaryKey(),
+    connectionId: uuid('connection_id')
+      .notNull()
+      .references(() => scimConnections.id, { onDelete: 'cascade' }),
+    secretHash: text('secret_hash').notNull().unique(),
+    /** The secret's first characters, so people can tell tokens apart; not enough to use it. */
+    prefix: text('prefix').notNull(),
+    createdAt: timestampMs('created_at').notNull().defaultNow(),
+    expiresAt: timestampMs('expires_at'),
+    lastUsedAt: timestampMs('last_used_at'),
+    revokedAt: timestampMs('revoked_at'),
+  },
+  (t) => [index('scim_tokens_connection_idx').on(t.connectionId, t.createdAt)],
+);
+
+/**
+ * The request journal: one row per authenticated SCIM request, so an IT admin sees why a push failed. Values are
+ * never stored, only attribute names (`summary`). The last 1,000 per connection are kept (pruned on insert).
+ */
+export const scimRequests = pgTable(
+  'scim_requests',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    connectionId: uuid('connection_id')
+      .notNull()
+      .references(() => scimConnections.id, { onDelete: 'cascade' }),
+    at: timestampMs('at').notNull().defaultNow(),
+    method: text('method').notNull(),
+    path: text('path').notNull(),
+    summary: text('summary').notNull(),
+    status: integer('status').notNull(),
+    scimType: text('scim_type'),
+    latencyMs: integer('latency_ms').notNull(),
+  },
+  (t) => [index('scim_requests_connection_idx').on(t.connectionId, t.id)],
+);
+
+/**
+ * A member as an identity provider provisioned them over SCIM (src/core/scim/users.ts): the SCIM attributes Roster
+ * keeps beside the user and the membership. The SCIM id is the Roster user's id; every lookup also filters on the
+ * organization, so another organization's token finds nothing. `userName` is unique per organization ignoring case,
+ * `externalId` unique per organization. The row goes with the membership (DELETE /Users/{id}) or the organization.
+ */
+export const scimUsers = pgTable(
+  'scim_users',
+  {
+    organizationId: uuid('organization_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    /** The connection that provisioned them (no foreign key: the row outlives a revoked connection). */
+    connectionId: uuid('connection_id').notNull(),
+    userName: text('user_name').notNull(),
+    externalId: text('external_id'),
+    givenName: text('given_name'),
+    familyName: text('family_name'),
+    displayName: text('display_name'),
+    employeeNumber: text('employee_number'),
+    department: text('department'),
+    managerId: text('manager_id'),
+    /** The organization role they hold by themselves; groups may raise it (organization_members.role is the effective one). */
+    ownRole: orgRole('own_role').notNull().default('member'),
+    version: integer('version').notNull().default(1),
+    createdAt: timestampMs('created_at').notNull().defaultNow(),
+    updatedAt: timestampMs('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.organizationId, t.userId] }),
+    uniqueIndex('scim_users_org_user_name_key').on(t.organizationId, sql`lower(${t.userName})`),
+    uniqueIndex('scim_users_org_external_id_key').on(t.organizationId, t.externalId),
+    index('scim_users_user_id_idx').on(t.userId),
+    // The list's order (startIndex pages) inside one organization.
+    index('scim_users_org_created_idx').on(t.organizationId, t.createdAt, t.userId),
+  ],
+);
+
+/**
+ * A group pushed by an identity provider, inside one organization. `role`, when set, is an organization role its
+ * members hold at least (admin or member; never owner): their effective role is the highest of theirs and their groups'.
+ */
+export const scimGroups = pgTable(
+  'scim_groups',
+  {
+    id: uuid('id').primaryKey(),
+    organizationId: uuid('organization_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    displayName: text('display_name').notNull(),
+    externalId: text('external_id'),
+    role: orgRole('role'),
+    version: integer('version').notNull().default(1),
+    createdAt: timestampMs('created_at').notNull().defaultNow(),
+    updatedAt: timestampMs('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('scim_groups_org_display_name_key').on(t.organizationId, sql`lower(${t.displayName})`),
+    index('scim_groups_org_created_idx').on(t.organizationId, t.createdAt, t.id),
+    check('scim_groups_role_check', sql`${t.role} IS NULL OR ${t.role} <> 'owner'`),
+  ],
+);
+
+export const scimGroupMembers = pgTable(
+  'scim_group_members',
+  {
+    groupId: uuid('group_id')
+      .notNull()
+      .references(() => scimGroups.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+  },
+  (t) => [primaryKey({ columns: [t.groupId, t.userId] }), index('scim_group_members_user_id_idx').on(t.userId)],
 );
 
 /** rate-limiter-flexible's PostgreSQL store (its own layout: key, points, expire in epoch ms), used with DATABASE_URL. */
@@ -530,4 +681,9 @@ export type AccountTokenRow = typeof accountTokens.$inferSelect;
 export type IdempotencyKeyRow = typeof idempotencyKeys.$inferSelect;
 export type OrganizationRow = typeof organizations.$inferSelect;
 export type OrganizationMemberRow = typeof organizationMembers.$inferSelect;
+export type ScimConnectionRow = typeof scimConnections.$inferSelect;
+export type ScimTokenRow = typeof scimTokens.$inferSelect;
+export type ScimRequestRow = typeof scimRequests.$inferSelect;
 export type ExternalIdentityRow = typeof externalIdentities.$inferSelect;
+export type ScimUserRow = typeof scimUsers.$inferSelect;
+export type ScimGroupRow = typeof scimGroups.$inferSelect;

@@ -14,6 +14,10 @@ import { getDatabase } from '@/db';
 import { createWebhookEndpoint, sendTestEvent } from '@/core/integrations';
 import { createInvitation, createOrganizationInvitation } from '@/core/invitations';
 import { addMember, createOrganization, type OrgRole } from '@/core/organizations';
+import { createScimConnection, revokeScimConnection } from '@/core/scim';
+import { createScimGroup } from '@/core/scim/groups';
+import type { ScimScope } from '@/core/scim/scope';
+import { createScimUser } from '@/core/scim/users';
 import {
   accountTokens,
   accounts,
@@ -23,6 +27,8 @@ import {
   mailOutbox,
   organizationMembers,
   organizations,
+  scimConnections,
+  scimTokens,
   sessions,
   twoFactors,
   users,
@@ -166,6 +172,8 @@ async function snapshot() {
       .select({ organizationId: organizationMembers.organizationId, userId: organizationMembers.userId, role: organizationMembers.role })
       .from(organizationMembers)
       .orderBy(organizationMembers.organizationId, organizationMembers.userId),
+    scimConnections: await database.select({ id: scimConnections.id, revokedAt: scimConnections.revokedAt }).from(scimConnections).orderBy(scimConnections.id),
+    scimTokens: await database.select({ id: scimTokens.id, expiresAt: scimTokens.expiresAt, revokedAt: scimTokens.revokedAt }).from(scimTokens).orderBy(scimTokens.id),
   };
 }
 
@@ -248,6 +256,12 @@ async function freshOrganizationKey(): Promise<{ organizationId: string; id: str
   const organizationId = await freshConsoleOrganization();
   const ctx = { db: await db(), principal: makers.admin };
   return { organizationId, id: (await createOrganizationApiKey(ctx, organizationId, { name: 'To revoke', scopes: ['organizations:read'] })).apiKey.id };
+}
+
+/** A fresh organization with a SCIM connection, made by the CLI, to rotate or revoke from the console. */
+async function freshScimConnection(): Promise<{ organizationId: string; id: string }> {
+  const organizationId = await freshConsoleOrganization();
+  return { organizationId, id: (await createScimConnection({ db: await db(), principal: system }, organizationId, { name: 'To rotate' })).connection.id };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -521,7 +535,7 @@ describe('every route handler has a row for each method it exports', () => {
   it.each(routeFiles(undefined, /^route(\.bench)?\.ts$/))('%s', async (file) => {
     const loaded = (await import(/* @vite-ignore */ path.join(ROOT, file))) as Record<string, unknown>;
     const exported = Object.keys(loaded).filter((name) => httpMethods.includes(name));
-    expect(Object.keys(routeMatrix[file] ?? organizationRouteMatrix[file] ?? organizationKeyRoutes[file] ?? {}).sort()).toEqual(exported.sort());
+    expect(Object.keys(routeMatrix[file] ?? organizationRouteMatrix[file] ?? organizationKeyRoutes[file] ?? scimRoutes[file] ?? {}).sort()).toEqual(exported.sort());
   });
 });
 
@@ -886,6 +900,11 @@ const actionMatrix: Record<string, Record<string, ActionCell>> = {
     createOrganizationKeyAction: { args: async () => [idle, form({ organizationId: await freshConsoleOrganization(), name: 'From the matrix', scopes: ['organizations:read'] })], expect: admins },
     revokeOrganizationKeyAction: { args: async () => [idle, form(await freshOrganizationKey())], expect: admins },
   },
+  'app/(console)/organizations/scim-actions.ts': {
+    createScimConnectionAction: { args: async () => [idle, form({ organizationId: await freshConsoleOrganization(), name: 'Okta', passwordSetup: 'invitation' })], expect: admins },
+    rotateScimTokenAction: { args: async () => [idle, form(await freshScimConnection())], expect: admins },
+    revokeScimConnectionAction: { args: async () => [idle, form(await freshScimConnection())], expect: admins },
+  },
   'app/(console)/invitations/actions.ts': {
     createInvitationAction: { args: (id) => [idle, form({ email: `invited-${id}@matrix.test`, role: 'member' })], expect: admins },
     resendInvitationAction: { args: async () => [idle, form({ id: await freshInvitation() })], expect: admins },
@@ -1052,6 +1071,8 @@ interface OrganizationTarget {
   keyId: string;
   /** A key of A: the `thisOrgKey` credential of this cell. */
   thisOrgKey: string;
+  /** A SCIM connection of A, made by the CLI. */
+  connectionId: string;
 }
 
 async function organizationKeySecret(organizationId: string, madeBy: Principal = system): Promise<{ id: string; secret: string }> {
@@ -1074,6 +1095,7 @@ async function freshKeyedOrganization(): Promise<OrganizationTarget> {
     freeUserId: await freshTarget(),
     keyId: (await organizationKeySecret(organization.id, owner)).id,
     thisOrgKey: (await organizationKeySecret(organization.id)).secret,
+    connectionId: (await createScimConnection(ctx, organization.id, { name: 'IdP' })).connection.id,
   };
 }
 
@@ -1107,7 +1129,32 @@ const orgPath = (t: OrganizationTarget) => `/api/v1/organizations/${t.orgId}`;
 const membersPath = (t: OrganizationTarget) => `/api/v1/organizations/${t.orgId}/members`;
 const memberPath = (t: OrganizationTarget) => `/api/v1/organizations/${t.orgId}/members/${t.userId}`;
 
+/** A's SCIM connections: read by A's owners, admins and its keys with organizations:write (and staff admins)... */
+const scimConnectionsRead = (ok: number): KeyCaseStatuses => ({ ...organizationKeys(ok), thisOrgKey: ok });
+/** ...and made, rotated, revoked by the same people, but by no key: a SCIM token is a credential into A. */
+const scimConnectionsManage = organizationKeys;
+const scimConnectionsPath = (t: OrganizationTarget) => `/api/v1/organizations/${t.orgId}/scim-connections`;
+const scimConnectionPath = (t: OrganizationTarget) => `${scimConnectionsPath(t)}/${t.connectionId}`;
+
 const organizationKeyRoutes: Record<string, Record<string, OrganizationCell>> = {
+  'app/api/v1/organizations/[orgId]/scim-connections/route.ts': {
+    GET: { path: scimConnectionsPath, expect: scimConnectionsRead(200) },
+    POST: { path: scimConnectionsPath, body: () => ({ name: 'Okta', passwordSetup: 'invitation' }), expect: scimConnectionsManage(201) },
+    ...unserved(scimConnectionsPath, ['PUT', 'PATCH', 'DELETE']),
+  },
+  'app/api/v1/organizations/[orgId]/scim-connections/[connectionId]/route.ts': {
+    GET: { path: scimConnectionPath, expect: scimConnectionsRead(200) },
+    DELETE: { path: scimConnectionPath, expect: scimConnectionsManage(200) },
+    ...unserved(scimConnectionPath, ['POST', 'PUT', 'PATCH']),
+  },
+  'app/api/v1/organizations/[orgId]/scim-connections/[connectionId]/tokens/route.ts': {
+    POST: { path: (t) => `${scimConnectionPath(t)}/tokens`, expect: scimConnectionsManage(201) },
+    ...unserved((t) => `${scimConnectionPath(t)}/tokens`, ['GET', 'PUT', 'PATCH', 'DELETE']),
+  },
+  'app/api/v1/organizations/[orgId]/scim-connections/[connectionId]/requests/route.ts': {
+    GET: { path: (t) => `${scimConnectionPath(t)}/requests`, expect: scimConnectionsRead(200) },
+    ...unserved((t) => `${scimConnectionPath(t)}/requests`, ['POST', 'PUT', 'PATCH', 'DELETE']),
+  },
   'app/api/v1/organizations/[orgId]/api-keys/route.ts': {
     GET: { path: keysPath, expect: organizationKeys(200) },
     POST: { path: keysPath, body: () => ({ name: 'CRM', scopes: ['organizations:read'] }), expect: organizationKeys(201) },
@@ -1174,12 +1221,121 @@ describe('organization-owned keys', () => {
       const request = new Request(url, { method, headers, body: cell.body && JSON.stringify(cell.body(target)) });
       const before = await snapshot();
 
-      const response = await loaded[method]!(request, { params: Promise.resolve({ orgId: target.orgId, userId: target.userId, id: file.includes('/users/') ? target.userId : target.keyId }) });
+      const response = await loaded[method]!(request, {
+        params: Promise.resolve({ orgId: target.orgId, userId: target.userId, id: file.includes('/users/') ? target.userId : target.keyId, connectionId: target.connectionId }),
+      });
 
       // A stream answers 200 and would stay open: this cell is about who gets in, so hang up.
       const streaming = response.headers.get('content-type')?.startsWith('text/event-stream');
       if (streaming) await response.body!.cancel();
       expect(response.status, streaming ? 'a stream' : await response.text()).toBe(cell.expect[principal]);
+      if (response.status >= 400) expect(await snapshot()).toEqual(before);
+    });
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// SCIM (issue 33): every route under /api/scim/v2 answers only a live connection token, and only for its own
+// organization. Users, bearer sessions and API keys get 401 (the SCIM error schema), as do revoked tokens.
+// ---------------------------------------------------------------------------------------------------------------
+
+const scimPrincipals = ['anonymous', 'owner', 'writeKey', 'thisToken', 'otherOrgToken', 'revokedToken'] as const;
+type ScimPrincipal = (typeof scimPrincipals)[number];
+interface ScimTarget {
+  userId: string;
+  groupId: string;
+}
+interface ScimCell {
+  path: string | ((target: ScimTarget) => string);
+  body?: () => unknown;
+  expect: Record<ScimPrincipal, number>;
+}
+/** Discovery: the same documents for every connection; any live token reads them. */
+const discovery = (status: number): Record<ScimPrincipal, number> => ({ anonymous: 401, owner: 401, writeKey: 401, thisToken: status, otherOrgToken: status, revokedToken: 401 });
+/** A user or group of this token's organization: another organization's token finds nothing (404). */
+const ownResource = (status: number): Record<ScimPrincipal, number> => ({ ...discovery(status), otherOrgToken: 404 });
+const scimUserPath = (t: ScimTarget) => `/api/scim/v2/Users/${t.userId}`;
+const scimGroupPath = (t: ScimTarget) => `/api/scim/v2/Groups/${t.groupId}`;
+const scimUserBody = () => ({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: `matrix-${uuidv7()}@example.com` });
+const scimGroupBody = () => ({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: `matrix ${uuidv7()}` });
+const scimPatch = (operation: unknown) => () => ({ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [operation] });
+
+const scimRoutes: Record<string, Record<string, ScimCell>> = {
+  'app/api/scim/v2/ServiceProviderConfig/route.ts': { GET: { path: '/api/scim/v2/ServiceProviderConfig', expect: discovery(200) } },
+  'app/api/scim/v2/ResourceTypes/route.ts': { GET: { path: '/api/scim/v2/ResourceTypes', expect: discovery(200) } },
+  'app/api/scim/v2/ResourceTypes/[id]/route.ts': { GET: { path: '/api/scim/v2/ResourceTypes/User', expect: discovery(200) } },
+  'app/api/scim/v2/Schemas/route.ts': { GET: { path: '/api/scim/v2/Schemas', expect: discovery(200) } },
+  'app/api/scim/v2/Schemas/[id]/route.ts': { GET: { path: '/api/scim/v2/Schemas/urn:ietf:params:scim:schemas:core:2.0:Group', expect: discovery(200) } },
+  // Each token lists and creates in its own organization only.
+  'app/api/scim/v2/Users/route.ts': {
+    GET: { path: '/api/scim/v2/Users', expect: discovery(200) },
+    POST: { path: '/api/scim/v2/Users', body: scimUserBody, expect: discovery(201) },
+  },
+  'app/api/scim/v2/Users/[id]/route.ts': {
+    GET: { path: scimUserPath, expect: ownResource(200) },
+    PUT: { path: scimUserPath, body: scimUserBody, expect: ownResource(200) },
+    PATCH: { path: scimUserPath, body: scimPatch({ op: 'replace', value: { active: false } }), expect: ownResource(200) },
+    DELETE: { path: scimUserPath, expect: ownResource(204) },
+  },
+  'app/api/scim/v2/Groups/route.ts': {
+    GET: { path: '/api/scim/v2/Groups', expect: discovery(200) },
+    POST: { path: '/api/scim/v2/Groups', body: scimGroupBody, expect: discovery(201) },
+  },
+  'app/api/scim/v2/Groups/[id]/route.ts': {
+    GET: { path: scimGroupPath, expect: ownResource(200) },
+    PUT: { path: scimGroupPath, body: scimGroupBody, expect: ownResource(200) },
+    PATCH: { path: scimGroupPath, body: scimPatch({ op: 'replace', path: 'displayName', value: `renamed ${uuidv7()}` }), expect: ownResource(200) },
+    DELETE: { path: scimGroupPath, expect: ownResource(204) },
+  },
+};
+
+describe('SCIM routes', () => {
+  const tokens = {} as Record<'thisToken' | 'otherOrgToken' | 'revokedToken', string>;
+  let thisScope: ScimScope;
+  beforeAll(async () => {
+    const ctx = { db: await db(), principal: system };
+    const [owner] = await (await db()).select({ id: users.id }).from(users).where(eq(users.email, emails.owner!));
+    const make = async (slug: string) => {
+      const organization = await createOrganization(ctx, { name: slug, slug, ownerId: owner!.id }, 'open');
+      return { organizationId: organization.id, ...(await createScimConnection(ctx, organization.id, { name: 'IdP' })) };
+    };
+    const mine = await make('scim-a-matrix');
+    tokens.thisToken = mine.token;
+    thisScope = { organizationId: mine.organizationId, connectionId: mine.connection.id, passwordSetup: 'none' };
+    tokens.otherOrgToken = (await make('scim-b-matrix')).token;
+    const revoked = await make('scim-c-matrix');
+    await revokeScimConnection(ctx, revoked.organizationId, revoked.connection.id);
+    tokens.revokedToken = revoked.token;
+  });
+
+  /** A fresh user and group in the first token's organization, for cells that change or delete them. */
+  async function freshScimTarget(): Promise<ScimTarget> {
+    const userName = `target-${uuidv7()}@example.com`;
+    const user = await createScimUser(await db(), thisScope, { userName, externalId: null, givenName: null, familyName: null, displayName: null, email: null, active: undefined, employeeNumber: null, department: null, managerId: null });
+    const group = await createScimGroup(await db(), thisScope, { displayName: `target ${uuidv7()}`, externalId: null, memberIds: [user.id] });
+    return { userId: user.id, groupId: group.id };
+  }
+
+  const cells = Object.entries(scimRoutes).flatMap(([file, methods]) => Object.entries(methods).map(([method, cell]) => [file, method, cell] as const));
+  describe.each(cells)('%s %s', (file, method, cell) => {
+    it.each(scimPrincipals)('as %s', async (principal) => {
+      const loaded = (await import(/* @vite-ignore */ path.join(ROOT, file))) as RouteModule;
+      const authorization = principal === 'thisToken' || principal === 'otherOrgToken' || principal === 'revokedToken' ? `Bearer ${tokens[principal]}` : credentials[principal].authorization;
+      const target = typeof cell.path === 'string' ? { userId: '', groupId: '' } : await freshScimTarget();
+      const url = typeof cell.path === 'string' ? cell.path : cell.path(target);
+      const body = cell.body?.();
+      const headers: Record<string, string> = { ...(authorization ? { authorization } : {}), ...(body === undefined ? {} : { 'content-type': 'application/scim+json' }) };
+      const request = new Request(new URL(url, BASE), { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+      const before = await snapshot();
+      const id = decodeURIComponent(url.split('/').at(-1)!);
+      const response = await loaded[method]!(request, { params: Promise.resolve({ id }) });
+      const text = await response.text();
+      expect(response.status, text).toBe(cell.expect[principal]);
+      if (response.status !== 204) expect(response.headers.get('content-type')).toBe('application/scim+json');
+      if (response.status === 401) {
+        expect((JSON.parse(text) as { status?: string }).status).toBe('401');
+        expect(response.headers.get('www-authenticate')).toBe('Bearer');
+      }
       if (response.status >= 400) expect(await snapshot()).toEqual(before);
     });
   });

@@ -10,6 +10,10 @@ import * as itemRoute from '../../app/api/v1/organizations/[orgId]/route';
 import * as memberRoute from '../../app/api/v1/organizations/[orgId]/members/[userId]/route';
 import * as membersRoute from '../../app/api/v1/organizations/[orgId]/members/route';
 import * as collectionRoute from '../../app/api/v1/organizations/route';
+import * as scimConnectionRequestsRoute from '../../app/api/v1/organizations/[orgId]/scim-connections/[connectionId]/requests/route';
+import * as scimConnectionRoute from '../../app/api/v1/organizations/[orgId]/scim-connections/[connectionId]/route';
+import * as scimConnectionTokensRoute from '../../app/api/v1/organizations/[orgId]/scim-connections/[connectionId]/tokens/route';
+import * as scimConnectionsRoute from '../../app/api/v1/organizations/[orgId]/scim-connections/route';
 import * as userRoute from '../../app/api/v1/users/[id]/route';
 import * as usersRoute from '../../app/api/v1/users/route';
 import * as endpointsRoute from '../../app/api/v1/webhook-endpoints/route';
@@ -33,6 +37,11 @@ const routes: [RegExp, RouteModule, string[]][] = [
   [/^\/api\/v1\/organizations\/([^/]+)\/api-keys\/([^/]+)$/, orgKeyRoute as RouteModule, ['orgId', 'id']],
   [/^\/api\/v1\/organizations\/([^/]+)\/webhook-endpoints$/, orgEndpointsRoute as RouteModule, ['orgId']],
   [/^\/api\/v1\/users$/, usersRoute as RouteModule, []],
+  // SCIM connections (tests/integration/scim-connections.test.ts).
+  [/^\/api\/v1\/organizations\/([^/]+)\/scim-connections$/, scimConnectionsRoute as RouteModule, ['orgId']],
+  [/^\/api\/v1\/organizations\/([^/]+)\/scim-connections\/([^/]+)$/, scimConnectionRoute as RouteModule, ['orgId', 'connectionId']],
+  [/^\/api\/v1\/organizations\/([^/]+)\/scim-connections\/([^/]+)\/tokens$/, scimConnectionTokensRoute as RouteModule, ['orgId', 'connectionId']],
+  [/^\/api\/v1\/organizations\/([^/]+)\/scim-connections\/([^/]+)\/requests$/, scimConnectionRequestsRoute as RouteModule, ['orgId', 'connectionId']],
   [/^\/api\/v1\/webhook-endpoints$/, endpointsRoute as RouteModule, []],
 ];
 

@@ -46,11 +46,23 @@ export const eventTypes = [
   'member.added',
   'member.role-changed',
   'member.removed',
+  // SCIM connections (src/core/scim): each carries the event's `organizationId`, never a token or its hash.
+  'scim-connection.created',
+  'scim-connection.token-rotated',
+  'scim-connection.revoked',
+  // SCIM provisioning (src/core/scim): a membership suspended by `active: false` and restored by `active: true`, the
+  // attributes an identity provider keeps on a member, and its groups. Door `scim`.
+  'member.suspended',
+  'member.restored',
+  'member.updated',
+  'scim-group.created',
+  'scim-group.updated',
+  'scim-group.deleted',
 ] as const;
 export type EventType = (typeof eventTypes)[number];
 
 /** The `member.*` events are about the user (subject `user`) in an organization (`organizationId`). */
-export const subjectTypes = ['user', 'api-key', 'webhook-event', 'webhook-endpoint', 'invitation', 'organization'] as const;
+export const subjectTypes = ['user', 'api-key', 'webhook-event', 'webhook-endpoint', 'invitation', 'organization', 'scim-connection', 'scim-group'] as const;
 export type SubjectType = (typeof subjectTypes)[number];
 export interface Subject {
   type: SubjectType;

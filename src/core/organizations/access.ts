@@ -1,5 +1,5 @@
 import 'server-only';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Database } from '@/db/client';
 import { organizationMembers } from '@/db/schema';
 import { roleAtLeast } from '../authorization';
@@ -88,13 +88,30 @@ export function authorizeOwnerChange(standing: Standing): void {
   if (!standingHolds(standing, 'owners:manage')) throw new Forbidden('Only owners can grant or remove the owner role, or change an owner.');
 }
 
-/** The user's role in the organization, or null: one lookup of the (organization_id, user_id) primary key. */
+/**
+ * The user's role in the organization, or null (not a member, or a suspended one): one lookup of the
+ * (organization_id, user_id) primary key.
+ */
 export async function membershipRole(db: Database, organizationId: string, userId: string): Promise<OrgRole | null> {
   const [row] = await db
-    .select({ role: organizationMembers.role })
+    .select({ role: organizationMembers.role, suspendedAt: organizationMembers.suspendedAt })
     .from(organizationMembers)
     .where(and(eq(organizationMembers.organizationId, organizationId), eq(organizationMembers.userId, userId)));
-  return row?.role ?? null;
+  return row && !row.suspendedAt ? row.role : null;
+}
+
+/**
+ * Whether a user may sign in as far as organizations go: refused only when they belong to organizations, every one
+ * of those memberships is suspended (a SCIM `active: false`), and they hold no staff role. A user in no organization
+ * is not affected (self sign-ups, staff).
+ */
+export async function membershipsAllowSignIn(db: Database, userId: string, role: string): Promise<boolean> {
+  if (role !== 'member') return true;
+  const [row] = await db
+    .select({ all: sql<number>`count(*)::int`, suspended: sql<number>`count(${organizationMembers.suspendedAt})::int` })
+    .from(organizationMembers)
+    .where(eq(organizationMembers.userId, userId));
+  return !row || row.all === 0 || row.suspended < row.all;
 }
 
 /** Who may create an organization: anyone signed in (`open`, the default) or staff only (`staff`). */

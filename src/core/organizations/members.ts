@@ -18,6 +18,7 @@ export const memberColumns = {
   organizationId: organizationMembers.organizationId,
   userId: organizationMembers.userId,
   role: organizationMembers.role,
+  suspendedAt: organizationMembers.suspendedAt,
   createdAt: organizationMembers.createdAt,
   updatedAt: organizationMembers.updatedAt,
   email: users.email,

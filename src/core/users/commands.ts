@@ -77,35 +77,44 @@ export async function deleteUser(ctx: CoreContext, id: string, options: WriteOpt
     ctx.db.transaction(async (tx) => {
       const current = await lockUser(tx, id, options);
       authorizeAccountChange(ctx.principal, current.role, null);
-      await assertAnOwnerRemains(tx, current, null);
-      // Refused, naming the organization, when they are its last owner.
-      await removeMembershipsOf(tx, ctx.principal, current);
-      // Their API keys go with them: once created_by is set null by the delete, a key would pass for one the CLI
-      // made (no creator to be suspended) and keep working.
-      const revoked = await tx
-        .update(apiKeys)
-        .set({ revokedAt: new Date() })
-        .where(and(eq(apiKeys.createdBy, id), isNull(apiKeys.revokedAt)))
-        .returning();
-      for (const key of revoked) {
-        await recordEvent(tx, ctx.principal, {
-          type: 'api-key.revoked',
-          subject: { type: 'api-key', id: key.id },
-          changes: { revokedAt: { before: null, after: key.revokedAt!.toISOString() } },
-          data: { apiKey: toApiKeyEventData(key) },
-        });
-      }
-      await disableEndpointsMadeBy(tx, ctx.principal, { userId: id });
-      await eraseUserRecords(tx, current);
-      await tx.delete(users).where(eq(users.id, id));
-      await recordEvent(tx, ctx.principal, {
-        type: 'user.deleted',
-        subject: { type: 'user', id },
-        changes: diffFields(current, undefined, [...userFields, 'plan']),
-        data: { user: toUserDto(current) },
-      });
+      await deleteLockedUser(tx, ctx.principal, current);
     }),
   );
+}
+
+/**
+ * Deletes a user whose row `tx` holds locked, with everything that goes with them, each with its event: refused
+ * (409) when they are an organization's last owner. Shared by deleteUser and SCIM's DELETE /Users/{id}.
+ */
+export async function deleteLockedUser(tx: Transaction, principal: Principal, current: UserRow): Promise<void> {
+  const id = current.id;
+  await assertAnOwnerRemains(tx, current, null);
+  // Refused, naming the organization, when they are its last owner.
+  await removeMembershipsOf(tx, principal, current);
+  // Their API keys go with them: once created_by is set null by the delete, a key would pass for one the CLI
+  // made (no creator to be suspended) and keep working.
+  const revoked = await tx
+    .update(apiKeys)
+    .set({ revokedAt: new Date() })
+    .where(and(eq(apiKeys.createdBy, id), isNull(apiKeys.revokedAt)))
+    .returning();
+  for (const key of revoked) {
+    await recordEvent(tx, principal, {
+      type: 'api-key.revoked',
+      subject: { type: 'api-key', id: key.id },
+      changes: { revokedAt: { before: null, after: key.revokedAt!.toISOString() } },
+      data: { apiKey: toApiKeyEventData(key) },
+    });
+  }
+  await disableEndpointsMadeBy(tx, principal, { userId: id });
+  await eraseUserRecords(tx, current);
+  await tx.delete(users).where(eq(users.id, id));
+  await recordEvent(tx, principal, {
+    type: 'user.deleted',
+    subject: { type: 'user', id },
+    changes: diffFields(current, undefined, [...userFields, 'plan']),
+    data: { user: toUserDto(current) },
+  });
 }
 
 type UserChanges = Partial<Pick<UserRow, 'email' | 'emailVerified' | 'name' | 'role' | 'status' | 'plan' | 'stripeCustomerId' | 'subscriptionStatus'>>;

@@ -16,6 +16,7 @@ import { readOrganization, readOrganizationHistory, readOrganizationMembers } fr
 import { InvitationsSection } from './invitations';
 import { KeysSection } from './keys';
 import { MembersSection } from './members';
+import { ScimSection } from './scim';
 
 export const metadata: Metadata = { title: 'Organization' };
 
@@ -73,6 +74,7 @@ export default async function OrganizationPage({ params, searchParams }: Organiz
 
           <InvitationsSection organizationId={organization.id} canManage={canManage} />
           <KeysSection organizationId={organization.id} principal={principal} />
+          {canManage && <ScimSection organizationId={organization.id} />}
 
           {canManage && (
             <section aria-labelledby="danger-zone" className="max-w-xl rounded-lg border border-red-200 bg-white p-6 shadow-sm">
