@@ -324,7 +324,7 @@ describe('the wrapper and the journal', () => {
       [
         'POST',
         '/api/scim/v2/Users',
-        'attributes: userName, name.givenName, name.familyName, emails, active, urn:ietf:params:scim:schemas:extension:enterprise:2.0:User.department',
+        'attributes: userName, name.givenName, name.familyName, emails, active, urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department',
         200,
       ],
       ['GET', '/api/scim/v2/Users?filter=userName eq "…" and emails[type eq "…"].value co "…"&startIndex=1&count=100', 'filter: userName eq "…" and emails[type eq "…"].value co "…"', 200],
