@@ -338,7 +338,7 @@ describe('the organization page’s SCIM provisioning', () => {
 
     expect(await revokeScimConnectionAction(idleState, formData({ organizationId: row.id, id: connection!.id, name: 'Okta' }))).toEqual({ status: 'success', message: 'Revoked “Okta”.' });
     expect((await connectionsOf(row.id))[0]!.revokedAt).toBeInstanceOf(Date);
-    expect(await revokeScimConnectionAction(idleState, formData({ organizationId: row.id, id: connection!.id, name: 'Okta' }))).toMatchObject({ status: 'error', message: 'This SCIM connection is already revoked.' });
+    expect(await revokeScimConnectionAction(idleState, formData({ organizationId: row.id, id: connection!.id, name: 'Okta' }))).toMatchObject({ status: 'error', message: expect.stringMatching(/^This SCIM connection is already revoked\./) });
   });
 
   it('shows field errors, and refuses a viewer, writing nothing', async () => {
