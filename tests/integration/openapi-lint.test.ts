@@ -31,6 +31,7 @@ function lint(document: unknown): SpectralResult[] {
     env: { ...process.env, SCARF_ANALYTICS: 'false' },
   });
   // Exit 1 means results were found; anything else but 0 is Spectral itself failing (a broken ruleset, say).
+  if (run.error) throw run.error;
   if (run.status !== 0 && run.status !== 1) throw new Error(`spectral exited ${run.status}: ${run.stderr}`);
   return JSON.parse(run.stdout) as SpectralResult[];
 }
