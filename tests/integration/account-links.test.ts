@@ -62,7 +62,7 @@ describeEachDatabase('invitations', (db) => {
     expect(row!.tokenHash).toMatch(/^[0-9a-f]{64}$/);
     expect(JSON.stringify(await db().select().from(invitations))).not.toContain(token);
     expect(JSON.stringify(await db().select().from(mailOutbox))).not.toContain(token);
-    expect(await inspectInvitationLink(db(), token)).toEqual({ state: 'pending', email, role: 'viewer', organization: null, hasAccount: false });
+    expect(await inspectInvitationLink(db(), token)).toEqual({ state: 'pending', email, role: 'viewer', organization: null, hasAccount: false, replacesUnverifiedAccount: false });
 
     const { userId } = await acceptInvitation(db(), token, { name: 'Vera Viewer', password: 'a-new-password' });
     const [user] = await db().select().from(users).where(eq(users.id, userId));

@@ -80,34 +80,43 @@ export async function deleteUser(ctx: CoreContext, id: string, options: WriteOpt
       const current = await lockUser(tx, id, options);
       authorizeAccountChange(ctx.principal, current.role, null);
       await assertAnOwnerRemains(tx, current, null);
-      // Refused, naming the organization, when they are its last owner.
-      await removeMembershipsOf(tx, ctx.principal, current);
-      // Their API keys go with them: once created_by is set null by the delete, a key would pass for one the CLI
-      // made (no creator to be suspended) and keep working.
-      const revoked = await tx
-        .update(apiKeys)
-        .set({ revokedAt: new Date() })
-        .where(and(eq(apiKeys.createdBy, id), isNull(apiKeys.revokedAt)))
-        .returning();
-      for (const key of revoked) {
-        await recordEvent(tx, ctx.principal, {
-          type: 'api-key.revoked',
-          subject: { type: 'api-key', id: key.id },
-          changes: { revokedAt: { before: null, after: key.revokedAt!.toISOString() } },
-          data: { apiKey: toApiKeyEventData(key) },
-        });
-      }
-      await disableEndpointsMadeBy(tx, ctx.principal, { userId: id });
-      await eraseUserRecords(tx, current);
-      await tx.delete(users).where(eq(users.id, id));
-      await recordEvent(tx, ctx.principal, {
-        type: 'user.deleted',
-        subject: { type: 'user', id },
-        changes: diffFields(current, undefined, [...userFields, 'plan']),
-        data: { user: toUserDto(current) },
-      });
+      await removeUser(tx, ctx.principal, current);
     }),
   );
+}
+
+/**
+ * Deletes a user already locked in `tx`, with what goes with them (memberships, API keys, webhook endpoints they
+ * made, and unless `eraseRecords` is false the records naming them or their address) and the events, by
+ * `principal`: no authorization here, the caller decided. Refused, naming the organization, when they are an
+ * organization's last owner.
+ */
+export async function removeUser(tx: Transaction, principal: Principal, current: UserRow, { eraseRecords = true } = {}): Promise<void> {
+  await removeMembershipsOf(tx, principal, current);
+  // Their API keys go with them: once created_by is set null by the delete, a key would pass for one the CLI
+  // made (no creator to be suspended) and keep working.
+  const revoked = await tx
+    .update(apiKeys)
+    .set({ revokedAt: new Date() })
+    .where(and(eq(apiKeys.createdBy, current.id), isNull(apiKeys.revokedAt)))
+    .returning();
+  for (const key of revoked) {
+    await recordEvent(tx, principal, {
+      type: 'api-key.revoked',
+      subject: { type: 'api-key', id: key.id },
+      changes: { revokedAt: { before: null, after: key.revokedAt!.toISOString() } },
+      data: { apiKey: toApiKeyEventData(key) },
+    });
+  }
+  await disableEndpointsMadeBy(tx, principal, { userId: current.id });
+  if (eraseRecords) await eraseUserRecords(tx, current);
+  await tx.delete(users).where(eq(users.id, current.id));
+  await recordEvent(tx, principal, {
+    type: 'user.deleted',
+    subject: { type: 'user', id: current.id },
+    changes: diffFields(current, undefined, [...userFields, 'plan']),
+    data: { user: toUserDto(current) },
+  });
 }
 
 type UserChanges = Partial<Pick<UserRow, 'email' | 'emailVerified' | 'name' | 'role' | 'status' | 'plan' | 'stripeCustomerId' | 'subscriptionStatus'>>;
