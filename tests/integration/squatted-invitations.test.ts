@@ -1,6 +1,8 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { idleState } from '@/actions/action-state';
+import { acceptInvitation, createInvitation } from '@/core/invitations';
+import { addMember } from '@/core/organizations';
 import { getDatabase } from '@/db';
 import { accounts, auditEvents, invitations, organizationMembers, organizations, sessions, users } from '@/db/schema';
 import { defaultConsolePath } from '@/lib/next-path';
@@ -11,11 +13,12 @@ import { acceptInvitationAction } from '../../app/invite/actions';
 import { setupOwnerAction } from '../../app/setup/actions';
 import { formData, redirectTarget } from '../support/actions';
 import { fromClient } from '../support/client-ip';
-import { truncateAll } from '../support/database';
+import { describeEachDatabase, truncateAll } from '../support/database';
 import { requestHeaders } from '../support/next-headers';
 import { callApi, seedOrganization } from '../support/organizations';
 import { queuedMail } from '../support/outbox';
-import { bearerFor } from '../support/principals';
+import { bearerFor, insertUser, systemPrincipal } from '../support/principals';
+import { unlimitedMail } from '../support/send-limits';
 
 vi.mock('next/cache', () => ({ refresh: vi.fn(), updateTag: vi.fn(), revalidateTag: vi.fn(), cacheTag: vi.fn(), unstable_cache: (fn: unknown) => fn }));
 vi.mock('next/headers', async () => (await import('../support/next-headers')).nextHeadersMock);
@@ -169,5 +172,29 @@ describe('an invited address registered by someone else', () => {
     const setup = () => setupOwnerAction(idleState, formData({ email: 'first@example.com', name: 'First', password: INVITEE_PASSWORD }));
     expect(await redirectTarget(setup)).toBe(defaultConsolePath);
     expect(await (await db()).select({ role: users.role }).from(users).where(eq(users.email, 'first@example.com'))).toEqual([{ role: 'owner' }]);
+  });
+});
+
+describeEachDatabase('replacing an unproven account', (db) => {
+  it('deletes the organizations it alone owns, keeps those with another owner (minus it), and keeps the invitation', async () => {
+    const email = 'carol@example.com';
+    const squatter = await insertUser(db(), 'member', { email });
+    const partner = await insertUser(db(), 'member');
+    const alone = await seedOrganization(db(), `alone-${squatter.id}`, squatter.id);
+    const shared = await seedOrganization(db(), `shared-${squatter.id}`, squatter.id, { [partner.id]: 'owner' });
+    await createInvitation({ db: db(), principal: systemPrincipal() }, { email, role: 'viewer' }, unlimitedMail);
+    const [mail] = await queuedMail(db());
+    await addMember({ db: db(), principal: systemPrincipal() }, shared.id, { userId: (await insertUser(db(), 'member')).id, role: 'member' });
+
+    const { userId } = await acceptInvitation(db(), mail!.token, { name: 'Carol', password: INVITEE_PASSWORD });
+
+    expect(userId).not.toBe(squatter.id);
+    expect(await db().select({ id: users.id }).from(users).where(eq(users.id, squatter.id))).toEqual([]);
+    expect(await db().select({ id: organizations.id }).from(organizations).where(eq(organizations.id, alone.id))).toEqual([]);
+    const sharedOwners = await db().select({ userId: organizationMembers.userId }).from(organizationMembers).where(and(eq(organizationMembers.organizationId, shared.id), eq(organizationMembers.role, 'owner')));
+    expect(sharedOwners).toEqual([{ userId: partner.id }]);
+    expect(await db().select({ acceptedUserId: invitations.acceptedUserId }).from(invitations)).toEqual([{ acceptedUserId: userId }]);
+    const actions = (await db().select({ action: auditEvents.action }).from(auditEvents).where(eq(auditEvents.actor, `user:${userId}`))).map((row) => row.action);
+    expect(actions).toEqual(expect.arrayContaining(['organization.deleted', 'member.removed', 'user.deleted', 'user.created', 'invitation.accepted']));
   });
 });
