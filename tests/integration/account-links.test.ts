@@ -117,7 +117,9 @@ describeEachDatabase('invitations', (db) => {
 
   it('refuses an address that has an account or an open invitation; resending replaces the link; revoking ends it', async () => {
     const admin = await principalFor(db(), 'admin');
+    // A verified one: an unproven account doesn't block an invitation (squatted-invitations.test.ts).
     const existing = await insertUser(db(), 'member');
+    await db().update(users).set({ emailVerified: true }).where(eq(users.id, existing.id));
     await expect(createInvitation({ db: db(), principal: admin }, { email: existing.email }, mail())).rejects.toMatchObject({ code: 'conflict', field: 'email' });
 
     const email = address('again');
