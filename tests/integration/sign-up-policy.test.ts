@@ -1,3 +1,4 @@
+import { renderToStaticMarkup } from 'react-dom/server';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { getAuth } from '@/auth';
 import { signUpPolicy } from '@/auth/config';
@@ -5,11 +6,13 @@ import { parseSignUpPolicy } from '@/core/accounts';
 import { getDatabase } from '@/db';
 import { users } from '@/db/schema';
 import * as authRoute from '../../app/api/auth/[...all]/route';
+import SignInPage from '../../app/sign-in/page';
 import { fromClient } from '../support/client-ip';
 import { truncateAll } from '../support/database';
 import type { Problem } from '../support/problem';
 
 vi.mock('next/cache', () => ({ revalidateTag: vi.fn(), updateTag: vi.fn(), cacheTag: vi.fn() }));
+vi.mock('next/headers', async () => (await import('../support/next-headers')).nextHeadersMock);
 
 // ROSTER_SIGN_UP against Better Auth's real sign-up endpoint, through the catch-all Route Handler as apps call it.
 const BASE = 'http://localhost:3000';
@@ -76,6 +79,30 @@ describe('ROSTER_SIGN_UP', () => {
     const created = internalAdapter.createUser({ email: 'sso@example.com', name: 'From the provider', emailVerified: true }, { method: 'oauth', oauth: { providerId: 'oidc' } });
     await expect(created).rejects.toMatchObject({ statusCode: 403, body: { code: 'SIGN_UP_CLOSED' } });
     expect(await emails()).toEqual([]);
+  });
+});
+
+describe('the sign-in page (signed out)', () => {
+  const rendered = async (error?: string) => renderToStaticMarkup(await SignInPage({ searchParams: Promise.resolve(error ? { error } : {}) }));
+
+  it('says nothing about sign-up when it is open', async () => {
+    expect(await rendered()).not.toContain('sign-up-notice');
+  });
+
+  it('says who may sign up when it is invite-only or limited to domains', async () => {
+    vi.stubEnv('ROSTER_SIGN_UP', 'invite-only');
+    expect(await rendered()).toContain('New accounts are by invitation only: ask an administrator to invite you.');
+    vi.stubEnv('ROSTER_SIGN_UP', 'domains:example.com,example.org');
+    expect(await rendered()).toContain('Only addresses at example.com, example.org may sign up; anyone else needs an invitation from an administrator.');
+  });
+
+  it('explains a first single sign-on that sign-up refused', async () => {
+    vi.stubEnv('ROSTER_SIGN_UP', 'invite-only');
+    vi.stubEnv('ROSTER_OIDC_ISSUER', 'https://idp.example');
+    vi.stubEnv('ROSTER_OIDC_CLIENT_ID', 'roster');
+    vi.stubEnv('ROSTER_OIDC_CLIENT_SECRET', 'secret');
+    vi.stubEnv('ROSTER_OIDC_NAME', 'Acme SSO');
+    expect(await rendered('SIGN_UP_CLOSED')).toContain('There is no Roster account for your Acme SSO address, and it can&#x27;t sign up: ask an administrator for an invitation.');
   });
 });
 
