@@ -7,7 +7,7 @@ import type { SignUpPolicy } from '@/core/accounts/sign-up-policy';
 export function SignUpNotice({ policy }: { policy: SignUpPolicy }) {
   if (policy.mode === 'open') return null;
   return (
-    <p className="text-sm text-slate-600" data-testid="sign-up-notice">
+    <p className="text-sm text-slate-600">
       {policy.mode === 'invite-only'
         ? 'New accounts are by invitation only: ask an administrator to invite you.'
         : `Only addresses at ${policy.domains.join(', ')} may sign up; anyone else needs an invitation from an administrator.`}
