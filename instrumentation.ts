@@ -5,6 +5,9 @@ export async function register(): Promise<void> {
     const { stampPeerAddresses } = await import('@/server/peer-address-ingress');
     const { trustedProxies } = await import('@/http/request-client-ip');
     trustedProxies();
+    // Likewise a bad ROSTER_SIGN_UP: a start error, not a sign-up policy nobody meant.
+    const { signUpPolicy } = await import('@/auth/config');
+    signUpPolicy();
     stampPeerAddresses();
     const { onServerStart } = await import('@/server/on-start');
     await onServerStart();

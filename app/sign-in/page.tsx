@@ -1,10 +1,11 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { redirect } from 'next/navigation';
-import { oidcConfig } from '@/auth/config';
+import { oidcConfig, signUpPolicy } from '@/auth/config';
 import { consolePrincipal } from '@/actions/context';
 import { Alert } from '@/components/alert';
 import { OidcSignInForm, SignInForm } from '@/components/sign-in-form';
+import { SignUpNotice } from '@/components/sign-up-notice';
 import { holds } from '@/core/authorization';
 import { hasOwner } from '@/core/users';
 import { getDatabase } from '@/db';
@@ -16,6 +17,8 @@ export const metadata: Metadata = { title: 'Sign in' };
 
 /** What Better Auth's `?error=` codes from a failed single sign-on mean to the person signing in. */
 function oidcErrorMessage(code: string, providerName: string): string {
+  // A first sign-in that would have made an account ROSTER_SIGN_UP doesn't allow (src/auth/auth.ts).
+  if (code === 'SIGN_UP_CLOSED') return `There is no Roster account for your ${providerName} address, and it can't sign up: ask an administrator for an invitation.`;
   if (/suspended/i.test(code)) return 'This account is suspended.';
   if (/state|cancel|access_denied/i.test(code)) return `Signing in with ${providerName} was cancelled or expired. Try again.`;
   return `Signing in with ${providerName} failed. Try again, or use your email and password.`;
@@ -58,6 +61,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
           </>
         )}
       </div>
+      <SignUpNotice policy={signUpPolicy()} />
     </div>
   );
 }

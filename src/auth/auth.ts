@@ -6,7 +6,7 @@ import { nextCookies } from 'better-auth/next-js';
 import { bearer, genericOAuth, jwt, twoFactor } from 'better-auth/plugins';
 import { eq } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
-import { sendEmailVerification } from '@/core/accounts';
+import { assertSignUpAllowed, sendEmailVerification } from '@/core/accounts';
 import { membershipsAllowSignIn } from '@/core/organizations';
 import { logger } from '@/lib/logger';
 import { mailRequestFrom } from '@/rate-limit/mail-limits';
@@ -17,8 +17,8 @@ import type { Database, DatabaseConfig } from '@/db/client';
 import { accounts, jwks, sessions, twoFactors, users, verifications } from '@/db/schema';
 import { requestClientIp } from '@/http/request-client-ip';
 import { libraryLog } from '@/lib/logger';
-import { baseUrl, oidcConfig } from './config';
-import { TooManyRequests } from '@/core/errors';
+import { baseUrl, oidcConfig, signUpPolicy } from './config';
+import { SignUpClosed, TooManyRequests } from '@/core/errors';
 import { countAttempt, passwordAttempt, tooManyRequests } from './attempts';
 import { auditRevokedSession, auditTrail } from './audit';
 import { forgiveAttempt } from './brute-force';
@@ -91,7 +91,7 @@ export function createAuth(db: Database, config: DatabaseConfig) {
     },
     databaseHooks: {
       session: { create: { before: refuseSuspendedUsers(db) }, delete: { after: auditRevokedSession(db) } },
-      user: { create: { after: onSignUp(db) } },
+      user: { create: { before: refuseClosedSignUp, after: onSignUp(db) } },
     },
     hooks: { before: beforeAuthEndpoint(db), after: forgiveSuccessfulAttempts },
     plugins: [
@@ -134,7 +134,15 @@ export type Auth = ReturnType<typeof createAuth>;
 /** Rate limits for password and token endpoints; replay and brute-force screening for second-factor codes. */
 function beforeAuthEndpoint(db: Database) {
   const screenCode = screenSecondFactorCode(db);
-  return createAuthMiddleware(async (ctx) => (secondFactorPaths.has(ctx.path) ? screenCode(ctx) : limitAttempts(db, ctx)));
+  return createAuthMiddleware(async (ctx) => {
+    if (secondFactorPaths.has(ctx.path)) return screenCode(ctx);
+    await limitAttempts(db, ctx);
+    // Thrown past Better Auth (not one of its APIErrors): the route's mapper answers it as problem+json, 403.
+    if (ctx.path === '/sign-up/email') {
+      const email = (ctx.body as { email?: unknown } | undefined)?.email;
+      assertSignUpAllowed(signUpPolicy(), typeof email === 'string' ? email : '');
+    }
+  });
 }
 
 /** The per-IP flood limit where it applies, then, for a password check, one attempt counted before the check. */
@@ -164,6 +172,21 @@ function refuseSuspendedUsers(db: Database) {
       throw new APIError('FORBIDDEN', { message: 'This account is suspended.', code: 'ACCOUNT_SUSPENDED' });
     }
   };
+}
+
+/**
+ * Every account Better Auth creates is a self sign-up (Roster's own doors — invitations, staff, setup — insert
+ * through the core), so ROSTER_SIGN_UP is checked here for all of them: email sign-up (refused earlier, by the
+ * before hook, as problem+json) and a first single sign-on, whose callback then sends the browser back to the sign-in
+ * page with `?error=SIGN_UP_CLOSED`.
+ */
+async function refuseClosedSignUp(user: { email: string }): Promise<void> {
+  try {
+    assertSignUpAllowed(signUpPolicy(), user.email);
+  } catch (error) {
+    if (error instanceof SignUpClosed) throw new APIError('FORBIDDEN', { message: error.message, code: 'SIGN_UP_CLOSED' });
+    throw error;
+  }
 }
 
 /**

@@ -56,6 +56,9 @@ export class Forbidden extends DomainError {
   }
 }
 
+/** A self sign-up that ROSTER_SIGN_UP doesn't allow (src/core/accounts/sign-up-policy.ts). */
+export class SignUpClosed extends Forbidden {}
+
 export class Unauthenticated extends DomainError {
   readonly code = 'unauthenticated';
   /** `invalidCredentials`: credentials were sent but are unknown, expired or revoked (not merely missing). */

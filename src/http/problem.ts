@@ -10,6 +10,7 @@ import {
   NotFound,
   PreconditionFailed,
   PreconditionRequired,
+  SignUpClosed,
   TooManyRequests,
   Unauthenticated,
   Unavailable,
@@ -153,6 +154,7 @@ function domainErrorToResponse(error: DomainError, respond: Respond): Response {
     const challenge = error.invalidCredentials ? 'Bearer error="invalid_token"' : 'Bearer';
     return respond(401, 'unauthenticated', 'Unauthorized', { detail: error.message }, { 'WWW-Authenticate': challenge });
   }
+  if (error instanceof SignUpClosed) return respond(403, 'sign-up-closed', 'Sign-up closed', { detail: error.message });
   if (error instanceof Forbidden) return respond(403, 'forbidden', 'Forbidden', { detail: error.message });
   if (error instanceof IdempotencyKeyReused) return respond(422, 'idempotency-key-reused', 'Idempotency-Key reused', { detail: error.message });
   if (error instanceof IdempotencyKeyInFlight) {

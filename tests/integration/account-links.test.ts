@@ -62,7 +62,7 @@ describeEachDatabase('invitations', (db) => {
     expect(row!.tokenHash).toMatch(/^[0-9a-f]{64}$/);
     expect(JSON.stringify(await db().select().from(invitations))).not.toContain(token);
     expect(JSON.stringify(await db().select().from(mailOutbox))).not.toContain(token);
-    expect(await inspectInvitationLink(db(), token)).toEqual({ state: 'pending', email, role: 'viewer', organization: null, hasAccount: false });
+    expect(await inspectInvitationLink(db(), token)).toEqual({ state: 'pending', email, role: 'viewer', organization: null, hasAccount: false, replacesUnverifiedAccount: false });
 
     const { userId } = await acceptInvitation(db(), token, { name: 'Vera Viewer', password: 'a-new-password' });
     const [user] = await db().select().from(users).where(eq(users.id, userId));
@@ -117,7 +117,9 @@ describeEachDatabase('invitations', (db) => {
 
   it('refuses an address that has an account or an open invitation; resending replaces the link; revoking ends it', async () => {
     const admin = await principalFor(db(), 'admin');
+    // A verified one: an unproven account doesn't block an invitation (squatted-invitations.test.ts).
     const existing = await insertUser(db(), 'member');
+    await db().update(users).set({ emailVerified: true }).where(eq(users.id, existing.id));
     await expect(createInvitation({ db: db(), principal: admin }, { email: existing.email }, mail())).rejects.toMatchObject({ code: 'conflict', field: 'email' });
 
     const email = address('again');

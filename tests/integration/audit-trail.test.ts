@@ -297,4 +297,23 @@ describeEachDatabase('single sign-on, with a real OpenID provider', (db) => {
     ]);
     expect(await eventsIn(db(), 'user.signed-in')).toEqual([]);
   });
+
+  it('a first sign-in that ROSTER_SIGN_UP refuses: back to the sign-in page with SIGN_UP_CLOSED, nobody created, audited', async () => {
+    const accountsOf = async (email: string) => db().select({ id: users.id }).from(users).where(eq(users.email, email));
+    try {
+      vi.stubEnv('ROSTER_SIGN_UP', 'invite-only');
+      const refused = await singleSignOn('new.person@example.com');
+      expect(refused.status).toBe(302);
+      expect(refused.headers.get('location')).toMatch(/^\/sign-in\?error=SIGN_UP_CLOSED/);
+      expect(await accountsOf('new.person@example.com')).toEqual([]);
+      expect(await eventsIn(db(), 'user.sign-in-failed')).toEqual([expect.objectContaining({ actor: 'anonymous', data: expect.objectContaining({ method: 'oidc', reason: 'sign-up-closed' }) })]);
+
+      // An allowed domain signs up on its first sign-in, as in open mode.
+      vi.stubEnv('ROSTER_SIGN_UP', 'domains:example.com');
+      expect((await singleSignOn('new.person@example.com')).headers.get('location')).toBe('/users');
+      expect(await accountsOf('new.person@example.com')).toHaveLength(1);
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
 });

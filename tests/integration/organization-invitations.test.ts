@@ -108,7 +108,7 @@ describeEachDatabase('organization invitations', (db) => {
     expect(message.html).toContain(`Ada Admin invited you to join the organization ${org.name} on Roster, as a member.`);
     const token = inviteToken(message);
 
-    expect(await inspectInvitationLink(db(), token)).toEqual({ state: 'pending', email, role: 'member', organization: { id: org.id, name: org.name, role: 'member' }, hasAccount: false });
+    expect(await inspectInvitationLink(db(), token)).toEqual({ state: 'pending', email, role: 'member', organization: { id: org.id, name: org.name, role: 'member' }, hasAccount: false, replacesUnverifiedAccount: false });
     const { userId } = await acceptInvitation(db(), token, { name: 'Newcomer', password: 'a long enough password' });
     expect(await membership(db(), org.id, userId)).toEqual({ role: 'member' });
     const [user] = await db().select({ role: users.role, emailVerified: users.emailVerified }).from(users).where(eq(users.id, userId));

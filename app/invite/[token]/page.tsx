@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import { oidcConfig } from '@/auth/config';
 import { ActionForm } from '@/components/action-form';
+import { Alert } from '@/components/alert';
 import { LinkPage, UnusableLink } from '@/components/link-page';
 import { InvitationUnusable, inspectInvitationLink } from '@/core/invitations';
 import { getDatabase } from '@/db';
@@ -48,6 +49,12 @@ export default async function InvitationPage({ params }: { params: Promise<{ tok
           </>
         )}
       </p>
+      {link.replacesUnverifiedAccount && (
+        <Alert tone="info">
+          Someone registered <strong>{link.email}</strong> without ever confirming the address. This invitation link proves it is yours: creating your account
+          here deletes that account and everything in it (its password, sessions and the organizations only it owns).
+        </Alert>
+      )}
       <ActionForm
         action={acceptInvitationAction}
         hidden={{ token }}

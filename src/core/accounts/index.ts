@@ -4,3 +4,4 @@ export { requestEmailChange, requestEmailChangeInput, confirmEmailChange } from 
 export { hasTwoFactor, resetTwoFactor } from './two-factor';
 export { accountLinkProblem, LinkUnusable, tokenLifetimeMs } from './tokens';
 export { spendSendLimits, spentSendBudget, type MailRequest, type SendBudget, type SendLimits } from './send-limits';
+export { assertSignUpAllowed, parseSignUpPolicy, type SignUpPolicy } from './sign-up-policy';

@@ -20,6 +20,7 @@ import { invitationStatus, toInvitationDto, type InvitationDto, type InvitationS
 import { INVITATION_TTL_MS, issueInvitation } from './issue';
 import { completeInvitation } from './join';
 import { InvitationUnusable, inspectInvitationLink } from './link';
+import { clearInvitedAddress } from './unproven-account';
 import { acceptInvitationInput, createInvitationInput, type AcceptInvitationInput, type CreateInvitationInput } from './schemas';
 
 interface Clock {
@@ -38,8 +39,9 @@ export async function createInvitation(ctx: CoreContext, rawInput: CreateInvitat
   await spendSendLimits(request, { account: actorOf(ctx.principal) });
   try {
     return await ctx.db.transaction(async (tx) => {
-      const [existing] = await tx.select({ id: users.id }).from(users).where(sql`lower(${users.email}) = ${input.email}`);
-      if (existing) throw new Conflict('A user with this email already exists', 'email');
+      // An account that never proved the address doesn't stop the invitation: accepting it replaces that account.
+      const [existing] = await tx.select({ emailVerified: users.emailVerified }).from(users).where(sql`lower(${users.email}) = ${input.email}`);
+      if (existing?.emailVerified) throw new Conflict('A user with this email already exists', 'email');
       const [open] = await tx.select().from(invitations).where(openFor(input.email)).for('update');
       if (open && invitationStatus(open, now) === 'pending') throw new Conflict('This address is already invited: resend that invitation instead', 'email');
       if (open) await tx.update(invitations).set({ revokedAt: now }).where(eq(invitations.id, open.id));
@@ -136,7 +138,8 @@ const intoRoster = (id: string) => and(eq(invitations.id, id), isNull(invitation
  * The invitee's side: creates their account with the invited role (the link proves the address, so it counts as
  * verified) and a password, or none when they continue with single sign-on, which then links by that verified
  * email. An invitation into an organization also makes them a member there with the invited role. Single use: the
- * invitation is locked and marked accepted in the same transaction.
+ * invitation is locked and marked accepted in the same transaction. An account someone registered with the address
+ * without proving it is replaced (clearInvitedAddress); one that proved it is a Conflict (sign in instead).
  */
 export async function acceptInvitation(db: Database, token: unknown, rawInput: AcceptInvitationInput | unknown, { now = new Date() }: Clock = {}): Promise<{ userId: string; email: string }> {
   if (!isWellFormedLinkToken(token)) throw new InvitationUnusable('unknown');
@@ -153,6 +156,7 @@ export async function acceptInvitation(db: Database, token: unknown, rawInput: A
       if (state !== 'pending') throw new InvitationUnusable(state);
       const userId = uuidv7();
       const invitee: Principal = { kind: 'user', door: 'console', userId, role: invitation.role };
+      await clearInvitedAddress(tx, invitee, invitation.email);
       const [user] = await tx.insert(users).values({ id: userId, email: invitation.email, name: input.name, role: invitation.role, emailVerified: true }).returning();
       if (passwordHash) await tx.insert(accounts).values({ id: uuidv7(), accountId: userId, providerId: 'credential', userId, password: passwordHash });
       await recordEvent(tx, invitee, {

@@ -8,11 +8,19 @@ import type { OrgRole } from '../organizations/schemas';
 import { invitationStatus } from './dto';
 
 /**
- * What the invitation page shows for a link: whether it still works, for whom, into which organization (if any) and
- * whether the address already has an account (its holder then signs in to join instead of creating one).
+ * What the invitation page shows for a link: whether it still works, for whom, into which organization (if any),
+ * whether the address already has an account that proved it (its holder then signs in to join instead of creating
+ * one), and whether it has one that never did (accepting then replaces that account: clearInvitedAddress).
  */
 export type InvitationLink =
-  | { state: 'pending'; email: string; role: InvitationRow['role']; organization: { id: string; name: string; role: OrgRole } | null; hasAccount: boolean }
+  | {
+      state: 'pending';
+      email: string;
+      role: InvitationRow['role'];
+      organization: { id: string; name: string; role: OrgRole } | null;
+      hasAccount: boolean;
+      replacesUnverifiedAccount: boolean;
+    }
   | { state: 'accepted' | 'expired' | 'revoked' | 'unknown' };
 
 export async function inspectInvitationLink(db: Database, token: unknown, { now = new Date() }: { now?: Date } = {}): Promise<InvitationLink> {
@@ -26,9 +34,9 @@ export async function inspectInvitationLink(db: Database, token: unknown, { now 
   const { invitation: row, organizationName } = found;
   const state = invitationStatus(row, now);
   if (state !== 'pending') return { state };
-  const [account] = await db.select({ id: users.id }).from(users).where(sql`lower(${users.email}) = lower(${row.email})`);
+  const [account] = await db.select({ emailVerified: users.emailVerified }).from(users).where(sql`lower(${users.email}) = lower(${row.email})`);
   const organization = row.organizationId && row.organizationRole && organizationName !== null ? { id: row.organizationId, name: organizationName, role: row.organizationRole } : null;
-  return { state, email: row.email, role: row.role, organization, hasAccount: account !== undefined };
+  return { state, email: row.email, role: row.role, organization, hasAccount: account?.emailVerified === true, replacesUnverifiedAccount: account?.emailVerified === false };
 }
 
 /** Why a link can't be used, in words the invitee understands. */

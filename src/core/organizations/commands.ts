@@ -85,22 +85,26 @@ export async function updateOrganization(ctx: CoreContext, id: string, rawInput:
 /** Deletes the organization, its memberships, invitations, keys and endpoints in one transaction: an event for each, then its own. */
 export async function deleteOrganization(ctx: CoreContext, id: string, options: WriteOptions = {}): Promise<void> {
   await authorizeInOrganization(ctx, id, 'organization:delete');
-  await withOwnerInvariant(() =>
-    ctx.db.transaction(async (tx) => {
-      const current = await lockOrganization(tx, id, options);
-      await removeAllMembers(tx, ctx.principal, current);
-      await revokeInvitationsOfDeletedOrganization(tx, ctx.principal, id);
-      await removeOrganizationCredentials(tx, ctx.principal, id);
-      await tx.delete(organizations).where(eq(organizations.id, id));
-      await recordEvent(tx, ctx.principal, {
-        type: 'organization.deleted',
-        subject: { type: 'organization', id },
-        organizationId: id,
-        changes: diffFields(current, undefined, organizationFields),
-        data: { organization: toOrganizationDto(current) },
-      });
-    }),
-  );
+  await withOwnerInvariant(() => ctx.db.transaction(async (tx) => removeOrganization(tx, ctx.principal, await lockOrganization(tx, id, options))));
+}
+
+/**
+ * Deletes an organization already locked in `tx`, with what goes with it (memberships, open invitations, its
+ * credentials) and its events, by `principal`: no authorization here, the caller decided.
+ */
+export async function removeOrganization(tx: Transaction, principal: Principal, current: OrganizationRow): Promise<void> {
+  const { id } = current;
+  await removeAllMembers(tx, principal, current);
+  await revokeInvitationsOfDeletedOrganization(tx, principal, id);
+  await removeOrganizationCredentials(tx, principal, id);
+  await tx.delete(organizations).where(eq(organizations.id, id));
+  await recordEvent(tx, principal, {
+    type: 'organization.deleted',
+    subject: { type: 'organization', id },
+    organizationId: id,
+    changes: diffFields(current, undefined, organizationFields),
+    data: { organization: toOrganizationDto(current) },
+  });
 }
 
 /** The organization's memberships, each with its member.removed event; the organization's row goes right after. */

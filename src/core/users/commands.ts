@@ -84,19 +84,28 @@ export async function deleteUser(ctx: CoreContext, id: string, options: WriteOpt
 
 /**
  * Deletes a user whose row `tx` holds locked, with everything that goes with them, each with its event: refused
- * (409) when they are an organization's last owner. Shared by deleteUser and SCIM's DELETE /Users/{id}.
+ * (409), naming the organization, when they are an organization's last owner. Shared by deleteUser and SCIM's
+ * DELETE /Users/{id}.
  */
 export async function deleteLockedUser(tx: Transaction, principal: Principal, current: UserRow): Promise<void> {
-  const id = current.id;
   await assertAnOwnerRemains(tx, current, null);
-  // Refused, naming the organization, when they are its last owner.
+  await removeUser(tx, principal, current);
+}
+
+/**
+ * Deletes a user already locked in `tx`, with what goes with them (memberships, API keys, webhook endpoints they
+ * made, and unless `eraseRecords` is false the records naming them or their address) and the events, by
+ * `principal`: no authorization here, the caller decided. Refused, naming the organization, when they are an
+ * organization's last owner.
+ */
+export async function removeUser(tx: Transaction, principal: Principal, current: UserRow, { eraseRecords = true } = {}): Promise<void> {
   await removeMembershipsOf(tx, principal, current);
   // Their API keys go with them: once created_by is set null by the delete, a key would pass for one the CLI
   // made (no creator to be suspended) and keep working.
   const revoked = await tx
     .update(apiKeys)
     .set({ revokedAt: new Date() })
-    .where(and(eq(apiKeys.createdBy, id), isNull(apiKeys.revokedAt)))
+    .where(and(eq(apiKeys.createdBy, current.id), isNull(apiKeys.revokedAt)))
     .returning();
   for (const key of revoked) {
     await recordEvent(tx, principal, {
@@ -106,12 +115,12 @@ export async function deleteLockedUser(tx: Transaction, principal: Principal, cu
       data: { apiKey: toApiKeyEventData(key) },
     });
   }
-  await disableEndpointsMadeBy(tx, principal, { userId: id });
-  await eraseUserRecords(tx, current);
-  await tx.delete(users).where(eq(users.id, id));
+  await disableEndpointsMadeBy(tx, principal, { userId: current.id });
+  if (eraseRecords) await eraseUserRecords(tx, current);
+  await tx.delete(users).where(eq(users.id, current.id));
   await recordEvent(tx, principal, {
     type: 'user.deleted',
-    subject: { type: 'user', id },
+    subject: { type: 'user', id: current.id },
     changes: diffFields(current, undefined, [...userFields, 'plan']),
     data: { user: toUserDto(current) },
   });
