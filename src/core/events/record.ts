@@ -24,17 +24,24 @@ export interface NewEvent {
  * the event commits with it or not at all, and the commit wakes every reader.
  */
 export async function recordEvent(db: Queryable, principal: Principal, event: NewEvent): Promise<void> {
-  await db.insert(auditEvents).values({
-    id: uuidv7(),
-    actor: actorOf(principal),
-    door: principal.door,
-    action: event.type,
-    subjectType: event.subject?.type ?? null,
-    subjectId: event.subject?.id ?? null,
-    organizationId: event.organizationId ?? null,
-    changes: event.changes,
-    data: event.data ?? {},
-  });
+  await recordEvents(db, principal, [event]);
+}
+
+/** Several events of one change in one INSERT (one round trip), in order. */
+export async function recordEvents(db: Queryable, principal: Principal, events: NewEvent[]): Promise<void> {
+  await db.insert(auditEvents).values(
+    events.map((event) => ({
+      id: uuidv7(),
+      actor: actorOf(principal),
+      door: principal.door,
+      action: event.type,
+      subjectType: event.subject?.type ?? null,
+      subjectId: event.subject?.id ?? null,
+      organizationId: event.organizationId ?? null,
+      changes: event.changes,
+      data: event.data ?? {},
+    })),
+  );
 }
 
 /** Before/after pairs for the fields that differ; `undefined` stands for "did not exist". */

@@ -4,7 +4,7 @@ import type { Database, Transaction } from '@/db/client';
 import { organizationMembers, organizations, users, type AuditChanges, type UserRow } from '@/db/schema';
 import { postgresErrorCode, UNIQUE_VIOLATION } from '../db-errors';
 import { Conflict, NotFound, ValidationFailed } from '../errors';
-import { recordEvent, type EventType } from '../events';
+import { recordEvent, type EventType, type NewEvent } from '../events';
 import { decodeCursor, encodeCursor } from '../keyset-cursor';
 import type { CoreContext, Principal } from '../principal';
 import { isUuid, parseInput } from '../validation';
@@ -38,8 +38,17 @@ export async function readMember(db: Database | Transaction, organizationId: str
 
 /** A member.* event: about the user, in the organization, with the membership as its DTO. */
 export async function memberEvent(tx: Transaction, principal: Principal, type: Extract<EventType, `member.${string}`>, member: MemberRow, changes: AuditChanges): Promise<void> {
-  await recordEvent(tx, principal, { type, subject: { type: 'user', id: member.userId }, organizationId: member.organizationId, changes, data: { member: toMemberDto(member) } });
+  await recordEvent(tx, principal, memberEventOf(type, member, changes));
 }
+
+/** The member.* event itself, for a caller that records it with others (recordEvents). */
+export const memberEventOf = (type: Extract<EventType, `member.${string}`>, member: MemberRow, changes: AuditChanges): NewEvent => ({
+  type,
+  subject: { type: 'user', id: member.userId },
+  organizationId: member.organizationId,
+  changes,
+  data: { member: toMemberDto(member) },
+});
 
 /** The members, oldest first (the founders on top), in keyset pages on (joined at, user id). */
 export async function listMembers(ctx: CoreContext, organizationId: string, rawQuery: Record<string, string | undefined>): Promise<MemberPage> {

@@ -5,10 +5,10 @@ import type { Database, Transaction } from '@/db/client';
 import { accounts, organizationMembers, scimGroupMembers, scimGroups, scimUsers, sessions, users, type ScimUserRow } from '@/db/schema';
 import { issueAccountToken } from '../accounts/tokens';
 import { postgresErrorCode, UNIQUE_VIOLATION } from '../db-errors';
-import { diffFields, recordEvent } from '../events';
+import { diffFields, recordEvents, type NewEvent } from '../events';
 import { emailLink } from '../links';
 import { enqueueMail } from '../mail';
-import { memberEvent, readMember } from '../organizations/members';
+import { memberEvent, memberEventOf, readMember } from '../organizations/members';
 import { assertAnotherOwner, lockOrganization, withOwnerInvariant } from '../organizations/owners';
 import { toUserDto } from '../users/dto';
 import { applyUserChanges, deleteLockedUser } from '../users/commands';
@@ -131,16 +131,19 @@ export async function createScimUser(db: Database, scope: ScimScope, attributes:
   const email = rosterEmail(attributes);
   return withScimUniqueness(() =>
     db.transaction(async (tx) => {
-      let [user] = await tx.select().from(users).where(sql`lower(${users.email}) = ${email}`).for('update');
-      const isNew = !user;
-      if (!user) {
-        [user] = await tx.insert(users).values({ id: uuidv7(), email, name: rosterName(attributes), emailVerified: true }).returning();
-        await recordEvent(tx, principal, {
+      // A new address (the common case) is one INSERT; an existing one is linked, locked first.
+      const [inserted] = await tx.insert(users).values({ id: uuidv7(), email, name: rosterName(attributes), emailVerified: true }).onConflictDoNothing().returning();
+      const isNew = inserted !== undefined;
+      let [user] = isNew ? [inserted] : await tx.select().from(users).where(sql`lower(${users.email}) = ${email}`).for('update');
+      if (!user) throw new ScimError(409, 'uniqueness', 'A user with this email was being provisioned at the same time; retry.');
+      const events: NewEvent[] = [];
+      if (isNew) {
+        events.push({
           type: 'user.created',
-          subject: { type: 'user', id: user!.id },
+          subject: { type: 'user', id: user.id },
           organizationId: scope.organizationId,
-          changes: diffFields(undefined, user!, ['email', 'name', 'role', 'status', 'plan']),
-          data: { user: toUserDto(user!) },
+          changes: diffFields(undefined, user, ['email', 'name', 'role', 'status', 'plan']),
+          data: { user: toUserDto(user) },
         });
       }
       if (!isNew && !user!.emailVerified) {
@@ -159,7 +162,8 @@ export async function createScimUser(db: Database, scope: ScimScope, attributes:
         .insert(scimUsers)
         .values({ organizationId: scope.organizationId, userId, connectionId: scope.connectionId, ownRole: member.role, ...scimColumns(attributes) })
         .returning();
-      await memberEvent(tx, principal, joined ? 'member.added' : 'member.updated', member, joined ? { role: { before: null, after: 'member' }, ...scimChanges } : scimChanges);
+      events.push(memberEventOf(joined ? 'member.added' : 'member.updated', member, joined ? { role: { before: null, after: 'member' }, ...scimChanges } : scimChanges));
+      await recordEvents(tx, principal, events);
       if (attributes.active === false) await setActive(tx, scope, userId, false);
       if (isNew && scope.passwordSetup === 'invitation') {
         const token = await issueAccountToken(tx, { purpose: 'password-reset', userId, address: email, now: new Date() });
