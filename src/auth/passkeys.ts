@@ -39,6 +39,9 @@ export function relyingParty(baseUrl: string): { id: string; origin: string } {
   return { id: url.hostname, origin: url.origin };
 }
 
+/** Whether a session is young enough (Better Auth's `freshAge`, a day) to add a passkey without the password again. */
+export const isFreshSession = (createdAt: Date | string, freshAgeSeconds: number) => Date.now() - new Date(createdAt).getTime() < freshAgeSeconds * 1000;
+
 type Ceremony = { type: 'registration'; challenge: string; userId: string } | { type: 'authentication'; challenge: string };
 
 // The browser's responses are checked by SimpleWebAuthn field by field; here only their shape and size.
@@ -68,8 +71,7 @@ export function passkeys(db: Database, baseUrl: string) {
         const session = await getSessionFromCtx(ctx);
         if (!session) throw refused('UNAUTHORIZED', 'Sign in to add a passkey.', 'UNAUTHORIZED');
         // Adding a way into the account takes a fresh sign-in (within `freshAge`, a day) or the password again.
-        const fresh = Date.now() - new Date(session.session.createdAt).getTime() < ctx.context.sessionConfig.freshAge * 1000;
-        if (!fresh) await checkOwnPassword(ctx, session.user.id, ctx.body?.password);
+        if (!isFreshSession(session.session.createdAt, ctx.context.sessionConfig.freshAge)) await checkOwnPassword(ctx, session.user.id, ctx.body?.password);
         const existing = await credentialIdsOf(db, session.user.id);
         const options = await generateRegistrationOptions({
           rpName: 'Roster',

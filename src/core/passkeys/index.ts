@@ -109,9 +109,12 @@ export async function renamePasskey(ctx: CoreContext, id: string, input: unknown
  * Removes a passkey: its own user, or staff who may change that account (admins only below admin, as for any
  * account change). It signs nobody in from then on. `passkey.removed`.
  */
-export async function removePasskey(ctx: CoreContext, id: string): Promise<void> {
-  if (!isUuid(id)) throw new NotFound('Passkey');
-  await ctx.db.transaction(async (tx) => {
+export async function removePasskey(ctx: CoreContext, id: string): Promise<{ userId: string }> {
+  if (!isUuid(id)) {
+    if (ownUserId(ctx.principal) === null) authorize(ctx.principal, 'users:read');
+    throw new NotFound('Passkey');
+  }
+  return ctx.db.transaction(async (tx) => {
     const [found] = await tx
       .select({ passkey: passkeys, user: users })
       .from(passkeys)
@@ -132,6 +135,7 @@ export async function removePasskey(ctx: CoreContext, id: string): Promise<void>
       changes: {},
       data: { passkey: toPasskeyDto(found!.passkey), user: toUserDto(found!.user) },
     });
+    return { userId: found!.passkey.userId };
   });
 }
 
