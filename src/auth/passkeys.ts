@@ -166,7 +166,7 @@ export function passkeys(db: Database, baseUrl: string) {
         const user = await ctx.context.internalAdapter.findUserById(credential.userId);
         if (!user) throw invalidPasskey();
         // The session remembers it was a passkey with user verification: two factors (ROSTER_REQUIRE_2FA_FOR).
-        const session = await ctx.context.internalAdapter.createSession(user.id, false, { passkeyVerified: true });
+        const session = await ctx.context.internalAdapter.createSession(user.id, false, { passkeyVerified: true }, true); // true: over the field's default
         await setSessionCookie(ctx, { session, user });
         return ctx.json({ token: session.token, user: { id: user.id, email: user.email, name: user.name } });
       }),
