@@ -213,10 +213,10 @@ export async function passkeyCreationOptionsAction(_previous: PasskeyCreationSta
 /** Adds the passkey the browser just created, under the name the user gave it (`passkey.added`). */
 export async function addPasskeyAction(_previous: ActionState, formData: FormData): Promise<ActionState> {
   const { name = '', response } = pickFields(formData, ['name', 'response']);
-  const credential = parseCredentialResponse(response);
-  if (!credential) return failure('The browser sent no passkey. Try again.', { name });
   try {
     const { auth, requestHeaders } = await ownSession();
+    const credential = parseCredentialResponse(response);
+    if (!credential) return failure('The browser sent no passkey. Try again.', { name });
     await auth.api.passkeyRegister({ body: { name, response: credential } as never, headers: requestHeaders });
   } catch (error) {
     return passkeyErrorToActionState(error, { name });
