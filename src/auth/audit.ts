@@ -74,9 +74,9 @@ async function auditEndpoint(db: Database, ctx: AuthMiddlewareContext): Promise<
   }
   if (ctx.path === '/sign-in/passkey') {
     if (newSession) return audit({ type: 'user.signed-in', account: { userId: newSession.user.id }, byAccountUser: true, data: { method } });
-    // A passkey that did not verify (unknown, forged, cloned, no user verification), whose owner is not known: about
-    // no account. Bodies sent with no live challenge checked nothing and are not logged (anyone could fill the log).
-    if (refusal?.body?.code === 'INVALID_PASSKEY') return audit({ type: 'user.sign-in-failed', account: null, byAccountUser: false, data: { method, reason: reasonOf(refusal.body?.code) } });
+    // A passkey that did not verify (unknown, forged, cloned, no user verification), or a suspended user's: about no
+    // account. Bodies sent with no live challenge checked nothing and are not logged (anyone could fill the log).
+    if (refusal?.body?.code === 'INVALID_PASSKEY' || refusal?.body?.code === 'ACCOUNT_SUSPENDED') return audit({ type: 'user.sign-in-failed', account: null, byAccountUser: false, data: { method, reason: reasonOf(refusal.body?.code) } });
     return;
   }
   if (ctx.path === '/callback/:id') {

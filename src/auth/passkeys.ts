@@ -13,7 +13,7 @@ import { APIError, createAuthEndpoint, getSessionFromCtx } from 'better-auth/api
 import { setSessionCookie } from 'better-auth/cookies';
 import { generateRandomString } from 'better-auth/crypto';
 import { z } from 'zod';
-import { addPasskey, credentialIdsOf, findCredential, passkeyNameSchema, recordPasskeyUse, type PasskeyDto } from '@/core/passkeys';
+import { addPasskey, credentialIdsOf, findCredential, recordPasskeyUse, type PasskeyDto } from '@/core/passkeys';
 import { ValidationFailed, type DomainError } from '@/core/errors';
 import type { Database } from '@/db/client';
 import { userPrincipal } from './principal';
@@ -46,7 +46,8 @@ type Ceremony = { type: 'registration'; challenge: string; userId: string } | { 
 
 // The browser's responses are checked by SimpleWebAuthn field by field; here only their shape and size.
 const credentialResponse = z.looseObject({ id: z.string().min(1).max(1024), rawId: z.string().max(1024), type: z.literal('public-key'), response: z.looseObject({}) });
-const registerBody = z.object({ name: passkeyNameSchema, response: credentialResponse });
+// The name is the core's to judge (ValidationFailed → VALIDATION_FAILED, which a form shows beside the field).
+const registerBody = z.object({ name: z.string().max(1024), response: credentialResponse });
 const signInBody = z.object({ response: credentialResponse });
 const registerOptionsBody = z.object({ password: z.string().max(1024).optional() }).optional();
 

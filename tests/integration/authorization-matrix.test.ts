@@ -862,7 +862,7 @@ const actionMatrix: Record<string, Record<string, ActionCell>> = {
     revokeSessionAction: { args: async (_id, principal) => [idle, form({ id: await otherSessionOf(principal) })], expect: signedIn },
     revokeOtherSessionsAction: { args: async (_id, principal) => (await otherSessionOf(principal), []), expect: signedIn },
     requestEmailChangeAction: { args: (id) => [idle, form({ email: `moved-${id}@matrix.test` })], expect: signedIn },
-    passkeyCreationOptionsAction: { args: () => [idle, form({})], expect: signedIn },
+    passkeyCreationOptionsAction: { args: () => [idle, form({ name: 'Matrix key' })], expect: signedIn },
     addPasskeyAction: {
       args: async (_id, principal) => [idle, form({ name: 'Matrix key', response: await passkeyRegistration(principal) })],
       expect: signedIn,

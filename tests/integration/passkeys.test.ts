@@ -138,8 +138,10 @@ describe('sign-in', () => {
 
     const passkeySessions = await (await db()).select().from(sessions).where(and(eq(sessions.userId, user.userId), eq(sessions.passkeyVerified, true)));
     expect(passkeySessions).toHaveLength(1);
-    const [event] = await eventsOf('user.signed-in');
-    expect(event).toMatchObject({ actor: `user:${user.userId}`, subjectId: user.userId, data: { method: 'passkey' } });
+    // The first was the password sign-in that added the passkey.
+    const signIns = await eventsOf('user.signed-in');
+    expect(signIns.map((event) => (event.data as { method: string }).method)).toEqual(['password', 'passkey']);
+    expect(signIns[1]).toMatchObject({ actor: `user:${user.userId}`, subjectId: user.userId, door: 'api', data: { method: 'passkey' } });
     const [row] = await (await db()).select().from(passkeys);
     expect(row!.lastUsedAt).not.toBeNull();
   });

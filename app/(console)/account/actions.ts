@@ -12,7 +12,7 @@ import { errorToActionState } from '@/actions/error-to-state';
 import { pickFields } from '@/actions/form-data';
 import { parseCredentialResponse, passkeyErrorToActionState } from '@/actions/passkey-error';
 import { requestEmailChange } from '@/core/accounts';
-import { removePasskey, renamePasskey } from '@/core/passkeys';
+import { passkeyNameSchema, removePasskey, renamePasskey } from '@/core/passkeys';
 import { Unauthenticated } from '@/core/errors';
 import { getDatabase } from '@/db';
 import { mailRequestFrom } from '@/rate-limit/mail-limits';
@@ -203,6 +203,9 @@ export async function passkeyCreationOptionsAction(_previous: PasskeyCreationSta
   const { password, name = '' } = pickFields(formData, ['password', 'name']);
   try {
     const { auth, requestHeaders } = await ownSession();
+    // The name now: a bad one would only be refused after the browser made the credential.
+    const named = passkeyNameSchema.safeParse(name);
+    if (!named.success) return failure('Please fix the highlighted fields.', { name }, { name: named.error.issues[0]!.message });
     const options = await auth.api.passkeyRegisterOptions({ body: password ? { password } : {}, headers: requestHeaders });
     return { status: 'success', options };
   } catch (error) {
