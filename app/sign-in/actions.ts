@@ -4,11 +4,13 @@ import { headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { getAuth } from '@/auth';
 import { oidcConfig } from '@/auth/config';
+import type { PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
 import type { ActionState } from '@/actions/action-state';
 import { secondFactorErrorToActionState, signInErrorToActionState } from '@/actions/auth-error';
 import { errorToActionState } from '@/actions/error-to-state';
 import { pickFields } from '@/actions/form-data';
 import { oidcSignInUrl } from '@/actions/oidc-sign-in';
+import { parseCredentialResponse, passkeyErrorToActionState } from '@/actions/passkey-error';
 import { defaultConsolePath, safeNextPath } from '@/lib/next-path';
 
 /** Email and password sign-in. Sets the session cookie (nextCookies) and goes on to `next` or the users list. */
@@ -65,4 +67,33 @@ export async function signInWithOidcAction(_previous: ActionState, formData: For
   }
   if (!url) return { status: 'error', message: `${oidc.name} did not return a sign-in address. Try again.`, values };
   redirect(url);
+}
+
+/** What starting a passkey sign-in returns: the options for navigator.credentials.get (a challenge, kept 5 minutes). */
+export interface PasskeyRequestState extends ActionState {
+  options?: PublicKeyCredentialRequestOptionsJSON;
+}
+
+/** Starts a passkey sign-in (the button, or the browser's autofill): a fresh challenge in the database, its id in a cookie. */
+export async function passkeySignInOptionsAction(): Promise<PasskeyRequestState> {
+  try {
+    const options = await (await getAuth()).api.passkeySignInOptions({ headers: await headers() });
+    return { status: 'success', options };
+  } catch (error) {
+    return passkeyErrorToActionState(error, {});
+  }
+}
+
+/** Finishes a passkey sign-in with the authenticator's response: a session (two factors, with user verification), then `next`. */
+export async function passkeySignInAction(_previous: ActionState, formData: FormData): Promise<ActionState> {
+  const values = pickFields(formData, ['next', 'response']);
+  const response = parseCredentialResponse(values.response);
+  const echoed = { next: values.next ?? '' };
+  if (!response) return { status: 'error', message: 'The browser sent no passkey response. Try again.', values: echoed };
+  try {
+    await (await getAuth()).api.passkeySignIn({ body: { response } as never, headers: await headers() });
+  } catch (error) {
+    return passkeyErrorToActionState(error, echoed);
+  }
+  redirect(safeNextPath(values.next) ?? defaultConsolePath);
 }

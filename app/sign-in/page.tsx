@@ -11,7 +11,8 @@ import { hasOwner } from '@/core/users';
 import { getDatabase } from '@/db';
 import { defaultConsolePath, safeNextPath } from '@/lib/next-path';
 import { pickSearchParams, type SearchParams } from '@/lib/search-params';
-import { signInAction, signInWithOidcAction } from './actions';
+import { PasskeySignIn } from '@/components/passkeys';
+import { passkeySignInAction, passkeySignInOptionsAction, signInAction, signInWithOidcAction } from './actions';
 
 export const metadata: Metadata = { title: 'Sign in' };
 
@@ -52,6 +53,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
         <Link href="/forgot-password" className="block text-sm font-medium text-indigo-700 underline">
           Forgot password?
         </Link>
+        <PasskeySignIn optionsAction={passkeySignInOptionsAction} signInAction={passkeySignInAction} next={next} />
         {oidc && (
           <>
             <div className="flex items-center gap-3 text-xs uppercase tracking-wide text-slate-400" aria-hidden="true">

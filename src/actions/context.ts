@@ -19,10 +19,13 @@ export const principalOf = (session: ConsoleSession): Principal => (session && u
 /** Who is using the console: the session's user, re-read from the database, or anonymous. */
 export const consolePrincipal = cache(async (): Promise<Principal> => principalOf(await consoleSession()));
 
+/** Whether a session was signed in with two factors: TOTP enrolled, or this session came from a verified passkey. */
+const hasSecondFactor = (session: ConsoleSession): boolean => Boolean(session?.user.twoFactorEnabled || session?.session.passkeyVerified);
+
 /** Whether ROSTER_REQUIRE_2FA_FOR holds this console user back until they enrol (on their Account page). */
 export const mustEnrolTwoFactor = cache(async (): Promise<boolean> => {
   const session = await consoleSession();
-  return mustEnrolFirst(principalOf(session), session?.user.twoFactorEnabled);
+  return mustEnrolFirst(principalOf(session), hasSecondFactor(session));
 });
 
 /**
@@ -36,7 +39,7 @@ export async function consoleContext(): Promise<CoreContext> {
 async function contextOf(session: ConsoleSession): Promise<CoreContext> {
   const { db } = await getDatabase();
   const principal = principalOf(session);
-  refuseUntilEnrolled(principal, session?.user.twoFactorEnabled);
+  refuseUntilEnrolled(principal, hasSecondFactor(session));
   return { db, principal };
 }
 

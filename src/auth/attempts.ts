@@ -8,7 +8,7 @@ import { recordFailedAttempt, type AttemptKey } from './brute-force';
 import type { AuthMiddlewareContext } from './two-factor-codes';
 
 /** Better Auth endpoints that check the signed-in user's own password (sign-in checks the one typed for an email). */
-const ownPasswordPaths = new Set(['/change-password', '/two-factor/enable', '/two-factor/disable', '/two-factor/generate-backup-codes', '/two-factor/get-totp-uri']);
+const ownPasswordPaths = new Set(['/passkey/register-options', '/change-password', '/two-factor/enable', '/two-factor/disable', '/two-factor/generate-backup-codes', '/two-factor/get-totp-uri']);
 
 /**
  * The account and client IP a password check is for, when this request makes one: the email typed to sign in, or
@@ -20,6 +20,8 @@ export async function passwordAttempt(ctx: AuthMiddlewareContext): Promise<Attem
     const email = (ctx.body as { email?: unknown } | undefined)?.email;
     return typeof email === 'string' ? { account: email, ip } : undefined;
   }
+  // Adding a passkey asks for the password only when the session is over a day old.
+  if (ctx.path === '/passkey/register-options' && typeof (ctx.body as { password?: unknown } | undefined)?.password !== 'string') return undefined;
   if (!ownPasswordPaths.has(ctx.path)) return undefined;
   const session = await getSessionFromCtx(ctx).catch(() => null);
   return session ? { account: session.user.email, ip } : undefined;

@@ -21,6 +21,7 @@ interface AuthCall {
 /** How a user signs in, by endpoint: `data.method` of sign-in events. */
 const signInMethods: Record<string, string> = {
   '/sign-in/email': 'password',
+  '/sign-in/passkey': 'passkey',
   '/two-factor/verify-totp': 'totp',
   '/two-factor/verify-backup-code': 'backup-code',
   '/callback/:id': 'oidc',
@@ -70,6 +71,13 @@ async function auditEndpoint(db: Database, ctx: AuthMiddlewareContext): Promise<
       return audit({ type: 'user.sign-in-failed', account: { email }, byAccountUser: false, data: { method, reason: reasonOf(refusal.body?.code), email } });
     }
     return; // the password was right; the second factor comes next
+  }
+  if (ctx.path === '/sign-in/passkey') {
+    if (newSession) return audit({ type: 'user.signed-in', account: { userId: newSession.user.id }, byAccountUser: true, data: { method } });
+    // A passkey that did not verify (unknown, forged, cloned, no user verification), or a suspended user's: about no
+    // account. Bodies sent with no live challenge checked nothing and are not logged (anyone could fill the log).
+    if (refusal?.body?.code === 'INVALID_PASSKEY' || refusal?.body?.code === 'ACCOUNT_SUSPENDED') return audit({ type: 'user.sign-in-failed', account: null, byAccountUser: false, data: { method, reason: reasonOf(refusal.body?.code) } });
+    return;
   }
   if (ctx.path === '/callback/:id') {
     if (newSession) return audit({ type: 'user.signed-in', account: { userId: newSession.user.id }, byAccountUser: true, data: { method } });

@@ -22,6 +22,7 @@ import { SignUpClosed, TooManyRequests } from '@/core/errors';
 import { countAttempt, passwordAttempt, tooManyRequests } from './attempts';
 import { auditRevokedSession, auditTrail } from './audit';
 import { forgiveAttempt } from './brute-force';
+import { passkeys } from './passkeys';
 import { limitAuthRequest } from './request-limit';
 import { authSecret } from './secret';
 import { screenSecondFactorCode, secondFactorPaths, TOTP_PERIOD_SECONDS, type AuthMiddlewareContext } from './two-factor-codes';
@@ -30,7 +31,7 @@ export const JWT_LIFETIME = '15m';
 
 // Sign-in, sign-up, token and callback endpoints: what a password-guesser or token farmer would hammer. Every
 // endpoint that checks a password also goes through the brute-force defence (src/auth/attempts.ts).
-const rateLimitedPaths = ['/sign-in/', '/sign-up/', '/token', '/callback/', '/change-password'];
+const rateLimitedPaths = ['/sign-in/', '/sign-up/', '/token', '/callback/', '/change-password', '/passkey/'];
 
 // Better Auth endpoints that would change a user behind the core's back (no version bump, no audit, no
 // last-owner check), or that mail tokens it keeps in clear. Users change their own name and email through
@@ -73,7 +74,13 @@ export function createAuth(db: Database, config: DatabaseConfig) {
         status: { type: 'string', input: false, defaultValue: 'active' },
       },
     },
-    session: { modelName: 'sessions', expiresIn: 60 * 60 * 24 * 7, updateAge: 60 * 60 * 24 },
+    session: {
+      modelName: 'sessions',
+      expiresIn: 60 * 60 * 24 * 7,
+      updateAge: 60 * 60 * 24,
+      // Set only by a passkey sign-in with user verification (src/auth/passkeys.ts): that session has two factors.
+      additionalFields: { passkeyVerified: { type: 'boolean', input: false, defaultValue: false } },
+    },
     account: { modelName: 'accounts', accountLinking: { enabled: true } },
     verification: { modelName: 'verifications' },
     emailAndPassword: { enabled: true, minPasswordLength: passwordLength.min, maxPasswordLength: passwordLength.max },
@@ -99,6 +106,7 @@ export function createAuth(db: Database, config: DatabaseConfig) {
       // TOTP secrets and recovery codes are stored encrypted with the auth secret (symmetricEncrypt); ten
       // single-use recovery codes; a wrong code also counts against the per-challenge and per-account lockouts.
       twoFactor({ issuer: 'Roster', totpOptions: { period: TOTP_PERIOD_SECONDS }, schema: { twoFactor: { modelName: 'twoFactors' } } }),
+      passkeys(db, url),
       // After twoFactor(): its hook turns a password sign-in that still needs a code into a challenge first.
       auditTrail(db),
       jwt({

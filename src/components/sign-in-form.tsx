@@ -18,7 +18,8 @@ export function SignInForm({ action, next }: { action: FormAction; next?: string
         {state.status === 'error' && state.message && <Alert tone="error">{state.message}</Alert>}
       </div>
       {next && <input type="hidden" name="next" value={next} readOnly />}
-      <Field name="email" label="Email" type="email" autoComplete="username" error={errors.email} defaultValue={state.values?.email} />
+      {/* `webauthn`: the browser's autofill may offer passkeys here too (conditional UI, src/components/passkeys.tsx). */}
+      <Field name="email" label="Email" type="email" autoComplete="username webauthn" error={errors.email} defaultValue={state.values?.email} />
       <Field name="password" label="Password" type="password" autoComplete="current-password" error={errors.password} />
       <SubmitButton pendingLabel="Signing in…">Sign in</SubmitButton>
     </form>

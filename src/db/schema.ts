@@ -139,6 +139,8 @@ export const sessions = pgTable(
     expiresAt: timestampMs('expires_at').notNull(),
     ipAddress: text('ip_address'),
     userAgent: text('user_agent'),
+    /** Signed in with a passkey and user verification (a PIN or biometric): two factors, so ROSTER_REQUIRE_2FA_FOR holds. */
+    passkeyVerified: boolean('passkey_verified').notNull().default(false),
     createdAt: timestampMs('created_at').notNull().defaultNow(),
     updatedAt: timestampMs('updated_at').notNull().defaultNow(),
   },
@@ -185,6 +187,35 @@ export const verifications = pgTable(
     updatedAt: timestampMs('updated_at').notNull().defaultNow(),
   },
   (t) => [index('verifications_identifier_idx').on(t.identifier)],
+);
+
+/**
+ * WebAuthn credentials (passkeys), registered and checked through SimpleWebAuthn (src/auth/passkeys.ts). The public
+ * key only: the private key never leaves the authenticator. Their challenges are rows of `verifications`.
+ */
+export const passkeys = pgTable(
+  'passkeys',
+  {
+    id: uuid('id').primaryKey(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    /** The credential id, base64url, as the authenticator reports it in every assertion. */
+    credentialId: text('credential_id').notNull().unique(),
+    /** COSE public key, base64url. */
+    publicKey: text('public_key').notNull(),
+    /** The signature counter last seen; synced passkeys always report 0. */
+    counter: bigint('counter', { mode: 'number' }).notNull().default(0),
+    /** `singleDevice` or `multiDevice` (synced), and whether it is backed up now. */
+    deviceType: text('device_type').notNull(),
+    backedUp: boolean('backed_up').notNull().default(false),
+    transports: text('transports').array().notNull().default(sql`'{}'::text[]`),
+    aaguid: text('aaguid'),
+    createdAt: timestampMs('created_at').notNull().defaultNow(),
+    lastUsedAt: timestampMs('last_used_at'),
+  },
+  (t) => [index('passkeys_user_id_idx').on(t.userId)],
 );
 
 export const jwks = pgTable('jwks', {

@@ -48,5 +48,6 @@ async function tokenUser(db: Database, token: string, clientIp: string | null) {
     return user ?? null;
   }
   const session = await auth.api.getSession({ headers: new Headers({ authorization: `Bearer ${token}` }) });
-  return session?.user ?? null;
+  // A passkey sign-in with user verification is two factors on its own (ROSTER_REQUIRE_2FA_FOR).
+  return session ? { ...session.user, twoFactorEnabled: session.user.twoFactorEnabled || session.session.passkeyVerified } : null;
 }

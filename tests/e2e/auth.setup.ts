@@ -21,7 +21,7 @@ setup('sign in as the owner', async ({ page }) => {
   } else {
     await page.getByLabel('Email').fill(ownerEmail);
     await page.getByLabel('Password').fill(ownerPassword);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   }
 
   await expect(page).toHaveURL(/\/users$/);

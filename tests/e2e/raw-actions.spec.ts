@@ -60,6 +60,8 @@ const publicActions: Record<string, RegExp> = {
   signOutAction: /^\/sign-in/, // nothing to end
   signInWithOidcAction: new RegExp(`^${escapedOrigin(idpOrigin)}/`), // sends the browser to the identity provider, nothing more
   verifySecondFactorAction: /Enter the code|expired/, // no sign-in under way: no code can finish one
+  passkeySignInOptionsAction: /"challenge"/, // a 5-minute challenge for a passkey sign-in, nothing more
+  passkeySignInAction: /sent no passkey response/, // no assertion, no challenge: nobody is signed in
   requestPasswordResetAction: /If an account uses that address/, // the same answer for every address; no account, no mail
   // The emailed token is the credential: without a real one nothing is created, reset or confirmed.
   resetPasswordAction: /do not match|not valid/,

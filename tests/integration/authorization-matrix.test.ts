@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { count, desc, eq } from 'drizzle-orm';
+import { count, desc, eq, like } from 'drizzle-orm';
 import { hashPassword, symmetricEncrypt } from 'better-auth/crypto';
 import * as OTPAuth from 'otpauth';
 import { v7 as uuidv7 } from 'uuid';
@@ -27,10 +27,12 @@ import {
   mailOutbox,
   organizationMembers,
   organizations,
+  passkeys,
   scimConnections,
   scimTokens,
   sessions,
   twoFactors,
+  verifications,
   users,
   webhookDeliveries,
   webhookEndpoints,
@@ -41,6 +43,7 @@ import { truncateAll } from '../support/database';
 import { requestHeaders } from '../support/next-headers';
 import { fromClient } from '../support/client-ip';
 import { unlimitedMail } from '../support/send-limits';
+import { SoftwareAuthenticator } from '../support/software-authenticator';
 
 // Every Route Handler method and every Server Action, called as each kind of principal: the expected outcome
 // is written down for each pair, and every denial must leave the database exactly as it was. A route file, an
@@ -167,6 +170,8 @@ async function snapshot() {
     mail: (await database.select({ n: count() }).from(mailOutbox))[0]!.n,
     linkTokens: await database.select({ id: accountTokens.id, usedAt: accountTokens.usedAt }).from(accountTokens).orderBy(accountTokens.id),
     secondFactors: await database.select({ id: twoFactors.id, secret: twoFactors.secret, verified: twoFactors.verified }).from(twoFactors).orderBy(twoFactors.id),
+    passkeys: await database.select({ id: passkeys.id, name: passkeys.name }).from(passkeys).orderBy(passkeys.id),
+    passkeyChallenges: (await database.select({ n: count() }).from(verifications).where(like(verifications.identifier, 'passkey-challenge:%')))[0]!.n,
     organizations: await database.select({ id: organizations.id, version: organizations.version }).from(organizations).orderBy(organizations.id),
     memberships: await database
       .select({ organizationId: organizationMembers.organizationId, userId: organizationMembers.userId, role: organizationMembers.role })
@@ -791,6 +796,31 @@ async function newSession(principal: PrincipalName): Promise<void> {
   if (email) credentials[principal] = await signIn(email);
 }
 
+/** A passkey of `userId` (the principal's own when it has a user, else the cell's target) to rename or delete. */
+async function freshPasskey(userId: string): Promise<string> {
+  const id = uuidv7();
+  await (await db()).insert(passkeys).values({ id, userId, name: 'Matrix key', credentialId: id, publicKey: 'AA', deviceType: 'singleDevice' });
+  return id;
+}
+
+/**
+ * A passkey created for this principal's own registration challenge, as the Account page posts it: the challenge's
+ * cookie rides along with the principal's session cookie until `restorePasskeyCookie`. Nobody else has a challenge.
+ */
+async function passkeyRegistration(principal: PrincipalName): Promise<string> {
+  const { cookie } = credentials[principal];
+  if (!cookie) return '{}';
+  const started = await (await getAuth()).api.passkeyRegisterOptions({ body: {}, headers: new Headers({ cookie, origin: BASE }), asResponse: true });
+  if (!started.ok) return '{}';
+  const challenge = /roster\.passkey_challenge=[^;]+/.exec(started.headers.get('set-cookie') ?? '')![0];
+  credentials[principal] = { ...credentials[principal], cookie: `${cookie}; ${challenge}` };
+  return JSON.stringify(new SoftwareAuthenticator({ origin: BASE }).register(await started.json()));
+}
+async function restorePasskeyCookie(principal: PrincipalName): Promise<void> {
+  const { cookie } = credentials[principal];
+  if (cookie) credentials[principal] = { ...credentials[principal], cookie: cookie.replace(/; roster\.passkey_challenge=.*$/, '') };
+}
+
 /** An API key to revoke, made by an admin (an owner's, or the CLI's, only owners may revoke). */
 async function freshApiKey(madeBy = makers.admin): Promise<string> {
   return (await keySecret(['users:read'], madeBy)).id;
@@ -825,6 +855,7 @@ const actionMatrix: Record<string, Record<string, ActionCell>> = {
     },
     deleteUserAction: { args: (id) => [idle, form({ id, email: `target-${id}@matrix.test`, version: '1' })], expect: admins },
     resetTwoFactorAction: { args: async (id) => (await storeSecondFactor(id, true), [idle, form({ id })]), expect: admins },
+    removeUserPasskeyAction: { args: async (id) => [idle, form({ id: await freshPasskey(id) })], expect: admins },
   },
   // The bench build's own actions (ROSTER_BENCH_BUILD=1 only: a normal build has no page serving them).
   'app/bench/actions.bench.ts': {
@@ -845,6 +876,14 @@ const actionMatrix: Record<string, Record<string, ActionCell>> = {
     revokeSessionAction: { args: async (_id, principal) => [idle, form({ id: await otherSessionOf(principal) })], expect: signedIn },
     revokeOtherSessionsAction: { args: async (_id, principal) => (await otherSessionOf(principal), []), expect: signedIn },
     requestEmailChangeAction: { args: (id) => [idle, form({ email: `moved-${id}@matrix.test` })], expect: signedIn },
+    passkeyCreationOptionsAction: { args: () => [idle, form({ name: 'Matrix key' })], expect: signedIn },
+    addPasskeyAction: {
+      args: async (_id, principal) => [idle, form({ name: 'Matrix key', response: await passkeyRegistration(principal) })],
+      expect: signedIn,
+      restore: restorePasskeyCookie,
+    },
+    renamePasskeyAction: { args: async (id, principal) => [idle, form({ id: await freshPasskey(credentials[principal].userId ?? id), name: 'Renamed' })], expect: signedIn },
+    deletePasskeyAction: { args: async (id, principal) => [idle, form({ id: await freshPasskey(credentials[principal].userId ?? id) })], expect: signedIn },
     startTwoFactorAction: { args: () => [idle, form({ password: PASSWORD })], expect: signedIn, restore: async (principal) => withoutSecondFactor(principal) },
     confirmTwoFactorAction: {
       args: async (_id, principal) => {
@@ -951,6 +990,12 @@ const actionMatrix: Record<string, Record<string, ActionCell>> = {
       auditedDenial: 'user.sign-in-failed',
     },
     signInWithOidcAction: { args: () => [idle, form({})], expect: nobody, publicBecause: 'starts OAuth; no provider is configured here' },
+    passkeySignInOptionsAction: { args: () => [], expect: everyone, publicBecause: 'starts a passkey sign-in: stores a 5-minute challenge, signs nobody in' },
+    passkeySignInAction: {
+      args: () => [idle, form({ response: JSON.stringify(new SoftwareAuthenticator({ origin: BASE }).assert({ challenge: 'AAAA', rpId: 'localhost' })) })],
+      expect: nobody,
+      publicBecause: 'the passkey sign-in door: without its challenge and a registered passkey nobody is signed in',
+    },
     verifySecondFactorAction: {
       args: () => [idle, form({ code: '123456', method: 'totp' })],
       expect: nobody,

@@ -12,6 +12,7 @@ import { dropPostgresTestDatabase, testDatabaseUrl } from '../support/database';
 import { onEveryEvent } from '../support/event-source';
 import { reservePorts } from '../support/ports';
 import { apiKeyFor, insertUser, TEST_PASSWORD, type TestApiKey } from '../support/principals';
+import { SoftwareAuthenticator } from '../support/software-authenticator';
 
 // Two real Roster instances (`npm start`, the production build) on one PostgreSQL database behind a real HAProxy,
 // started by the cluster script itself. Ports: three in a row from this worker's own block (tests/support/ports.ts),
@@ -184,6 +185,33 @@ describe.skipIf(skipReason)(`several instances behind HAProxy${skipReason ? ` (s
         expect((await signInAttempt(url, spoofed, from)).status).toBe(401);
       }
       expect((await signInAttempt(url, { 'x-forwarded-for': '198.51.100.200' }, from)).status).toBe(429);
+    }
+  });
+
+  it('adds a passkey through A and B (a challenge A gave, answered on B), then signs in with it on B and A', async () => {
+    // A client of its own (a trusted proxy's X-Forwarded-For): the per-IP limit tests above spend theirs.
+    const client = { 'content-type': 'application/json', origin: cluster.address, 'x-forwarded-for': '203.0.113.90' };
+    const post = async (url: string, path: string, body: unknown, cookies: string) => {
+      const response = await request(`${url}/api/auth${path}`, { method: 'POST', headers: { ...client, cookie: cookies }, body: JSON.stringify(body) });
+      const set = (response.headers['set-cookie'] ?? []).map((line) => line.split(';')[0]!).filter((pair) => !pair.endsWith('='));
+      return { ...response, cookies: [cookies, ...set].filter(Boolean).join('; ') };
+    };
+    const authenticator = new SoftwareAuthenticator({ origin: cluster.address });
+
+    const started = await post(instance(0), '/passkey/register-options', {}, cookie);
+    expect(started.status, started.body).toBe(200);
+    const registered = await post(instance(1), '/passkey/register', { name: 'Cluster key', response: authenticator.register(JSON.parse(started.body)) }, started.cookies);
+    expect(registered.status, registered.body).toBe(200);
+
+    for (const [first, second] of [
+      [1, 0],
+      [0, 1],
+    ] as const) {
+      const options = await post(instance(first), '/sign-in/passkey/options', {}, '');
+      expect(options.status, options.body).toBe(200);
+      const signedIn = await post(instance(second), '/sign-in/passkey', { response: authenticator.assert(JSON.parse(options.body)) }, options.cookies);
+      expect(signedIn.status, signedIn.body).toBe(200);
+      expect(signedIn.cookies).toMatch(/roster\.session_token=/);
     }
   });
 

@@ -1,5 +1,6 @@
 'use server';
 
+import type { PublicKeyCredentialCreationOptionsJSON } from '@simplewebauthn/server';
 import { APIError } from 'better-auth/api';
 import { refresh } from 'next/cache';
 import { headers } from 'next/headers';
@@ -9,7 +10,9 @@ import { failure, type ActionState } from '@/actions/action-state';
 import { consoleSession, principalOf, spendActionBudget } from '@/actions/context';
 import { errorToActionState } from '@/actions/error-to-state';
 import { pickFields } from '@/actions/form-data';
+import { parseCredentialResponse, passkeyErrorToActionState } from '@/actions/passkey-error';
 import { requestEmailChange } from '@/core/accounts';
+import { passkeyNameSchema, removePasskey, renamePasskey } from '@/core/passkeys';
 import { Unauthenticated } from '@/core/errors';
 import { getDatabase } from '@/db';
 import { mailRequestFrom } from '@/rate-limit/mail-limits';
@@ -185,4 +188,68 @@ export async function requestEmailChangeAction(_previous: ActionState, formData:
   } catch (error) {
     return errorToActionState(error, values);
   }
+}
+
+/** What starting to add a passkey returns: the options for navigator.credentials.create. */
+export interface PasskeyCreationState extends ActionState {
+  options?: PublicKeyCredentialCreationOptionsJSON;
+}
+
+/**
+ * Starts adding a passkey: a challenge kept 5 minutes. A session over a day old must send the password too (a
+ * borrowed, long-open session can't add a way in); a wrong one counts toward the password lockout.
+ */
+export async function passkeyCreationOptionsAction(_previous: PasskeyCreationState, formData: FormData): Promise<PasskeyCreationState> {
+  const { password, name = '' } = pickFields(formData, ['password', 'name']);
+  try {
+    const { auth, requestHeaders } = await ownSession();
+    // The name now: a bad one would only be refused after the browser made the credential.
+    const named = passkeyNameSchema.safeParse(name);
+    if (!named.success) return failure('Please fix the highlighted fields.', { name }, { name: named.error.issues[0]!.message });
+    const options = await auth.api.passkeyRegisterOptions({ body: password ? { password } : {}, headers: requestHeaders });
+    return { status: 'success', options };
+  } catch (error) {
+    return passkeyErrorToActionState(error, { name });
+  }
+}
+
+/** Adds the passkey the browser just created, under the name the user gave it (`passkey.added`). */
+export async function addPasskeyAction(_previous: ActionState, formData: FormData): Promise<ActionState> {
+  const { name = '', response } = pickFields(formData, ['name', 'response']);
+  try {
+    const { auth, requestHeaders } = await ownSession();
+    const credential = parseCredentialResponse(response);
+    if (!credential) return failure('The browser sent no passkey. Try again.', { name });
+    await auth.api.passkeyRegister({ body: { name, response: credential } as never, headers: requestHeaders });
+  } catch (error) {
+    return passkeyErrorToActionState(error, { name });
+  }
+  refresh();
+  return { status: 'success', message: 'Passkey added. You can sign in with it from now on.' };
+}
+
+/** Renames one of the caller's passkeys (`passkey.renamed`). */
+export async function renamePasskeyAction(_previous: ActionState, formData: FormData): Promise<ActionState> {
+  const values = pickFields(formData, ['id', 'name']);
+  try {
+    const { principal } = await ownSession();
+    await renamePasskey({ db: (await getDatabase()).db, principal }, values.id ?? '', { name: values.name ?? '' });
+  } catch (error) {
+    return errorToActionState(error, values);
+  }
+  refresh();
+  return { status: 'success', message: 'Passkey renamed.' };
+}
+
+/** Deletes one of the caller's passkeys: it signs nobody in from now on (`passkey.removed`). */
+export async function deletePasskeyAction(_previous: ActionState, formData: FormData): Promise<ActionState> {
+  const values = pickFields(formData, ['id']);
+  try {
+    const { principal } = await ownSession();
+    await removePasskey({ db: (await getDatabase()).db, principal }, values.id ?? '');
+  } catch (error) {
+    return errorToActionState(error, values);
+  }
+  refresh();
+  return { status: 'success', message: 'Passkey deleted.' };
 }

@@ -15,7 +15,14 @@ import { twoFactorState } from '@/auth/two-factor-enrolment';
 import { ActionForm } from '@/components/action-form';
 import { TwoFactorPanel } from '@/components/two-factor-panel';
 import { getDatabase } from '@/db';
+import { AddPasskeyForm, PasskeyTable } from '@/components/passkeys';
+import { listPasskeys } from '@/core/passkeys';
+import { isFreshSession } from '@/auth/passkeys';
 import {
+  addPasskeyAction,
+  deletePasskeyAction,
+  passkeyCreationOptionsAction,
+  renamePasskeyAction,
   changePasswordAction,
   confirmTwoFactorAction,
   disableTwoFactorAction,
@@ -37,7 +44,11 @@ export default async function AccountPage({ searchParams }: { searchParams: Prom
   if (!session) throw new Error('No session for a signed-in console user');
   const sessions = await readOwnSessions(session.session.id);
   const hasOthers = sessions === null || sessions.some((entry) => !entry.current);
-  const secondFactor = await twoFactorState(await getAuth(), (await getDatabase()).db, session.user);
+  const { db } = await getDatabase();
+  const secondFactor = await twoFactorState(await getAuth(), db, session.user);
+  const passkeys = await listPasskeys({ db, principal }, principal.userId);
+  // Better Auth's `freshAge` (a day): an older session adds a passkey only with the password again.
+  const needsPassword = !isFreshSession(session.session.createdAt, (await (await getAuth()).$context).sessionConfig.freshAge);
 
   return (
     <div className="space-y-10">
@@ -69,6 +80,19 @@ export default async function AccountPage({ searchParams }: { searchParams: Prom
         {twoFactor === 'on' && <Alert tone="success">Two-factor sign-in is on. Next time you sign in, Roster asks for a code.</Alert>}
         {twoFactor === 'off' && <Alert tone="success">Two-factor sign-in is off.</Alert>}
         <TwoFactorPanel state={secondFactor} start={startTwoFactorAction} confirm={confirmTwoFactorAction} disable={disableTwoFactorAction} />
+      </section>
+
+      <section aria-labelledby="passkeys-heading" className="space-y-4">
+        <div>
+          <h2 id="passkeys-heading" className="text-xl font-semibold tracking-tight">
+            Passkeys
+          </h2>
+          <p className="mt-1 text-sm text-slate-500">
+            Sign in with your fingerprint, face or device PIN instead of a password: nothing to steal or phish. A passkey counts as two-factor sign-in.
+          </p>
+        </div>
+        <PasskeyTable passkeys={passkeys} rename={renamePasskeyAction} remove={deletePasskeyAction} removeLabel="Delete" />
+        <AddPasskeyForm needsPassword={needsPassword} optionsAction={passkeyCreationOptionsAction} addAction={addPasskeyAction} />
       </section>
 
       <section aria-labelledby="email-heading" className="space-y-4">

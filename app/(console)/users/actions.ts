@@ -7,6 +7,7 @@ import { errorToActionState } from '@/actions/error-to-state';
 import { expireUserViews } from '@/actions/expire';
 import { pickFields, userFormFields, versionField } from '@/actions/form-data';
 import { resetTwoFactor } from '@/core/accounts';
+import { removePasskey } from '@/core/passkeys';
 import { createUser, deleteUser, updateUser } from '@/core/users';
 
 export async function createUserAction(_previous: ActionState, formData: FormData): Promise<ActionState> {
@@ -57,4 +58,17 @@ export async function resetTwoFactorAction(_previous: ActionState, formData: For
   }
   expireUserViews(values.id!);
   return { status: 'success', message: 'Two-factor sign-in was reset. They sign in with their password and can set it up again.' };
+}
+
+/** Staff remove one of a user's passkeys (a lost or shared device): it signs nobody in from now on. Audited. */
+export async function removeUserPasskeyAction(_previous: ActionState, formData: FormData): Promise<ActionState> {
+  const values = pickFields(formData, ['id']);
+  let userId: string;
+  try {
+    ({ userId } = await removePasskey(await actionContext(), values.id ?? ''));
+  } catch (error) {
+    return errorToActionState(error, values);
+  }
+  expireUserViews(userId);
+  return { status: 'success', message: 'Passkey removed. It no longer signs them in.' };
 }

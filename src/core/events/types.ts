@@ -39,6 +39,10 @@ export const eventTypes = [
   'user.two-factor-disabled',
   'session.revoked',
   'user.external-identity-linked',
+  // Passkeys (src/core/passkeys): about the user (subject `user`), with the passkey's DTO in `data.passkey`.
+  'passkey.added',
+  'passkey.renamed',
+  'passkey.removed',
   // Organizations (src/core/organizations): each carries the event's `organizationId`.
   'organization.created',
   'organization.updated',

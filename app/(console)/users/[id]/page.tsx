@@ -14,7 +14,9 @@ import type { SearchParams } from '@/lib/search-params';
 import { consoleContext } from '@/actions/context';
 import { ActionForm } from '@/components/action-form';
 import { hasTwoFactor } from '@/core/accounts';
-import { deleteUserAction, resetTwoFactorAction, updateUserAction } from '../actions';
+import { PasskeyTable } from '@/components/passkeys';
+import { listPasskeys } from '@/core/passkeys';
+import { deleteUserAction, removeUserPasskeyAction, resetTwoFactorAction, updateUserAction } from '../actions';
 import { readUser, readUserHistory } from '../data';
 import { readUserOrganizations } from '../../organizations/data';
 
@@ -32,7 +34,8 @@ export default async function UserPage({ params, searchParams }: UserPageProps) 
   if (!user) notFound();
   const [history, organizations, { created }] = await Promise.all([readUserHistory(id), readUserOrganizations(id), searchParams]);
   const canManage = canManageUser(principal, user.role);
-  const twoFactor = await hasTwoFactor(await consoleContext(), id);
+  const context = await consoleContext();
+  const [twoFactor, passkeys] = await Promise.all([hasTwoFactor(context, id), listPasskeys(context, id)]);
 
   return (
     <div className="space-y-6">
@@ -69,6 +72,10 @@ export default async function UserPage({ params, searchParams }: UserPageProps) 
                 hint="For a lost phone: removes their authenticator and recovery codes."
               />
             )}
+          </section>
+          <section aria-labelledby="passkeys" className="space-y-3 rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
+            <h2 id="passkeys" className="font-semibold">Passkeys</h2>
+            <PasskeyTable passkeys={passkeys} remove={canManage ? removeUserPasskeyAction : undefined} removeLabel="Remove passkey" />
           </section>
           <section aria-labelledby="organizations" className={cardStyles}>
             <h2 id="organizations" className="font-semibold">Organizations</h2>

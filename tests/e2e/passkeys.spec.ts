@@ -1,0 +1,143 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { expect, test, type Browser, type CDPSession, type Page } from '@playwright/test';
+import { rosterPort } from './origins';
+
+// Passkeys in Chromium with a virtual authenticator (Chrome DevTools Protocol, WebAuthn domain). WebAuthn refuses IP
+// addresses as relying-party ids, and the suite's server is http://127.0.0.1:…, so this file starts its own server
+// (the same production build) whose ROSTER_BASE_URL is http://localhost:…: `localhost` is the RP id, and browsers
+// treat http://localhost as a secure context (docs/passkeys.md).
+
+const port = rosterPort + 10;
+const origin = `http://localhost:${port}`;
+const owner = { email: 'owner@passkeys-e2e.test', password: 'passkeys-e2e-owner-password' };
+let server: ChildProcess;
+
+test.use({ storageState: { cookies: [], origins: [] } });
+
+test.beforeAll(async () => {
+  test.setTimeout(240_000);
+  server = spawn('npm', ['start', '--', '-p', String(port), '-H', '127.0.0.1'], {
+    cwd: path.resolve(import.meta.dirname, '../..'),
+    detached: true,
+    stdio: 'ignore',
+    env: {
+      ...process.env,
+      DATABASE_URL: '',
+      ROSTER_DATA_DIR: 'memory://',
+      LOG_LEVEL: 'warn',
+      NEXT_TELEMETRY_DISABLED: '1',
+      ROSTER_BASE_URL: origin,
+      ROSTER_AUTH_SECRET: 'passkeys-e2e-auth-secret-0123456789abcdef',
+      ROSTER_OWNER_EMAIL: owner.email,
+      ROSTER_OWNER_PASSWORD: owner.password,
+      ROSTER_AUTH_RATE_LIMIT_IP: '1000/60',
+    },
+  });
+  await expect(async () => expect((await fetch(`http://127.0.0.1:${port}/api/ready`)).status).toBe(200)).toPass({ timeout: 200_000, intervals: [500] });
+});
+
+test.afterAll(() => {
+  if (server?.pid && server.exitCode === null) process.kill(-server.pid, 'SIGTERM');
+});
+
+/** A browser with a platform authenticator that holds discoverable credentials and verifies its user. */
+async function browserWithAuthenticator(browser: Browser): Promise<{ page: Page; cdp: CDPSession; authenticatorId: string }> {
+  const context = await browser.newContext({ baseURL: origin });
+  const page = await context.newPage();
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('WebAuthn.enable');
+  const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
+    options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
+  });
+  page.on('dialog', (dialog) => void dialog.accept());
+  return { page, cdp, authenticatorId };
+}
+
+async function signInWithPassword(page: Page) {
+  await page.goto('/sign-in');
+  await page.getByLabel('Email').fill(owner.email);
+  await page.getByLabel('Password').fill(owner.password);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await expect(page).toHaveURL(/\/users$/);
+}
+
+async function addPasskey(page: Page, name: string) {
+  await page.goto('/account');
+  await page.getByLabel('Passkey name').fill(name);
+  await page.getByRole('button', { name: 'Add a passkey' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Passkey added.' })).toBeVisible();
+}
+
+async function signOut(page: Page) {
+  await page.getByRole('banner').getByRole('button', { name: 'Sign out' }).click();
+  await expect(page).toHaveURL(/\/sign-in/);
+}
+
+const passkeyButton = (page: Page) => page.getByRole('button', { name: 'Sign in with a passkey' });
+
+test('add a passkey, sign out, sign in with it; its assertion posted again is refused', async ({ browser }) => {
+  const { page } = await browserWithAuthenticator(browser);
+  await signInWithPassword(page);
+  await addPasskey(page, 'Virtual key');
+  const row = page.getByRole('row').filter({ hasText: 'Virtual key' });
+  await expect(row).toContainText('This device only');
+  await expect(row).toContainText('Never');
+
+  await signOut(page);
+  await page.goto('/sign-in');
+  await expect(page.getByLabel('Email')).toHaveAttribute('autocomplete', 'username webauthn');
+  const assertion = page.waitForRequest((request) => request.method() === 'POST' && (request.postData() ?? '').includes('authenticatorData'));
+  await passkeyButton(page).click();
+  await expect(page).toHaveURL(/\/users$/);
+  const captured = await assertion;
+
+  // The same body, with the same Next-Action and cookies: the challenge it answers was consumed.
+  const sent = await captured.allHeaders();
+  const headers = Object.fromEntries(['next-action', 'content-type', 'accept', 'origin', 'next-router-state-tree'].filter((name) => sent[name]).map((name) => [name, sent[name]!]));
+  const replay = await page.request.post(captured.url(), { headers, data: captured.postDataBuffer()! });
+  expect(await replay.text()).toContain('This passkey request has expired or was already used');
+  expect(replay.headers()['set-cookie'] ?? '').not.toContain('session_token');
+
+  await page.goto('/account');
+  await expect(page.getByRole('row').filter({ hasText: 'Virtual key' })).not.toContainText('Never');
+});
+
+test('a passkey without user verification is refused', async ({ browser }) => {
+  const { page, cdp, authenticatorId } = await browserWithAuthenticator(browser);
+  await signInWithPassword(page);
+  await addPasskey(page, 'Unverified key');
+  await signOut(page);
+
+  await cdp.send('WebAuthn.setUserVerified', { authenticatorId, isUserVerified: false });
+  await page.goto('/sign-in');
+  await passkeyButton(page).click();
+  await expect(page.getByRole('main').getByRole('alert')).toBeVisible();
+  await expect(page).toHaveURL(/\/sign-in$/);
+});
+
+test('a deleted passkey is refused', async ({ browser }) => {
+  const { page } = await browserWithAuthenticator(browser);
+  await signInWithPassword(page);
+  await addPasskey(page, 'Doomed key');
+  await page.getByRole('row').filter({ hasText: 'Doomed key' }).getByRole('button', { name: /Delete/ }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Passkey deleted.' })).toBeVisible();
+  await signOut(page);
+
+  await page.goto('/sign-in');
+  await passkeyButton(page).click();
+  await expect(page.getByRole('main').getByRole('alert')).toHaveText('That passkey was not accepted. Try again, or sign in with your password.');
+  await expect(page).toHaveURL(/\/sign-in$/);
+});
+
+test('without JavaScript there is no passkey button, and the password form signs in as before', async ({ browser }) => {
+  const context = await browser.newContext({ baseURL: origin, javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.goto('/sign-in');
+  await expect(page.getByRole('button', { name: 'Sign in', exact: true })).toBeVisible();
+  await expect(passkeyButton(page)).toHaveCount(0);
+  await signInWithPassword(page);
+  await page.goto('/account');
+  await expect(page.getByText('Adding a passkey needs a browser with JavaScript and passkey support.')).toBeVisible();
+  await context.close();
+});
