@@ -15,7 +15,7 @@ export interface TestSmtpServer {
   /** Refuses the next `count` messages with a temporary error (451), as a struggling server would. */
   refuseNext(count: number): void;
   /** The first message to `address` received after the call started, waiting (polling) until it arrives. */
-  waitFor(address: string, { after }?: { after?: number }): Promise<ParsedMail>;
+  waitFor(address: string, options?: { after?: number }): Promise<ParsedMail>;
   close(): Promise<void>;
 }
 
