@@ -11,12 +11,13 @@ import {
 } from '../../app/(console)/organizations/actions';
 import { inviteToOrganizationAction, revokeOrganizationInvitationAction } from '../../app/(console)/organizations/invitation-actions';
 import { createOrganizationKeyAction, revokeOrganizationKeyAction } from '../../app/(console)/organizations/key-actions';
+import { createScimConnectionAction, revokeScimConnectionAction, rotateScimTokenAction } from '../../app/(console)/organizations/scim-actions';
 import * as membersExport from '../../app/api/console/organizations/[orgId]/members/export/route';
 import { idleState, type ActionState } from '@/actions/action-state';
 import { refreshOrganizationViewAction } from '@/actions/refresh-live-view';
 import { getDatabase } from '@/db';
 import { hashApiKeySecret } from '@/core/api-keys/secret';
-import { apiKeys, auditEvents, invitations, mailOutbox, organizationMembers, organizations, type UserRow } from '@/db/schema';
+import { apiKeys, auditEvents, invitations, mailOutbox, organizationMembers, organizations, scimConnections, scimTokens, type UserRow } from '@/db/schema';
 import { formData, redirectTarget } from '../support/actions';
 import { truncateAll } from '../support/database';
 import { consoleRequestHeaders, insertUser, signInConsoleAs, type SignedInUser } from '../support/principals';
@@ -312,5 +313,41 @@ describe('the organization page’s API keys', () => {
 
     expect(await revokeOrganizationKeyAction(idleState, formData({ organizationId: row.id, id: key!.id, name: 'Old' }))).toEqual({ status: 'success', message: 'Revoked “Old”.' });
     expect((await keysOf(row.id))[0]!.revokedAt).toBeInstanceOf(Date);
+  });
+});
+
+describe('the organization page’s SCIM provisioning', () => {
+  const connectionsOf = async (organizationId: string) => (await db()).select().from(scimConnections).where(eq(scimConnections.organizationId, organizationId));
+  const tokensOf = async (connectionId: string) => (await db()).select().from(scimTokens).where(eq(scimTokens.connectionId, connectionId)).orderBy(scimTokens.createdAt);
+
+  it('makes a connection and shows its base URL and token once, storing only the hash; rotates; revokes', async () => {
+    const row = await createViaAction('scim');
+
+    const created = await createScimConnectionAction(idleState, formData({ organizationId: row.id, name: 'Okta', passwordSetup: 'invitation' }));
+    expect(created).toMatchObject({ status: 'success', message: 'Created the SCIM connection “Okta”.', connectionName: 'Okta', token: expect.stringMatching(/^scim_/), baseUrl: expect.stringMatching(/\/api\/scim\/v2$/) });
+    const [connection] = await connectionsOf(row.id);
+    expect(connection).toMatchObject({ name: 'Okta', passwordSetup: 'invitation', createdBy: signedIn.userId, revokedAt: null });
+    expect((await tokensOf(connection!.id))[0]!.secretHash).toBe(hashApiKeySecret(created.token!));
+    expect(vi.mocked(updateTag)).toHaveBeenCalled();
+
+    const rotated = await rotateScimTokenAction(idleState, formData({ organizationId: row.id, id: connection!.id, name: 'Okta' }));
+    expect(rotated).toMatchObject({ status: 'success', message: 'New token for “Okta”.', secret: expect.stringMatching(/^scim_/) });
+    const tokens = await tokensOf(connection!.id);
+    expect(tokens.map((token) => token.secretHash)).toEqual([hashApiKeySecret(created.token!), hashApiKeySecret(rotated.secret!)]);
+    expect(tokens[0]!.expiresAt).toBeInstanceOf(Date);
+
+    expect(await revokeScimConnectionAction(idleState, formData({ organizationId: row.id, id: connection!.id, name: 'Okta' }))).toEqual({ status: 'success', message: 'Revoked “Okta”.' });
+    expect((await connectionsOf(row.id))[0]!.revokedAt).toBeInstanceOf(Date);
+    expect(await revokeScimConnectionAction(idleState, formData({ organizationId: row.id, id: connection!.id, name: 'Okta' }))).toMatchObject({ status: 'error', message: expect.stringMatching(/^This SCIM connection is already revoked\./) });
+  });
+
+  it('shows field errors, and refuses a viewer, writing nothing', async () => {
+    const row = await createViaAction('scim-refused');
+    const invalid = await createScimConnectionAction(idleState, formData({ organizationId: row.id, name: '', passwordSetup: 'carrier-pigeon' }));
+    expect(invalid).toMatchObject({ status: 'error', fieldErrors: { name: 'Name is required', passwordSetup: expect.stringMatching(/^Password setup must be one of/) }, values: { name: '', passwordSetup: 'carrier-pigeon' } });
+    expect(invalid.token).toBeUndefined();
+    signedIn = await signInConsoleAs('viewer');
+    expect(await createScimConnectionAction(idleState, formData({ organizationId: row.id, name: 'Okta' }))).toMatchObject({ status: 'error' });
+    expect(await connectionsOf(row.id)).toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
 import { count, eq } from 'drizzle-orm';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { createOrganizationApiKey } from '@/core/api-keys';
 import { Conflict, NotFound, ValidationFailed } from '@/core/errors';
 import { authenticateScimToken, createScimConnection, revokeScimConnection, rotateScimToken, ScimError, TOKEN_OVERLAP_MS } from '@/core/scim';
 import { JOURNAL_SIZE, recordScimRequest } from '@/core/scim/journal';
@@ -92,11 +93,17 @@ describe('connections through the API', () => {
     const stranger = await bearerFor(db, 'member');
     await seedOrganization(db, 'stranger', stranger.userId);
     await expectStatus(await callApi('GET', `/api/v1/organizations/${acme.id}/scim-connections/${created.id as string}`, as(stranger)), 404);
-    // Globex's owner may manage Globex's connections, not see Acme's through Globex's path.
+    // Acme's connection is not found under another organization's path (and its owner is no member of Globex).
     await expectStatus(await callApi('GET', `/api/v1/organizations/${globex.id}/scim-connections/${created.id as string}`, as(owner)), 404);
-    // An organization's key with organizations:write reads them but makes none.
-    const key = await apiKeyFor(db, ['users:read']);
-    await expectStatus(await callApi('POST', `/api/v1/organizations/${acme.id}/scim-connections`, { json: { name: 'k' }, headers: { authorization: `Bearer ${key.secret}` } }), 403);
+    // Acme's own key with organizations:write reads them but makes none: a token is a credential into Acme.
+    const { secret } = await createOrganizationApiKey({ db, principal: systemPrincipal() }, acme.id, { name: 'sync', scopes: ['organizations:write'] });
+    const key = { headers: { authorization: `Bearer ${secret}` } };
+    await expectStatus(await callApi('GET', `/api/v1/organizations/${acme.id}/scim-connections`, key), 200);
+    await expectStatus(await callApi('POST', `/api/v1/organizations/${acme.id}/scim-connections`, { json: { name: 'k' }, ...key }), 403);
+    await expectStatus(await callApi('POST', `/api/v1/organizations/${acme.id}/scim-connections/${created.id as string}/tokens`, key), 403);
+    // A service-wide key is no member of Acme.
+    const serviceKey = await apiKeyFor(db, ['users:read']);
+    await expectStatus(await callApi('GET', `/api/v1/organizations/${acme.id}/scim-connections`, { headers: { authorization: `Bearer ${serviceKey.secret}` } }), 403);
   });
 
   it('rotation: the new token works, the old one too until the overlap ends; a second rotation ends the first token', async () => {
@@ -153,11 +160,13 @@ describe('connections through the API', () => {
     expect(Math.abs(new Date(one.lastUsedAt as string).getTime() - Date.now())).toBeLessThan(60_000);
   });
 
-  it('deleting the organization deletes its connections, and their tokens stop working', async () => {
+  it('deleting the organization deletes its connections, recorded as revoked, and their tokens stop working', async () => {
     const created = await createThroughApi();
     await expectStatus(await callApi('DELETE', `/api/v1/organizations/${acme.id}`, as(owner)), 204);
     expect((await scimGet(configRoute, '/api/scim/v2/ServiceProviderConfig', created.token as string)).status).toBe(401);
     expect(await db.select().from(scimTokens)).toEqual([]);
+    const revoked = await db.select({ subjectId: auditEvents.subjectId, organizationId: auditEvents.organizationId }).from(auditEvents).where(eq(auditEvents.action, 'scim-connection.revoked'));
+    expect(revoked).toEqual([{ subjectId: created.id, organizationId: acme.id }]);
   });
 });
 
@@ -315,7 +324,7 @@ describe('the wrapper and the journal', () => {
       [
         'POST',
         '/api/scim/v2/Users',
-        'attributes: userName, name.givenName, name.familyName, emails, active, urn:ietf:params:scim:schemas:extension:enterprise:2.0:User.department',
+        'attributes: userName, name.givenName, name.familyName, emails, active, urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department',
         200,
       ],
       ['GET', '/api/scim/v2/Users?filter=userName eq "…" and emails[type eq "…"].value co "…"&startIndex=1&count=100', 'filter: userName eq "…" and emails[type eq "…"].value co "…"', 200],

@@ -6,11 +6,12 @@ import { toApiKeyEventData } from '../api-keys/dto';
 import { recordEvent } from '../events';
 import { toEndpointDto } from '../integrations/dto';
 import type { Principal } from '../principal';
+import { removeScimConnections } from '../scim/connections';
 
 /**
- * Deletes an organization's webhook endpoints and API keys, in the transaction that deletes the organization (its
- * row's foreign keys would cascade to them anyway: this records each, as `webhook-endpoint.deleted` and, for a key
- * still live, `api-key.revoked`).
+ * Deletes an organization's webhook endpoints, API keys and SCIM connections, in the transaction that deletes the
+ * organization (its row's foreign keys would cascade to them anyway: this records each, as `webhook-endpoint.deleted`
+ * and, for a key or connection still live, `api-key.revoked` or `scim-connection.revoked`).
  */
 export async function removeOrganizationCredentials(tx: Transaction, principal: Principal, organizationId: string): Promise<void> {
   const endpoints = await tx.delete(webhookEndpoints).where(eq(webhookEndpoints.organizationId, organizationId)).returning();
@@ -35,4 +36,5 @@ export async function removeOrganizationCredentials(tx: Transaction, principal: 
       data: { apiKey: toApiKeyEventData({ ...row, revokedAt }) },
     });
   }
+  await removeScimConnections(tx, principal, organizationId);
 }

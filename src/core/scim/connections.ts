@@ -200,3 +200,21 @@ export async function revokeScimConnection(ctx: CoreContext, organizationId: str
   });
 }
 
+
+/**
+ * Deletes an organization's SCIM connections (tokens and journal go with them), in the transaction that deletes the
+ * organization: its foreign keys would cascade anyway; this records each live one as `scim-connection.revoked`.
+ */
+export async function removeScimConnections(tx: Transaction, principal: CoreContext['principal'], organizationId: string): Promise<void> {
+  const revokedAt = new Date();
+  const rows = await tx.delete(scimConnections).where(eq(scimConnections.organizationId, organizationId)).returning();
+  for (const row of rows.filter((connection) => connection.revokedAt === null)) {
+    await recordEvent(tx, principal, {
+      type: 'scim-connection.revoked',
+      subject: { type: 'scim-connection', id: row.id },
+      organizationId,
+      changes: { revokedAt: { before: null, after: revokedAt.toISOString() } },
+      data: { scimConnection: toEventData({ ...row, revokedAt }) },
+    });
+  }
+}

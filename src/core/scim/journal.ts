@@ -89,11 +89,12 @@ export function redactedPath(url: URL): string {
 const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** The attribute names of a SCIM object, one level into complex attributes (`name.givenName`), without values. */
+/** The attribute names of a SCIM object, one level into complex attributes and extensions (`name.givenName`), without values. */
 function attributeNames(value: Record<string, unknown>): string[] {
   return Object.entries(value)
     .filter(([key]) => key !== 'schemas')
-    .flatMap(([key, inner]) => (isRecord(inner) ? Object.keys(inner).map((sub) => `${key}.${sub}`) : [key]))
+    // A schema extension's attributes as SCIM paths name them: `urn:…:User:department`.
+    .flatMap(([key, inner]) => (isRecord(inner) ? Object.keys(inner).map((sub) => `${key}${key.startsWith('urn:') ? ':' : '.'}${sub}`) : [key]))
     .map((name) => clip(name, MAX_NAME));
 }
 
