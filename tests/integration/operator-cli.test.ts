@@ -3,14 +3,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
 import { afterAll, describe, expect, it } from 'vitest';
 import { hashApiKeySecret } from '@/core/api-keys/secret';
 import { createOrganization } from '@/core/organizations';
+import { createScimGroup } from '@/core/scim/groups';
+import { createScimUser } from '@/core/scim/users';
 import { openDatabase } from '@/db/client';
 import { lockDataDir } from '@/db/data-dir-lock';
-import { accounts, apiKeys, auditEvents, users } from '@/db/schema';
+import { accounts, apiKeys, auditEvents, organizationMembers, users } from '@/db/schema';
 
 // The operator commands as operators run them: `npm run roster -- …` in a separate process, on an embedded
 // database in a temporary directory.
@@ -99,6 +101,27 @@ describe('npm run roster', { timeout: 120_000 }, () => {
     const unknown = await roster('create-api-key', '--name', 'x', '--scopes', 'events:read', '--organization', uuidv7());
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain('not found');
+  });
+
+  it('scim:group-role binds a SCIM group to an organization role: its members become admins; none takes it back', async () => {
+    const cli = { kind: 'system', door: 'cli', name: 'cli' } as const;
+    const { organizationId, groupId, userId } = await inDatabase(async (db) => {
+      const [owner] = await db.insert(users).values({ id: uuidv7(), email: 'scim-owner@example.com', name: 'Owner' }).returning();
+      const organization = await createOrganization({ db, principal: cli }, { name: 'Scim', slug: 'scim-cli', ownerId: owner!.id }, 'open');
+      const scope = { organizationId: organization.id, connectionId: uuidv7(), passwordSetup: 'none' as const };
+      const user = await createScimUser(db, scope, { userName: 'ada@example.com', externalId: null, givenName: null, familyName: null, displayName: null, email: null, active: undefined, employeeNumber: null, department: null, managerId: null });
+      const group = await createScimGroup(db, scope, { displayName: 'Admins', externalId: null, memberIds: [user.id] });
+      return { organizationId: organization.id, groupId: group.id, userId: user.id };
+    });
+    const roleOf = () =>
+      inDatabase(async (db) => (await db.select({ role: organizationMembers.role }).from(organizationMembers).where(and(eq(organizationMembers.organizationId, organizationId), eq(organizationMembers.userId, userId))))[0]!.role);
+
+    const bound = await roster('scim:group-role', '--organization', organizationId, '--group', groupId, '--role', 'admin');
+    expect(bound.code, bound.stderr).toBe(0);
+    expect(await roleOf()).toBe('admin');
+    expect((await roster('scim:group-role', '--organization', organizationId, '--group', groupId, '--role', 'owner')).code).toBe(1);
+    expect((await roster('scim:group-role', '--organization', organizationId, '--group', groupId, '--role', 'none')).code).toBe(0);
+    expect(await roleOf()).toBe('member');
   });
 
   it('says plainly that the embedded database is in use while a server holds it, and writes nothing', async () => {
