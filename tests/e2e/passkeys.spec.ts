@@ -131,9 +131,14 @@ test('a deleted passkey is refused', async ({ browser }) => {
   await expect(page.getByRole('row').filter({ hasText: 'Doomed key' })).toHaveCount(0);
   await signOut(page);
 
+  // The autofill request (answered at once) is refused, and so is the button's.
+  const alert = page.getByRole('main').getByRole('alert');
+  await expect(alert).toHaveText('That passkey was not accepted. Try again, or sign in with your password.');
   await passkeyButton(page).click();
-  await expect(page.getByRole('main').getByRole('alert')).toHaveText('That passkey was not accepted. Try again, or sign in with your password.');
+  await expect(alert).toBeVisible();
   await expect(page).toHaveURL(/\/sign-in$/);
+  await page.goto('/users');
+  await expect(page).toHaveURL(/\/sign-in\?next=%2Fusers$/);
 });
 
 test('without JavaScript there is no passkey button, and the password form signs in as before', async ({ browser }) => {
