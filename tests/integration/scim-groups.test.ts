@@ -6,7 +6,7 @@ import type { Database } from '@/db/client';
 import { organizationMembers, scimGroupMembers } from '@/db/schema';
 import { truncateAll } from '../support/database';
 import { systemPrincipal } from '../support/principals';
-import { scim, scimConnectionFor, scimFixture, sendFixture } from '../support/scim';
+import { expectScim, scim, scimConnectionFor, scimFixture, sendFixture } from '../support/scim';
 
 vi.mock('next/cache', () => ({ revalidateTag: vi.fn(), updateTag: vi.fn(), cacheTag: vi.fn() }));
 
@@ -15,14 +15,6 @@ beforeEach(async () => {
   db = (await getDatabase()).db;
   await truncateAll(db);
 });
-
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-
-async function expectScim(response: Response, status: number): Promise<Json> {
-  const text = await response.text();
-  expect(response.status, text).toBe(status);
-  return text ? (JSON.parse(text) as Json) : {};
-}
 
 const membersOf = async (groupId: string) => (await db.select({ userId: scimGroupMembers.userId }).from(scimGroupMembers).where(eq(scimGroupMembers.groupId, groupId))).map((row) => row.userId).sort();
 

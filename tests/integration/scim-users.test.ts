@@ -7,7 +7,7 @@ import { auditEvents, organizationMembers, scimRequests, sessions, users } from 
 import { truncateAll } from '../support/database';
 import { callApi } from '../support/organizations';
 import { insertUser, signIn } from '../support/principals';
-import { scim, scimConnectionFor, scimFixture, sendFixture } from '../support/scim';
+import { expectScim, type Json, scim, scimConnectionFor, scimFixture, sendFixture } from '../support/scim';
 
 vi.mock('next/cache', () => ({ revalidateTag: vi.fn(), updateTag: vi.fn(), cacheTag: vi.fn() }));
 
@@ -16,15 +16,6 @@ beforeEach(async () => {
   db = (await getDatabase()).db;
   await truncateAll(db);
 });
-
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-
-async function expectScim(response: Response, status: number): Promise<Json> {
-  const text = await response.text();
-  expect(response.status, text).toBe(status);
-  if (status !== 204) expect(response.headers.get('content-type')).toBe('application/scim+json');
-  return text ? (JSON.parse(text) as Json) : {};
-}
 
 async function expectScimError(response: Response, status: number, scimType?: string): Promise<Json> {
   const body = await expectScim(response, status);

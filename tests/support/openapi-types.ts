@@ -2710,10 +2710,7 @@ export interface operations {
     getMe: {
         parameters: {
             query?: never;
-            header?: {
-                /** @description The `ETag` you last read: 304 with no body if it is still current. */
-                "If-None-Match"?: string;
-            };
+            header?: never;
             path?: never;
             cookie?: never;
         };
@@ -2737,19 +2734,6 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Me"];
                 };
-            };
-            /** @description Not Modified: `If-None-Match` holds the current `ETag`. No body. */
-            304: {
-                headers: {
-                    /** @description An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only. */
-                    ETag: string;
-                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
-                    RateLimit?: string;
-                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
-                    "RateLimit-Policy"?: string;
-                    [name: string]: unknown;
-                };
-                content?: never;
             };
             /** @description An unknown query parameter (one error per parameter). */
             400: {

@@ -1,3 +1,4 @@
+import { expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createScimConnection } from '@/core/scim/connections';
@@ -61,4 +62,15 @@ export function scimFixture(provider: 'okta' | 'entra', name: string, values: Re
 /** Sends a recorded request through the real routes. */
 export function sendFixture(token: string, fixture: FixtureRequest): Promise<Response> {
   return scim(token, fixture.method, fixture.path, fixture.body === undefined ? {} : { json: fixture.body });
+}
+
+/** A parsed JSON body, loosely typed for assertions. */
+export type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** A SCIM answer's body ({} when it has none), once its status is `status` (the body is in the failure message). */
+export async function expectScim(response: Response, status: number): Promise<Json> {
+  const text = await response.text();
+  expect(response.status, text).toBe(status);
+  if (status !== 204) expect(response.headers.get('content-type')).toBe('application/scim+json');
+  return text ? (JSON.parse(text) as Json) : {};
 }

@@ -21,6 +21,8 @@ export const meOperations: Operation[] = [
     tag: 'Me',
     access: 'user',
     success: { status: 200, description: 'The caller’s own user and organizations.', schema: me, headers: ['ETag'] },
+    // The ETag is the user's version (for If-Match); their organizations change apart from it.
+    notModified: false,
   },
   {
     method: 'patch',

@@ -33,6 +33,8 @@ export interface Operation {
   };
   /** The errors this operation can answer, with what each means here. 401, 403, 429 and 500 come with the access. */
   errors?: Partial<Record<number, string>>;
+  /** `false` for a JSON GET whose ETag does not cover all of its body (`json(…, { revalidate: false })`): never a 304. */
+  notModified?: false;
 }
 
 export const problem = problemSchema.meta({
@@ -140,7 +142,8 @@ const ifNoneMatch = z.object({
   'If-None-Match': z.string().max(1_000).optional().meta({ description: 'The `ETag` you last read: 304 with no body if it is still current.', example: '"3"' }),
 });
 /** A GET answering JSON: it carries an ETag and answers `If-None-Match` (src/http/api-resource.ts). */
-const revalidates = ({ method, path, success }: Operation) => path.startsWith('/api/v1/') && method === 'get' && !success.mediaType && !success.mediaTypes;
+const revalidates = ({ method, path, success, notModified }: Operation) =>
+  path.startsWith('/api/v1/') && method === 'get' && !success.mediaType && !success.mediaTypes && notModified !== false;
 const takesIfMatch = (request: RouteConfig['request']) => request?.headers instanceof z.ZodObject && 'If-Match' in request.headers.shape;
 
 /**
