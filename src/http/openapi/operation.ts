@@ -188,7 +188,7 @@ export function toRouteConfig(declared: Operation): RouteConfig {
     ...(operation.request ? { request: operation.request } : {}),
     responses: {
       ...(revalidates(operation)
-        ? { 304: { description: 'Not Modified: `If-None-Match` holds the current `ETag`. No body.', headers: headersOf(['ETag', ...(metered ? budgetHeaders : [])], ['ETag']) } }
+        ? { 304: { description: 'Not Modified: `If-None-Match` holds the current `ETag`. No body.', headers: headersOf(['ETag', ...(metered ? budgetHeaders : []), ...(cors ? corsHeaders : [])], ['ETag']) } }
         : {}),
       [success.status]: {
         description: success.description,

@@ -1,7 +1,8 @@
 import 'server-only';
 import { z } from 'zod';
+import { int32, isoDateTime, uuid } from '@/core/bounds';
 import { createScimConnectionInput, JOURNAL_SIZE, scimPasswordSetups, TOKEN_OVERLAP_MS } from '@/core/scim';
-import { jsonBody, type Operation } from './operation';
+import { jsonBody, pathId, type Operation } from './operation';
 
 const organizationId = '01936f90-1a2b-7cc2-9d5e-3b6a2f0e4d1b';
 const tokenExample = {
@@ -25,10 +26,10 @@ const connectionExample = {
   tokens: [tokenExample],
 };
 
-const timestamp = z.iso.datetime();
+const timestamp = isoDateTime();
 /** ScimTokenDto (src/core/scim/connections.ts), published. */
 const scimToken = z.strictObject({
-  id: z.uuid(),
+  id: uuid(),
   prefix: z.string().max(20).meta({ description: 'The token’s first characters, to tell tokens apart: not enough to use it.' }),
   createdAt: timestamp,
   expiresAt: timestamp.nullable().meta({ description: 'Set when a rotation superseded it: it works until then.' }),
@@ -37,11 +38,11 @@ const scimToken = z.strictObject({
 });
 /** ScimConnectionDto, published. */
 const scimConnectionDto = z.strictObject({
-  id: z.uuid(),
-  organizationId: z.uuid(),
+  id: uuid(),
+  organizationId: uuid(),
   name: z.string().max(100),
   passwordSetup: z.enum(scimPasswordSetups).meta({ description: '`invitation`: users it provisions get an email to set a password; `none`: they sign in through the identity provider.' }),
-  createdBy: z.uuid().nullable().meta({ description: 'Who made it; null for the CLI.' }),
+  createdBy: uuid().nullable().meta({ description: 'Who made it; null for the CLI.' }),
   createdAt: timestamp,
   revokedAt: timestamp.nullable(),
   baseUrl: z.url().max(2048).meta({ description: 'The SCIM base URL to give the identity provider: `<ROSTER_BASE_URL>/api/scim/v2`.' }),
@@ -59,14 +60,14 @@ const scimRequest = z
     method: z.string().max(10),
     path: z.string().max(1000).meta({ description: 'The path and query, filter values replaced by "…".' }),
     summary: z.string().max(1000).meta({ description: 'What the request asked: a PATCH’s operations, a POST or PUT’s attribute names, a GET’s filter, with every value left out.' }),
-    status: z.int().min(100).max(599),
+    status: int32(100, 599),
     scimType: z.string().max(20).nullable().meta({ description: 'The SCIM error type answered (`uniqueness`, `invalidFilter`, …), if any.' }),
-    latencyMs: z.int().min(0).max(2_147_483_647),
+    latencyMs: int32(0),
   })
   .meta({ id: 'ScimRequest', description: 'One SCIM request of a connection, as its journal shows it.' });
 
-const orgId = z.object({ orgId: z.string().meta({ description: 'The organization’s id; anything else, or one the caller cannot see, is a 404.', example: organizationId }) });
-const connectionPath = orgId.extend({ connectionId: z.string().meta({ description: 'The connection’s id; one of another organization is a 404.', example: connectionExample.id }) });
+const orgId = z.object({ orgId: pathId('The organization’s id; anything else, or one the caller cannot see, is a 404.', organizationId) });
+const connectionPath = orgId.extend({ connectionId: pathId('The connection’s id; one of another organization is a 404.', connectionExample.id) });
 const bodyErrors = {
   400: 'Malformed JSON, or an `Idempotency-Key` (not supported here: the answer carries a token Roster does not keep).',
   413: 'The body is over 1 MB.',
