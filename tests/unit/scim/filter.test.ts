@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ScimError } from '@/core/scim/errors';
 import { parseScimFilter, parseScimPath, SCIM_FILTER_MAX_COMPARISONS } from '@/core/scim/protocol/filter';
-
-function refusal(run: () => unknown): ScimError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ScimError);
-    return error as ScimError;
-  }
-  throw new Error('expected a ScimError');
-}
+import { refusal } from './refusal';
 
 describe('parseScimFilter', () => {
   it('reads the filters Okta and Entra send, as they send them', () => {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { ScimError } from '@/core/scim/errors';
 import { applyGroupPatch, applyUserPatch, parsePatchRequest, PATCH_OP_SCHEMA } from '@/core/scim/protocol/patch';
 import type { ScimUserAttributes } from '@/core/scim/protocol/user';
 import entra from '../../fixtures/scim/entra.json';
 import okta from '../../fixtures/scim/okta.json';
+import { refusal } from './refusal';
 
 const USER_ID = '0193f1a0-0000-7000-8000-000000000001';
 /** A fixture body with its {userId} placeholders filled in, as the route tests do. */
@@ -31,16 +31,6 @@ const label = (operation: unknown) => {
   const text = JSON.stringify(value) ?? '';
   return `${op} ${path ?? ''} ${text.length > 40 ? `${text.slice(0, 40)}…` : text}`;
 };
-
-function refusal(run: () => unknown): ScimError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ScimError);
-    return error as ScimError;
-  }
-  throw new Error('expected a ScimError');
-}
 
 describe('parsePatchRequest', () => {
   it('normalises op names in any case and parses paths', () => {

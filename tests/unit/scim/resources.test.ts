@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { ScimError } from '@/core/scim/errors';
 import { parseScimGroup, toScimGroup } from '@/core/scim/protocol/group';
 import { SCIM_MAX_RESULTS } from '@/core/scim/discovery';
 import { parseScimListQuery, toListResponse } from '@/core/scim/protocol/list';
@@ -7,18 +6,9 @@ import { parseScimUser, toScimUser, type ScimUserView } from '@/core/scim/protoc
 import { scimExpectedVersion, scimVersion } from '@/core/scim/protocol/values';
 import entra from '../../fixtures/scim/entra.json';
 import okta from '../../fixtures/scim/okta.json';
+import { refusal } from './refusal';
 
 const BASE = 'https://roster.example/api/scim/v2';
-
-function refusal(run: () => unknown): ScimError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ScimError);
-    return error as ScimError;
-  }
-  throw new Error('expected a ScimError');
-}
 
 describe('parseScimUser', () => {
   it("reads Okta's create body, ignoring the password, locale and groups it sends", () => {
