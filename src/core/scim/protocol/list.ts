@@ -3,7 +3,6 @@ import { SCIM_MAX_RESULTS, SCIM_SCHEMAS } from '../discovery';
 import { ScimError } from '../errors';
 import { parseScimFilter, type ScimFilter, type ScimResourceType } from './filter';
 
-
 export interface ScimListQuery {
   filter: ScimFilter | undefined;
   /** 1-based (RFC 7644 §3.4.2.4); values below 1 read as 1. */
@@ -28,12 +27,17 @@ export function parseScimListQuery(params: URLSearchParams, resource: ScimResour
     filter: filter === null ? undefined : parseScimFilter(filter, resource),
     startIndex: Math.max(1, integer(params, 'startIndex', 1)),
     count: Math.min(SCIM_MAX_RESULTS, Math.max(0, integer(params, 'count', SCIM_MAX_RESULTS))),
-    excludedAttributes: (params.get('excludedAttributes') ?? '')
-      .split(',')
-      .map((name) => name.trim().toLowerCase())
-      .filter(Boolean)
-      .slice(0, 50),
+    excludedAttributes: excludedAttributes(params),
   };
+}
+
+/** The attribute names in a request's `excludedAttributes`, lowercased (at most 50). */
+export function excludedAttributes(params: URLSearchParams): string[] {
+  return (params.get('excludedAttributes') ?? '')
+    .split(',')
+    .map((name) => name.trim().toLowerCase())
+    .filter(Boolean)
+    .slice(0, 50);
 }
 
 /** A ListResponse (RFC 7644 §3.4.2); `itemsPerPage` is the number of resources in this page. */

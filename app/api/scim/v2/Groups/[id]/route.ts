@@ -1,6 +1,7 @@
 import { scimBaseUrl } from '@/core/scim/connections';
 import { deleteScimGroup, getScimGroup, updateScimGroup } from '@/core/scim/groups';
 import { parseScimGroup, toScimGroup } from '@/core/scim/protocol/group';
+import { excludedAttributes } from '@/core/scim/protocol/list';
 import { applyGroupPatch, parsePatchRequest } from '@/core/scim/protocol/patch';
 import { getDatabase } from '@/db';
 import { revalidateOrganizationViews } from '@/http/revalidate';
@@ -10,10 +11,7 @@ import { scimHandler } from '@/http/scim/route';
 type Params = { id: string };
 
 /** `excludedAttributes=members` (Entra asks for it) leaves the member list out. */
-const excludesMembers = (request: Request) =>
-  (new URL(request.url).searchParams.get('excludedAttributes') ?? '')
-    .split(',')
-    .some((name) => name.trim().toLowerCase() === 'members');
+const excludesMembers = (request: Request) => excludedAttributes(new URL(request.url).searchParams).includes('members');
 
 export const GET = scimHandler<Params>(async (request, scope, { params }) => {
   const excludeMembers = excludesMembers(request);
