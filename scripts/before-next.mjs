@@ -13,7 +13,7 @@ import { fixedSecurityHeaders, inertContentSecurityPolicy } from '../src/lib/fix
 const served = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
 const allow = served.join(', ');
 
-/** What every response carries (README, "Security headers"); HSTS is added by scripts/server.mjs. */
+/** What every response carries (docs/security.md); HSTS is added by scripts/server.mjs. */
 const securityHeaders = { ...Object.fromEntries(fixedSecurityHeaders.map(({ key, value }) => [key, value])), 'Content-Security-Policy': inertContentSecurityPolicy };
 
 /** A request line whose method is a well-formed token (RFC 9110), unlike binary garbage (that stays a 400). */

@@ -1,4 +1,4 @@
-// The security headers that do not depend on the response (README, "Security headers"). Plain JS, so that
+// The security headers that do not depend on the response (docs/security.md). Plain JS, so that
 // scripts/server.mjs sends them too with what it answers itself, before Next (scripts/before-next.mjs);
 // src/lib/security-headers.ts re-exports them for next.config.ts and the rest.
 

@@ -1,4 +1,4 @@
-// The security headers Roster sends (README, "Security headers"). Each is applied where its value is known:
+// The security headers Roster sends (docs/security.md). Each is applied where its value is known:
 // next.config.ts sends the fixed ones with every response (they live in fixed-security-headers.mjs, which
 // scripts/before-next.mjs uses too), proxy.ts gives every page a policy with a fresh nonce, the API docs page
 // (app/api/docs) has a policy of its own, and the server (scripts/server.mjs) adds HSTS, which depends on
