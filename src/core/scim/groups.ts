@@ -1,5 +1,5 @@
 import 'server-only';
-import { and, asc, count, eq, exists, inArray, isNotNull, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, exists, inArray, sql, type SQL } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
 import type { Database, Transaction } from '@/db/client';
 import { organizationMembers, scimGroupMembers, scimGroups, scimUsers, type AuditChanges, type ScimGroupRow } from '@/db/schema';
@@ -8,10 +8,10 @@ import { NotFound } from '../errors';
 import { recordEvent } from '../events';
 import { memberEvent, readMember } from '../organizations/members';
 import { authorizeInOrganization } from '../organizations/access';
-import type { OrgRole } from '../organizations/schemas';
 import type { CoreContext, Principal } from '../principal';
 import { isUuid } from '../validation';
 import { ScimError } from './errors';
+import { higherRole, scimRoleSources } from './group-roles';
 import { filterCondition, likePattern, type ScimFilter, type ScimPage, type ScimPaging } from './filter-sql';
 import type { ScimGroupAttributes } from './protocol/group';
 import type { GroupPatchResult, MemberChange } from './protocol/patch';
@@ -266,28 +266,22 @@ async function changeMembers(tx: Transaction, scope: ScimScope, groupId: string,
   return { added, removed };
 }
 
-const rank: Record<OrgRole, number> = { member: 1, admin: 2, owner: 3 };
-
 /**
  * Each user's organization role becomes the highest of their own (scim_users.own_role) and their groups' roles.
  * Owners stay owners (groups never grant or take that role).
  */
 async function recomputeRoles(tx: Transaction, principal: Principal, organizationId: string, userIds: string[]): Promise<void> {
   if (userIds.length === 0) return;
+  const sources = await scimRoleSources(tx, organizationId, userIds);
+  if (sources.size === 0) return;
   const rows = await tx
-    .select({ userId: scimUsers.userId, ownRole: scimUsers.ownRole, current: organizationMembers.role })
-    .from(scimUsers)
-    .innerJoin(organizationMembers, and(eq(organizationMembers.organizationId, scimUsers.organizationId), eq(organizationMembers.userId, scimUsers.userId)))
-    .where(and(eq(scimUsers.organizationId, organizationId), inArray(scimUsers.userId, userIds)));
-  const granted = await tx
-    .select({ userId: scimGroupMembers.userId, role: scimGroups.role })
-    .from(scimGroupMembers)
-    .innerJoin(scimGroups, eq(scimGroups.id, scimGroupMembers.groupId))
-    .where(and(eq(scimGroups.organizationId, organizationId), isNotNull(scimGroups.role), inArray(scimGroupMembers.userId, userIds)));
+    .select({ userId: organizationMembers.userId, current: organizationMembers.role })
+    .from(organizationMembers)
+    .where(and(eq(organizationMembers.organizationId, organizationId), inArray(organizationMembers.userId, [...sources.keys()])));
   for (const row of rows) {
+    const source = sources.get(row.userId)!;
     if (row.current === 'owner') continue;
-    let effective: OrgRole = row.ownRole;
-    for (const grant of granted) if (grant.userId === row.userId && grant.role && rank[grant.role] > rank[effective]) effective = grant.role;
+    const effective = source.granted ? higherRole(source.ownRole, source.granted) : source.ownRole;
     if (effective === row.current) continue;
     await tx
       .update(organizationMembers)
