@@ -3,18 +3,21 @@ import { and, asc, count, eq, exists, inArray, sql, type SQL } from 'drizzle-orm
 import { v7 as uuidv7 } from 'uuid';
 import type { Database, Transaction } from '@/db/client';
 import { organizationMembers, scimGroupMembers, scimGroups, scimUsers, type AuditChanges, type ScimGroupRow } from '@/db/schema';
+import { UNPAGED_LIST_MAX } from '../bounds';
 import { postgresErrorCode, UNIQUE_VIOLATION } from '../db-errors';
 import { NotFound } from '../errors';
 import { recordEvent } from '../events';
 import { memberEvent, readMember } from '../organizations/members';
 import { authorizeInOrganization } from '../organizations/access';
 import type { CoreContext, Principal } from '../principal';
-import { isUuid } from '../validation';
+import type { OrgRole } from '../organizations/schemas';
+import { isUuid, parseInput } from '../validation';
 import { ScimError } from './errors';
 import { higherRole, scimRoleSources } from './group-roles';
 import { filterCondition, likePattern, type ScimFilter, type ScimPage, type ScimPaging } from './filter-sql';
 import type { ScimGroupAttributes } from './protocol/group';
 import type { GroupPatchResult, MemberChange } from './protocol/patch';
+import { setScimGroupRoleInput, type SetScimGroupRoleInput } from './schemas';
 import { scimPrincipal, type ScimScope } from './scope';
 
 export interface ScimGroupView {
@@ -191,34 +194,80 @@ export async function deleteScimGroup(db: Database, scope: ScimScope, id: string
   });
 }
 
+/** A group as its organization's admins see it beside its role binding (the console's and `/api/v1`'s view). */
+export interface ScimGroupRoleDto {
+  id: string;
+  displayName: string;
+  externalId: string | null;
+  /** The organization role the group grants its members, or null. */
+  role: 'admin' | 'member' | null;
+  memberCount: number;
+  updatedAt: string;
+}
+
+const groupRoleColumns = {
+  id: scimGroups.id,
+  displayName: scimGroups.displayName,
+  externalId: scimGroups.externalId,
+  role: scimGroups.role,
+  updatedAt: scimGroups.updatedAt,
+  memberCount: sql<number>`(SELECT count(*)::int FROM ${scimGroupMembers} WHERE ${scimGroupMembers.groupId} = ${scimGroups.id})`,
+};
+
+const toGroupRoleDto = (row: { id: string; displayName: string; externalId: string | null; role: OrgRole | null; updatedAt: Date; memberCount: number }): ScimGroupRoleDto => ({
+  id: row.id,
+  displayName: row.displayName,
+  externalId: row.externalId,
+  role: row.role === 'owner' ? null : row.role,
+  memberCount: row.memberCount,
+  updatedAt: row.updatedAt.toISOString(),
+});
+
+/** The groups identity providers pushed into the organization, by name (at most UNPAGED_LIST_MAX), each with its role. */
+export async function listScimGroupRoles(ctx: CoreContext, organizationId: string): Promise<ScimGroupRoleDto[]> {
+  await authorizeInOrganization(ctx, organizationId, 'members:read');
+  const rows = await ctx.db
+    .select(groupRoleColumns)
+    .from(scimGroups)
+    .where(eq(scimGroups.organizationId, organizationId))
+    .orderBy(asc(sql`lower(${scimGroups.displayName})`), asc(scimGroups.id))
+    .limit(UNPAGED_LIST_MAX);
+  return rows.map(toGroupRoleDto);
+}
+
 /**
  * Binds a group to an organization role its members then hold at least (`admin` or `member`), or unbinds it (null):
- * for the organization's admins (and staff), not for identity providers.
+ * for the organization's admins (and staff), not for identity providers. Every door (console, `/api/v1`, CLI) calls
+ * this; the members' effective roles are recomputed in the same transaction.
  */
-export async function setScimGroupRole(ctx: CoreContext, organizationId: string, groupId: string, role: 'admin' | 'member' | null): Promise<void> {
+export async function setScimGroupRole(ctx: CoreContext, organizationId: string, groupId: string, rawInput: SetScimGroupRoleInput | unknown): Promise<ScimGroupRoleDto> {
   await authorizeInOrganization(ctx, organizationId, 'members:write');
+  const { role } = parseInput(setScimGroupRoleInput, rawInput);
   if (!isUuid(groupId)) throw new NotFound('Group');
-  await ctx.db.transaction(async (tx) => {
+  return ctx.db.transaction(async (tx) => {
     const [current] = await tx
       .select()
       .from(scimGroups)
       .where(and(eq(scimGroups.organizationId, organizationId), eq(scimGroups.id, groupId)))
       .for('update');
     if (!current) throw new NotFound('Group');
-    if (current.role === role) return;
-    const [row] = await tx
-      .update(scimGroups)
-      .set({ role, version: sql`${scimGroups.version} + 1`, updatedAt: new Date() })
-      .where(eq(scimGroups.id, groupId))
-      .returning();
-    await groupEvent(tx, ctx.principal, 'scim-group.updated', row!, { role: { before: current.role, after: role } });
-    const members = await tx.select({ userId: scimGroupMembers.userId }).from(scimGroupMembers).where(eq(scimGroupMembers.groupId, groupId));
-    await recomputeRoles(
-      tx,
-      ctx.principal,
-      organizationId,
-      members.map((member) => member.userId),
-    );
+    if (current.role !== role) {
+      const [row] = await tx
+        .update(scimGroups)
+        .set({ role, version: sql`${scimGroups.version} + 1`, updatedAt: new Date() })
+        .where(eq(scimGroups.id, groupId))
+        .returning();
+      await groupEvent(tx, ctx.principal, 'scim-group.updated', row!, { role: { before: current.role, after: role } });
+      const members = await tx.select({ userId: scimGroupMembers.userId }).from(scimGroupMembers).where(eq(scimGroupMembers.groupId, groupId));
+      await recomputeRoles(
+        tx,
+        ctx.principal,
+        organizationId,
+        members.map((member) => member.userId),
+      );
+    }
+    const [view] = await tx.select(groupRoleColumns).from(scimGroups).where(eq(scimGroups.id, groupId));
+    return toGroupRoleDto(view!);
   });
 }
 
