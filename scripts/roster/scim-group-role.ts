@@ -19,7 +19,7 @@ const command: Command = {
     if (!values.organization || !values.group || !values.role) throw new UsageError(`--organization, --group and --role are required\n${usage}`);
     if (!Object.hasOwn(roles, values.role)) throw new UsageError(`--role must be admin, member or none\n${usage}`);
     const role = roles[values.role as keyof typeof roles];
-    await asOperator((ctx) => setScimGroupRole(ctx, values.organization!, values.group!, role));
+    await asOperator((ctx) => setScimGroupRole(ctx, values.organization!, values.group!, { role }));
     console.log(role ? `Group ${values.group} now grants the ${role} role in organization ${values.organization}.` : `Group ${values.group} grants no role any more.`);
   },
 };

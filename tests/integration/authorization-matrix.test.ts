@@ -269,6 +269,12 @@ async function freshScimConnection(): Promise<{ organizationId: string; id: stri
   return { organizationId, id: (await createScimConnection({ db: await db(), principal: system }, organizationId, { name: 'To rotate' })).connection.id };
 }
 
+async function freshScimGroup(): Promise<{ organizationId: string; groupId: string }> {
+  const { organizationId, id: connectionId } = await freshScimConnection();
+  const group = await createScimGroup(await db(), { organizationId, connectionId, passwordSetup: 'none' }, { displayName: 'To bind', externalId: null, memberIds: [] });
+  return { organizationId, groupId: group.id };
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Route Handlers
 // ---------------------------------------------------------------------------------------------------------------
@@ -943,6 +949,7 @@ const actionMatrix: Record<string, Record<string, ActionCell>> = {
     createScimConnectionAction: { args: async () => [idle, form({ organizationId: await freshConsoleOrganization(), name: 'Okta', passwordSetup: 'invitation' })], expect: admins },
     rotateScimTokenAction: { args: async () => [idle, form(await freshScimConnection())], expect: admins },
     revokeScimConnectionAction: { args: async () => [idle, form(await freshScimConnection())], expect: admins },
+    setScimGroupRoleAction: { args: async () => [idle, form({ ...(await freshScimGroup()), role: 'admin' })], expect: admins },
   },
   'app/(console)/invitations/actions.ts': {
     createInvitationAction: { args: (id) => [idle, form({ email: `invited-${id}@matrix.test`, role: 'member' })], expect: admins },
@@ -1118,6 +1125,8 @@ interface OrganizationTarget {
   thisOrgKey: string;
   /** A SCIM connection of A, made by the CLI. */
   connectionId: string;
+  /** A SCIM group of A (pushed through that connection), with the member to act on in it. */
+  groupId: string;
 }
 
 async function organizationKeySecret(organizationId: string, madeBy: Principal = system): Promise<{ id: string; secret: string }> {
@@ -1134,13 +1143,16 @@ async function freshKeyedOrganization(): Promise<OrganizationTarget> {
     await addMember(ctx, organization.id, { userId: member, role });
   }
   const owner: Principal = { kind: 'user', door: 'api', userId: keyCaseCredentials.orgOwner.userId!, role: 'member' };
+  const connectionId = (await createScimConnection(ctx, organization.id, { name: 'IdP' })).connection.id;
+  const scope: ScimScope = { organizationId: organization.id, connectionId, passwordSetup: 'none' };
   return {
     orgId: organization.id,
     userId,
     freeUserId: await freshTarget(),
     keyId: (await organizationKeySecret(organization.id, owner)).id,
     thisOrgKey: (await organizationKeySecret(organization.id)).secret,
-    connectionId: (await createScimConnection(ctx, organization.id, { name: 'IdP' })).connection.id,
+    connectionId,
+    groupId: (await createScimGroup(await db(), scope, { displayName: 'Admins', externalId: null, memberIds: [] })).id,
   };
 }
 
@@ -1180,6 +1192,8 @@ const scimConnectionsRead = (ok: number): KeyCaseStatuses => ({ ...organizationK
 const scimConnectionsManage = organizationKeys;
 const scimConnectionsPath = (t: OrganizationTarget) => `/api/v1/organizations/${t.orgId}/scim-connections`;
 const scimConnectionPath = (t: OrganizationTarget) => `${scimConnectionsPath(t)}/${t.connectionId}`;
+const scimGroupsPath = (t: OrganizationTarget) => `/api/v1/organizations/${t.orgId}/scim-groups`;
+const scimGroupRolePath = (t: OrganizationTarget) => `${scimGroupsPath(t)}/${t.groupId}/role`;
 
 const organizationKeyRoutes: Record<string, Record<string, OrganizationCell>> = {
   'app/api/v1/organizations/[orgId]/scim-connections/route.ts': {
@@ -1199,6 +1213,15 @@ const organizationKeyRoutes: Record<string, Record<string, OrganizationCell>> = 
   'app/api/v1/organizations/[orgId]/scim-connections/[connectionId]/requests/route.ts': {
     GET: { path: (t) => `${scimConnectionPath(t)}/requests`, expect: scimConnectionsRead(200) },
     ...unserved((t) => `${scimConnectionPath(t)}/requests`, ['POST', 'PUT', 'PATCH', 'DELETE']),
+  },
+  // A's SCIM groups and the roles they grant: read as A's member list is, bound as A's members' roles are changed.
+  'app/api/v1/organizations/[orgId]/scim-groups/route.ts': {
+    GET: { path: scimGroupsPath, expect: { ...organizationKeys(200), staffViewer: 200, orgMember: 200, thisOrgKey: 200 } },
+    ...unserved(scimGroupsPath, ['POST', 'PUT', 'PATCH', 'DELETE']),
+  },
+  'app/api/v1/organizations/[orgId]/scim-groups/[groupId]/role/route.ts': {
+    PUT: { path: scimGroupRolePath, body: () => ({ role: 'admin' }), expect: { ...organizationKeys(200), thisOrgKey: 200 } },
+    ...unserved(scimGroupRolePath, ['GET', 'POST', 'PATCH', 'DELETE']),
   },
   'app/api/v1/organizations/[orgId]/api-keys/route.ts': {
     GET: { path: keysPath, expect: organizationKeys(200) },
@@ -1267,7 +1290,7 @@ describe('organization-owned keys', () => {
       const before = await snapshot();
 
       const response = await loaded[method]!(request, {
-        params: Promise.resolve({ orgId: target.orgId, userId: target.userId, id: file.includes('/users/') ? target.userId : target.keyId, connectionId: target.connectionId }),
+        params: Promise.resolve({ orgId: target.orgId, userId: target.userId, id: file.includes('/users/') ? target.userId : target.keyId, connectionId: target.connectionId, groupId: target.groupId }),
       });
 
       // A stream answers 200 and would stay open: this cell is about who gets in, so hang up.

@@ -1,7 +1,8 @@
 import { and, asc, eq } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
 import { expect, it } from 'vitest';
-import { membershipsAllowSignIn } from '@/core/organizations';
+import { authenticateApiKey, createOrganizationApiKey } from '@/core/api-keys';
+import { changeMemberRole, membershipsAllowSignIn } from '@/core/organizations';
 import { ScimError } from '@/core/scim/errors';
 import { createScimGroup, listScimGroups, setScimGroupRole, updateScimGroup } from '@/core/scim/groups';
 import type { ScimUserAttributes } from '@/core/scim/users';
@@ -157,7 +158,7 @@ describeEachDatabase('SCIM core: users and groups', (db) => {
     expect(await scimError(createScimGroup(db(), scope, { displayName: 'admins', externalId: null, memberIds: [] }))).toMatchObject({ status: 409, scimType: 'uniqueness' });
     expect(await scimError(createScimGroup(db(), scope, { displayName: 'Other', externalId: null, memberIds: [uuidv7()] }))).toMatchObject({ status: 400, scimType: 'invalidValue' });
 
-    await setScimGroupRole({ db: db(), principal: systemPrincipal() }, scope.organizationId, group.id, 'admin');
+    await setScimGroupRole({ db: db(), principal: systemPrincipal() }, scope.organizationId, group.id, { role: 'admin' });
     const roleOf = async (userId: string) =>
       (await db().select({ role: organizationMembers.role }).from(organizationMembers).where(and(eq(organizationMembers.organizationId, scope.organizationId), eq(organizationMembers.userId, userId))))[0]!.role;
     expect(await roleOf(ada.id)).toBe('admin');
@@ -168,5 +169,53 @@ describeEachDatabase('SCIM core: users and groups', (db) => {
     const byMember = await listScimGroups(db(), scope, { kind: 'compare', attribute: 'members.value', operator: 'eq', value: bob.id }, { startIndex: 1, count: 10 }, { excludeMembers: true });
     expect(byMember).toMatchObject({ totalResults: 1, resources: [{ displayName: 'Platform admins' }] });
     expect(byMember.resources[0]).not.toHaveProperty('members');
+  });
+
+  it('user.updated from SCIM carries the organization, as its member events do', async () => {
+    const scope = await organization('acme');
+    const ada = await createScimUser(db(), scope, attributes('ada@example.com'));
+    await updateScimUser(db(), scope, ada.id, (current) => ({ ...current, givenName: 'Augusta' }));
+    const [updated] = await db().select({ organizationId: auditEvents.organizationId, door: auditEvents.door }).from(auditEvents).where(and(eq(auditEvents.subjectId, ada.id), eq(auditEvents.action, 'user.updated')));
+    expect(updated).toEqual({ organizationId: scope.organizationId, door: 'scim' });
+  });
+
+  it("a suspended member's organization API keys stop working at once, and work again when restored", async () => {
+    const scope = await organization('acme');
+    const ada = await createScimUser(db(), scope, attributes('ada@example.com'));
+    await changeMemberRole({ db: db(), principal: systemPrincipal() }, scope.organizationId, ada.id, { role: 'admin' });
+    const adaPrincipal = { kind: 'user', door: 'api', userId: ada.id, role: 'member' } as const;
+    const { secret } = await createOrganizationApiKey({ db: db(), principal: adaPrincipal }, scope.organizationId, { name: 'ada', scopes: ['organizations:write'] });
+    expect(await authenticateApiKey(db(), secret, 'api')).toMatchObject({ kind: 'apiKey', organizationId: scope.organizationId });
+    await updateScimUser(db(), scope, ada.id, (current) => ({ ...current, active: false }));
+    expect(await authenticateApiKey(db(), secret, 'api')).toBeNull();
+    await updateScimUser(db(), scope, ada.id, (current) => ({ ...current, active: true }));
+    expect(await authenticateApiKey(db(), secret, 'api')).not.toBeNull();
+  });
+
+  it('a console or API role change of a group-managed member sets their own role; the effective one is max(own, groups) at once', async () => {
+    const scope = await organization('acme');
+    const ctx = { db: db(), principal: systemPrincipal() };
+    const ada = await createScimUser(db(), scope, attributes('ada@example.com'));
+    const group = await createScimGroup(db(), scope, { displayName: 'Members', externalId: null, memberIds: [ada.id] });
+    await setScimGroupRole(ctx, scope.organizationId, group.id, { role: 'member' });
+    const roleOf = async () =>
+      (await db().select({ role: organizationMembers.role, own: scimUsers.ownRole }).from(organizationMembers).innerJoin(scimUsers, and(eq(scimUsers.organizationId, organizationMembers.organizationId), eq(scimUsers.userId, organizationMembers.userId))).where(and(eq(organizationMembers.organizationId, scope.organizationId), eq(organizationMembers.userId, ada.id))))[0];
+
+    // Promoted in the console: their own role is admin, so the group's change keeps them admin.
+    expect(await changeMemberRole(ctx, scope.organizationId, ada.id, { role: 'admin' })).toMatchObject({ role: 'admin' });
+    expect(await roleOf()).toEqual({ role: 'admin', own: 'admin' });
+    await updateScimGroup(db(), scope, group.id, () => ({ displayName: 'Members', externalId: null, memberChanges: [{ op: 'remove', userIds: [ada.id] }] }));
+    expect(await roleOf()).toEqual({ role: 'admin', own: 'admin' });
+
+    // In a group bound to admin, a demotion in the console lowers their own role; the group still makes them admin…
+    await setScimGroupRole(ctx, scope.organizationId, group.id, { role: 'admin' });
+    await updateScimGroup(db(), scope, group.id, () => ({ displayName: 'Members', externalId: null, memberChanges: [{ op: 'add', userIds: [ada.id] }] }));
+    expect(await changeMemberRole(ctx, scope.organizationId, ada.id, { role: 'member' })).toMatchObject({ role: 'admin' });
+    expect(await roleOf()).toEqual({ role: 'admin', own: 'member' });
+    // …until they leave it: then they are a member, at once.
+    await updateScimGroup(db(), scope, group.id, () => ({ displayName: 'Members', externalId: null, memberChanges: [{ op: 'remove', userIds: [ada.id] }] }));
+    expect(await roleOf()).toEqual({ role: 'member', own: 'member' });
+    const actions = await db().select({ action: auditEvents.action }).from(auditEvents).where(eq(auditEvents.subjectId, ada.id)).orderBy(asc(auditEvents.position));
+    expect(actions.map((event) => event.action)).toContain('member.updated');
   });
 });

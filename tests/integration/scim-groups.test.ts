@@ -1,9 +1,12 @@
 import { and, eq } from 'drizzle-orm';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { createOrganizationApiKey } from '@/core/api-keys';
 import { setScimGroupRole } from '@/core/scim/groups';
 import { getDatabase } from '@/db';
 import type { Database } from '@/db/client';
-import { organizationMembers, scimGroupMembers } from '@/db/schema';
+import { auditEvents, organizationMembers, scimGroupMembers } from '@/db/schema';
+import * as groupRoleRoute from '../../app/api/v1/organizations/[orgId]/scim-groups/[groupId]/role/route';
+import * as groupsListRoute from '../../app/api/v1/organizations/[orgId]/scim-groups/route';
 import { truncateAll } from '../support/database';
 import { systemPrincipal } from '../support/principals';
 import { expectScim, scim, scimConnectionFor, scimFixture, sendFixture } from '../support/scim';
@@ -79,7 +82,7 @@ describe('SCIM Groups through the real routes', () => {
     const { token, organizationId } = await scimConnectionFor(db, 'acme');
     const ada = await provision(token, 'ada@example.com');
     const { id } = await expectScim(await sendFixture(token, scimFixture('okta', 'createGroup')), 201);
-    await setScimGroupRole({ db, principal: systemPrincipal() }, organizationId, id as string, 'admin');
+    await setScimGroupRole({ db, principal: systemPrincipal() }, organizationId, id as string, { role: 'admin' });
     const roleOf = async () => (await db.select({ role: organizationMembers.role }).from(organizationMembers).where(and(eq(organizationMembers.organizationId, organizationId), eq(organizationMembers.userId, ada))))[0]!.role;
     await expectScim(await sendFixture(token, scimFixture('okta', 'addGroupMembers', { id: id as string, userId: ada })), 200);
     expect(await roleOf()).toBe('admin');
@@ -96,5 +99,43 @@ describe('SCIM Groups through the real routes', () => {
     expect(refused.scimType).toBe('invalidValue');
     await expectScim(await scim(globex.token, 'GET', `/Groups/${id as string}`), 404);
     expect(await expectScim(await scim(globex.token, 'GET', '/Groups'), 200)).toMatchObject({ totalResults: 0 });
+  });
+
+  it('/api/v1: lists the groups with their roles, and PUT …/role binds one (members become admins) and unbinds it (null)', async () => {
+    const { token, organizationId } = await scimConnectionFor(db, 'acme');
+    const ada = await provision(token, 'ada@example.com');
+    const { id } = await expectScim(await sendFixture(token, scimFixture('okta', 'createGroup')), 201);
+    const groupId = id as string;
+    await expectScim(await sendFixture(token, scimFixture('okta', 'addGroupMembers', { id: groupId, userId: ada })), 200);
+    const { secret } = await createOrganizationApiKey({ db, principal: systemPrincipal() }, organizationId, { name: 'ops', scopes: ['organizations:write'] });
+    const call = (method: 'GET' | 'PUT', path: string, body?: unknown) =>
+      new Request(`http://localhost:3000/api/v1/organizations/${organizationId}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${secret}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    const roleOf = async () => (await db.select({ role: organizationMembers.role }).from(organizationMembers).where(and(eq(organizationMembers.organizationId, organizationId), eq(organizationMembers.userId, ada))))[0]!.role;
+    const params = { params: Promise.resolve({ orgId: organizationId, groupId }) };
+
+    const listed = await groupsListRoute.GET(call('GET', '/scim-groups'), { params: Promise.resolve({ orgId: organizationId }) });
+    expect(listed.status).toBe(200);
+    expect(await listed.json()).toMatchObject({ items: [{ id: groupId, displayName: 'Test SCIMv2', role: null, memberCount: 1 }] });
+
+    const bound = await groupRoleRoute.PUT(call('PUT', `/scim-groups/${groupId}/role`, { role: 'admin' }), params);
+    expect(bound.status).toBe(200);
+    expect(await bound.json()).toMatchObject({ id: groupId, role: 'admin', memberCount: 1 });
+    expect(await roleOf()).toBe('admin');
+    const events = await db.select({ action: auditEvents.action, organizationId: auditEvents.organizationId }).from(auditEvents).where(eq(auditEvents.organizationId, organizationId));
+    expect(events.map((event) => event.action)).toEqual(expect.arrayContaining(['scim-group.updated', 'member.role-changed']));
+
+    const owner = await groupRoleRoute.PUT(call('PUT', `/scim-groups/${groupId}/role`, { role: 'owner' }), params);
+    expect(owner.status).toBe(422);
+    expect(await roleOf()).toBe('admin');
+
+    const unbound = await groupRoleRoute.PUT(call('PUT', `/scim-groups/${groupId}/role`, { role: null }), params);
+    expect(await unbound.json()).toMatchObject({ role: null });
+    expect(await roleOf()).toBe('member');
+    const unknown = await groupRoleRoute.PUT(call('PUT', `/scim-groups/${ada}/role`, { role: 'admin' }), { params: Promise.resolve({ orgId: organizationId, groupId: ada }) });
+    expect(unknown.status).toBe(404);
   });
 });

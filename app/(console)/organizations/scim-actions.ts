@@ -7,7 +7,7 @@ import { expireOrganizationViews } from '@/actions/expire';
 import { pickFields } from '@/actions/form-data';
 import type { ButtonActionState } from '@/components/action-button';
 import type { ScimConnectionFormState } from '@/components/scim-connection-form';
-import { createScimConnection, revokeScimConnection, rotateScimToken } from '@/core/scim';
+import { createScimConnection, revokeScimConnection, rotateScimToken, setScimGroupRole } from '@/core/scim';
 
 // The console's SCIM provisioning section: each action authorizes in the core (staff admins and owners, or the
 // organization's owners and admins) and reads its fields with pickFields, as every action does.
@@ -49,4 +49,22 @@ export async function revokeScimConnectionAction(_previous: ActionState, formDat
   }
   expireOrganizationViews(organizationId);
   return { status: 'success', message: `Revoked ${values.name ? `“${values.name}”` : 'the SCIM connection'}.` };
+}
+
+/** The console's choice "none" is the API's null: the group grants no role. */
+const groupRoleOf = (choice: string | undefined) => (choice === 'none' ? null : choice);
+
+/** Binds a SCIM group to an organization role (or none); its members' roles are recomputed by the core. */
+export async function setScimGroupRoleAction(_previous: ActionState, formData: FormData): Promise<ActionState> {
+  const values = pickFields(formData, ['organizationId', 'groupId', 'name', 'role']);
+  const organizationId = values.organizationId ?? '';
+  let role: string | null | undefined;
+  try {
+    role = (await setScimGroupRole(await actionContext(), organizationId, values.groupId ?? '', { role: groupRoleOf(values.role) })).role;
+  } catch (error) {
+    return errorToActionState(error, values);
+  }
+  expireOrganizationViews(organizationId);
+  const group = values.name ? `“${values.name}”` : 'The group';
+  return { status: 'success', message: role ? `${group} grants the ${role} role.` : `${group} grants no role.` };
 }

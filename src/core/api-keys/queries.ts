@@ -13,14 +13,15 @@ import { hashApiKeySecret } from './secret';
 /**
  * Whether a key works at `now`: not revoked, not expired, and its maker active and still allowed to make keys (a key
  * is worth no more than its maker; a CLI key has none): staff who manage keys, or, for an organization's key, an
- * owner or admin of that organization. Written on the key's table and its maker's (`users` left joined on
+ * owner or admin of that organization whose membership is not suspended (a SCIM `active: false` stops their keys at
+ * once, and `active: true` brings them back, as a demotion and a promotion would). Written on the key's table and its maker's (`users` left joined on
  * created_by) by name or alias, so that any query, with any other tables in it, can embed it.
  */
 export const keyIsUsable = (now: Date, { key = 'api_keys', maker = 'users' } = {}): SQL => {
   const [k, m] = [sql.identifier(key), sql.identifier(maker)];
   const organizationManager = sql`(${k}.organization_id is not null and exists (select 1 from organization_members key_maker_membership
     where key_maker_membership.organization_id = ${k}.organization_id and key_maker_membership.user_id = ${k}.created_by
-    and ${inArray(sql`key_maker_membership.role`, organizationKeyMakerRoles)}))`;
+    and key_maker_membership.suspended_at is null and ${inArray(sql`key_maker_membership.role`, organizationKeyMakerRoles)}))`;
   return sql`(${k}.revoked_at is null and (${k}.expires_at is null or ${k}.expires_at > ${now.toISOString()}::timestamptz)
     and (${k}.created_by is null or (${m}.status = 'active' and (${inArray(sql`${m}.role`, rolesHolding('api-keys:manage'))} or ${organizationManager}))))`;
 };

@@ -7,6 +7,7 @@ import { Conflict, NotFound, ValidationFailed } from '../errors';
 import { recordEvent, type EventType, type NewEvent } from '../events';
 import { decodeCursor, encodeCursor } from '../keyset-cursor';
 import type { CoreContext, Principal } from '../principal';
+import { higherRole, scimRoleSources, setScimOwnRole } from '../scim/group-roles';
 import { isUuid, parseInput } from '../validation';
 import { authorizeInOrganization, authorizeOwnerChange } from './access';
 import { toMemberDto, type MemberDto, type MemberPage, type MemberRow } from './dto';
@@ -114,15 +115,25 @@ export async function changeMemberRole(ctx: CoreContext, organizationId: string,
     ctx.db.transaction(async (tx) => {
       const organization = await lockOrganization(tx, organizationId);
       const current = await readMember(tx, organizationId, userId);
-      if (current.role === role) return toMemberDto(current);
+      // A provisioned member's role is their own raised by their SCIM groups': `role` is their own from now on.
+      const provisioned = (await scimRoleSources(tx, organizationId, [userId])).get(userId);
+      const effective = provisioned?.granted && role !== 'owner' ? higherRole(role, provisioned.granted) : role;
+      const ownChanged = provisioned !== undefined && provisioned.ownRole !== role;
+      if (current.role === effective && !ownChanged) return toMemberDto(current);
       if (current.role === 'owner' || role === 'owner') authorizeOwnerChange(standing);
-      if (current.role === 'owner') await assertAnotherOwner(tx, organization, userId, 'member');
+      if (current.role === 'owner' && effective !== 'owner') await assertAnotherOwner(tx, organization, userId, 'member');
+      if (ownChanged) await setScimOwnRole(tx, organizationId, userId, role);
+      const ownRole: AuditChanges = ownChanged ? { ownRole: { before: provisioned.ownRole, after: role } } : {};
+      if (current.role === effective) {
+        await memberEvent(tx, ctx.principal, 'member.updated', current, ownRole);
+        return toMemberDto(current);
+      }
       await tx
         .update(organizationMembers)
-        .set({ role, updatedAt: new Date() })
+        .set({ role: effective, updatedAt: new Date() })
         .where(and(eq(organizationMembers.organizationId, organizationId), eq(organizationMembers.userId, userId)));
       const member = await readMember(tx, organizationId, userId);
-      await memberEvent(tx, ctx.principal, 'member.role-changed', member, { role: { before: current.role, after: role } });
+      await memberEvent(tx, ctx.principal, 'member.role-changed', member, { role: { before: current.role, after: effective }, ...ownRole });
       return toMemberDto(member);
     }),
   );

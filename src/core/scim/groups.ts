@@ -1,20 +1,23 @@
 import 'server-only';
-import { and, asc, count, eq, exists, inArray, isNotNull, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, exists, inArray, sql, type SQL } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
 import type { Database, Transaction } from '@/db/client';
 import { organizationMembers, scimGroupMembers, scimGroups, scimUsers, type AuditChanges, type ScimGroupRow } from '@/db/schema';
+import { UNPAGED_LIST_MAX } from '../bounds';
 import { postgresErrorCode, UNIQUE_VIOLATION } from '../db-errors';
 import { NotFound } from '../errors';
 import { recordEvent } from '../events';
 import { memberEvent, readMember } from '../organizations/members';
 import { authorizeInOrganization } from '../organizations/access';
-import type { OrgRole } from '../organizations/schemas';
 import type { CoreContext, Principal } from '../principal';
-import { isUuid } from '../validation';
+import type { OrgRole } from '../organizations/schemas';
+import { isUuid, parseInput } from '../validation';
 import { ScimError } from './errors';
+import { higherRole, scimRoleSources } from './group-roles';
 import { filterCondition, likePattern, type ScimFilter, type ScimPage, type ScimPaging } from './filter-sql';
 import type { ScimGroupAttributes } from './protocol/group';
 import type { GroupPatchResult, MemberChange } from './protocol/patch';
+import { setScimGroupRoleInput, type SetScimGroupRoleInput } from './schemas';
 import { scimPrincipal, type ScimScope } from './scope';
 
 export interface ScimGroupView {
@@ -191,34 +194,80 @@ export async function deleteScimGroup(db: Database, scope: ScimScope, id: string
   });
 }
 
+/** A group as its organization's admins see it beside its role binding (the console's and `/api/v1`'s view). */
+export interface ScimGroupRoleDto {
+  id: string;
+  displayName: string;
+  externalId: string | null;
+  /** The organization role the group grants its members, or null. */
+  role: 'admin' | 'member' | null;
+  memberCount: number;
+  updatedAt: string;
+}
+
+const groupRoleColumns = {
+  id: scimGroups.id,
+  displayName: scimGroups.displayName,
+  externalId: scimGroups.externalId,
+  role: scimGroups.role,
+  updatedAt: scimGroups.updatedAt,
+  memberCount: sql<number>`(SELECT count(*)::int FROM ${scimGroupMembers} WHERE ${scimGroupMembers.groupId} = ${scimGroups.id})`,
+};
+
+const toGroupRoleDto = (row: { id: string; displayName: string; externalId: string | null; role: OrgRole | null; updatedAt: Date; memberCount: number }): ScimGroupRoleDto => ({
+  id: row.id,
+  displayName: row.displayName,
+  externalId: row.externalId,
+  role: row.role === 'owner' ? null : row.role,
+  memberCount: row.memberCount,
+  updatedAt: row.updatedAt.toISOString(),
+});
+
+/** The groups identity providers pushed into the organization, by name (at most UNPAGED_LIST_MAX), each with its role. */
+export async function listScimGroupRoles(ctx: CoreContext, organizationId: string): Promise<ScimGroupRoleDto[]> {
+  await authorizeInOrganization(ctx, organizationId, 'members:read');
+  const rows = await ctx.db
+    .select(groupRoleColumns)
+    .from(scimGroups)
+    .where(eq(scimGroups.organizationId, organizationId))
+    .orderBy(asc(sql`lower(${scimGroups.displayName})`), asc(scimGroups.id))
+    .limit(UNPAGED_LIST_MAX);
+  return rows.map(toGroupRoleDto);
+}
+
 /**
  * Binds a group to an organization role its members then hold at least (`admin` or `member`), or unbinds it (null):
- * for the organization's admins (and staff), not for identity providers.
+ * for the organization's admins (and staff), not for identity providers. Every door (console, `/api/v1`, CLI) calls
+ * this; the members' effective roles are recomputed in the same transaction.
  */
-export async function setScimGroupRole(ctx: CoreContext, organizationId: string, groupId: string, role: 'admin' | 'member' | null): Promise<void> {
+export async function setScimGroupRole(ctx: CoreContext, organizationId: string, groupId: string, rawInput: SetScimGroupRoleInput | unknown): Promise<ScimGroupRoleDto> {
   await authorizeInOrganization(ctx, organizationId, 'members:write');
+  const { role } = parseInput(setScimGroupRoleInput, rawInput);
   if (!isUuid(groupId)) throw new NotFound('Group');
-  await ctx.db.transaction(async (tx) => {
+  return ctx.db.transaction(async (tx) => {
     const [current] = await tx
       .select()
       .from(scimGroups)
       .where(and(eq(scimGroups.organizationId, organizationId), eq(scimGroups.id, groupId)))
       .for('update');
     if (!current) throw new NotFound('Group');
-    if (current.role === role) return;
-    const [row] = await tx
-      .update(scimGroups)
-      .set({ role, version: sql`${scimGroups.version} + 1`, updatedAt: new Date() })
-      .where(eq(scimGroups.id, groupId))
-      .returning();
-    await groupEvent(tx, ctx.principal, 'scim-group.updated', row!, { role: { before: current.role, after: role } });
-    const members = await tx.select({ userId: scimGroupMembers.userId }).from(scimGroupMembers).where(eq(scimGroupMembers.groupId, groupId));
-    await recomputeRoles(
-      tx,
-      ctx.principal,
-      organizationId,
-      members.map((member) => member.userId),
-    );
+    if (current.role !== role) {
+      const [row] = await tx
+        .update(scimGroups)
+        .set({ role, version: sql`${scimGroups.version} + 1`, updatedAt: new Date() })
+        .where(eq(scimGroups.id, groupId))
+        .returning();
+      await groupEvent(tx, ctx.principal, 'scim-group.updated', row!, { role: { before: current.role, after: role } });
+      const members = await tx.select({ userId: scimGroupMembers.userId }).from(scimGroupMembers).where(eq(scimGroupMembers.groupId, groupId));
+      await recomputeRoles(
+        tx,
+        ctx.principal,
+        organizationId,
+        members.map((member) => member.userId),
+      );
+    }
+    const [view] = await tx.select(groupRoleColumns).from(scimGroups).where(eq(scimGroups.id, groupId));
+    return toGroupRoleDto(view!);
   });
 }
 
@@ -266,28 +315,22 @@ async function changeMembers(tx: Transaction, scope: ScimScope, groupId: string,
   return { added, removed };
 }
 
-const rank: Record<OrgRole, number> = { member: 1, admin: 2, owner: 3 };
-
 /**
  * Each user's organization role becomes the highest of their own (scim_users.own_role) and their groups' roles.
  * Owners stay owners (groups never grant or take that role).
  */
 async function recomputeRoles(tx: Transaction, principal: Principal, organizationId: string, userIds: string[]): Promise<void> {
   if (userIds.length === 0) return;
+  const sources = await scimRoleSources(tx, organizationId, userIds);
+  if (sources.size === 0) return;
   const rows = await tx
-    .select({ userId: scimUsers.userId, ownRole: scimUsers.ownRole, current: organizationMembers.role })
-    .from(scimUsers)
-    .innerJoin(organizationMembers, and(eq(organizationMembers.organizationId, scimUsers.organizationId), eq(organizationMembers.userId, scimUsers.userId)))
-    .where(and(eq(scimUsers.organizationId, organizationId), inArray(scimUsers.userId, userIds)));
-  const granted = await tx
-    .select({ userId: scimGroupMembers.userId, role: scimGroups.role })
-    .from(scimGroupMembers)
-    .innerJoin(scimGroups, eq(scimGroups.id, scimGroupMembers.groupId))
-    .where(and(eq(scimGroups.organizationId, organizationId), isNotNull(scimGroups.role), inArray(scimGroupMembers.userId, userIds)));
+    .select({ userId: organizationMembers.userId, current: organizationMembers.role })
+    .from(organizationMembers)
+    .where(and(eq(organizationMembers.organizationId, organizationId), inArray(organizationMembers.userId, [...sources.keys()])));
   for (const row of rows) {
+    const source = sources.get(row.userId)!;
     if (row.current === 'owner') continue;
-    let effective: OrgRole = row.ownRole;
-    for (const grant of granted) if (grant.userId === row.userId && grant.role && rank[grant.role] > rank[effective]) effective = grant.role;
+    const effective = source.granted ? higherRole(source.ownRole, source.granted) : source.ownRole;
     if (effective === row.current) continue;
     await tx
       .update(organizationMembers)

@@ -13,4 +13,5 @@ export {
 } from './connections';
 export { ScimError, scimErrorBody } from './errors';
 export { JOURNAL_SIZE, type ScimRequestDto } from './journal';
-export { createScimConnectionInput, scimPasswordSetups } from './schemas';
+export { createScimConnectionInput, scimGroupRoles, scimPasswordSetups, setScimGroupRoleInput } from './schemas';
+export { listScimGroupRoles, setScimGroupRole, type ScimGroupRoleDto } from './groups';

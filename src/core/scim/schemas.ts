@@ -19,3 +19,13 @@ export const createScimConnectionInput = z.strictObject(
   strict,
 );
 export type CreateScimConnectionInput = z.input<typeof createScimConnectionInput>;
+
+/** The organization roles a SCIM group may grant its members: never `owner`. */
+export const scimGroupRoles = ['admin', 'member'] as const;
+
+/** `PUT …/scim-groups/{groupId}/role`: the role the group grants, or null to unbind it. */
+export const setScimGroupRoleInput = z.strictObject(
+  { role: z.enum(scimGroupRoles, { error: `Role must be one of: ${scimGroupRoles.join(', ')}, or null` }).nullable() },
+  strict,
+);
+export type SetScimGroupRoleInput = z.input<typeof setScimGroupRoleInput>;

@@ -151,7 +151,7 @@ export async function createScimUser(db: Database, scope: ScimScope, attributes:
         // person the identity provider vouches for, so their password and sessions go before the account joins.
         await tx.delete(accounts).where(and(eq(accounts.userId, user!.id), eq(accounts.providerId, 'credential')));
         await tx.delete(sessions).where(eq(sessions.userId, user!.id));
-        user = await applyUserChanges(tx, principal, user!, { emailVerified: true }, 'user.updated');
+        user = await applyUserChanges(tx, principal, user!, { emailVerified: true }, 'user.updated', { organizationId: scope.organizationId });
       }
       const userId = user!.id;
       const scimChanges = diffFields<Record<string, unknown>>(undefined, { ...attributes }, scimFields);
@@ -207,7 +207,9 @@ export async function updateScimUser(
       const changes = diffFields<Record<string, unknown>>({ ...current }, { ...wanted }, scimFields);
       const [user] = await tx.select().from(users).where(eq(users.id, id)).for('update');
       const email = wanted.email === null && current.email ? current.email : rosterEmail(wanted);
-      const updated = await applyUserChanges(tx, principal, user!, { email, name: rosterName(wanted), emailVerified: true }, 'user.updated');
+      const updated = await applyUserChanges(tx, principal, user!, { email, name: rosterName(wanted), emailVerified: true }, 'user.updated', {
+        organizationId: scope.organizationId,
+      });
       const activeChanged = wanted.active !== undefined && wanted.active !== current.active;
       if (activeChanged) await setActive(tx, scope, id, wanted.active!);
       if (Object.keys(changes).length > 0 || activeChanged || updated !== user) {

@@ -132,7 +132,8 @@ type UserChanges = Partial<Pick<UserRow, 'email' | 'emailVerified' | 'name' | 'r
  * Writes `changes` to a row already locked in `tx`: bumps the version, stamps updated_at and records an event with
  * the fields that really changed, in the same transaction. Changing nothing writes nothing. Suspending a user
  * ends their sessions in the same transaction; suspending or demoting one below webhooks:write disables the webhook
- * endpoints they (or their API keys) made.
+ * endpoints they (or their API keys) made. `organizationId` scopes the event to the organization whose door made the
+ * change (SCIM), so that organization's keys, streams and webhooks see it as they see its member events.
  */
 export async function applyUserChanges(
   tx: Transaction,
@@ -140,6 +141,7 @@ export async function applyUserChanges(
   current: UserRow,
   changes: UserChanges,
   type: Extract<EventType, 'user.updated' | 'user.email-changed' | 'subscription.updated' | 'customer.linked'>,
+  { organizationId }: { organizationId?: string } = {},
 ): Promise<UserRow> {
   const diff = diffFields(current, { ...current, ...changes }, Object.keys(changes) as (keyof UserChanges)[]);
   if (Object.keys(diff).length === 0) return current;
@@ -151,7 +153,7 @@ export async function applyUserChanges(
   if (row!.status === 'suspended' && current.status !== 'suspended') {
     await tx.delete(sessions).where(eq(sessions.userId, current.id));
   }
-  await recordEvent(tx, principal, { type, subject: { type: 'user', id: current.id }, changes: diff, data: { user: toUserDto(row!) } });
+  await recordEvent(tx, principal, { type, subject: { type: 'user', id: current.id }, ...(organizationId ? { organizationId } : {}), changes: diff, data: { user: toUserDto(row!) } });
   if (holdsWebhookRight(current) && !holdsWebhookRight(row!)) await disableEndpointsMadeBy(tx, principal, { userId: current.id });
   return row!;
 }

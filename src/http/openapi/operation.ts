@@ -17,7 +17,7 @@ import { problemSchema } from '../problem';
 export type Access = 'any-credential' | 'user' | 'public';
 
 export interface Operation {
-  method: 'get' | 'post' | 'patch' | 'delete';
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   /** OpenAPI path template: `/api/v1/users/{id}`. */
   path: string;
   operationId: string;

@@ -1,7 +1,7 @@
 import 'server-only';
 import { z } from 'zod';
 import { int32, isoDateTime, uuid } from '@/core/bounds';
-import { createScimConnectionInput, JOURNAL_SIZE, scimPasswordSetups, TOKEN_OVERLAP_MS } from '@/core/scim';
+import { createScimConnectionInput, JOURNAL_SIZE, scimGroupRoles, scimPasswordSetups, setScimGroupRoleInput, TOKEN_OVERLAP_MS } from '@/core/scim';
 import { jsonBody, pathId, type Operation } from './operation';
 
 const organizationId = '01936f90-1a2b-7cc2-9d5e-3b6a2f0e4d1b';
@@ -66,8 +66,29 @@ const scimRequest = z
   })
   .meta({ id: 'ScimRequest', description: 'One SCIM request of a connection, as its journal shows it.' });
 
+const groupExample = {
+  id: '01936f93-4d5e-7cc2-9d5e-3b6a2f0e4d1e',
+  displayName: 'Roster admins',
+  externalId: '4f1c2a9e-okta-group',
+  role: 'admin',
+  memberCount: 3,
+  updatedAt: '2026-12-02T08:00:00.000Z',
+};
+/** ScimGroupRoleDto (src/core/scim/groups.ts), published. */
+const scimGroup = z
+  .strictObject({
+    id: uuid(),
+    displayName: z.string().max(256),
+    externalId: z.string().max(256).nullable(),
+    role: z.enum(scimGroupRoles).nullable().meta({ description: 'The organization role the group grants its members (they hold the highest of their own and their groups’), or null.' }),
+    memberCount: int32(0),
+    updatedAt: timestamp,
+  })
+  .meta({ id: 'ScimGroup', description: 'A group an identity provider pushed over SCIM, with the organization role it grants.', example: groupExample });
+
 const orgId = z.object({ orgId: pathId('The organization’s id; anything else, or one the caller cannot see, is a 404.', organizationId) });
 const connectionPath = orgId.extend({ connectionId: pathId('The connection’s id; one of another organization is a 404.', connectionExample.id) });
+const groupPath = orgId.extend({ groupId: pathId('The group’s id (its SCIM id); one of another organization is a 404.', groupExample.id) });
 const bodyErrors = {
   400: 'Malformed JSON, or an `Idempotency-Key` (not supported here: the answer carries a token Roster does not keep).',
   413: 'The body is over 1 MB.',
@@ -146,5 +167,29 @@ export const scimConnectionOperations: Operation[] = [
     request: { params: connectionPath },
     success: { status: 200, description: 'The journal, newest first.', schema: z.strictObject({ items: z.array(scimRequest).max(JOURNAL_SIZE) }) },
     errors: { 404: 'No such organization or connection.' },
+  },
+  {
+    ...base,
+    method: 'get',
+    path: '/api/v1/organizations/{orgId}/scim-groups',
+    operationId: 'listScimGroups',
+    summary: 'List the SCIM groups and the roles they grant',
+    description:
+      'The groups identity providers pushed into the organization (by any of its connections), by name (at most 500), each with the organization role it grants its members and its member count. For the organization’s members and its own keys with `organizations:read`, and staff; an end user outside it, or another organization’s key, 404.',
+    request: { params: orgId },
+    success: { status: 200, description: 'The groups.', schema: z.strictObject({ items: z.array(scimGroup).max(500) }) },
+    errors: { 404: 'No such organization, or the caller cannot see it.' },
+  },
+  {
+    ...base,
+    method: 'put',
+    path: '/api/v1/organizations/{orgId}/scim-groups/{groupId}/role',
+    operationId: 'setScimGroupRole',
+    summary: 'Bind a SCIM group to an organization role',
+    description:
+      'Its members then hold at least this role in the organization (`admin` or `member`; never `owner`): each member’s role is the highest of their own and their groups’, recomputed now, each change a `member.role-changed` event. `null` unbinds the group. Identity providers can’t set this. For the organization’s owners and admins, its own keys with `organizations:write`, and staff admins and owners; its members and staff viewers get 403; an end user outside it, or another organization’s key, 404.',
+    request: { params: groupPath, body: jsonBody(setScimGroupRoleInput, { example: { role: 'admin' } }) },
+    success: { status: 200, description: 'The group with its role.', schema: scimGroup },
+    errors: { ...bodyErrors, 404: 'No such organization or group.', 422: 'A role other than `admin`, `member` or null, or an unknown field.' },
   },
 ];

@@ -9,6 +9,7 @@ import { getDatabase } from '@/db';
 import type { Database } from '@/db/client';
 import { logger } from '@/lib/logger';
 import { consumeQuota } from '@/rate-limit/quota';
+import { afterResponse } from '../after-response';
 import { readBodyText } from '../json-body';
 import { HttpProblem } from '../problem';
 import { rateLimitHeaders } from '../rate-limit-headers';
@@ -65,7 +66,12 @@ export function scimHandler<Params = Record<string, never>>(handler: ScimRouteHa
     }
     const { response, scimType } = answer;
     if (quota) for (const [name, value] of Object.entries(rateLimitHeaders(quota))) response.headers.set(name, value);
-    if (db && scope) await journal(db, scope, request, body, response.status, scimType, performance.now() - started);
+    // The journal row is written once the answer is sent: the identity provider does not wait for a diagnostic.
+    // A crash between the answer and the write loses that one row (see docs/scim.md, "The request journal").
+    if (db && scope) {
+      const [journaledDb, journaledScope, latencyMs] = [db, scope, performance.now() - started];
+      await afterResponse(() => journal(journaledDb, journaledScope, request, body, response.status, scimType, latencyMs));
+    }
     return response;
   };
 }

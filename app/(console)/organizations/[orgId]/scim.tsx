@@ -5,8 +5,9 @@ import { Badge } from '@/components/badge';
 import { ScimConnectionForm } from '@/components/scim-connection-form';
 import { Cell, Table } from '@/components/table';
 import { Timestamp } from '@/components/timestamp';
-import { listScimConnections, TOKEN_OVERLAP_MS } from '@/core/scim';
-import { createScimConnectionAction, revokeScimConnectionAction, rotateScimTokenAction } from '../scim-actions';
+import { ActionForm } from '@/components/action-form';
+import { listScimConnections, listScimGroupRoles, scimGroupRoles, TOKEN_OVERLAP_MS, type ScimGroupRoleDto } from '@/core/scim';
+import { createScimConnectionAction, revokeScimConnectionAction, rotateScimTokenAction, setScimGroupRoleAction } from '../scim-actions';
 
 const columns = ['Name', 'Password setup', 'Tokens', 'Created', 'Last used', 'Status', 'Actions'];
 const overlapHours = TOKEN_OVERLAP_MS / 3_600_000;
@@ -16,7 +17,8 @@ const overlapHours = TOKEN_OVERLAP_MS / 3_600_000;
  * Rotate, Revoke and a link to each one's request journal, and a form that makes one and shows its token once.
  */
 export async function ScimSection({ organizationId }: { organizationId: string }) {
-  const connections = await listScimConnections(await consoleContext(), organizationId);
+  const ctx = await consoleContext();
+  const [connections, groups] = await Promise.all([listScimConnections(ctx, organizationId), listScimGroupRoles(ctx, organizationId)]);
   const ids = { organizationId };
   return (
     <section aria-labelledby="scim-provisioning" className="space-y-3">
@@ -84,6 +86,49 @@ export async function ScimSection({ organizationId }: { organizationId: string }
         </Table>
       )}
       <ScimConnectionForm action={createScimConnectionAction} organizationId={organizationId} />
+      <ScimGroups organizationId={organizationId} groups={groups} />
+    </section>
+  );
+}
+
+const groupRoleChoices = [...scimGroupRoles, 'none'] as const;
+
+/**
+ * The groups identity providers pushed, each with the organization role it grants (its members hold the highest of
+ * their own and their groups'): a form per group, so it works without JavaScript.
+ */
+function ScimGroups({ organizationId, groups }: { organizationId: string; groups: ScimGroupRoleDto[] }) {
+  return (
+    <section aria-labelledby="scim-groups" className="space-y-2">
+      <h3 id="scim-groups" className="font-medium">Groups and roles</h3>
+      <p className="text-sm text-slate-500">
+        A group bound to a role gives its members at least that role in this organization; unbinding it (none) gives them back their own. Owners are never
+        changed by groups.
+      </p>
+      {groups.length === 0 ? (
+        <p className="text-sm text-slate-500">No groups pushed yet.</p>
+      ) : (
+        <Table columns={['Group', 'Members', 'Role it grants']}>
+          {groups.map((group) => (
+            <tr key={group.id} className="align-top hover:bg-slate-50">
+              <Cell className="font-medium">{group.displayName}</Cell>
+              <Cell className="text-slate-600">{group.memberCount}</Cell>
+              <Cell className="w-64">
+                <ActionForm
+                  action={setScimGroupRoleAction}
+                  hidden={{ organizationId, groupId: group.id, name: group.displayName }}
+                  fields={[{ name: 'role', id: `group-role-${group.id}`, label: 'Role', options: groupRoleChoices, defaultValue: group.role ?? 'none' }]}
+                  submitLabel="Set role"
+                  pendingLabel="Setting…"
+                  tone="secondary"
+                  accessibleSuffix={group.displayName}
+                  className="space-y-2"
+                />
+              </Cell>
+            </tr>
+          ))}
+        </Table>
+      )}
     </section>
   );
 }
