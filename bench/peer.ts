@@ -49,7 +49,8 @@ async function load(door: Door, connections: number, amount: number): Promise<nu
     url: door.origin,
     connections,
     amount,
-    timeout: 10,
+    // A hang guard, not a speed check: a loaded 2-core machine answers 50 connections slowly.
+    timeout: 60,
     sampleInt: 250,
     requests: [{ setupRequest: (request) => ({ ...request, method: 'GET', path: door.path(), headers: door.headers() }) }],
   });
