@@ -112,12 +112,18 @@ function summary(result: BenchResult): string[] {
   return lines;
 }
 
-/** The targets of issues 12 and 28: each ratio, from this run, against the value it should not exceed. */
-const targetRows: { label: string; scenario: string; a: DoorKey; b: DoorKey | DoorKey[]; target: number }[] = [
-  { label: 'UI round trip: action / (PATCH + refresh)', scenario: 'roundtrip', a: 'action', b: 'route-refresh', target: 0.8 },
+/**
+ * The targets of issues 12, 28 and 29: each ratio, from this run, against the value it should not exceed. A retired
+ * target keeps its row (the ratio is still worth watching) and is never counted as missed.
+ */
+const targetRows: { label: string; scenario: string; a: DoorKey; b: DoorKey | DoorKey[]; target: number; retired?: string }[] = [
+  // Issue 29, item 9: Next's own action machinery bounds it at about 0.91 whatever Roster does (docs/benchmark.md).
+  { label: 'UI round trip: action / (PATCH + refresh)', scenario: 'roundtrip', a: 'action', b: 'route-refresh', target: 0.8, retired: 'issue 29' },
   { label: 'update: Route Handler / (raw floor + no-op Route Handler)', scenario: 'floors', a: 'route', b: ['raw', 'noop-route'], target: 1.15 },
   { label: 'update: action without re-render / (raw floor + no-op action)', scenario: 'floors', a: 'action-no-revalidation', b: ['raw', 'noop-action'], target: 1.15 },
   { label: 'read: console page (RSC) / GET /api/v1/users', scenario: 'read', a: 'page-rsc', b: 'route', target: 1.5 },
+  // Issue 29, item 8: with rate limiting on (the bench's read scenario counts every request against the key's budget).
+  { label: 'read: GET /api/v1/users / raw floor', scenario: 'read', a: 'route', b: 'raw', target: 1.5 },
   // Issue 28, item 7.
   { label: 'members: GET …/organizations/{orgId}/members / raw floor', scenario: 'members', a: 'route', b: 'raw', target: 1.5 },
   { label: 'members, a member’s bearer: Route Handler / raw floor', scenario: 'members', a: 'route-member', b: 'raw-member', target: 1.5 },
@@ -131,7 +137,7 @@ export function targetsOf(result: BenchResult) {
       const found = scenario && ratiosOf(scenario).find((r) => r.a === row.a && JSON.stringify(r.b) === JSON.stringify(row.b));
       if (!found) return [];
       const values = [found.sequentialP50, ...result.settings.connections.map((c) => found.load[String(c)] ?? NaN)];
-      return [{ database: database.kind, ...row, values, met: values.every((value) => value <= row.target) }];
+      return [{ database: database.kind, ...row, values, met: row.retired !== undefined || values.every((value) => value <= row.target) }];
     }),
   );
 }
@@ -141,7 +147,7 @@ function targets(result: BenchResult): string[] {
   if (rows.length === 0) return [];
   const connections = result.settings.connections;
   return [
-    '## Targets (issues 12 and 28)',
+    '## Targets (issues 12, 28 and 29)',
     '',
     'Each ratio from this run’s own measurements, by the method above: one client, the ratio of median p50 latencies; ' +
       'concurrent, the ratio of the cost of one request (1 / median requests per second). Where the second term is a sum ' +
@@ -152,7 +158,9 @@ function targets(result: BenchResult): string[] {
     `| Database | Ratio | one client (p50) | ${connections.map((c) => `${c} connections`).join(' | ')} | target | met |`,
     `|---|---|---|${connections.map(() => '---').join('|')}|---|---|`,
     ...rows.map(
-      (row) => `| ${dbName(row.database)} | ${row.label} | ${row.values.map(ratio).join(' | ')} | ≤ ${fixed(row.target, 2)} | ${row.met ? 'yes' : '**no**'} |`,
+      (row) =>
+        `| ${dbName(row.database)} | ${row.label} | ${row.values.map(ratio).join(' | ')} | ` +
+        (row.retired ? `retired in ${row.retired} (was ≤ ${fixed(row.target, 2)}) | — |` : `≤ ${fixed(row.target, 2)} | ${row.met ? 'yes' : '**no**'} |`),
     ),
     '',
   ];

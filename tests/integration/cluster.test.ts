@@ -7,6 +7,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type DatabaseHandle } from '@/db/client';
 import { users } from '@/db/schema';
+import { batchSizeFor } from '@/rate-limit/batched';
 import { haproxyBin, startCluster, type Cluster } from '../../scripts/cluster.mjs';
 import { dropPostgresTestDatabase, testDatabaseUrl } from '../support/database';
 import { onEveryEvent } from '../support/event-source';
@@ -23,6 +24,7 @@ const skipReason = !testDatabaseUrl
     ? `HAProxy is not installed at ${haproxyBin}`
     : undefined;
 const authRequestsPerIp = 10;
+const apiRequestsPerKey = 600;
 
 let cluster: Cluster;
 let handle: DatabaseHandle;
@@ -90,6 +92,7 @@ describe.skipIf(skipReason)(`several instances behind HAProxy${skipReason ? ` (s
         DATABASE_URL: url.toString(),
         ROSTER_AUTH_SECRET: randomBytes(32).toString('base64url'),
         ROSTER_AUTH_RATE_LIMIT_IP: `${authRequestsPerIp}/600`,
+        ROSTER_API_RATE_LIMIT: `${apiRequestsPerKey}/60`,
         LOG_LEVEL: 'warn',
       },
     }).catch((error: unknown) => {
@@ -172,6 +175,25 @@ describe.skipIf(skipReason)(`several instances behind HAProxy${skipReason ? ` (s
     expect((await signInAttempt(instance(0), client)).status).toBe(429);
     expect((await signInAttempt(instance(1), client)).status).toBe(429);
     expect((await signInAttempt(instance(1), { 'x-forwarded-for': '203.0.113.78' })).status).toBe(401);
+  });
+
+  it('holds an API key’s budget across instances within the documented tolerance: limit + instances × (batch − 1)', async () => {
+    // A key of its own: the budget is per key. Counted in memory on each instance, synced in batches
+    // (src/rate-limit/batched.ts): 600/60 has batches of 6.
+    const own = await apiKeyFor(handle.db, ['users:read']);
+    const statuses: number[] = [];
+    // Fast enough to stay in one 60-second window; both instances at once, three requests each at a time.
+    for (let round = 0; round < 120; round++) {
+      const answers = await Promise.all(Array.from({ length: 6 }, (_, i) => fetch(`${instance(i % 2)}/api/v1/users?limit=1`, { headers: own.headers })));
+      for (const answer of answers) {
+        statuses.push(answer.status);
+        await answer.body?.cancel();
+      }
+    }
+    const admitted = statuses.filter((status) => status === 200).length;
+    expect(statuses.filter((status) => status !== 200 && status !== 429)).toEqual([]);
+    expect(admitted).toBeGreaterThanOrEqual(apiRequestsPerKey);
+    expect(admitted).toBeLessThanOrEqual(apiRequestsPerKey + cluster.instances.length * (batchSizeFor(apiRequestsPerKey) - 1));
   });
 
   it('ignores a spoofed X-Forwarded-For from a client that is not a trusted proxy, directly and through HAProxy', async () => {

@@ -7,6 +7,7 @@ import { idleState } from '@/actions/action-state';
 import { refreshLiveViewAction } from '@/actions/refresh-live-view';
 import { getDatabase } from '@/db';
 import { rateLimits, users } from '@/db/schema';
+import { BatchedLimiter } from '@/rate-limit/batched';
 import { limiterOn, type RateLimitStore } from '@/rate-limit/store';
 import * as collectionRoute from '../../app/api/v1/users/route';
 import { formData, redirectTarget } from '../support/actions';
@@ -108,6 +109,36 @@ describeEachDatabase('the shared store', (database) => {
     if (store.kind === 'postgres') {
       expect(await database().select({ points: rateLimits.points }).from(rateLimits)).toEqual([{ points: 25 }]);
     }
+  });
+
+  it('counts a budget in batches: sent when full or within a second, at most batchSize − 1 over per instance', async () => {
+    const points = 1_000;
+    const keyPrefix = `test:${Math.random()}`;
+    const limiter = limiterOn(await storeFor(), { keyPrefix, points, duration: 60 });
+    // Two instances' counters over one shared store.
+    const [a, b] = [new BatchedLimiter(limiter, points), new BatchedLimiter(limiter, points)] as const;
+    expect(a.batchSize).toBe(10);
+
+    for (let i = 0; i < 5; i++) await a.consume('idle');
+    expect(await limiter.get('idle')).toBeNull(); // admitted, not yet written
+    await expect.poll(async () => (await limiter.get('idle'))?.consumedPoints, { timeout: 10_000 }).toBe(5);
+
+    let admitted = 0;
+    for (let round = 0; round < 60; round++) {
+      const results = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).consume('busy')));
+      admitted += results.filter((result) => result.status === 'fulfilled').length;
+    }
+    expect(admitted).toBeGreaterThanOrEqual(points);
+    expect(admitted).toBeLessThanOrEqual(points + 2 * (a.batchSize - 1));
+    // Refused at once from what the last sync said, without a write.
+    await expect(a.consume('busy')).rejects.toMatchObject({ remainingPoints: 0 });
+  });
+
+  it('counts a budget under 200 exactly: every request is a batch of one', async () => {
+    const limiter = limiterOn(await storeFor(), { keyPrefix: `test:${Math.random()}`, points: 10, duration: 60 });
+    const [a, b] = [new BatchedLimiter(limiter, 10), new BatchedLimiter(limiter, 10)] as const;
+    const results = await Promise.allSettled(Array.from({ length: 25 }, (_, i) => (i % 2 ? a : b).consume('caller')));
+    expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(10);
   });
 
   it('keeps limiting in memory while the shared store is down', async () => {

@@ -1,0 +1,172 @@
+// `npm run bench:peer`: Roster's GET /api/v1/users and /api/v1/users/{id} against the peer a team would otherwise
+// use, Better Auth 1.7's admin plugin (`list-users`, `get-user`, bench/peer-server.ts), on the same PostgreSQL
+// server, each with 10,000 users. Autocannon, doors interleaved run by run, medians of 3. Roster runs with every
+// feature on, rate limiting included (ROSTER_API_RATE_LIMIT as given; the npm script sets a budget the run stays
+// under, so every request is counted and none refused). Cost = time per request = 1 / requests per second.
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import pg from 'pg';
+import { authenticate, credentials } from './auth';
+import { buildBenchIfStale } from './build';
+import { preparePostgres } from './database';
+import { freePort, root, startServer, stopAll } from './processes';
+import { startNext } from './servers';
+import { percentile } from './stats';
+
+const median = (values: readonly number[]) => percentile(values, 50);
+
+const { values } = parseArgs({
+  options: {
+    connections: { type: 'string', default: '10,50' },
+    repeats: { type: 'string', default: '3' },
+    users: { type: 'string', default: '10000' },
+    seconds: { type: 'string', default: '2' },
+    port: { type: 'string', default: '3300' },
+    out: { type: 'string', default: path.join(import.meta.dirname, 'results', 'issue-29') },
+  },
+});
+const connectionsList = values.connections.split(',').map(Number);
+const repeats = Number(values.repeats);
+const users = Number(values.users);
+const seconds = Number(values.seconds);
+const LOCAL_POSTGRES = 'postgres://postgres@127.0.0.1:5432/postgres';
+
+interface Door {
+  name: string;
+  origin: string;
+  headers: () => Record<string, string>;
+  path: () => string;
+}
+
+/** Requests per second over `amount` requests on `connections`; any non-2xx or error fails the run. */
+async function load(door: Door, connections: number, amount: number): Promise<number> {
+  const result = await autocannon({
+    url: door.origin,
+    connections,
+    amount,
+    // A hang guard, not a speed check: a loaded 2-core machine answers 50 connections slowly.
+    timeout: 60,
+    sampleInt: 250,
+    requests: [{ setupRequest: (request) => ({ ...request, method: 'GET', path: door.path(), headers: door.headers() }) }],
+  });
+  const bad = result.non2xx + result.errors + result.timeouts;
+  if (bad > 0) throw new Error(`${door.name}: ${bad} of ${result.requests.total} requests failed (non-2xx ${result.non2xx}, errors ${result.errors})`);
+  return result.requests.total / (result.duration || 1);
+}
+
+const cycle = (items: string[]) => {
+  let i = 0;
+  return () => items[i++ % items.length]!;
+};
+
+async function main() {
+  buildBenchIfStale();
+  const workDir = mkdtempSync(path.join(os.tmpdir(), 'roster-peer-'));
+  const roster = await preparePostgres({ users, deletable: 0, eventKeys: 0, organizations: { organizations: 0, memberships: 0 } });
+  if (!roster) throw new Error('PostgreSQL at 127.0.0.1:5432 does not answer');
+  const peerDatabase = `roster_bench_peer_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: LOCAL_POSTGRES });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${peerDatabase}`);
+  const peerUrl = new URL(LOCAL_POSTGRES);
+  peerUrl.pathname = `/${peerDatabase}`;
+  try {
+    const peerPort = await freePort(Number(values.port));
+    const peerEnv: NodeJS.ProcessEnv = {
+      ...process.env,
+      NODE_ENV: 'production',
+      DATABASE_URL: peerUrl.toString(),
+      PEER_BASE_URL: `http://127.0.0.1:${peerPort}`,
+      PEER_SECRET: randomBytes(32).toString('base64url'),
+      PEER_USERS: String(users),
+      PORT: String(peerPort),
+    };
+    const setup = execFileSync(process.execPath, ['--import', 'tsx', 'bench/peer-server.ts', '--setup'], { cwd: root, env: peerEnv, encoding: 'utf8' });
+    const peerFixture = JSON.parse(setup.trim().split('\n').at(-1)!) as { cookie: string; ids: string[] };
+    const peer = await startServer({
+      name: `peer :${peerPort}`,
+      port: peerPort,
+      args: ['--import', 'tsx', 'bench/peer-server.ts'],
+      env: peerEnv,
+      logFile: path.join(workDir, 'peer.log'),
+      readyPath: '/ready',
+    });
+    const next = await startNext({ port: await freePort(peerPort + 1), dbEnv: roster.nextEnv, logDir: workDir });
+    await authenticate(next.origin, roster.fixture.apiKeySecret);
+    const rosterIds = cycle(roster.fixture.updateTargets.map((user) => user.id));
+    const peerIds = cycle(peerFixture.ids);
+    const peerHeaders = () => ({ cookie: peerFixture.cookie, 'accept-encoding': 'gzip, deflate, br' });
+    const rosterHeaders = () => ({ ...credentials.api, 'accept-encoding': 'gzip, deflate, br' });
+    const pairs: Array<{ operation: string; roster: Door; peer: Door }> = [
+      {
+        operation: 'list, 25 newest',
+        roster: { name: 'Roster GET /api/v1/users', origin: next.origin, headers: rosterHeaders, path: () => '/api/v1/users?limit=25' },
+        peer: {
+          name: 'Better Auth GET /api/auth/admin/list-users',
+          origin: peer.origin,
+          headers: peerHeaders,
+          path: () => '/api/auth/admin/list-users?limit=25&sortBy=createdAt&sortDirection=desc',
+        },
+      },
+      {
+        operation: 'one user by id',
+        roster: { name: 'Roster GET /api/v1/users/{id}', origin: next.origin, headers: rosterHeaders, path: () => `/api/v1/users/${rosterIds()}` },
+        peer: { name: 'Better Auth GET /api/auth/admin/get-user', origin: peer.origin, headers: peerHeaders, path: () => `/api/auth/admin/get-user?id=${peerIds()}` },
+      },
+    ];
+    const rows: Array<{ operation: string; connections: number; rosterRps: number[]; peerRps: number[]; ratio: number }> = [];
+    for (const connections of connectionsList) {
+      for (const { operation, roster: a, peer: b } of pairs) {
+        // Warm-up, unmeasured; it also sizes the runs (about `seconds` each at the warm-up's pace).
+        const amounts = new Map<Door, number>();
+        for (const door of [a, b]) amounts.set(door, Math.max(connections * 20, Math.round((await load(door, connections, connections * 30)) * seconds)));
+        const rps: Record<'a' | 'b', number[]> = { a: [], b: [] };
+        for (let run = 0; run < repeats; run++) {
+          // Interleaved, and the order alternates, so neither door always runs on a machine the other just warmed.
+          const order = run % 2 ? (['b', 'a'] as const) : (['a', 'b'] as const);
+          for (const key of order) {
+            const door = key === 'a' ? a : b;
+            rps[key].push(await load(door, connections, amounts.get(door)!));
+          }
+        }
+        const ratio = median(rps.b) / median(rps.a); // Roster's cost / the peer's = peer rps / Roster rps
+        rows.push({ operation, connections, rosterRps: rps.a, peerRps: rps.b, ratio });
+        console.log(`${operation}, ${connections} connections: Roster ${median(rps.a).toFixed(0)} req/s, peer ${median(rps.b).toFixed(0)} req/s: Roster costs ${ratio.toFixed(2)}× the peer`);
+      }
+    }
+    mkdirSync(values.out, { recursive: true });
+    const load1 = os.loadavg().map((v) => v.toFixed(1)).join(' / ');
+    writeFileSync(path.join(values.out, 'peer.json'), `${JSON.stringify({ finishedAt: new Date().toISOString(), users, repeats, loadAverage: os.loadavg(), rows }, null, 2)}\n`);
+    writeFileSync(
+      path.join(values.out, 'peer.md'),
+      [
+        '# Roster vs Better Auth’s admin plugin (issue 29, item 8)',
+        '',
+        `PostgreSQL, ${users.toLocaleString('en-US')} users on each side (two databases on one server); autocannon; medians of ${repeats} interleaved runs; ` +
+          `load average at the end ${load1} (2 cores shared with other work). Cost = time per request = 1 / requests per second; ` +
+          'the ratio is Roster’s cost over the peer’s (target ≤ 0.5).',
+        '',
+        '| operation | connections | Roster req/s (runs) | peer req/s (runs) | Roster cost / peer cost | target ≤ 0.5 |',
+        '|---|---|---|---|---|---|',
+        ...rows.map(
+          (row) =>
+            `| ${row.operation} | ${row.connections} | ${median(row.rosterRps).toFixed(0)} (${row.rosterRps.map((v) => v.toFixed(0)).join(', ')}) | ` +
+            `${median(row.peerRps).toFixed(0)} (${row.peerRps.map((v) => v.toFixed(0)).join(', ')}) | ${row.ratio.toFixed(2)} | ${row.ratio <= 0.5 ? 'yes' : '**no**'} |`,
+        ),
+        '',
+      ].join('\n'),
+    );
+  } finally {
+    await stopAll();
+    await admin.query(`DROP DATABASE IF EXISTS ${peerDatabase} WITH (FORCE)`).catch(() => undefined);
+    await admin.end();
+    await roster.dispose();
+  }
+}
+
+await main();
