@@ -26,11 +26,16 @@ export const users = pgTable(
     image: text('image'),
     /** Better Auth's two-factor plugin: set once a TOTP enrolment is confirmed by a code. */
     twoFactorEnabled: boolean('two_factor_enabled').notNull().default(false),
+    /** The user's id in the system they were imported from (POST /api/v1/users/import): what an upsert matches first. */
+    externalId: text('external_id'),
+    /** Free-form data brought by an import; never read by Roster itself. */
+    metadata: jsonb('metadata').$type<Record<string, unknown>>().notNull().default({}),
     createdAt: timestampMs('created_at').notNull().defaultNow(),
     updatedAt: timestampMs('updated_at').notNull().defaultNow(),
   },
   (t) => [
     uniqueIndex('users_email_lower_key').on(sql`lower(${t.email})`),
+    uniqueIndex('users_external_id_key').on(t.externalId),
     // Matches the list's ORDER BY created_at DESC, id DESC exactly, so pages are read off the index in order.
     // NULLS FIRST is PostgreSQL's default for DESC, but Drizzle's is NULLS LAST: without it the index cannot serve that
     // ORDER BY (every page was a sequential scan and a sort of the whole table).

@@ -73,6 +73,26 @@ export interface paths {
         patch: operations["updateUser"];
         trace?: never;
     };
+    "/api/v1/users/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import users (NDJSON, CSV or a JSON array)
+         * @description Streams the upload (never held whole; up to `ROSTER_IMPORT_MAX_BYTES`, 256 MiB by default) and imports it row by row: a bad row is reported (line, field, code) and does not stop the others. `passwordHash` keeps the password users had (bcrypt, argon2id/argon2i, scrypt, Firebase scrypt, PBKDF2-SHA256): they sign in with it, after which it is replaced by Roster’s own. Each user created is a `user.created` event. `dryRun=true` reads and checks every row and writes nothing. The report lists the first 1000 row errors. Admins can’t import admins or owners (row errors): that takes an owner.
+         */
+        post: operations["importUsers"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me": {
         parameters: {
             query?: never;
@@ -848,6 +868,81 @@ export interface components {
             createdAt: string;
             /** Format: date-time */
             updatedAt: string;
+        };
+        ImportReport: {
+            dryRun: boolean;
+            /** @enum {string} */
+            mode: "insert" | "upsert";
+            /**
+             * Format: int32
+             * @description Rows read.
+             */
+            total: number;
+            /**
+             * Format: int32
+             * @description Rows created or updated (in a dry run: that would be).
+             */
+            succeeded: number;
+            /**
+             * Format: int32
+             * @description Users created.
+             */
+            created: number;
+            /**
+             * Format: int32
+             * @description Users updated (upsert).
+             */
+            updated: number;
+            /**
+             * Format: int32
+             * @description Rows refused, each listed in `errors` (up to 1000).
+             */
+            failed: number;
+            errors: {
+                /**
+                 * Format: int32
+                 * @description The row’s line (CSV, NDJSON) or position from 1 (JSON array).
+                 */
+                line: number;
+                field?: string;
+                /** @description What is wrong: a zod issue code, or duplicate, forbidden, not_found, unknown_format, cost_too_high, unreadable, … */
+                code: string;
+                detail: string;
+            }[];
+            /** @description More rows failed than `errors` lists. */
+            errorsTruncated: boolean;
+        };
+        /**
+         * @description One user to import.
+         * @example {
+         *       "email": "ada@example.com",
+         *       "name": "Ada Lovelace",
+         *       "externalId": "legacy-42",
+         *       "passwordHash": "$2b$12$…"
+         *     }
+         */
+        ImportRecord: {
+            /** Format: email */
+            email: string;
+            name?: string;
+            /**
+             * @default member
+             * @enum {string}
+             */
+            role: "member" | "viewer" | "admin" | "owner";
+            externalId?: string;
+            /** @default false */
+            emailVerified: boolean;
+            /** Format: date-time */
+            createdAt?: string;
+            metadata?: {
+                [key: string]: unknown;
+            };
+            passwordHash?: string;
+            /** Format: uuid */
+            organizationId?: string;
+            /** @enum {string} */
+            organizationRole?: "owner" | "admin" | "member";
         };
         /**
          * @description The calling user, with the organizations they belong to.
@@ -2650,6 +2745,181 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only. */
                     ETag: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential’s request budget is spent: retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy": string;
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": number;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error: `traceId` finds it in the server log; nothing was changed. */
+            500: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable: retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    importUsers: {
+        parameters: {
+            query?: {
+                /** @description `true`: validate every row and report, writing nothing. */
+                dryRun?: "true" | "false";
+                /** @description `insert` refuses existing users (row errors); `upsert` updates the user with the same externalId, else email. */
+                mode?: "insert" | "upsert";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-ndjson": unknown;
+                "text/csv": unknown;
+                "application/json": components["schemas"]["ImportRecord"][];
+            };
+        };
+        responses: {
+            /** @description What the import did (or would do), with the refused rows. */
+            200: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy": string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportReport"];
+                };
+            };
+            /** @description A bad query parameter. Or an unknown query parameter (one error per parameter). */
+            400: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credentials (`WWW-Authenticate: Bearer`), or invalid, expired or revoked ones (`Bearer error="invalid_token"`). */
+            401: {
+                headers: {
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credentials are valid but lack the role or scope. */
+            403: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A declared `Content-Length` over the limit. */
+            413: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A body that is not NDJSON, CSV or JSON. */
+            415: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
                     /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
