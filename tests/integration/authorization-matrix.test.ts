@@ -355,7 +355,7 @@ const routeMatrix: Record<string, Partial<Record<string, RouteCell>>> = {
   },
   'app/api/v1/users/import/route.ts': {
     GET: { path: () => '/api/v1/users/import', expect: every(405) },
-    POST: { path: () => '/api/v1/users/import', body: (id) => [{ email: `imported-${id}@matrix.test` }], expect: usersWrite(200) },
+    POST: { path: () => '/api/v1/users/import', body: (id) => [{ email: `imported-${id}@matrix.test` }], expect: usersWrite(202) },
     PUT: { path: () => '/api/v1/users/import', expect: every(405) },
     PATCH: { path: () => '/api/v1/users/import', expect: every(405) },
     DELETE: { path: () => '/api/v1/users/import', expect: every(405) },

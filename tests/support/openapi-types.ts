@@ -84,7 +84,7 @@ export interface paths {
         put?: never;
         /**
          * Import users (NDJSON, CSV or a JSON array)
-         * @description Streams the upload (never held whole; up to `ROSTER_IMPORT_MAX_BYTES`, 256 MiB by default) and imports it row by row: a bad row is reported (line, field, code) and does not stop the others. `passwordHash` keeps the password users had (bcrypt, argon2id/argon2i, scrypt, Firebase scrypt, PBKDF2-SHA256): they sign in with it, after which it is replaced by Roster’s own. Each user created is a `user.created` event. `dryRun=true` reads and checks every row and writes nothing. The report lists the first 1000 row errors. Admins can’t import admins or owners (row errors): that takes an owner.
+         * @description Reads the upload as it arrives (never held whole; up to `ROSTER_IMPORT_MAX_BYTES`, 256 MiB by default), stages its rows and answers a `users.import` job (`GET /api/v1/jobs/{id}`), which applies them in the background: a bad row is a job error (line, field, code) and does not stop the others. `passwordHash` keeps the password users had (bcrypt, argon2id/argon2i, scrypt, Firebase scrypt, PBKDF2-SHA256): they sign in with it, after which it is replaced by Roster’s own. Each user created is a `user.created` event with `data.jobId`. `dryRun=true`: the job checks every row and writes no user. Admins can’t import admins or owners (row errors).
          */
         post: operations["importUsers"];
         delete?: never;
@@ -869,49 +869,6 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
         };
-        ImportReport: {
-            dryRun: boolean;
-            /** @enum {string} */
-            mode: "insert" | "upsert";
-            /**
-             * Format: int32
-             * @description Rows read.
-             */
-            total: number;
-            /**
-             * Format: int32
-             * @description Rows created or updated (in a dry run: that would be).
-             */
-            succeeded: number;
-            /**
-             * Format: int32
-             * @description Users created.
-             */
-            created: number;
-            /**
-             * Format: int32
-             * @description Users updated (upsert).
-             */
-            updated: number;
-            /**
-             * Format: int32
-             * @description Rows refused, each listed in `errors` (up to 1000).
-             */
-            failed: number;
-            errors: {
-                /**
-                 * Format: int32
-                 * @description The row’s line (CSV, NDJSON) or position from 1 (JSON array).
-                 */
-                line: number;
-                field?: string;
-                /** @description What is wrong: a zod issue code, or duplicate, forbidden, not_found, unknown_format, cost_too_high, unreadable, … */
-                code: string;
-                detail: string;
-            }[];
-            /** @description More rows failed than `errors` lists. */
-            errorsTruncated: boolean;
-        };
         /**
          * @description One user to import.
          * @example {
@@ -1477,7 +1434,7 @@ export interface components {
             id: string;
             position: string;
             /** @enum {string} */
-            type: "user.created" | "user.signed-up" | "user.updated" | "user.deleted" | "subscription.updated" | "customer.linked" | "api-key.created" | "api-key.revoked" | "webhook.reprocessed" | "users.seeded" | "webhook-endpoint.created" | "webhook-endpoint.updated" | "webhook-endpoint.secret-rotated" | "webhook-endpoint.disabled" | "webhook-endpoint.deleted" | "webhook-delivery.retried" | "user.email-verified" | "user.email-changed" | "user.password-reset" | "user.two-factor-reset" | "invitation.created" | "invitation.resent" | "invitation.revoked" | "invitation.accepted" | "export.downloaded" | "user.signed-in" | "user.sign-in-failed" | "user.locked-out" | "user.password-changed" | "user.two-factor-enabled" | "user.two-factor-disabled" | "session.revoked" | "user.external-identity-linked" | "passkey.added" | "passkey.renamed" | "passkey.removed" | "organization.created" | "organization.updated" | "organization.deleted" | "member.added" | "member.role-changed" | "member.removed" | "scim-connection.created" | "scim-connection.token-rotated" | "scim-connection.revoked" | "member.suspended" | "member.restored" | "member.updated" | "scim-group.created" | "scim-group.updated" | "scim-group.deleted";
+            type: "user.created" | "user.signed-up" | "user.updated" | "user.deleted" | "subscription.updated" | "customer.linked" | "api-key.created" | "api-key.revoked" | "webhook.reprocessed" | "users.seeded" | "webhook-endpoint.created" | "webhook-endpoint.updated" | "webhook-endpoint.secret-rotated" | "webhook-endpoint.disabled" | "webhook-endpoint.deleted" | "webhook-delivery.retried" | "user.email-verified" | "user.email-changed" | "user.password-reset" | "user.two-factor-reset" | "invitation.created" | "invitation.resent" | "invitation.revoked" | "invitation.accepted" | "export.downloaded" | "user.signed-in" | "user.sign-in-failed" | "user.locked-out" | "user.password-changed" | "user.two-factor-enabled" | "user.two-factor-disabled" | "session.revoked" | "user.external-identity-linked" | "passkey.added" | "passkey.renamed" | "passkey.removed" | "organization.created" | "organization.updated" | "organization.deleted" | "member.added" | "member.role-changed" | "member.removed" | "scim-connection.created" | "scim-connection.token-rotated" | "scim-connection.revoked" | "member.suspended" | "member.restored" | "member.updated" | "scim-group.created" | "scim-group.updated" | "scim-group.deleted" | "job.created" | "job.finished";
             /** Format: date-time */
             occurredAt: string;
             /** @description `user:<id>`, `api-key:<id>` or `system:<name>`. */
@@ -1486,7 +1443,7 @@ export interface components {
             door: "console" | "api" | "cli" | "webhook" | "scim";
             subject: {
                 /** @enum {string} */
-                type: "user" | "api-key" | "webhook-event" | "webhook-endpoint" | "invitation" | "organization" | "scim-connection" | "scim-group";
+                type: "user" | "api-key" | "webhook-event" | "webhook-endpoint" | "invitation" | "organization" | "scim-connection" | "scim-group" | "job";
                 id: string;
             } | null;
             /**
@@ -2815,7 +2772,7 @@ export interface operations {
     importUsers: {
         parameters: {
             query?: {
-                /** @description `true`: validate every row and report, writing nothing. */
+                /** @description `true`: the job checks every row and reports, writing no user. */
                 dryRun?: "true" | "false";
                 /** @description `insert` refuses existing users (row errors); `upsert` updates the user with the same externalId, else email. */
                 mode?: "insert" | "upsert";
@@ -2832,9 +2789,11 @@ export interface operations {
             };
         };
         responses: {
-            /** @description What the import did (or would do), with the refused rows. */
-            200: {
+            /** @description The queued import job. */
+            202: {
                 headers: {
+                    /** @description URL of the created resource. */
+                    Location: string;
                     /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
                     RateLimit: string;
                     /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
@@ -2846,7 +2805,32 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ImportReport"];
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        kind: string;
+                        /** @enum {string} */
+                        status: "queued" | "running" | "succeeded" | "failed" | "canceled";
+                        /** Format: int32 */
+                        total: number | null;
+                        /** Format: int32 */
+                        processed: number;
+                        /** Format: int32 */
+                        succeeded: number;
+                        /** Format: int32 */
+                        failed: number;
+                        /** Format: int32 */
+                        errorCount: number;
+                        failure: string | null;
+                        /** Format: uuid */
+                        organizationId: string | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        startedAt: string | null;
+                        /** Format: date-time */
+                        finishedAt: string | null;
+                    };
                 };
             };
             /** @description A bad query parameter. Or an unknown query parameter (one error per parameter). */
@@ -6987,7 +6971,7 @@ export interface operations {
                 "application/json": {
                     /** Format: uri */
                     url: string;
-                    events: ("*" | "user.created" | "user.signed-up" | "user.updated" | "user.deleted" | "subscription.updated" | "customer.linked" | "api-key.created" | "api-key.revoked" | "webhook.reprocessed" | "users.seeded" | "user.email-verified" | "user.email-changed" | "user.password-reset" | "user.two-factor-reset" | "invitation.created" | "invitation.resent" | "invitation.revoked" | "invitation.accepted" | "export.downloaded" | "user.signed-in" | "user.sign-in-failed" | "user.locked-out" | "user.password-changed" | "user.two-factor-enabled" | "user.two-factor-disabled" | "session.revoked" | "user.external-identity-linked" | "passkey.added" | "passkey.renamed" | "passkey.removed" | "organization.created" | "organization.updated" | "organization.deleted" | "member.added" | "member.role-changed" | "member.removed" | "scim-connection.created" | "scim-connection.token-rotated" | "scim-connection.revoked" | "member.suspended" | "member.restored" | "member.updated" | "scim-group.created" | "scim-group.updated" | "scim-group.deleted")[];
+                    events: ("*" | "user.created" | "user.signed-up" | "user.updated" | "user.deleted" | "subscription.updated" | "customer.linked" | "api-key.created" | "api-key.revoked" | "webhook.reprocessed" | "users.seeded" | "user.email-verified" | "user.email-changed" | "user.password-reset" | "user.two-factor-reset" | "invitation.created" | "invitation.resent" | "invitation.revoked" | "invitation.accepted" | "export.downloaded" | "user.signed-in" | "user.sign-in-failed" | "user.locked-out" | "user.password-changed" | "user.two-factor-enabled" | "user.two-factor-disabled" | "session.revoked" | "user.external-identity-linked" | "passkey.added" | "passkey.renamed" | "passkey.removed" | "organization.created" | "organization.updated" | "organization.deleted" | "member.added" | "member.role-changed" | "member.removed" | "scim-connection.created" | "scim-connection.token-rotated" | "scim-connection.revoked" | "member.suspended" | "member.restored" | "member.updated" | "scim-group.created" | "scim-group.updated" | "scim-group.deleted" | "job.created" | "job.finished")[];
                     description?: string;
                 };
             };
@@ -9301,7 +9285,7 @@ export interface operations {
             query?: {
                 actor?: string;
                 type?: string;
-                subjectType?: "user" | "api-key" | "webhook-event" | "webhook-endpoint" | "invitation" | "organization" | "scim-connection" | "scim-group";
+                subjectType?: "user" | "api-key" | "webhook-event" | "webhook-endpoint" | "invitation" | "organization" | "scim-connection" | "scim-group" | "job";
                 subjectId?: string;
                 door?: "console" | "api" | "cli" | "webhook" | "scim";
                 organizationId?: string;
@@ -9492,7 +9476,7 @@ export interface operations {
             query?: {
                 actor?: string;
                 type?: string;
-                subjectType?: "user" | "api-key" | "webhook-event" | "webhook-endpoint" | "invitation" | "organization" | "scim-connection" | "scim-group";
+                subjectType?: "user" | "api-key" | "webhook-event" | "webhook-endpoint" | "invitation" | "organization" | "scim-connection" | "scim-group" | "job";
                 subjectId?: string;
                 door?: "console" | "api" | "cli" | "webhook" | "scim";
                 organizationId?: string;
@@ -9804,7 +9788,7 @@ export interface operations {
                 "application/json": {
                     /** Format: uri */
                     url: string;
-                    events: ("*" | "user.created" | "user.signed-up" | "user.updated" | "user.deleted" | "subscription.updated" | "customer.linked" | "api-key.created" | "api-key.revoked" | "webhook.reprocessed" | "users.seeded" | "user.email-verified" | "user.email-changed" | "user.password-reset" | "user.two-factor-reset" | "invitation.created" | "invitation.resent" | "invitation.revoked" | "invitation.accepted" | "export.downloaded" | "user.signed-in" | "user.sign-in-failed" | "user.locked-out" | "user.password-changed" | "user.two-factor-enabled" | "user.two-factor-disabled" | "session.revoked" | "user.external-identity-linked" | "passkey.added" | "passkey.renamed" | "passkey.removed" | "organization.created" | "organization.updated" | "organization.deleted" | "member.added" | "member.role-changed" | "member.removed" | "scim-connection.created" | "scim-connection.token-rotated" | "scim-connection.revoked" | "member.suspended" | "member.restored" | "member.updated" | "scim-group.created" | "scim-group.updated" | "scim-group.deleted")[];
+                    events: ("*" | "user.created" | "user.signed-up" | "user.updated" | "user.deleted" | "subscription.updated" | "customer.linked" | "api-key.created" | "api-key.revoked" | "webhook.reprocessed" | "users.seeded" | "user.email-verified" | "user.email-changed" | "user.password-reset" | "user.two-factor-reset" | "invitation.created" | "invitation.resent" | "invitation.revoked" | "invitation.accepted" | "export.downloaded" | "user.signed-in" | "user.sign-in-failed" | "user.locked-out" | "user.password-changed" | "user.two-factor-enabled" | "user.two-factor-disabled" | "session.revoked" | "user.external-identity-linked" | "passkey.added" | "passkey.renamed" | "passkey.removed" | "organization.created" | "organization.updated" | "organization.deleted" | "member.added" | "member.role-changed" | "member.removed" | "scim-connection.created" | "scim-connection.token-rotated" | "scim-connection.revoked" | "member.suspended" | "member.restored" | "member.updated" | "scim-group.created" | "scim-group.updated" | "scim-group.deleted" | "job.created" | "job.finished")[];
                     description?: string;
                 };
             };
@@ -10370,7 +10354,7 @@ export interface operations {
                 "application/json": {
                     /** Format: uri */
                     url?: string;
-                    events?: ("*" | "user.created" | "user.signed-up" | "user.updated" | "user.deleted" | "subscription.updated" | "customer.linked" | "api-key.created" | "api-key.revoked" | "webhook.reprocessed" | "users.seeded" | "user.email-verified" | "user.email-changed" | "user.password-reset" | "user.two-factor-reset" | "invitation.created" | "invitation.resent" | "invitation.revoked" | "invitation.accepted" | "export.downloaded" | "user.signed-in" | "user.sign-in-failed" | "user.locked-out" | "user.password-changed" | "user.two-factor-enabled" | "user.two-factor-disabled" | "session.revoked" | "user.external-identity-linked" | "passkey.added" | "passkey.renamed" | "passkey.removed" | "organization.created" | "organization.updated" | "organization.deleted" | "member.added" | "member.role-changed" | "member.removed" | "scim-connection.created" | "scim-connection.token-rotated" | "scim-connection.revoked" | "member.suspended" | "member.restored" | "member.updated" | "scim-group.created" | "scim-group.updated" | "scim-group.deleted")[];
+                    events?: ("*" | "user.created" | "user.signed-up" | "user.updated" | "user.deleted" | "subscription.updated" | "customer.linked" | "api-key.created" | "api-key.revoked" | "webhook.reprocessed" | "users.seeded" | "user.email-verified" | "user.email-changed" | "user.password-reset" | "user.two-factor-reset" | "invitation.created" | "invitation.resent" | "invitation.revoked" | "invitation.accepted" | "export.downloaded" | "user.signed-in" | "user.sign-in-failed" | "user.locked-out" | "user.password-changed" | "user.two-factor-enabled" | "user.two-factor-disabled" | "session.revoked" | "user.external-identity-linked" | "passkey.added" | "passkey.renamed" | "passkey.removed" | "organization.created" | "organization.updated" | "organization.deleted" | "member.added" | "member.role-changed" | "member.removed" | "scim-connection.created" | "scim-connection.token-rotated" | "scim-connection.revoked" | "member.suspended" | "member.restored" | "member.updated" | "scim-group.created" | "scim-group.updated" | "scim-group.deleted" | "job.created" | "job.finished")[];
                     description?: string;
                     enabled?: boolean;
                 };

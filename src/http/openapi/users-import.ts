@@ -1,6 +1,7 @@
 import 'server-only';
 import { z } from 'zod';
-import { importRecord, importReport, importUsersQuery, MAX_REPORTED_ERRORS } from '@/core/users/import';
+import { jobSummaryDto } from '@/core/jobs/dto';
+import { importRecord, importUsersQuery } from '@/core/users/import';
 import type { Operation } from './operation';
 
 const record = importRecord.meta({ id: 'ImportRecord', description: 'One user to import.', example: { email: 'ada@example.com', name: 'Ada Lovelace', externalId: 'legacy-42', passwordHash: '$2b$12$…' } });
@@ -12,11 +13,11 @@ export const usersImportOperations: Operation[] = [
     operationId: 'importUsers',
     summary: 'Import users (NDJSON, CSV or a JSON array)',
     description:
-      'Streams the upload (never held whole; up to `ROSTER_IMPORT_MAX_BYTES`, 256 MiB by default) and imports it row by row: a bad row is reported ' +
-      '(line, field, code) and does not stop the others. `passwordHash` keeps the password users had (bcrypt, argon2id/argon2i, scrypt, Firebase ' +
-      'scrypt, PBKDF2-SHA256): they sign in with it, after which it is replaced by Roster’s own. Each user created is a `user.created` event. ' +
-      `\`dryRun=true\` reads and checks every row and writes nothing. The report lists the first ${MAX_REPORTED_ERRORS} row errors. ` +
-      'Admins can’t import admins or owners (row errors): that takes an owner.',
+      'Reads the upload as it arrives (never held whole; up to `ROSTER_IMPORT_MAX_BYTES`, 256 MiB by default), stages its rows and answers a ' +
+      '`users.import` job (`GET /api/v1/jobs/{id}`), which applies them in the background: a bad row is a job error (line, field, code) and ' +
+      'does not stop the others. `passwordHash` keeps the password users had (bcrypt, argon2id/argon2i, scrypt, Firebase scrypt, ' +
+      'PBKDF2-SHA256): they sign in with it, after which it is replaced by Roster’s own. Each user created is a `user.created` event with ' +
+      '`data.jobId`. `dryRun=true`: the job checks every row and writes no user. Admins can’t import admins or owners (row errors).',
     tag: 'Users',
     access: 'any-credential',
     request: {
@@ -30,7 +31,7 @@ export const usersImportOperations: Operation[] = [
         },
       },
     },
-    success: { status: 200, description: 'What the import did (or would do), with the refused rows.', schema: importReport.meta({ id: 'ImportReport' }) },
+    success: { status: 202, description: 'The queued import job.', schema: jobSummaryDto, headers: ['Location'] },
     errors: {
       400: 'A bad query parameter.',
       413: 'A declared `Content-Length` over the limit.',

@@ -5,7 +5,7 @@ import type { Database, Transaction } from '@/db/client';
 import { accounts, organizationMembers, organizations, users, type UserRow } from '@/db/schema';
 import { authorizeAccountChange } from '../../authorization';
 import { postgresErrorCode, UNIQUE_VIOLATION } from '../../db-errors';
-import { Forbidden } from '../../errors';
+import { Conflict, Forbidden, ValidationFailed } from '../../errors';
 import { diffFields, recordEvents, type NewEvent } from '../../events';
 import { memberEventOf } from '../../organizations/members';
 import type { Principal } from '../../principal';
@@ -25,40 +25,53 @@ export interface BatchOutcome {
 }
 
 interface BatchContext {
-  db: Database;
+  db: Database | Transaction;
   principal: Principal;
   mode: ImportMode;
-  dryRun: boolean;
-  /** Carried by every event the import writes, so webhooks and streams can tell an import's users apart. */
-  jobId?: string;
 }
 
 /**
- * Applies one batch of valid rows. Insert mode writes the whole batch in one transaction with one statement per
- * table (rows whose email or externalId exists are skipped by ON CONFLICT and reported); upsert mode gives each row
- * its own transaction, since each may update a different existing user. Either way a row is all or nothing: its
- * user, password hash, membership and events together. A dry run reads what exists and writes nothing.
+ * What a batch of valid rows would do, writing nothing: the organizations they name must exist; in insert mode an
+ * email or externalId that exists (or came earlier in the batch) is a duplicate; in upsert mode a match is an update
+ * the principal must be allowed to make.
  */
-export async function applyBatch(ctx: BatchContext, rows: ValidRow[]): Promise<BatchOutcome> {
+export async function dryRunBatch(ctx: BatchContext, rows: ValidRow[]): Promise<BatchOutcome> {
   const outcome: BatchOutcome = { created: 0, updated: 0, errors: [] };
   const known = await existingOrganizations(ctx.db, rows);
   const ready = rows.filter((row) => {
-    const organizationId = row.record.organizationId;
-    if (!organizationId || known.has(organizationId)) return true;
-    outcome.errors.push({ line: row.line, field: 'organizationId', code: 'not_found', detail: 'No organization has this id.' });
+    if (!unknownOrganization(row, known)) return true;
+    outcome.errors.push(unknownOrganization(row, known)!);
     return false;
   });
-  if (ctx.dryRun) return dryRun(ctx, ready, outcome);
-  if (ctx.mode === 'insert') {
-    const inserted = await ctx.db.transaction((tx) => insertRows(tx, ctx, ready));
-    for (const row of ready) {
-      if (inserted.has(row.line)) outcome.created += 1;
-      else outcome.errors.push(duplicate(row));
+  return dryRun(ctx, ready, outcome);
+}
+
+const unknownOrganization = (row: ValidRow, known: Set<string>): RowError | null =>
+  row.record.organizationId && !known.has(row.record.organizationId)
+    ? { line: row.line, field: 'organizationId', code: 'not_found', detail: 'No organization has this id.' }
+    : null;
+
+/**
+ * Applies one row in `tx` (a job item's savepoint): all or nothing, its user, password hash, membership and events
+ * together. A row that can't be applied throws a domain error naming the field.
+ */
+export async function applyRow(tx: Transaction, principal: Principal, mode: ImportMode, row: ValidRow): Promise<'created' | 'updated'> {
+  const unknown = unknownOrganization(row, await existingOrganizations(tx, [row]));
+  if (unknown) throw new ValidationFailed([{ path: ['organizationId'], message: unknown.detail }]);
+  try {
+    const current = mode === 'upsert' ? matchOf(await existingUsers(tx, [row], true), row.record) : undefined;
+    if (current) {
+      authorizeAccountChange(principal, current.role, row.record.role);
+      await updateRow(tx, principal, current, row.record);
+      return 'updated';
     }
-    return outcome;
+    if ((await insertRows(tx, principal, [row])).size === 0) throw new Conflict(duplicate(row).detail, 'email');
+    return 'created';
+  } catch (error) {
+    // Another row's email or externalId (or a concurrent writer's): this row alone is refused.
+    if (postgresErrorCode(error) === UNIQUE_VIOLATION) throw new Conflict(duplicate(row).detail, 'email');
+    throw error;
   }
-  for (const row of ready) await upsertRow(ctx, row, outcome);
-  return outcome;
 }
 
 const duplicate = (row: ValidRow): RowError => ({
@@ -68,7 +81,7 @@ const duplicate = (row: ValidRow): RowError => ({
   detail: row.record.externalId ? 'A user with this email or externalId exists.' : 'A user with this email exists.',
 });
 
-async function existingOrganizations(db: Database, rows: ValidRow[]): Promise<Set<string>> {
+async function existingOrganizations(db: Database | Transaction, rows: ValidRow[]): Promise<Set<string>> {
   const ids = [...new Set(rows.flatMap((row) => (row.record.organizationId ? [row.record.organizationId] : [])))];
   if (ids.length === 0) return new Set();
   return new Set((await db.select({ id: organizations.id }).from(organizations).where(inArray(organizations.id, ids))).map((row) => row.id));
@@ -123,7 +136,7 @@ function refusedChange(principal: Principal, current: UserRow, row: ValidRow): R
  * Inserts the rows whose email and externalId are free (ON CONFLICT DO NOTHING skips the others, a later duplicate
  * within the batch too), with their password hashes, memberships and events. Returns the lines it inserted.
  */
-async function insertRows(tx: Transaction, ctx: BatchContext, rows: ValidRow[]): Promise<Set<number>> {
+async function insertRows(tx: Transaction, principal: Principal, rows: ValidRow[]): Promise<Set<number>> {
   if (rows.length === 0) return new Set();
   const lineOf = new Map<string, ValidRow>();
   const values = rows.map((row) => {
@@ -149,24 +162,25 @@ async function insertRows(tx: Transaction, ctx: BatchContext, rows: ValidRow[]):
     return hash ? [{ id: uuidv7(), userId: user.id, accountId: user.id, providerId: 'credential', password: hash }] : [];
   });
   if (withHash.length) await tx.insert(accounts).values(withHash);
-  const events: NewEvent[] = inserted.map((user) => createdEvent(user, ctx.jobId));
-  events.push(...(await addMemberships(tx, inserted.flatMap((user) => membershipOf(user, lineOf.get(user.id)!.record)), ctx.jobId)));
-  await recordEvents(tx, ctx.principal, events);
+  const events: NewEvent[] = inserted.map(createdEvent);
+  events.push(...(await addMemberships(tx, inserted.flatMap((user) => membershipOf(user, lineOf.get(user.id)!.record)))));
+  await recordEvents(tx, principal, events);
   return new Set(inserted.map((user) => lineOf.get(user.id)!.line));
 }
 
-const createdEvent = (user: UserRow, jobId: string | undefined): NewEvent => ({
+// A job's principal carries its id, which recordEvents adds to every event's data (data.jobId).
+const createdEvent = (user: UserRow): NewEvent => ({
   type: 'user.created',
   subject: { type: 'user', id: user.id },
   changes: diffFields(undefined, user, [...userFields, 'plan']),
-  data: { user: toUserDto(user), ...(jobId ? { jobId } : {}) },
+  data: { user: toUserDto(user) },
 });
 
 const membershipOf = (user: UserRow, record: ImportRecord) =>
   record.organizationId ? [{ user, organizationId: record.organizationId, role: record.organizationRole ?? 'member' }] : [];
 
 /** Memberships not there yet, with their member.added events (one already there is left as it is). */
-async function addMemberships(tx: Transaction, wanted: ReturnType<typeof membershipOf>, jobId: string | undefined): Promise<NewEvent[]> {
+async function addMemberships(tx: Transaction, wanted: ReturnType<typeof membershipOf>): Promise<NewEvent[]> {
   if (wanted.length === 0) return [];
   const added = await tx
     .insert(organizationMembers)
@@ -176,33 +190,11 @@ async function addMemberships(tx: Transaction, wanted: ReturnType<typeof members
   const userOf = new Map(wanted.map(({ user }) => [user.id, user]));
   return added.map((member) => {
     const user = userOf.get(member.userId)!;
-    const event = memberEventOf('member.added', { ...member, email: user.email, name: user.name }, { role: { before: null, after: member.role } });
-    return jobId ? { ...event, data: { ...event.data, jobId } } : event;
+    return memberEventOf('member.added', { ...member, email: user.email, name: user.name }, { role: { before: null, after: member.role } });
   });
 }
 
-/** One row of an upsert, in its own transaction: the user it names updated, or a new one inserted. */
-async function upsertRow(ctx: BatchContext, row: ValidRow, outcome: BatchOutcome): Promise<void> {
-  try {
-    const result = await ctx.db.transaction(async (tx) => {
-      const current = matchOf(await existingUsers(tx, [row], true), row.record);
-      if (!current) return (await insertRows(tx, ctx, [row])).size ? 'created' : duplicate(row);
-      const refused = refusedChange(ctx.principal, current, row);
-      if (refused) return refused;
-      await updateRow(tx, ctx, current, row.record);
-      return 'updated';
-    });
-    if (result === 'created') outcome.created += 1;
-    else if (result === 'updated') outcome.updated += 1;
-    else outcome.errors.push(result);
-  } catch (error) {
-    // Another row's email or externalId (or a concurrent writer's): this row alone is refused.
-    if (postgresErrorCode(error) !== UNIQUE_VIOLATION) throw error;
-    outcome.errors.push(duplicate(row));
-  }
-}
-
-async function updateRow(tx: Transaction, ctx: BatchContext, current: UserRow, record: ImportRecord): Promise<void> {
+async function updateRow(tx: Transaction, principal: Principal, current: UserRow, record: ImportRecord): Promise<void> {
   const changes = {
     email: record.email,
     name: record.name ?? current.name,
@@ -212,7 +204,7 @@ async function updateRow(tx: Transaction, ctx: BatchContext, current: UserRow, r
     // A jsonb value is a new object on every read: only a different one is a change.
     ...(record.metadata && JSON.stringify(record.metadata) !== JSON.stringify(current.metadata) ? { metadata: record.metadata } : {}),
   };
-  const row = await applyUserChanges(tx, ctx.principal, current, changes, 'user.updated');
+  const row = await applyUserChanges(tx, principal, current, changes, 'user.updated');
   if (record.passwordHash) {
     const [account] = await tx
       .update(accounts)
@@ -221,7 +213,7 @@ async function updateRow(tx: Transaction, ctx: BatchContext, current: UserRow, r
       .returning({ id: accounts.id });
     if (!account) await tx.insert(accounts).values({ id: uuidv7(), userId: row.id, accountId: row.id, providerId: 'credential', password: record.passwordHash });
   }
-  const events = await addMemberships(tx, membershipOf(row, record), ctx.jobId);
-  if (events.length) await recordEvents(tx, ctx.principal, events);
+  const events = await addMemberships(tx, membershipOf(row, record));
+  if (events.length) await recordEvents(tx, principal, events);
 }
 
