@@ -1,15 +1,10 @@
 import 'server-only';
 import { revalidateTag } from 'next/cache';
-import { tagsForOrganizationWrite, tagsForUserWrite, usersTag, webhooksTag } from '@/lib/tags';
+import { tagsForOrganizationWrite, tagsForUserWrite, webhooksTag } from '@/lib/tags';
 
 /** Marks the console's cached views of this user stale (route handlers can't use updateTag). */
 export function revalidateUserViews(userId: string): void {
   for (const tag of tagsForUserWrite(userId)) revalidateTag(tag, 'max');
-}
-
-/** Marks the console's users list stale after many writes at once (each user's own page follows its event). */
-export function revalidateUsersList(): void {
-  revalidateTag(usersTag, 'max');
 }
 
 /** Marks cached views of this organization (and of the users whose membership changed) stale. */

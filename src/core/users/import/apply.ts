@@ -17,10 +17,8 @@ import type { RowError, ValidRow } from './validate';
 
 export type ImportMode = 'insert' | 'upsert';
 
-/** What a batch did: rows created or updated, and the errors of those it could not apply. */
+/** What a dry run found wrong with a batch's rows. */
 export interface BatchOutcome {
-  created: number;
-  updated: number;
   errors: RowError[];
 }
 
@@ -36,7 +34,7 @@ interface BatchContext {
  * the principal must be allowed to make.
  */
 export async function dryRunBatch(ctx: BatchContext, rows: ValidRow[]): Promise<BatchOutcome> {
-  const outcome: BatchOutcome = { created: 0, updated: 0, errors: [] };
+  const outcome: BatchOutcome = { errors: [] };
   const known = await existingOrganizations(ctx.db, rows);
   const ready = rows.filter((row) => {
     if (!unknownOrganization(row, known)) return true;
@@ -55,7 +53,7 @@ const unknownOrganization = (row: ValidRow, known: Set<string>): RowError | null
  * Applies one row in `tx` (a job item's savepoint): all or nothing, its user, password hash, membership and events
  * together. A row that can't be applied throws a domain error naming the field.
  */
-export async function applyRow(tx: Transaction, principal: Principal, mode: ImportMode, row: ValidRow): Promise<'created' | 'updated'> {
+export async function applyRow(tx: Transaction, principal: Principal, mode: ImportMode, row: ValidRow): Promise<void> {
   const unknown = unknownOrganization(row, await existingOrganizations(tx, [row]));
   if (unknown) throw new ValidationFailed([{ path: ['organizationId'], message: unknown.detail }]);
   try {
@@ -63,10 +61,9 @@ export async function applyRow(tx: Transaction, principal: Principal, mode: Impo
     if (current) {
       authorizeAccountChange(principal, current.role, row.record.role);
       await updateRow(tx, principal, current, row.record);
-      return 'updated';
+      return;
     }
     if ((await insertRows(tx, principal, [row])).size === 0) throw new Conflict(duplicate(row).detail, 'email');
-    return 'created';
   } catch (error) {
     // Another row's email or externalId (or a concurrent writer's): this row alone is refused.
     if (postgresErrorCode(error) === UNIQUE_VIOLATION) throw new Conflict(duplicate(row).detail, 'email');
@@ -114,9 +111,7 @@ async function dryRun(ctx: BatchContext, rows: ValidRow[], outcome: BatchOutcome
     if (ctx.mode === 'upsert' && match) {
       const refused = refusedChange(ctx.principal, match, row);
       if (refused) outcome.errors.push(refused);
-      else outcome.updated += 1;
     } else if (match || (ctx.mode === 'insert' && keys.some((key) => seen.has(key)))) outcome.errors.push(duplicate(row));
-    else outcome.created += 1;
     for (const key of keys) seen.add(key);
   }
   return outcome;

@@ -34,7 +34,7 @@ export const importJob = defineJobKind<Params, number>({
       else valid.push(checked);
     }
     if (chunk.params.dryRun) await checkOnly(chunk, valid);
-    else for (const row of valid) await chunk.item({ line: row.line }, (tx) => applyRow(tx, chunk.principal, chunk.params.mode, row).then(() => undefined));
+    else for (const row of valid) await chunk.item({ line: row.line }, (tx) => applyRow(tx, chunk.principal, chunk.params.mode, row));
     const done = rows.length < CHUNK_ROWS;
     if (done) await chunk.tx.delete(importRows).where(eq(importRows.uploadId, chunk.params.uploadId));
     return { cursor: rows.at(-1)?.line ?? chunk.cursor ?? 0, done };
