@@ -23,6 +23,7 @@ import { countAttempt, passwordAttempt, tooManyRequests } from './attempts';
 import { auditRevokedSession, auditTrail } from './audit';
 import { forgiveAttempt } from './brute-force';
 import { passkeys } from './passkeys';
+import { passwordHashing } from './password';
 import { limitAuthRequest } from './request-limit';
 import { authSecret } from './secret';
 import { screenSecondFactorCode, secondFactorPaths, TOTP_PERIOD_SECONDS, type AuthMiddlewareContext } from './two-factor-codes';
@@ -83,7 +84,12 @@ export function createAuth(db: Database, config: DatabaseConfig) {
     },
     account: { modelName: 'accounts', accountLinking: { enabled: true } },
     verification: { modelName: 'verifications' },
-    emailAndPassword: { enabled: true, minPasswordLength: passwordLength.min, maxPasswordLength: passwordLength.max },
+    emailAndPassword: {
+      enabled: true,
+      minPasswordLength: passwordLength.min,
+      maxPasswordLength: passwordLength.max,
+      password: passwordHashing(db),
+    },
     // Better Auth's own limiter answers without Retry-After and only counts HTTP calls; ours covers both.
     rateLimit: { enabled: false },
     disabledPaths,

@@ -13,7 +13,7 @@ export type ApiKeyScope = (typeof apiKeyScopes)[number];
  * Who is acting. Every door resolves one before calling the core, and every use case checks it:
  * a signed-in user (session, bearer token or JWT), an integration's API key, Roster itself, or nobody.
  */
-export type Principal =
+export type Principal = (
   | { kind: 'anonymous'; door: Door }
   | { kind: 'system'; door: Door; name: string }
   | { kind: 'user'; door: Door; userId: string; role: Role }
@@ -21,7 +21,11 @@ export type Principal =
    * `ownerLevel`: made by an owner or by the CLI, the key may manage what owners made (see mayManage).
    * `organizationId`: an organization-owned key, which acts only inside that organization (see organizationKeyHolds).
    */
-  | { kind: 'apiKey'; door: Door; keyId: string; scopes: readonly ApiKeyScope[]; ownerLevel?: boolean; organizationId?: string };
+  | { kind: 'apiKey'; door: Door; keyId: string; scopes: readonly ApiKeyScope[]; ownerLevel?: boolean; organizationId?: string }
+) & {
+  /** Set while a background job acts for this principal: every event it records carries `data.jobId`. */
+  jobId?: string;
+};
 
 /** What every use case receives: where to read and write, and on whose behalf. */
 export interface CoreContext {

@@ -26,11 +26,16 @@ export const users = pgTable(
     image: text('image'),
     /** Better Auth's two-factor plugin: set once a TOTP enrolment is confirmed by a code. */
     twoFactorEnabled: boolean('two_factor_enabled').notNull().default(false),
+    /** The user's id in the system they were imported from (POST /api/v1/users/import): what an upsert matches first. */
+    externalId: text('external_id'),
+    /** Free-form data brought by an import; never read by Roster itself. */
+    metadata: jsonb('metadata').$type<Record<string, unknown>>().notNull().default({}),
     createdAt: timestampMs('created_at').notNull().defaultNow(),
     updatedAt: timestampMs('updated_at').notNull().defaultNow(),
   },
   (t) => [
     uniqueIndex('users_email_lower_key').on(sql`lower(${t.email})`),
+    uniqueIndex('users_external_id_key').on(t.externalId),
     // Matches the list's ORDER BY created_at DESC, id DESC exactly, so pages are read off the index in order.
     // NULLS FIRST is PostgreSQL's default for DESC, but Drizzle's is NULLS LAST: without it the index cannot serve that
     // ORDER BY (every page was a sequential scan and a sort of the whole table).
@@ -691,6 +696,67 @@ export const scimGroupMembers = pgTable(
   (t) => [primaryKey({ columns: [t.groupId, t.userId] }), index('scim_group_members_user_id_idx').on(t.userId)],
 );
 
+export const jobStatus = pgEnum('job_status', ['queued', 'running', 'succeeded', 'failed', 'canceled']);
+
+/**
+ * Long work in the background (src/core/jobs): bulk actions, imports. A runner on any instance holds a job while it
+ * works on it (`leaseToken` until `leaseExpiresAt`, renewed with every chunk) and resumes from `cursor`, which commits
+ * in the same transaction as the chunk's items, so a restart neither skips nor repeats one. `params` and `cursor` are
+ * the kind's own JSON and never hold secrets; `principal` is who started it (what every item acts as).
+ */
+export const jobs = pgTable(
+  'jobs',
+  {
+    id: uuid('id').primaryKey(),
+    kind: text('kind').notNull(),
+    status: jobStatus('status').notNull().default('queued'),
+    /** How many items there are, once known (null until then: a streamed import counts as it goes). */
+    total: integer('total'),
+    processed: integer('processed').notNull().default(0),
+    succeeded: integer('succeeded').notNull().default(0),
+    failed: integer('failed').notNull().default(0),
+    /** Every item error counted; only the first few thousand are kept in job_errors (see the core's cap). */
+    errorCount: integer('error_count').notNull().default(0),
+    params: jsonb('params').$type<Record<string, unknown>>().notNull().default({}),
+    cursor: jsonb('cursor').$type<unknown>(),
+    /** The audit trail's name for who started it (`user:<id>`, `api-key:<id>`, ...): who may read it besides staff. */
+    createdBy: text('created_by').notNull(),
+    principal: jsonb('principal').$type<Record<string, unknown>>().notNull(),
+    organizationId: uuid('organization_id').references(() => organizations.id, { onDelete: 'cascade' }),
+    leaseToken: uuid('lease_token'),
+    leaseExpiresAt: timestampMs('lease_expires_at'),
+    /** Chunks that failed in a row (not items: a chunk that could not commit); the job fails after a few. */
+    attempts: integer('attempts').notNull().default(0),
+    /** Why the job itself failed (never an item's error: those are in job_errors). */
+    failure: text('failure'),
+    createdAt: timestampMs('created_at').notNull().defaultNow(),
+    startedAt: timestampMs('started_at'),
+    finishedAt: timestampMs('finished_at'),
+  },
+  (t) => [
+    index('jobs_claimable_idx').on(t.createdAt).where(sql`${t.status} in ('queued', 'running')`),
+    index('jobs_created_at_idx').on(t.createdAt),
+  ],
+);
+
+/** An item a job could not apply: by input line (imports) or by user (bulk actions). Bounded per job by the core. */
+export const jobErrors = pgTable(
+  'job_errors',
+  {
+    jobId: uuid('job_id')
+      .notNull()
+      .references(() => jobs.id, { onDelete: 'cascade' }),
+    /** Its order within the job: what pages of errors follow. */
+    seq: integer('seq').notNull(),
+    line: integer('line'),
+    userId: uuid('user_id'),
+    field: text('field'),
+    code: text('code').notNull(),
+    detail: text('detail').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.jobId, t.seq] })],
+);
+
 /** rate-limiter-flexible's PostgreSQL store (its own layout: key, points, expire in epoch ms), used with DATABASE_URL. */
 export const rateLimitsTable = 'rate_limits';
 export const rateLimits = pgTable(rateLimitsTable, {
@@ -718,3 +784,21 @@ export type ScimRequestRow = typeof scimRequests.$inferSelect;
 export type ExternalIdentityRow = typeof externalIdentities.$inferSelect;
 export type ScimUserRow = typeof scimUsers.$inferSelect;
 export type ScimGroupRow = typeof scimGroups.$inferSelect;
+export type JobRow = typeof jobs.$inferSelect;
+export type JobErrorRow = typeof jobErrors.$inferSelect;
+
+/**
+ * An upload's rows (POST /api/v1/users/import), staged by the request that reads it, before its job exists: the job
+ * then runs on any instance and resumes after a restart from the last committed line. A row that failed to parse or
+ * validate is staged with its errors, so the job reports it in order. The job deletes its rows when it finishes.
+ */
+export const importRows = pgTable(
+  'import_rows',
+  {
+    uploadId: uuid('upload_id').notNull(),
+    line: integer('line').notNull(),
+    record: jsonb('record').$type<Record<string, unknown>>(),
+    errors: jsonb('errors').$type<{ field?: string; code: string; detail: string }[]>(),
+  },
+  (t) => [primaryKey({ columns: [t.uploadId, t.line] })],
+);

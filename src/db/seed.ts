@@ -117,7 +117,8 @@ async function insertUsers(db: Queryable, rows: UserRow[]): Promise<void> {
     const values = rows.map((row) => {
       const value = row[key];
       if (value === null) return null;
-      return value instanceof Date ? value.toISOString() : String(value);
+      if (value instanceof Date) return value.toISOString();
+      return typeof value === 'object' ? JSON.stringify(value) : String(value);
     });
     return sql`${sql.param(values)}::text[]::${sql.raw(column.getSQLType())}[]`;
   });
@@ -166,6 +167,8 @@ class UserGenerator {
       emailVerified: false,
       image: null,
       twoFactorEnabled: false,
+      externalId: null,
+      metadata: {},
       createdAt: new Date(createdAt),
       // Version 1 means never edited, so the row was last updated when it was created.
       updatedAt: new Date(createdAt),

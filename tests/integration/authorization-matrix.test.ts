@@ -359,6 +359,14 @@ const routeMatrix: Record<string, Partial<Record<string, RouteCell>>> = {
     DELETE: { path: () => '/api/v1/users/export', expect: every(405) },
     OPTIONS: { path: () => '/api/v1/users/export', expect: every(204), publicBecause: 'CORS preflight carries no credentials' },
   },
+  'app/api/v1/users/import/route.ts': {
+    GET: { path: () => '/api/v1/users/import', expect: every(405) },
+    POST: { path: () => '/api/v1/users/import', body: (id) => [{ email: `imported-${id}@matrix.test` }], expect: usersWrite(202) },
+    PUT: { path: () => '/api/v1/users/import', expect: every(405) },
+    PATCH: { path: () => '/api/v1/users/import', expect: every(405) },
+    DELETE: { path: () => '/api/v1/users/import', expect: every(405) },
+    OPTIONS: { path: () => '/api/v1/users/import', expect: every(204), publicBecause: 'CORS preflight carries no credentials' },
+  },
   'app/api/v1/audit-events/route.ts': {
     GET: { path: () => '/api/v1/audit-events', expect: eventsRead },
     POST: { path: () => '/api/v1/audit-events', expect: every(405) },

@@ -71,7 +71,7 @@ async function withAdminClient<T>(work: (client: pg.Client) => Promise<T>): Prom
  */
 export async function truncateAll(db: Database): Promise<void> {
   await db.execute(
-    sql`TRUNCATE users, sessions, accounts, verifications, api_keys, audit_events, event_log_horizon, webhook_events, stripe_object_versions, webhook_endpoints, webhook_deliveries, two_factors, passkeys, mail_outbox, invitations, account_tokens, idempotency_keys, rate_limits, external_identities, organizations, organization_members, scim_connections, scim_tokens, scim_requests, scim_users, scim_groups, scim_group_members`,
+    sql`TRUNCATE users, sessions, accounts, verifications, api_keys, audit_events, event_log_horizon, webhook_events, stripe_object_versions, webhook_endpoints, webhook_deliveries, two_factors, passkeys, mail_outbox, invitations, account_tokens, idempotency_keys, rate_limits, external_identities, organizations, organization_members, scim_connections, scim_tokens, scim_requests, scim_users, scim_groups, scim_group_members, import_rows, jobs, job_errors`,
   );
 }
 

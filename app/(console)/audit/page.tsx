@@ -35,6 +35,8 @@ function subjectHref(subject: Subject): string | null {
       return '/webhooks';
     case 'organization':
       return `/organizations/${subject.id}`;
+    case 'job':
+      return `/jobs/${subject.id}`;
     case 'scim-group':
     case 'scim-connection':
       // Its page lives under its organization, which the subject does not name.

@@ -39,7 +39,8 @@ export async function recordEvents(db: Queryable, principal: Principal, events: 
       subjectId: event.subject?.id ?? null,
       organizationId: event.organizationId ?? null,
       changes: event.changes,
-      data: event.data ?? {},
+      // An item a job touched is audited with the job's id (src/core/jobs).
+      data: principal.jobId === undefined ? (event.data ?? {}) : { ...event.data, jobId: principal.jobId },
     })),
   );
 }

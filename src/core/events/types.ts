@@ -62,11 +62,14 @@ export const eventTypes = [
   'scim-group.created',
   'scim-group.updated',
   'scim-group.deleted',
+  // Background jobs (src/core/jobs): subject `job`, with the job's DTO (no errors) in `data.job`.
+  'job.created',
+  'job.finished',
 ] as const;
 export type EventType = (typeof eventTypes)[number];
 
 /** The `member.*` events are about the user (subject `user`) in an organization (`organizationId`). */
-export const subjectTypes = ['user', 'api-key', 'webhook-event', 'webhook-endpoint', 'invitation', 'organization', 'scim-connection', 'scim-group'] as const;
+export const subjectTypes = ['user', 'api-key', 'webhook-event', 'webhook-endpoint', 'invitation', 'organization', 'scim-connection', 'scim-group', 'job'] as const;
 export type SubjectType = (typeof subjectTypes)[number];
 export interface Subject {
   type: SubjectType;

@@ -1,0 +1,57 @@
+import 'server-only';
+import { and, asc, eq, gt } from 'drizzle-orm';
+import { z } from 'zod';
+import { importRows } from '@/db/schema';
+import { defineJobKind, type JobChunk } from '../../jobs/kind';
+import { applyRow, dryRunBatch } from './apply';
+import { validateRow, type RowError, type ValidRow } from './validate';
+
+/** Staged rows per chunk: each is a savepoint, and a chunk should take seconds at most. */
+const CHUNK_ROWS = 200;
+
+const params = z.strictObject({ uploadId: z.uuid(), mode: z.enum(['insert', 'upsert']), dryRun: z.boolean() });
+type Params = z.infer<typeof params>;
+
+/**
+ * The `users.import` job: the rows its request staged (import_rows), in line order, a chunk at a time from the last
+ * committed line. Each row is checked again as the job's creator stands now, then applied in its own savepoint; a
+ * dry run checks the same and applies nothing. The staged rows go when the job is done.
+ */
+export const importJob = defineJobKind<Params, number>({
+  name: 'users.import',
+  params,
+  async runChunk(chunk) {
+    const rows = await chunk.tx
+      .select()
+      .from(importRows)
+      .where(and(eq(importRows.uploadId, chunk.params.uploadId), gt(importRows.line, chunk.cursor ?? 0)))
+      .orderBy(asc(importRows.line))
+      .limit(CHUNK_ROWS);
+    const valid: ValidRow[] = [];
+    for (const row of rows) {
+      const checked = row.errors ? row.errors.map((error) => ({ line: row.line, ...error })) : validateRow(chunk.principal, { line: row.line, value: row.record });
+      if (Array.isArray(checked)) await rejectRow(chunk, row.line, checked);
+      else valid.push(checked);
+    }
+    if (chunk.params.dryRun) await checkOnly(chunk, valid);
+    else for (const row of valid) await chunk.item({ line: row.line }, (tx) => applyRow(tx, chunk.principal, chunk.params.mode, row));
+    const done = rows.length < CHUNK_ROWS;
+    if (done) await chunk.tx.delete(importRows).where(eq(importRows.uploadId, chunk.params.uploadId));
+    return { cursor: rows.at(-1)?.line ?? chunk.cursor ?? 0, done };
+  },
+});
+
+const rejectRow = (chunk: JobChunk<Params, number>, line: number, errors: RowError[]) =>
+  chunk.reject({ line }, errors.map(({ field, code, detail }) => ({ ...(field ? { field } : {}), code, detail })));
+
+/** A dry run's chunk: what the rows would do, each counted as succeeded (applying nothing) or failed. */
+async function checkOnly(chunk: JobChunk<Params, number>, rows: ValidRow[]) {
+  const outcome = await dryRunBatch({ db: chunk.tx, principal: chunk.principal, mode: chunk.params.mode }, rows);
+  const failed = new Map<number, RowError[]>();
+  for (const error of outcome.errors) failed.set(error.line, [...(failed.get(error.line) ?? []), error]);
+  for (const row of rows) {
+    const errors = failed.get(row.line);
+    if (errors) await rejectRow(chunk, row.line, errors);
+    else await chunk.item({ line: row.line }, async () => {});
+  }
+}

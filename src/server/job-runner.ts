@@ -1,0 +1,91 @@
+import { chunkFailed, claimJob, releaseJob, runJobChunk, type ClaimedJob } from '@/core/jobs';
+import { jobKinds } from '@/core/jobs/kinds';
+import { getDatabase } from '@/db';
+import type { Database } from '@/db/client';
+import { logger } from '@/lib/logger';
+import { getEventFeed } from './event-feed';
+import type { StopJob } from './periodic';
+
+export interface JobRunnerOptions {
+  /** How often to look for jobs whose runner died (a new job's event wakes it at once). */
+  intervalMs?: number;
+  /** How long a claim holds without a chunk committing; another instance resumes the job after it runs out. */
+  leaseMs?: number;
+  /** The pause before a chunk that could not commit is tried again. */
+  retryInMs?: number;
+  db?: Database;
+}
+
+/**
+ * Runs background jobs (src/core/jobs), one at a time per process, on every instance: a job is claimed with SKIP
+ * LOCKED and a lease that every committed chunk renews, so two instances never work on the same job and a job whose
+ * runner died is resumed from its cursor once its lease runs out. Any event (a job's `job.created` among them) wakes
+ * it; the timer catches expired leases. Stopping lets the chunk in progress commit and gives the job back, so the
+ * next instance resumes it at once.
+ */
+export function startJobRunner({
+  intervalMs = Number(process.env.ROSTER_JOBS_POLL_MS ?? 1_000),
+  leaseMs = 60_000,
+  retryInMs = 5_000,
+  db: database,
+}: JobRunnerOptions = {}): StopJob {
+  let stopped = false;
+  let running: Promise<void> | undefined;
+  let again = false;
+
+  const work = async (db: Database, job: ClaimedJob): Promise<void> => {
+    for (;;) {
+      if (stopped) return releaseJob(db, job);
+      try {
+        if ((await runJobChunk(db, jobKinds, job, { leaseMs })) !== 'more') return;
+      } catch (error) {
+        logger.error({ err: error, jobId: job.id }, 'job chunk failed; it will be retried from its cursor');
+        return chunkFailed(db, job, { retryInMs });
+      }
+    }
+  };
+
+  const pass = async (): Promise<void> => {
+    try {
+      const db = database ?? (await getDatabase()).db;
+      for (let job = await claimJob(db, { leaseMs }); job && !stopped; job = await claimJob(db, { leaseMs })) {
+        logger.info({ jobId: job.id }, 'job claimed');
+        await work(db, job);
+      }
+    } catch (error) {
+      logger.error({ err: error }, 'job runner pass failed; will retry');
+    }
+  };
+
+  const tick = (): void => {
+    if (stopped) return;
+    if (running) {
+      again = true;
+      return;
+    }
+    running = pass().finally(() => {
+      running = undefined;
+      if (again) {
+        again = false;
+        tick();
+      }
+    });
+  };
+
+  let leaveFeed = () => {};
+  getEventFeed().then(
+    (feed) => {
+      if (!stopped) leaveFeed = feed.add({ deliver: tick, close: () => {} });
+    },
+    (error: unknown) => logger.error({ err: error }, 'job runner could not follow the event log; polling only'),
+  );
+  tick();
+  const timer = setInterval(tick, intervalMs);
+  timer.unref();
+  return async () => {
+    stopped = true;
+    clearInterval(timer);
+    leaveFeed();
+    await running;
+  };
+}
