@@ -1,5 +1,6 @@
 import 'server-only';
+import { bulkUsersJob } from '../users/bulk';
 import type { JobKind } from './kind';
 
 /** Every job kind the runner knows, by name. Add a kind here (its module imports from ./kind and ./commands only). */
-export const jobKinds: ReadonlyMap<string, JobKind> = new Map(([] as JobKind[]).map((kind) => [kind.name, kind]));
+export const jobKinds: ReadonlyMap<string, JobKind> = new Map(([bulkUsersJob] as JobKind[]).map((kind) => [kind.name, kind]));
