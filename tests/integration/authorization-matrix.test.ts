@@ -24,6 +24,7 @@ import {
   apiKeys,
   auditEvents,
   invitations,
+  jobs,
   mailOutbox,
   organizationMembers,
   organizations,
@@ -208,6 +209,13 @@ async function freshInvitation(): Promise<string> {
   return (await createInvitation({ db: await db(), principal: system }, { email: `invited-${uuidv7()}@matrix.test` }, unlimitedMail)).id;
 }
 
+/** A queued job Roster itself started (no runner runs here): only admins and owners see it, besides its creator. */
+async function freshJob(): Promise<string> {
+  const id = uuidv7();
+  await (await db()).insert(jobs).values({ id, kind: 'users.bulk', createdBy: 'system:matrix', principal: system });
+  return id;
+}
+
 /** A TOTP secret as Better Auth stores it (encrypted with the auth secret), for a user that cells then act on. */
 async function storeSecondFactor(userId: string, verified: boolean): Promise<OTPAuth.TOTP> {
   const secret = uuidv7().replaceAll('-', '');
@@ -297,6 +305,12 @@ const self: Statuses = {
   anonymous: 401, member: 200, viewer: 200, admin: 200, owner: 200, suspended: 401,
   readKey: 403, writeKey: 403, expiredKey: 401, revokedKey: 401, otherUser: 200,
 };
+
+/** Someone else's job: admins and owners see and cancel every job; anyone else finds none (404, as for no such id). */
+const jobsOfOthers = (ok: number): Statuses => ({
+  anonymous: 401, member: 404, viewer: 404, admin: ok, owner: ok, suspended: 401,
+  readKey: 404, writeKey: 404, expiredKey: 401, revokedKey: 401, otherUser: 404,
+});
 
 /** The same outcomes, with 202 Accepted where they succeed. */
 const accepted = (statuses: Statuses): Statuses =>
@@ -422,6 +436,22 @@ const routeMatrix: Record<string, Partial<Record<string, RouteCell>>> = {
     PUT: { target: freshInvitation, path: (id) => `/api/v1/invitations/${id}`, expect: every(405) },
     PATCH: { target: freshInvitation, path: (id) => `/api/v1/invitations/${id}`, expect: every(405) },
     OPTIONS: { target: freshInvitation, path: (id) => `/api/v1/invitations/${id}`, expect: every(204), publicBecause: 'CORS preflight carries no credentials' },
+  },
+  'app/api/v1/users/bulk/route.ts': {
+    POST: { path: () => '/api/v1/users/bulk', body: (id) => ({ action: 'suspend', ids: [id] }), expect: accepted(usersWrite(200)) },
+    GET: { path: () => '/api/v1/users/bulk', expect: every(405) },
+    PUT: { path: () => '/api/v1/users/bulk', expect: every(405) },
+    PATCH: { path: () => '/api/v1/users/bulk', expect: every(405) },
+    DELETE: { path: () => '/api/v1/users/bulk', expect: every(405) },
+    OPTIONS: { path: () => '/api/v1/users/bulk', expect: every(204), publicBecause: 'CORS preflight carries no credentials' },
+  },
+  'app/api/v1/jobs/[id]/route.ts': {
+    GET: { target: freshJob, path: (id) => `/api/v1/jobs/${id}`, expect: jobsOfOthers(200) },
+    DELETE: { target: freshJob, path: (id) => `/api/v1/jobs/${id}`, expect: jobsOfOthers(200) },
+    POST: { target: freshJob, path: (id) => `/api/v1/jobs/${id}`, expect: every(405) },
+    PUT: { target: freshJob, path: (id) => `/api/v1/jobs/${id}`, expect: every(405) },
+    PATCH: { target: freshJob, path: (id) => `/api/v1/jobs/${id}`, expect: every(405) },
+    OPTIONS: { target: freshJob, path: (id) => `/api/v1/jobs/${id}`, expect: every(204), publicBecause: 'CORS preflight carries no credentials' },
   },
   'app/api/v1/invitations/[id]/resend/route.ts': {
     POST: { target: freshInvitation, path: (id) => `/api/v1/invitations/${id}/resend`, expect: usersWrite(200) },

@@ -23,6 +23,8 @@ export const eventTypes = [
   'user.email-verified',
   'user.email-changed',
   'user.password-reset',
+  /** Staff sent the user a password-reset link (the link itself is only in the email). */
+  'user.password-reset-sent',
   'user.two-factor-reset',
   'invitation.created',
   'invitation.resent',

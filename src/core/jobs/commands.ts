@@ -7,8 +7,8 @@ import { roleAtLeast } from '../authorization';
 import { Conflict, NotFound, Unauthenticated } from '../errors';
 import { recordEvent } from '../events';
 import { actorOf, type CoreContext, type Principal } from '../principal';
-import { isUuid } from '../validation';
-import { ERRORS_PAGE_MAX, finishedStatuses, toJobErrorDto, toJobSummaryDto, type JobDto, type JobSummaryDto } from './dto';
+import { isUuid, parseInput } from '../validation';
+import { ERRORS_PAGE_MAX, finishedStatuses, getJobQuery, toJobErrorDto, toJobSummaryDto, type JobDto, type JobSummaryDto } from './dto';
 import type { JobKind } from './kind';
 
 export interface NewJob<Params> {
@@ -52,8 +52,9 @@ async function readableJob(ctx: CoreContext, id: string, lock: boolean): Promise
 }
 
 /** A job's progress and a page of its item errors (in the order they happened, after `errorsAfter`). */
-export async function getJob(ctx: CoreContext, id: string, { errorsAfter = 0 }: { errorsAfter?: number } = {}): Promise<JobDto> {
+export async function getJob(ctx: CoreContext, id: string, rawQuery: unknown = {}): Promise<JobDto> {
   const job = await readableJob(ctx, id, false);
+  const { errorsAfter } = parseInput(getJobQuery, rawQuery, 'query');
   const rows = await ctx.db
     .select()
     .from(jobErrors)

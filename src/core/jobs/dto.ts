@@ -12,6 +12,17 @@ export const STORED_ERRORS_MAX = 10_000;
 /** GET /api/v1/jobs/{id} lists at most this many errors; `errorsAfter` pages through the rest. */
 export const ERRORS_PAGE_MAX = 100;
 
+/** GET /api/v1/jobs/{id}'s query: `errorsAfter` pages through the errors (the `nextErrorsAfter` a page gave). */
+export const getJobQuery = z.strictObject({
+  errorsAfter: z.coerce
+    .number({ error: 'errorsAfter must be a number' })
+    .int('errorsAfter must be a whole number')
+    .min(0, 'errorsAfter must be at least 0')
+    .max(STORED_ERRORS_MAX, `errorsAfter must be at most ${STORED_ERRORS_MAX}`)
+    .default(0)
+    .meta({ format: 'int32' }),
+});
+
 export const jobStatuses = jobStatus.enumValues;
 export type JobStatus = (typeof jobStatuses)[number];
 export const finishedStatuses: readonly JobStatus[] = ['succeeded', 'failed', 'canceled'];

@@ -3,6 +3,7 @@ export { createJob, getJob, cancelJob, type NewJob } from './commands';
 export { claimJob, releaseJob, runJobChunk, chunkFailed, CHUNK_ATTEMPTS_MAX, type ClaimedJob, type ChunkOutcome } from './run';
 export {
   jobDto,
+  getJobQuery,
   jobSummaryDto,
   jobErrorDto,
   jobStatuses,

@@ -62,7 +62,7 @@ export function usersNewestFirstSelect(filter: UserFilter, cells: readonly (read
   return sql`SELECT ${columns} FROM ${users} WHERE ${where} ORDER BY ${users.createdAt} DESC, ${users.id} DESC`;
 }
 
-function userFilterConditions(filter: UserFilter): SQL[] {
+export function userFilterConditions(filter: UserFilter): SQL[] {
   const conditions: SQL[] = [];
   if (filter.search) {
     const pattern = `%${escapeLikePattern(filter.search)}%`;

@@ -31,6 +31,8 @@ export interface Operation {
     /** Instead of `schema` and `mediaType`: an answer in one of several formats (an export's CSV or NDJSON). */
     mediaTypes?: Record<string, z.ZodType>;
   };
+  /** A second success, in another status (a dry run's 200 beside a job's 202), with the same headers but `Location`. */
+  alsoSuccess?: { status: number; description: string; schema: z.ZodType };
   /** The errors this operation can answer, with what each means here. 401, 403, 429 and 500 come with the access. */
   errors?: Partial<Record<number, string>>;
   /** `false` for a JSON GET whose ETag does not cover all of its body (`json(…, { revalidate: false })`): never a 304. */
@@ -196,9 +198,14 @@ export function toRouteConfig(declared: Operation): RouteConfig {
         ...(success.schema ? { content: { [success.mediaType ?? 'application/json']: { schema: success.schema, ...(success.example ? { example: success.example } : {}) } } } : {}),
         ...(success.mediaTypes ? { content: Object.fromEntries(Object.entries(success.mediaTypes).map(([type, schema]) => [type, { schema }])) } : {}),
       },
+      ...(operation.alsoSuccess ? { [operation.alsoSuccess.status]: alsoSuccessResponse(operation.alsoSuccess, successHeaders.filter((h) => h !== 'Location'), metered) } : {}),
       ...Object.fromEntries(Object.entries(errors).map(([status, description]) => [status, errorResponse(Number(status), description!, access, cors)])),
     },
   };
+}
+
+function alsoSuccessResponse({ description, schema }: NonNullable<Operation['alsoSuccess']>, headers: ResponseHeader[], metered: boolean) {
+  return { description, ...(headers.length > 0 ? { headers: headersOf(headers, metered ? budgetHeaders : []) } : {}), content: { 'application/json': { schema } } };
 }
 
 /** A JSON request body, optionally also accepted as another JSON media type. */

@@ -1,7 +1,9 @@
 import 'server-only';
 import { z } from 'zod';
 import { createUserInput, exportUsersQuery, listUsersQuery, updateUserInput, userDto, userPage } from '@/core/users';
+import { bulkPreview, bulkUsersInput } from '@/core/users/bulk';
 import { exportOperation } from './exports';
+import { jobSummary } from './jobs';
 import { idempotencyKeyHeader, ifMatchHeader, jsonBody, pathId, type Operation } from './operation';
 
 export const userExample = {
@@ -30,6 +32,20 @@ const writeErrors = {
 };
 
 export const usersOperations: Operation[] = [
+  {
+    method: 'post',
+    path: '/api/v1/users/bulk',
+    operationId: 'bulkUsers',
+    summary: 'Act on many users',
+    description:
+      'Suspends, unsuspends, sets the role of, deletes, signs out everywhere or sends a password reset to the users named by `ids` (at most 1,000) or by `filter` (the list’s filters; users created after the request are left out). Starts a job: follow it at `Location`. Each user is decided by the single-user rules (admins don’t touch admins or owners; the last owner stays) and a refused one is an error of the job, not of the request. `dryRun: true` starts nothing and answers how many it names and which it would skip.',
+    tag: 'Users',
+    access: 'any-credential',
+    request: { body: jsonBody(bulkUsersInput, { example: { action: 'suspend', filter: { plan: 'trial', status: 'active' } } }) },
+    success: { status: 202, description: 'Started: the job (without `dryRun`).', schema: jobSummary, headers: ['Location'] },
+    alsoSuccess: { status: 200, description: 'With `dryRun: true`: what it would do (nothing is started or changed).', schema: bulkPreview.meta({ id: 'BulkPreview' }) },
+    errors: { ...writeErrors, 400: 'Malformed JSON.' },
+  },
   {
     method: 'get',
     path: '/api/v1/users',
