@@ -39,7 +39,8 @@ export async function recordEvents(db: Queryable, principal: Principal, events: 
       subjectId: event.subject?.id ?? null,
       organizationId: event.organizationId ?? null,
       changes: event.changes,
-      data: event.data ?? {},
+      // An admin acting as the user: every consumer (audit, streams, webhooks) sees who really did it.
+      data: principal.kind === 'user' && principal.impersonation ? { ...event.data, actor: principal.impersonation } : (event.data ?? {}),
     })),
   );
 }

@@ -62,6 +62,9 @@ export const eventTypes = [
   'scim-group.created',
   'scim-group.updated',
   'scim-group.deleted',
+  // Impersonation (src/core/impersonation): about the user acted as, with the impersonation's DTO in `data.impersonation`.
+  'impersonation.started',
+  'impersonation.ended',
 ] as const;
 export type EventType = (typeof eventTypes)[number];
 
