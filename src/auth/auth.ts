@@ -22,7 +22,7 @@ import { SignUpClosed, TooManyRequests } from '@/core/errors';
 import { countAttempt, passwordAttempt, tooManyRequests } from './attempts';
 import { auditRevokedSession, auditTrail } from './audit';
 import { forgiveAttempt } from './brute-force';
-import { impersonation, refuseImpersonatedChanges } from './impersonation';
+import { impersonation, keepImpersonationLimit, refuseImpersonatedChanges } from './impersonation';
 import { impersonatorClaims } from './jwt';
 import { passkeys } from './passkeys';
 import { limitAuthRequest } from './request-limit';
@@ -104,7 +104,7 @@ export function createAuth(db: Database, config: DatabaseConfig) {
       database: { generateId: () => uuidv7(), joins: true },
     },
     databaseHooks: {
-      session: { create: { before: refuseSuspendedUsers(db) }, delete: { after: auditRevokedSession(db) } },
+      session: { create: { before: refuseSuspendedUsers(db) }, update: { before: keepImpersonationLimit }, delete: { after: auditRevokedSession(db) } },
       user: { create: { before: refuseClosedSignUp, after: onSignUp(db) } },
     },
     hooks: { before: beforeAuthEndpoint(db), after: forgiveSuccessfulAttempts },

@@ -41,6 +41,16 @@ export async function refuseImpersonatedChanges(ctx: AuthMiddlewareContext): Pro
   if (principal) refuseWhileImpersonating(principal, 'changing the password, email or sign-in factors');
 }
 
+/**
+ * A session-update hook: Better Auth refreshes a session's expiry as it is used (a bearer token carries no "don't
+ * remember me" cookie), but an impersonation session keeps its hard limit.
+ */
+export async function keepImpersonationLimit(data: Partial<{ expiresAt: Date }>, ctx: GenericEndpointContext | null) {
+  const current = ctx?.context.session?.session as { impersonationId?: unknown; expiresAt: Date } | undefined;
+  if (!current?.impersonationId || !data.expiresAt) return;
+  return { data: { ...data, expiresAt: current.expiresAt } };
+}
+
 export function impersonation(db: Database) {
   return {
     id: 'roster-impersonation',

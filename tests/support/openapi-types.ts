@@ -82,7 +82,7 @@ export interface paths {
         };
         /**
          * Get the calling user
-         * @description For end users’ apps: a session token or a JWT as the bearer. Always the caller’s own record, with the organizations they belong to and their role in each.
+         * @description For end users’ apps: a session token or a JWT as the bearer. Always the caller’s own record, with the organizations they belong to and their role in each; `impersonator` names the admin acting as them, so the app can show its own banner.
          */
         get: operations["getMe"];
         put?: never;
@@ -108,7 +108,7 @@ export interface paths {
         put?: never;
         /**
          * Ask to change the calling user’s email
-         * @description Nothing changes until the link sent to the new address is followed; the old address is then told.
+         * @description Nothing changes until the link sent to the new address is followed; the old address is then told. Refused (403) while an admin impersonates the caller.
          */
         post: operations["requestEmailChange"];
         delete?: never;
@@ -850,7 +850,7 @@ export interface components {
             updatedAt: string;
         };
         /**
-         * @description The calling user, with the organizations they belong to.
+         * @description The calling user, with the organizations they belong to and whoever impersonates them.
          * @example {
          *       "id": "01936f8e-8c4c-7cc2-9d5e-3b6a2f0e4d1a",
          *       "email": "ada@example.com",
@@ -869,7 +869,8 @@ export interface components {
          *           "slug": "acme",
          *           "role": "owner"
          *         }
-         *       ]
+         *       ],
+         *       "impersonator": null
          *     }
          */
         Me: {
@@ -891,6 +892,7 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
             organizations: components["schemas"]["MyOrganization"][];
+            impersonator: components["schemas"]["Impersonator"];
         };
         /** @description An organization the caller belongs to, with their role in it. */
         MyOrganization: {
@@ -901,6 +903,13 @@ export interface components {
             /** @enum {string} */
             role: "owner" | "admin" | "member";
         };
+        /** @description The admin acting as the caller (an impersonation session or a JWT with an `act` claim), or null. */
+        Impersonator: {
+            /** Format: uuid */
+            adminId: string;
+            /** Format: uuid */
+            impersonationId: string;
+        } | null;
         OrganizationPage: {
             items: {
                 /** Format: uuid */
@@ -1382,7 +1391,7 @@ export interface components {
             id: string;
             position: string;
             /** @enum {string} */
-            type: "user.created" | "user.signed-up" | "user.updated" | "user.deleted" | "subscription.updated" | "customer.linked" | "api-key.created" | "api-key.revoked" | "webhook.reprocessed" | "users.seeded" | "webhook-endpoint.created" | "webhook-endpoint.updated" | "webhook-endpoint.secret-rotated" | "webhook-endpoint.disabled" | "webhook-endpoint.deleted" | "webhook-delivery.retried" | "user.email-verified" | "user.email-changed" | "user.password-reset" | "user.two-factor-reset" | "invitation.created" | "invitation.resent" | "invitation.revoked" | "invitation.accepted" | "export.downloaded" | "user.signed-in" | "user.sign-in-failed" | "user.locked-out" | "user.password-changed" | "user.two-factor-enabled" | "user.two-factor-disabled" | "session.revoked" | "user.external-identity-linked" | "passkey.added" | "passkey.renamed" | "passkey.removed" | "organization.created" | "organization.updated" | "organization.deleted" | "member.added" | "member.role-changed" | "member.removed" | "scim-connection.created" | "scim-connection.token-rotated" | "scim-connection.revoked" | "member.suspended" | "member.restored" | "member.updated" | "scim-group.created" | "scim-group.updated" | "scim-group.deleted";
+            type: "user.created" | "user.signed-up" | "user.updated" | "user.deleted" | "subscription.updated" | "customer.linked" | "api-key.created" | "api-key.revoked" | "webhook.reprocessed" | "users.seeded" | "webhook-endpoint.created" | "webhook-endpoint.updated" | "webhook-endpoint.secret-rotated" | "webhook-endpoint.disabled" | "webhook-endpoint.deleted" | "webhook-delivery.retried" | "user.email-verified" | "user.email-changed" | "user.password-reset" | "user.two-factor-reset" | "invitation.created" | "invitation.resent" | "invitation.revoked" | "invitation.accepted" | "export.downloaded" | "user.signed-in" | "user.sign-in-failed" | "user.locked-out" | "user.password-changed" | "user.two-factor-enabled" | "user.two-factor-disabled" | "session.revoked" | "user.external-identity-linked" | "passkey.added" | "passkey.renamed" | "passkey.removed" | "organization.created" | "organization.updated" | "organization.deleted" | "member.added" | "member.role-changed" | "member.removed" | "scim-connection.created" | "scim-connection.token-rotated" | "scim-connection.revoked" | "member.suspended" | "member.restored" | "member.updated" | "scim-group.created" | "scim-group.updated" | "scim-group.deleted" | "impersonation.started" | "impersonation.ended";
             /** Format: date-time */
             occurredAt: string;
             /** @description `user:<id>`, `api-key:<id>` or `system:<name>`. */
@@ -6717,7 +6726,7 @@ export interface operations {
                 "application/json": {
                     /** Format: uri */
                     url: string;
-                    events: ("*" | "user.created" | "user.signed-up" | "user.updated" | "user.deleted" | "subscription.updated" | "customer.linked" | "api-key.created" | "api-key.revoked" | "webhook.reprocessed" | "users.seeded" | "user.email-verified" | "user.email-changed" | "user.password-reset" | "user.two-factor-reset" | "invitation.created" | "invitation.resent" | "invitation.revoked" | "invitation.accepted" | "export.downloaded" | "user.signed-in" | "user.sign-in-failed" | "user.locked-out" | "user.password-changed" | "user.two-factor-enabled" | "user.two-factor-disabled" | "session.revoked" | "user.external-identity-linked" | "passkey.added" | "passkey.renamed" | "passkey.removed" | "organization.created" | "organization.updated" | "organization.deleted" | "member.added" | "member.role-changed" | "member.removed" | "scim-connection.created" | "scim-connection.token-rotated" | "scim-connection.revoked" | "member.suspended" | "member.restored" | "member.updated" | "scim-group.created" | "scim-group.updated" | "scim-group.deleted")[];
+                    events: ("*" | "user.created" | "user.signed-up" | "user.updated" | "user.deleted" | "subscription.updated" | "customer.linked" | "api-key.created" | "api-key.revoked" | "webhook.reprocessed" | "users.seeded" | "user.email-verified" | "user.email-changed" | "user.password-reset" | "user.two-factor-reset" | "invitation.created" | "invitation.resent" | "invitation.revoked" | "invitation.accepted" | "export.downloaded" | "user.signed-in" | "user.sign-in-failed" | "user.locked-out" | "user.password-changed" | "user.two-factor-enabled" | "user.two-factor-disabled" | "session.revoked" | "user.external-identity-linked" | "passkey.added" | "passkey.renamed" | "passkey.removed" | "organization.created" | "organization.updated" | "organization.deleted" | "member.added" | "member.role-changed" | "member.removed" | "scim-connection.created" | "scim-connection.token-rotated" | "scim-connection.revoked" | "member.suspended" | "member.restored" | "member.updated" | "scim-group.created" | "scim-group.updated" | "scim-group.deleted" | "impersonation.started" | "impersonation.ended")[];
                     description?: string;
                 };
             };
@@ -9534,7 +9543,7 @@ export interface operations {
                 "application/json": {
                     /** Format: uri */
                     url: string;
-                    events: ("*" | "user.created" | "user.signed-up" | "user.updated" | "user.deleted" | "subscription.updated" | "customer.linked" | "api-key.created" | "api-key.revoked" | "webhook.reprocessed" | "users.seeded" | "user.email-verified" | "user.email-changed" | "user.password-reset" | "user.two-factor-reset" | "invitation.created" | "invitation.resent" | "invitation.revoked" | "invitation.accepted" | "export.downloaded" | "user.signed-in" | "user.sign-in-failed" | "user.locked-out" | "user.password-changed" | "user.two-factor-enabled" | "user.two-factor-disabled" | "session.revoked" | "user.external-identity-linked" | "passkey.added" | "passkey.renamed" | "passkey.removed" | "organization.created" | "organization.updated" | "organization.deleted" | "member.added" | "member.role-changed" | "member.removed" | "scim-connection.created" | "scim-connection.token-rotated" | "scim-connection.revoked" | "member.suspended" | "member.restored" | "member.updated" | "scim-group.created" | "scim-group.updated" | "scim-group.deleted")[];
+                    events: ("*" | "user.created" | "user.signed-up" | "user.updated" | "user.deleted" | "subscription.updated" | "customer.linked" | "api-key.created" | "api-key.revoked" | "webhook.reprocessed" | "users.seeded" | "user.email-verified" | "user.email-changed" | "user.password-reset" | "user.two-factor-reset" | "invitation.created" | "invitation.resent" | "invitation.revoked" | "invitation.accepted" | "export.downloaded" | "user.signed-in" | "user.sign-in-failed" | "user.locked-out" | "user.password-changed" | "user.two-factor-enabled" | "user.two-factor-disabled" | "session.revoked" | "user.external-identity-linked" | "passkey.added" | "passkey.renamed" | "passkey.removed" | "organization.created" | "organization.updated" | "organization.deleted" | "member.added" | "member.role-changed" | "member.removed" | "scim-connection.created" | "scim-connection.token-rotated" | "scim-connection.revoked" | "member.suspended" | "member.restored" | "member.updated" | "scim-group.created" | "scim-group.updated" | "scim-group.deleted" | "impersonation.started" | "impersonation.ended")[];
                     description?: string;
                 };
             };
@@ -10100,7 +10109,7 @@ export interface operations {
                 "application/json": {
                     /** Format: uri */
                     url?: string;
-                    events?: ("*" | "user.created" | "user.signed-up" | "user.updated" | "user.deleted" | "subscription.updated" | "customer.linked" | "api-key.created" | "api-key.revoked" | "webhook.reprocessed" | "users.seeded" | "user.email-verified" | "user.email-changed" | "user.password-reset" | "user.two-factor-reset" | "invitation.created" | "invitation.resent" | "invitation.revoked" | "invitation.accepted" | "export.downloaded" | "user.signed-in" | "user.sign-in-failed" | "user.locked-out" | "user.password-changed" | "user.two-factor-enabled" | "user.two-factor-disabled" | "session.revoked" | "user.external-identity-linked" | "passkey.added" | "passkey.renamed" | "passkey.removed" | "organization.created" | "organization.updated" | "organization.deleted" | "member.added" | "member.role-changed" | "member.removed" | "scim-connection.created" | "scim-connection.token-rotated" | "scim-connection.revoked" | "member.suspended" | "member.restored" | "member.updated" | "scim-group.created" | "scim-group.updated" | "scim-group.deleted")[];
+                    events?: ("*" | "user.created" | "user.signed-up" | "user.updated" | "user.deleted" | "subscription.updated" | "customer.linked" | "api-key.created" | "api-key.revoked" | "webhook.reprocessed" | "users.seeded" | "user.email-verified" | "user.email-changed" | "user.password-reset" | "user.two-factor-reset" | "invitation.created" | "invitation.resent" | "invitation.revoked" | "invitation.accepted" | "export.downloaded" | "user.signed-in" | "user.sign-in-failed" | "user.locked-out" | "user.password-changed" | "user.two-factor-enabled" | "user.two-factor-disabled" | "session.revoked" | "user.external-identity-linked" | "passkey.added" | "passkey.renamed" | "passkey.removed" | "organization.created" | "organization.updated" | "organization.deleted" | "member.added" | "member.role-changed" | "member.removed" | "scim-connection.created" | "scim-connection.token-rotated" | "scim-connection.revoked" | "member.suspended" | "member.restored" | "member.updated" | "scim-group.created" | "scim-group.updated" | "scim-group.deleted" | "impersonation.started" | "impersonation.ended")[];
                     description?: string;
                     enabled?: boolean;
                 };

@@ -1,5 +1,5 @@
 import 'server-only';
-import { and, eq, isNull, lte, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
 import { z } from 'zod';
 import type { Database } from '@/db/client';
@@ -99,4 +99,15 @@ export async function readOpenImpersonation(db: Database, id: string, now = new 
     .innerJoin(users, eq(users.id, impersonations.userId))
     .where(and(eq(impersonations.id, id), isNull(impersonations.endedAt), sql`${impersonations.expiresAt} > ${now}`));
   return row ? { ...toImpersonationDto(row.impersonation), userName: row.userName, userEmail: row.userEmail } : null;
+}
+
+/** Who ran each impersonation and why, for the user's own sessions list: impersonation id → admin email and reason. */
+export async function describeImpersonations(db: Database, ids: string[]): Promise<Map<string, { adminEmail: string; reason: string }>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .select({ id: impersonations.id, adminEmail: users.email, reason: impersonations.reason })
+    .from(impersonations)
+    .innerJoin(users, eq(users.id, impersonations.adminId))
+    .where(inArray(impersonations.id, ids));
+  return new Map(rows.map(({ id, ...rest }) => [id, rest]));
 }
