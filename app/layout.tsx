@@ -3,7 +3,9 @@ import Link from 'next/link';
 import { connection } from 'next/server';
 import { consolePrincipal, consoleSession } from '@/actions/context';
 import { signOutAction } from '@/actions/sign-out';
+import { ImpersonationBanner } from '@/components/impersonation-banner';
 import { holds } from '@/core/authorization';
+import type { Principal } from '@/core/principal';
 import { logger } from '@/lib/logger';
 import './globals.css';
 
@@ -15,10 +17,10 @@ export const metadata: Metadata = {
 const navLink = 'text-sm font-medium text-slate-600 hover:text-slate-900';
 
 /** Who the header shows: the session's email, whether the console's links apply (staff, not members), and the audit link. */
-async function signedInUser(): Promise<{ email: string; console: boolean; audit: boolean } | null> {
+async function signedInUser(): Promise<{ email: string; console: boolean; audit: boolean; principal: Principal } | null> {
   try {
     const [session, principal] = await Promise.all([consoleSession(), consolePrincipal()]);
-    return session ? { email: session.user.email, console: holds(principal, 'users:read'), audit: holds(principal, 'events:read') } : null;
+    return session ? { email: session.user.email, console: holds(principal, 'users:read'), audit: holds(principal, 'events:read'), principal } : null;
   } catch (error) {
     // The header must not take the page down (e.g. the database is unavailable): the page shows its own error.
     logger.warn({ err: error }, 'could not read the session for the header');
@@ -93,6 +95,7 @@ export default async function RootLayout({ children }: { children: React.ReactNo
             )}
           </nav>
         </header>
+        {user && <ImpersonationBanner principal={user.principal} />}
         <main id="main" className="mx-auto max-w-6xl px-6 py-8">
           {children}
         </main>

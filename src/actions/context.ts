@@ -14,7 +14,7 @@ export const consoleSession = cache(async () => (await getAuth()).api.getSession
 export type ConsoleSession = Awaited<ReturnType<typeof consoleSession>>;
 
 /** The console principal a session stands for: its user while active, else anonymous. */
-export const principalOf = (session: ConsoleSession): Principal => (session && userPrincipal(session.user, 'console')) ?? { kind: 'anonymous', door: 'console' };
+export const principalOf = (session: ConsoleSession): Principal => (session && userPrincipal(session.user, 'console', session.session)) ?? { kind: 'anonymous', door: 'console' };
 
 /** Who is using the console: the session's user, re-read from the database, or anonymous. */
 export const consolePrincipal = cache(async (): Promise<Principal> => principalOf(await consoleSession()));

@@ -22,6 +22,8 @@ import { SignUpClosed, TooManyRequests } from '@/core/errors';
 import { countAttempt, passwordAttempt, tooManyRequests } from './attempts';
 import { auditRevokedSession, auditTrail } from './audit';
 import { forgiveAttempt } from './brute-force';
+import { impersonation, keepImpersonationLimit, refuseImpersonatedChanges } from './impersonation';
+import { impersonatorClaims } from './jwt';
 import { passkeys } from './passkeys';
 import { passwordHashing } from './password';
 import { limitAuthRequest } from './request-limit';
@@ -80,7 +82,12 @@ export function createAuth(db: Database, config: DatabaseConfig) {
       expiresIn: 60 * 60 * 24 * 7,
       updateAge: 60 * 60 * 24,
       // Set only by a passkey sign-in with user verification (src/auth/passkeys.ts): that session has two factors.
-      additionalFields: { passkeyVerified: { type: 'boolean', input: false, defaultValue: false } },
+      additionalFields: {
+        passkeyVerified: { type: 'boolean', input: false, defaultValue: false },
+        // Set only by Roster's impersonation endpoint (src/auth/impersonation.ts): this session acts as the user for an admin.
+        impersonationId: { type: 'string', input: false, required: false },
+        impersonatedBy: { type: 'string', input: false, required: false },
+      },
     },
     account: { modelName: 'accounts', accountLinking: { enabled: true } },
     verification: { modelName: 'verifications' },
@@ -103,7 +110,7 @@ export function createAuth(db: Database, config: DatabaseConfig) {
       database: { generateId: () => uuidv7(), joins: true },
     },
     databaseHooks: {
-      session: { create: { before: refuseSuspendedUsers(db) }, delete: { after: auditRevokedSession(db) } },
+      session: { create: { before: refuseSuspendedUsers(db) }, update: { before: keepImpersonationLimit }, delete: { after: auditRevokedSession(db) } },
       user: { create: { before: refuseClosedSignUp, after: onSignUp(db) } },
     },
     hooks: { before: beforeAuthEndpoint(db), after: forgiveSuccessfulAttempts },
@@ -113,13 +120,14 @@ export function createAuth(db: Database, config: DatabaseConfig) {
       // single-use recovery codes; a wrong code also counts against the per-challenge and per-account lockouts.
       twoFactor({ issuer: 'Roster', totpOptions: { period: TOTP_PERIOD_SECONDS }, schema: { twoFactor: { modelName: 'twoFactors' } } }),
       passkeys(db, url),
+      impersonation(db),
       // After twoFactor(): its hook turns a password sign-in that still needs a code into a challenge first.
       auditTrail(db),
       jwt({
         // JWTs come from GET /api/auth/token only. Otherwise every session read (every console request) would fetch,
         // decrypt and import the signing key and mint a JWT nobody asked for.
         disableSettingJwtHeader: true,
-        jwt: { issuer: url, audience: url, expirationTime: JWT_LIFETIME, definePayload: ({ user }) => ({ email: user.email }) },
+        jwt: { issuer: url, audience: url, expirationTime: JWT_LIFETIME, definePayload: ({ user, session }) => ({ email: user.email, ...impersonatorClaims(session) }) },
       }),
       ...(oidc
         ? [
@@ -149,6 +157,7 @@ export type Auth = ReturnType<typeof createAuth>;
 function beforeAuthEndpoint(db: Database) {
   const screenCode = screenSecondFactorCode(db);
   return createAuthMiddleware(async (ctx) => {
+    await refuseImpersonatedChanges(ctx);
     if (secondFactorPaths.has(ctx.path)) return screenCode(ctx);
     await limitAttempts(db, ctx);
     // Thrown past Better Auth (not one of its APIErrors): the route's mapper answers it as problem+json, 403.

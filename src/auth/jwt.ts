@@ -23,11 +23,26 @@ function remoteKeySet(url: string) {
 }
 
 /**
+ * The claims of a JWT minted from an impersonation session: RFC 8693's `act` names the admin acting (`act.sub`), and
+ * `impersonation_id` the impersonation, so the product's app can show its own banner and Roster can check it is open.
+ */
+export function impersonatorClaims(session: Record<string, unknown>): Record<string, unknown> {
+  if (typeof session.impersonationId !== 'string' || typeof session.impersonatedBy !== 'string') return {};
+  return { act: { sub: session.impersonatedBy }, impersonation_id: session.impersonationId };
+}
+
+/** Whom a verified JWT speaks for: the user, and the impersonation it was minted under, if any. */
+export interface JwtSubject {
+  userId: string;
+  impersonationId?: string;
+}
+
+/**
  * The user a JWT speaks for, or null when it fails verification (signature, `iss`, `aud`, `exp`) or names
  * nobody. Roster's own tokens carry the user id as `sub`; an external issuer's `sub` is its own id of the person,
  * mapped to a user through a stored link, made the first time by a verified email (userIdForExternalSubject).
  */
-export async function userIdFromJwt(db: Database, auth: Auth, token: string, clientIp: string | null): Promise<string | null> {
+export async function subjectOfJwt(db: Database, auth: Auth, token: string, clientIp: string | null): Promise<JwtSubject | null> {
   let issuer: string | undefined;
   try {
     issuer = decodeJwt(token).iss;
@@ -39,7 +54,10 @@ export async function userIdFromJwt(db: Database, auth: Auth, token: string, cli
   try {
     if (issuer === ours) {
       const { payload } = await jwtVerify(token, createLocalJWKSet(await auth.api.getJwks()), { issuer: ours, audience: ours, requiredClaims: ['exp', 'sub'] });
-      return payload.sub && isUuid(payload.sub) ? payload.sub : null;
+      if (!payload.sub || !isUuid(payload.sub)) return null;
+      const impersonationId = payload.impersonation_id;
+      if (impersonationId === undefined) return { userId: payload.sub };
+      return typeof impersonationId === 'string' && isUuid(impersonationId) ? { userId: payload.sub, impersonationId } : null;
     }
     if (external && issuer === external.issuer) {
       const { payload } = await jwtVerify(token, remoteKeySet(external.jwksUrl), {
@@ -48,7 +66,8 @@ export async function userIdFromJwt(db: Database, auth: Auth, token: string, cli
         requiredClaims: ['exp', 'sub'],
       });
       const claims = { issuer: external.issuer, subject: payload.sub!, email: payload.email, emailVerified: payload.email_verified, clientIp };
-      return userIdForExternalSubject(db, claims);
+      const userId = await userIdForExternalSubject(db, claims);
+      return userId ? { userId } : null;
     }
   } catch {
     return null;

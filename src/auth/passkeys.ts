@@ -108,7 +108,7 @@ export function passkeys(db: Database, baseUrl: string) {
         }
         if (!verified.verified || !verified.registrationInfo) throw refused('INVALID_PASSKEY', 'The passkey could not be verified. Try again.');
         const { credential, credentialDeviceType, credentialBackedUp, aaguid } = verified.registrationInfo;
-        const principal = userPrincipal(session.user, ctx.request ? 'api' : 'console');
+        const principal = userPrincipal(session.user, ctx.request ? 'api' : 'console', session.session);
         if (!principal) throw refused('ACCOUNT_SUSPENDED', 'This account is suspended.', 'FORBIDDEN');
         let passkey: PasskeyDto;
         try {

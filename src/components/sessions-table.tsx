@@ -18,6 +18,8 @@ export interface SessionView {
   createdAt: string;
   updatedAt: string;
   current: boolean;
+  /** An admin's impersonation of this user: who, and the reason they gave. */
+  impersonatedBy?: { adminEmail: string; reason: string } | null;
 }
 
 const columns = ['Device', 'IP address', 'Signed in', 'Last active', 'Actions'];
@@ -41,6 +43,11 @@ export function SessionsTable({ sessions, revokeAction }: { sessions: SessionVie
                   <span className="ml-2 inline-flex rounded-full bg-emerald-100 px-2 py-0.5 text-xs font-medium text-emerald-800">This device</span>
                 )}
               </p>
+              {session.impersonatedBy && (
+                <p className="mt-0.5 text-xs font-medium text-amber-800">
+                  Impersonation by {session.impersonatedBy.adminEmail}: {session.impersonatedBy.reason}
+                </p>
+              )}
               {session.userAgent && <p className="mt-0.5 max-w-md truncate text-xs text-slate-500" title={session.userAgent}>{session.userAgent}</p>}
             </Cell>
             <Cell className="font-mono text-xs text-slate-600">{session.ipAddress ?? '—'}</Cell>

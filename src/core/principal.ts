@@ -16,7 +16,8 @@ export type ApiKeyScope = (typeof apiKeyScopes)[number];
 export type Principal = (
   | { kind: 'anonymous'; door: Door }
   | { kind: 'system'; door: Door; name: string }
-  | { kind: 'user'; door: Door; userId: string; role: Role }
+  /** `impersonation`: an admin acting as this user (src/core/impersonation); every event they write says so. */
+  | { kind: 'user'; door: Door; userId: string; role: Role; impersonation?: ImpersonationActor }
   /**
    * `ownerLevel`: made by an owner or by the CLI, the key may manage what owners made (see mayManage).
    * `organizationId`: an organization-owned key, which acts only inside that organization (see organizationKeyHolds).
@@ -26,6 +27,14 @@ export type Principal = (
   /** Set while a background job acts for this principal: every event it records carries `data.jobId`. */
   jobId?: string;
 };
+
+/** Who is really acting when an admin impersonates a user: the shape events carry as `data.actor`. */
+export interface ImpersonationActor {
+  type: 'impersonation';
+  impersonationId: string;
+  adminId: string;
+  userId: string;
+}
 
 /** What every use case receives: where to read and write, and on whose behalf. */
 export interface CoreContext {

@@ -146,10 +146,39 @@ export const sessions = pgTable(
     userAgent: text('user_agent'),
     /** Signed in with a passkey and user verification (a PIN or biometric): two factors, so ROSTER_REQUIRE_2FA_FOR holds. */
     passkeyVerified: boolean('passkey_verified').notNull().default(false),
+    /** Set on a session an admin runs as this user (src/core/impersonation): which impersonation, and who started it. */
+    impersonationId: uuid('impersonation_id').references(() => impersonations.id, { onDelete: 'cascade' }),
+    impersonatedBy: uuid('impersonated_by').references(() => users.id, { onDelete: 'cascade' }),
     createdAt: timestampMs('created_at').notNull().defaultNow(),
     updatedAt: timestampMs('updated_at').notNull().defaultNow(),
   },
   (t) => [index('sessions_user_id_idx').on(t.userId)],
+);
+
+/**
+ * An admin acting as a user, with the reason given. Hard limit at `expiresAt` (start + 60 minutes, never extended);
+ * `endedAt` is set once, by Stop or by the sweeper at expiry. `adminSessionId` is the admin's own session, which
+ * Stop returns to (a reference, never its token).
+ */
+export const impersonations = pgTable(
+  'impersonations',
+  {
+    id: uuid('id').primaryKey(),
+    adminId: uuid('admin_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    adminSessionId: text('admin_session_id').notNull(),
+    reason: text('reason').notNull(),
+    ticket: text('ticket'),
+    startedAt: timestampMs('started_at').notNull(),
+    expiresAt: timestampMs('expires_at').notNull(),
+    endedAt: timestampMs('ended_at'),
+    endReason: text('end_reason'),
+  },
+  (t) => [index('impersonations_open_idx').on(t.expiresAt).where(sql`${t.endedAt} IS NULL`)],
 );
 
 export const accounts = pgTable(
@@ -770,6 +799,7 @@ export type UserRow = typeof users.$inferSelect;
 export type AuditEventRow = typeof auditEvents.$inferSelect;
 export type WebhookEventRow = typeof webhookEvents.$inferSelect;
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
+export type ImpersonationRow = typeof impersonations.$inferSelect;
 export type WebhookEndpointRow = typeof webhookEndpoints.$inferSelect;
 export type WebhookDeliveryRow = typeof webhookDeliveries.$inferSelect;
 export type MailRow = typeof mailOutbox.$inferSelect;

@@ -1,10 +1,11 @@
 import 'server-only';
 import { eq } from 'drizzle-orm';
 import { getAuth } from '@/auth';
-import { looksLikeJwt, userIdFromJwt } from '@/auth/jwt';
-import { userPrincipal } from '@/auth/principal';
+import { looksLikeJwt, subjectOfJwt } from '@/auth/jwt';
+import { userPrincipal, type SessionFacts } from '@/auth/principal';
 import { refuseUntilEnrolled } from '@/auth/two-factor-enrolment';
 import { authenticateApiKey, looksLikeApiKey } from '@/core/api-keys';
+import { readOpenImpersonation } from '@/core/impersonation';
 import { Unauthenticated } from '@/core/errors';
 import type { Principal } from '@/core/principal';
 import type { Database } from '@/db/client';
@@ -31,7 +32,7 @@ export async function apiPrincipal(request: Request, db: Database): Promise<Prin
 /** The user a session token or JWT speaks for, once ROSTER_REQUIRE_2FA_FOR lets them through (else Forbidden). */
 async function userFromToken(db: Database, token: string, clientIp: string | null): Promise<Principal | null> {
   const user = await tokenUser(db, token, clientIp);
-  const principal = user && userPrincipal(user, 'api');
+  const principal = user && userPrincipal(user, 'api', user.session);
   if (principal) refuseUntilEnrolled(principal, user.twoFactorEnabled);
   return principal;
 }
@@ -39,15 +40,22 @@ async function userFromToken(db: Database, token: string, clientIp: string | nul
 async function tokenUser(db: Database, token: string, clientIp: string | null) {
   const auth = await getAuth();
   if (looksLikeJwt(token)) {
-    const userId = await userIdFromJwt(db, auth, token, clientIp);
-    if (!userId) return null;
+    const subject = await subjectOfJwt(db, auth, token, clientIp);
+    if (!subject) return null;
+    // A JWT minted under an impersonation works only while it is open: Stop or expiry ends its tokens too.
+    let session: SessionFacts | null = null;
+    if (subject.impersonationId) {
+      const open = await readOpenImpersonation(db, subject.impersonationId);
+      if (open?.userId !== subject.userId) return null;
+      session = { impersonationId: open.id, impersonatedBy: open.adminId, createdAt: open.startedAt };
+    }
     const [user] = await db
       .select({ id: users.id, role: users.role, status: users.status, twoFactorEnabled: users.twoFactorEnabled })
       .from(users)
-      .where(eq(users.id, userId));
-    return user ?? null;
+      .where(eq(users.id, subject.userId));
+    return user ? { ...user, session } : null;
   }
   const session = await auth.api.getSession({ headers: new Headers({ authorization: `Bearer ${token}` }) });
   // A passkey sign-in with user verification is two factors on its own (ROSTER_REQUIRE_2FA_FOR).
-  return session ? { ...session.user, twoFactorEnabled: session.user.twoFactorEnabled || session.session.passkeyVerified } : null;
+  return session ? { ...session.user, twoFactorEnabled: session.user.twoFactorEnabled || session.session.passkeyVerified, session: session.session } : null;
 }

@@ -2,6 +2,7 @@ import { closeDatabase, getDatabase } from '@/db';
 import { logger } from '@/lib/logger';
 import { closeEventFeed } from './event-feed';
 import { startEventPruning } from './event-pruning';
+import { startExpirySweeper } from './expiry-sweeper';
 import { startRetentionPurge } from './retention-purge';
 import { createOwnerFromEnv } from './owner-from-env';
 import { registerShutdown } from './shutdown';
@@ -20,7 +21,7 @@ export async function onServerStart(): Promise<void> {
   const { db, driver } = await getDatabase();
   logger.info({ driver }, 'database ready, migrations applied');
   await createOwnerFromEnv(db);
-  const stopJobs = [startWebhookSweeper(), startEventPruning(), startWebhookDeliverer(), startMailer(), startRetentionPurge(), startJobRunner()];
+  const stopJobs = [startWebhookSweeper(), startEventPruning(), startWebhookDeliverer(), startMailer(), startRetentionPurge(), startJobRunner(), startExpirySweeper()];
 
   registerShutdown({
     // Streams never finish by themselves; a job's pass in progress does (and its transaction commits).

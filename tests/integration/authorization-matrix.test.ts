@@ -997,6 +997,12 @@ const actionMatrix: Record<string, Record<string, ActionCell>> = {
   'src/actions/sign-out.ts': {
     signOutAction: { args: () => [], expect: signedIn, restore: newSession },
   },
+  // The target is a fresh member: admins and owners may act as them (the admin's own session stays, so nothing to
+  // restore). No principal here is impersonating, so Stop changes nothing for anyone; impersonation.test.ts stops one.
+  'src/actions/impersonation.ts': {
+    impersonateUserAction: { args: (id) => [idle, form({ userId: id, reason: 'Checking the authorization matrix', ticket: 'MATRIX-1' })], expect: admins },
+    stopImpersonatingAction: { args: () => [], expect: nobody },
+  },
   'app/forgot-password/actions.ts': {
     requestPasswordResetAction: {
       args: (id) => [idle, form({ email: `nobody-${id}@matrix.test` })],

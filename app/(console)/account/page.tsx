@@ -17,6 +17,7 @@ import { TwoFactorPanel } from '@/components/two-factor-panel';
 import { getDatabase } from '@/db';
 import { AddPasskeyForm, PasskeyTable } from '@/components/passkeys';
 import { listPasskeys } from '@/core/passkeys';
+import { describeImpersonations } from '@/core/impersonation';
 import { isFreshSession } from '@/auth/passkeys';
 import {
   addPasskeyAction,
@@ -156,6 +157,11 @@ async function readOwnSessions(currentId: string): Promise<SessionView[] | null>
     if (error instanceof APIError && error.body?.code === 'SESSION_NOT_FRESH') return null;
     throw error;
   }
+  // A session an admin ran as this user shows as such: by whom, and why.
+  const impersonations = await describeImpersonations(
+    (await getDatabase()).db,
+    sessions.flatMap((session) => (typeof session.impersonationId === 'string' ? [session.impersonationId] : [])),
+  );
   return sessions
     .map((session) => ({
       id: session.id,
@@ -165,6 +171,7 @@ async function readOwnSessions(currentId: string): Promise<SessionView[] | null>
       createdAt: new Date(session.createdAt).toISOString(),
       updatedAt: new Date(session.updatedAt).toISOString(),
       current: session.id === currentId,
+      impersonatedBy: (typeof session.impersonationId === 'string' && impersonations.get(session.impersonationId)) || null,
     }))
     .sort((a, b) => Number(b.current) - Number(a.current) || b.updatedAt.localeCompare(a.updatedAt));
 }

@@ -9,6 +9,7 @@ import { emailLink } from '../links';
 import { enqueueMail } from '../mail';
 import { actorOf, type CoreContext, type Principal } from '../principal';
 import { parseInput } from '../validation';
+import { refuseWhileImpersonating } from '../impersonation/rules';
 import { applyUserChanges, lockUser } from '../users/commands';
 import { email } from '../users/schemas';
 import { spendSendLimits, type MailRequest } from './send-limits';
@@ -32,6 +33,7 @@ function selfOf(principal: Principal): Extract<Principal, { kind: 'user' }> {
  */
 export async function requestEmailChange(ctx: CoreContext, rawInput: unknown, { now = new Date(), ...request }: MailRequest & { now?: Date }): Promise<{ email: string }> {
   const self = selfOf(ctx.principal);
+  refuseWhileImpersonating(self, 'changing the email');
   const input = parseInput(requestEmailChangeInput, rawInput);
   await spendSendLimits(request, { account: actorOf(self), address: input.email });
   await ctx.db.transaction(async (tx) => {

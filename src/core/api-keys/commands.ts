@@ -12,6 +12,7 @@ import { isUuid, parseInput } from '../validation';
 import { toApiKeyDto, toApiKeyEventData, type ApiKeyDto } from './dto';
 import { authorizeOrganizationKeys } from './organization-access';
 import { keyMakerRole } from './queries';
+import { refuseWhileImpersonating } from '../impersonation/rules';
 import { createApiKeyInput, createOrganizationApiKeyInput, type CreateApiKeyInput, type CreateOrganizationApiKeyInput } from './schemas';
 import { displayPrefix, hashApiKeySecret, newApiKeySecret } from './secret';
 
@@ -20,6 +21,7 @@ type NewKey = { name: string; scopes: ApiKeyDto['scopes']; expiresAt?: Date };
 /** Returns the secret this once; only its hash is stored. */
 export async function createApiKey(ctx: CoreContext, rawInput: CreateApiKeyInput | unknown): Promise<{ apiKey: ApiKeyDto; secret: string }> {
   authorize(ctx.principal, 'api-keys:manage');
+  refuseWhileImpersonating(ctx.principal, 'creating API keys');
   return insertKey(ctx, parseInput(createApiKeyInput, rawInput), null);
 }
 
@@ -30,6 +32,7 @@ export async function createOrganizationApiKey(
   rawInput: CreateOrganizationApiKeyInput | unknown,
 ): Promise<{ apiKey: ApiKeyDto; secret: string }> {
   await authorizeOrganizationKeys(ctx.db, ctx.principal, organizationId);
+  refuseWhileImpersonating(ctx.principal, 'creating API keys');
   return insertKey(ctx, parseInput(createOrganizationApiKeyInput, rawInput), organizationId);
 }
 

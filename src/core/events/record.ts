@@ -39,8 +39,13 @@ export async function recordEvents(db: Queryable, principal: Principal, events: 
       subjectId: event.subject?.id ?? null,
       organizationId: event.organizationId ?? null,
       changes: event.changes,
-      // An item a job touched is audited with the job's id (src/core/jobs).
-      data: principal.jobId === undefined ? (event.data ?? {}) : { ...event.data, jobId: principal.jobId },
+      // An item a job touched is audited with the job's id (src/core/jobs); an admin acting as the user is named, so
+      // every consumer (audit, streams, webhooks) sees who really did it.
+      data: {
+        ...event.data,
+        ...(principal.jobId === undefined ? {} : { jobId: principal.jobId }),
+        ...(principal.kind === 'user' && principal.impersonation ? { actor: principal.impersonation } : {}),
+      },
     })),
   );
 }

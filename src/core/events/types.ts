@@ -67,6 +67,9 @@ export const eventTypes = [
   // Background jobs (src/core/jobs): subject `job`, with the job's DTO (no errors) in `data.job`.
   'job.created',
   'job.finished',
+  // Impersonation (src/core/impersonation): about the user acted as, with the impersonation's DTO in `data.impersonation`.
+  'impersonation.started',
+  'impersonation.ended',
 ] as const;
 export type EventType = (typeof eventTypes)[number];
 

@@ -13,6 +13,7 @@ import { Conflict, NotFound } from '../errors';
 import type { CoreContext, Principal } from '../principal';
 import { removeMembershipsOf } from '../organizations/members';
 import { withOwnerInvariant } from '../organizations/owners';
+import { refuseWhileImpersonating } from '../impersonation/rules';
 import { eraseUserRecords } from '../retention';
 import { isUuid, parseInput } from '../validation';
 import { checkVersion, type WriteOptions } from '../versions';
@@ -71,6 +72,7 @@ export async function updateUser(
 
 export async function deleteUser(ctx: CoreContext, id: string, options: WriteOptions = {}): Promise<void> {
   authorize(ctx.principal, 'users:write');
+  if (ctx.principal.kind === 'user' && ctx.principal.userId === id) refuseWhileImpersonating(ctx.principal, 'deleting the account');
   if (!isUuid(id)) throw new NotFound('User');
   // The database refuses to delete an organization's last owner; a race past the check below is a 409 too.
   await withOwnerInvariant(() =>

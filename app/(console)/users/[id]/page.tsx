@@ -16,6 +16,8 @@ import { ActionForm } from '@/components/action-form';
 import { hasTwoFactor } from '@/core/accounts';
 import { PasskeyTable } from '@/components/passkeys';
 import { listPasskeys } from '@/core/passkeys';
+import { impersonateUserAction } from '@/actions/impersonation';
+import { IMPERSONATION_MINUTES, impersonationRefusal, REASON_MIN } from '@/core/impersonation';
 import { deleteUserAction, removeUserPasskeyAction, resetTwoFactorAction, updateUserAction } from '../actions';
 import { readUser, readUserHistory } from '../data';
 import { readUserOrganizations } from '../../organizations/data';
@@ -34,6 +36,7 @@ export default async function UserPage({ params, searchParams }: UserPageProps) 
   if (!user) notFound();
   const [history, organizations, { created }] = await Promise.all([readUserHistory(id), readUserOrganizations(id), searchParams]);
   const canManage = canManageUser(principal, user.role);
+  const impersonationRefused = impersonationRefusal(principal, user);
   const context = await consoleContext();
   const [twoFactor, passkeys] = await Promise.all([hasTwoFactor(context, id), listPasskeys(context, id)]);
 
@@ -58,6 +61,25 @@ export default async function UserPage({ params, searchParams }: UserPageProps) 
       <div className="grid gap-8 lg:grid-cols-[minmax(0,1fr)_20rem]">
         <div className="space-y-6">
           <UserForm action={updateUserAction} user={user} submitLabel="Save changes" roleOptions={grantableRoles(principal)} readOnly={!canManage} />
+          <section aria-labelledby="impersonate" className={cardStyles}>
+            <h2 id="impersonate" className="font-semibold">Impersonate</h2>
+            {impersonationRefused === null ? (
+              <ActionForm
+                action={impersonateUserAction}
+                hidden={{ userId: user.id }}
+                fields={[
+                  { name: 'reason', label: 'Reason' },
+                  { name: 'ticket', label: 'Ticket reference (optional)' },
+                ]}
+                submitLabel="Impersonate"
+                pendingLabel="Starting…"
+                tone="secondary"
+                hint={`See Roster as they do, for at most ${IMPERSONATION_MINUTES} minutes. The reason (at least ${REASON_MIN} characters) is recorded, and they see it in their sessions. Password, email, second factor, API keys and deleting the account stay off limits.`}
+              />
+            ) : (
+              <p className="text-sm text-slate-600">{impersonationRefused}</p>
+            )}
+          </section>
           <section aria-labelledby="two-factor" className={cardStyles}>
             <h2 id="two-factor" className="font-semibold">Two-factor sign-in</h2>
             <p className="text-sm text-slate-600">{twoFactor ? 'On: they sign in with a code from an authenticator app.' : 'Off.'}</p>
