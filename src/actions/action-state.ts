@@ -8,6 +8,9 @@ export interface ActionState {
   values?: Record<string, string>;
 }
 
+/** What a form's banner says when its fields have errors: each is shown at its field, never twice. */
+export const fieldsSummary = 'Please fix the highlighted fields.';
+
 export const idleState: ActionState = { status: 'idle' };
 
 /** A failed submission: the message, optional per-field errors, and the input to show again. */
