@@ -8,7 +8,7 @@ export interface ActionState {
   values?: Record<string, string>;
 }
 
-/** What a form's banner says when its fields have errors: each is shown at its field, never twice. */
+/** What a form's banner says when its fields have errors (each error is shown at its field). */
 export const fieldsSummary = 'Please fix the highlighted fields.';
 
 export const idleState: ActionState = { status: 'idle' };

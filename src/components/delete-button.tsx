@@ -51,7 +51,7 @@ export function DeleteButton({ action, fields, confirmationHref, question, label
       >
         {isPending ? 'Deleting…' : label}
       </a>
-      <dialog ref={dialog} aria-labelledby={questionId} className="m-auto max-w-md rounded-lg border border-slate-200 bg-white p-6 shadow-xl backdrop:bg-slate-900/40">
+      <dialog ref={dialog} aria-label="Confirm deletion" aria-describedby={questionId} className="m-auto max-w-md rounded-lg border border-slate-200 bg-white p-6 shadow-xl backdrop:bg-slate-900/40">
         <p id={questionId} className="text-sm font-medium text-slate-800">
           {question}
         </p>
