@@ -24,5 +24,5 @@ export default defineConfig([
     files: ['src/http/**'],
     rules: { 'no-restricted-imports': ['error', { patterns: [{ group: layer('actions'), message: 'src/http (Route Handler helpers) may not import src/actions (Server Action helpers).' }] }] },
   },
-  globalIgnores(['.next/**', '.next-bench/**', 'next-env.d.ts', 'data/**', 'drizzle/**', 'test-results/**', 'playwright-report/**', 'bench/results/**']),
+  globalIgnores(['.next/**', '.next-bench/**', 'next-env.d.ts', 'data/**', 'drizzle/**', 'test-results/**', 'playwright-report/**', 'bench/results/**', 'packages/*/dist/**']),
 ]);

@@ -8,6 +8,8 @@ export default defineConfig({
   resolve: {
     alias: {
       '@': path.resolve(import.meta.dirname, 'src'),
+      // The client package's sources, as the root tsconfig maps them (its dist/ is built for packing, not for tests).
+      '@roster/client': path.resolve(import.meta.dirname, 'packages/client/src/index.ts'),
       // `server-only` throws outside React Server Components; tests are a server context too.
       'server-only': path.resolve(import.meta.dirname, 'tests/support/server-only.ts'),
     },

@@ -1,10 +1,12 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { unstable_rethrow } from 'next/navigation';
 import { connection } from 'next/server';
 import { consolePrincipal, consoleSession } from '@/actions/context';
 import { signOutAction } from '@/actions/sign-out';
 import { ImpersonationBanner } from '@/components/impersonation-banner';
 import { holds } from '@/core/authorization';
+import { isDatabaseUnavailable } from '@/core/db-errors';
 import type { Principal } from '@/core/principal';
 import { logger } from '@/lib/logger';
 import './globals.css';
@@ -22,8 +24,13 @@ async function signedInUser(): Promise<{ email: string; console: boolean; audit:
     const [session, principal] = await Promise.all([consoleSession(), consolePrincipal()]);
     return session ? { email: session.user.email, console: holds(principal, 'users:read'), audit: holds(principal, 'events:read'), principal } : null;
   } catch (error) {
-    // The header must not take the page down (e.g. the database is unavailable): the page shows its own error.
-    logger.warn({ err: error }, 'could not read the session for the header');
+    // Next's own signals are not failures (e.g. "Dynamic server usage" while `next build` tries to prerender): Next
+    // handles them, and logging them printed a stack trace per page at every build.
+    unstable_rethrow(error);
+    // The header must not take the page down (e.g. the database is unavailable): the page shows its own error. That
+    // one is expected and needs no stack trace; anything else keeps its own.
+    if (isDatabaseUnavailable(error)) logger.warn('could not read the session for the header: the database is unavailable');
+    else logger.warn({ err: error }, 'could not read the session for the header');
     return null;
   }
 }
@@ -55,8 +62,9 @@ export default async function RootLayout({ children }: { children: React.ReactNo
                 <Link href="/invitations" className={navLink}>
                   Invitations
                 </Link>
+                {/* Incoming Stripe events; outgoing webhooks live under Integrations. */}
                 <Link href="/webhooks" className={navLink}>
-                  Webhooks
+                  Billing events
                 </Link>
                 <Link href="/integrations" className={navLink}>
                   Integrations

@@ -1,6 +1,7 @@
-// `npm run openapi:types`: writes tests/support/openapi-types.ts, the TypeScript types openapi-typescript generates
-// from Roster's OpenAPI document, which tests/integration/openapi-client.test.ts drives the API with (through
-// openapi-fetch). Committed, so the suite typechecks before it runs; that test fails when they are out of date.
+// `npm run openapi:types`: writes packages/client/src/openapi-types.ts, the TypeScript types openapi-typescript
+// generates from Roster's OpenAPI document: the typed client (@roster/client) ships them, and
+// tests/integration/openapi-client.test.ts drives the API with them (through openapi-fetch). Committed, so the suite
+// typechecks before it runs; tests/integration/openapi.test.ts fails when they are out of date.
 import { writeFileSync } from 'node:fs';
 import { generatedTypes, generatedTypesPath } from '../tests/support/openapi-types-source';
 

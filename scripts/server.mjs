@@ -9,7 +9,7 @@
 // within 3 s is left behind, with exit code 1 too. A second signal exits at once.
 import http from 'node:http';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { format, parseArgs, stripVTControlCharacters } from 'node:util';
 import pino from 'pino';
 import { redactingLogOptions } from '../src/lib/log-redaction.mjs';
 import { cleanApiHeaders } from './api-headers.mjs';
@@ -45,13 +45,31 @@ function options(args) {
   }
 }
 
+/**
+ * Runs `work` with the console writing into the JSON log: Next prints its start-up events ("✓ Running next.config.ts
+ * took …") as coloured text, and the start log is JSON lines only.
+ */
+async function nextConsoleAsJson(work) {
+  const original = { log: console.log, info: console.info, warn: console.warn };
+  const forward = (level) => (...args) => {
+    const msg = stripVTControlCharacters(format(...args)).trim();
+    if (msg) logger[level]({ source: 'next' }, msg);
+  };
+  Object.assign(console, { log: forward('info'), info: forward('info'), warn: forward('warn') });
+  try {
+    return await work();
+  } finally {
+    Object.assign(console, original);
+  }
+}
+
 // Next reads NODE_ENV as it loads, so it is imported only once that is set.
 const { default: next } = await import('next');
 const server = http.createServer();
 answerUnparsedRequests(server);
 if (keepAliveTimeout) server.keepAliveTimeout = keepAliveTimeout;
 const app = next({ dev: false, dir: root, hostname, port, httpServer: server });
-await app.prepare();
+await nextConsoleAsJson(() => app.prepare());
 const handle = app.getRequestHandler();
 
 // HSTS on every response when Roster is served over https (two years, subdomains too). Here because it depends on

@@ -8,6 +8,9 @@ export interface ActionState {
   values?: Record<string, string>;
 }
 
+/** What a form's banner says when its fields have errors (each error is shown at its field). */
+export const fieldsSummary = 'Please fix the highlighted fields.';
+
 export const idleState: ActionState = { status: 'idle' };
 
 /** A failed submission: the message, optional per-field errors, and the input to show again. */

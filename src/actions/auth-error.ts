@@ -1,6 +1,6 @@
 import 'server-only';
 import { APIError } from 'better-auth/api';
-import { failure, type ActionState } from './action-state';
+import { failure, fieldsSummary, type ActionState } from './action-state';
 import { errorToActionState } from './error-to-state';
 
 /** Seconds from a Retry-After header, if the error carries one. */
@@ -19,7 +19,7 @@ export function signInErrorToActionState(error: unknown, values: Record<string, 
   switch (error.statusCode) {
     case 400:
       return error.body?.code === 'INVALID_EMAIL'
-        ? fail('Please fix the highlighted fields.', { email: 'Enter a valid email address' })
+        ? fail(fieldsSummary, { email: 'Enter a valid email address' })
         : fail('Invalid email or password.');
     case 401:
       return fail('Invalid email or password.');
@@ -46,7 +46,7 @@ export function secondFactorErrorToActionState(error: unknown, values: Record<st
   switch (error.body?.code) {
     case 'INVALID_CODE':
     case 'INVALID_BACKUP_CODE':
-      return fail('Please fix the highlighted fields.', { code: 'That code is not right. Codes work once; wait for the next one.' });
+      return fail(fieldsSummary, { code: 'That code is not right. Codes work once; wait for the next one.' });
     case 'INVALID_TWO_FACTOR_COOKIE':
     case 'TOO_MANY_ATTEMPTS_REQUEST_NEW_CODE':
       return fail('This sign-in has expired or had too many wrong codes. Sign in again.');

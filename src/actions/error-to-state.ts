@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { isDatabaseUnavailable } from '@/core/db-errors';
 import { Conflict, Forbidden, NotFound, PreconditionFailed, TooManyRequests, Unauthenticated, ValidationFailed } from '@/core/errors';
 import { logger } from '@/lib/logger';
-import { failure, type ActionState } from './action-state';
+import { failure, fieldsSummary, type ActionState } from './action-state';
 
 /** The one mapper from any thrown error to a form's ActionState. Unknown errors never leak their message. */
 export function errorToActionState(error: unknown, values: Record<string, string>): ActionState {
@@ -12,7 +12,7 @@ export function errorToActionState(error: unknown, values: Record<string, string
   if (error instanceof ValidationFailed) {
     const fieldErrors: Record<string, string> = {};
     for (const issue of error.issues) fieldErrors[String(issue.path[0] ?? 'form')] ??= issue.message;
-    return fail('Please fix the highlighted fields.', fieldErrors);
+    return fail(fieldsSummary, fieldErrors);
   }
   if (error instanceof Conflict) return fail(error.message, error.field ? { [error.field]: error.message } : undefined);
   if (error instanceof NotFound) return fail(`${error.resource} no longer exists; it may have been deleted.`);

@@ -1,6 +1,6 @@
 import 'server-only';
 import { APIError } from 'better-auth/api';
-import { failure, type ActionState } from './action-state';
+import { failure, fieldsSummary, type ActionState } from './action-state';
 import { errorToActionState } from './error-to-state';
 
 /** What the passkey endpoints' refusals (src/auth/passkeys.ts) say on a form; anything else through the console's mapper. */
@@ -11,9 +11,9 @@ export function passkeyErrorToActionState(error: unknown, values: Record<string,
     case 'SESSION_NOT_FRESH':
       return fail('You signed in over a day ago: enter your password to add a passkey.', { password: 'Enter your password' });
     case 'INVALID_PASSWORD':
-      return fail('Please fix the highlighted fields.', { password: 'The password is incorrect' });
+      return fail(fieldsSummary, { password: 'The password is incorrect' });
     case 'VALIDATION_FAILED':
-      return fail('Please fix the highlighted fields.', { name: error.body?.message ?? 'Check the name' });
+      return fail(fieldsSummary, { name: error.body?.message ?? 'Check the name' });
     case 'INVALID_PASSKEY':
     case 'CHALLENGE_NOT_FOUND':
     case 'PASSKEY_EXISTS':

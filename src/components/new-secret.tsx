@@ -1,9 +1,8 @@
 'use client';
 
-import { useId, useRef, useState, useSyncExternalStore } from 'react';
+import { useId, useRef, useState } from 'react';
 import { buttonStyles, inputStyles } from './styles';
-
-const noSubscription = () => () => {};
+import { useHydrated } from './use-hydrated';
 
 interface NewSecretProps {
   /** What was just created or rotated. */
@@ -18,7 +17,7 @@ interface NewSecretProps {
 /** A secret, once: read-only and selectable without JavaScript, with a Copy button when JavaScript runs. */
 export function NewSecret({ title, secret, storedAs, children }: NewSecretProps) {
   const id = useId();
-  const hydrated = useSyncExternalStore(noSubscription, () => true, () => false);
+  const hydrated = useHydrated();
   const input = useRef<HTMLInputElement>(null);
   const [copied, setCopied] = useState(false);
 

@@ -6,6 +6,7 @@ import type { TwoFactorState } from '@/auth/two-factor-enrolment';
 import { Alert } from './alert';
 import { Field } from './field';
 import { FormStatus } from './form-status';
+import { RecoveryCodes } from './recovery-codes';
 import { SubmitButton } from './submit-button';
 
 type FormAction<S extends ActionState = ActionState> = (state: S, formData: FormData) => Promise<S>;
@@ -79,18 +80,7 @@ export function TwoFactorPanel({ state, start, confirm, disable }: TwoFactorPane
           </code>
         </div>
       </div>
-      {started.recoveryCodes && (
-        <div className="space-y-2">
-          <Alert tone="info">
-            Save these recovery codes somewhere safe. Each one signs you in once if you lose your phone. They are shown only now.
-          </Alert>
-          <ol aria-label="Recovery codes" className="grid grid-cols-2 gap-1 font-mono text-sm">
-            {started.recoveryCodes.map((code) => (
-              <li key={code}>{code}</li>
-            ))}
-          </ol>
-        </div>
-      )}
+      {started.recoveryCodes && <RecoveryCodes codes={started.recoveryCodes} />}
       <form action={confirmAction} noValidate className="space-y-4">
         <FormStatus state={confirmed} />
         <Field name="code" label="Code from your app" autoComplete="one-time-code" error={confirmed.fieldErrors?.code} />

@@ -16,4 +16,10 @@ test('the console links to the API docs, which render the contract without loadi
   await expect(page.getByText('Create a user').first()).toBeVisible();
   await expect(page.getByText('Idempotency-Key').first()).toBeAttached();
   expect(foreign).toEqual([]);
+
+  // Not Scalar's developer toolbar; a way back instead.
+  for (const toolbar of ['Configure', 'Share', 'Deploy']) await expect(page.getByRole('button', { name: toolbar, exact: true })).toHaveCount(0);
+  await expect(page.getByText(/^(Configure|Share|Deploy)$/)).toHaveCount(0);
+  await page.getByRole('navigation', { name: 'Roster' }).getByRole('link', { name: 'Back to the console' }).click();
+  await expect(page).toHaveURL(/\/users$/);
 });

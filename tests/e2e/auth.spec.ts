@@ -14,14 +14,14 @@ test('signed out, console pages send the browser to sign in and back afterwards'
   await expect(page.getByRole('heading', { level: 1, name: 'Sign in to Roster' })).toBeVisible();
   // Signed out, the header shows nothing but the name.
   await expect(page.getByRole('banner')).not.toContainText('Sign out');
-  await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Webhooks' })).toHaveCount(0);
+  await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Billing events' })).toHaveCount(0);
 
   await page.goto('/webhooks');
   await expect(page).toHaveURL(/\/sign-in\?next=%2Fwebhooks$/);
   const admin = await consoleAccount(browser, request, baseURL!, 'admin');
   await submitSignIn(page, admin.email, admin.password);
   await expect(page).toHaveURL(/\/webhooks$/);
-  await expect(page.getByRole('heading', { level: 1, name: 'Webhooks' })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1, name: 'Billing events' })).toBeVisible();
 });
 
 test('a wrong password shows the error and keeps the email', async ({ page, browser, request, baseURL }) => {
@@ -69,7 +69,9 @@ test('signs in to the users list, then signs out', async ({ page, browser, reque
   await expect(page.getByRole('heading', { level: 1, name: 'Users' })).toBeVisible();
   const nav = page.getByRole('navigation', { name: 'Main' });
   await expect(nav).toContainText(admin.email);
-  for (const link of ['Users', 'Webhooks', 'API keys', 'Account']) await expect(nav.getByRole('link', { name: link })).toBeVisible();
+  for (const link of ['Users', 'Billing events', 'Integrations', 'API keys', 'Account']) await expect(nav.getByRole('link', { name: link })).toBeVisible();
+  // Outgoing webhooks are under Integrations; nothing in the navigation is called just "Webhooks".
+  await expect(nav.getByRole('link', { name: 'Webhooks', exact: true })).toHaveCount(0);
   // Signed in, the sign-in page has nothing to offer.
   await page.goto('/sign-in');
   await expect(page).toHaveURL(/\/users$/);
@@ -161,4 +163,14 @@ test('a suspended account is told so, and /setup is closed once an owner exists'
   await page.goto('/setup');
   await expect(page).toHaveURL(/\/sign-in$/);
   await expect(page.getByRole('link', { name: 'Set up the first owner account' })).toHaveCount(0);
+});
+
+test('every page names the favicon, served signed out as SVG', async ({ page }) => {
+  await page.goto('/sign-in');
+  const href = await page.locator('head link[rel="icon"]').getAttribute('href');
+  expect(href).toMatch(/^\/icon\.svg/);
+  const icon = await page.request.get(href!);
+  expect(icon.status()).toBe(200);
+  expect(icon.headers()['content-type']).toContain('image/svg+xml');
+  expect(await icon.text()).toContain('<svg');
 });

@@ -159,12 +159,15 @@ test('deletes a user after confirming the dialog', async ({ page }) => {
 
   // Hold the delete action's POST until the pending label has been checked.
   const release = await holdPosts(page, `**/users/${id}*`);
-  const dialogs: string[] = [];
-  page.on('dialog', (dialog) => {
-    dialogs.push(dialog.message());
-    void dialog.accept();
-  });
-  await page.getByRole('button', { name: 'Delete user' }).click();
+  const trigger = page.getByRole('button', { name: 'Delete user' });
+  await trigger.click();
+  // A modal dialog of the page's own (not the browser's confirm()): it asks, focus starts on Cancel.
+  const dialog = page.getByRole('dialog', { name: 'Confirm deletion' });
+  await expect(dialog).toBeVisible();
+  await expect(dialog).toHaveAccessibleDescription(`Delete ${user.email}? This cannot be undone.`);
+  await expect(dialog.getByRole('button', { name: 'Cancel' })).toBeFocused();
+  await dialog.getByRole('button', { name: 'Delete user' }).click();
+  await expect(dialog).toBeHidden();
 
   const pending = page.getByRole('button', { name: 'Deleting…' });
   await expect(pending).toBeVisible();
@@ -172,19 +175,27 @@ test('deletes a user after confirming the dialog', async ({ page }) => {
   release();
   await expect(page).toHaveURL('/users?deleted=1');
   await expect(statusMessage(page, 'User deleted.')).toBeVisible();
-  expect(dialogs).toEqual([`Delete ${user.email}? This cannot be undone.`]);
   await expect(userRow(page, user.email)).toHaveCount(0);
 
   await page.goto(`/users/${id}`);
   await expect(page.getByRole('heading', { name: 'User not found' })).toBeVisible();
 });
 
-test('keeps the user when the delete dialog is dismissed', async ({ page }) => {
+test('keeps the user when the delete dialog is cancelled (Escape or Cancel)', async ({ page }) => {
   const user = uniqueUser('keep');
   const id = await createUserViaForm(page, user);
 
-  page.on('dialog', (dialog) => void dialog.dismiss());
-  await page.getByRole('button', { name: 'Delete user' }).click();
+  const trigger = page.getByRole('button', { name: 'Delete user' });
+  await trigger.click();
+  const dialog = page.getByRole('dialog');
+  await expect(dialog).toBeVisible();
+  // Escape cancels, and focus goes back to the button that opened it.
+  await page.keyboard.press('Escape');
+  await expect(dialog).toBeHidden();
+  await expect(trigger).toBeFocused();
+  await trigger.click();
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  await expect(dialog).toBeHidden();
 
   // No navigation to the no-JS confirmation page and no delete: the button is usable again.
   await expect(page.getByRole('button', { name: 'Delete user' })).toBeEnabled();

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { expect, type APIRequestContext, type Browser, type Page } from '@playwright/test';
 import * as OTPAuth from 'otpauth';
 import { consoleAccount, formError, headerSignOut, signUpMember, submitSignIn, testPassword } from './accounts';
@@ -97,7 +98,22 @@ export async function twoFactorFlow(browser: Browser, request: APIRequestContext
   await page.getByRole('button', { name: 'Set up two-factor sign-in' }).click();
   await expect(page.getByRole('img', { name: 'QR code for your authenticator app' })).toBeVisible();
   await expect(page.getByRole('list', { name: 'Recovery codes' }).getByRole('listitem')).toHaveCount(10);
-  const recoveryCode = (await page.getByRole('list', { name: 'Recovery codes' }).getByRole('listitem').first().textContent())!;
+  const recoveryCodes = await page.getByRole('list', { name: 'Recovery codes' }).getByRole('listitem').allTextContents();
+  const recoveryCode = recoveryCodes[0]!;
+  // Downloadable as a .txt file with or without JavaScript; copyable with it.
+  const download = page.waitForEvent('download');
+  await page.getByRole('link', { name: 'Download (.txt)' }).click();
+  expect((await download).suggestedFilename()).toBe('roster-recovery-codes.txt');
+  const saved = await readFile((await (await download).path())!, 'utf8');
+  for (const code of recoveryCodes) expect(saved).toContain(code);
+  if (javaScriptEnabled) {
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+    await page.getByRole('button', { name: 'Copy', exact: true }).click();
+    await expect(page.getByRole('button', { name: 'Copied' })).toBeVisible();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(recoveryCodes.join('\n'));
+  } else {
+    await expect(page.getByRole('button', { name: 'Copy', exact: true })).toHaveCount(0);
+  }
   const key = (await page.getByTestId('manual-key').textContent())!.trim();
   expect(key).toMatch(/^[A-Z2-7]+$/);
 

@@ -65,8 +65,8 @@ test('edits the details in place, and deletes the organization after a confirmat
   await expect(page.getByRole('heading', { level: 1, name: `Renamed ${slug}` })).toBeVisible();
   await expect(page.getByText(`${slug} · plan free · version 2`)).toBeVisible();
 
-  page.once('dialog', (dialog) => void dialog.accept());
   await page.getByRole('button', { name: 'Delete organization' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Delete organization' }).click();
   await expect(page).toHaveURL('/organizations?deleted=1');
   await expect(statusMessage(page, 'Organization deleted.')).toBeVisible();
   await page.goto(`/organizations?q=${slug}`);

@@ -69,9 +69,9 @@ test('a client action works under the policy: delete from the user page, confirm
   const created = await request.post('/api/v1/users', { data: { email: user.email, name: user.name, role: 'member' } });
   const { id } = (await created.json()) as { id: string };
   await visit(page, `/users/${id}`);
-  page.once('dialog', (dialog) => void dialog.accept());
   await page.getByRole('button', { name: 'Delete user' }).click();
   // With JavaScript the button asks in a dialog and calls the action; without, it would open /users/<id>/delete.
+  await page.getByRole('dialog').getByRole('button', { name: 'Delete user' }).click();
   await expect(page).toHaveURL('/users?deleted=1');
   await expect(statusMessage(page, 'User deleted.')).toBeVisible();
   expect(violations).toEqual([]);

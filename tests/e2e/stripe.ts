@@ -55,20 +55,20 @@ export async function createCustomer(request: APIRequestContext, label: string) 
   return { ...user, id, customer: `cus_${user.token}`, subscription: `sub_${user.token}` };
 }
 
-/** The Webhooks page's row for an event. */
+/** The Billing events page's row for an event. */
 export function eventRow(page: Page, eventId: string): Locator {
   return page.getByRole('row').filter({ hasText: eventId });
 }
 
 const eventColumns = { status: 2, error: 4 } as const;
 
-/** One cell of an event's row on the Webhooks page: its status badge, or its last error (or ignore reason). */
+/** One cell of an event's row on the Billing events page: its status badge, or its last error (or ignore reason). */
 export function eventCell(row: Locator, column: keyof typeof eventColumns): Locator {
   return row.getByRole('cell').nth(eventColumns[column]);
 }
 
 /**
- * Reloads the Webhooks page until the event shows the status. The page is cached and the route expires it with
+ * Reloads the Billing events page until the event shows the status. The page is cached and the route expires it with
  * revalidateTag(tag, 'max') (stale-while-revalidate), so a load or two may still show the previous state.
  */
 export async function expectEventStatus(page: Page, eventId: string, status: 'processed' | 'ignored' | 'pending' | 'failed'): Promise<Locator> {

@@ -4,7 +4,7 @@ import { getDatabase } from '@/db';
 import * as itemRoute from '../../app/api/v1/users/[id]/route';
 import * as collectionRoute from '../../app/api/v1/users/route';
 import { truncateAll } from '../support/database';
-import type { paths } from '../support/openapi-types';
+import type { paths } from '@roster/client';
 import { apiKeyFor } from '../support/principals';
 
 vi.mock('next/cache', () => ({ revalidateTag: vi.fn(), updateTag: vi.fn(), cacheTag: vi.fn() }));

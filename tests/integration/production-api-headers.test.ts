@@ -87,3 +87,25 @@ describe('ROSTER_BASE_URL at start', () => {
     }
   });
 });
+
+describe('the start log', () => {
+  it('is JSON lines only (pino), with no stack trace, after serving pages signed out and signed in', async () => {
+    const token = await signInOwner(configured.origin);
+    for (const [path, headers] of [['/sign-in', {}], ['/users', { authorization: `Bearer ${token}` }], ['/api/docs', {}], ['/icon.svg', {}]] as const) {
+      await (await fetch(`${configured.origin}${path}`, { headers, redirect: 'manual' })).arrayBuffer();
+    }
+    // npm's own two-line banner (`> roster@… start`, `> exec node scripts/start.mjs …`) is npm's, not the server's.
+    const lines = configured.output().split('\n').filter((line) => line.trim() !== '' && !line.startsWith('> '));
+    expect(lines.length).toBeGreaterThan(0);
+    const notJson = lines.filter((line) => {
+      try {
+        JSON.parse(line);
+        return false;
+      } catch {
+        return true;
+      }
+    });
+    expect(notJson).toEqual([]);
+    expect(lines.filter((line) => line.includes('"stack"'))).toEqual([]);
+  });
+});

@@ -2,7 +2,8 @@ import path from 'node:path';
 import openapiTS, { astToString, type OpenAPI3 } from 'openapi-typescript';
 import { openApiDocument } from '@/http/openapi/document';
 
-export const generatedTypesPath = path.resolve(import.meta.dirname, 'openapi-types.ts');
+/** The client package's generated types: what it ships, and what the suite's own openapi-fetch tests are typed by. */
+export const generatedTypesPath = path.resolve(import.meta.dirname, '../../packages/client/src/openapi-types.ts');
 
 /** What `npm run openapi:types` writes: the document's types, as a client written elsewhere would generate them. */
 export async function generatedTypes(): Promise<string> {

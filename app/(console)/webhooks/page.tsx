@@ -11,7 +11,7 @@ import type { WebhookEventDto } from '@/core/webhooks';
 import { reprocessWebhookEventAction } from './actions';
 import { readWebhookEvents, webhookEventsShown } from './data';
 
-export const metadata: Metadata = { title: 'Webhooks' };
+export const metadata: Metadata = { title: 'Billing events' };
 
 const columns = ['Event', 'Received', 'Status', 'Attempts', 'Error or reason', 'Actions'];
 
@@ -26,7 +26,7 @@ export default async function WebhooksPage() {
   return (
     <div className="space-y-6">
       <div>
-        <h1 className="text-2xl font-semibold tracking-tight">Webhooks</h1>
+        <h1 className="text-2xl font-semibold tracking-tight">Billing events</h1>
         <p className="mt-1 text-sm text-slate-500">
           The {webhookEventsShown} most recent Stripe events received at <code>/api/webhooks/stripe</code>. Pending events are
           retried automatically; reprocess a failed one once its cause is fixed.

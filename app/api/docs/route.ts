@@ -2,13 +2,15 @@ import { createHash } from 'node:crypto';
 import { methodNotAllowed } from '@/http/api-resource';
 import { contentSecurityPolicy } from '@/lib/security-headers';
 
-// No web fonts, no "Ask AI" agent (it reaches Scalar's servers), no link to Scalar's hosted client.
+// No web fonts, no "Ask AI" agent (it reaches Scalar's servers), no link to Scalar's hosted client, and no developer
+// toolbar ("Configure / Share / Deploy": Scalar's own tooling, shown by default when served from localhost).
 const mountScript = `
       Scalar.createApiReference('#roster-api-reference', {
         url: '/api/v1/openapi.json',
         withDefaultFonts: false,
         agent: { disabled: true },
         hideClientButton: true,
+        showDeveloperTools: 'never',
         telemetry: false,
       });
     `;
@@ -24,6 +26,9 @@ const page = `<!doctype html>
     <title>Roster API reference</title>
   </head>
   <body>
+    <nav aria-label="Roster" style="padding: 0.5rem 1rem; font: 14px system-ui, sans-serif; border-bottom: 1px solid #e2e8f0">
+      <a href="/users">&larr; Back to the console</a>
+    </nav>
     <div id="roster-api-reference"></div>
     <script src="/api/docs/scalar.js"></script>
     <script>${mountScript}</script>
