@@ -1,10 +1,12 @@
 export { createUser, updateUser, deleteUser, type WriteOptions } from './commands';
-export { getUser, listUsers, listUserHistory } from './queries';
+export { getUser, listUsers, listUsersWithActivity, countUsers, listUserHistory, EXACT_COUNT_LIMIT } from './queries';
 export { toUserDto, userDto, userPage, type UserDto, type UserPage } from './dto';
 export {
   createUserInput,
   listUsersQuery,
   userFilterQuery,
+  userSorts,
+  type UserSort,
   roles,
   statuses,
   updateMeInput,
