@@ -17,6 +17,6 @@ export {
   type UpdateUserInput,
   type ListUsersQuery,
 } from './schemas';
-export { getMe, updateMe } from './me';
+export { getMe, updateMe, setMyTheme, themeChoices, type ThemeChoice } from './me';
 export { createOwner, hasOwner } from './create-owner';
 export { planUserExport, exportUsersQuery } from './export';
