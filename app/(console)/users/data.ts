@@ -2,7 +2,7 @@ import 'server-only';
 import { unstable_cache } from 'next/cache';
 import { authorizeConsoleRead, cacheReaderContext } from '@/actions/cached-reads';
 import { NotFound, ValidationFailed } from '@/core/errors';
-import { countUsers, getUser, listUserHistory, listUsersWithActivity } from '@/core/users';
+import { countUsers, getUser, listUserHistory, listUsersWithActivity, peopleOfEvents } from '@/core/users';
 import { consoleRevalidateSeconds as revalidate, userTag, usersTag } from '@/lib/tags';
 
 // Cached console reads. Every door that writes expires these tags: actions with updateTag, route handlers
@@ -53,8 +53,16 @@ export async function readUser(id: string) {
 
 export async function readUserHistory(id: string) {
   await authorizeConsoleRead('users:read');
-  return unstable_cache(async () => listUserHistory(await cacheReaderContext(), id), ['console-user-history', id], {
-    tags: [userTag(id)],
-    revalidate,
-  })();
+  return unstable_cache(
+    async () => {
+      const ctx = await cacheReaderContext();
+      const events = await listUserHistory(ctx, id);
+      return { events, people: Object.fromEntries(await peopleOfEvents(ctx, events)) };
+    },
+    ['console-user-history', id],
+    {
+      tags: [userTag(id)],
+      revalidate,
+    },
+  )();
 }
