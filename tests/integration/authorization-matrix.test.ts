@@ -952,6 +952,10 @@ const actionMatrix: Record<string, Record<string, ActionCell>> = {
   'src/actions/sign-out.ts': {
     signOutAction: { args: () => [], expect: signedIn, restore: newSession },
   },
+  // Signed out, the choice only sets a cookie (nothing is written); signed in, it is stored on the caller's own record.
+  'src/actions/theme.ts': {
+    setThemeAction: { args: () => [form({ theme: 'dark' })], expect: signedIn },
+  },
   'app/forgot-password/actions.ts': {
     requestPasswordResetAction: {
       args: (id) => [idle, form({ email: `nobody-${id}@matrix.test` })],
