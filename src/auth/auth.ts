@@ -12,6 +12,7 @@ import { logger } from '@/lib/logger';
 import { mailRequestFrom } from '@/rate-limit/mail-limits';
 import { diffFields, recordEvent } from '@/core/events';
 import { toUserDto } from '@/core/users/dto';
+import { markActive } from './activity';
 import { passwordLength } from '@/core/users/schemas';
 import type { Database, DatabaseConfig } from '@/db/client';
 import { accounts, jwks, sessions, twoFactors, users, verifications } from '@/db/schema';
@@ -75,6 +76,8 @@ export function createAuth(db: Database, config: DatabaseConfig) {
       additionalFields: {
         role: { type: 'string', input: false, defaultValue: 'member' },
         status: { type: 'string', input: false, defaultValue: 'active' },
+        // The console's theme (null: the system's), so the layout renders it with the session it already reads.
+        theme: { type: 'string', input: false, required: false },
       },
     },
     session: {
@@ -110,7 +113,11 @@ export function createAuth(db: Database, config: DatabaseConfig) {
       database: { generateId: () => uuidv7(), joins: true },
     },
     databaseHooks: {
-      session: { create: { before: refuseSuspendedUsers(db) }, update: { before: keepImpersonationLimit }, delete: { after: auditRevokedSession(db) } },
+      session: {
+        create: { before: refuseSuspendedUsers(db), after: markActive(db) },
+        update: { before: keepImpersonationLimit, after: markActive(db) },
+        delete: { after: auditRevokedSession(db) },
+      },
       user: { create: { before: refuseClosedSignUp, after: onSignUp(db) } },
     },
     hooks: { before: beforeAuthEndpoint(db), after: forgiveSuccessfulAttempts },

@@ -26,7 +26,8 @@ export function DeleteForm({ action, fields, label, cancelHref }: DeleteFormProp
       {Object.entries(fields).map(([name, value]) => (
         <input key={name} type="hidden" name={name} value={value} readOnly />
       ))}
-      <div className="flex gap-3">
+      {/* Wraps, and long addresses in the label break: the page must fit a 390 px phone. */}
+      <div className="flex flex-wrap gap-3 break-all">
         <SubmitButton tone="danger" pendingLabel="Deleting…">
           {label}
         </SubmitButton>

@@ -1,15 +1,32 @@
-/** The console's data table: a bordered card with a header row; `children` are the body's rows. */
-export function Table({ columns, children }: { columns: readonly string[]; children: React.ReactNode }) {
+import Link from 'next/link';
+
+/** A column header; a sortable one is a link to the list in that order, and says which order is current. */
+export type Column = string | { label: string; href: string; sorted?: 'ascending' | 'descending' };
+
+/**
+ * The console's data table: a bordered card with a header row; `children` are the body's rows. Wide tables scroll
+ * inside their own box, so the page never scrolls sideways on a phone.
+ */
+export function Table({ columns, children }: { columns: readonly Column[]; children: React.ReactNode }) {
   return (
-    <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
+    <div className="max-w-full overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
       <table className="min-w-full divide-y divide-slate-200 text-sm">
-        <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
+        <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-600">
           <tr>
-            {columns.map((column) => (
-              <th key={column} scope="col" className="px-4 py-3">
-                {column}
-              </th>
-            ))}
+            {columns.map((column) =>
+              typeof column === 'string' ? (
+                <th key={column} scope="col" className="whitespace-nowrap px-4 py-3">
+                  {column}
+                </th>
+              ) : (
+                <th key={column.label} scope="col" aria-sort={column.sorted} className="whitespace-nowrap px-4 py-3">
+                  <Link href={column.href} className="hover:text-slate-900 hover:underline">
+                    {column.label}
+                    {column.sorted && <span aria-hidden="true">{column.sorted === 'ascending' ? ' ↑' : ' ↓'}</span>}
+                  </Link>
+                </th>
+              ),
+            )}
           </tr>
         </thead>
         <tbody className="divide-y divide-slate-100">{children}</tbody>

@@ -3,8 +3,8 @@
 // names included) would travel in the RSC payload, several times the size of the JSON the API sends for it.
 import Link from 'next/link';
 import { Badge } from './badge';
-import { Cell, Table } from './table';
-import { Timestamp } from './timestamp';
+import { RelativeTime } from './relative-time';
+import { Cell, Table, type Column } from './table';
 
 /** What a row shows, and all the client receives of a user. */
 export type UserRowView = {
@@ -16,13 +16,13 @@ export type UserRowView = {
   plan: string;
   subscriptionStatus: string | null;
   createdAt: string;
+  lastActiveAt: string | null;
 };
 
-const userColumns = ['Name', 'Email', 'Role', 'Status', 'Plan', 'Subscription', 'Created'];
-
-export function UserTable({ users }: { users: UserRowView[] }) {
+/** `columns`: the header (the page makes Name, Email, Created and Last active sort links); `now`: the render's time. */
+export function UserTable({ users, columns, now }: { users: UserRowView[]; columns: readonly Column[]; now: number }) {
   return (
-    <Table columns={userColumns}>
+    <Table columns={columns}>
       {users.map((user) => (
         <tr key={user.id} className="hover:bg-slate-50">
           <Cell className="font-medium">
@@ -30,12 +30,13 @@ export function UserTable({ users }: { users: UserRowView[] }) {
               {user.name}
             </Link>
           </Cell>
-          <Cell className="text-slate-600">{user.email}</Cell>
+          <Cell className="break-all text-slate-600">{user.email}</Cell>
           <Cell><Badge value={user.role} /></Cell>
           <Cell><Badge value={user.status} /></Cell>
           <Cell className="text-slate-600">{user.plan}</Cell>
-          <Cell>{user.subscriptionStatus ? <Badge value={user.subscriptionStatus} /> : <span className="text-slate-400">—</span>}</Cell>
-          <Cell className="text-slate-500"><Timestamp iso={user.createdAt} dateOnly /></Cell>
+          <Cell>{user.subscriptionStatus ? <Badge value={user.subscriptionStatus} /> : <span className="text-slate-500">—</span>}</Cell>
+          <Cell className="whitespace-nowrap text-slate-600"><RelativeTime iso={user.createdAt} now={now} /></Cell>
+          <Cell className="whitespace-nowrap text-slate-600">{user.lastActiveAt ? <RelativeTime iso={user.lastActiveAt} now={now} /> : 'never'}</Cell>
         </tr>
       ))}
     </Table>

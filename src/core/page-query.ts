@@ -12,9 +12,8 @@ export const pageLimit = z.coerce
   .default(50)
   .meta({ format: 'int32' });
 
+/** A cursor token of at most `max` characters (keyset-cursor.ts's base64url body and checksum). */
+export const cursorToken = (max: number) => z.string().max(max, 'Invalid cursor').regex(/^[A-Za-z0-9_.-]*$/, 'Invalid cursor').optional();
+
 /** The `cursor` of a keyset page: the `nextCursor` the page before it returned. */
-export const pageCursor = z
-  .string()
-  .max(200, 'Invalid cursor')
-  .regex(/^[A-Za-z0-9_.-]*$/, 'Invalid cursor')
-  .optional();
+export const pageCursor = cursorToken(200);

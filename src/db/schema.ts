@@ -30,12 +30,21 @@ export const users = pgTable(
     externalId: text('external_id'),
     /** Free-form data brought by an import; never read by Roster itself. */
     metadata: jsonb('metadata').$type<Record<string, unknown>>().notNull().default({}),
+    /** The console's theme: null follows the system setting (prefers-color-scheme). */
+    theme: text('theme', { enum: ['light', 'dark'] }),
+    /** Last sign-in or session refresh (src/auth/activity.ts); null until the user first signs in. Not a change: no version bump, no event. */
+    lastActiveAt: timestampMs('last_active_at'),
     createdAt: timestampMs('created_at').notNull().defaultNow(),
     updatedAt: timestampMs('updated_at').notNull().defaultNow(),
   },
   (t) => [
     uniqueIndex('users_email_lower_key').on(sql`lower(${t.email})`),
     uniqueIndex('users_external_id_key').on(t.externalId),
+    // One per sort of the users list (src/core/users/sort.ts): (key, id) read forwards or backwards serves both
+    // directions. Never-active users sort as the epoch, so the last-active key is never null and keysets compare.
+    index('users_name_id_idx').on(t.name, t.id),
+    index('users_email_id_idx').on(t.email, t.id),
+    index('users_last_active_id_idx').on(sql`coalesce(${t.lastActiveAt}, 'epoch'::timestamptz)`, t.id),
     // Matches the list's ORDER BY created_at DESC, id DESC exactly, so pages are read off the index in order.
     // NULLS FIRST is PostgreSQL's default for DESC, but Drizzle's is NULLS LAST: without it the index cannot serve that
     // ORDER BY (every page was a sequential scan and a sort of the whole table).

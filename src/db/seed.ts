@@ -169,6 +169,10 @@ class UserGenerator {
       twoFactorEnabled: false,
       externalId: null,
       metadata: {},
+      theme: null,
+      // Derived from i, not drawn, so the rest of a seeded run stays as it was: a third never signed in, the rest
+      // were last active somewhere between sign-up and now.
+      lastActiveAt: i % 3 === 0 ? null : new Date(createdAt + ((i * 7919) % 1000) / 1000 * (this.start + this.spanMs - createdAt)),
       createdAt: new Date(createdAt),
       // Version 1 means never edited, so the row was last updated when it was created.
       updatedAt: new Date(createdAt),

@@ -1003,6 +1003,10 @@ const actionMatrix: Record<string, Record<string, ActionCell>> = {
     impersonateUserAction: { args: (id) => [idle, form({ userId: id, reason: 'Checking the authorization matrix', ticket: 'MATRIX-1' })], expect: admins },
     stopImpersonatingAction: { args: () => [], expect: nobody },
   },
+  // Signed out, the choice only sets a cookie (nothing is written); signed in, it is stored on the caller's own record.
+  'src/actions/theme.ts': {
+    setThemeAction: { args: () => [form({ theme: 'dark' })], expect: signedIn },
+  },
   'app/forgot-password/actions.ts': {
     requestPasswordResetAction: {
       args: (id) => [idle, form({ email: `nobody-${id}@matrix.test` })],

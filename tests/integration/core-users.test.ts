@@ -2,7 +2,7 @@ import { eq, ne } from 'drizzle-orm';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { Conflict, NotFound, PreconditionFailed, ValidationFailed } from '@/core/errors';
 import type { CoreContext } from '@/core/principal';
-import { decodeCursor } from '@/core/keyset-cursor';
+import { decodeSortCursor } from '@/core/users/sort';
 import { createUser, deleteUser, getUser, listUserHistory, listUsers, updateUser } from '@/core/users';
 import { auditEvents, users } from '@/db/schema';
 import { describeEachDatabase } from '../support/database';
@@ -170,7 +170,7 @@ describeEachDatabase('core: users', (database) => {
         expect(error, JSON.stringify(query)).toBeInstanceOf(ValidationFailed);
         expect((error as ValidationFailed).source).toBe('query');
       }
-      expect(decodeCursor(nextCursor!).id).toMatch(/-/);
+      expect(decodeSortCursor('-createdAt', nextCursor!).id).toMatch(/-/);
     });
   });
 });

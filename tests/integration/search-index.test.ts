@@ -5,7 +5,7 @@ import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CoreContext } from '@/core/principal';
-import { listUsers, userListQuery } from '@/core/users/queries';
+import { countUsers, EXACT_COUNT_LIMIT, listUsers, userListQuery } from '@/core/users/queries';
 import { listUsersQuery, type ListUsersQuery } from '@/core/users/schemas';
 import type { Database, DatabaseHandle } from '@/db/client';
 import { users, type UserRow } from '@/db/schema';
@@ -132,6 +132,31 @@ describe.skipIf(!testDatabaseUrl)(
         expect(second.items).toHaveLength(50);
         expect(second.items[0]!.createdAt < first.items.at(-1)!.createdAt).toBe(true);
       });
+
+    describe('sorts and total', () => {
+      it.each([
+        ['name', 'users_name_id_idx'],
+        ['-email', 'users_email_id_idx'],
+        ['-lastActiveAt', 'users_last_active_id_idx'],
+      ] as const)('serves sort %s from its (key, id) index, seeking to the cursor', async (sort, index) => {
+        const first = await listUsers(ctx(), { sort });
+        const plan = await planFor({ sort, cursor: first.nextCursor! });
+
+        expect(seqScansOnUsers(plan), describePlan(plan)).toEqual([]);
+        expect(planNodes(plan).map((node) => node['Node Type']), describePlan(plan)).not.toContain('Sort');
+        expect(planNodes(plan).find((node) => node['Index Name'] === index)?.['Index Cond'], describePlan(plan)).toBeDefined();
+      });
+
+      it(`estimates the total above ${EXACT_COUNT_LIMIT.toLocaleString('en-US')} matches, and counts exactly below`, async () => {
+        const all = await countUsers(ctx(), {});
+        expect(all.exact).toBe(false);
+        expect(all.total).toBeGreaterThan(USERS * 0.9);
+        expect(all.total).toBeLessThan(USERS * 1.1);
+
+        const one = await countUsers(ctx(), { search: target.email });
+        expect(one).toEqual({ total: 1, exact: true });
+      });
+    });
     });
   },
 );

@@ -12,6 +12,8 @@ import { Field } from '@/components/field';
 import { FilterForm, KeysetPager } from '@/components/list-controls';
 import { Cell, Table } from '@/components/table';
 import { Timestamp } from '@/components/timestamp';
+import { EventActor, PersonLink } from '@/components/person';
+import type { Person } from '@/core/users';
 import { pickSearchParams, type SearchParams } from '@/lib/search-params';
 import { readAuditPage } from './data';
 
@@ -44,6 +46,19 @@ function subjectHref(subject: Subject): string | null {
   }
 }
 
+/**
+ * The From/To pickers send `2026-12-01T09:30` (datetime-local, read as UTC); the query takes an ISO timestamp, so
+ * a picked value gains seconds and `Z`. Anything else (an ISO link from elsewhere) goes to the query as it is.
+ */
+function pickedToIso(value: string | undefined): string | undefined {
+  return value && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(value) ? `${value}:00Z` : value;
+}
+
+/** What a picker shows for a filter: its first 16 characters when it is an ISO timestamp. */
+function isoToPicked(value: string | undefined): string | undefined {
+  return value && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(value) ? value.slice(0, 16) : value;
+}
+
 /** Every recorded change, newest first: filter by who, what, which subject, which door and when. */
 export default async function AuditPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const principal = await requireConsoleUser('/audit');
@@ -53,7 +68,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   const params = await searchParams;
   const filters = pickSearchParams(params, filterKeys);
   const { cursor } = pickSearchParams(params, ['cursor']);
-  const result = await readAuditPage({ ...filters, cursor, limit: '50' });
+  const result = await readAuditPage({ ...filters, from: pickedToIso(filters.from), to: pickedToIso(filters.to), cursor, limit: '50' });
   const filtered = Object.keys(filters).length > 0;
 
   return (
@@ -69,8 +84,8 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         <Field id="subjectType" name="subjectType" label="Subject type" options={subjectTypes} emptyOption="Any" defaultValue={filters.subjectType ?? ''} />
         <Field id="subjectId" name="subjectId" label="Subject id" defaultValue={filters.subjectId} />
         <Field id="door" name="door" label="Door" options={doors} emptyOption="Any" defaultValue={filters.door ?? ''} />
-        <Field id="from" name="from" label="From" placeholder="2026-12-01T00:00:00Z" defaultValue={filters.from} />
-        <Field id="to" name="to" label="To" placeholder="2026-12-02T00:00:00Z" defaultValue={filters.to} />
+        <Field id="from" name="from" label="From (UTC)" type="datetime-local" defaultValue={isoToPicked(filters.from)} />
+        <Field id="to" name="to" label="To (UTC)" type="datetime-local" defaultValue={isoToPicked(filters.to)} />
       </FilterForm>
 
       {!result.ok ? (
@@ -80,7 +95,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       ) : (
         <Table columns={columns}>
           {result.items.map((event) => (
-            <AuditRow key={event.id} event={event} />
+            <AuditRow key={event.id} event={event} people={result.people} />
           ))}
         </Table>
       )}
@@ -90,20 +105,24 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   );
 }
 
-function AuditRow({ event }: { event: EventDto }) {
+function AuditRow({ event, people }: { event: EventDto; people: Record<string, Person> }) {
   const href = event.subject && subjectHref(event.subject);
+  const subjectPerson = event.subject?.type === 'user' ? people[event.subject.id] : undefined;
   return (
     <tr className="align-top hover:bg-slate-50">
       <Cell className="whitespace-nowrap text-slate-500"><Timestamp iso={event.occurredAt} /></Cell>
       <Cell className="font-medium">{event.type}</Cell>
       <Cell>
-        <Link href={{ pathname: '/audit', query: { actor: event.actor } }} className="font-mono text-xs text-indigo-700 hover:underline">
-          {event.actor}
+        <EventActor event={event} people={people} />
+        <Link href={{ pathname: '/audit', query: { actor: event.actor } }} className="block text-xs text-indigo-700 hover:underline">
+          Their events
         </Link>
       </Cell>
       <Cell><Badge value={event.door} /></Cell>
       <Cell>
-        {event.subject ? (
+        {subjectPerson ? (
+          <PersonLink person={subjectPerson} />
+        ) : event.subject ? (
           href ? (
             <Link href={href} className="text-indigo-700 hover:underline">
               {event.subject.type} <span className="font-mono text-xs">{event.subject.id}</span>

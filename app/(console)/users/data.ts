@@ -2,7 +2,7 @@ import 'server-only';
 import { unstable_cache } from 'next/cache';
 import { authorizeConsoleRead, cacheReaderContext } from '@/actions/cached-reads';
 import { NotFound, ValidationFailed } from '@/core/errors';
-import { getUser, listUserHistory, listUsers, type UserPage } from '@/core/users';
+import { countUsers, getUser, listUserHistory, listUsersWithActivity, peopleOfEvents } from '@/core/users';
 import { consoleRevalidateSeconds as revalidate, userTag, usersTag } from '@/lib/tags';
 
 // Cached console reads. Every door that writes expires these tags: actions with updateTag, route handlers
@@ -11,13 +11,16 @@ import { consoleRevalidateSeconds as revalidate, userTag, usersTag } from '@/lib
 // when the event feed hears of their event (src/server/cache-tags.ts).
 // Each export checks the reader's permission first: the cache is shared, the check is per request.
 
-export type UserListResult = ({ ok: true } & UserPage) | { ok: false; problems: string[] };
+type UserListPage = Awaited<ReturnType<typeof listUsersWithActivity>> & { total: number; exact: boolean };
+export type UserListResult = ({ ok: true } & UserListPage) | { ok: false; problems: string[] };
 
 /** Arguments are part of the cache key, so each filter/page combination is its own entry. */
 const cachedUserList = unstable_cache(
   async (query: Record<string, string | undefined>): Promise<UserListResult> => {
     try {
-      return { ok: true, ...(await listUsers(await cacheReaderContext(), query)) };
+      const ctx = await cacheReaderContext();
+      const [page, count] = await Promise.all([listUsersWithActivity(ctx, query), countUsers(ctx, query)]);
+      return { ok: true, ...page, ...count };
     } catch (error) {
       if (error instanceof ValidationFailed) return { ok: false, problems: error.issues.map((issue) => issue.message) };
       throw error;
@@ -50,8 +53,16 @@ export async function readUser(id: string) {
 
 export async function readUserHistory(id: string) {
   await authorizeConsoleRead('users:read');
-  return unstable_cache(async () => listUserHistory(await cacheReaderContext(), id), ['console-user-history', id], {
-    tags: [userTag(id)],
-    revalidate,
-  })();
+  return unstable_cache(
+    async () => {
+      const ctx = await cacheReaderContext();
+      const events = await listUserHistory(ctx, id);
+      return { events, people: Object.fromEntries(await peopleOfEvents(ctx, events)) };
+    },
+    ['console-user-history', id],
+    {
+      tags: [userTag(id)],
+      revalidate,
+    },
+  )();
 }

@@ -1618,6 +1618,7 @@ export interface operations {
                 status?: "active" | "suspended";
                 plan?: string;
                 subscriptionStatus?: string;
+                sort?: "-createdAt" | "createdAt" | "name" | "-name" | "email" | "-email" | "-lastActiveAt" | "lastActiveAt";
                 limit?: number;
                 cursor?: string;
             };

@@ -129,7 +129,7 @@ export async function removeUser(tx: Transaction, principal: Principal, current:
 }
 
 type UserChanges = Partial<
-  Pick<UserRow, 'email' | 'emailVerified' | 'name' | 'role' | 'status' | 'plan' | 'stripeCustomerId' | 'subscriptionStatus' | 'externalId' | 'metadata'>
+  Pick<UserRow, 'email' | 'emailVerified' | 'name' | 'role' | 'status' | 'plan' | 'stripeCustomerId' | 'subscriptionStatus' | 'externalId' | 'metadata' | 'theme'>
 >;
 
 /**

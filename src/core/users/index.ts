@@ -1,10 +1,12 @@
 export { createUser, updateUser, deleteUser, type WriteOptions } from './commands';
-export { getUser, listUsers, listUserHistory } from './queries';
+export { getUser, listUsers, listUsersWithActivity, countUsers, listUserHistory, EXACT_COUNT_LIMIT } from './queries';
 export { toUserDto, userDto, userPage, type UserDto, type UserPage } from './dto';
 export {
   createUserInput,
   listUsersQuery,
   userFilterQuery,
+  userSorts,
+  type UserSort,
   roles,
   statuses,
   updateMeInput,
@@ -15,6 +17,7 @@ export {
   type UpdateUserInput,
   type ListUsersQuery,
 } from './schemas';
-export { getMe, updateMe } from './me';
+export { getMe, updateMe, setMyTheme, themeChoices, type ThemeChoice } from './me';
 export { createOwner, hasOwner } from './create-owner';
 export { planUserExport, exportUsersQuery } from './export';
+export { peopleOfEvents, userIdOfActor, type Person } from './people';

@@ -1,5 +1,6 @@
 import 'server-only';
 import { eq } from 'drizzle-orm';
+import { z } from 'zod';
 import { users } from '@/db/schema';
 import { Forbidden, NotFound, Unauthenticated } from '../errors';
 import type { CoreContext, Principal } from '../principal';
@@ -28,4 +29,20 @@ export async function updateMe(ctx: CoreContext, rawInput: UpdateMeInput | unkno
     const current = await lockUser(tx, userId, options);
     return toUserDto(await applyUserChanges(tx, ctx.principal, current, input, 'user.updated'));
   });
+}
+
+/** The console's colour theme: `system` follows the device (prefers-color-scheme); stored as null. */
+export const themeChoices = ['system', 'light', 'dark'] as const;
+export type ThemeChoice = (typeof themeChoices)[number];
+const themeInput = z.enum(themeChoices, { error: `Theme must be one of: ${themeChoices.join(', ')}` });
+
+/** Remembers the signed-in user's theme on their record, so it follows them to any browser; a user.updated event. */
+export async function setMyTheme(ctx: CoreContext, rawTheme: unknown): Promise<ThemeChoice> {
+  const userId = selfOf(ctx.principal);
+  const theme = parseInput(z.object({ theme: themeInput }), { theme: rawTheme }).theme;
+  await ctx.db.transaction(async (tx) => {
+    const current = await lockUser(tx, userId, {});
+    await applyUserChanges(tx, ctx.principal, current, { theme: theme === 'system' ? null : theme }, 'user.updated');
+  });
+  return theme;
 }

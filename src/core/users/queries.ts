@@ -7,9 +7,10 @@ import { subjectHistory, type EventDto } from '../events';
 import { NotFound } from '../errors';
 import type { CoreContext } from '../principal';
 import { isUuid, parseInput } from '../validation';
-import { decodeCursor, encodeCursor, type KeysetCursor } from '../keyset-cursor';
+import type { KeysetCursor } from '../keyset-cursor';
+import { afterPosition, decodeSortCursor, encodeSortCursor, sortOrder } from './sort';
 import { toUserDto, type UserDto, type UserPage } from './dto';
-import { listUsersQuery, type ListUsersQuery, type ParsedListUsersQuery, type UserFilter } from './schemas';
+import { listUsersQuery, userFilterQuery, type ListUsersQuery, type ParsedListUsersQuery, type UserFilter } from './schemas';
 
 export async function getUser({ db, principal }: CoreContext, id: string): Promise<UserDto> {
   authorize(principal, 'users:read');
@@ -20,27 +21,62 @@ export async function getUser({ db, principal }: CoreContext, id: string): Promi
 }
 
 /**
- * Newest first, keyset-paginated on (created_at, id): page N costs the same as page 1. `rawQuery` may come
- * straight from URL search params: unknown keys are ignored, values are validated.
+ * One page in the query's sort (newest first by default), keyset-paginated on (sort key, id): page N costs the same as
+ * page 1. `rawQuery` may come straight from URL search params: unknown keys are ignored, values are validated.
  */
-export async function listUsers(
+export async function listUsers(ctx: CoreContext, rawQuery: ListUsersQuery | Record<string, string | undefined>): Promise<UserPage> {
+  const { rows, nextCursor } = await userPageRows(ctx, rawQuery);
+  return { items: rows.map(toUserDto), nextCursor };
+}
+
+/** The console's page: each user with when they were last active (not part of the API's user). */
+export async function listUsersWithActivity(
   ctx: CoreContext,
-  rawQuery: ListUsersQuery | Record<string, string | undefined>,
-): Promise<UserPage> {
+  rawQuery: Record<string, string | undefined>,
+): Promise<{ items: (UserDto & { lastActiveAt: string | null })[]; nextCursor: string | null }> {
+  const { rows, nextCursor } = await userPageRows(ctx, rawQuery);
+  return { items: rows.map((row) => ({ ...toUserDto(row), lastActiveAt: row.lastActiveAt?.toISOString() ?? null })), nextCursor };
+}
+
+async function userPageRows(ctx: CoreContext, rawQuery: ListUsersQuery | Record<string, string | undefined>) {
   authorize(ctx.principal, 'users:read');
   const query = parseInput(listUsersQuery, rawQuery, 'query');
   const rows = await userListQuery(ctx.db, query);
   const page = rows.slice(0, query.limit);
   const last = page.at(-1);
-  return {
-    items: page.map(toUserDto),
-    nextCursor: rows.length > query.limit && last ? encodeCursor(last) : null,
-  };
+  return { rows: page, nextCursor: rows.length > query.limit && last ? encodeSortCursor(query.sort, last) : null };
 }
 
-/** The SQL behind listUsers (one row more than the limit, to know whether a next page exists); exported for EXPLAIN tests. */
+/** The SQL behind a page (one row more than the limit, to know whether a next page exists); exported for EXPLAIN tests. */
 export function userListQuery(db: Database, query: ParsedListUsersQuery) {
-  return usersNewestFirst(db, query, query.cursor ? decodeCursor(query.cursor) : null, query.limit + 1);
+  const conditions = userFilterConditions(query);
+  if (query.cursor) conditions.push(afterPosition(query.sort, decodeSortCursor(query.sort, query.cursor)));
+  return db
+    .select()
+    .from(users)
+    .where(and(...conditions))
+    .orderBy(...sortOrder(query.sort))
+    .limit(query.limit + 1);
+}
+
+/**
+ * Below this many matches the users list's total is exact; above it, PostgreSQL's planner estimate. Counting is
+ * capped at this many rows, so a count costs the same at a million users as at ten thousand.
+ */
+export const EXACT_COUNT_LIMIT = 10_000;
+
+/** How many users match the filters: exact up to EXACT_COUNT_LIMIT, the planner's estimate above (`exact: false`). */
+export async function countUsers({ db, principal }: CoreContext, rawQuery: Record<string, string | undefined>): Promise<{ total: number; exact: boolean }> {
+  authorize(principal, 'users:read');
+  const where = and(...userFilterConditions(parseInput(userFilterQuery, rawQuery, 'query')));
+  const capped = db.select({ one: sql`1` }).from(users).where(where).limit(EXACT_COUNT_LIMIT + 1).as('capped');
+  const [counted] = await db.select({ n: sql<number>`count(*)::int` }).from(capped);
+  const n = Number(counted?.n ?? 0);
+  if (n <= EXACT_COUNT_LIMIT) return { total: n, exact: true };
+  const plan = await db.execute(sql`EXPLAIN (FORMAT JSON) SELECT 1 FROM ${users} WHERE ${where ?? sql`true`}`);
+  const estimate = (plan as unknown as { rows: { 'QUERY PLAN': [{ Plan: { 'Plan Rows': number } }] }[] }).rows[0]?.['QUERY PLAN'][0].Plan['Plan Rows'] ?? 0;
+  // The estimate can be stale (statistics from the last ANALYZE); never below what was just counted.
+  return { total: Math.max(Math.round(estimate), n), exact: false };
 }
 
 /** Users matching the list's filters, newest first, after a keyset position (null: from the newest). */

@@ -1,6 +1,6 @@
 import 'server-only';
 import { z } from 'zod';
-import { pageCursor, pageLimit } from '../page-query';
+import { cursorToken, pageLimit } from '../page-query';
 
 export const roles = ['member', 'viewer', 'admin', 'owner'] as const;
 export const statuses = ['active', 'suspended'] as const;
@@ -87,9 +87,17 @@ export const userFilterQuery = z.object({
   subscriptionStatus: filterText('Subscription status', SUBSCRIPTION_STATUS_MAX).min(1, 'Subscription status must not be empty').optional(),
 });
 
+/** The users list's orders (src/core/users/sort.ts): `-` means descending; newest first is the default. */
+export const userSorts = ['-createdAt', 'createdAt', 'name', '-name', 'email', '-email', '-lastActiveAt', 'lastActiveAt'] as const;
+export type UserSort = (typeof userSorts)[number];
+
+/** A users-list cursor holds a name (NAME_MAX characters, up to 4 bytes each) or an email, base64url-encoded. */
+const USER_CURSOR_MAX = 1200;
+
 export const listUsersQuery = userFilterQuery.extend({
+  sort: z.enum(userSorts, { error: `Sort must be one of: ${userSorts.join(', ')}` }).default('-createdAt'),
   limit: pageLimit,
-  cursor: pageCursor,
+  cursor: cursorToken(USER_CURSOR_MAX),
 });
 
 export type CreateUserInput = z.input<typeof createUserInput>;

@@ -130,7 +130,7 @@ export default async function UserPage({ params, searchParams }: UserPageProps) 
             </section>
           )}
         </div>
-        <EventHistory events={history} />
+        <EventHistory events={history.events} people={history.people} />
       </div>
     </div>
   );

@@ -26,7 +26,7 @@ export default async function DeleteUserPage({ params }: { params: Promise<{ id:
   return (
     <div className="max-w-xl space-y-4 rounded-lg border border-red-200 bg-white p-6 shadow-sm">
       <h1 className="text-xl font-semibold text-red-700">Delete {user.name}?</h1>
-      <p className="text-sm text-slate-600">
+      <p className="break-words text-sm text-slate-600">
         {user.email} will be removed for good. The audit trail keeps a record of the deletion.
       </p>
       <DeleteForm
