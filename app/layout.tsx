@@ -39,11 +39,14 @@ export default async function RootLayout({ children }: { children: React.ReactNo
         </a>
         <header className="border-b border-slate-200 bg-white">
           <nav aria-label="Main" className="mx-auto flex h-14 max-w-6xl items-center gap-6 px-6">
-            <Link href="/users" className="text-lg font-semibold tracking-tight text-slate-900">
+            <Link href="/dashboard" className="text-lg font-semibold tracking-tight text-slate-900">
               Roster
             </Link>
             {user?.console && (
               <>
+                <Link href="/dashboard" className={navLink}>
+                  Overview
+                </Link>
                 <Link href="/users" className={navLink}>
                   Users
                 </Link>

@@ -20,6 +20,7 @@ import { libraryLog } from '@/lib/logger';
 import { baseUrl, oidcConfig, signUpPolicy } from './config';
 import { SignUpClosed, TooManyRequests } from '@/core/errors';
 import { countAttempt, passwordAttempt, tooManyRequests } from './attempts';
+import { noteSessionActivity } from './activity';
 import { auditRevokedSession, auditTrail } from './audit';
 import { forgiveAttempt } from './brute-force';
 import { passkeys } from './passkeys';
@@ -97,7 +98,12 @@ export function createAuth(db: Database, config: DatabaseConfig) {
       database: { generateId: () => uuidv7(), joins: true },
     },
     databaseHooks: {
-      session: { create: { before: refuseSuspendedUsers(db) }, delete: { after: auditRevokedSession(db) } },
+      // Sign-in (a new session) and refresh (updateAge, at most daily) mark the user active for the overview.
+      session: {
+        create: { before: refuseSuspendedUsers(db), after: (session) => noteSessionActivity(db, session) },
+        update: { after: (session) => noteSessionActivity(db, session) },
+        delete: { after: auditRevokedSession(db) },
+      },
       user: { create: { before: refuseClosedSignUp, after: onSignUp(db) } },
     },
     hooks: { before: beforeAuthEndpoint(db), after: forgiveSuccessfulAttempts },

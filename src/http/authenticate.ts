@@ -1,6 +1,7 @@
 import 'server-only';
 import { eq } from 'drizzle-orm';
 import { getAuth } from '@/auth';
+import { isImpersonation, noteActivity } from '@/auth/activity';
 import { looksLikeJwt, userIdFromJwt } from '@/auth/jwt';
 import { userPrincipal } from '@/auth/principal';
 import { refuseUntilEnrolled } from '@/auth/two-factor-enrolment';
@@ -28,11 +29,14 @@ export async function apiPrincipal(request: Request, db: Database): Promise<Prin
   return principal;
 }
 
-/** The user a session token or JWT speaks for, once ROSTER_REQUIRE_2FA_FOR lets them through (else Forbidden). */
+/** The user a session token or JWT speaks for, once ROSTER_REQUIRE_2FA_FOR lets them through (else Forbidden); their API use counts as activity. */
 async function userFromToken(db: Database, token: string, clientIp: string | null): Promise<Principal | null> {
   const user = await tokenUser(db, token, clientIp);
   const principal = user && userPrincipal(user, 'api');
-  if (principal) refuseUntilEnrolled(principal, user.twoFactorEnabled);
+  if (principal) {
+    refuseUntilEnrolled(principal, user.twoFactorEnabled);
+    await noteActivity(db, { userId: user.id, impersonated: user.impersonated });
+  }
   return principal;
 }
 
@@ -45,9 +49,9 @@ async function tokenUser(db: Database, token: string, clientIp: string | null) {
       .select({ id: users.id, role: users.role, status: users.status, twoFactorEnabled: users.twoFactorEnabled })
       .from(users)
       .where(eq(users.id, userId));
-    return user ?? null;
+    return user ? { ...user, impersonated: false } : null;
   }
   const session = await auth.api.getSession({ headers: new Headers({ authorization: `Bearer ${token}` }) });
   // A passkey sign-in with user verification is two factors on its own (ROSTER_REQUIRE_2FA_FOR).
-  return session ? { ...session.user, twoFactorEnabled: session.user.twoFactorEnabled || session.session.passkeyVerified } : null;
+  return session ? { ...session.user, twoFactorEnabled: session.user.twoFactorEnabled || session.session.passkeyVerified, impersonated: isImpersonation(session.session) } : null;
 }

@@ -7,6 +7,7 @@ import { createOwnerFromEnv } from './owner-from-env';
 import { registerShutdown } from './shutdown';
 import { startWebhookDeliverer } from './webhook-deliverer';
 import { startMailer } from './mailer';
+import { startMetricsRollup } from './metrics-rollup';
 import { startWebhookSweeper } from './webhook-sweeper';
 
 /**
@@ -19,7 +20,7 @@ export async function onServerStart(): Promise<void> {
   const { db, driver } = await getDatabase();
   logger.info({ driver }, 'database ready, migrations applied');
   await createOwnerFromEnv(db);
-  const stopJobs = [startWebhookSweeper(), startEventPruning(), startWebhookDeliverer(), startMailer(), startRetentionPurge()];
+  const stopJobs = [startWebhookSweeper(), startEventPruning(), startWebhookDeliverer(), startMailer(), startRetentionPurge(), startMetricsRollup()];
 
   registerShutdown({
     // Streams never finish by themselves; a job's pass in progress does (and its transaction commits).

@@ -5,6 +5,7 @@ import { auditEventsOperations } from './audit-events';
 import { eventsOperations } from './events';
 import { invitationsOperations } from './invitations';
 import { meOperations } from './me';
+import { metricsOperations } from './metrics';
 import { organizationInvitationsOperations } from './organization-invitations';
 import { organizationKeysOperations } from './organization-keys';
 import { scimConnectionOperations } from './scim-connections';
@@ -28,7 +29,7 @@ const contractOperations: Operation[] = [
 ];
 
 /** Every operation of the public API, by resource. A new route adds its module's operations here. */
-const operations: Operation[] = [...usersOperations, ...meOperations, ...organizationsOperations, ...organizationInvitationsOperations, ...organizationKeysOperations, ...scimConnectionOperations, ...invitationsOperations, ...eventsOperations, ...auditEventsOperations, ...webhookEndpointOperations, ...probesOperations, ...contractOperations];
+const operations: Operation[] = [...usersOperations, ...meOperations, ...organizationsOperations, ...organizationInvitationsOperations, ...organizationKeysOperations, ...scimConnectionOperations, ...invitationsOperations, ...eventsOperations, ...auditEventsOperations, ...webhookEndpointOperations, ...metricsOperations, ...probesOperations, ...contractOperations];
 
 const bearer = (description: string, bearerFormat?: string) => ({ type: 'http' as const, scheme: 'bearer', description, ...(bearerFormat ? { bearerFormat } : {}) });
 
@@ -58,7 +59,7 @@ function build() {
     servers: [{ url: '/', description: 'This Roster server (production, staging or local alike: the one serving this document).', 'x-internal': false }],
     // What an operation needs unless it says otherwise (the probes and this document need nothing).
     security: anyCredential,
-    tags: [{ name: 'Users' }, { name: 'Me' }, { name: 'Organizations' }, { name: 'SCIM connections' }, { name: 'Invitations' }, { name: 'Events' }, { name: 'Webhooks' }, { name: 'Probes' }, { name: 'Contract' }],
+    tags: [{ name: 'Users' }, { name: 'Me' }, { name: 'Organizations' }, { name: 'SCIM connections' }, { name: 'Invitations' }, { name: 'Events' }, { name: 'Webhooks' }, { name: 'Metrics' }, { name: 'Probes' }, { name: 'Contract' }],
   });
 }
 

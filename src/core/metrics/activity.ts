@@ -1,0 +1,38 @@
+import 'server-only';
+import type { Database } from '@/db/client';
+import { userActivityDays } from '@/db/schema';
+
+/** The UTC day of `at` as `YYYY-MM-DD`: what activity, rollups and the overview count by. */
+export const utcDay = (at: Date): string => at.toISOString().slice(0, 10);
+
+/** What the recorder is told about a use of Roster. */
+export interface ActivityUse {
+  userId: string;
+  /**
+   * True when the session is an impersonation (staff acting as the user): that is not the user being active, so
+   * nothing is written. Impersonation's sessions pass it; every other caller leaves it out.
+   */
+  impersonated?: boolean;
+}
+
+// `${userId}:${day}` already written by this process: the next use that day costs no round trip at all. Cleared
+// when the day changes, so it never holds more than one day of users.
+let recordedDay = '';
+const recorded = new Set<string>();
+
+/**
+ * Marks `userId` active today (sign-in, session refresh, API use): at most one row per user per day, written with
+ * ON CONFLICT DO NOTHING (several instances may race) and skipped in-process once written.
+ */
+export async function recordActivity(db: Database, { userId, impersonated = false }: ActivityUse, now = new Date()): Promise<void> {
+  if (impersonated) return;
+  const day = utcDay(now);
+  if (day !== recordedDay) {
+    recorded.clear();
+    recordedDay = day;
+  }
+  const key = `${userId}:${day}`;
+  if (recorded.has(key)) return;
+  await db.insert(userActivityDays).values({ userId, day }).onConflictDoNothing();
+  recorded.add(key);
+}
