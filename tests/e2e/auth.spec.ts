@@ -9,7 +9,7 @@ import { userRow } from './support';
 test.use({ storageState: { cookies: [], origins: [] } });
 
 test('signed out, console pages send the browser to sign in and back afterwards', async ({ page, browser, request, baseURL }) => {
-  await page.goto('/users');
+  await page.goto('/dashboard');
   await expect(page).toHaveURL(/\/sign-in$/);
   await expect(page.getByRole('heading', { level: 1, name: 'Sign in to Roster' })).toBeVisible();
   // Signed out, the header shows nothing but the name.
