@@ -16,7 +16,9 @@ export interface ActivityUse {
 }
 
 // `${userId}:${day}` already written by this process: the next use that day costs no round trip at all. Cleared
-// when the day changes, so it never holds more than one day of users.
+// when the day changes, or when full (then some users cost one more ON CONFLICT DO NOTHING that day), so its memory
+// stays bounded however many users are active.
+const rememberedMax = 100_000;
 let recordedDay = '';
 const recorded = new Set<string>();
 
@@ -27,7 +29,7 @@ const recorded = new Set<string>();
 export async function recordActivity(db: Database, { userId, impersonated = false }: ActivityUse, now = new Date()): Promise<void> {
   if (impersonated) return;
   const day = utcDay(now);
-  if (day !== recordedDay) {
+  if (day !== recordedDay || recorded.size >= rememberedMax) {
     recorded.clear();
     recordedDay = day;
   }
