@@ -55,7 +55,7 @@ export default async function RootLayout({ children }: { children: React.ReactNo
         </a>
         <header className="border-b border-slate-200 bg-white">
           <nav aria-label="Main" className="mx-auto flex min-h-14 max-w-6xl flex-wrap items-center gap-x-6 gap-y-2 px-4 py-2 sm:px-6">
-            <Link href="/users" className="text-lg font-semibold tracking-tight text-slate-900">
+            <Link href="/dashboard" className="text-lg font-semibold tracking-tight text-slate-900">
               Roster
             </Link>
             {user?.console && (
@@ -100,6 +100,7 @@ export default async function RootLayout({ children }: { children: React.ReactNo
 }
 
 const navItems = [
+  ['/dashboard', 'Overview'],
   ['/users', 'Users'],
   ['/organizations', 'Organizations'],
   ['/invitations', 'Invitations'],

@@ -1,5 +1,6 @@
 import { redirect } from 'next/navigation';
+import { defaultConsolePath } from '@/lib/next-path';
 
 export default function Home() {
-  redirect('/users');
+  redirect(defaultConsolePath);
 }

@@ -1,6 +1,7 @@
 // bench/results/latest.md: header with the machine, the summary of ratios and the verdict on the claim,
 // the chart, one table per scenario, and the profile of the update path.
 import type { ExportResult } from './export';
+import { overviewTarget, type OverviewResult } from './overview';
 import type { FanoutResult } from './fanout';
 import type { BenchResult, ScenarioResult } from './results';
 import { ratiosOf } from './results';
@@ -256,6 +257,21 @@ function fanoutTable(fanout: FanoutResult): string[] {
 /** The export targets of the event-log issue: at least half of COPY's rows/s, under 150 MB above idle. */
 const exportTargets = { ratio: 0.5, aboveIdleMiB: 150 };
 
+function overviewTable(measured: OverviewResult, smoke: boolean): string[] {
+  const verdictText = smoke ? 'not judged (smoke)' : measured.ratio <= overviewTarget ? 'met' : '**not met**';
+  return [
+    '### Overview page vs users list',
+    '',
+    `*${measured.users.toLocaleString('en-US')} users, ${measured.events.toLocaleString('en-US')} events, ${measured.activityRows.toLocaleString('en-US')} activity rows; ` +
+      `the rollup's first pass took ${fixed(measured.rollupSeconds)} s. \`GET /dashboard?range=90d\` and \`GET /users\` as the signed-in owner, alternating on one client.*`,
+    '',
+    `| overview p50 / p90 | users list p50 / p90 | overview ÷ users list | target ≤ ${overviewTarget}× |`,
+    '|---|---|---|---|',
+    `| ${fixed(measured.overview.p50)} / ${fixed(measured.overview.p90)} ms | ${fixed(measured.usersList.p50)} / ${fixed(measured.usersList.p90)} ms | ${measured.ratio.toFixed(2)}× | ${verdictText} |`,
+    '',
+  ];
+}
+
 function exportTable(exported: ExportResult, smoke: boolean): string[] {
   const { server: s, copy: c, memory: m } = exported;
   const met = (ok: boolean) => (smoke ? 'not judged (smoke)' : ok ? 'met' : '**not met**');
@@ -288,6 +304,7 @@ export function renderMarkdown(result: BenchResult, chartFile: string): string {
     for (const scenario of database.scenarios) lines.push(`### ${scenario.title}`, '', ...scenarioTable(result, scenario));
     if (database.fanout) lines.push(...fanoutTable(database.fanout));
     if (database.export) lines.push(...exportTable(database.export, result.smoke));
+    if (database.overview) lines.push(...overviewTable(database.overview, result.smoke));
   }
   lines.push(...profiles(result.profiles));
   return `${lines.join('\n').trimEnd()}\n`;

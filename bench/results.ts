@@ -1,6 +1,7 @@
 // The shape of bench/results/latest.json, and how a scenario's measurements accumulate into it.
 import type { DoorKey, DoorRatio, Scenario } from './scenarios';
 import type { ExportResult } from './export';
+import type { OverviewResult } from './overview';
 import type { FanoutResult } from './fanout';
 import type { LoadResult } from './load';
 import type { ProfileSummary } from './profile';
@@ -29,6 +30,7 @@ export interface DatabaseResult {
   scenarios: ScenarioResult[];
   fanout?: FanoutResult;
   export?: ExportResult;
+  overview?: OverviewResult;
 }
 
 export interface Machine {

@@ -16,6 +16,7 @@ import { runLoad } from './load';
 import { machineFacts } from './machine';
 import { coldStartFloorSeconds, deletablePerDoor, hangLimitSeconds, measureScenario, requestsFor } from './measure';
 import { parseOptions, UsageError, type BenchOptions } from './options';
+import { measureOverview } from './overview';
 import { organizationSizesFor } from './organizations';
 import { delay, freePort, stopAll, type Server } from './processes';
 import { isLocalPostgres, postgresCpuMs, postgresCpuMsBetween } from './postgres-cpu';
@@ -92,6 +93,15 @@ async function measureDatabase(database: BenchDatabase): Promise<DatabaseResult>
       failures.throwIfAny(phase);
       const { latencyMs, memory } = result.fanout;
       console.log(`  commit to delivery p50 ${latencyMs.p50.toFixed(1)} ms, p99 ${latencyMs.p99.toFixed(1)} ms; ${memory.perStreamKiB.toFixed(0)} KiB per open stream`);
+    }
+    if (options.streams.includes('overview') && database.kind === 'postgres') {
+      const { users, events } = options.overview;
+      console.log(`[${database.kind}] overview: ${users.toLocaleString('en-US')} users and ${events.toLocaleString('en-US')} events, /dashboard vs /users side by side`);
+      const phase = `[${database.kind}] overview`;
+      result.overview = await measureOverview(next, database.nextEnv.DATABASE_URL!, { users, events, requests: options.sequentialRequests }, failures, phase);
+      failures.throwIfAny(phase);
+      const { overview, usersList, ratio } = result.overview;
+      console.log(`  overview p50 ${overview.p50.toFixed(1)} ms, users list p50 ${usersList.p50.toFixed(1)} ms: ${ratio.toFixed(2)}×`);
     }
     if (options.streams.includes('export') && database.kind === 'postgres') {
       console.log(`[${database.kind}] export: ${options.exportUsers.toLocaleString('en-US')} users more, as CSV through the server vs COPY … TO STDOUT`);

@@ -21,6 +21,7 @@ import { libraryLog } from '@/lib/logger';
 import { baseUrl, oidcConfig, signUpPolicy } from './config';
 import { SignUpClosed, TooManyRequests } from '@/core/errors';
 import { countAttempt, passwordAttempt, tooManyRequests } from './attempts';
+import { noteSessionActivity } from './activity';
 import { auditRevokedSession, auditTrail } from './audit';
 import { forgiveAttempt } from './brute-force';
 import { impersonation, keepImpersonationLimit, refuseImpersonatedChanges } from './impersonation';
@@ -113,9 +114,11 @@ export function createAuth(db: Database, config: DatabaseConfig) {
       database: { generateId: () => uuidv7(), joins: true },
     },
     databaseHooks: {
+      // Sign-in (a new session) and refresh (updateAge, at most daily) mark the user active (the overview, the users
+      // list's last-active column); an impersonation's session refresh keeps its hard limit.
       session: {
-        create: { before: refuseSuspendedUsers(db), after: markActive(db) },
-        update: { before: keepImpersonationLimit, after: markActive(db) },
+        create: { before: refuseSuspendedUsers(db), after: (session) => noteSessionActivity(db, session) },
+        update: { before: keepImpersonationLimit, after: (session) => noteSessionActivity(db, session) },
         delete: { after: auditRevokedSession(db) },
       },
       user: { create: { before: refuseClosedSignUp, after: onSignUp(db) } },

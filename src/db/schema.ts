@@ -1,5 +1,5 @@
 import { relations, sql } from 'drizzle-orm';
-import { bigint, boolean, check, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid, varchar } from 'drizzle-orm/pg-core';
+import { bigint, boolean, check, date, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid, varchar } from 'drizzle-orm/pg-core';
 
 export const userRole = pgEnum('user_role', ['member', 'viewer', 'admin', 'owner']);
 export const userStatus = pgEnum('user_status', ['active', 'suspended']);
@@ -32,7 +32,7 @@ export const users = pgTable(
     metadata: jsonb('metadata').$type<Record<string, unknown>>().notNull().default({}),
     /** The console's theme: null follows the system setting (prefers-color-scheme). */
     theme: text('theme', { enum: ['light', 'dark'] }),
-    /** Last sign-in or session refresh (src/auth/activity.ts); null until the user first signs in. Not a change: no version bump, no event. */
+    /** The start of the latest (UTC) day the user was active (src/core/metrics/activity.ts); null until then. Not a change: no version bump, no event. */
     lastActiveAt: timestampMs('last_active_at'),
     createdAt: timestampMs('created_at').notNull().defaultNow(),
     updatedAt: timestampMs('updated_at').notNull().defaultNow(),
@@ -89,6 +89,8 @@ export const auditEvents = pgTable(
     index('audit_events_organization_idx').on(t.organizationId, t.position).where(sql`${t.organizationId} IS NOT NULL`),
     index('audit_events_subject_idx').on(t.subjectId, t.createdAt),
     index('audit_events_created_at_idx').on(t.createdAt),
+    // The overview counts one kind of event per day (failed sign-ins): a range scan, not a filter over every event.
+    index('audit_events_action_created_at_idx').on(t.action, t.createdAt),
   ],
 );
 
@@ -432,6 +434,8 @@ export const mailOutbox = pgTable(
   (t) => [
     index('mail_outbox_due_idx').on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`),
     index('mail_outbox_created_idx').on(t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
+    // The overview's count of failed messages reads this (few rows), not the whole outbox.
+    index('mail_outbox_failed_idx').on(t.createdAt).where(sql`${t.status} = 'failed'`),
   ],
 );
 
@@ -841,3 +845,43 @@ export const importRows = pgTable(
   },
   (t) => [primaryKey({ columns: [t.uploadId, t.line] })],
 );
+
+/**
+ * Who used Roster on which (UTC) day: at most one row per user per day, written on sign-in, session refresh and API
+ * use (src/core/metrics/activity.ts). Daily, weekly and monthly active users are counted from it, never from
+ * `lastSignedIn`-style columns that only keep the latest visit.
+ */
+export const userActivityDays = pgTable(
+  'user_activity_days',
+  {
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    day: date('day', { mode: 'string' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.day] }), index('user_activity_days_day_user_idx').on(t.day, t.userId)],
+);
+
+/**
+ * The overview's daily figures, one row per UTC day, rolled up by a periodic job (src/server/metrics-rollup.ts) so
+ * the page reads at most 90 rows however many users and events there are. Today's row is refreshed by every pass.
+ */
+export const metricsDaily = pgTable('metrics_daily', {
+  day: date('day', { mode: 'string' }).primaryKey(),
+  signUps: integer('sign_ups').notNull(),
+  activeUsers: integer('active_users').notNull(),
+  weeklyActiveUsers: integer('weekly_active_users').notNull(),
+  monthlyActiveUsers: integer('monthly_active_users').notNull(),
+  failedSignIns: integer('failed_sign_ins').notNull(),
+  computedAt: timestampMs('computed_at').notNull(),
+});
+
+/** The overview's totals as of the rollup's last pass (counting a million users per page view would not be cheap). At most one row. */
+export const metricsTotals = pgTable('metrics_totals', {
+  id: integer('id').primaryKey().default(1),
+  users: integer('users').notNull(),
+  organizations: integer('organizations').notNull(),
+  activeSessions: integer('active_sessions').notNull(),
+  usersPerPlan: jsonb('users_per_plan').$type<Record<string, number>>().notNull(),
+  computedAt: timestampMs('computed_at').notNull(),
+});

@@ -1,6 +1,7 @@
 import 'server-only';
 import { eq } from 'drizzle-orm';
 import { getAuth } from '@/auth';
+import { isImpersonation, noteActivity } from '@/auth/activity';
 import { looksLikeJwt, subjectOfJwt } from '@/auth/jwt';
 import { userPrincipal, type SessionFacts } from '@/auth/principal';
 import { refuseUntilEnrolled } from '@/auth/two-factor-enrolment';
@@ -29,11 +30,14 @@ export async function apiPrincipal(request: Request, db: Database): Promise<Prin
   return principal;
 }
 
-/** The user a session token or JWT speaks for, once ROSTER_REQUIRE_2FA_FOR lets them through (else Forbidden). */
+/** The user a session token or JWT speaks for, once ROSTER_REQUIRE_2FA_FOR lets them through (else Forbidden); their API use counts as activity. */
 async function userFromToken(db: Database, token: string, clientIp: string | null): Promise<Principal | null> {
   const user = await tokenUser(db, token, clientIp);
   const principal = user && userPrincipal(user, 'api', user.session);
-  if (principal) refuseUntilEnrolled(principal, user.twoFactorEnabled);
+  if (principal) {
+    refuseUntilEnrolled(principal, user.twoFactorEnabled);
+    await noteActivity(db, { userId: user.id, impersonated: user.session !== null && isImpersonation(user.session) });
+  }
   return principal;
 }
 

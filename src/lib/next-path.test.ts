@@ -101,7 +101,8 @@ describe('safeNextPath', () => {
 describe('signInPath', () => {
   it('carries a path other than the start page as next', () => {
     expect(signInPath('/users/abc?x=1')).toBe('/sign-in?next=%2Fusers%2Fabc%3Fx%3D1');
-    expect(signInPath('/users')).toBe('/sign-in');
+    expect(signInPath('/users')).toBe('/sign-in?next=%2Fusers');
+    expect(signInPath('/dashboard')).toBe('/sign-in');
     expect(signInPath('/')).toBe('/sign-in');
     expect(signInPath('//evil.example')).toBe('/sign-in');
     expect(signInPath('/.//evil.example')).toBe('/sign-in');

@@ -1,5 +1,5 @@
 /** Where the console lands after sign-in when no (valid) `next` was asked for. */
-export const defaultConsolePath = '/users';
+export const defaultConsolePath = '/dashboard';
 
 const probeOrigin = 'http://roster.invalid';
 const maxLength = 2000;

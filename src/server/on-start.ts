@@ -9,6 +9,7 @@ import { registerShutdown } from './shutdown';
 import { startWebhookDeliverer } from './webhook-deliverer';
 import { startMailer } from './mailer';
 import { startJobRunner } from './job-runner';
+import { startMetricsRollup } from './metrics-rollup';
 import { startWebhookSweeper } from './webhook-sweeper';
 
 /**
@@ -21,7 +22,7 @@ export async function onServerStart(): Promise<void> {
   const { db, driver } = await getDatabase();
   logger.info({ driver }, 'database ready, migrations applied');
   await createOwnerFromEnv(db);
-  const stopJobs = [startWebhookSweeper(), startEventPruning(), startWebhookDeliverer(), startMailer(), startRetentionPurge(), startJobRunner(), startExpirySweeper()];
+  const stopJobs = [startWebhookSweeper(), startEventPruning(), startWebhookDeliverer(), startMailer(), startRetentionPurge(), startJobRunner(), startExpirySweeper(), startMetricsRollup()];
 
   registerShutdown({
     // Streams never finish by themselves; a job's pass in progress does (and its transaction commits).

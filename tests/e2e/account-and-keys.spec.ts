@@ -143,7 +143,7 @@ test('changing the password signs out every other session and keeps this one', a
     for (const tab of [page, other]) {
       await tab.goto('/sign-in');
       await submitSignIn(tab, admin.email, admin.password);
-      await expect(tab).toHaveURL(/\/users$/);
+      await expect(tab).toHaveURL(/\/dashboard$/);
     }
 
     await page.goto('/account');
@@ -167,7 +167,7 @@ test('changing the password signs out every other session and keeps this one', a
     await expect(page.getByRole('row').filter({ hasText: 'This device' })).toHaveCount(1);
 
     await submitSignIn(other, admin.email, newPassword);
-    await expect(other).toHaveURL(/\/users$/);
+    await expect(other).toHaveURL(/\/dashboard$/);
   } finally {
     await here.close();
     await elsewhere.close();

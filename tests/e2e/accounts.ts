@@ -65,7 +65,7 @@ export async function ownerInSecondBrowser(browser: Browser, userAgent: string, 
   const page = await context.newPage();
   await page.goto('/sign-in');
   await submitSignIn(page, ownerEmail, ownerPassword);
-  await expect(page).toHaveURL(/\/users$/);
+  await expect(page).toHaveURL(/\/dashboard$/);
   return { context, page };
 }
 

@@ -19,7 +19,7 @@ test('signs in with a form post, lands where it was going, and signs out', async
   await headerSignOut(page).click();
   await expect(page).toHaveURL(/\/sign-in$/);
   await expect(page.getByRole('banner')).not.toContainText(admin.email);
-  await page.goto('/users');
+  await page.goto('/dashboard');
   await expect(page).toHaveURL(/\/sign-in$/);
 });
 

@@ -7,7 +7,7 @@ import { ownerEmail, ownerPassword, ownerStorageState } from './owner';
 // state (the session cookie) for the `js` and `no-js` projects, which start signed in.
 
 setup('sign in as the owner', async ({ page }) => {
-  await page.goto('/users');
+  await page.goto('/dashboard');
   await expect(page).toHaveURL(/\/sign-in$/);
 
   // The server creates the owner at start (ROSTER_OWNER_EMAIL); should it not have, first setup still works.
@@ -24,7 +24,7 @@ setup('sign in as the owner', async ({ page }) => {
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   }
 
-  await expect(page).toHaveURL(/\/users$/);
+  await expect(page).toHaveURL(/\/dashboard$/);
   await expect(page.getByRole('navigation', { name: 'Main' })).toContainText(ownerEmail);
   mkdirSync(path.dirname(ownerStorageState), { recursive: true });
   await page.context().storageState({ path: ownerStorageState });

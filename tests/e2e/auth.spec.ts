@@ -9,7 +9,7 @@ import { userRow } from './support';
 test.use({ storageState: { cookies: [], origins: [] } });
 
 test('signed out, console pages send the browser to sign in and back afterwards', async ({ page, browser, request, baseURL }) => {
-  await page.goto('/users');
+  await page.goto('/dashboard');
   await expect(page).toHaveURL(/\/sign-in$/);
   await expect(page.getByRole('heading', { level: 1, name: 'Sign in to Roster' })).toBeVisible();
   // Signed out, the header shows nothing but the name.
@@ -60,13 +60,13 @@ test('too many failures on one account from one address say how long to wait', a
   await expect(formError(page)).toHaveText(/^Too many sign-in attempts\. Try again in \d+ seconds?\.$/);
 });
 
-test('signs in to the users list, then signs out', async ({ page, browser, request, baseURL }) => {
+test('signs in to the overview, then signs out', async ({ page, browser, request, baseURL }) => {
   const admin = await consoleAccount(browser, request, baseURL!, 'admin', 'signin');
   await page.goto('/sign-in');
   await submitSignIn(page, admin.email, admin.password);
 
-  await expect(page).toHaveURL(/\/users$/);
-  await expect(page.getByRole('heading', { level: 1, name: 'Users' })).toBeVisible();
+  await expect(page).toHaveURL(/\/dashboard$/);
+  await expect(page.getByRole('heading', { level: 1, name: 'Overview' })).toBeVisible();
   const nav = page.getByRole('navigation', { name: 'Main' });
   await expect(nav).toContainText(admin.email);
   for (const link of ['Users', 'Billing events', 'Integrations', 'API keys', 'Account']) await expect(nav.getByRole('link', { name: link })).toBeVisible();
@@ -74,12 +74,12 @@ test('signs in to the users list, then signs out', async ({ page, browser, reque
   await expect(nav.getByRole('link', { name: 'Webhooks', exact: true })).toHaveCount(0);
   // Signed in, the sign-in page has nothing to offer.
   await page.goto('/sign-in');
-  await expect(page).toHaveURL(/\/users$/);
+  await expect(page).toHaveURL(/\/dashboard$/);
 
   await headerSignOut(page).click();
   await expect(page).toHaveURL(/\/sign-in$/);
   await expect(page.getByRole('banner')).not.toContainText(admin.email);
-  await page.goto('/users');
+  await page.goto('/dashboard');
   await expect(page).toHaveURL(/\/sign-in$/);
 });
 
@@ -94,7 +94,7 @@ test('next never leads off the site', async ({ page, browser, request, baseURL }
   const admin = await consoleAccount(browser, request, baseURL!, 'admin', 'nextoff');
   await page.goto('/sign-in?next=//evil.example/users');
   await submitSignIn(page, admin.email, admin.password);
-  await expect(page).toHaveURL(new RegExp(`^${escapedOrigin(rosterOrigin)}/users$`));
+  await expect(page).toHaveURL(new RegExp(`^${escapedOrigin(rosterOrigin)}/dashboard$`));
 });
 
 test('a member signing in sees that the console is not for them', async ({ page, request, baseURL }) => {
@@ -119,7 +119,8 @@ test('a viewer sees users but no controls that change them', async ({ page, brow
   await page.goto('/sign-in');
   await submitSignIn(page, viewer.email, viewer.password);
 
-  await expect(page).toHaveURL(/\/users$/);
+  await expect(page).toHaveURL(/\/dashboard$/);
+  await page.goto('/users');
   await expect(page.getByRole('heading', { level: 1, name: 'Users' })).toBeVisible();
   await expect(page.getByRole('link', { name: 'New user' })).toHaveCount(0);
 
@@ -139,7 +140,7 @@ test('an admin may grant only roles below admin, and may not edit an owner', asy
   const admin = await consoleAccount(browser, request, baseURL!, 'admin', 'grant');
   await page.goto('/sign-in');
   await submitSignIn(page, admin.email, admin.password);
-  await expect(page).toHaveURL(/\/users$/);
+  await expect(page).toHaveURL(/\/dashboard$/);
 
   await page.goto('/users/new');
   await expect(page.getByLabel('Role').locator('option')).toHaveText(['member', 'viewer']);

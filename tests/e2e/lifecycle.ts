@@ -31,7 +31,7 @@ export async function invitationFlow(page: Page, browser: Browser, javaScriptEna
   await guest.getByLabel('Password', { exact: true }).fill(testPassword);
   await guest.getByLabel('Confirm password').fill(testPassword);
   await guest.getByRole('button', { name: 'Create my account' }).click();
-  await expect(guest).toHaveURL(/\/users$/);
+  await expect(guest).toHaveURL(/\/dashboard$/);
   await expect(guest.getByRole('navigation', { name: 'Main' })).toContainText(invitee.email);
 
   await guest.goto(link);
@@ -91,7 +91,7 @@ export async function twoFactorFlow(browser: Browser, request: APIRequestContext
   const page = await freshBrowser(browser, javaScriptEnabled);
   await page.goto('/sign-in');
   await submitSignIn(page, admin.email, admin.password);
-  await expect(page).toHaveURL(/\/users$/);
+  await expect(page).toHaveURL(/\/dashboard$/);
 
   await page.goto('/account');
   await page.getByLabel('Password', { exact: true }).fill(admin.password);
@@ -135,7 +135,7 @@ export async function twoFactorFlow(browser: Browser, request: APIRequestContext
   // The step after the one enrolment used: a code Roster hasn't accepted yet.
   await page.getByLabel('Code from your authenticator app').fill(codeFor(key, 1));
   await page.getByRole('button', { name: 'Verify', exact: true }).click();
-  await expect(page).toHaveURL(/\/users$/);
+  await expect(page).toHaveURL(/\/dashboard$/);
 
   // A recovery code works once instead.
   await headerSignOut(page).click();
@@ -145,7 +145,7 @@ export async function twoFactorFlow(browser: Browser, request: APIRequestContext
   await page.getByText('Lost your phone? Use a recovery code').click();
   await page.getByLabel('Recovery code').fill(recoveryCode);
   await page.getByRole('button', { name: 'Use recovery code' }).click();
-  await expect(page).toHaveURL(/\/users$/);
+  await expect(page).toHaveURL(/\/dashboard$/);
   await page.goto('/account');
   await expect(statusMessage(page, '9 of 10 recovery codes left.')).toBeVisible();
   await page.context().close();
@@ -171,7 +171,7 @@ export async function emailChangeFlow(browser: Browser, request: APIRequestConte
   const page = await freshBrowser(browser, javaScriptEnabled);
   await page.goto('/sign-in');
   await submitSignIn(page, viewer.email, viewer.password);
-  await expect(page).toHaveURL(/\/users$/);
+  await expect(page).toHaveURL(/\/dashboard$/);
   await page.goto('/account');
   await page.getByLabel('New email').fill(newEmail);
   await page.getByRole('button', { name: 'Send confirmation link' }).click();

@@ -59,7 +59,7 @@ async function signInWithPassword(page: Page) {
   await page.getByLabel('Email').fill(owner.email);
   await page.getByLabel('Password').fill(owner.password);
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await expect(page).toHaveURL(/\/users$/);
+  await expect(page).toHaveURL(/\/dashboard$/);
 }
 
 async function addPasskey(page: Page, name: string) {
@@ -96,7 +96,7 @@ test('add a passkey, sign out, the email field’s autofill signs in with it; it
   await expect(row).toContainText('Never');
 
   await page.getByRole('banner').getByRole('button', { name: 'Sign out' }).click();
-  await expect(page).toHaveURL(/\/users$/);
+  await expect(page).toHaveURL(/\/dashboard$/);
   const assertion = await page.evaluate(() => (window as unknown as { lastAssertion?: unknown }).lastAssertion);
   expect(assertion).toMatchObject({ type: 'public-key', response: { authenticatorData: expect.any(String) } });
   await page.goto('/account');

@@ -165,7 +165,7 @@ test.describe('signed out', () => {
     const violations = await watchPolicyViolations(page, javaScriptEnabled);
     await page.goto('/sign-in');
     await submitSignIn(page, admin.email, admin.password);
-    await expect(page).toHaveURL(/\/users$/);
+    await expect(page).toHaveURL(/\/dashboard$/);
     await visit(page, '/account');
     await page.getByLabel('Password', { exact: true }).fill(admin.password);
     await page.getByRole('button', { name: 'Set up two-factor sign-in' }).click();

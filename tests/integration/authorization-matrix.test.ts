@@ -381,6 +381,15 @@ const routeMatrix: Record<string, Partial<Record<string, RouteCell>>> = {
     DELETE: { path: () => '/api/v1/users/import', expect: every(405) },
     OPTIONS: { path: () => '/api/v1/users/import', expect: every(204), publicBecause: 'CORS preflight carries no credentials' },
   },
+  // Aggregates about users (no row, no name): whoever may read the users list may read them.
+  'app/api/v1/metrics/route.ts': {
+    GET: { path: () => '/api/v1/metrics?range=7d', expect: usersRead },
+    POST: { path: () => '/api/v1/metrics', expect: every(405) },
+    PUT: { path: () => '/api/v1/metrics', expect: every(405) },
+    PATCH: { path: () => '/api/v1/metrics', expect: every(405) },
+    DELETE: { path: () => '/api/v1/metrics', expect: every(405) },
+    OPTIONS: { path: () => '/api/v1/metrics', expect: every(204), publicBecause: 'CORS preflight carries no credentials' },
+  },
   'app/api/v1/audit-events/route.ts': {
     GET: { path: () => '/api/v1/audit-events', expect: eventsRead },
     POST: { path: () => '/api/v1/audit-events', expect: every(405) },
@@ -1299,6 +1308,7 @@ const organizationRoutesForKeys: [file: string, method: string, cell: Organizati
   ['app/api/v1/organizations/[orgId]/members/[userId]/route.ts', 'PATCH', { path: memberPath, body: () => ({ role: 'admin' }), expect: keysOnly(200) }],
   ['app/api/v1/organizations/[orgId]/members/[userId]/route.ts', 'DELETE', { path: memberPath, expect: keysOnly(204) }],
   ['app/api/v1/users/route.ts', 'GET', { path: () => '/api/v1/users', expect: keysOnly(403, 403) }],
+  ['app/api/v1/metrics/route.ts', 'GET', { path: () => '/api/v1/metrics', expect: keysOnly(403, 403) }],
   ['app/api/v1/users/route.ts', 'POST', { path: () => '/api/v1/users', body: (t) => ({ email: `k-${t.freeUserId}@matrix.test`, name: 'K' }), expect: keysOnly(403, 403) }],
   ['app/api/v1/users/[id]/route.ts', 'GET', { path: (t) => `/api/v1/users/${t.userId}`, expect: keysOnly(403, 403) }],
   ['app/api/v1/users/[id]/route.ts', 'DELETE', { path: (t) => `/api/v1/users/${t.userId}`, expect: keysOnly(403, 403) }],

@@ -66,12 +66,12 @@ async function withAdminClient<T>(work: (client: pg.Client) => Promise<T>): Prom
  * Empties every table the app writes: users with their sessions, accounts and API keys, the event log and its
  * retention horizon, the Stripe webhook inbox and ordering state, outgoing webhook endpoints with their deliveries
  * (the dispatch cursor stays: the log's positions keep growing, so it never points past a new event), mail,
- * invitations, link tokens, second factors and external identities, organizations and their members, impersonations, stored idempotent responses and shared rate-limit counters. JWT
+ * invitations, link tokens, second factors and external identities, organizations and their members, impersonations, jobs and import staging, stored idempotent responses, shared rate-limit counters, and the activity and overview rollups. JWT
  * signing keys stay: tokens minted in one test never reach another.
  */
 export async function truncateAll(db: Database): Promise<void> {
   await db.execute(
-    sql`TRUNCATE users, sessions, accounts, verifications, api_keys, audit_events, event_log_horizon, webhook_events, stripe_object_versions, webhook_endpoints, webhook_deliveries, two_factors, passkeys, mail_outbox, invitations, account_tokens, idempotency_keys, rate_limits, external_identities, organizations, organization_members, scim_connections, scim_tokens, scim_requests, scim_users, scim_groups, scim_group_members, import_rows, jobs, job_errors, impersonations`,
+    sql`TRUNCATE users, sessions, accounts, verifications, api_keys, audit_events, event_log_horizon, webhook_events, stripe_object_versions, webhook_endpoints, webhook_deliveries, two_factors, passkeys, mail_outbox, invitations, account_tokens, idempotency_keys, rate_limits, external_identities, organizations, organization_members, scim_connections, scim_tokens, scim_requests, scim_users, scim_groups, scim_group_members, import_rows, jobs, job_errors, impersonations, user_activity_days, metrics_daily, metrics_totals`,
   );
 }
 

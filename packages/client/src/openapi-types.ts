@@ -801,6 +801,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The overview’s figures
+         * @description The numbers the console’s overview (`/dashboard`) shows, for the last 7, 30 or 90 UTC days (today included and marked `complete: false`): totals, sign-ups, daily/weekly/monthly active users, failed sign-ins, users per plan, the email outbox, and per webhook endpoint its success rate and p95 latency. Daily figures and totals come from a rollup refreshed every five minutes (`computedAt`). Viewers, admins, owners and keys with `users:read`.
+         */
+        get: operations["getMetrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/health": {
         parameters: {
             query?: never;
@@ -1776,6 +1796,143 @@ export interface components {
                 createdAt: string;
             }[];
             nextCursor: string | null;
+        };
+        /**
+         * @description The overview’s figures.
+         * @example {
+         *       "range": "7d",
+         *       "from": "2026-11-30",
+         *       "to": "2026-12-06",
+         *       "computedAt": "2026-12-06T18:45:00.000Z",
+         *       "totals": {
+         *         "users": 10342,
+         *         "organizations": 120,
+         *         "activeSessions": 2210
+         *       },
+         *       "days": [
+         *         {
+         *           "day": "2026-12-06",
+         *           "complete": false,
+         *           "signUps": 41,
+         *           "activeUsers": 1830,
+         *           "weeklyActiveUsers": 5120,
+         *           "monthlyActiveUsers": 8020,
+         *           "failedSignIns": 12
+         *         }
+         *       ],
+         *       "usersPerPlan": [
+         *         {
+         *           "plan": "free",
+         *           "users": 9000
+         *         },
+         *         {
+         *           "plan": "pro",
+         *           "users": 1342
+         *         }
+         *       ],
+         *       "mailOutbox": {
+         *         "queued": 3,
+         *         "failed": 1
+         *       },
+         *       "webhooks": [
+         *         {
+         *           "endpointId": "01936f8e-8c4c-7cc2-9d5e-3b6a2f0e4d1b",
+         *           "url": "https://hooks.example.com/roster",
+         *           "succeeded": 980,
+         *           "failed": 20,
+         *           "pending": 2,
+         *           "successRate": 0.98,
+         *           "p95LatencyMs": 340
+         *         }
+         *       ]
+         *     }
+         */
+        Metrics: {
+            /** @enum {string} */
+            range: "7d" | "30d" | "90d";
+            /** Format: date */
+            from: string;
+            /**
+             * Format: date
+             * @description Today (UTC), incomplete.
+             */
+            to: string;
+            /**
+             * Format: date-time
+             * @description When the rollup last ran; null before its first pass.
+             */
+            computedAt: string | null;
+            totals: {
+                /** Format: int32 */
+                users: number;
+                /** Format: int32 */
+                organizations: number;
+                /** Format: int32 */
+                activeSessions: number;
+            };
+            days: {
+                /**
+                 * Format: date
+                 * @description A UTC day.
+                 */
+                day: string;
+                /** @description False for today: its figures are as of `computedAt`. */
+                complete: boolean;
+                /**
+                 * Format: int32
+                 * @description Accounts created that day that still exist.
+                 */
+                signUps: number;
+                /**
+                 * Format: int32
+                 * @description Users who signed in, refreshed a session or called the API that day (impersonations excluded).
+                 */
+                activeUsers: number;
+                /**
+                 * Format: int32
+                 * @description Distinct active users in the 7 days ending that day.
+                 */
+                weeklyActiveUsers: number;
+                /**
+                 * Format: int32
+                 * @description Distinct active users in the 30 days ending that day.
+                 */
+                monthlyActiveUsers: number;
+                /**
+                 * Format: int32
+                 * @description `user.sign-in-failed` events that day.
+                 */
+                failedSignIns: number;
+            }[];
+            usersPerPlan: {
+                plan: string;
+                /** Format: int32 */
+                users: number;
+            }[];
+            mailOutbox: {
+                /** Format: int32 */
+                queued: number;
+                /** Format: int32 */
+                failed: number;
+            };
+            webhooks: {
+                /** Format: uuid */
+                endpointId: string;
+                url: string;
+                /** Format: int32 */
+                succeeded: number;
+                /** Format: int32 */
+                failed: number;
+                /** Format: int32 */
+                pending: number;
+                /** @description succeeded / (succeeded + failed); null when nothing finished. */
+                successRate: number | null;
+                /**
+                 * Format: int32
+                 * @description 95th percentile of the last attempt’s latency, over attempted deliveries; null when none.
+                 */
+                p95LatencyMs: number | null;
+            }[];
         };
     };
     responses: never;
@@ -12375,6 +12532,210 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential’s request budget is spent: retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy": string;
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": number;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error: `traceId` finds it in the server log; nothing was changed. */
+            500: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable: retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getMetrics: {
+        parameters: {
+            query?: {
+                /** @description How many days back, today included. */
+                range?: "7d" | "30d" | "90d";
+            };
+            header?: {
+                /** @description The `ETag` you last read: 304 with no body if it is still current. */
+                "If-None-Match"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The figures. */
+            200: {
+                headers: {
+                    /** @description An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only. */
+                    ETag: string;
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy": string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "range": "7d",
+                     *       "from": "2026-11-30",
+                     *       "to": "2026-12-06",
+                     *       "computedAt": "2026-12-06T18:45:00.000Z",
+                     *       "totals": {
+                     *         "users": 10342,
+                     *         "organizations": 120,
+                     *         "activeSessions": 2210
+                     *       },
+                     *       "days": [
+                     *         {
+                     *           "day": "2026-12-06",
+                     *           "complete": false,
+                     *           "signUps": 41,
+                     *           "activeUsers": 1830,
+                     *           "weeklyActiveUsers": 5120,
+                     *           "monthlyActiveUsers": 8020,
+                     *           "failedSignIns": 12
+                     *         }
+                     *       ],
+                     *       "usersPerPlan": [
+                     *         {
+                     *           "plan": "free",
+                     *           "users": 9000
+                     *         },
+                     *         {
+                     *           "plan": "pro",
+                     *           "users": 1342
+                     *         }
+                     *       ],
+                     *       "mailOutbox": {
+                     *         "queued": 3,
+                     *         "failed": 1
+                     *       },
+                     *       "webhooks": [
+                     *         {
+                     *           "endpointId": "01936f8e-8c4c-7cc2-9d5e-3b6a2f0e4d1b",
+                     *           "url": "https://hooks.example.com/roster",
+                     *           "succeeded": 980,
+                     *           "failed": 20,
+                     *           "pending": 2,
+                     *           "successRate": 0.98,
+                     *           "p95LatencyMs": 340
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Metrics"];
+                };
+            };
+            /** @description Not Modified: `If-None-Match` holds the current `ETag`. No body. */
+            304: {
+                headers: {
+                    /** @description An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only. */
+                    ETag: string;
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description An unknown query parameter or a range other than 7d, 30d or 90d. Or an unknown query parameter (one error per parameter). */
+            400: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credentials (`WWW-Authenticate: Bearer`), or invalid, expired or revoked ones (`Bearer error="invalid_token"`). */
+            401: {
+                headers: {
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credentials are valid but lack the role or scope. */
+            403: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
                     /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */

@@ -6,6 +6,7 @@ import { eventsOperations } from './events';
 import { invitationsOperations } from './invitations';
 import { jobsOperations } from './jobs';
 import { meOperations } from './me';
+import { metricsOperations } from './metrics';
 import { organizationInvitationsOperations } from './organization-invitations';
 import { organizationKeysOperations } from './organization-keys';
 import { scimConnectionOperations } from './scim-connections';
@@ -30,7 +31,7 @@ const contractOperations: Operation[] = [
 ];
 
 /** Every operation of the public API, by resource. A new route adds its module's operations here. */
-const operations: Operation[] = [...usersOperations, ...usersImportOperations, ...meOperations, ...organizationsOperations, ...organizationInvitationsOperations, ...organizationKeysOperations, ...scimConnectionOperations, ...invitationsOperations, ...jobsOperations, ...eventsOperations, ...auditEventsOperations, ...webhookEndpointOperations, ...probesOperations, ...contractOperations];
+const operations: Operation[] = [...usersOperations, ...usersImportOperations, ...meOperations, ...organizationsOperations, ...organizationInvitationsOperations, ...organizationKeysOperations, ...scimConnectionOperations, ...invitationsOperations, ...jobsOperations, ...metricsOperations, ...eventsOperations, ...auditEventsOperations, ...webhookEndpointOperations, ...probesOperations, ...contractOperations];
 
 const bearer = (description: string, bearerFormat?: string) => ({ type: 'http' as const, scheme: 'bearer', description, ...(bearerFormat ? { bearerFormat } : {}) });
 
@@ -60,7 +61,7 @@ function build() {
     servers: [{ url: '/', description: 'This Roster server (production, staging or local alike: the one serving this document).', 'x-internal': false }],
     // What an operation needs unless it says otherwise (the probes and this document need nothing).
     security: anyCredential,
-    tags: [{ name: 'Users' }, { name: 'Me' }, { name: 'Organizations' }, { name: 'SCIM connections' }, { name: 'Invitations' }, { name: 'Jobs' }, { name: 'Events' }, { name: 'Webhooks' }, { name: 'Probes' }, { name: 'Contract' }],
+    tags: [{ name: 'Users' }, { name: 'Me' }, { name: 'Organizations' }, { name: 'SCIM connections' }, { name: 'Invitations' }, { name: 'Jobs' }, { name: 'Events' }, { name: 'Webhooks' }, { name: 'Metrics' }, { name: 'Probes' }, { name: 'Contract' }],
   });
 }
 
