@@ -12,7 +12,6 @@ import { logger } from '@/lib/logger';
 import { mailRequestFrom } from '@/rate-limit/mail-limits';
 import { diffFields, recordEvent } from '@/core/events';
 import { toUserDto } from '@/core/users/dto';
-import { markActive } from './activity';
 import { passwordLength } from '@/core/users/schemas';
 import type { Database, DatabaseConfig } from '@/db/client';
 import { accounts, jwks, sessions, twoFactors, users, verifications } from '@/db/schema';

@@ -609,6 +609,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The overview’s figures
+         * @description The numbers the console’s overview (`/dashboard`) shows, for the last 7, 30 or 90 UTC days (today included and marked `complete: false`): totals, sign-ups, daily/weekly/monthly active users, failed sign-ins, users per plan, the email outbox, and per webhook endpoint its success rate and p95 latency. Daily figures and totals come from a rollup refreshed every five minutes (`computedAt`). Viewers, admins, owners and keys with `users:read`.
+         */
+        get: operations["getMetrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/events": {
         parameters: {
             query?: never;
@@ -795,26 +815,6 @@ export interface paths {
          * @description Now, with the same `webhook-id`, whatever became of it; not while an attempt is being sent (409).
          */
         post: operations["retryWebhookDelivery"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/metrics": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * The overview’s figures
-         * @description The numbers the console’s overview (`/dashboard`) shows, for the last 7, 30 or 90 UTC days (today included and marked `complete: false`): totals, sign-ups, daily/weekly/monthly active users, failed sign-ins, users per plan, the email outbox, and per webhook endpoint its success rate and p95 latency. Daily figures and totals come from a rollup refreshed every five minutes (`computedAt`). Viewers, admins, owners and keys with `users:read`.
-         */
-        get: operations["getMetrics"];
-        put?: never;
-        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1662,141 +1662,6 @@ export interface components {
             /** Format: int32 */
             nextErrorsAfter: number | null;
         };
-        /** @description One page of the audit trail, newest first. */
-        AuditEventPage: {
-            items: components["schemas"]["Event"][];
-            nextCursor: string | null;
-        };
-        /**
-         * @description An event of the log: the same DTO the event stream sends.
-         * @example {
-         *       "id": "01936f8e-8c4c-7cc2-9d5e-3b6a2f0e4d1b",
-         *       "position": "4711",
-         *       "type": "user.updated",
-         *       "occurredAt": "2026-11-24T09:31:00.000Z",
-         *       "actor": "user:01936f8e-8c4c-7cc2-9d5e-3b6a2f0e4d00",
-         *       "door": "console",
-         *       "subject": {
-         *         "type": "user",
-         *         "id": "01936f8e-8c4c-7cc2-9d5e-3b6a2f0e4d1a"
-         *       },
-         *       "organizationId": null,
-         *       "data": {
-         *         "changes": {
-         *           "role": {
-         *             "before": "member",
-         *             "after": "viewer"
-         *           }
-         *         }
-         *       }
-         *     }
-         */
-        Event: {
-            /** Format: uuid */
-            id: string;
-            position: string;
-            /** @enum {string} */
-            type: "user.created" | "user.signed-up" | "user.updated" | "user.deleted" | "subscription.updated" | "customer.linked" | "api-key.created" | "api-key.revoked" | "webhook.reprocessed" | "users.seeded" | "webhook-endpoint.created" | "webhook-endpoint.updated" | "webhook-endpoint.secret-rotated" | "webhook-endpoint.disabled" | "webhook-endpoint.deleted" | "webhook-delivery.retried" | "user.email-verified" | "user.email-changed" | "user.password-reset" | "user.password-reset-sent" | "user.two-factor-reset" | "invitation.created" | "invitation.resent" | "invitation.revoked" | "invitation.accepted" | "export.downloaded" | "user.signed-in" | "user.sign-in-failed" | "user.locked-out" | "user.password-changed" | "user.two-factor-enabled" | "user.two-factor-disabled" | "session.revoked" | "user.external-identity-linked" | "passkey.added" | "passkey.renamed" | "passkey.removed" | "organization.created" | "organization.updated" | "organization.deleted" | "member.added" | "member.role-changed" | "member.removed" | "scim-connection.created" | "scim-connection.token-rotated" | "scim-connection.revoked" | "member.suspended" | "member.restored" | "member.updated" | "scim-group.created" | "scim-group.updated" | "scim-group.deleted" | "job.created" | "job.finished" | "impersonation.started" | "impersonation.ended";
-            /** Format: date-time */
-            occurredAt: string;
-            /** @description `user:<id>`, `api-key:<id>` or `system:<name>`. */
-            actor: string;
-            /** @enum {string} */
-            door: "console" | "api" | "cli" | "webhook" | "scim";
-            subject: {
-                /** @enum {string} */
-                type: "user" | "api-key" | "webhook-event" | "webhook-endpoint" | "invitation" | "organization" | "scim-connection" | "scim-group" | "job";
-                id: string;
-            } | null;
-            /**
-             * Format: uuid
-             * @description The organization the event is about, or null.
-             */
-            organizationId: string | null;
-            data: {
-                changes: {
-                    [key: string]: {
-                        before?: unknown;
-                        after?: unknown;
-                    };
-                };
-            } & {
-                [key: string]: unknown;
-            };
-        };
-        /** @description A webhook endpoint and its signing secret, shown this once. */
-        WebhookEndpointWithSecret: {
-            /** Format: uuid */
-            id: string;
-            /** Format: uri */
-            url: string;
-            description: string;
-            events: ("*" | string)[];
-            enabled: boolean;
-            /** @enum {string|null} */
-            disabledReason: "manual" | "gone" | "failing" | "creator-lost-access" | null;
-            /** Format: date-time */
-            failingSince: string | null;
-            /** Format: uuid */
-            organizationId: string | null;
-            /** Format: int32 */
-            version: number;
-            /** Format: date-time */
-            createdAt: string;
-            /** Format: date-time */
-            updatedAt: string;
-            /** @description The signing secret (`whsec_…`): shown only in this answer. */
-            secret: string;
-        };
-        /** @description One event for one endpoint, with its latest attempt. */
-        WebhookDelivery: {
-            /** Format: uuid */
-            id: string;
-            /** Format: uuid */
-            eventId: string;
-            eventType: string;
-            /** @enum {string} */
-            status: "pending" | "succeeded" | "failed";
-            /** Format: int32 */
-            attempts: number;
-            /** Format: date-time */
-            nextAttemptAt: string | null;
-            /** Format: date-time */
-            lastAttemptAt: string | null;
-            /** Format: int32 */
-            lastStatusCode: number | null;
-            /** Format: int32 */
-            lastLatencyMs: number | null;
-            lastResponse: string | null;
-            /** Format: date-time */
-            createdAt: string;
-        };
-        /** @description One page of deliveries, newest first. */
-        WebhookDeliveryPage: {
-            items: {
-                /** Format: uuid */
-                id: string;
-                /** Format: uuid */
-                eventId: string;
-                eventType: string;
-                /** @enum {string} */
-                status: "pending" | "succeeded" | "failed";
-                /** Format: int32 */
-                attempts: number;
-                /** Format: date-time */
-                nextAttemptAt: string | null;
-                /** Format: date-time */
-                lastAttemptAt: string | null;
-                /** Format: int32 */
-                lastStatusCode: number | null;
-                /** Format: int32 */
-                lastLatencyMs: number | null;
-                lastResponse: string | null;
-                /** Format: date-time */
-                createdAt: string;
-            }[];
-            nextCursor: string | null;
-        };
         /**
          * @description The overview’s figures.
          * @example {
@@ -1933,6 +1798,141 @@ export interface components {
                  */
                 p95LatencyMs: number | null;
             }[];
+        };
+        /** @description One page of the audit trail, newest first. */
+        AuditEventPage: {
+            items: components["schemas"]["Event"][];
+            nextCursor: string | null;
+        };
+        /**
+         * @description An event of the log: the same DTO the event stream sends.
+         * @example {
+         *       "id": "01936f8e-8c4c-7cc2-9d5e-3b6a2f0e4d1b",
+         *       "position": "4711",
+         *       "type": "user.updated",
+         *       "occurredAt": "2026-11-24T09:31:00.000Z",
+         *       "actor": "user:01936f8e-8c4c-7cc2-9d5e-3b6a2f0e4d00",
+         *       "door": "console",
+         *       "subject": {
+         *         "type": "user",
+         *         "id": "01936f8e-8c4c-7cc2-9d5e-3b6a2f0e4d1a"
+         *       },
+         *       "organizationId": null,
+         *       "data": {
+         *         "changes": {
+         *           "role": {
+         *             "before": "member",
+         *             "after": "viewer"
+         *           }
+         *         }
+         *       }
+         *     }
+         */
+        Event: {
+            /** Format: uuid */
+            id: string;
+            position: string;
+            /** @enum {string} */
+            type: "user.created" | "user.signed-up" | "user.updated" | "user.deleted" | "subscription.updated" | "customer.linked" | "api-key.created" | "api-key.revoked" | "webhook.reprocessed" | "users.seeded" | "webhook-endpoint.created" | "webhook-endpoint.updated" | "webhook-endpoint.secret-rotated" | "webhook-endpoint.disabled" | "webhook-endpoint.deleted" | "webhook-delivery.retried" | "user.email-verified" | "user.email-changed" | "user.password-reset" | "user.password-reset-sent" | "user.two-factor-reset" | "invitation.created" | "invitation.resent" | "invitation.revoked" | "invitation.accepted" | "export.downloaded" | "user.signed-in" | "user.sign-in-failed" | "user.locked-out" | "user.password-changed" | "user.two-factor-enabled" | "user.two-factor-disabled" | "session.revoked" | "user.external-identity-linked" | "passkey.added" | "passkey.renamed" | "passkey.removed" | "organization.created" | "organization.updated" | "organization.deleted" | "member.added" | "member.role-changed" | "member.removed" | "scim-connection.created" | "scim-connection.token-rotated" | "scim-connection.revoked" | "member.suspended" | "member.restored" | "member.updated" | "scim-group.created" | "scim-group.updated" | "scim-group.deleted" | "job.created" | "job.finished" | "impersonation.started" | "impersonation.ended";
+            /** Format: date-time */
+            occurredAt: string;
+            /** @description `user:<id>`, `api-key:<id>` or `system:<name>`. */
+            actor: string;
+            /** @enum {string} */
+            door: "console" | "api" | "cli" | "webhook" | "scim";
+            subject: {
+                /** @enum {string} */
+                type: "user" | "api-key" | "webhook-event" | "webhook-endpoint" | "invitation" | "organization" | "scim-connection" | "scim-group" | "job";
+                id: string;
+            } | null;
+            /**
+             * Format: uuid
+             * @description The organization the event is about, or null.
+             */
+            organizationId: string | null;
+            data: {
+                changes: {
+                    [key: string]: {
+                        before?: unknown;
+                        after?: unknown;
+                    };
+                };
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description A webhook endpoint and its signing secret, shown this once. */
+        WebhookEndpointWithSecret: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uri */
+            url: string;
+            description: string;
+            events: ("*" | string)[];
+            enabled: boolean;
+            /** @enum {string|null} */
+            disabledReason: "manual" | "gone" | "failing" | "creator-lost-access" | null;
+            /** Format: date-time */
+            failingSince: string | null;
+            /** Format: uuid */
+            organizationId: string | null;
+            /** Format: int32 */
+            version: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /** @description The signing secret (`whsec_…`): shown only in this answer. */
+            secret: string;
+        };
+        /** @description One event for one endpoint, with its latest attempt. */
+        WebhookDelivery: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            eventId: string;
+            eventType: string;
+            /** @enum {string} */
+            status: "pending" | "succeeded" | "failed";
+            /** Format: int32 */
+            attempts: number;
+            /** Format: date-time */
+            nextAttemptAt: string | null;
+            /** Format: date-time */
+            lastAttemptAt: string | null;
+            /** Format: int32 */
+            lastStatusCode: number | null;
+            /** Format: int32 */
+            lastLatencyMs: number | null;
+            lastResponse: string | null;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        /** @description One page of deliveries, newest first. */
+        WebhookDeliveryPage: {
+            items: {
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                eventId: string;
+                eventType: string;
+                /** @enum {string} */
+                status: "pending" | "succeeded" | "failed";
+                /** Format: int32 */
+                attempts: number;
+                /** Format: date-time */
+                nextAttemptAt: string | null;
+                /** Format: date-time */
+                lastAttemptAt: string | null;
+                /** Format: int32 */
+                lastStatusCode: number | null;
+                /** Format: int32 */
+                lastLatencyMs: number | null;
+                lastResponse: string | null;
+                /** Format: date-time */
+                createdAt: string;
+            }[];
+            nextCursor: string | null;
         };
     };
     responses: never;
@@ -10504,6 +10504,210 @@ export interface operations {
             };
         };
     };
+    getMetrics: {
+        parameters: {
+            query?: {
+                /** @description How many days back, today included. */
+                range?: "7d" | "30d" | "90d";
+            };
+            header?: {
+                /** @description The `ETag` you last read: 304 with no body if it is still current. */
+                "If-None-Match"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The figures. */
+            200: {
+                headers: {
+                    /** @description An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only. */
+                    ETag: string;
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy": string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "range": "7d",
+                     *       "from": "2026-11-30",
+                     *       "to": "2026-12-06",
+                     *       "computedAt": "2026-12-06T18:45:00.000Z",
+                     *       "totals": {
+                     *         "users": 10342,
+                     *         "organizations": 120,
+                     *         "activeSessions": 2210
+                     *       },
+                     *       "days": [
+                     *         {
+                     *           "day": "2026-12-06",
+                     *           "complete": false,
+                     *           "signUps": 41,
+                     *           "activeUsers": 1830,
+                     *           "weeklyActiveUsers": 5120,
+                     *           "monthlyActiveUsers": 8020,
+                     *           "failedSignIns": 12
+                     *         }
+                     *       ],
+                     *       "usersPerPlan": [
+                     *         {
+                     *           "plan": "free",
+                     *           "users": 9000
+                     *         },
+                     *         {
+                     *           "plan": "pro",
+                     *           "users": 1342
+                     *         }
+                     *       ],
+                     *       "mailOutbox": {
+                     *         "queued": 3,
+                     *         "failed": 1
+                     *       },
+                     *       "webhooks": [
+                     *         {
+                     *           "endpointId": "01936f8e-8c4c-7cc2-9d5e-3b6a2f0e4d1b",
+                     *           "url": "https://hooks.example.com/roster",
+                     *           "succeeded": 980,
+                     *           "failed": 20,
+                     *           "pending": 2,
+                     *           "successRate": 0.98,
+                     *           "p95LatencyMs": 340
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Metrics"];
+                };
+            };
+            /** @description Not Modified: `If-None-Match` holds the current `ETag`. No body. */
+            304: {
+                headers: {
+                    /** @description An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only. */
+                    ETag: string;
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description An unknown query parameter or a range other than 7d, 30d or 90d. Or an unknown query parameter (one error per parameter). */
+            400: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No credentials (`WWW-Authenticate: Bearer`), or invalid, expired or revoked ones (`Bearer error="invalid_token"`). */
+            401: {
+                headers: {
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credentials are valid but lack the role or scope. */
+            403: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential’s request budget is spent: retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy": string;
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": number;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error: `traceId` finds it in the server log; nothing was changed. */
+            500: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable: retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
+                    RateLimit?: string;
+                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
+                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     streamEvents: {
         parameters: {
             query?: {
@@ -12532,210 +12736,6 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
-                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
-                    "Access-Control-Allow-Origin"?: string;
-                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
-                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The credential’s request budget is spent: retry after `Retry-After` seconds. */
-            429: {
-                headers: {
-                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
-                    RateLimit: string;
-                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
-                    "RateLimit-Policy": string;
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After": number;
-                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
-                    "Access-Control-Allow-Origin"?: string;
-                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
-                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unexpected error: `traceId` finds it in the server log; nothing was changed. */
-            500: {
-                headers: {
-                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
-                    RateLimit?: string;
-                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
-                    "RateLimit-Policy"?: string;
-                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
-                    "Access-Control-Allow-Origin"?: string;
-                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
-                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The database is unavailable: retry after `Retry-After` seconds. */
-            503: {
-                headers: {
-                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
-                    RateLimit?: string;
-                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
-                    "RateLimit-Policy"?: string;
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After"?: number;
-                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
-                    "Access-Control-Allow-Origin"?: string;
-                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
-                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    getMetrics: {
-        parameters: {
-            query?: {
-                /** @description How many days back, today included. */
-                range?: "7d" | "30d" | "90d";
-            };
-            header?: {
-                /** @description The `ETag` you last read: 304 with no body if it is still current. */
-                "If-None-Match"?: string;
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The figures. */
-            200: {
-                headers: {
-                    /** @description An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only. */
-                    ETag: string;
-                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
-                    RateLimit: string;
-                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
-                    "RateLimit-Policy": string;
-                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
-                    "Access-Control-Allow-Origin"?: string;
-                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
-                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "range": "7d",
-                     *       "from": "2026-11-30",
-                     *       "to": "2026-12-06",
-                     *       "computedAt": "2026-12-06T18:45:00.000Z",
-                     *       "totals": {
-                     *         "users": 10342,
-                     *         "organizations": 120,
-                     *         "activeSessions": 2210
-                     *       },
-                     *       "days": [
-                     *         {
-                     *           "day": "2026-12-06",
-                     *           "complete": false,
-                     *           "signUps": 41,
-                     *           "activeUsers": 1830,
-                     *           "weeklyActiveUsers": 5120,
-                     *           "monthlyActiveUsers": 8020,
-                     *           "failedSignIns": 12
-                     *         }
-                     *       ],
-                     *       "usersPerPlan": [
-                     *         {
-                     *           "plan": "free",
-                     *           "users": 9000
-                     *         },
-                     *         {
-                     *           "plan": "pro",
-                     *           "users": 1342
-                     *         }
-                     *       ],
-                     *       "mailOutbox": {
-                     *         "queued": 3,
-                     *         "failed": 1
-                     *       },
-                     *       "webhooks": [
-                     *         {
-                     *           "endpointId": "01936f8e-8c4c-7cc2-9d5e-3b6a2f0e4d1b",
-                     *           "url": "https://hooks.example.com/roster",
-                     *           "succeeded": 980,
-                     *           "failed": 20,
-                     *           "pending": 2,
-                     *           "successRate": 0.98,
-                     *           "p95LatencyMs": 340
-                     *         }
-                     *       ]
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Metrics"];
-                };
-            };
-            /** @description Not Modified: `If-None-Match` holds the current `ETag`. No body. */
-            304: {
-                headers: {
-                    /** @description An item’s version (`"3"`), for `If-Match` and `If-None-Match`; its weak form (`W/"3"`) names the same version. On a list page, a weak hash of the page (`W/"…"`), for `If-None-Match` only. */
-                    ETag: string;
-                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
-                    RateLimit?: string;
-                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
-                    "RateLimit-Policy"?: string;
-                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
-                    "Access-Control-Allow-Origin"?: string;
-                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
-                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description An unknown query parameter or a range other than 7d, 30d or 90d. Or an unknown query parameter (one error per parameter). */
-            400: {
-                headers: {
-                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
-                    RateLimit?: string;
-                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
-                    "RateLimit-Policy"?: string;
-                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
-                    "Access-Control-Allow-Origin"?: string;
-                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
-                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No credentials (`WWW-Authenticate: Bearer`), or invalid, expired or revoked ones (`Bearer error="invalid_token"`). */
-            401: {
-                headers: {
-                    /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
-                    "Access-Control-Allow-Origin"?: string;
-                    /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
-                    "Access-Control-Expose-Headers"?: "Location, ETag, RateLimit, RateLimit-Policy, Retry-After, Idempotent-Replayed";
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The credentials are valid but lack the role or scope. */
-            403: {
-                headers: {
-                    /** @description What is left of the caller’s budget (draft-ietf-httpapi-ratelimit-headers): `"api";r=<remaining>;t=<seconds to reset>`. */
-                    RateLimit?: string;
-                    /** @description The caller’s budget: `"api";q=<requests>;w=<window seconds>` (ROSTER_API_RATE_LIMIT). */
-                    "RateLimit-Policy"?: string;
                     /** @description The request’s `Origin`, when it is one of `ROSTER_CORS_ORIGINS` (then with `Vary: Origin`); absent for any other origin. */
                     "Access-Control-Allow-Origin"?: string;
                     /** @description With `Access-Control-Allow-Origin`: the headers a page on that origin may read. */
