@@ -31,8 +31,9 @@ export async function stopImpersonatingAction(): Promise<void> {
   const auth = await getAuth();
   const requestHeaders = await headers();
   const session = await auth.api.getSession({ headers: requestHeaders });
-  // Not (or no longer) impersonating: nothing to stop.
-  if (!session?.session.impersonationId) redirect('/');
+  // Signed out: nothing to stop, and nobody to show anything to. Not (or no longer) impersonating: nothing to stop.
+  if (!session) redirect('/sign-in');
+  if (!session.session.impersonationId) redirect('/');
   const userId = session.user.id;
   const { returned } = await auth.api.stopImpersonation({ headers: requestHeaders });
   expireUserViews(userId);

@@ -9,7 +9,9 @@ export type Column = string | { label: string; href: string; sorted?: 'ascending
  */
 export function Table({ columns, children }: { columns: readonly Column[]; children: React.ReactNode }) {
   return (
-    <div className="max-w-full overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
+    // `relative`: visually hidden labels (sr-only, position: absolute) are placed against this box and clipped by it;
+    // against the page they would sit where the wide table puts them and widen the page.
+    <div className="relative max-w-full overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
       <table className="min-w-full divide-y divide-slate-200 text-sm">
         <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-600">
           <tr>

@@ -3,14 +3,29 @@ import { expect, test, type Page } from '@playwright/test';
 import { createUserViaForm, uniqueUser } from './support';
 
 // Every page under app/(console) and the auth pages; [id] pages get a user made here.
-const consolePages = ['/users', '/users/new', '/organizations', '/invitations', '/webhooks', '/integrations', '/audit', '/email', '/api-keys', '/account'];
+const consolePages = ['/dashboard', '/users', '/users/new', '/organizations', '/invitations', '/webhooks', '/integrations', '/audit', '/email', '/api-keys', '/account'];
 const authPages = ['/sign-in', '/forgot-password', '/setup'];
 
 /** The page is no wider than the viewport: nothing scrolls sideways. */
 async function expectNoSidewaysScroll(page: Page, path: string) {
   await page.goto(path);
-  const { scrollWidth, viewport } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, viewport: window.innerWidth }));
-  expect(scrollWidth, `${path} is ${scrollWidth}px wide at ${viewport}px`).toBeLessThanOrEqual(viewport);
+  const { scrollWidth, viewport, sticksOut } = await page.evaluate(() => ({
+    scrollWidth: document.documentElement.scrollWidth,
+    viewport: window.innerWidth,
+    // What reaches past the right edge, so a failure names the culprit.
+    sticksOut: [...document.body.querySelectorAll('*')]
+      .filter((element) => element.getBoundingClientRect().right > window.innerWidth + 1)
+      .filter((element) => {
+        // Inside a box that scrolls or clips, it is that box's business, not the page's (unless it is positioned out
+        // of it: an absolute element's box is its containing block's, which may lie outside the scroller).
+        if (['absolute', 'fixed'].includes(getComputedStyle(element).position)) return true;
+        for (let parent = element.parentElement; parent && parent !== document.body; parent = parent.parentElement) if (getComputedStyle(parent).overflowX !== 'visible') return false;
+        return true;
+      })
+      .slice(0, 3)
+      .map((element) => `<${element.tagName.toLowerCase()} class="${element.getAttribute('class') ?? ''}">`),
+  }));
+  expect(scrollWidth, `${path} is ${scrollWidth}px wide at ${viewport}px: ${sticksOut.join(', ')}`).toBeLessThanOrEqual(viewport);
 }
 
 /** Chooses a theme with the header's switch and waits for the server-rendered class. */
@@ -24,6 +39,11 @@ test.describe('at 390 px', () => {
 
   test('no console page scrolls sideways', async ({ page }) => {
     const id = await createUserViaForm(page, uniqueUser('narrow'));
+    // A page is widest with rows in its table: at least one API key.
+    await page.goto('/api-keys');
+    await page.getByLabel('Name').fill(`narrow ${uniqueUser('narrow').token}`);
+    await page.getByRole('button', { name: 'Create API key' }).click();
+    await expect(page.getByLabel('Secret', { exact: true })).toBeVisible();
     for (const path of [...consolePages, `/users/${id}`, `/users/${id}/delete`]) await expectNoSidewaysScroll(page, path);
   });
 

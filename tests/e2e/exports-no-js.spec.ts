@@ -35,7 +35,8 @@ test('the audit page lists changes, filters them and links each to its subject',
   await expect(page.getByText('No events match these filters.')).toBeVisible();
 
   await page.goBack();
-  await rows.getByRole('link', { name: new RegExp(id) }).click();
+  // The subject is shown by name and email (not its id), linked to its page.
+  await rows.getByRole('link', { name: user.email }).click();
   await expect(page).toHaveURL(new RegExp(`/users/${id}$`));
   await expect(page.getByRole('heading', { level: 1, name: user.name })).toBeVisible();
 });

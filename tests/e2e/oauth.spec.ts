@@ -92,15 +92,15 @@ test.describe('sign-in with OpenID Connect', () => {
     await expect(page).toHaveURL(/\/not-allowed$/);
   });
 
-  test('the email of an existing admin is linked to that admin and lands on the users list', async ({ page, request }) => {
+  test('the email of an existing admin is linked to that admin and lands on the overview', async ({ page, request }) => {
     const admin = uniqueUser('oidcadmin');
     const adminId = await createAdmin(request, admin);
 
     const flow = await signInWithProvider(page, admin.email);
     expectSecureAuthorizationRequest(flow);
 
-    await expect(page).toHaveURL(/\/users$/);
-    await expect(page.getByRole('heading', { level: 1, name: 'Users' })).toBeVisible();
+    await expect(page).toHaveURL(/\/dashboard$/);
+    await expect(page.getByRole('heading', { level: 1, name: 'Overview' })).toBeVisible();
 
     // The same user, not a new one: the provider's verified email linked the account.
     const session = await currentSession(page);

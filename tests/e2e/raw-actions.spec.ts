@@ -58,6 +58,7 @@ const publicActions: Record<string, RegExp> = {
   signInAction: /Invalid email or password/, // no such account: no session
   setupOwnerAction: /^\/sign-in/, // an owner exists: setup is closed and redirects (x-action-redirect)
   signOutAction: /^\/sign-in/, // nothing to end
+  setThemeAction: /^1:"\$undefined"$/m, // no theme among the fields: nothing set; a real choice signed out is only a cookie
   signInWithOidcAction: new RegExp(`^${escapedOrigin(idpOrigin)}/`), // sends the browser to the identity provider, nothing more
   verifySecondFactorAction: /Enter the code|expired/, // no sign-in under way: no code can finish one
   passkeySignInOptionsAction: /"challenge"/, // a 5-minute challenge for a passkey sign-in, nothing more

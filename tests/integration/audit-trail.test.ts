@@ -193,7 +193,7 @@ describe('the console’s account forms', () => {
     const another = await signIn(await db(), user.email);
     secrets.push(other.token, another.token);
     requestHeaders.set({ origin: BASE, ...fromClient('198.51.100.20') });
-    expect(await redirectTarget(() => signInAction(idleState, formData({ email: user.email, password: TEST_PASSWORD })))).toBe('/users');
+    expect(await redirectTarget(() => signInAction(idleState, formData({ email: user.email, password: TEST_PASSWORD })))).toBe('/dashboard');
 
     const session = await signIn(await db(), user.email);
     requestHeaders.set({ origin: BASE, cookie: session.cookie, ...fromClient('198.51.100.21') });

@@ -22,7 +22,7 @@ const ME = '/api/v1/me';
 const AUDIENCE = 'https://roster.test/api';
 const KID = 'idp-key-1';
 // What /me answers: the user's DTO and the organizations they belong to.
-const ME_KEYS = ['createdAt', 'email', 'id', 'name', 'organizations', 'plan', 'role', 'status', 'subscriptionStatus', 'updatedAt', 'version'];
+const ME_KEYS = ['createdAt', 'email', 'id', 'impersonator', 'name', 'organizations', 'plan', 'role', 'status', 'subscriptionStatus', 'updatedAt', 'version'];
 const ENV_KEYS = ['ROSTER_JWT_ISSUER', 'ROSTER_JWKS_URL', 'ROSTER_JWT_AUDIENCE', 'ROSTER_BASE_URL'] as const;
 
 /** A trusted external identity provider: an ES256 key pair whose public half is served at /jwks.json. */
@@ -324,7 +324,8 @@ describe('GET /api/v1/me with an external issuer’s JWT', () => {
     const text = await refused.text();
     expect(refused.status, text).toBe(422);
     expect(refused.headers.get('content-type')).toBe('application/problem+json');
-    expect(await userRow(user.id)).toEqual(user);
+    // Nothing of the refused change; the token's use only marks the user active today (src/core/metrics/activity.ts).
+    expect(await userRow(user.id)).toEqual({ ...user, lastActiveAt: expect.any(Date) });
 
     const renamed = await call('PATCH', token, { name: 'Renamed' });
     expect(renamed.status, await renamed.clone().text()).toBe(200);

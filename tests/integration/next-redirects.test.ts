@@ -56,9 +56,9 @@ beforeEach(async () => {
 describe('the sign-in page, signed in', () => {
   const openWith = (next: string) => redirectTarget(() => SignInPage({ searchParams: Promise.resolve({ next }) }));
 
-  it.each(offSite)('goes to the users list for next=%j', async (next) => {
+  it.each(offSite)('goes to the overview for next=%j', async (next) => {
     await signInConsoleAs('admin');
-    expect(await openWith(next)).toBe('/users');
+    expect(await openWith(next)).toBe('/dashboard');
   });
 
   it('goes on to a same-site next, query and all', async () => {
@@ -69,20 +69,20 @@ describe('the sign-in page, signed in', () => {
 });
 
 describe('signing in with email and password', () => {
-  it.each(offSite)('lands on the users list for next=%j', async (next) => {
+  it.each(offSite)('lands on the overview for next=%j', async (next) => {
     const admin = await insertUser(await db(), 'admin', { password: true });
-    expect(await redirectTarget(() => signInAction(idleState, formData({ email: admin.email, password: TEST_PASSWORD, next })))).toBe('/users');
+    expect(await redirectTarget(() => signInAction(idleState, formData({ email: admin.email, password: TEST_PASSWORD, next })))).toBe('/dashboard');
   });
 });
 
 describe('signing in with the OpenID provider', () => {
-  it.each(offSite)('asks Better Auth to come back to the users list for next=%j', async (next) => {
+  it.each(offSite)('asks Better Auth to come back to the overview for next=%j', async (next) => {
     vi.stubEnv('ROSTER_OIDC_ISSUER', 'https://idp.example');
     vi.stubEnv('ROSTER_OIDC_CLIENT_ID', 'roster');
     vi.stubEnv('ROSTER_OIDC_CLIENT_SECRET', 'secret');
     vi.mocked(oidcSignInUrl).mockClear();
     await redirectTarget(() => signInWithOidcAction(idleState, formData({ next })));
-    expect(vi.mocked(oidcSignInUrl).mock.calls.map(([, callbackURL]) => callbackURL)).toEqual(['/users']);
+    expect(vi.mocked(oidcSignInUrl).mock.calls.map(([, callbackURL]) => callbackURL)).toEqual(['/dashboard']);
   });
 });
 

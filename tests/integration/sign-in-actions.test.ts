@@ -36,10 +36,10 @@ beforeEach(async () => {
 });
 
 describe('signInAction', () => {
-  it('signs in with email and password and goes to the users list', async () => {
+  it('signs in with email and password and goes to the overview', async () => {
     const admin = await insertUser(await db(), 'admin', { password: true });
     const target = await redirectTarget(() => signInAction(idleState, formData({ email: admin.email, password: TEST_PASSWORD })));
-    expect(target).toBe('/users');
+    expect(target).toBe('/dashboard');
     expect(await sessionCount(admin.id)).toBe(1);
   });
 
@@ -47,8 +47,8 @@ describe('signInAction', () => {
     const admin = await insertUser(await db(), 'admin', { password: true });
     const signInTo = (next: string) => redirectTarget(() => signInAction(idleState, formData({ email: admin.email, password: TEST_PASSWORD, next })));
     expect(await signInTo('/webhooks?x=1')).toBe('/webhooks?x=1');
-    expect(await signInTo('//evil.example/users')).toBe('/users');
-    expect(await signInTo('https://evil.example/')).toBe('/users');
+    expect(await signInTo('//evil.example/users')).toBe('/dashboard');
+    expect(await signInTo('https://evil.example/')).toBe('/dashboard');
   });
 
   it('says "Invalid email or password" alike for a wrong password and an unknown email, and never echoes the password', async () => {
@@ -90,17 +90,17 @@ describe('signInAction', () => {
     expect(await sessionCount(admin.id)).toBe(0);
     // …but not from the owner's own device.
     fixedClientIp = '10.99.0.2';
-    expect(await redirectTarget(() => attempt(TEST_PASSWORD))).toBe('/users');
+    expect(await redirectTarget(() => attempt(TEST_PASSWORD))).toBe('/dashboard');
     expect(await sessionCount(admin.id)).toBe(1);
   });
 });
 
 describe('setupOwnerAction', () => {
-  it('creates the first owner, signs them in and goes to the users list', async () => {
+  it('creates the first owner, signs them in and goes to the overview', async () => {
     const target = await redirectTarget(() =>
       setupOwnerAction(idleState, formData({ email: 'Founder@Example.com', name: 'Founder', password: 'a long enough password' })),
     );
-    expect(target).toBe('/users');
+    expect(target).toBe('/dashboard');
     const [owner] = await (await db()).select().from(users).where(eq(users.email, 'founder@example.com'));
     expect(owner).toMatchObject({ role: 'owner', status: 'active' });
     expect(await sessionCount(owner!.id)).toBe(1);
