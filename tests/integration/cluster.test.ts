@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import http from 'node:http';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { inArray } from 'drizzle-orm';
@@ -62,10 +63,10 @@ const signInAttempt = (url: string, headers: Record<string, string> = {}, from?:
     from,
   });
 
-const createUser = (url: string, email = `cluster-${randomUUID()}@example.com`) =>
+const createUser = (url: string, email = `cluster-${randomUUID()}@example.com`, headers = key.headers) =>
   fetch(`${url}/api/v1/users`, {
     method: 'POST',
-    headers: { ...key.headers, 'content-type': 'application/json' },
+    headers: { ...headers, 'content-type': 'application/json' },
     body: JSON.stringify({ email, name: 'Cluster test', role: 'member' }),
   });
 
@@ -291,11 +292,19 @@ describe.skipIf(skipReason)(`several instances behind HAProxy${skipReason ? ` (s
     const failures: string[] = [];
     let requests = 0;
     let restarting = true;
+    // The instances enforce a real budget (apiRequestsPerKey a minute per key). Each worker paces itself to at most
+    // 20 requests a second and the load is spread over keys of its own, so however fast the machine and however long
+    // the restarts take, no key can reach its budget (4 × 20 × 60 / 10 = 480 < 600 a minute): a 429 here is a failure.
+    const loadKeys = await Promise.all(Array.from({ length: 10 }, () => apiKeyFor(handle.db, ['users:read', 'users:write'])));
+    let picked = 0;
     const worker = async (index: number) => {
       while (restarting) {
-        const response = await (index % 2 ? createUser(cluster.address) : fetch(`${cluster.address}/api/v1/users?limit=1`, { headers: key.headers })).catch(
+        const { headers } = loadKeys[picked++ % loadKeys.length]!;
+        const pace = sleep(50);
+        const response = await (index % 2 ? createUser(cluster.address, undefined, headers) : fetch(`${cluster.address}/api/v1/users?limit=1`, { headers })).catch(
           (error: unknown) => String(error),
         );
+        await pace;
         requests += 1;
         if (typeof response === 'string') failures.push(response);
         else {
