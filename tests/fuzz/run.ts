@@ -14,7 +14,7 @@ import { openApiDocument } from '@/http/openapi/document';
 import { rawRequest, requestBytes } from '../support/raw-http';
 import { oddMethods } from './inputs';
 import { actionTargets, apiTargets, type RequestSpec, type Target } from './targets';
-import { createWorld, snapshot, unaccountedChanges } from './world';
+import { createWorld, jobsSettled, snapshot, unaccountedChanges } from './world';
 
 const { values: options } = parseArgs({
   options: {
@@ -76,6 +76,7 @@ async function runTarget(target: Target, world: Awaited<ReturnType<typeof create
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
+  await jobsSettled(world.pool);
 
   failures.push(...unaccountedChanges(before, await snapshot(world.pool), accepted, acceptedIdempotentPosts).map((change) => `database: ${change}`));
   return { target: target.name, requests: specs.length, byStatus, failures, seconds: (Date.now() - started) / 1000 };

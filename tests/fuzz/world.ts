@@ -6,6 +6,7 @@ import pg from 'pg';
 import { freePort, startServer, type Server } from '../../bench/processes';
 import { createApiKey } from '@/core/api-keys';
 import { openDatabase } from '@/db/client';
+import { until } from '../support/until';
 
 export const ownerEmail = 'fuzz-owner@fuzz.test';
 export const ownerPassword = 'fuzz-owner-password';
@@ -119,6 +120,16 @@ export async function createWorld({ logDir, databaseUrl }: { logDir: string; dat
     await dropDatabase();
     throw error;
   }
+}
+
+/**
+ * Background jobs a target's requests started (imports, bulk actions: 202 with a job) run on the server afterwards:
+ * wait until none is queued or running, so what they write is counted against the target that started them rather
+ * than against whichever target happens to run when they finish. The deadline is a hang guard, not a speed check.
+ */
+export async function jobsSettled(pool: pg.Pool): Promise<void> {
+  const unfinished = async () => Number((await pool.query(`SELECT count(*)::int AS n FROM jobs WHERE status IN ('queued', 'running')`)).rows[0].n);
+  await until('the background jobs to finish', async () => (await unfinished()) === 0, 120_000);
 }
 
 /** Everything a request could change, except rate-limit counters (which count rejected requests, as they should). */
