@@ -1,6 +1,6 @@
 // bench/results/latest.md: header with the machine, the summary of ratios and the verdict on the claim,
 // the chart, one table per scenario, and the profile of the update path.
-import type { ExportResult } from './export';
+import type { CpuSplit, ExportResult } from './export';
 import { overviewTarget, type OverviewResult } from './overview';
 import type { FanoutResult } from './fanout';
 import type { BenchResult, ScenarioResult } from './results';
@@ -276,17 +276,23 @@ function exportTable(exported: ExportResult, smoke: boolean): string[] {
   const { server: s, copy: c, memory: m } = exported;
   const met = (ok: boolean) => (smoke ? 'not judged (smoke)' : ok ? 'met' : '**not met**');
   const rate = (r: { rowsPerSecond: number }) => `${Math.round(r.rowsPerSecond).toLocaleString('en-US')} rows/s`;
+  const cpu = ({ cpu: spent }: { cpu: CpuSplit }) => `${fixed(spent.database)} s, server ${fixed(spent.server)} s, client ${fixed(spent.client)} s`;
   return [
     '### Export of users as CSV',
     '',
-    `*${exported.rows.toLocaleString('en-US')} users (every row of the table), the same columns and order read twice: ` +
-      '`GET /api/v1/users/export?format=csv` through the server, and `COPY (SELECT …) TO STDOUT WITH (FORMAT csv, HEADER)` on one connection.*',
+    `*${exported.rows.toLocaleString('en-US')} users (every row of the table), the same columns and order read in ${exported.ratios.length} rounds of two: ` +
+      '`GET /api/v1/users/export?format=csv` through the server, and `COPY (SELECT …) TO STDOUT WITH (FORMAT csv, HEADER)` on one connection, ' +
+      `in turn (which goes first alternates). The row is the round with the median ratio; the rounds gave ${exported.ratios.map((r) => `${r.toFixed(2)}×`).join(', ')}. ` +
+      'Memory is the highest of the rounds.*',
     '',
     '| server | COPY | server ÷ COPY | target ≥ 0.5× | server time / bytes | COPY time / bytes | server memory idle → peak | above idle | target < 150 MB |',
     '|---|---|---|---|---|---|---|---|---|',
     `| ${rate(s)} | ${rate(c)} | ${exported.ratio.toFixed(2)}× | ${met(exported.ratio >= exportTargets.ratio)} | ` +
       `${fixed(s.seconds)} s / ${fixed(s.bytes / 2 ** 20)} MiB | ${fixed(c.seconds)} s / ${fixed(c.bytes / 2 ** 20)} MiB | ` +
       `${fixed(m.idleMiB)} → ${fixed(m.peakMiB)} MiB | ${fixed(m.aboveIdleMiB)} MiB | ${met(m.aboveIdleMiB * 1.048576 < exportTargets.aboveIdleMiB)} |`,
+    '',
+    `CPU seconds spent during the median round's reads — COPY: database ${cpu(c)}; export: database ${cpu(s)}. ` +
+      'The database column sums every backend of the bench database, the server is its process, the client is the bench process reading the rows.',
     '',
     'Both reads are timed from the request to the last byte at this process (uncompressed: `Accept-Encoding: identity`), which counts the rows (and must find every row of the table: ' +
       'that, not speed, is what fails a run). On PostgreSQL the server has the database write the CSV: one COPY of the DTO columns (formula escaping and ' +
