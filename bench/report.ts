@@ -280,7 +280,7 @@ function exportTable(exported: ExportResult, smoke: boolean): string[] {
   return [
     '### Export of users as CSV',
     '',
-    `*${exported.rows.toLocaleString('en-US')} users (every row of the table), the same columns and order read in ${exported.ratios.length} rounds of two: ` +
+    `*${exported.rows.toLocaleString('en-US')} users (every row of the table), the same columns and order read in ${exported.ratios.length} round${exported.ratios.length === 1 ? '' : 's'} of two: ` +
       '`GET /api/v1/users/export?format=csv` through the server, and `COPY (SELECT …) TO STDOUT WITH (FORMAT csv, HEADER)` on one connection, ' +
       `in turn (which goes first alternates). The row is the round with the median ratio; the rounds gave ${exported.ratios.map((r) => `${r.toFixed(2)}×`).join(', ')}. ` +
       'Memory is the highest of the rounds.*',
