@@ -13,5 +13,7 @@ export async function register(): Promise<void> {
     await onServerStart();
     const { expireCacheOnEvents } = await import('@/server/cache-tags');
     expireCacheOnEvents();
+    const { followScimTokenEvents } = await import('@/server/scim-token-events');
+    followScimTokenEvents();
   }
 }

@@ -8,6 +8,9 @@
 // to be read need no events). Run: npm run build, then
 //   ROSTER_API_RATE_LIMIT=1000000000/60 tsx --conditions=react-server bench/scim.ts --users 100000
 // with BENCH_DATABASE_URL (or TEST_DATABASE_URL) naming a PostgreSQL server where it may create a throwaway database.
+// `--profile <dir>` runs the server under node --cpu-prof and adds where each door's create spends its time (server CPU
+// by layer, PostgreSQL CPU, commits, rows: bench/scim-profile.ts); the profiler slows the server, so compare the
+// ratio of a run without it.
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,6 +27,7 @@ import { users } from '@/db/schema';
 import { buildIfStale } from '../scripts/build-if-stale.mjs';
 import { Client, isSuccess, type RequestSpec } from './http';
 import { root, startServer, stopAll } from './processes';
+import { CreateProfiler, profileReport, type DoorCost } from './scim-profile';
 import { percentile } from './stats';
 
 const { values } = parseArgs({
@@ -36,6 +40,7 @@ const { values } = parseArgs({
     groups: { type: 'string', default: '50' },
     port: { type: 'string', default: process.env.ROSTER_E2E_PORT ?? '3500' },
     out: { type: 'string', default: path.join(root, 'bench/results/issue-33') },
+    profile: { type: 'string' },
   },
 });
 const sizes = {
@@ -108,10 +113,12 @@ async function run(url: string) {
   const origin = `http://127.0.0.1:${port}`;
   const logDir = path.join(tmpdir(), `roster-bench-scim-${process.pid}`);
   mkdirSync(logDir, { recursive: true });
+  const profiler = values.profile ? new CreateProfiler(url, path.resolve(values.profile)) : undefined;
+  if (profiler) mkdirSync(profiler.profileDir, { recursive: true });
   await startServer({
     name: `next :${port}`,
     port,
-    args: ['scripts/server.mjs', '-p', String(port), '-H', '127.0.0.1'],
+    args: [...(profiler?.serverArgs ?? []), 'scripts/server.mjs', '-p', String(port), '-H', '127.0.0.1'],
     env: {
       ...process.env,
       NODE_ENV: 'production',
@@ -183,28 +190,35 @@ async function run(url: string) {
   let sequence = 0;
   for (let round = 0; round < sizes.rounds; round++) {
     for (const door of round % 2 === 0 ? (['scim', 'api'] as const) : (['api', 'scim'] as const)) {
-      const deadline = performance.now() + sizes.seconds * 1000;
-      let done = 0;
-      const started = performance.now();
-      await Promise.all(
-        Array.from({ length: sizes.concurrency }, async () => {
-          const worker = new Client(origin, 30_000);
-          while (performance.now() < deadline) {
-            const n = `${round}-${++sequence}`;
-            const result = await worker.send(door === 'scim' ? doors.scimCreate(n) : doors.apiCreate(n));
-            if (result.status !== 201) throw new Error(`${door} create answered ${result.status}: ${result.raw.toString().slice(0, 300)}`);
-            done++;
-          }
-          worker.close();
-        }),
-      );
-      create[door].push(done / ((performance.now() - started) / 1000));
+      const load = async () => {
+        const started = performance.now();
+        const deadline = started + sizes.seconds * 1000;
+        let done = 0;
+        await Promise.all(
+          Array.from({ length: sizes.concurrency }, async () => {
+            const worker = new Client(origin, 30_000);
+            while (performance.now() < deadline) {
+              const n = `${round}-${++sequence}`;
+              const result = await worker.send(door === 'scim' ? doors.scimCreate(n) : doors.apiCreate(n));
+              if (result.status !== 201) throw new Error(`${door} create answered ${result.status}: ${result.raw.toString().slice(0, 300)}`);
+              done++;
+            }
+            worker.close();
+          }),
+        );
+        create[door].push(done / ((performance.now() - started) / 1000));
+        return done;
+      };
+      await (profiler ? profiler.window(door, load) : load());
     }
   }
   await stopAll();
+  const costs = profiler?.summarise();
 
   const median = (list: number[]) => percentile(list, 50);
   const sum = (list: number[]) => list.reduce((a, b) => a + b, 0);
+  // Each round's two windows ran back to back, so a round's ratio compares the doors under the same machine load.
+  const roundRatios = create.scim.map((scim, round) => round2(scim / create.api[round]!));
   const result = {
     when: new Date().toISOString(),
     database: `PostgreSQL ${version} (throwaway database)`,
@@ -222,14 +236,17 @@ async function run(url: string) {
       scimPerSecond: round2(sum(create.scim) / create.scim.length),
       apiPerSecond: round2(sum(create.api) / create.api.length),
       ratio: round2(sum(create.scim) / sum(create.api)),
+      roundRatios,
+      medianRoundRatio: round2(median(roundRatios)),
       target: '≥ 0.8',
     },
     groups: { medianMs: round2(median(groups)), p95Ms: round2(percentile(groups, 95)), maxMs: round2(Math.max(...groups)), target: 'under 600 ms (Okta)' },
   };
   mkdirSync(values.out!, { recursive: true });
-  writeFileSync(path.join(values.out!, 'latest.json'), `${JSON.stringify(result, null, 2)}\n`);
-  writeFileSync(path.join(values.out!, 'latest.md'), report(result));
-  console.log(report(result));
+  const profile = costs && { costs: costs.map(({ profile: summary, ...cost }) => ({ ...cost, cpuMsPerRequest: summary.cpuMsPerRequest, layers: summary.layers })) };
+  writeFileSync(path.join(values.out!, 'latest.json'), `${JSON.stringify({ ...result, ...(profile ? { profile } : {}) }, null, 2)}\n`);
+  writeFileSync(path.join(values.out!, 'latest.md'), report(result, costs));
+  console.log(report(result, costs));
 }
 
 const round2 = (value: number) => Math.round(value * 100) / 100;
@@ -240,9 +257,9 @@ function report(r: {
   sizes: typeof sizes;
   seedSeconds: number;
   lookup: Record<string, number | string>;
-  create: Record<string, number | string>;
+  create: Record<string, number | string | number[]>;
   groups: Record<string, number | string>;
-}): string {
+}, costs?: DoorCost[]): string {
   return `# Issue 33: SCIM vs the REST API (${r.when})
 
 ${r.database}; one organization with ${r.sizes.users.toLocaleString('en-US')} provisioned users (seeded in ${r.seedSeconds} s) and ${r.sizes.groups} groups of 10 members; one production server (\`scripts/server.mjs\`, \`next build\`), rate limits off.
@@ -250,13 +267,13 @@ ${r.database}; one organization with ${r.sizes.users.toLocaleString('en-US')} pr
 | What | SCIM | REST API | Ratio (target) |
 |---|---|---|---|
 | Find one user: \`GET /Users?filter=userName eq "…"\` vs \`GET /api/v1/users?search=…\`, median (p95) ms, ${r.sizes.requests} requests each, turns alternating | ${r.lookup.scimMedianMs} (${r.lookup.scimP95Ms}) | ${r.lookup.apiMedianMs} (${r.lookup.apiP95Ms}) | ${r.lookup.ratio} (${r.lookup.target}) |
-| Create users: \`POST /Users\` vs \`POST /api/v1/users\`, requests/s with ${r.sizes.concurrency} clients, ${r.sizes.rounds} rounds of ${r.sizes.seconds} s per door, alternating | ${r.create.scimPerSecond} | ${r.create.apiPerSecond} | ${r.create.ratio} (${r.create.target}) |
+| Create users: \`POST /Users\` vs \`POST /api/v1/users\`, requests/s with ${r.sizes.concurrency} clients, ${r.sizes.rounds} rounds of ${r.sizes.seconds} s per door, alternating | ${r.create.scimPerSecond} | ${r.create.apiPerSecond} | ${r.create.ratio} (${r.create.target}); rounds ${(r.create.roundRatios as number[]).join(', ')}, median ${r.create.medianRoundRatio} |
 | \`GET /Groups?count=100\`, median / p95 / max ms | ${r.groups.medianMs} / ${r.groups.p95Ms} / ${r.groups.maxMs} | – | ${r.groups.target} |
 
 Method: bench/scim.ts. Both lookups are checked to find exactly the one user; every create must answer 201. The SCIM
 create does more than the API's (membership, SCIM attributes, two events and a journal row against one event), which
 is what the ratio measures. One shared machine: figures are indicative, the ratios are the point.
-`;
+${costs ? `\n## Where a create's time goes (\`--profile\`, node --cpu-prof: slower than unprofiled)\n\n${profileReport(costs)}` : ''}`;
 }
 
 main().catch(async (error: unknown) => {

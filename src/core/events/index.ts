@@ -1,4 +1,4 @@
-export { recordEvent, recordEvents, diffFields, type NewEvent } from './record';
+export { recordEvent, recordEvents, eventsInsert, diffFields, type NewEvent } from './record';
 export { eventTypes, subjectTypes, type EventDto, type EventType, type Subject, type SubjectType } from './types';
 export { parsePosition, logStart, type Position } from './position';
 export { eventAccessFor, type EventAccess } from './access';

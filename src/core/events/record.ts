@@ -29,7 +29,15 @@ export async function recordEvent(db: Queryable, principal: Principal, event: Ne
 
 /** Several events of one change in one INSERT (one round trip), in order. */
 export async function recordEvents(db: Queryable, principal: Principal, events: NewEvent[]): Promise<void> {
-  await db.insert(auditEvents).values(
+  await eventsInsert(db, principal, events);
+}
+
+/**
+ * The INSERT recordEvents sends, not yet sent: for a caller that folds it into a statement of its own (a WITH clause),
+ * saving the round trip. The same rules hold: inside the transaction that makes the change.
+ */
+export function eventsInsert(db: Queryable, principal: Principal, events: NewEvent[]) {
+  return db.insert(auditEvents).values(
     events.map((event) => ({
       id: uuidv7(),
       actor: actorOf(principal),

@@ -12,6 +12,7 @@ import { isUuid, parseInput } from '../validation';
 import { newScimToken } from './auth';
 import { journalOf, type ScimRequestDto } from './journal';
 import { createScimConnectionInput, type CreateScimConnectionInput } from './schemas';
+import { processScimTokenCache } from './token-cache';
 
 /**
  * How long a token superseded by a rotation keeps working: long enough to paste the new one into Okta or Entra
@@ -161,7 +162,7 @@ async function connectionRow(db: Pick<Transaction, 'select'>, organizationId: st
 export async function rotateScimToken(ctx: CoreContext, organizationId: string, id: string): Promise<{ connection: ScimConnectionDto; token: string }> {
   await authorizeScim(ctx, organizationId, 'manage');
   const secret = newScimToken();
-  return ctx.db.transaction(async (tx) => {
+  const rotated = await ctx.db.transaction(async (tx) => {
     const row = await connectionRow(tx, organizationId, id, true);
     if (row.revokedAt) throw new PreconditionFailed('This SCIM connection is revoked; make a new one.');
     const now = new Date();
@@ -178,12 +179,15 @@ export async function rotateScimToken(ctx: CoreContext, organizationId: string, 
     });
     return { connection: toDto(row, await tokensOf(tx, [id])), token: secret.token };
   });
+  // Committed: this process looks the tokens up again at once (the one superseded earlier is now revoked).
+  processScimTokenCache().forget();
+  return rotated;
 }
 
 /** Revokes the connection and every token of it at once; it stays listed, revoked, with its journal. */
 export async function revokeScimConnection(ctx: CoreContext, organizationId: string, id: string): Promise<ScimConnectionDto> {
   await authorizeScim(ctx, organizationId, 'manage');
-  return ctx.db.transaction(async (tx) => {
+  const revoked = await ctx.db.transaction(async (tx) => {
     const current = await connectionRow(tx, organizationId, id, true);
     if (current.revokedAt) throw new PreconditionFailed('This SCIM connection is already revoked.');
     const now = new Date();
@@ -198,6 +202,9 @@ export async function revokeScimConnection(ctx: CoreContext, organizationId: str
     });
     return toDto(row!, await tokensOf(tx, [id]));
   });
+  // Committed: the connection's tokens answer 401 from this process's next request on.
+  processScimTokenCache().forget();
+  return revoked;
 }
 
 
@@ -208,6 +215,8 @@ export async function revokeScimConnection(ctx: CoreContext, organizationId: str
 export async function removeScimConnections(tx: Transaction, principal: CoreContext['principal'], organizationId: string): Promise<void> {
   const revokedAt = new Date();
   const rows = await tx.delete(scimConnections).where(eq(scimConnections.organizationId, organizationId)).returning();
+  // Before the commit, so a lookup racing it may cache its tokens again: the events below forget them once committed.
+  if (rows.length > 0) processScimTokenCache().forget();
   for (const row of rows.filter((connection) => connection.revokedAt === null)) {
     await recordEvent(tx, principal, {
       type: 'scim-connection.revoked',

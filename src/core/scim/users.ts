@@ -2,12 +2,13 @@ import 'server-only';
 import { and, asc, count, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
 import type { Database, Transaction } from '@/db/client';
-import { accounts, organizationMembers, scimGroupMembers, scimGroups, scimUsers, sessions, users, type ScimUserRow } from '@/db/schema';
+import { accounts, auditEvents, organizationMembers, scimGroupMembers, scimGroups, scimUsers, sessions, users, type ScimUserRow } from '@/db/schema';
 import { issueAccountToken } from '../accounts/tokens';
 import { postgresErrorCode, UNIQUE_VIOLATION } from '../db-errors';
-import { diffFields, recordEvents, type NewEvent } from '../events';
+import { diffFields, eventsInsert, recordEvents, type NewEvent } from '../events';
 import { emailLink } from '../links';
 import { enqueueMail } from '../mail';
+import type { MemberRow } from '../organizations/dto';
 import { memberEvent, memberEventOf, readMember } from '../organizations/members';
 import { assertAnotherOwner, lockOrganization, withOwnerInvariant } from '../organizations/owners';
 import { toUserDto } from '../users/dto';
@@ -127,60 +128,91 @@ function rosterEmail(attributes: ScimUserAttributes): string {
  * when the connection says so, set one from the link emailed to them. `active: false` provisions them suspended.
  */
 export async function createScimUser(db: Database, scope: ScimScope, attributes: ScimUserAttributes): Promise<ScimUserView> {
-  const principal = scimPrincipal(scope);
   const email = rosterEmail(attributes);
   return withScimUniqueness(() =>
     db.transaction(async (tx) => {
-      // A new address (the common case) is one INSERT; an existing one is linked, locked first.
       const [inserted] = await tx.insert(users).values({ id: uuidv7(), email, name: rosterName(attributes), emailVerified: true }).onConflictDoNothing().returning();
-      const isNew = inserted !== undefined;
-      let [user] = isNew ? [inserted] : await tx.select().from(users).where(sql`lower(${users.email}) = ${email}`).for('update');
-      if (!user) throw new ScimError(409, 'uniqueness', 'A user with this email was being provisioned at the same time; retry.');
-      const events: NewEvent[] = [];
-      if (isNew) {
-        events.push({
-          type: 'user.created',
-          subject: { type: 'user', id: user.id },
-          organizationId: scope.organizationId,
-          changes: diffFields(undefined, user, ['email', 'name', 'role', 'status', 'plan']),
-          data: { user: toUserDto(user) },
-        });
-      }
-      if (!isNew && !user!.emailVerified) {
-        // Nobody proved this address (a self sign-up that never confirmed it): whoever made the account may not be the
-        // person the identity provider vouches for, so their password and sessions go before the account joins.
-        await tx.delete(accounts).where(and(eq(accounts.userId, user!.id), eq(accounts.providerId, 'credential')));
-        await tx.delete(sessions).where(eq(sessions.userId, user!.id));
-        user = await applyUserChanges(tx, principal, user!, { emailVerified: true }, 'user.updated', { organizationId: scope.organizationId });
-      }
-      const userId = user!.id;
-      const scimChanges = diffFields<Record<string, unknown>>(undefined, { ...attributes }, scimFields);
-      // One event per provisioning: member.added with the SCIM attributes, or member.updated when already a member.
-      const [joined] = await tx.insert(organizationMembers).values({ organizationId: scope.organizationId, userId, role: 'member' }).onConflictDoNothing().returning();
-      const member = joined ? { ...joined, email: user!.email, name: user!.name } : await readMember(tx, scope.organizationId, userId);
-      const [row] = await tx
-        .insert(scimUsers)
-        .values({ organizationId: scope.organizationId, userId, connectionId: scope.connectionId, ownRole: member.role, ...scimColumns(attributes) })
-        .returning();
-      events.push(memberEventOf(joined ? 'member.added' : 'member.updated', member, joined ? { role: { before: null, after: 'member' }, ...scimChanges } : scimChanges));
-      await recordEvents(tx, principal, events);
-      if (attributes.active === false) await setActive(tx, scope, userId, false);
-      if (isNew && scope.passwordSetup === 'invitation') {
-        const token = await issueAccountToken(tx, { purpose: 'password-reset', userId, address: email, now: new Date() });
+      const { member, row } = inserted ? await provisionNewUser(tx, scope, inserted, attributes) : await linkExistingUser(tx, scope, email, attributes);
+      if (attributes.active === false) await setActive(tx, scope, member.userId, false);
+      if (inserted && scope.passwordSetup === 'invitation') {
+        const token = await issueAccountToken(tx, { purpose: 'password-reset', userId: inserted.id, address: email, now: new Date() });
         await enqueueMail(tx, { kind: 'password-reset', to: email, link: emailLink('reset-password', token) });
       }
       return {
-        ...scimColumns(row!),
-        id: userId,
-        email: user!.email,
+        ...scimColumns(row),
+        id: member.userId,
+        email: member.email,
         active: attributes.active !== false && !member.suspendedAt,
-        version: row!.version,
-        createdAt: row!.createdAt,
-        updatedAt: row!.updatedAt,
+        version: row.version,
+        createdAt: row.createdAt,
+        updatedAt: row.updatedAt,
       };
     }),
   );
 }
+
+type UserRow = typeof users.$inferSelect;
+
+/** What provisioning wrote besides the user: their membership and their SCIM attributes. */
+interface Provisioned {
+  member: MemberRow;
+  row: ScimUserRow;
+}
+
+/**
+ * A new user (the common case) joins in one statement after their INSERT: the membership and the events ride in WITH
+ * clauses of the scim_users INSERT. The membership's times are set here, so its row (for the event) needs no reading.
+ */
+async function provisionNewUser(tx: Transaction, scope: ScimScope, user: UserRow, attributes: ScimUserAttributes): Promise<Provisioned> {
+  const now = new Date();
+  const membership = { organizationId: scope.organizationId, userId: user.id, role: 'member' as const, suspendedAt: null, createdAt: now, updatedAt: now };
+  const member: MemberRow = { ...membership, email: user.email, name: user.name };
+  const events: NewEvent[] = [
+    {
+      type: 'user.created',
+      subject: { type: 'user', id: user.id },
+      organizationId: scope.organizationId,
+      changes: diffFields(undefined, user, ['email', 'name', 'role', 'status', 'plan']),
+      data: { user: toUserDto(user) },
+    },
+    memberEventOf('member.added', member, { role: { before: null, after: 'member' }, ...scimChanges(attributes) }),
+  ];
+  const joined = tx.$with('joined').as(tx.insert(organizationMembers).values(membership).returning({ userId: organizationMembers.userId }));
+  const logged = tx.$with('logged').as(eventsInsert(tx, scimPrincipal(scope), events).returning({ id: auditEvents.id }));
+  const [row] = await tx
+    .with(joined, logged)
+    .insert(scimUsers)
+    .values({ organizationId: scope.organizationId, userId: user.id, connectionId: scope.connectionId, ownRole: 'member', ...scimColumns(attributes) })
+    .returning();
+  return { member, row: row! };
+}
+
+/** An address that already has a Roster user: they are linked (locked first), joining or staying a member. */
+async function linkExistingUser(tx: Transaction, scope: ScimScope, email: string, attributes: ScimUserAttributes): Promise<Provisioned> {
+  const principal = scimPrincipal(scope);
+  let [user] = await tx.select().from(users).where(sql`lower(${users.email}) = ${email}`).for('update');
+  if (!user) throw new ScimError(409, 'uniqueness', 'A user with this email was being provisioned at the same time; retry.');
+  if (!user.emailVerified) {
+    // Nobody proved this address (a self sign-up that never confirmed it): whoever made the account may not be the
+    // person the identity provider vouches for, so their password and sessions go before the account joins.
+    await tx.delete(accounts).where(and(eq(accounts.userId, user.id), eq(accounts.providerId, 'credential')));
+    await tx.delete(sessions).where(eq(sessions.userId, user.id));
+    user = await applyUserChanges(tx, principal, user, { emailVerified: true }, 'user.updated', { organizationId: scope.organizationId });
+  }
+  const userId = user.id;
+  // One event per provisioning: member.added with the SCIM attributes, or member.updated when already a member.
+  const [joined] = await tx.insert(organizationMembers).values({ organizationId: scope.organizationId, userId, role: 'member' }).onConflictDoNothing().returning();
+  const member = joined ? { ...joined, email: user.email, name: user.name } : await readMember(tx, scope.organizationId, userId);
+  const [row] = await tx
+    .insert(scimUsers)
+    .values({ organizationId: scope.organizationId, userId, connectionId: scope.connectionId, ownRole: member.role, ...scimColumns(attributes) })
+    .returning();
+  const changes = scimChanges(attributes);
+  await recordEvents(tx, principal, [memberEventOf(joined ? 'member.added' : 'member.updated', member, joined ? { role: { before: null, after: 'member' }, ...changes } : changes)]);
+  return { member, row: row! };
+}
+
+const scimChanges = (attributes: ScimUserAttributes) => diffFields<Record<string, unknown>>(undefined, { ...attributes }, scimFields);
 
 /** Weak-ETag concurrency: the version the caller's If-Match named; a mismatch answers 412. */
 export interface ScimWriteOptions {
