@@ -1,4 +1,4 @@
-import { chunkFailed, claimJob, releaseJob, runJobChunk, type ClaimedJob } from '@/core/jobs';
+import { chunkFailed, claimJob, releaseJob, runJobChunk, type ClaimedJob, type JobKind } from '@/core/jobs';
 import { jobKinds } from '@/core/jobs/kinds';
 import { getDatabase } from '@/db';
 import type { Database } from '@/db/client';
@@ -9,11 +9,13 @@ import type { StopJob } from './periodic';
 export interface JobRunnerOptions {
   /** How often to look for jobs whose runner died (a new job's event wakes it at once). */
   intervalMs?: number;
-  /** How long a claim holds without a chunk committing; another instance resumes the job after it runs out. */
+  /** How long a claim holds without a chunk committing: a job whose runner died is resumed once it runs out. */
   leaseMs?: number;
   /** The pause before a chunk that could not commit is tried again. */
   retryInMs?: number;
   db?: Database;
+  /** The kinds it can run (every kind Roster has, unless a test brings its own). */
+  kinds?: ReadonlyMap<string, JobKind>;
 }
 
 /**
@@ -25,9 +27,10 @@ export interface JobRunnerOptions {
  */
 export function startJobRunner({
   intervalMs = Number(process.env.ROSTER_JOBS_POLL_MS ?? 1_000),
-  leaseMs = 60_000,
+  leaseMs = Number(process.env.ROSTER_JOBS_LEASE_MS ?? 60_000),
   retryInMs = 5_000,
   db: database,
+  kinds = jobKinds,
 }: JobRunnerOptions = {}): StopJob {
   let stopped = false;
   let running: Promise<void> | undefined;
@@ -37,7 +40,7 @@ export function startJobRunner({
     for (;;) {
       if (stopped) return releaseJob(db, job);
       try {
-        if ((await runJobChunk(db, jobKinds, job, { leaseMs })) !== 'more') return;
+        if ((await runJobChunk(db, kinds, job, { leaseMs })) !== 'more') return;
       } catch (error) {
         logger.error({ err: error, jobId: job.id }, 'job chunk failed; it will be retried from its cursor');
         return chunkFailed(db, job, { retryInMs });
@@ -48,7 +51,8 @@ export function startJobRunner({
   const pass = async (): Promise<void> => {
     try {
       const db = database ?? (await getDatabase()).db;
-      for (let job = await claimJob(db, { leaseMs }); job && !stopped; job = await claimJob(db, { leaseMs })) {
+      // A job claimed just as the runner stops is still worked on: work() gives it straight back.
+      for (let job = await claimJob(db, { leaseMs }); job; job = stopped ? undefined : await claimJob(db, { leaseMs })) {
         logger.info({ jobId: job.id }, 'job claimed');
         await work(db, job);
       }

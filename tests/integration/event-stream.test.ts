@@ -2,8 +2,11 @@ import { asc, eq, sql } from 'drizzle-orm';
 import { EventSource } from 'eventsource';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { pruneEvents, recordEvent, type EventDto } from '@/core/events';
+import { claimJob, runJobChunk } from '@/core/jobs';
+import { jobKinds } from '@/core/jobs/kinds';
 import { createOrganization, updateOrganization } from '@/core/organizations';
 import { createUser, updateUser } from '@/core/users';
+import { startBulkUsers } from '@/core/users/bulk';
 import { getDatabase } from '@/db';
 import type { Database } from '@/db/client';
 import { auditEvents } from '@/db/schema';
@@ -328,6 +331,24 @@ describe('GET /api/console/events', () => {
     const user = await createUser({ db, principal: await principalFor(db, 'admin') }, { email: 'seen@example.com', name: 'Seen' });
     await eventually(() => got.messages, (messages) => messages.length === 1, 'the console event');
     expect(got.messages).toEqual([{ type: 'user.created', subject: { type: 'user', id: user.id }, organizationId: null }]);
+  });
+
+  it('tells it how far a job has come, chunk by chunk, so the job’s page can follow it', async () => {
+    const viewer = await bearerFor(db, 'viewer');
+    setConsoleCookie(viewer.cookie);
+    const admin = await principalFor(db, 'admin');
+    await Promise.all(Array.from({ length: 101 }, (_, n) => createUser({ db, principal: admin }, { email: `job-${n}@example.com`, name: `Job ${n}` })));
+    const { got } = open('/api/console/events', { 'sec-fetch-site': 'same-origin' });
+    await eventually(() => got.opened, (n) => n === 1, 'the console stream to open');
+    const started = await startBulkUsers({ db, principal: admin }, { action: 'sign-out', filter: { role: 'member' } });
+    const job = 'job' in started ? started.job : expect.unreachable();
+    const claimed = (await claimJob(db, { leaseMs: 60_000 }))!;
+    while ((await runJobChunk(db, jobKinds, claimed, { leaseMs: 60_000 })) === 'more');
+    await eventually(() => got.messages.filter((message) => message.subject?.type === 'job'), (messages) => messages.length === 2, 'the job’s events');
+    expect(got.messages.filter((message) => message.subject?.type === 'job')).toEqual([
+      { type: 'job.progress', subject: { type: 'job', id: job.id }, organizationId: null },
+      { type: 'job.finished', subject: { type: 'job', id: job.id }, organizationId: null },
+    ]);
   });
 
   it('tells it which organization changed, and whose membership', async () => {

@@ -65,11 +65,17 @@ describeEachDatabase('jobs core', (db) => {
     ]);
     const names = await db().select({ id: users.id, name: users.name }).from(users);
     expect(names.filter((row) => row.name === 'Renamed').map((row) => row.id).sort()).toEqual(members.map((row) => row.id).sort());
-    // The failed items' events rolled back with them; the applied ones carry the job's id.
+    // The failed items' events rolled back with them; the applied ones carry the job's id. Every chunk but the last
+    // says how far the job has come (the console's progress bar follows it).
     const events = await db().select().from(auditEvents).orderBy(auditEvents.position);
-    expect(events.map((event) => event.action)).toEqual(['job.created', 'user.updated', 'user.updated', 'user.updated', 'job.finished']);
-    expect(events.slice(1, 4).every((event) => event.data.jobId === job.id && event.actor === `user:${admin.userId}`)).toBe(true);
-    expect(events[4]!.data).toMatchObject({ job: { status: 'succeeded', succeeded: 3 }, jobId: job.id });
+    expect(events.map((event) => event.action)).toEqual(['job.created', 'user.updated', 'job.progress', 'user.updated', 'job.progress', 'user.updated', 'job.finished']);
+    const items = events.filter((event) => event.action === 'user.updated');
+    expect(items.every((event) => event.data.jobId === job.id && event.actor === `user:${admin.userId}`)).toBe(true);
+    expect(events.filter((event) => event.action === 'job.progress').map((event) => [event.subjectId, event.changes, event.data.job])).toEqual([
+      [job.id, { processed: { before: 0, after: 2 } }, expect.objectContaining({ status: 'running', processed: 2, succeeded: 1, failed: 1 })],
+      [job.id, { processed: { before: 2, after: 4 } }, expect.objectContaining({ status: 'running', processed: 4, succeeded: 2, failed: 2 })],
+    ]);
+    expect(events.at(-1)!.data).toMatchObject({ job: { status: 'succeeded', succeeded: 3 }, jobId: job.id });
   });
 
   it('resumes after a crash from the last committed chunk, applying each item exactly once', async () => {

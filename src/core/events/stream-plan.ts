@@ -28,11 +28,12 @@ export async function planEventStream(ctx: CoreContext, query: Record<string, st
 }
 
 /**
- * What the console's pages show: users and organizations (every organization.* and member.* event). Any console
- * reader may be told that one changed, never the details.
+ * What the console's pages show: users, organizations (every organization.* and member.* event) and jobs' progress.
+ * Any console reader may be told that one changed, never the details (a job's page is still only its creator's and
+ * admins').
  */
 const consoleTypes: EventType[] = [
-  ...(['user.created', 'user.signed-up', 'user.updated', 'user.deleted', 'subscription.updated', 'customer.linked', 'users.seeded'] as const),
+  ...(['user.created', 'user.signed-up', 'user.updated', 'user.deleted', 'subscription.updated', 'customer.linked', 'users.seeded', 'job.progress', 'job.finished'] as const),
   ...eventTypes.filter((type) => type.startsWith('organization.') || type.startsWith('member.')),
 ];
 

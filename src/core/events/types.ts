@@ -64,8 +64,10 @@ export const eventTypes = [
   'scim-group.created',
   'scim-group.updated',
   'scim-group.deleted',
-  // Background jobs (src/core/jobs): subject `job`, with the job's DTO (no errors) in `data.job`.
+  // Background jobs (src/core/jobs): subject `job`, with the job's DTO (no errors) in `data.job`; `job.progress` after
+  // every committed chunk but the last.
   'job.created',
+  'job.progress',
   'job.finished',
   // Impersonation (src/core/impersonation): about the user acted as, with the impersonation's DTO in `data.impersonation`.
   'impersonation.started',

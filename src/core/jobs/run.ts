@@ -121,10 +121,19 @@ export async function runJobChunk(db: Database, kinds: ReadonlyMap<string, JobKi
       attempts: 0,
     };
     if (result.done) return finish(tx, { ...job, ...progress }, {});
-    await tx
+    const [row] = await tx
       .update(jobs)
       .set({ ...progress, leaseExpiresAt: new Date(Date.now() + leaseMs) })
-      .where(eq(jobs.id, job.id));
+      .where(eq(jobs.id, job.id))
+      .returning();
+    // Progress goes over the event log like any change: the console's job page (any instance) moves its bar on it.
+    await recordEvent(tx, chunk.principal, {
+      type: 'job.progress',
+      subject: { type: 'job', id: job.id },
+      organizationId: job.organizationId ?? undefined,
+      changes: { processed: { before: job.processed, after: progress.processed } },
+      data: { job: toJobSummaryDto(row!) },
+    });
     return 'more';
   });
 }

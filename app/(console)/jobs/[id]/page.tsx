@@ -3,6 +3,7 @@ import { notFound } from 'next/navigation';
 import { consoleContext } from '@/actions/context';
 import { requireConsoleUser } from '@/actions/require-console-user';
 import { Badge } from '@/components/badge';
+import { LiveUpdates } from '@/components/live-updates';
 import { cardStyles } from '@/components/styles';
 import { Timestamp } from '@/components/timestamp';
 import { NotFound } from '@/core/errors';
@@ -10,7 +11,7 @@ import { finishedStatuses, getJob, type JobDto } from '@/core/jobs';
 
 export const metadata: Metadata = { title: 'Job' };
 
-/** While a job runs, the page reloads itself this often: progress without JavaScript (and with it). */
+/** While a job runs without JavaScript, the page reloads itself this often (with it, the event stream moves the bar). */
 const REFRESH_SECONDS = 2;
 
 async function readJob(id: string): Promise<JobDto | null> {
@@ -32,10 +33,15 @@ export default async function JobPage({ params }: { params: Promise<{ id: string
 
   return (
     <div className="space-y-6">
-      {running && <meta httpEquiv="refresh" content={String(REFRESH_SECONDS)} />}
+      {running && (
+        <noscript>
+          <meta httpEquiv="refresh" content={String(REFRESH_SECONDS)} />
+        </noscript>
+      )}
       <div className="flex flex-wrap items-center gap-3">
         <h1 className="text-2xl font-semibold tracking-tight">Job {job.kind}</h1>
         <Badge value={job.status} />
+        {running && <LiveUpdates follows="job" id={job.id} />}
       </div>
       <div className={cardStyles}>
         <label className="block text-sm text-slate-600" htmlFor="job-progress">
