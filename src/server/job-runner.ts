@@ -14,6 +14,11 @@ export interface JobRunnerOptions {
   /** The pause before a chunk that could not commit is tried again. */
   retryInMs?: number;
   db?: Database;
+  /**
+   * Whether the job shares the database's one connection with every request (the embedded database): then it rests
+   * between chunks as long as the chunk took, so a page's queries wait for one chunk at most, not for the whole job.
+   */
+  sharesConnection?: boolean;
   /** The kinds it can run (every kind Roster has, unless a test brings its own). */
   kinds?: ReadonlyMap<string, JobKind>;
 }
@@ -25,22 +30,28 @@ export interface JobRunnerOptions {
  * it; the timer catches expired leases. Stopping lets the chunk in progress commit and gives the job back, so the
  * next instance resumes it at once.
  */
+/** The longest rest between two chunks on a shared connection: a slow chunk does not stall the job for long. */
+const maxRestMs = 1_000;
+
 export function startJobRunner({
   intervalMs = Number(process.env.ROSTER_JOBS_POLL_MS ?? 1_000),
   leaseMs = Number(process.env.ROSTER_JOBS_LEASE_MS ?? 60_000),
   retryInMs = 5_000,
   db: database,
+  sharesConnection,
   kinds = jobKinds,
 }: JobRunnerOptions = {}): StopJob {
   let stopped = false;
   let running: Promise<void> | undefined;
   let again = false;
 
-  const work = async (db: Database, job: ClaimedJob): Promise<void> => {
+  const work = async (db: Database, job: ClaimedJob, rests: boolean): Promise<void> => {
     for (;;) {
       if (stopped) return releaseJob(db, job);
       try {
+        const started = performance.now();
         if ((await runJobChunk(db, kinds, job, { leaseMs })) !== 'more') return;
+        if (rests) await new Promise((resolve) => setTimeout(resolve, Math.min(performance.now() - started, maxRestMs)));
       } catch (error) {
         logger.error({ err: error, jobId: job.id }, 'job chunk failed; it will be retried from its cursor');
         return chunkFailed(db, job, { retryInMs });
@@ -50,11 +61,13 @@ export function startJobRunner({
 
   const pass = async (): Promise<void> => {
     try {
-      const db = database ?? (await getDatabase()).db;
+      const handle = database ? undefined : await getDatabase();
+      const db = database ?? handle!.db;
+      const rests = sharesConnection ?? handle?.driver === 'pglite';
       // A job claimed just as the runner stops is still worked on: work() gives it straight back.
       for (let job = await claimJob(db, { leaseMs }); job; job = stopped ? undefined : await claimJob(db, { leaseMs })) {
         logger.info({ jobId: job.id }, 'job claimed');
-        await work(db, job);
+        await work(db, job, rests);
       }
     } catch (error) {
       logger.error({ err: error }, 'job runner pass failed; will retry');
