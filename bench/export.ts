@@ -2,16 +2,16 @@
 // the same users and columns read twice side by side: as CSV through the running server
 // (GET /api/v1/users/export?format=csv, streamed to this process) and through PostgreSQL's own
 // COPY (SELECT …) TO STDOUT WITH CSV on one connection (pg-copy-streams), the floor no application gets under.
-// Both are read to the end here and their rows counted; the server's peak resident memory above idle is its
-// VmHWM after resetting it (clear_refs) just before the export, cross-checked by sampling VmRSS meanwhile.
-import { readFileSync, writeFileSync } from 'node:fs';
+// Both are read to the end here and their rows counted; the server's peak resident memory above idle is read as
+// bench/memory.ts says.
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import { credentials } from './auth';
 import type { Failures } from './failures';
-import { delay, type Server } from './processes';
+import { peakMemoryDuring, type MemoryReading } from './memory';
+import type { Server } from './processes';
 
 export interface ExportOptions {
   /** Users seeded for the export, on top of the bench's own. */
@@ -33,19 +33,7 @@ export interface ExportResult {
   copy: Reading;
   /** Server rows/s over COPY rows/s. */
   ratio: number;
-  memory: { idleMiB: number; peakMiB: number; aboveIdleMiB: number; how: 'VmHWM' | 'VmRSS samples' };
-}
-
-const kib = (pid: number, field: 'VmRSS' | 'VmHWM') => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]);
-
-/** Resets the process's VmHWM to its current RSS (Linux ≥ 4.0); false where that isn't allowed. */
-function resetPeak(pid: number): boolean {
-  try {
-    writeFileSync(`/proc/${pid}/clear_refs`, '5');
-    return true;
-  } catch {
-    return false;
-  }
+  memory: MemoryReading;
 }
 
 /** Counts rows (lines; the seeded names hold no line breaks) and bytes of a stream, minus the header row. */
@@ -99,25 +87,13 @@ async function serverExport(server: Server, hangSeconds: number): Promise<Readin
 }
 
 export async function measureExport(server: Server, databaseUrl: string, options: ExportOptions, failures: Failures, phase: string): Promise<ExportResult> {
-  const pid = server.child.pid!;
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
     const rows = await seedExportUsers(client, options.users);
     const copy = await copyFloor(client);
 
-    await delay(500);
-    const idle = kib(pid, 'VmRSS');
-    const byHwm = resetPeak(pid);
-    let sampled = idle;
-    const sampler = setInterval(() => (sampled = Math.max(sampled, kib(pid, 'VmRSS'))), 20);
-    let exported: Reading;
-    try {
-      exported = await serverExport(server, options.hangSeconds);
-    } finally {
-      clearInterval(sampler);
-    }
-    const peak = byHwm ? Math.max(kib(pid, 'VmHWM'), sampled) : sampled;
+    const { value: exported, memory } = await peakMemoryDuring(server.child.pid!, () => serverExport(server, options.hangSeconds));
 
     if (copy.rows !== rows) failures.add(`${phase}: COPY read ${copy.rows} rows, the table holds ${rows}`);
     if (exported.rows !== rows) failures.add(`${phase}: the export sent ${exported.rows} rows, the table holds ${rows}`);
@@ -126,7 +102,7 @@ export async function measureExport(server: Server, databaseUrl: string, options
       server: exported,
       copy,
       ratio: exported.rowsPerSecond / copy.rowsPerSecond,
-      memory: { idleMiB: idle / 1024, peakMiB: peak / 1024, aboveIdleMiB: (peak - idle) / 1024, how: byHwm ? 'VmHWM' : 'VmRSS samples' },
+      memory,
     };
   } finally {
     await client.end();
