@@ -3403,6 +3403,8 @@ export interface operations {
             query?: {
                 /** @description `true`: the job checks every row and reports, writing no user. */
                 dryRun?: "true" | "false";
+                /** @description `true`: each user created without a `passwordHash` is emailed a single-use link to set a password (queued with the import, sent by the mailer). */
+                invite?: "true" | "false";
                 /** @description `insert` refuses existing users (row errors); `upsert` updates the user with the same externalId, else email. */
                 mode?: "insert" | "upsert";
             };
