@@ -4,16 +4,16 @@
 // COPY (SELECT …) TO STDOUT WITH CSV on one connection (pg-copy-streams), the floor no application gets under.
 // Each round reads both to the end and counts their rows, the two in turn (which goes first alternates, so a load
 // the machine picks up or sheds lands on both alike); the result is the round with the median ratio. The server's
-// peak resident memory above idle is its VmHWM after resetting it (clear_refs) just before each export, cross-checked
-// by sampling VmRSS meanwhile; the highest of the rounds is reported. Where the time goes: the CPU seconds each
+// peak resident memory above idle is read as bench/memory.ts says, the highest of the rounds reported. Where the time goes: the CPU seconds each
 // process spent on a read (/proc/<pid>/stat): the database's backends, the server, and this process reading.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import { credentials } from './auth';
 import type { Failures } from './failures';
-import { delay, type Server } from './processes';
+import { peakMemoryDuring, type MemoryReading } from './memory';
+import type { Server } from './processes';
 
 export interface ExportOptions {
   /** Users seeded for the export, on top of the bench's own. */
@@ -39,37 +39,18 @@ interface Reading {
   cpu: CpuSplit;
 }
 
-interface Memory {
-  idleMiB: number;
-  peakMiB: number;
-  aboveIdleMiB: number;
-  how: 'VmHWM' | 'VmRSS samples';
-}
-
 interface Round {
   server: Reading;
   copy: Reading;
   /** Server rows/s over COPY rows/s. */
   ratio: number;
-  memory: Memory;
+  memory: MemoryReading;
 }
 
 /** The median round's readings, every round's ratio, and the highest memory of any round. */
 export interface ExportResult extends Round {
   rows: number;
   ratios: number[];
-}
-
-const kib = (pid: number, field: 'VmRSS' | 'VmHWM') => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]);
-
-/** Resets the process's VmHWM to its current RSS (Linux ≥ 4.0); false where that isn't allowed. */
-function resetPeak(pid: number): boolean {
-  try {
-    writeFileSync(`/proc/${pid}/clear_refs`, '5');
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** Counts rows (lines; the seeded names hold no line breaks) and bytes of a stream, minus the header row. */
@@ -160,24 +141,6 @@ async function text(body: AsyncIterable<Uint8Array>): Promise<string> {
   return Buffer.concat(chunks).toString();
 }
 
-/** One export through the server, with the server's peak memory above idle while it ran. */
-async function measuredServerExport(server: Server, client: pg.Client, hangSeconds: number): Promise<{ reading: Reading; memory: Memory }> {
-  const pid = server.child.pid!;
-  await delay(500);
-  const idle = kib(pid, 'VmRSS');
-  const byHwm = resetPeak(pid);
-  let sampled = idle;
-  const sampler = setInterval(() => (sampled = Math.max(sampled, kib(pid, 'VmRSS'))), 20);
-  let reading: Reading;
-  try {
-    reading = await timedRead(client, pid, () => serverExport(server, hangSeconds));
-  } finally {
-    clearInterval(sampler);
-  }
-  const peak = byHwm ? Math.max(kib(pid, 'VmHWM'), sampled) : sampled;
-  return { reading, memory: { idleMiB: idle / 1024, peakMiB: peak / 1024, aboveIdleMiB: (peak - idle) / 1024, how: byHwm ? 'VmHWM' : 'VmRSS samples' } };
-}
-
 export async function measureExport(server: Server, databaseUrl: string, options: ExportOptions, failures: Failures, phase: string): Promise<ExportResult> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
@@ -188,11 +151,11 @@ export async function measureExport(server: Server, databaseUrl: string, options
       const copyRead = () => timedRead(client, server.child.pid!, () => copyFloor(client));
       let copy: Reading | undefined;
       if (round % 2 === 0) copy = await copyRead();
-      const exported = await measuredServerExport(server, client, options.hangSeconds);
+      const exported = await peakMemoryDuring(server.child.pid!, () => timedRead(client, server.child.pid!, () => serverExport(server, options.hangSeconds)));
       copy ??= await copyRead();
       if (copy.rows !== rows) failures.add(`${phase}: COPY read ${copy.rows} rows, the table holds ${rows}`);
-      if (exported.reading.rows !== rows) failures.add(`${phase}: the export sent ${exported.reading.rows} rows, the table holds ${rows}`);
-      rounds.push({ server: exported.reading, copy, ratio: exported.reading.rowsPerSecond / copy.rowsPerSecond, memory: exported.memory });
+      if (exported.value.rows !== rows) failures.add(`${phase}: the export sent ${exported.value.rows} rows, the table holds ${rows}`);
+      rounds.push({ server: exported.value, copy, ratio: exported.value.rowsPerSecond / copy.rowsPerSecond, memory: exported.memory });
     }
     const median = [...rounds].sort((a, b) => a.ratio - b.ratio)[Math.floor(rounds.length / 2)]!;
     const memory = rounds.reduce((highest, round) => (round.memory.aboveIdleMiB > highest.aboveIdleMiB ? round.memory : highest), median.memory);

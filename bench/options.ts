@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 export const scenarioNames = ['update', 'revalidation', 'floors', 'roundtrip', 'create', 'delete', 'read', 'members'] as const;
 export type ScenarioName = (typeof scenarioNames)[number];
 /** Scenarios measured on their own terms rather than door against door: the streaming doors, and the overview page. */
-export const streamScenarioNames = ['fanout', 'export', 'overview'] as const;
+export const streamScenarioNames = ['fanout', 'export', 'overview', 'import'] as const;
 export type StreamScenarioName = (typeof streamScenarioNames)[number];
 export type DatabaseKind = 'pglite' | 'postgres';
 
@@ -41,6 +41,8 @@ export interface BenchOptions {
   memberships: number;
   /** Export (PostgreSQL only: it compares with COPY): users seeded for it on top of the bench's own. */
   exportUsers: number;
+  /** Import: users posted as NDJSON with bcrypt hashes (and, on PostgreSQL, COPYed for the floor). */
+  importRows: number;
   /** Overview (PostgreSQL only): the users table grows to this many rows, with this many events, before /dashboard is timed against /users. */
   overview: { users: number; events: number };
   /** Profile the update path with --cpu-prof after each database's measurements. */
@@ -59,7 +61,7 @@ export interface BenchOptions {
 const usage = `Usage: npm run bench -- [--smoke] [--users N] [--repeats N] [--requests N] [--duration S] [--delete-max N]
                        [--connections 10,50] [--db pglite,postgres] [--scenarios ${scenarioNames.join(',')}|none]
                        [--streams ${streamScenarioNames.join(',')}|none] [--subscribers N] [--events N]
-                       [--export-users N] [--overview-users N] [--overview-events N] [--organizations N] [--memberships N]
+                       [--export-users N] [--import-rows N] [--overview-users N] [--overview-events N] [--organizations N] [--memberships N]
                        [--no-profile] [--out DIR] [--port N]`;
 
 /** A bad command line: run.ts prints the message (which includes the usage) and exits 2. */
@@ -91,6 +93,7 @@ function parse(argv: string[]): BenchOptions {
       subscribers: { type: 'string' },
       events: { type: 'string' },
       'export-users': { type: 'string' },
+      'import-rows': { type: 'string' },
       'overview-users': { type: 'string' },
       'overview-events': { type: 'string' },
       organizations: { type: 'string' },
@@ -140,6 +143,7 @@ function parse(argv: string[]): BenchOptions {
     organizations: Math.round(number('organizations', values.organizations, smoke ? 100 : 10_000)),
     memberships: Math.round(number('memberships', values.memberships, smoke ? 1_000 : 100_000)),
     exportUsers: Math.round(number('export-users', values['export-users'], smoke ? 5_000 : 1_000_000)),
+    importRows: Math.round(number('import-rows', values['import-rows'], smoke ? 1_000 : 100_000)),
     overview: {
       users: Math.round(number('overview-users', values['overview-users'], smoke ? 5_000 : 1_000_000)),
       events: Math.round(number('overview-events', values['overview-events'], smoke ? 20_000 : 5_000_000)),

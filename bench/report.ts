@@ -1,6 +1,7 @@
 // bench/results/latest.md: header with the machine, the summary of ratios and the verdict on the claim,
 // the chart, one table per scenario, and the profile of the update path.
 import type { CpuSplit, ExportResult } from './export';
+import { importTable } from './report-import';
 import { overviewTarget, type OverviewResult } from './overview';
 import type { FanoutResult } from './fanout';
 import type { BenchResult, ScenarioResult } from './results';
@@ -310,6 +311,7 @@ export function renderMarkdown(result: BenchResult, chartFile: string): string {
     for (const scenario of database.scenarios) lines.push(`### ${scenario.title}`, '', ...scenarioTable(result, scenario));
     if (database.fanout) lines.push(...fanoutTable(database.fanout));
     if (database.export) lines.push(...exportTable(database.export, result.smoke));
+    if (database.import) lines.push(...importTable(database.import, result.smoke));
     if (database.overview) lines.push(...overviewTable(database.overview, result.smoke));
   }
   lines.push(...profiles(result.profiles));

@@ -1,6 +1,7 @@
 // The shape of bench/results/latest.json, and how a scenario's measurements accumulate into it.
 import type { DoorKey, DoorRatio, Scenario } from './scenarios';
 import type { ExportResult } from './export';
+import type { ImportResult } from './import';
 import type { OverviewResult } from './overview';
 import type { FanoutResult } from './fanout';
 import type { LoadResult } from './load';
@@ -30,6 +31,7 @@ export interface DatabaseResult {
   scenarios: ScenarioResult[];
   fanout?: FanoutResult;
   export?: ExportResult;
+  import?: ImportResult;
   overview?: OverviewResult;
 }
 

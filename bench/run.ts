@@ -10,6 +10,7 @@ import { buildBenchIfStale } from './build';
 import { renderChart } from './chart';
 import { preparePglite, preparePostgres, type BenchDatabase } from './database';
 import { measureExport } from './export';
+import { measureImport } from './import';
 import { measureFanout, streamsPerKey } from './fanout';
 import { Failures } from './failures';
 import { runLoad } from './load';
@@ -115,12 +116,24 @@ async function measureDatabase(database: BenchDatabase): Promise<DatabaseResult>
           `peak ${memory.aboveIdleMiB.toFixed(1)} MiB above idle`,
       );
     }
+    if (options.streams.includes('import')) {
+      console.log(`[${database.kind}] import: ${options.importRows.toLocaleString('en-US')} users with bcrypt hashes as NDJSON${database.kind === 'postgres' ? ' vs COPY of the same rows' : ''}`);
+      const phase = `[${database.kind}] import`;
+      const databaseUrl = database.kind === 'postgres' ? database.nextEnv.DATABASE_URL! : undefined;
+      result.import = await measureImport(next, databaseUrl, { rows: options.importRows, hangSeconds: importHangSeconds, token: `${token}${database.kind}` }, failures, phase);
+      failures.throwIfAny(phase);
+      const { server, copy, ratio, memory } = result.import;
+      const floor = copy ? `, COPY ${Math.round(copy.rowsPerSecond).toLocaleString('en-US')} rows/s (${ratio!.toFixed(2)}×)` : '';
+      console.log(`  server ${Math.round(server.rowsPerSecond).toLocaleString('en-US')} rows/s${floor}; peak ${memory.aboveIdleMiB.toFixed(1)} MiB above idle`);
+    }
     return result;
   } finally {
     await Promise.all([next.stop(), raw.stop()]);
   }
 }
 
+/** 100,000 imported users must be in well within this; past it the run fails instead of waiting. */
+const importHangSeconds = 1_800;
 const profileWarmupRequestsPerConnection = 30;
 /** A 1,000,000-row export must end well within this; past it the run fails instead of waiting. */
 const exportHangSeconds = 900;

@@ -104,7 +104,7 @@ export interface paths {
         put?: never;
         /**
          * Import users (NDJSON, CSV or a JSON array)
-         * @description Reads the upload as it arrives (never held whole; up to `ROSTER_IMPORT_MAX_BYTES`, 256 MiB by default), stages its rows and answers a `users.import` job (`GET /api/v1/jobs/{id}`), which applies them in the background: a bad row is a job error (line, field, code) and does not stop the others. `passwordHash` keeps the password users had (bcrypt, argon2id/argon2i, scrypt, Firebase scrypt, PBKDF2-SHA256): they sign in with it, after which it is replaced by Roster’s own. Each user created is a `user.created` event with `data.jobId`. `dryRun=true`: the job checks every row and writes no user. Admins can’t import admins or owners (row errors).
+         * @description Reads the upload as it arrives (never held whole; up to `ROSTER_IMPORT_MAX_BYTES`, 256 MiB by default), stages its rows and answers a `users.import` job (`GET /api/v1/jobs/{id}`), which applies them in the background: a bad row is a job error (line, field, code) and does not stop the others. `passwordHash` keeps the password users had (bcrypt, argon2id/argon2i, scrypt, Firebase scrypt, PBKDF2-SHA256): they sign in with it, after which it is replaced by Roster’s own. Each user created is a `user.created` event with `data.jobId`. `dryRun=true`: the job checks every row and writes no user. `invite=true`: users created without a `passwordHash` are emailed a link to set a password (queued with the import). Admins can’t import admins or owners (row errors).
          */
         post: operations["importUsers"];
         delete?: never;
@@ -3403,6 +3403,8 @@ export interface operations {
             query?: {
                 /** @description `true`: the job checks every row and reports, writing no user. */
                 dryRun?: "true" | "false";
+                /** @description `true`: each user created without a `passwordHash` is emailed a single-use link to set a password (queued with the import, sent by the mailer). */
+                invite?: "true" | "false";
                 /** @description `insert` refuses existing users (row errors); `upsert` updates the user with the same externalId, else email. */
                 mode?: "insert" | "upsert";
             };

@@ -13,6 +13,12 @@ export interface ItemError {
   detail: string;
 }
 
+/** An item a batch refused, with why. */
+export interface RefusedItem {
+  ref: ItemRef;
+  errors: ItemError[];
+}
+
 /** What a kind's chunk sees: the job, its own parameters, where it stopped, and the chunk's transaction. */
 export interface JobChunk<Params, Cursor> {
   readonly jobId: string;
@@ -29,6 +35,12 @@ export interface JobChunk<Params, Cursor> {
    * message; anything else as `internal`). Resolves true when applied.
    */
   item(ref: ItemRef, apply: (tx: Transaction) => Promise<void>): Promise<boolean>;
+  /**
+   * Applies many items in one savepoint (one round trip per table instead of one per item): `apply` writes them and
+   * answers the ones it refused with their errors; the others count as applied. If `apply` throws, none of its writes
+   * stay, nothing is counted and this resolves false: try the items one by one with `item` then.
+   */
+  items(apply: (tx: Transaction) => Promise<RefusedItem[]>, count: number): Promise<boolean>;
   /** Counts an item as failed without trying it (e.g. a row that does not parse), with its errors. */
   reject(ref: ItemRef, errors: ItemError[]): Promise<void>;
   /** Sets the job's total once it is known (a streamed input learns it as it goes). */

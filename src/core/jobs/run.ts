@@ -3,11 +3,12 @@ import { and, asc, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
 import type { Database, Transaction } from '@/db/client';
 import { apiKeys, jobErrors, jobs, users, type JobRow } from '@/db/schema';
+import { postgresErrorCode } from '../db-errors';
 import { Conflict, DomainError, ValidationFailed } from '../errors';
 import { recordEvent } from '../events';
 import type { Principal } from '../principal';
 import { ITEM_ERROR_CODE_MAX, ITEM_ERROR_DETAIL_MAX, ITEM_ERROR_FIELD_MAX, STORED_ERRORS_MAX, toJobSummaryDto } from './dto';
-import type { ItemError, ItemRef, JobChunk, JobKind } from './kind';
+import type { ItemError, ItemRef, JobChunk, JobKind, RefusedItem } from './kind';
 
 /** A job this runner holds, with the lease token that proves it. */
 export interface ClaimedJob {
@@ -103,6 +104,21 @@ export async function runJobChunk(db: Database, kinds: ReadonlyMap<string, JobKi
         }
         counts.processed += 1;
         counts.succeeded += 1;
+        return true;
+      },
+      async items(apply, count) {
+        let refused: RefusedItem[];
+        try {
+          refused = await tx.transaction(apply);
+        } catch (error) {
+          // A refused value or constraint (SQLSTATE class 22 or 23) or a domain error: the savepoint undid it all, and the
+          // caller retries item by item so only the culprit fails. Anything else fails the chunk, as in `item`.
+          if (!(error instanceof DomainError) && !/^2[23]/.test(postgresErrorCode(error) ?? '')) throw error;
+          return false;
+        }
+        for (const { ref, errors } of refused) await reject(ref, errors);
+        counts.processed += count - refused.length;
+        counts.succeeded += count - refused.length;
         return true;
       },
       reject,

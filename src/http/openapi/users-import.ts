@@ -17,7 +17,8 @@ export const usersImportOperations: Operation[] = [
       '`users.import` job (`GET /api/v1/jobs/{id}`), which applies them in the background: a bad row is a job error (line, field, code) and ' +
       'does not stop the others. `passwordHash` keeps the password users had (bcrypt, argon2id/argon2i, scrypt, Firebase scrypt, ' +
       'PBKDF2-SHA256): they sign in with it, after which it is replaced by Roster’s own. Each user created is a `user.created` event with ' +
-      '`data.jobId`. `dryRun=true`: the job checks every row and writes no user. Admins can’t import admins or owners (row errors).',
+      '`data.jobId`. `dryRun=true`: the job checks every row and writes no user. `invite=true`: users created without a `passwordHash` are ' +
+      'emailed a link to set a password (queued with the import). Admins can’t import admins or owners (row errors).',
     tag: 'Users',
     access: 'any-credential',
     request: {

@@ -3,10 +3,13 @@ import { and, eq, inArray, or, sql } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
 import type { Database, Transaction } from '@/db/client';
 import { accounts, organizationMembers, organizations, users, type UserRow } from '@/db/schema';
+import { issueAccountToken } from '../../accounts/tokens';
 import { authorizeAccountChange } from '../../authorization';
 import { postgresErrorCode, UNIQUE_VIOLATION } from '../../db-errors';
 import { Conflict, Forbidden, ValidationFailed } from '../../errors';
 import { diffFields, recordEvents, type NewEvent } from '../../events';
+import { emailLink } from '../../links';
+import { enqueueMail } from '../../mail';
 import { memberEventOf } from '../../organizations/members';
 import type { Principal } from '../../principal';
 import { applyUserChanges } from '../commands';
@@ -49,11 +52,35 @@ const unknownOrganization = (row: ValidRow, known: Set<string>): RowError | null
     ? { line: row.line, field: 'organizationId', code: 'not_found', detail: 'No organization has this id.' }
     : null;
 
+/** What applying a chunk does besides creating users: send those without a password an invitation to set one. */
+export interface ApplyOptions {
+  invite: boolean;
+}
+
+/**
+ * Creates a chunk of new users at once (insert mode), in `tx` (one savepoint for the chunk): one multi-row INSERT …
+ * ON CONFLICT DO NOTHING per table. Answers the rows it refused, with the same errors `applyRow` gives: an unknown
+ * organization, or an email or externalId that is taken (by an existing user, a concurrent writer or an earlier row).
+ * Anything else that fails throws, leaving the caller to undo the savepoint and apply row by row.
+ */
+export async function insertBatch(tx: Transaction, principal: Principal, rows: ValidRow[], options: ApplyOptions): Promise<RowError[]> {
+  const known = await existingOrganizations(tx, rows);
+  const refused: RowError[] = [];
+  const ready = rows.filter((row) => {
+    const unknown = unknownOrganization(row, known);
+    if (unknown) refused.push({ ...unknown, code: 'validation_failed' });
+    return !unknown;
+  });
+  const inserted = await insertRows(tx, principal, ready, options);
+  for (const row of ready) if (!inserted.has(row.line)) refused.push({ ...duplicate(row), code: 'conflict' });
+  return refused.sort((a, b) => a.line - b.line);
+}
+
 /**
  * Applies one row in `tx` (a job item's savepoint): all or nothing, its user, password hash, membership and events
  * together. A row that can't be applied throws a domain error naming the field.
  */
-export async function applyRow(tx: Transaction, principal: Principal, mode: ImportMode, row: ValidRow): Promise<void> {
+export async function applyRow(tx: Transaction, principal: Principal, mode: ImportMode, row: ValidRow, options: ApplyOptions): Promise<void> {
   const unknown = unknownOrganization(row, await existingOrganizations(tx, [row]));
   if (unknown) throw new ValidationFailed([{ path: ['organizationId'], message: unknown.detail }]);
   try {
@@ -63,14 +90,13 @@ export async function applyRow(tx: Transaction, principal: Principal, mode: Impo
       await updateRow(tx, principal, current, row.record);
       return;
     }
-    if ((await insertRows(tx, principal, [row])).size === 0) throw new Conflict(duplicate(row).detail, 'email');
+    if ((await insertRows(tx, principal, [row], options)).size === 0) throw new Conflict(duplicate(row).detail, 'email');
   } catch (error) {
     // Another row's email or externalId (or a concurrent writer's): this row alone is refused.
     if (postgresErrorCode(error) === UNIQUE_VIOLATION) throw new Conflict(duplicate(row).detail, 'email');
     throw error;
   }
 }
-
 const duplicate = (row: ValidRow): RowError => ({
   line: row.line,
   field: 'email',
@@ -129,9 +155,10 @@ function refusedChange(principal: Principal, current: UserRow, row: ValidRow): R
 
 /**
  * Inserts the rows whose email and externalId are free (ON CONFLICT DO NOTHING skips the others, a later duplicate
- * within the batch too), with their password hashes, memberships and events. Returns the lines it inserted.
+ * within the batch too), with their password hashes, memberships, events and (`invite`) invitations. Returns the
+ * lines it inserted.
  */
-async function insertRows(tx: Transaction, principal: Principal, rows: ValidRow[]): Promise<Set<number>> {
+async function insertRows(tx: Transaction, principal: Principal, rows: ValidRow[], { invite }: ApplyOptions): Promise<Set<number>> {
   if (rows.length === 0) return new Set();
   const lineOf = new Map<string, ValidRow>();
   const values = rows.map((row) => {
@@ -159,6 +186,7 @@ async function insertRows(tx: Transaction, principal: Principal, rows: ValidRow[
   if (withHash.length) await tx.insert(accounts).values(withHash);
   const events: NewEvent[] = inserted.map(createdEvent);
   events.push(...(await addMemberships(tx, inserted.flatMap((user) => membershipOf(user, lineOf.get(user.id)!.record)))));
+  if (invite) events.push(...(await inviteToSetPassword(tx, inserted.filter((user) => !lineOf.get(user.id)!.record.passwordHash))));
   await recordEvents(tx, principal, events);
   return new Set(inserted.map((user) => lineOf.get(user.id)!.line));
 }
@@ -170,6 +198,21 @@ const createdEvent = (user: UserRow): NewEvent => ({
   changes: diffFields(undefined, user, [...userFields, 'plan']),
   data: { user: toUserDto(user) },
 });
+
+/**
+ * A link to set a password, by email, for each new user who has none: the staff action's password-reset mail (a
+ * single-use token), queued in the mail outbox with the import, so the mailer sends it once the chunk commits.
+ */
+async function inviteToSetPassword(tx: Transaction, passwordless: UserRow[]): Promise<NewEvent[]> {
+  const now = new Date();
+  const events: NewEvent[] = [];
+  for (const user of passwordless) {
+    const token = await issueAccountToken(tx, { purpose: 'password-reset', userId: user.id, address: user.email, now });
+    await enqueueMail(tx, { kind: 'password-reset', to: user.email, link: emailLink('reset-password', token) });
+    events.push({ type: 'user.password-reset-sent', subject: { type: 'user', id: user.id }, changes: {}, data: { user: toUserDto(user) } });
+  }
+  return events;
+}
 
 const membershipOf = (user: UserRow, record: ImportRecord) =>
   record.organizationId ? [{ user, organizationId: record.organizationId, role: record.organizationRole ?? 'member' }] : [];

@@ -20,6 +20,7 @@ const STAGE_BATCH = 1000;
 
 export const importUsersQuery = z.strictObject({
   dryRun: z.enum(['true', 'false']).default('false').meta({ description: '`true`: the job checks every row and reports, writing no user.' }),
+  invite: z.enum(['true', 'false']).default('false').meta({ description: '`true`: each user created without a `passwordHash` is emailed a single-use link to set a password (queued with the import, sent by the mailer).' }),
   mode: z.enum(['insert', 'upsert']).default('insert').meta({ description: '`insert` refuses existing users (row errors); `upsert` updates the user with the same externalId, else email.' }),
 });
 
@@ -51,7 +52,7 @@ export async function importUsers(
     if (staged.length === STAGE_BATCH) await stage();
   }
   await stage();
-  return ctx.db.transaction((tx) => createJob(tx, ctx.principal, importJob, { params: { uploadId, mode: query.mode, dryRun: query.dryRun === 'true' }, total }));
+  return ctx.db.transaction((tx) => createJob(tx, ctx.principal, importJob, { params: { uploadId, mode: query.mode, dryRun: query.dryRun === 'true', invite: query.invite === 'true' }, total }));
 }
 
 /**
