@@ -1,7 +1,7 @@
 import 'server-only';
-import { and, asc, eq, gt } from 'drizzle-orm';
+import { and, asc, eq, gt, isNotNull, notInArray } from 'drizzle-orm';
 import { z } from 'zod';
-import { importRows } from '@/db/schema';
+import { importRows, jobErrors } from '@/db/schema';
 import { defineJobKind, type JobChunk } from '../../jobs/kind';
 import { applyRow, dryRunBatch } from './apply';
 import { validateRow, type RowError, type ValidRow } from './validate';
@@ -15,7 +15,8 @@ type Params = z.infer<typeof params>;
 /**
  * The `users.import` job: the rows its request staged (import_rows), in line order, a chunk at a time from the last
  * committed line. Each row is checked again as the job's creator stands now, then applied in its own savepoint; a
- * dry run checks the same and applies nothing. The staged rows go when the job is done.
+ * dry run checks the same and applies nothing. When the job is done its staged rows go, but for the refused ones: those
+ * stay for the rejected-rows CSV until the staging sweep (./staging.ts) takes them.
  */
 export const importJob = defineJobKind<Params, number>({
   name: 'users.import',
@@ -36,10 +37,21 @@ export const importJob = defineJobKind<Params, number>({
     if (chunk.params.dryRun) await checkOnly(chunk, valid);
     else for (const row of valid) await chunk.item({ line: row.line }, (tx) => applyRow(tx, chunk.principal, chunk.params.mode, row));
     const done = rows.length < CHUNK_ROWS;
-    if (done) await chunk.tx.delete(importRows).where(eq(importRows.uploadId, chunk.params.uploadId));
+    if (done) await dropAppliedRows(chunk);
     return { cursor: rows.at(-1)?.line ?? chunk.cursor ?? 0, done };
   },
 });
+
+/** Deletes the upload's staged rows but for those of a line with a kept error (job_errors), which stay for the CSV. */
+const dropAppliedRows = (chunk: JobChunk<Params, number>) =>
+  chunk.tx
+    .delete(importRows)
+    .where(
+      and(
+        eq(importRows.uploadId, chunk.params.uploadId),
+        notInArray(importRows.line, chunk.tx.select({ line: jobErrors.line }).from(jobErrors).where(and(eq(jobErrors.jobId, chunk.jobId), isNotNull(jobErrors.line)))),
+      ),
+    );
 
 const rejectRow = (chunk: JobChunk<Params, number>, line: number, errors: RowError[]) =>
   chunk.reject({ line }, errors.map(({ field, code, detail }) => ({ ...(field ? { field } : {}), code, detail })));
