@@ -1,4 +1,5 @@
 import { actionContext } from '@/actions/context';
+import { authorize } from '@/core/authorization';
 import { ValidationFailed } from '@/core/errors';
 import { importUsers } from '@/core/users/import';
 import { methodNotAllowed } from '@/http/api-resource';
@@ -18,6 +19,8 @@ export async function POST(request: Request): Promise<Response> {
   try {
     assertSameOrigin(request);
     const ctx = await actionContext();
+    // Before the body is read: an upload nobody may import is refused without streaming it.
+    authorize(ctx.principal, 'users:write');
     const { format, body, fields } = await importUpload(request);
     const dryRun = new URL(request.url).searchParams.get('dryRun') === 'true';
     const job = await importUsers(ctx, body, format, { mode: fields.mode, dryRun: String(dryRun) });
