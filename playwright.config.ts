@@ -49,8 +49,8 @@ export default defineConfig({
     },
     {
       name: 'no-js',
-      // The account-lifecycle flows run in both projects.
-      testMatch: ['**/*-no-js.spec.ts', '**/account-lifecycle.spec.ts'],
+      // The account-lifecycle flows and the Import users page run in both projects.
+      testMatch: ['**/*-no-js.spec.ts', '**/account-lifecycle.spec.ts', '**/users-import.spec.ts'],
       dependencies: ['setup'],
       use: { javaScriptEnabled: false, storageState: ownerStorageState },
     },

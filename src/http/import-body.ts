@@ -21,13 +21,14 @@ export function importBody(request: Request): { format: ImportFormat; body: Asyn
   if (Number(request.headers.get('content-length') ?? 0) > limit) {
     throw new HttpProblem(413, 'payload-too-large', 'Content Too Large', `An import must be at most ${limit} bytes.`);
   }
-  return { format, body: upTo(request.body, limit) };
+  return { format, body: upTo(request.body as AsyncIterable<Uint8Array> | null, limit) };
 }
 
-async function* upTo(body: ReadableStream<Uint8Array> | null, limit: number): AsyncGenerator<Uint8Array> {
+/** The bytes of `body` until `limit`: past it, throws (the reader reports the file unreadable from there). */
+export async function* upTo(body: AsyncIterable<Uint8Array> | null, limit: number): AsyncGenerator<Uint8Array> {
   if (!body) return;
   let size = 0;
-  for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
+  for await (const chunk of body) {
     size += chunk.byteLength;
     if (size > limit) throw new Error('import body over the limit');
     yield chunk;

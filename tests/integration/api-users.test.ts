@@ -21,7 +21,7 @@ const revalidate = vi.mocked(revalidateTag);
 const BASE = 'http://localhost:3000';
 const COLLECTION = '/api/v1/users';
 const MAX_BODY_BYTES = 1024 * 1024;
-const DTO_KEYS = ['createdAt', 'email', 'id', 'name', 'plan', 'role', 'status', 'subscriptionStatus', 'updatedAt', 'version'];
+const DTO_KEYS = ['createdAt', 'email', 'externalId', 'id', 'metadata', 'name', 'plan', 'role', 'status', 'subscriptionStatus', 'updatedAt', 'version'];
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';
 
@@ -163,6 +163,8 @@ describe('POST /api/v1/users', () => {
       status: 'active',
       plan: 'free',
       subscriptionStatus: null,
+      externalId: null,
+      metadata: {},
       version: 1,
       createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
       updatedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),

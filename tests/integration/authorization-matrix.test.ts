@@ -216,6 +216,13 @@ async function freshJob(): Promise<string> {
   return id;
 }
 
+/** Someone else's finished import, with nothing refused (its rejected rows are a header alone). */
+async function freshImportJob(): Promise<string> {
+  const id = uuidv7();
+  await (await db()).insert(jobs).values({ id, kind: 'users.import', status: 'succeeded', params: { uploadId: uuidv7(), mode: 'insert', dryRun: false }, createdBy: 'system:matrix', principal: system });
+  return id;
+}
+
 /** A TOTP secret as Better Auth stores it (encrypted with the auth secret), for a user that cells then act on. */
 async function storeSecondFactor(userId: string, verified: boolean): Promise<OTPAuth.TOTP> {
   const secret = uuidv7().replaceAll('-', '');
@@ -315,6 +322,8 @@ const jobsOfOthers = (ok: number): Statuses => ({
 /** The same outcomes, with 202 Accepted where they succeed. */
 const accepted = (statuses: Statuses): Statuses =>
   Object.fromEntries(Object.entries(statuses).map(([name, status]) => [name, status === 200 ? 202 : status])) as Statuses;
+/** The console's writes by session cookie (the import form, its rejected rows): admins and owners. */
+const consoleWrite = (ok: number): Statuses => ({ ...consoleRead, viewer: 403, admin: ok, owner: ok });
 
 interface RouteCell {
   /** What the cell acts on (its `id` param); a fresh member by default. */
@@ -503,6 +512,22 @@ const routeMatrix: Record<string, Partial<Record<string, RouteCell>>> = {
     PUT: { path: () => '/api/console/users/export', expect: every(405) },
     PATCH: { path: () => '/api/console/users/export', expect: every(405) },
     DELETE: { path: () => '/api/console/users/export', expect: every(405) },
+  },
+  // The Import users form: a plain multipart post. The matrix sends JSON, which a permitted caller gets back to the
+  // form as unreadable (303); everyone else is refused before the body is read.
+  'app/api/console/users/import/route.ts': {
+    POST: { path: () => '/api/console/users/import', body: () => ({ not: 'multipart' }), expect: consoleWrite(303), byCookie: true },
+    GET: { path: () => '/api/console/users/import', expect: every(405) },
+    PUT: { path: () => '/api/console/users/import', expect: every(405) },
+    PATCH: { path: () => '/api/console/users/import', expect: every(405) },
+    DELETE: { path: () => '/api/console/users/import', expect: every(405) },
+  },
+  'app/api/console/jobs/[id]/rejected/route.ts': {
+    GET: { target: freshImportJob, path: (id) => `/api/console/jobs/${id}/rejected`, expect: consoleWrite(200), byCookie: true },
+    POST: { target: freshImportJob, path: (id) => `/api/console/jobs/${id}/rejected`, expect: every(405) },
+    PUT: { target: freshImportJob, path: (id) => `/api/console/jobs/${id}/rejected`, expect: every(405) },
+    PATCH: { target: freshImportJob, path: (id) => `/api/console/jobs/${id}/rejected`, expect: every(405) },
+    DELETE: { target: freshImportJob, path: (id) => `/api/console/jobs/${id}/rejected`, expect: every(405) },
   },
   'app/api/console/audit-events/export/route.ts': {
     GET: { path: () => '/api/console/audit-events/export', expect: consoleEventsRead, byCookie: true },

@@ -22,7 +22,7 @@ const ME = '/api/v1/me';
 const AUDIENCE = 'https://roster.test/api';
 const KID = 'idp-key-1';
 // What /me answers: the user's DTO and the organizations they belong to.
-const ME_KEYS = ['createdAt', 'email', 'id', 'impersonator', 'name', 'organizations', 'plan', 'role', 'status', 'subscriptionStatus', 'updatedAt', 'version'];
+const ME_KEYS = ['createdAt', 'email', 'externalId', 'id', 'impersonator', 'metadata', 'name', 'organizations', 'plan', 'role', 'status', 'subscriptionStatus', 'updatedAt', 'version'];
 const ENV_KEYS = ['ROSTER_JWT_ISSUER', 'ROSTER_JWKS_URL', 'ROSTER_JWT_AUDIENCE', 'ROSTER_BASE_URL'] as const;
 
 /** A trusted external identity provider: an ES256 key pair whose public half is served at /jwks.json. */

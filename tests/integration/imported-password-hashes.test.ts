@@ -4,7 +4,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { upgradeImportedHash } from '@/core/accounts/password-hashes';
 import { getDatabase } from '@/db';
-import { accounts, users } from '@/db/schema';
+import { accounts, auditEvents, users } from '@/db/schema';
 import * as authRoute from '../../app/api/auth/[...all]/route';
 import { truncateAll } from '../support/database';
 import { fromClient } from '../support/client-ip';
@@ -32,6 +32,9 @@ async function userWithHash(email: string, hash: string) {
   await (await db()).insert(accounts).values({ id: uuidv7(), userId: id, accountId: id, providerId: 'credential', password: hash });
   return id;
 }
+
+const rehashEvents = async () =>
+  (await db()).select({ actor: auditEvents.actor, subjectId: auditEvents.subjectId, data: auditEvents.data }).from(auditEvents).where(eq(auditEvents.action, 'user.password-rehashed'));
 
 const storedHash = async (userId: string) =>
   (await (await db()).select({ password: accounts.password }).from(accounts).where(and(eq(accounts.userId, userId), eq(accounts.providerId, 'credential'))))[0]!
@@ -76,6 +79,10 @@ describe('re-hashing', () => {
     const replaced = await storedHash(id);
     expect(replaced).not.toBe(bcrypt.hash);
     expect(await verifyPassword({ hash: replaced, password: bcrypt.password })).toBe(true);
+    const events = await rehashEvents();
+    expect(events).toEqual([{ actor: `user:${id}`, subjectId: id, data: expect.objectContaining({ previousScheme: 'bcrypt', user: expect.objectContaining({ id }) }) }]);
+    expect(JSON.stringify(events)).not.toContain(bcrypt.hash);
+    expect(JSON.stringify(events)).not.toContain(replaced);
   });
 
   it('swaps only while the old hash is still there: the later of two racing upgrades changes nothing', async () => {
@@ -84,6 +91,7 @@ describe('re-hashing', () => {
     expect(await upgradeImportedHash(await db(), '$2b$old', 'first')).toBe(true);
     expect(await upgradeImportedHash(await db(), '$2b$old', 'second')).toBe(false);
     expect(await storedHash(id)).toBe('first');
+    expect(await rehashEvents()).toHaveLength(1);
   });
 
   it('refuses a Firebase hash when the project parameters aren’t configured', async () => {

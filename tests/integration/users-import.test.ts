@@ -1,12 +1,16 @@
 import { and, eq } from 'drizzle-orm';
+import { v7 as uuidv7 } from 'uuid';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { claimJob, getJob, runJobChunk } from '@/core/jobs';
+import { claimJob, createJob, getJob, runJobChunk } from '@/core/jobs';
+import { importJob, sweepStagedImportRows } from '@/core/users/import';
 import { jobKinds } from '@/core/jobs/kinds';
 import { getDatabase } from '@/db';
 import type { Database } from '@/db/client';
 import { accounts, auditEvents, importRows, organizationMembers, users } from '@/db/schema';
 import * as authRoute from '../../app/api/auth/[...all]/route';
 import * as importRoute from '../../app/api/v1/users/import/route';
+import * as userRoute from '../../app/api/v1/users/[id]/route';
+import * as usersRoute from '../../app/api/v1/users/route';
 import { fromClient } from '../support/client-ip';
 import { truncateAll } from '../support/database';
 import { seedOrganization } from '../support/organizations';
@@ -67,7 +71,13 @@ describe('POST /api/v1/users/import', () => {
     ]);
     expect(await userEmails()).toEqual([]);
     expect(await createdEvents()).toHaveLength(0);
-    expect(await db.select().from(importRows)).toHaveLength(0);
+    // The refused rows stay, as read, for the rejected-rows CSV (until the staging sweep); the good ones are gone.
+    const kept = await db.select({ line: importRows.line, record: importRows.record }).from(importRows).orderBy(importRows.line);
+    expect(kept).toEqual([
+      { line: 2, record: { email: 'not-an-email' } },
+      { line: 3, record: null },
+      { line: 4, record: { email: 'b@example.com', role: 'wizard' } },
+    ]);
   });
 
   it('imports the good rows around a bad one, each a user.created event, and reports existing addresses as duplicates', async () => {
@@ -87,6 +97,23 @@ describe('POST /api/v1/users/import', () => {
     const events = await createdEvents();
     expect(events).toHaveLength(3);
     expect(events.filter((event) => event.data.jobId === report.id)).toHaveLength(2);
+  });
+
+  it('the user DTO carries what the import brought: externalId and metadata, in GET one and the list', async () => {
+    await imported(await importUsers(ndjson({ email: 'carried@example.com', externalId: 'legacy-7', metadata: { tier: 'gold', seats: 3 } }, { email: 'plain@example.com' })));
+    const reader = await apiKeyFor(db, ['users:read']);
+    const [carried] = await db.select({ id: users.id }).from(users).where(eq(users.email, 'carried@example.com'));
+
+    const one = await userRoute.GET(new Request(`${BASE}/api/v1/users/${carried!.id}`, { headers: reader.headers }), { params: Promise.resolve({ id: carried!.id }) });
+    expect(one.status).toBe(200);
+    expect(await one.json()).toMatchObject({ email: 'carried@example.com', externalId: 'legacy-7', metadata: { tier: 'gold', seats: 3 } });
+
+    const list = await usersRoute.GET(new Request(`${BASE}/api/v1/users?role=member`, { headers: reader.headers }), { params: Promise.resolve({}) });
+    const page = (await list.json()) as { items: { email: string; externalId: string | null; metadata: unknown }[] };
+    expect(page.items.map(({ email, externalId, metadata }) => ({ email, externalId, metadata })).sort((a, b) => a.email.localeCompare(b.email))).toEqual([
+      { email: 'carried@example.com', externalId: 'legacy-7', metadata: { tier: 'gold', seats: 3 } },
+      { email: 'plain@example.com', externalId: null, metadata: {} },
+    ]);
   });
 
   it('upsert updates the user with the same externalId, else email, and creates the rest', async () => {
@@ -175,5 +202,36 @@ describe('POST /api/v1/users/import', () => {
 
     expect(await imported(await importUsers(body))).toMatchObject({ total: rows, succeeded: rows, failed: 0 });
     expect((await importUsers('x', { type: 'text/plain' })).status).toBe(415);
+  });
+});
+
+describe('the staging sweep', () => {
+  const HOUR = 60 * 60 * 1000;
+  const stagedAt = async (ageMs: number) => {
+    const uploadId = uuidv7({ msecs: Date.now() - ageMs });
+    await db.insert(importRows).values([1, 2].map((line) => ({ uploadId, line, record: { email: `l${line}@example.com` } })));
+    return uploadId;
+  };
+  const stagedUploads = async () => new Set((await db.select({ uploadId: importRows.uploadId }).from(importRows)).map((row) => row.uploadId));
+
+  it('deletes the rows of a request that died before its job, once older than the limit; a queued job keeps its own', async () => {
+    await stagedAt(25 * HOUR);
+    const recent = await stagedAt(HOUR);
+    const queued = await stagedAt(30 * HOUR);
+    await db.transaction((tx) => createJob(tx, systemPrincipal(), importJob, { params: { uploadId: queued, mode: 'insert', dryRun: false }, total: 2 }));
+
+    expect(await sweepStagedImportRows(db, 24 * HOUR)).toBe(2);
+
+    expect(await stagedUploads()).toEqual(new Set([recent, queued]));
+    expect(await sweepStagedImportRows(db, 24 * HOUR)).toBe(0);
+  });
+
+  it('takes a finished job’s refused rows once they are older than the limit', async () => {
+    await imported(await importUsers(ndjson({ email: 'fine@example.com' }, { email: 'nope' })));
+    expect(await db.select().from(importRows)).toHaveLength(1);
+
+    expect(await sweepStagedImportRows(db, 24 * HOUR)).toBe(0);
+    expect(await sweepStagedImportRows(db, 24 * HOUR, new Date(Date.now() + 25 * HOUR))).toBe(1);
+    expect(await db.select().from(importRows)).toHaveLength(0);
   });
 });

@@ -83,9 +83,14 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
         <div className="flex items-center gap-3">
           <ExportLink path="/api/console/users/export" filters={filters} />
           {holds(principal, 'users:write') && (
-            <Link href="/users/new" className={buttonStyles.primary}>
-              New user
-            </Link>
+            <>
+              <Link href="/users/import" className={buttonStyles.secondary}>
+                Import users
+              </Link>
+              <Link href="/users/new" className={buttonStyles.primary}>
+                New user
+              </Link>
+            </>
           )}
         </div>
       </div>

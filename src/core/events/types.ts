@@ -37,6 +37,8 @@ export const eventTypes = [
   'user.sign-in-failed',
   'user.locked-out',
   'user.password-changed',
+  /** A sign-in replaced an imported password hash with Roster's own: `data.previousScheme` names the old scheme. */
+  'user.password-rehashed',
   'user.two-factor-enabled',
   'user.two-factor-disabled',
   'session.revoked',

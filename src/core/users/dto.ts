@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { UserRow } from '@/db/schema';
 import { int32, isoDateTime, nextCursor, storedEmail, uuid } from '../bounds';
 import { PAGE_LIMIT_MAX } from '../page-query';
+import { IMPORT_LIMITS } from './import/records';
 import { NAME_MAX, PLAN_MAX, roles, statuses, SUBSCRIPTION_STATUS_MAX } from './schemas';
 
 /**
@@ -18,6 +19,10 @@ export const userDto = z.strictObject({
   plan: z.string().max(PLAN_MAX),
   /** Stripe's status of the user's subscription (active, past_due, canceled, ...), or null without one. */
   subscriptionStatus: z.string().max(SUBSCRIPTION_STATUS_MAX).nullable(),
+  /** The user's id in the system they were imported from (unique), or null. */
+  externalId: z.string().max(IMPORT_LIMITS.externalId).nullable(),
+  /** What an import brought along (at most 8 KiB of JSON); stored, never read by Roster. */
+  metadata: z.record(z.string().max(IMPORT_LIMITS.metadataKey), z.unknown()).meta({ maxProperties: IMPORT_LIMITS.metadataJson / 4 }),
   version: int32(1),
   createdAt: isoDateTime(),
   updatedAt: isoDateTime(),
@@ -33,6 +38,8 @@ export function toUserDto(row: UserRow): UserDto {
     status: row.status,
     plan: row.plan,
     subscriptionStatus: row.subscriptionStatus,
+    externalId: row.externalId,
+    metadata: row.metadata,
     version: row.version,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),

@@ -8,6 +8,8 @@ import { cardStyles } from '@/components/styles';
 import { Timestamp } from '@/components/timestamp';
 import { NotFound } from '@/core/errors';
 import { finishedStatuses, getJob, type JobDto } from '@/core/jobs';
+import { importJob } from '@/core/users/import';
+import { ImportReport } from '@/components/import-report';
 
 export const metadata: Metadata = { title: 'Job' };
 
@@ -58,7 +60,9 @@ export default async function JobPage({ params }: { params: Promise<{ id: string
         </p>
         {job.failure && <p className="mt-2 text-sm text-red-700">{job.failure}</p>}
       </div>
-      {job.errors.length > 0 && (
+      {job.kind === importJob.name ? (
+        <ImportReport job={job} />
+      ) : job.errors.length > 0 && (
         <div className={cardStyles}>
           <h2 className="font-medium">Items not applied ({job.errorCount})</h2>
           <ul className="mt-2 space-y-1 text-sm">

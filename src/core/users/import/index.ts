@@ -14,6 +14,8 @@ import { validateRow } from './validate';
 export { importFormats, type ImportFormat } from './read';
 export { importRecord, IMPORT_LIMITS } from './records';
 export { importJob } from './job';
+export { DEFAULT_STAGING_HOURS, sweepStagedImportRows } from './staging';
+export { rejectedRowsCsv } from './rejected';
 
 /** Rows staged per INSERT while the upload is read. */
 const STAGE_BATCH = 1000;
@@ -48,11 +50,16 @@ export async function importUsers(
   for await (const source of readUntilUnreadable(readRecords(body, format))) {
     total += 1;
     const row = validateRow(ctx.principal, source);
-    staged.push(Array.isArray(row) ? { uploadId, line: source.line, errors: row.map(({ field, code, detail }) => ({ ...(field ? { field } : {}), code, detail })) } : { uploadId, line: row.line, record: row.record });
+    staged.push(Array.isArray(row) ? { uploadId, line: source.line, record: originalOf(source), errors: row.map(({ field, code, detail }) => ({ ...(field ? { field } : {}), code, detail })) } : { uploadId, line: row.line, record: row.record });
     if (staged.length === STAGE_BATCH) await stage();
   }
   await stage();
   return ctx.db.transaction((tx) => createJob(tx, ctx.principal, importJob, { params: { uploadId, mode: query.mode, dryRun: query.dryRun === 'true', invite: query.invite === 'true' }, total }));
+}
+
+/** A refused row as it was read (an object), kept for the rejected-rows CSV; null when it wasn't one. */
+function originalOf(source: SourceRecord): Record<string, unknown> | null {
+  return 'value' in source && typeof source.value === 'object' && source.value !== null && !Array.isArray(source.value) ? (source.value as Record<string, unknown>) : null;
 }
 
 /**

@@ -1,7 +1,7 @@
 import 'server-only';
-import { and, asc, eq, gt } from 'drizzle-orm';
+import { and, asc, eq, gt, isNotNull, notInArray } from 'drizzle-orm';
 import { z } from 'zod';
-import { importRows } from '@/db/schema';
+import { importRows, jobErrors } from '@/db/schema';
 import { defineJobKind, type JobChunk, type RefusedItem } from '../../jobs/kind';
 import { applyRow, dryRunBatch, insertBatch } from './apply';
 import { validateRow, type RowError, type ValidRow } from './validate';
@@ -17,8 +17,9 @@ type Params = z.infer<typeof params>;
  * The `users.import` job: the rows its request staged (import_rows), in line order, a chunk at a time from the last
  * committed line. Each row is checked again as the job's creator stands now. Insert mode creates a chunk's users
  * together (one savepoint; taken emails and unknown organizations are row errors) and, should that fail, row by row
- * in a savepoint each; upsert mode goes row by row. A dry run checks the same and applies nothing. The staged rows go
- * when the job is done.
+ * in a savepoint each; upsert mode goes row by row. A dry run checks the same and applies nothing. When the job is
+ * done its staged rows go, but for the refused ones: those stay for the rejected-rows CSV until the staging sweep
+ * (./staging.ts) takes them.
  */
 export const importJob = defineJobKind<Params, number>({
   name: 'users.import',
@@ -40,10 +41,21 @@ export const importJob = defineJobKind<Params, number>({
     else if (chunk.params.mode === 'insert') await insertChunk(chunk, valid);
     else await applyEach(chunk, valid);
     const done = rows.length < CHUNK_ROWS;
-    if (done) await chunk.tx.delete(importRows).where(eq(importRows.uploadId, chunk.params.uploadId));
+    if (done) await dropAppliedRows(chunk);
     return { cursor: rows.at(-1)?.line ?? chunk.cursor ?? 0, done };
   },
 });
+
+/** Deletes the upload's staged rows but for those of a line with a kept error (job_errors), which stay for the CSV. */
+const dropAppliedRows = (chunk: JobChunk<Params, number>) =>
+  chunk.tx
+    .delete(importRows)
+    .where(
+      and(
+        eq(importRows.uploadId, chunk.params.uploadId),
+        notInArray(importRows.line, chunk.tx.select({ line: jobErrors.line }).from(jobErrors).where(and(eq(jobErrors.jobId, chunk.jobId), isNotNull(jobErrors.line)))),
+      ),
+    );
 
 const rejectRow = (chunk: JobChunk<Params, number>, line: number, errors: RowError[]) =>
   chunk.reject({ line }, errors.map(({ field, code, detail }) => ({ ...(field ? { field } : {}), code, detail })));

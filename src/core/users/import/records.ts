@@ -6,7 +6,7 @@ import { orgRole } from '../../organizations/schemas';
 import { email, name, role } from '../schemas';
 
 /** Longest imported hash, external id and metadata (as JSON): generous for every supported format, bounded all the same. */
-export const IMPORT_LIMITS = { passwordHash: 1024, externalId: 255, metadataJson: 8192 } as const;
+export const IMPORT_LIMITS = { passwordHash: 1024, externalId: 255, metadataJson: 8192, metadataKey: 100 } as const;
 
 const passwordHash = z
   .string()
@@ -17,7 +17,7 @@ const passwordHash = z
   });
 
 const metadata = z
-  .record(z.string().max(100), z.unknown())
+  .record(z.string().max(IMPORT_LIMITS.metadataKey), z.unknown())
   .refine((value) => JSON.stringify(value).length <= IMPORT_LIMITS.metadataJson, `Metadata must be at most ${IMPORT_LIMITS.metadataJson} characters of JSON`);
 
 /** One user to import: the same email, name and role rules as creating one, plus what an import brings along. */
