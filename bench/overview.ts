@@ -1,68 +1,51 @@
-// The overview scenario (PostgreSQL): the bench database grown to N users and M events (one INSERT … generate_series
-// each, plus a realistic spread of activity: a few thousand users a day over 90 days), the rollup run once as the
+// The overview scenario (PostgreSQL): the bench database grown to N users and M events (bench/overview-seed.ts, plus
+// a realistic spread of activity: a few thousand users a day over 90 days), the rollup run once as the
 // server's job would, then the overview (/dashboard?range=90d) and the users list (/users) fetched as the signed-in
-// owner, alternating request by request on one client, so both see the same machine and the same moment. The
-// figure is the ratio of their medians (target: the overview within 1.5× the users list).
+// owner, alternating request by request on one client, so both see the same machine and the same moment, in
+// rounds (--repeats) that swap which page goes first. The figure is the ratio of their medians over every round
+// (target: the overview within 1.5× the users list); each round's own ratio and load average are reported too.
+import os from 'node:os';
 import pg from 'pg';
 import { rollUpMetrics } from '@/core/metrics';
 import { openDatabase } from '@/db/client';
 import { credentials } from './auth';
 import type { Failures } from './failures';
 import type { Server } from './processes';
+import { seedOverview, type SeededOverview } from './overview-seed';
 import { percentile } from './stats';
 
 export interface OverviewOptions {
   /** The users table grows to this many rows. */
   users: number;
-  /** Events (failed sign-ins and ordinary changes) seeded over the last 90 days. */
+  /** The event log grows to this many rows (failed sign-ins and ordinary changes over the last 90 days). */
   events: number;
-  /** Measured requests per page (after a few unmeasured ones). */
+  /** Measured requests per page per round (after a few unmeasured ones). */
   requests: number;
+  rounds: number;
+}
+
+export interface OverviewRound {
+  /** One-minute load average as the round began. */
+  loadAverage: number;
+  /** This round's overview median over its users-list median. */
+  ratio: number;
 }
 
 export interface OverviewResult {
   users: number;
   events: number;
   activityRows: number;
+  seedSeconds: number;
   rollupSeconds: number;
   overview: { p50: number; p90: number };
   usersList: { p50: number; p90: number };
-  /** Overview median over users-list median. */
+  /** Overview median over users-list median, every round's requests pooled. */
   ratio: number;
+  rounds: OverviewRound[];
+  requestsPerRound: number;
 }
 
 export const overviewTarget = 1.5;
-
-async function seed(client: pg.Client, { users, events }: OverviewOptions): Promise<{ users: number; activityRows: number }> {
-  const { rows } = await client.query<{ n: string }>('SELECT count(*) AS n FROM users');
-  const more = Math.max(0, users - Number(rows[0]!.n));
-  // Created across the last two years, so sign-ups per day have something to count.
-  await client.query(
-    `INSERT INTO users (id, email, name, role, plan, created_at, updated_at)
-     SELECT gen_random_uuid(), 'overview' || i || '@bench.example', 'Overview user ' || i, 'member',
-            (ARRAY['free','free','free','pro','team'])[1 + i % 5], now() - (i % 730) * interval '1 day' - (i % 86400) * interval '1 second', now()
-     FROM generate_series(1, $1::int) AS i`,
-    [more],
-  );
-  await client.query(
-    `INSERT INTO audit_events (id, actor, door, action, subject_type, subject_id, changes, created_at)
-     SELECT gen_random_uuid(), 'anonymous', 'api', CASE WHEN i % 20 = 0 THEN 'user.sign-in-failed' ELSE 'user.updated' END,
-            'user', 'bench', '{}'::jsonb, now() - (i % 7776000) * interval '1 second'
-     FROM generate_series(1, $1::int) AS i`,
-    [events],
-  );
-  // About 5,000 active users a day for 90 days, drawn from the newest 50,000.
-  await client.query(
-    `INSERT INTO user_activity_days (user_id, day)
-     SELECT u.id, (now() AT TIME ZONE 'UTC')::date - d
-     FROM generate_series(0, 89) AS d
-     CROSS JOIN LATERAL (SELECT id FROM users ORDER BY created_at DESC OFFSET (d * 523) % 45000 LIMIT 5000) AS u
-     ON CONFLICT DO NOTHING`,
-  );
-  await client.query('ANALYZE');
-  const counted = await client.query<{ users: string; activity: string }>('SELECT (SELECT count(*) FROM users) AS users, (SELECT count(*) FROM user_activity_days) AS activity');
-  return { users: Number(counted.rows[0]!.users), activityRows: Number(counted.rows[0]!.activity) };
-}
 
 async function timedGet(origin: string, path: string, expected: string, failures: Failures, phase: string): Promise<number> {
   const started = performance.now();
@@ -76,9 +59,9 @@ async function timedGet(origin: string, path: string, expected: string, failures
 export async function measureOverview(next: Server, url: string, options: OverviewOptions, failures: Failures, phase: string): Promise<OverviewResult> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
-  let seeded: { users: number; activityRows: number };
+  let seeded: SeededOverview;
   try {
-    seeded = await seed(client, options);
+    seeded = await seedOverview(client, options);
   } finally {
     await client.end();
   }
@@ -97,10 +80,19 @@ export async function measureOverview(next: Server, url: string, options: Overvi
   ];
   for (let i = 0; i < 3; i++) for (const page of pages) await timedGet(next.origin, page.path, page.expected, failures, phase);
   const times: number[][] = [[], []];
-  for (let i = 0; i < options.requests; i++) {
-    for (const [index, page] of pages.entries()) times[index]!.push(await timedGet(next.origin, page.path, page.expected, failures, phase));
+  const rounds: OverviewRound[] = [];
+  for (let round = 0; round < options.rounds; round++) {
+    const loadAverage = os.loadavg()[0]!;
+    const roundTimes: number[][] = [[], []];
+    // Every other round the users list goes first, so neither page always follows the other.
+    const order = round % 2 === 0 ? [0, 1] : [1, 0];
+    for (let i = 0; i < options.requests; i++) {
+      for (const index of order) roundTimes[index]!.push(await timedGet(next.origin, pages[index]!.path, pages[index]!.expected, failures, phase));
+    }
+    rounds.push({ loadAverage, ratio: percentile(roundTimes[0]!, 50) / percentile(roundTimes[1]!, 50) });
+    for (const index of [0, 1]) times[index]!.push(...roundTimes[index]!);
   }
   const summary = (values: number[]) => ({ p50: percentile(values, 50), p90: percentile(values, 90) });
   const [overview, usersList] = [summary(times[0]!), summary(times[1]!)];
-  return { users: seeded.users, events: options.events, activityRows: seeded.activityRows, rollupSeconds, overview, usersList, ratio: overview.p50 / usersList.p50 };
+  return { ...seeded, rollupSeconds, overview, usersList, ratio: overview.p50 / usersList.p50, rounds, requestsPerRound: options.requests };
 }

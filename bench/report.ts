@@ -263,8 +263,11 @@ function overviewTable(measured: OverviewResult, smoke: boolean): string[] {
   return [
     '### Overview page vs users list',
     '',
-    `*${measured.users.toLocaleString('en-US')} users, ${measured.events.toLocaleString('en-US')} events, ${measured.activityRows.toLocaleString('en-US')} activity rows; ` +
-      `the rollup's first pass took ${fixed(measured.rollupSeconds)} s. \`GET /dashboard?range=90d\` and \`GET /users\` as the signed-in owner, alternating on one client.*`,
+    `*${measured.users.toLocaleString('en-US')} users, ${measured.events.toLocaleString('en-US')} events, ${measured.activityRows.toLocaleString('en-US')} activity rows ` +
+      `(seeded in ${fixed(measured.seedSeconds)} s); the rollup's first pass took ${fixed(measured.rollupSeconds)} s. \`GET /dashboard?range=90d\` and \`GET /users\` ` +
+      `as the signed-in owner, alternating request by request on one client, ${measured.rounds.length} rounds of ${measured.requestsPerRound} requests per page ` +
+      `(the users list first in every other round). Per round, overview ÷ users list (load average as it began): ` +
+      `${measured.rounds.map((round) => `${round.ratio.toFixed(2)}× (${round.loadAverage.toFixed(1)})`).join(', ')}.*`,
     '',
     `| overview p50 / p90 | users list p50 / p90 | overview ÷ users list | target ≤ ${overviewTarget}× |`,
     '|---|---|---|---|',

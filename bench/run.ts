@@ -99,7 +99,7 @@ async function measureDatabase(database: BenchDatabase): Promise<DatabaseResult>
       const { users, events } = options.overview;
       console.log(`[${database.kind}] overview: ${users.toLocaleString('en-US')} users and ${events.toLocaleString('en-US')} events, /dashboard vs /users side by side`);
       const phase = `[${database.kind}] overview`;
-      result.overview = await measureOverview(next, database.nextEnv.DATABASE_URL!, { users, events, requests: options.sequentialRequests }, failures, phase);
+      result.overview = await measureOverview(next, database.nextEnv.DATABASE_URL!, { users, events, requests: options.sequentialRequests, rounds: options.repeats }, failures, phase);
       failures.throwIfAny(phase);
       const { overview, usersList, ratio } = result.overview;
       console.log(`  overview p50 ${overview.p50.toFixed(1)} ms, users list p50 ${usersList.p50.toFixed(1)} ms: ${ratio.toFixed(2)}×`);

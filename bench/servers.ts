@@ -39,6 +39,8 @@ export function startNext(options: ServerOptions): Promise<Server> {
       ...benchBuildEnv,
       // Keeps the webhook sweeper's periodic queries out of the measurements.
       ROSTER_WEBHOOK_SWEEP_MS: '3600000',
+      // The overview scenario seeds 90 days of events; the hourly pruning must not delete two thirds of them mid-run.
+      ROSTER_EVENT_RETENTION_DAYS: '90',
       // Sessions' cookies and Better Auth's Origin checks derive from where the server is reached.
       ROSTER_BASE_URL: origin,
       ROSTER_AUTH_SECRET: authSecret,

@@ -9,6 +9,7 @@ import { LineChart } from '@/components/charts/line-chart';
 import { DailyTable } from '@/components/dashboard/daily-table';
 import { Panel } from '@/components/dashboard/panel';
 import { Stat } from '@/components/dashboard/stat';
+import { formatCount } from '@/lib/format';
 import { pickSearchParams, type SearchParams } from '@/lib/search-params';
 import { readMetrics } from './data';
 
@@ -81,7 +82,7 @@ function Charts({ metrics }: { metrics: MetricsDto }) {
               {metrics.usersPerPlan.map(({ plan, users }) => (
                 <tr key={plan} className="border-t border-slate-100" data-testid={`plan-${plan}`}>
                   <td className="py-1">{plan}</td>
-                  <td className="py-1 text-right">{users.toLocaleString('en-US')}</td>
+                  <td className="py-1 text-right">{formatCount(users)}</td>
                 </tr>
               ))}
             </tbody>
@@ -113,9 +114,9 @@ function Webhooks({ webhooks }: { webhooks: MetricsDto['webhooks'] }) {
               <td className="max-w-64 truncate py-1 pr-4">
                 <Link href={`/integrations/${endpoint.endpointId}`} className="underline">{endpoint.url}</Link>
               </td>
-              <td className="py-1 pr-4 text-right">{endpoint.succeeded.toLocaleString('en-US')}</td>
-              <td className="py-1 pr-4 text-right">{endpoint.failed.toLocaleString('en-US')}</td>
-              <td className="py-1 pr-4 text-right">{endpoint.pending.toLocaleString('en-US')}</td>
+              <td className="py-1 pr-4 text-right">{formatCount(endpoint.succeeded)}</td>
+              <td className="py-1 pr-4 text-right">{formatCount(endpoint.failed)}</td>
+              <td className="py-1 pr-4 text-right">{formatCount(endpoint.pending)}</td>
               <td className="py-1 pr-4 text-right">{percent(endpoint.successRate)}</td>
               <td className="py-1 text-right">{endpoint.p95LatencyMs === null ? '–' : `${endpoint.p95LatencyMs} ms`}</td>
             </tr>

@@ -1,4 +1,5 @@
-import { frame, plotHeight, plotWidth, shortDay } from './scale';
+import { formatCount, shortDay } from '@/lib/format';
+import { frame, plotHeight, plotWidth } from './scale';
 
 /** The y gridlines with their values and the first/last day under the x axis; drawn in currentColor, faint. */
 export function Axes({ max, days }: { max: number; days: string[] }) {
@@ -11,7 +12,7 @@ export function Axes({ max, days }: { max: number; days: string[] }) {
           <g key={tick}>
             <line x1={frame.left} x2={frame.left + plotWidth} y1={y} y2={y} stroke="currentColor" strokeOpacity="0.15" />
             <text x={frame.left - 6} y={y + 4} textAnchor="end" fillOpacity="0.7">
-              {Number.isInteger(tick) ? tick.toLocaleString('en-US') : tick.toFixed(1)}
+              {Number.isInteger(tick) ? formatCount(tick) : tick.toFixed(1)}
             </text>
           </g>
         );

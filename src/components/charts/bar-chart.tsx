@@ -1,5 +1,6 @@
+import { formatCount, shortDay } from '@/lib/format';
 import { Axes } from './axes';
-import { frame, niceMax, plotHeight, plotWidth, shortDay } from './scale';
+import { frame, niceMax, plotHeight, plotWidth } from './scale';
 
 export interface DailyValue {
   day: string;
@@ -23,9 +24,9 @@ export function BarChart({ label, unit, data }: { label: string; unit: string; d
         const height = (point.value / max) * plotHeight;
         const x = frame.left + index * slot + (slot - width) / 2;
         const y = frame.top + plotHeight - height;
-        const text = `${shortDay(point.day)}: ${point.value.toLocaleString('en-US')} ${unit}${point.complete ? '' : ' (so far today: incomplete)'}`;
+        const text = `${shortDay(point.day)}: ${formatCount(point.value)} ${unit}${point.complete ? '' : ' (so far today: incomplete)'}`;
         return (
-          <g key={point.day} data-tooltip={text}>
+          <g key={point.day} data-tooltip="">
             {/* The whole column is the hover target, so a day of 0 still has a tooltip. */}
             <rect x={frame.left + index * slot} y={frame.top} width={slot} height={plotHeight} fill="transparent" />
             <rect

@@ -3,8 +3,9 @@
 import { useEffect, useRef, useState } from 'react';
 
 /**
- * With JavaScript, a styled tooltip that follows the pointer over any `[data-tooltip]` element of the charts inside
- * (without it, the SVG <title> elements are the native tooltips). Keyboard users get the same text from the
+ * With JavaScript, a styled tooltip that follows the pointer over any `[data-tooltip]` element of the charts inside,
+ * showing the text of its SVG <title> (without JavaScript, those are the native tooltips; the text is sent once, not
+ * once more in an attribute: the overview has hundreds). Keyboard users get the same text from the
  * charts' tables below them.
  */
 export function ChartTooltips({ children }: { children: React.ReactNode }) {
@@ -18,7 +19,7 @@ export function ChartTooltips({ children }: { children: React.ReactNode }) {
       const target = (event.target as Element | null)?.closest('[data-tooltip]');
       if (!target) return setTip(null);
       const bounds = element.getBoundingClientRect();
-      setTip({ text: target.getAttribute('data-tooltip') ?? '', x: event.clientX - bounds.left, y: event.clientY - bounds.top });
+      setTip({ text: target.querySelector('title')?.textContent ?? '', x: event.clientX - bounds.left, y: event.clientY - bounds.top });
     };
     const leave = () => setTip(null);
     element.addEventListener('pointermove', move);

@@ -1,5 +1,6 @@
+import { formatCount, shortDay } from '@/lib/format';
 import { Axes } from './axes';
-import { frame, niceMax, plotHeight, plotWidth, shortDay } from './scale';
+import { frame, niceMax, plotHeight, plotWidth } from './scale';
 
 export interface Series {
   name: string;
@@ -35,9 +36,9 @@ export function LineChart({ label, days, series, complete }: { label: string; da
         );
       })}
       {days.map((day, index) => {
-        const text = `${shortDay(day)}${complete[index] ? '' : ' (incomplete)'}: ${series.map((line) => `${line.name} ${line.values[index]!.toLocaleString('en-US')}`).join(', ')}`;
+        const text = `${shortDay(day)}${complete[index] ? '' : ' (incomplete)'}: ${series.map((line) => `${line.name} ${formatCount(line.values[index]!)}`).join(', ')}`;
         return (
-          <rect key={day} x={frame.left + index * slot} y={frame.top} width={slot} height={plotHeight} fill="transparent" data-tooltip={text}>
+          <rect key={day} x={frame.left + index * slot} y={frame.top} width={slot} height={plotHeight} fill="transparent" data-tooltip="">
             <title>{text}</title>
           </rect>
         );

@@ -9,6 +9,3 @@ export function niceMax(max: number): number {
 export const frame = { width: 640, height: 200, left: 44, right: 8, top: 8, bottom: 24 } as const;
 export const plotWidth = frame.width - frame.left - frame.right;
 export const plotHeight = frame.height - frame.top - frame.bottom;
-
-/** `2026-12-06` → `Dec 6` (UTC: days are UTC days). */
-export const shortDay = (day: string) => new Date(`${day}T00:00:00Z`).toLocaleDateString('en-US', { month: 'short', day: 'numeric', timeZone: 'UTC' });

@@ -1,15 +1,18 @@
 import type { MetricsDay } from '@/core/metrics';
-import { shortDay } from '../charts/scale';
+import { formatCount, shortDay } from '@/lib/format';
 
 type Column = { key: Exclude<keyof MetricsDay, 'day' | 'complete'>; label: string };
 
-/** The numbers behind a chart, as a table in a disclosure: readable by screen readers and without pointing. */
+/**
+ * The numbers behind a chart, as a table in a disclosure: readable by screen readers and without pointing. The cells'
+ * styles sit on the table, not on each of its hundreds of cells.
+ */
 export function DailyTable({ days, columns, caption }: { days: MetricsDay[]; columns: Column[]; caption: string }) {
   return (
     <details className="mt-2 text-sm">
       <summary className="cursor-pointer text-slate-600">Show the numbers</summary>
       <div className="mt-2 max-h-64 overflow-auto">
-        <table className="w-full text-left tabular-nums">
+        <table className="w-full text-left tabular-nums [&_tbody_tr]:border-t [&_tbody_tr]:border-slate-100 [&_td]:py-1 [&_td]:pr-4">
           <caption className="sr-only">{caption}</caption>
           <thead>
             <tr>
@@ -21,10 +24,10 @@ export function DailyTable({ days, columns, caption }: { days: MetricsDay[]; col
           </thead>
           <tbody>
             {days.map((day) => (
-              <tr key={day.day} className="border-t border-slate-100">
-                <td className="py-1 pr-4">{shortDay(day.day)}{day.complete ? '' : ' (incomplete)'}</td>
+              <tr key={day.day}>
+                <td>{`${shortDay(day.day)}${day.complete ? '' : ' (incomplete)'}`}</td>
                 {columns.map((column) => (
-                  <td key={column.key} className="py-1 pr-4">{day[column.key].toLocaleString('en-US')}</td>
+                  <td key={column.key}>{formatCount(day[column.key])}</td>
                 ))}
               </tr>
             ))}
