@@ -1,6 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { ownerInSecondBrowser } from './accounts';
-import { statusMessage, uniqueUser } from './support';
+import { confirmAction, statusMessage, uniqueUser } from './support';
 
 // Project `no-js`: the API keys and account pages with JavaScript disabled: every button is a plain form post.
 
@@ -41,8 +41,12 @@ test('creates an API key and revokes it with plain form posts', async ({ page, p
     const authorized = { headers: { authorization: `Bearer ${secret}` } };
     expect((await api.get('/api/v1/users?limit=1', authorized)).status()).toBe(200);
 
+    // Revoke asks first, in a step that needs no JavaScript: opening it posts nothing.
+    await row.locator('summary').filter({ hasText: /^Revoke/ }).click();
+    await expect(row.locator('details[open]')).toContainText(`Revoke the API key “${name}”?`);
+    await expect(row).toContainText('active');
     post = nextFormPost(page);
-    await row.getByRole('button', { name: /^Revoke/ }).click();
+    await confirmAction(page, row, /^Revoke/, { javaScript: false });
     expect(await post).toBe('/api-keys');
     await expect(statusMessage(page, `Revoked “${name}”.`)).toBeVisible();
     await expect(keyRow(page, name)).toContainText('revoked');
