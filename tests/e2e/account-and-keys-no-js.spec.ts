@@ -1,6 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { ownerInSecondBrowser } from './accounts';
-import { confirmAction, statusMessage, uniqueUser } from './support';
+import { statusMessage, uniqueUser } from './support';
 
 // Project `no-js`: the API keys and account pages with JavaScript disabled: every button is a plain form post.
 
@@ -46,7 +46,7 @@ test('creates an API key and revokes it with plain form posts', async ({ page, p
     await expect(row.locator('details[open]')).toContainText(`Revoke the API key “${name}”?`);
     await expect(row).toContainText('active');
     post = nextFormPost(page);
-    await confirmAction(page, row, /^Revoke/, { javaScript: false });
+    await row.locator('details[open]').getByRole('button', { name: /^Revoke/ }).click();
     expect(await post).toBe('/api-keys');
     await expect(statusMessage(page, `Revoked “${name}”.`)).toBeVisible();
     await expect(keyRow(page, name)).toContainText('revoked');
