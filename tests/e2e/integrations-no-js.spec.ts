@@ -29,7 +29,7 @@ test('adds an endpoint and shows its secret, sends a test event and disables it,
   const question = await confirmAction(page, page.getByRole('main'), 'Rotate secret', { javaScript: false });
   expect(question).toContain('The old one keeps signing alongside it for 24 hours.');
   await expect(statusMessage(page, 'For 24 hours deliveries are signed with the old one too')).toBeVisible();
-  const rotated = await page.getByLabel('Secret').inputValue();
+  const rotated = await page.getByRole('textbox', { name: 'Secret' }).inputValue();
   expect(rotated).toMatch(/^whsec_/);
   expect(rotated).not.toBe(secret);
 
