@@ -2,7 +2,8 @@
 
 import { useActionState } from 'react';
 import { idleState, type ActionState } from '@/actions/action-state';
-import { Alert } from './alert';
+import { ConfirmedSubmit } from './confirmed-submit';
+import { FormStatus } from './form-status';
 import { NewSecret } from './new-secret';
 import type { buttonStyles } from './styles';
 import { SubmitButton } from './submit-button';
@@ -19,7 +20,7 @@ interface ActionButtonProps {
   children: React.ReactNode;
   pendingLabel: string;
   tone?: keyof typeof buttonStyles;
-  /** Asked with JavaScript before posting; without JavaScript the form posts directly. */
+  /** Asked before posting: in a dialog with JavaScript, in a step of its own without (ConfirmedSubmit). */
   confirm?: string;
   /** For an action that returns a secret: how Roster stores it and how to use it. */
   secret?: { storedAs: string; usage: React.ReactNode };
@@ -33,19 +34,22 @@ interface ActionButtonProps {
 /** A one-button form for a console action: a plain form post without JavaScript, its result shown beside it. */
 export function ActionButton({ action, fields, children, pendingLabel, tone = 'secondary', confirm, secret, available = true }: ActionButtonProps) {
   const [state, formAction] = useActionState<ButtonActionState, FormData>(action, idleState);
-  const askFirst = (event: React.FormEvent<HTMLFormElement>) => {
-    if (confirm && !window.confirm(confirm)) event.preventDefault();
-  };
   return (
     <div className="space-y-2">
       {available && (
-        <form action={formAction} onSubmit={askFirst}>
+        <form action={formAction}>
           {Object.entries(fields).map(([name, value]) => (
             <input key={name} type="hidden" name={name} value={value} readOnly />
           ))}
-          <SubmitButton tone={tone} pendingLabel={pendingLabel}>
-            {children}
-          </SubmitButton>
+          {confirm ? (
+            <ConfirmedSubmit question={confirm} tone={tone} pendingLabel={pendingLabel}>
+              {children}
+            </ConfirmedSubmit>
+          ) : (
+            <SubmitButton tone={tone} pendingLabel={pendingLabel}>
+              {children}
+            </SubmitButton>
+          )}
         </form>
       )}
       {state.status === 'success' && state.secret && secret ? (
@@ -53,7 +57,7 @@ export function ActionButton({ action, fields, children, pendingLabel, tone = 's
           {secret.usage}
         </NewSecret>
       ) : (
-        <div aria-live="polite">{state.message && <Alert tone={state.status === 'error' ? 'error' : 'success'}>{state.message}</Alert>}</div>
+        <FormStatus state={state} fields={[]} />
       )}
     </div>
   );

@@ -2,6 +2,7 @@
 
 import { useActionState } from 'react';
 import { idleState, type ActionState } from '@/actions/action-state';
+import { ConfirmedSubmit } from './confirmed-submit';
 import { Field } from './field';
 import { FormStatus } from './form-status';
 import { SubmitButton } from './submit-button';
@@ -27,7 +28,7 @@ interface ActionFormProps {
   submitLabel: string;
   pendingLabel: string;
   tone?: 'primary' | 'secondary' | 'danger';
-  /** With JavaScript, asks this before submitting; without, the form posts directly. */
+  /** Asked before submitting: in a dialog with JavaScript, in a step of its own without (ConfirmedSubmit). */
   confirm?: string;
   /** Text under the fields. */
   hint?: React.ReactNode;
@@ -43,12 +44,15 @@ interface ActionFormProps {
 export function ActionForm({ action, fields = [], hidden = {}, submitLabel, pendingLabel, tone = 'primary', confirm, hint, className = 'space-y-4', accessibleSuffix }: ActionFormProps) {
   const [state, formAction] = useActionState(action, idleState);
   const errors = state.fieldErrors ?? {};
-  const ask = (event: React.FormEvent<HTMLFormElement>) => {
-    if (confirm && !window.confirm(confirm)) event.preventDefault();
-  };
+  const label = (
+    <>
+      {submitLabel}
+      {accessibleSuffix && <span className="sr-only"> {accessibleSuffix}</span>}
+    </>
+  );
   return (
-    <form action={formAction} onSubmit={ask} noValidate className={className}>
-      <FormStatus state={state} />
+    <form action={formAction} noValidate className={className}>
+      <FormStatus state={state} fields={fields.map((field) => field.name)} />
       {Object.entries(hidden).map(([name, value]) => (
         <input key={name} type="hidden" name={name} value={value} readOnly />
       ))}
@@ -66,10 +70,15 @@ export function ActionForm({ action, fields = [], hidden = {}, submitLabel, pend
         />
       ))}
       {hint && <p className="text-sm text-slate-500">{hint}</p>}
-      <SubmitButton tone={tone} pendingLabel={pendingLabel}>
-        {submitLabel}
-        {accessibleSuffix && <span className="sr-only"> {accessibleSuffix}</span>}
-      </SubmitButton>
+      {confirm ? (
+        <ConfirmedSubmit question={confirm} tone={tone} pendingLabel={pendingLabel}>
+          {label}
+        </ConfirmedSubmit>
+      ) : (
+        <SubmitButton tone={tone} pendingLabel={pendingLabel}>
+          {label}
+        </SubmitButton>
+      )}
     </form>
   );
 }

@@ -1,9 +1,9 @@
 'use client';
 
 import { useActionState } from 'react';
-import type { ActionState } from '@/actions/action-state';
-import { Alert } from './alert';
+import { idleState, type ActionState } from '@/actions/action-state';
 import { Field } from './field';
+import { FormStatus } from './form-status';
 import { NewSecret } from './new-secret';
 import { SubmitButton } from './submit-button';
 
@@ -57,9 +57,8 @@ export function ApiKeyForm({ action, scopes = scopeOptions.map((scope) => scope.
         {Object.entries(hidden).map(([name, value]) => (
           <input key={name} type="hidden" name={name} value={value} readOnly />
         ))}
-        <div aria-live="polite" aria-atomic="true">
-          {state.status === 'error' && state.message && <Alert tone="error">{state.message}</Alert>}
-        </div>
+        {/* A success is the secret above. */}
+        <FormStatus state={state.status === 'error' ? state : idleState} fields={['name', 'scopes', 'expiresAt']} />
         <Field name="name" id={`${idPrefix}name`} label="Name" autoComplete="off" placeholder="e.g. CRM sync" error={errors.name} defaultValue={values.name} />
         <fieldset className="space-y-2" aria-describedby={errors.scopes ? scopesErrorId : undefined}>
           <legend className="text-sm font-medium text-slate-700">Scopes</legend>

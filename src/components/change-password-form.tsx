@@ -15,7 +15,7 @@ export function ChangePasswordForm({ action }: { action: (state: ActionState, fo
   const errors = state.fieldErrors ?? {};
   return (
     <form action={formAction} noValidate className="max-w-xl space-y-5 rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
-      <FormStatus state={state} />
+      <FormStatus state={state} fields={['currentPassword', 'newPassword', 'confirmPassword']} />
       <Field name="currentPassword" label="Current password" type="password" autoComplete="current-password" error={errors.currentPassword} />
       <Field name="newPassword" label="New password" type="password" autoComplete="new-password" error={errors.newPassword} />
       <Field name="confirmPassword" label="Confirm new password" type="password" autoComplete="new-password" error={errors.confirmPassword} />

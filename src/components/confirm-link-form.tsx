@@ -19,11 +19,11 @@ interface ConfirmLinkFormProps {
 export function ConfirmLinkForm({ token, problem, explanation, submitLabel, action }: ConfirmLinkFormProps) {
   const [state, formAction] = useActionState(action, idleState);
   // Once confirmed (or refused), the page finds the link used: show what happened, not that.
-  if (state.status !== 'idle' && problem) return <FormStatus state={state} />;
+  if (state.status !== 'idle' && problem) return <FormStatus state={state} fields={[]} />;
   if (problem) return <UnusableLink message={problem} />;
   return (
     <form action={formAction} className="space-y-4">
-      <FormStatus state={state} />
+      <FormStatus state={state} fields={[]} />
       <input type="hidden" name="token" value={token} readOnly />
       <p className="text-sm text-slate-500">{explanation}</p>
       <SubmitButton pendingLabel="Confirming…">{submitLabel}</SubmitButton>

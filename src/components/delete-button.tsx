@@ -3,7 +3,7 @@
 import { useId, useRef, useState, useTransition } from 'react';
 import type { ActionState } from '@/actions/action-state';
 import { idleState } from '@/actions/action-state';
-import { Alert } from './alert';
+import { FormStatus } from './form-status';
 import { buttonStyles } from './styles';
 
 export interface DeleteButtonProps {
@@ -65,7 +65,7 @@ export function DeleteButton({ action, fields, confirmationHref, question, label
           </button>
         </div>
       </dialog>
-      <div aria-live="polite">{result.status === 'error' && <Alert tone="error">{result.message}</Alert>}</div>
+      <FormStatus state={result} fields={[]} />
     </div>
   );
 }

@@ -3,7 +3,7 @@
 import { useActionState } from 'react';
 import Link from 'next/link';
 import { idleState, type ActionState } from '@/actions/action-state';
-import { Alert } from './alert';
+import { FormStatus } from './form-status';
 import { buttonStyles } from './styles';
 import { SubmitButton } from './submit-button';
 
@@ -22,7 +22,7 @@ export function DeleteForm({ action, fields, label, cancelHref }: DeleteFormProp
   const [state, formAction] = useActionState(action, idleState);
   return (
     <form action={formAction} className="space-y-4">
-      <div aria-live="polite">{state.status === 'error' && <Alert tone="error">{state.message}</Alert>}</div>
+      <FormStatus state={state} fields={[]} />
       {Object.entries(fields).map(([name, value]) => (
         <input key={name} type="hidden" name={name} value={value} readOnly />
       ))}

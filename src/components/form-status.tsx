@@ -1,12 +1,19 @@
-import type { ActionState } from '@/actions/action-state';
+import { bannerMessages, type ActionState } from '@/actions/action-state';
 import { Alert } from './alert';
 
-/** A form's outcome banner, in a live region so screen readers announce it after a submit. */
-export function FormStatus({ state }: { state: ActionState }) {
+/**
+ * A form's outcome banner, in a live region so screen readers announce it after a submit. `fields` names the fields
+ * the form shows with their errors beside them: those errors are not repeated here (see bannerMessages).
+ */
+export function FormStatus({ state, fields }: { state: ActionState; fields: readonly string[] }) {
+  const tone = state.status === 'error' ? 'error' : 'success';
   return (
     <div aria-live="polite" aria-atomic="true">
-      {state.status === 'error' && state.message && <Alert tone="error">{state.message}</Alert>}
-      {state.status === 'success' && state.message && <Alert tone="success">{state.message}</Alert>}
+      {bannerMessages(state, fields).map((message) => (
+        <Alert key={message} tone={tone}>
+          {message}
+        </Alert>
+      ))}
     </div>
   );
 }

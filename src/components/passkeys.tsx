@@ -121,7 +121,7 @@ export function AddPasskeyForm({
   const errors = state.fieldErrors ?? {};
   return (
     <form action={add} noValidate className="max-w-xl space-y-4 rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
-      <FormStatus state={state} />
+      <FormStatus state={state} fields={needsPassword ? ['name', 'password'] : ['name']} />
       <Field name="name" id="field-passkey-name" label="Passkey name" error={errors.name} defaultValue={state.values?.name} placeholder="e.g. Work laptop" />
       {needsPassword && <Field name="password" id="field-passkey-password" label="Your password" type="password" autoComplete="current-password" error={errors.password} />}
       <button type="submit" disabled={pending} className={buttonStyles.primary}>

@@ -1,9 +1,9 @@
 'use client';
 
 import { useActionState } from 'react';
-import type { ActionState } from '@/actions/action-state';
-import { Alert } from './alert';
+import { idleState, type ActionState } from '@/actions/action-state';
 import { Field } from './field';
+import { FormStatus } from './form-status';
 import { NewSecret } from './new-secret';
 import { SubmitButton } from './submit-button';
 
@@ -37,9 +37,8 @@ export function ScimConnectionForm({ action, organizationId }: ScimConnectionFor
       <form action={formAction} noValidate className="max-w-xl space-y-5 rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
         <h3 className="text-lg font-semibold">New SCIM connection</h3>
         <input type="hidden" name="organizationId" value={organizationId} readOnly />
-        <div aria-live="polite" aria-atomic="true">
-          {state.status === 'error' && state.message && <Alert tone="error">{state.message}</Alert>}
-        </div>
+        {/* A success is the secret above. */}
+        <FormStatus state={state.status === 'error' ? state : idleState} fields={['name', 'passwordSetup']} />
         <Field name="name" id="scim-name" label="Name" autoComplete="off" placeholder="e.g. Okta" error={errors.name} defaultValue={values.name} />
         <Field
           name="passwordSetup"

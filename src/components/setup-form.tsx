@@ -2,8 +2,8 @@
 
 import { useActionState } from 'react';
 import { idleState, type ActionState } from '@/actions/action-state';
-import { Alert } from './alert';
 import { Field } from './field';
+import { FormStatus } from './form-status';
 import { SubmitButton } from './submit-button';
 
 /** The first owner's account: email, name and password. Works as a plain form post without JavaScript. */
@@ -12,9 +12,7 @@ export function SetupForm({ action }: { action: (state: ActionState, formData: F
   const errors = state.fieldErrors ?? {};
   return (
     <form action={formAction} noValidate className="space-y-5 rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
-      <div aria-live="polite" aria-atomic="true">
-        {state.status === 'error' && state.message && <Alert tone="error">{state.message}</Alert>}
-      </div>
+      <FormStatus state={state} fields={['email', 'name', 'password']} />
       <Field name="email" label="Email" type="email" autoComplete="username" error={errors.email} defaultValue={state.values?.email} />
       <Field name="name" label="Name" autoComplete="name" error={errors.name} defaultValue={state.values?.name} />
       <Field name="password" label="Password" type="password" autoComplete="new-password" error={errors.password} />

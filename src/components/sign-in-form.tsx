@@ -4,6 +4,7 @@ import { useActionState } from 'react';
 import { idleState, type ActionState } from '@/actions/action-state';
 import { Alert } from './alert';
 import { Field } from './field';
+import { FormStatus } from './form-status';
 import { SubmitButton } from './submit-button';
 
 type FormAction = (state: ActionState, formData: FormData) => Promise<ActionState>;
@@ -14,9 +15,7 @@ export function SignInForm({ action, next }: { action: FormAction; next?: string
   const errors = state.fieldErrors ?? {};
   return (
     <form action={formAction} noValidate className="space-y-5">
-      <div aria-live="polite" aria-atomic="true">
-        {state.status === 'error' && state.message && <Alert tone="error">{state.message}</Alert>}
-      </div>
+      <FormStatus state={state} fields={['email', 'password']} />
       {next && <input type="hidden" name="next" value={next} readOnly />}
       {/* `webauthn`: the browser's autofill may offer passkeys here too (conditional UI, src/components/passkeys.tsx). */}
       <Field name="email" label="Email" type="email" autoComplete="username webauthn" error={errors.email} defaultValue={state.values?.email} />

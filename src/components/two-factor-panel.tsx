@@ -37,7 +37,7 @@ export function TwoFactorPanel({ state, start, confirm, disable }: TwoFactorPane
       <div className={card}>
         <Alert tone="success">Two-factor sign-in is on. {state.recoveryCodesLeft} of 10 recovery codes left.</Alert>
         <form action={disableAction} noValidate className="space-y-4">
-          <FormStatus state={disabled} />
+          <FormStatus state={disabled} fields={['password']} />
           <Field name="password" id="field-disable-password" label="Password" type="password" autoComplete="current-password" error={disabled.fieldErrors?.password} />
           <SubmitButton tone="danger" pendingLabel="Turning off…">
             Turn off two-factor sign-in
@@ -49,7 +49,7 @@ export function TwoFactorPanel({ state, start, confirm, disable }: TwoFactorPane
 
   const startForm = (
     <form action={startAction} noValidate className="space-y-4">
-      {started.status === 'error' && <FormStatus state={started} />}
+      {started.status === 'error' && <FormStatus state={started} fields={['password']} />}
       <Field name="password" id="field-two-factor-password" label="Password" type="password" autoComplete="current-password" error={started.fieldErrors?.password} />
       <SubmitButton tone={state.status === 'pending' ? 'secondary' : 'primary'} pendingLabel="Starting…">
         {state.status === 'pending' ? 'Start over with a new key' : 'Set up two-factor sign-in'}
@@ -68,7 +68,7 @@ export function TwoFactorPanel({ state, start, confirm, disable }: TwoFactorPane
 
   return (
     <div className={card}>
-      {started.status === 'success' && <FormStatus state={started} />}
+      {started.status === 'success' && <FormStatus state={started} fields={[]} />}
       <div className="flex flex-wrap items-start gap-6">
         {/* Rendered on the server: works without JavaScript and sends the secret to no third party. */}
         {/* eslint-disable-next-line @next/next/no-img-element */}
@@ -82,7 +82,7 @@ export function TwoFactorPanel({ state, start, confirm, disable }: TwoFactorPane
       </div>
       {started.recoveryCodes && <RecoveryCodes codes={started.recoveryCodes} />}
       <form action={confirmAction} noValidate className="space-y-4">
-        <FormStatus state={confirmed} />
+        <FormStatus state={confirmed} fields={['code']} />
         <Field name="code" label="Code from your app" autoComplete="one-time-code" error={confirmed.fieldErrors?.code} />
         <SubmitButton pendingLabel="Confirming…">Turn on two-factor sign-in</SubmitButton>
       </form>

@@ -42,7 +42,7 @@ export function UserForm({ action, user, submitLabel, roleOptions = allRoles, re
       noValidate
       className="max-w-xl space-y-5 rounded-lg border border-slate-200 bg-white p-6 shadow-sm"
     >
-      <FormStatus state={state} />
+      <FormStatus state={state} fields={['email', 'name', 'role', 'status']} />
       {changedElsewhere && (
         <p role="status" className="rounded-md bg-amber-50 p-3 text-sm text-amber-800">
           Someone else changed this user while you were editing. Saving will be refused; reload to see their changes.

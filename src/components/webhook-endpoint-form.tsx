@@ -37,7 +37,7 @@ export function WebhookEndpointForm({ action, eventTypes, endpoint }: WebhookEnd
       )}
       <form action={formAction} noValidate className="max-w-2xl space-y-5 rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
         <h2 className="text-lg font-semibold">{endpoint ? 'Settings' : 'Add an endpoint'}</h2>
-        {!(state.status === 'success' && state.secret) && <FormStatus state={state} />}
+        {!(state.status === 'success' && state.secret) && <FormStatus state={state} fields={['url', 'description', 'events']} />}
         {endpoint && <input type="hidden" name="id" value={endpoint.id} readOnly />}
         {endpoint && <input type="hidden" name="version" value={values.version ?? String(endpoint.version)} readOnly />}
         <Field name="url" label="URL" type="url" autoComplete="off" placeholder="https://example.com/hooks/roster" error={errors.url} defaultValue={values.url ?? endpoint?.url} />

@@ -41,8 +41,12 @@ test('creates an API key and revokes it with plain form posts', async ({ page, p
     const authorized = { headers: { authorization: `Bearer ${secret}` } };
     expect((await api.get('/api/v1/users?limit=1', authorized)).status()).toBe(200);
 
+    // Revoke asks first, in a step that needs no JavaScript: opening it posts nothing.
+    await row.locator('summary').filter({ hasText: /^Revoke/ }).click();
+    await expect(row.locator('details[open]')).toContainText(`Revoke the API key “${name}”?`);
+    await expect(row).toContainText('active');
     post = nextFormPost(page);
-    await row.getByRole('button', { name: /^Revoke/ }).click();
+    await row.locator('details[open]').getByRole('button', { name: /^Revoke/ }).click();
     expect(await post).toBe('/api-keys');
     await expect(statusMessage(page, `Revoked “${name}”.`)).toBeVisible();
     await expect(keyRow(page, name)).toContainText('revoked');

@@ -1,7 +1,7 @@
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
 import { consoleAccount, ownerInSecondBrowser, submitSignIn } from './accounts';
 import { ownerEmail } from './owner';
-import { holdPosts, statusMessage, uniqueUser } from './support';
+import { confirmAction, holdPosts, statusMessage, uniqueUser } from './support';
 
 // Project `js`: the API keys page and the account page, signed in as the owner (the stored session).
 
@@ -52,17 +52,17 @@ test('creates an API key, shows its secret once, and revoking it locks the key o
     await expect(page.getByLabel('Secret', { exact: true })).toHaveCount(0);
     await expect(page.getByText(secret)).toHaveCount(0);
 
-    // Dismissing the confirmation changes nothing.
-    page.once('dialog', (dialog) => dialog.dismiss());
+    // Cancelling the confirmation (a dialog of the page's own, never the browser's confirm()) changes nothing.
     await keyRow(page, name).getByRole('button', { name: /^Revoke/ }).click();
+    const dialog = page.getByRole('dialog', { name: 'Confirm' });
+    await expect(dialog).toContainText(`Revoke the API key “${name}”?`);
+    await expect(dialog.getByRole('button', { name: 'Cancel' })).toBeFocused();
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await expect(dialog).toBeHidden();
     await expect(keyRow(page, name)).toContainText('active');
     expect(await listUsersWith(api, secret)).toBe(200);
 
-    page.once('dialog', (dialog) => {
-      expect(dialog.message()).toContain(name);
-      void dialog.accept();
-    });
-    await keyRow(page, name).getByRole('button', { name: /^Revoke/ }).click();
+    expect(await confirmAction(page, keyRow(page, name), /^Revoke/, { javaScript: true })).toContain(name);
     await expect(statusMessage(page, `Revoked “${name}”.`)).toBeVisible();
     await expect(keyRow(page, name)).toContainText('revoked');
     await expect(keyRow(page, name).getByRole('button', { name: /^Revoke/ })).toHaveCount(0);

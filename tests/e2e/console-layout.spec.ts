@@ -47,6 +47,14 @@ test.describe('at 390 px', () => {
     for (const path of [...consolePages, `/users/${id}`, `/users/${id}/delete`]) await expectNoSidewaysScroll(page, path);
   });
 
+  test('the users list fits a phone', async ({ page }) => {
+    await createUserViaForm(page, uniqueUser('phone'));
+    await expectNoSidewaysScroll(page, '/users');
+    await expect(page.getByRole('table')).toBeVisible();
+    // For the docs, not an assertion.
+    await page.screenshot({ path: 'docs/screenshots/users-390.png', fullPage: true });
+  });
+
   test('no auth page scrolls sideways', async ({ browser }) => {
     const context = await browser.newContext({ viewport: { width: 390, height: 844 }, storageState: { cookies: [], origins: [] } });
     const page = await context.newPage();

@@ -1,7 +1,7 @@
 import { expect, type Page } from '@playwright/test';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
 import { consoleAccount, submitSignIn } from './accounts';
-import { statusMessage, test, uniqueUser } from './support';
+import { confirmAction, statusMessage, test, uniqueUser } from './support';
 
 // The console's Integrations page: add an endpoint, see its secret once, send a test, read the delivery log, resend,
 // rotate, disable and delete. The server's deliverer sends to a receiver this test runs on loopback.
@@ -55,8 +55,9 @@ test('rotate the secret, disable and delete the endpoint', async ({ page }) => {
   const first = await addEndpoint(page, url, ['user.created']);
   await page.getByRole('link', { name: url }).click();
 
-  page.once('dialog', (dialog) => dialog.accept());
   await page.getByRole('button', { name: 'Rotate secret' }).click();
+  await expect(page.getByRole('dialog', { name: 'Confirm' })).toContainText('The old one keeps signing alongside it for 24 hours.');
+  await page.getByRole('dialog', { name: 'Confirm' }).getByRole('button', { name: 'Rotate secret' }).click();
   await expect(statusMessage(page, 'For 24 hours deliveries are signed with the old one too')).toBeVisible();
   const second = await page.getByLabel('Secret').inputValue();
   expect(second).toMatch(/^whsec_/);
@@ -68,8 +69,7 @@ test('rotate the secret, disable and delete the endpoint', async ({ page }) => {
   await page.getByRole('button', { name: 'Enable' }).click();
   await expect(statusMessage(page, 'Enabled: deliveries resume.')).toBeVisible();
 
-  page.once('dialog', (dialog) => dialog.accept());
-  await page.getByRole('button', { name: 'Delete endpoint' }).click();
+  await confirmAction(page, page.getByRole('main'), 'Delete endpoint', { javaScript: true });
   await expect(page).toHaveURL(/\/integrations\?deleted=1$/);
   await expect(page.getByRole('link', { name: url })).toHaveCount(0);
 });

@@ -18,4 +18,10 @@ test('the overview shows the metrics API’s numbers as server-drawn charts, wit
   await page.setViewportSize({ width: 1280, height: 900 });
   await page.goto('/dashboard?range=30d');
   await page.screenshot({ path: 'docs/screenshots/overview-light.png', fullPage: true });
+  // The owner's theme is System (console-layout.spec.ts puts it back), so the browser's preference decides.
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.goto('/dashboard?range=30d');
+  await expect(page.locator('html')).not.toHaveClass(/light/);
+  expect(await page.evaluate(() => matchMedia('(prefers-color-scheme: dark)').matches)).toBe(true);
+  await page.screenshot({ path: 'docs/screenshots/overview-dark.png', fullPage: true });
 });

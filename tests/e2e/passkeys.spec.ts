@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { expect, test, type Browser, type CDPSession, type Page } from '@playwright/test';
 import { rosterPort } from './origins';
+import { confirmAction } from './support';
 
 // Passkeys in Chromium with a virtual authenticator (Chrome DevTools Protocol, WebAuthn domain). WebAuthn refuses IP
 // addresses as relying-party ids, and the suite's server is http://127.0.0.1:…, so this file starts its own server
@@ -50,7 +51,6 @@ async function browserWithAuthenticator(browser: Browser): Promise<{ page: Page;
   const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
     options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
   });
-  page.on('dialog', (dialog) => void dialog.accept());
   return { page, cdp, authenticatorId };
 }
 
@@ -126,7 +126,7 @@ test('a deleted passkey is refused', async ({ browser }) => {
   const { page } = await browserWithAuthenticator(browser);
   await signInWithPassword(page);
   await addPasskey(page, 'Doomed key');
-  await page.getByRole('row').filter({ hasText: 'Doomed key' }).getByRole('button', { name: /Delete/ }).click();
+  await confirmAction(page, page.getByRole('row').filter({ hasText: 'Doomed key' }), /Delete/, { javaScript: true });
   // Its row, and the form that would say so, are gone.
   await expect(page.getByRole('row').filter({ hasText: 'Doomed key' })).toHaveCount(0);
   await signOut(page);

@@ -1,7 +1,7 @@
 import { expect } from '@playwright/test';
 import { apiUser, createOrganizationViaForm, memberRow, uniqueSlug } from './organizations';
 import { createScimConnectionViaForm, groupRow, pushUserAndGroup, scimRequest, scimSection } from './scim';
-import { statusMessage, test } from './support';
+import { confirmAction, statusMessage, test } from './support';
 
 // Project `js`: the organization page's SCIM provisioning section with JavaScript on.
 
@@ -37,8 +37,7 @@ test('make a connection, see a SCIM request in its journal, rotate, bind a group
   await expect(groupRow(page, group).getByLabel('Role')).toHaveValue('admin');
   await expect(memberRow(page, email).getByLabel('Role')).toHaveValue('admin');
 
-  page.once('dialog', (dialog) => void dialog.accept());
-  await scimSection(page).getByRole('row').filter({ hasText: 'Okta' }).getByRole('button', { name: 'Revoke Okta' }).click();
+  await confirmAction(page, scimSection(page).getByRole('row').filter({ hasText: 'Okta' }), 'Revoke Okta', { javaScript: true });
   await expect(statusMessage(page, 'Revoked “Okta”.')).toBeVisible();
   expect((await scimRequest(request, rotated, 'GET', '/Users?count=1')).status()).toBe(401);
   expect((await scimRequest(request, token, 'GET', '/Users?count=1')).status()).toBe(401);

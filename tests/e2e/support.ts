@@ -88,3 +88,23 @@ export async function holdPosts(page: Page, url: string): Promise<() => void> {
   });
   return release;
 }
+
+/**
+ * Answers a console confirmation (src/components/confirmed-submit.tsx) inside `scope` (a row, say): with JavaScript
+ * the button opens a modal dialog whose button of the same name posts; without, the button opens a step of its own
+ * whose submit button posts. Returns the question asked.
+ */
+export async function confirmAction(page: Page, scope: Locator, name: string | RegExp, { javaScript }: { javaScript: boolean }): Promise<string> {
+  if (javaScript) {
+    await scope.getByRole('button', { name }).click();
+    const dialog = page.getByRole('dialog', { name: 'Confirm' });
+    const question = (await dialog.locator('p').textContent()) ?? '';
+    await dialog.getByRole('button', { name }).click();
+    return question;
+  }
+  await scope.locator('summary').filter({ hasText: name }).click();
+  const step = scope.locator('details[open]').getByRole('group');
+  const question = (await step.locator('p').textContent()) ?? '';
+  await step.getByRole('button', { name }).click();
+  return question;
+}
