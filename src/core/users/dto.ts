@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { UserRow } from '@/db/schema';
 import { int32, isoDateTime, nextCursor, storedEmail, uuid } from '../bounds';
 import { PAGE_LIMIT_MAX } from '../page-query';
-import { NAME_MAX, PLAN_MAX, roles, statuses, SUBSCRIPTION_STATUS_MAX } from './schemas';
+import { NAME_MAX, PLAN_MAX, roles, statuses, SUBSCRIPTION_STATUS_MAX, SUSPENSION_REASON_MAX } from './schemas';
 
 /**
  * The public shape of a user: what both doors return, and what the OpenAPI document publishes. Strict, and built
@@ -18,6 +18,10 @@ export const userDto = z.strictObject({
   plan: z.string().max(PLAN_MAX),
   /** Stripe's status of the user's subscription (active, past_due, canceled, ...), or null without one. */
   subscriptionStatus: z.string().max(SUBSCRIPTION_STATUS_MAX).nullable(),
+  /** Only on a suspended user, when staff gave a reason: why. */
+  suspensionReason: z.string().max(SUSPENSION_REASON_MAX).optional(),
+  /** Only on a suspended user whose suspension ends by itself: when it does (within a minute after). */
+  suspendedUntil: isoDateTime().optional(),
   version: int32(1),
   createdAt: isoDateTime(),
   updatedAt: isoDateTime(),
@@ -33,6 +37,8 @@ export function toUserDto(row: UserRow): UserDto {
     status: row.status,
     plan: row.plan,
     subscriptionStatus: row.subscriptionStatus,
+    ...(row.status === 'suspended' && row.suspensionReason !== null ? { suspensionReason: row.suspensionReason } : {}),
+    ...(row.status === 'suspended' && row.suspendedUntil !== null ? { suspendedUntil: row.suspendedUntil.toISOString() } : {}),
     version: row.version,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
