@@ -1,7 +1,7 @@
 import 'server-only';
 import { queueEmailVerification } from '../accounts/email-verification';
 import { issueAccountToken } from '../accounts/tokens';
-import { Conflict, DomainError } from '../errors';
+import { Conflict } from '../errors';
 import { recordEvent } from '../events';
 import { emailLink } from '../links';
 import { enqueueMail } from '../mail';
@@ -30,8 +30,8 @@ export async function resendVerificationEmail(ctx: CoreContext, id: string): Pro
   });
 }
 
-class SuspendedAccount extends DomainError {
-  readonly code = 'suspended';
+class SuspendedAccount extends Conflict {
+  override readonly code = 'suspended';
   constructor() {
     super('The account is suspended: unsuspend it before sending a password reset.');
   }
