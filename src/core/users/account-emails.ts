@@ -1,11 +1,15 @@
 import 'server-only';
+import { eq } from 'drizzle-orm';
+import { users } from '@/db/schema';
+import { authorize } from '../authorization';
 import { queueEmailVerification } from '../accounts/email-verification';
 import { issueAccountToken } from '../accounts/tokens';
-import { Conflict } from '../errors';
+import { Conflict, NotFound } from '../errors';
 import { recordEvent } from '../events';
 import { emailLink } from '../links';
 import { enqueueMail } from '../mail';
 import type { CoreContext } from '../principal';
+import { isUuid } from '../validation';
 import { toUserDto } from './dto';
 import { lockManagedUser } from './managed-user';
 
@@ -28,6 +32,15 @@ export async function resendVerificationEmail(ctx: CoreContext, id: string): Pro
     await queueEmailVerification(tx, user);
     await recordEvent(tx, ctx.principal, { type: 'user.verification-email-sent', subject: { type: 'user', id }, changes: {}, data: { user: toUserDto(user) } });
   });
+}
+
+/** Whether the user proved their address (the staff page offers a new link only while they haven't). */
+export async function hasVerifiedEmail(ctx: CoreContext, id: string): Promise<boolean> {
+  authorize(ctx.principal, 'users:read');
+  if (!isUuid(id)) throw new NotFound('User');
+  const [row] = await ctx.db.select({ verified: users.emailVerified }).from(users).where(eq(users.id, id));
+  if (!row) throw new NotFound('User');
+  return row.verified;
 }
 
 class SuspendedAccount extends Conflict {

@@ -24,5 +24,5 @@ export { createOwner, hasOwner } from './create-owner';
 export { planUserExport, exportUsersQuery } from './export';
 export { peopleOfEvents, userIdOfActor, type Person } from './people';
 export { listUserSessions, revokeUserSession, signOutEverywhere, userSessionDto, SESSION_ID_MAX, type UserSessionDto } from './sessions';
-export { sendPasswordReset, resendVerificationEmail } from './account-emails';
+export { sendPasswordReset, resendVerificationEmail, hasVerifiedEmail } from './account-emails';
 export { suspendUser, liftEndedSuspensions, SUSPENSION_ENDED } from './suspension';
