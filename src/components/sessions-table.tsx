@@ -25,10 +25,11 @@ export interface SessionView {
 const columns = ['Device', 'IP address', 'Signed in', 'Last active', 'Actions'];
 
 /**
- * The signed-in user's sessions, each other one with a Revoke button (a plain form post without JavaScript).
+ * A user's sessions, each but the current one with a Revoke button (a plain form post without JavaScript); `hidden`
+ * fields go along with each (the user's id, on a staff page).
  * One result message for the whole table, so it stays on screen after the revoked row has gone.
  */
-export function SessionsTable({ sessions, revokeAction }: { sessions: SessionView[]; revokeAction: Action }) {
+export function SessionsTable({ sessions, revokeAction, hidden = {} }: { sessions: SessionView[]; revokeAction: Action; hidden?: Record<string, string> }) {
   const [state, formAction] = useActionState(revokeAction, idleState);
   return (
     <div className="space-y-3">
@@ -58,6 +59,9 @@ export function SessionsTable({ sessions, revokeAction }: { sessions: SessionVie
                 <span className="text-xs text-slate-500">Current session</span>
               ) : (
                 <form action={formAction}>
+                  {Object.entries(hidden).map(([name, value]) => (
+                    <input key={name} type="hidden" name={name} value={value} readOnly />
+                  ))}
                   <input type="hidden" name="id" value={session.id} readOnly />
                   <SubmitButton tone="secondary" pendingLabel="Revoking…">
                     Revoke<span className="sr-only"> {session.device} session</span>

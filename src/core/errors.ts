@@ -18,7 +18,8 @@ export class NotFound extends DomainError {
 }
 
 export class Conflict extends DomainError {
-  readonly code = 'conflict';
+  /** A subclass may name its case (a suspended account is `suspended`): still a 409. */
+  readonly code: string = 'conflict';
   /** `field` names the input field at fault, so a form can show the error beside it. */
   constructor(message: string, readonly field?: string) {
     super(message);

@@ -34,6 +34,10 @@ export const users = pgTable(
     theme: text('theme', { enum: ['light', 'dark'] }),
     /** The start of the latest (UTC) day the user was active (src/core/metrics/activity.ts); null until then. Not a change: no version bump, no event. */
     lastActiveAt: timestampMs('last_active_at'),
+    /** Why staff suspended the user (src/core/users/suspension.ts); null when active or suspended without a reason. */
+    suspensionReason: text('suspension_reason'),
+    /** When the suspension ends by itself (the expiry sweeper lifts it); null: until staff lift it. */
+    suspendedUntil: timestampMs('suspended_until'),
     createdAt: timestampMs('created_at').notNull().defaultNow(),
     updatedAt: timestampMs('updated_at').notNull().defaultNow(),
   },
@@ -49,6 +53,8 @@ export const users = pgTable(
     // NULLS FIRST is PostgreSQL's default for DESC, but Drizzle's is NULLS LAST: without it the index cannot serve that
     // ORDER BY (every page was a sequential scan and a sort of the whole table).
     index('users_created_at_id_idx').on(t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
+    // The expiry sweeper's scan: only suspensions with an end date.
+    index('users_suspended_until_idx').on(t.suspendedUntil).where(sql`${t.suspendedUntil} is not null`),
     // Trigram indexes make the console's substring search (ILIKE '%q%') an index scan, not a sequential scan.
     index('users_name_trgm_idx').using('gin', sql`${t.name} gin_trgm_ops`),
     index('users_email_trgm_idx').using('gin', sql`${t.email} gin_trgm_ops`),

@@ -170,6 +170,8 @@ class UserGenerator {
       externalId: null,
       metadata: {},
       theme: null,
+      suspensionReason: null,
+      suspendedUntil: null,
       // Derived from i, not drawn, so the rest of a seeded run stays as it was: a third never signed in, the rest
       // were last active somewhere between sign-up and now.
       lastActiveAt: i % 3 === 0 ? null : new Date(createdAt + ((i * 7919) % 1000) / 1000 * (this.start + this.spanMs - createdAt)),

@@ -190,6 +190,16 @@ async function freshTarget(): Promise<string> {
   return id;
 }
 
+/** The id of the one session freshSession gives a user. */
+const sessionIdOf = (userId: string) => `matrix${userId.replaceAll('-', '')}`;
+
+/** A member to act on with a session of theirs (sessionIdOf names it), for the staff tools on sessions. */
+async function freshSession(userId?: string): Promise<string> {
+  const id = userId ?? (await freshTarget());
+  await (await db()).insert(sessions).values({ id: sessionIdOf(id), token: `token-${id}`, userId: id, expiresAt: new Date(Date.now() + 3_600_000) });
+  return id;
+}
+
 type EndpointTarget = { id: string; deliveryId: string };
 
 /** An outgoing webhook endpoint (and a delivery to it) to act on, fresh for each call, made by an admin. */
@@ -455,6 +465,35 @@ const routeMatrix: Record<string, Partial<Record<string, RouteCell>>> = {
     PATCH: { target: freshInvitation, path: (id) => `/api/v1/invitations/${id}`, expect: every(405) },
     OPTIONS: { target: freshInvitation, path: (id) => `/api/v1/invitations/${id}`, expect: every(204), publicBecause: 'CORS preflight carries no credentials' },
   },
+  'app/api/v1/users/[id]/sessions/route.ts': {
+    GET: { target: freshSession, path: (id) => `/api/v1/users/${id}/sessions`, expect: usersWrite(200) },
+    DELETE: { target: freshSession, path: (id) => `/api/v1/users/${id}/sessions`, expect: usersWrite(200) },
+    POST: { path: (id) => `/api/v1/users/${id}/sessions`, expect: every(405) },
+    PUT: { path: (id) => `/api/v1/users/${id}/sessions`, expect: every(405) },
+    PATCH: { path: (id) => `/api/v1/users/${id}/sessions`, expect: every(405) },
+    OPTIONS: { path: (id) => `/api/v1/users/${id}/sessions`, expect: every(204), publicBecause: 'CORS preflight carries no credentials' },
+  },
+  'app/api/v1/users/[id]/sessions/[sessionId]/route.ts': {
+    DELETE: { target: freshSession, path: (id) => `/api/v1/users/${id}/sessions/${sessionIdOf(id)}`, expect: usersWrite(204) },
+    GET: { path: (id) => `/api/v1/users/${id}/sessions/${sessionIdOf(id)}`, expect: every(405) },
+    POST: { path: (id) => `/api/v1/users/${id}/sessions/${sessionIdOf(id)}`, expect: every(405) },
+    PUT: { path: (id) => `/api/v1/users/${id}/sessions/${sessionIdOf(id)}`, expect: every(405) },
+    PATCH: { path: (id) => `/api/v1/users/${id}/sessions/${sessionIdOf(id)}`, expect: every(405) },
+    OPTIONS: { path: (id) => `/api/v1/users/${id}/sessions/${sessionIdOf(id)}`, expect: every(204), publicBecause: 'CORS preflight carries no credentials' },
+  },
+  ...Object.fromEntries(
+    ['password-reset', 'verification-email'].map((tool) => [
+      `app/api/v1/users/[id]/${tool}/route.ts`,
+      {
+        POST: { path: (id: string) => `/api/v1/users/${id}/${tool}`, expect: usersWrite(202) },
+        GET: { path: (id: string) => `/api/v1/users/${id}/${tool}`, expect: every(405) },
+        PUT: { path: (id: string) => `/api/v1/users/${id}/${tool}`, expect: every(405) },
+        PATCH: { path: (id: string) => `/api/v1/users/${id}/${tool}`, expect: every(405) },
+        DELETE: { path: (id: string) => `/api/v1/users/${id}/${tool}`, expect: every(405) },
+        OPTIONS: { path: (id: string) => `/api/v1/users/${id}/${tool}`, expect: every(204), publicBecause: 'CORS preflight carries no credentials' },
+      } satisfies Partial<Record<string, RouteCell>>,
+    ]),
+  ),
   'app/api/v1/users/bulk/route.ts': {
     POST: { path: () => '/api/v1/users/bulk', body: (id) => ({ action: 'suspend', ids: [id] }), expect: accepted(usersWrite(200)) },
     GET: { path: () => '/api/v1/users/bulk', expect: every(405) },
@@ -644,7 +683,7 @@ describe.each(routeTables)('%s', (_title, file, methods) => {
       requestHeaders.set(cell!.byCookie && cookie ? { cookie } : {});
       if (cell!.body !== undefined) headers['content-type'] = 'application/json';
       const request = new Request(url, { method, headers, body: cell!.body && JSON.stringify(cell!.body(target)) });
-      const params = { id: endpoint.id || target, orgId: target, deliveryId: endpoint.deliveryId, all: url.pathname.split('/').slice(3) };
+      const params = { id: endpoint.id || target, orgId: target, deliveryId: endpoint.deliveryId, sessionId: url.pathname.split('/')[6] ?? '', all: url.pathname.split('/').slice(3) };
       const before = await snapshot();
 
       const response = await loaded[method]!(request, { params: Promise.resolve(params) });
@@ -934,6 +973,14 @@ const actionMatrix: Record<string, Record<string, ActionCell>> = {
     deleteUserAction: { args: (id) => [idle, form({ id, email: `target-${id}@matrix.test`, version: '1' })], expect: admins },
     resetTwoFactorAction: { args: async (id) => (await storeSecondFactor(id, true), [idle, form({ id })]), expect: admins },
     removeUserPasskeyAction: { args: async (id) => [idle, form({ id: await freshPasskey(id) })], expect: admins },
+  },
+  'app/(console)/users/staff-actions.ts': {
+    revokeUserSessionAction: { args: async (id) => (await freshSession(id), [idle, form({ userId: id, id: sessionIdOf(id) })]), expect: admins },
+    signOutEverywhereAction: { args: async (id) => (await freshSession(id), [idle, form({ id })]), expect: admins },
+    sendPasswordResetAction: { args: (id) => [idle, form({ id })], expect: admins },
+    resendVerificationAction: { args: (id) => [idle, form({ id })], expect: admins },
+    suspendUserAction: { args: (id) => [idle, form({ id, reason: 'Matrix', until: '2999-01-01T00:00' })], expect: admins },
+    unsuspendUserAction: { args: async (id) => (await (await db()).update(users).set({ status: 'suspended' }).where(eq(users.id, id)), [idle, form({ id })]), expect: admins },
   },
   // The bench build's own actions (ROSTER_BENCH_BUILD=1 only: a normal build has no page serving them).
   'app/bench/actions.bench.ts': {

@@ -19,6 +19,7 @@ import { AddPasskeyForm, PasskeyTable } from '@/components/passkeys';
 import { listPasskeys } from '@/core/passkeys';
 import { describeImpersonations } from '@/core/impersonation';
 import { isFreshSession } from '@/auth/passkeys';
+import { describeUserAgent } from '@/core/users/device';
 import {
   addPasskeyAction,
   deletePasskeyAction,
@@ -174,32 +175,4 @@ async function readOwnSessions(currentId: string): Promise<SessionView[] | null>
       impersonatedBy: (typeof session.impersonationId === 'string' && impersonations.get(session.impersonationId)) || null,
     }))
     .sort((a, b) => Number(b.current) - Number(a.current) || b.updatedAt.localeCompare(a.updatedAt));
-}
-
-const browsers: [RegExp, string][] = [
-  [/Edg(e|A|iOS)?\//, 'Edge'],
-  [/OPR\/|Opera/, 'Opera'],
-  [/Firefox\/|FxiOS\//, 'Firefox'],
-  [/HeadlessChrome\//, 'Headless Chrome'],
-  [/Chrome\/|CriOS\/|Chromium\//, 'Chrome'],
-  [/Safari\//, 'Safari'],
-  [/curl\//, 'curl'],
-];
-
-const systems: [RegExp, string][] = [
-  [/Windows/, 'Windows'],
-  [/iPhone|iPad|iPod/, 'iOS'],
-  [/Mac OS X|Macintosh/, 'macOS'],
-  [/Android/, 'Android'],
-  [/CrOS/, 'ChromeOS'],
-  [/Linux/, 'Linux'],
-];
-
-/** "Firefox on macOS" from a User-Agent header: enough to recognise a device, not a full parser. */
-function describeUserAgent(userAgent: string | null | undefined): string {
-  if (!userAgent) return 'Unknown device';
-  const browser = browsers.find(([pattern]) => pattern.test(userAgent))?.[1];
-  const system = systems.find(([pattern]) => pattern.test(userAgent))?.[1];
-  if (browser && system) return `${browser} on ${system}`;
-  return browser ?? system ?? 'Unknown browser';
 }

@@ -25,6 +25,8 @@ export const eventTypes = [
   'user.password-reset',
   /** Staff sent the user a password-reset link (the link itself is only in the email). */
   'user.password-reset-sent',
+  /** Staff sent an unverified user a new verification link. */
+  'user.verification-email-sent',
   'user.two-factor-reset',
   'invitation.created',
   'invitation.resent',

@@ -1,19 +1,16 @@
 import 'server-only';
-import { and, asc, eq, gt, inArray, lte, sql } from 'drizzle-orm';
+import { and, asc, gt, inArray, lte, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { users, sessions, type UserRow } from '@/db/schema';
-import { issueAccountToken } from '../accounts/tokens';
+import { users, type UserRow } from '@/db/schema';
 import { authorize, authorizeAccountChange } from '../authorization';
 import { DomainError } from '../errors';
 import { int32, uuid } from '../bounds';
-import { recordEvent } from '../events';
 import { createJob, defineJobKind, type JobSummaryDto } from '../jobs';
-import { emailLink } from '../links';
-import { enqueueMail } from '../mail';
 import type { CoreContext, Principal } from '../principal';
 import { parseInput } from '../validation';
-import { deleteUser, lockUser, updateUser } from './commands';
-import { toUserDto } from './dto';
+import { sendPasswordReset } from './account-emails';
+import { deleteUser, updateUser } from './commands';
+import { signOutEverywhere } from './sessions';
 import { role, userFilterQuery, type Role, type UserFilter } from './schemas';
 import { userFilterConditions } from './queries';
 
@@ -157,39 +154,8 @@ async function applyAction(ctx: CoreContext, params: BulkParams, id: string): Pr
     case 'delete':
       return deleteUser(ctx, id);
     case 'sign-out':
-      return signOutEverywhere(ctx, id);
+      return void (await signOutEverywhere(ctx, id));
     case 'send-password-reset':
       return sendPasswordReset(ctx, id);
-  }
-}
-
-/** Staff end every session of a user (as suspending does, without suspending). Audited with how many ended. */
-export async function signOutEverywhere(ctx: CoreContext, id: string): Promise<void> {
-  authorize(ctx.principal, 'users:write');
-  await ctx.db.transaction(async (tx) => {
-    const user = await lockUser(tx, id, {});
-    authorizeAccountChange(ctx.principal, user.role, user.role);
-    const ended = await tx.delete(sessions).where(eq(sessions.userId, id)).returning({ id: sessions.id });
-    await recordEvent(tx, ctx.principal, { type: 'session.revoked', subject: { type: 'user', id }, changes: { sessions: { before: ended.length, after: 0 } }, data: { user: toUserDto(user) } });
-  });
-}
-
-/** Staff send a user a password-reset link (only an active account's: a suspended one can't be reset into use). */
-export async function sendPasswordReset(ctx: CoreContext, id: string): Promise<void> {
-  authorize(ctx.principal, 'users:write');
-  await ctx.db.transaction(async (tx) => {
-    const user = await lockUser(tx, id, {});
-    authorizeAccountChange(ctx.principal, user.role, user.role);
-    if (user.status !== 'active') throw new SuspendedAccount();
-    const token = await issueAccountToken(tx, { purpose: 'password-reset', userId: user.id, address: user.email, now: new Date() });
-    await enqueueMail(tx, { kind: 'password-reset', to: user.email, link: emailLink('reset-password', token) });
-    await recordEvent(tx, ctx.principal, { type: 'user.password-reset-sent', subject: { type: 'user', id }, changes: {}, data: { user: toUserDto(user) } });
-  });
-}
-
-class SuspendedAccount extends DomainError {
-  readonly code = 'suspended';
-  constructor() {
-    super('The account is suspended: unsuspend it before sending a password reset.');
   }
 }

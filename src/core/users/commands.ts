@@ -1,5 +1,6 @@
 import 'server-only';
 import { and, eq, isNull, sql } from 'drizzle-orm';
+import type { z } from 'zod';
 import { v7 as uuidv7 } from 'uuid';
 import type { Transaction } from '@/db/client';
 import { apiKeys, sessions, users, type UserRow } from '@/db/schema';
@@ -63,11 +64,26 @@ export async function updateUser(
       await assertAnOwnerRemains(tx, current, { role: input.role ?? current.role, status: input.status ?? current.status });
       // A new address is unproven, whoever typed it: verified again only by its owner following the link sent to it.
       const emailChanged = input.email !== undefined && input.email !== current.email.toLowerCase();
-      const row = await applyUserChanges(tx, ctx.principal, current, emailChanged ? { ...input, emailVerified: false } : input, 'user.updated');
+      const fields = Object.fromEntries(Object.entries(input).filter(([key]) => key !== 'suspensionReason' && key !== 'suspendedUntil')) as UserChanges;
+      const changes: UserChanges = { ...fields, ...suspensionTerms(current, input), ...(emailChanged ? { emailVerified: false } : {}) };
+      const row = await applyUserChanges(tx, ctx.principal, current, changes, 'user.updated');
       if (emailChanged) await reverifyChangedEmail(tx, current.email, row);
       return toUserDto(row);
     }),
   );
+}
+
+/**
+ * A suspension's reason and end: set together when a status of suspended comes with either (new terms replace the
+ * old), kept when it comes with neither, cleared when the user is made active again.
+ */
+function suspensionTerms(current: UserRow, input: z.output<typeof updateUserInput>): Pick<UserChanges, 'suspensionReason' | 'suspendedUntil'> {
+  if (input.status === 'active') return { suspensionReason: null, suspendedUntil: null };
+  if (input.status !== 'suspended') return {};
+  if (input.suspensionReason === undefined && input.suspendedUntil === undefined) {
+    return current.status === 'suspended' ? {} : { suspensionReason: null, suspendedUntil: null };
+  }
+  return { suspensionReason: input.suspensionReason ?? null, suspendedUntil: input.suspendedUntil ? new Date(input.suspendedUntil) : null };
 }
 
 export async function deleteUser(ctx: CoreContext, id: string, options: WriteOptions = {}): Promise<void> {
@@ -129,12 +145,15 @@ export async function removeUser(tx: Transaction, principal: Principal, current:
 }
 
 type UserChanges = Partial<
-  Pick<UserRow, 'email' | 'emailVerified' | 'name' | 'role' | 'status' | 'plan' | 'stripeCustomerId' | 'subscriptionStatus' | 'externalId' | 'metadata' | 'theme'>
+  Pick<
+    UserRow,
+    'email' | 'emailVerified' | 'name' | 'role' | 'status' | 'plan' | 'stripeCustomerId' | 'subscriptionStatus' | 'externalId' | 'metadata' | 'theme' | 'suspensionReason' | 'suspendedUntil'
+  >
 >;
 
 /**
  * Writes `changes` to a row already locked in `tx`: bumps the version, stamps updated_at and records an event with
- * the fields that really changed, in the same transaction. Changing nothing writes nothing. Suspending a user
+ * the fields that really changed (and `reason`, when Roster itself says why), in the same transaction. Changing nothing writes nothing. Suspending a user
  * ends their sessions in the same transaction; suspending or demoting one below webhooks:write disables the webhook
  * endpoints they (or their API keys) made. `organizationId` scopes the event to the organization whose door made the
  * change (SCIM), so that organization's keys, streams and webhooks see it as they see its member events.
@@ -145,9 +164,9 @@ export async function applyUserChanges(
   current: UserRow,
   changes: UserChanges,
   type: Extract<EventType, 'user.updated' | 'user.email-changed' | 'subscription.updated' | 'customer.linked'>,
-  { organizationId }: { organizationId?: string } = {},
+  { organizationId, reason }: { organizationId?: string; reason?: string } = {},
 ): Promise<UserRow> {
-  const diff = diffFields(current, { ...current, ...changes }, Object.keys(changes) as (keyof UserChanges)[]);
+  const diff = diffFields(comparable(current), comparable({ ...current, ...changes }), Object.keys(changes) as (keyof UserChanges)[]);
   if (Object.keys(diff).length === 0) return current;
   const [row] = await tx
     .update(users)
@@ -157,10 +176,13 @@ export async function applyUserChanges(
   if (row!.status === 'suspended' && current.status !== 'suspended') {
     await tx.delete(sessions).where(eq(sessions.userId, current.id));
   }
-  await recordEvent(tx, principal, { type, subject: { type: 'user', id: current.id }, ...(organizationId ? { organizationId } : {}), changes: diff, data: { user: toUserDto(row!) } });
+  await recordEvent(tx, principal, { type, subject: { type: 'user', id: current.id }, ...(organizationId ? { organizationId } : {}), changes: diff, data: { user: toUserDto(row!), ...(reason ? { reason } : {}) } });
   if (holdsWebhookRight(current) && !holdsWebhookRight(row!)) await disableEndpointsMadeBy(tx, principal, { userId: current.id });
   return row!;
 }
+
+/** A row whose end of suspension compares by value (two Dates of one moment are no change) and records as ISO text. */
+const comparable = (row: UserRow) => ({ ...row, suspendedUntil: row.suspendedUntil?.toISOString() ?? null });
 
 export async function lockUser(tx: Transaction, id: string, options: WriteOptions): Promise<UserRow> {
   const [current] = await tx.select().from(users).where(eq(users.id, id)).for('update');

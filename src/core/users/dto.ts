@@ -4,7 +4,7 @@ import type { UserRow } from '@/db/schema';
 import { int32, isoDateTime, nextCursor, storedEmail, uuid } from '../bounds';
 import { PAGE_LIMIT_MAX } from '../page-query';
 import { IMPORT_LIMITS } from './import/records';
-import { NAME_MAX, PLAN_MAX, roles, statuses, SUBSCRIPTION_STATUS_MAX } from './schemas';
+import { NAME_MAX, PLAN_MAX, roles, statuses, SUBSCRIPTION_STATUS_MAX, SUSPENSION_REASON_MAX } from './schemas';
 
 /**
  * The public shape of a user: what both doors return, and what the OpenAPI document publishes. Strict, and built
@@ -23,6 +23,10 @@ export const userDto = z.strictObject({
   externalId: z.string().max(IMPORT_LIMITS.externalId).nullable(),
   /** What an import brought along (at most 8 KiB of JSON); stored, never read by Roster. */
   metadata: z.record(z.string().max(IMPORT_LIMITS.metadataKey), z.unknown()).meta({ maxProperties: IMPORT_LIMITS.metadataJson / 4 }),
+  /** Only on a suspended user, when staff gave a reason: why. */
+  suspensionReason: z.string().max(SUSPENSION_REASON_MAX).optional(),
+  /** Only on a suspended user whose suspension ends by itself: when it does (within a minute after). */
+  suspendedUntil: isoDateTime().optional(),
   version: int32(1),
   createdAt: isoDateTime(),
   updatedAt: isoDateTime(),
@@ -40,6 +44,8 @@ export function toUserDto(row: UserRow): UserDto {
     subscriptionStatus: row.subscriptionStatus,
     externalId: row.externalId,
     metadata: row.metadata,
+    ...(row.status === 'suspended' && row.suspensionReason !== null ? { suspensionReason: row.suspensionReason } : {}),
+    ...(row.status === 'suspended' && row.suspendedUntil !== null ? { suspendedUntil: row.suspendedUntil.toISOString() } : {}),
     version: row.version,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),

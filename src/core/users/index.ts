@@ -11,6 +11,8 @@ export {
   statuses,
   updateMeInput,
   updateUserInput,
+  suspendUserInput,
+  type SuspendUserInput,
   type Role,
   type Status,
   type CreateUserInput,
@@ -21,3 +23,6 @@ export { getMe, updateMe, setMyTheme, themeChoices, type ThemeChoice } from './m
 export { createOwner, hasOwner } from './create-owner';
 export { planUserExport, exportUsersQuery } from './export';
 export { peopleOfEvents, userIdOfActor, type Person } from './people';
+export { listUserSessions, revokeUserSession, signOutEverywhere, userSessionDto, SESSION_ID_MAX, type UserSessionDto } from './sessions';
+export { sendPasswordReset, resendVerificationEmail, hasVerifiedEmail } from './account-emails';
+export { suspendUser, liftEndedSuspensions, SUSPENSION_ENDED } from './suspension';

@@ -42,10 +42,45 @@ export const createUserInput = z.strictObject(
   { error: (issue) => (issue.code === 'unrecognized_keys' ? 'Unknown or read-only field' : 'Expected a JSON object') },
 );
 
-export const updateUserInput = z.strictObject(
-  { email: email.optional(), name: name.optional(), role: role.optional(), status: status.optional() },
-  { error: (issue) => (issue.code === 'unrecognized_keys' ? 'Unknown or read-only field' : 'Expected a JSON object') },
+export const SUSPENSION_REASON_MAX = 500;
+
+/** Why staff suspend someone: shown on their page and recorded in the event. */
+export const suspensionReason = z
+  .string({ error: 'Reason is required' })
+  .trim()
+  .min(1, 'Reason is required')
+  .max(SUSPENSION_REASON_MAX, `Reason must be at most ${SUSPENSION_REASON_MAX} characters`)
+  .refine((value) => !value.includes('\u0000') && value.isWellFormed(), 'Reason must not contain NUL or unpaired surrogate characters');
+
+/** When a suspension ends by itself: a moment in the future, with its offset (`Z` for UTC). */
+export const suspendedUntil = z.iso
+  .datetime({ offset: true, error: 'Until must be a date and time with its offset, e.g. 2026-12-31T18:00:00Z' })
+  .max(40)
+  .refine((value) => new Date(value).getTime() > Date.now(), 'Until must be in the future');
+
+export const updateUserInput = z
+  .strictObject(
+    {
+      email: email.optional(),
+      name: name.optional(),
+      role: role.optional(),
+      status: status.optional(),
+      suspensionReason: suspensionReason.optional(),
+      suspendedUntil: suspendedUntil.optional(),
+    },
+    { error: (issue) => (issue.code === 'unrecognized_keys' ? 'Unknown or read-only field' : 'Expected a JSON object') },
+  )
+  .refine((input) => input.status === 'suspended' || (input.suspensionReason === undefined && input.suspendedUntil === undefined), {
+    message: 'A suspension reason and end go with status suspended, and only with it',
+    path: ['status'],
+  });
+
+/** The console's Suspend form: a reason is required there; the end is optional (suspended until staff lift it). */
+export const suspendUserInput = z.strictObject(
+  { reason: suspensionReason, until: suspendedUntil.optional() },
+  { error: (issue) => (issue.code === 'unrecognized_keys' ? 'Unknown field' : 'Expected an object') },
 );
+export type SuspendUserInput = z.input<typeof suspendUserInput>;
 
 /** What users may change about themselves through /me: role, plan, status and email belong to admins and billing. */
 export const updateMeInput = z.strictObject(

@@ -14,6 +14,7 @@ import { organizationsOperations } from './organizations';
 import { anyCredential, toRouteConfig, type Operation } from './operation';
 import { probesOperations } from './probes';
 import { usersOperations } from './users';
+import { userStaffToolsOperations } from './user-staff-tools';
 import { usersImportOperations } from './users-import';
 import { webhookEndpointOperations } from './webhook-endpoints';
 
@@ -31,7 +32,7 @@ const contractOperations: Operation[] = [
 ];
 
 /** Every operation of the public API, by resource. A new route adds its module's operations here. */
-const operations: Operation[] = [...usersOperations, ...usersImportOperations, ...meOperations, ...organizationsOperations, ...organizationInvitationsOperations, ...organizationKeysOperations, ...scimConnectionOperations, ...invitationsOperations, ...jobsOperations, ...metricsOperations, ...eventsOperations, ...auditEventsOperations, ...webhookEndpointOperations, ...probesOperations, ...contractOperations];
+const operations: Operation[] = [...usersOperations, ...userStaffToolsOperations, ...usersImportOperations, ...meOperations, ...organizationsOperations, ...organizationInvitationsOperations, ...organizationKeysOperations, ...scimConnectionOperations, ...invitationsOperations, ...jobsOperations, ...metricsOperations, ...eventsOperations, ...auditEventsOperations, ...webhookEndpointOperations, ...probesOperations, ...contractOperations];
 
 const bearer = (description: string, bearerFormat?: string) => ({ type: 'http' as const, scheme: 'bearer', description, ...(bearerFormat ? { bearerFormat } : {}) });
 

@@ -108,10 +108,10 @@ export const usersOperations: Operation[] = [
     operationId: 'updateUser',
     summary: 'Update a user',
     description:
-      'Only the fields sent change. A change that changes nothing leaves `version` as it was. A new `email` takes effect at once, but counts as unverified until the link emailed to it is followed; the old address is told.',
+      'Only the fields sent change. A change that changes nothing leaves `version` as it was. A new `email` takes effect at once, but counts as unverified until the link emailed to it is followed; the old address is told. `status: "suspended"` may come with a `suspensionReason` and a `suspendedUntil` (in the future): the user is active again by themselves within a minute after it; `status: "active"` clears both.',
     tag: 'Users',
     access: 'any-credential',
-    request: { params: userId, headers: ifMatch, body: jsonBody(updateUserInput, { alsoAs: ['application/merge-patch+json'], example: { name: 'Ada King' } }) },
+    request: { params: userId, headers: ifMatch, body: jsonBody(updateUserInput, { alsoAs: ['application/merge-patch+json'], example: { status: 'suspended', suspensionReason: 'Chargeback under review', suspendedUntil: '2026-12-31T18:00:00Z' } }) },
     success: { status: 200, description: 'The updated user.', schema: user, headers: ['ETag'] },
     errors: {
       ...writeErrors,

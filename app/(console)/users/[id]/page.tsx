@@ -18,7 +18,17 @@ import { PasskeyTable } from '@/components/passkeys';
 import { listPasskeys } from '@/core/passkeys';
 import { impersonateUserAction } from '@/actions/impersonation';
 import { IMPERSONATION_MINUTES, impersonationRefusal, REASON_MIN } from '@/core/impersonation';
+import { hasVerifiedEmail, listUserSessions } from '@/core/users';
+import { UserStaffTools } from '@/components/user-staff-tools';
 import { deleteUserAction, removeUserPasskeyAction, resetTwoFactorAction, updateUserAction } from '../actions';
+import {
+  resendVerificationAction,
+  revokeUserSessionAction,
+  sendPasswordResetAction,
+  signOutEverywhereAction,
+  suspendUserAction,
+  unsuspendUserAction,
+} from '../staff-actions';
 import { readUser, readUserHistory } from '../data';
 import { readUserOrganizations } from '../../organizations/data';
 
@@ -38,7 +48,12 @@ export default async function UserPage({ params, searchParams }: UserPageProps) 
   const canManage = canManageUser(principal, user.role);
   const impersonationRefused = impersonationRefusal(principal, user);
   const context = await consoleContext();
-  const [twoFactor, passkeys] = await Promise.all([hasTwoFactor(context, id), listPasskeys(context, id)]);
+  const [twoFactor, passkeys, emailVerified, sessions] = await Promise.all([
+    hasTwoFactor(context, id),
+    listPasskeys(context, id),
+    hasVerifiedEmail(context, id),
+    canManage ? listUserSessions(context, id) : [],
+  ]);
 
   return (
     <div className="space-y-6">
@@ -61,6 +76,22 @@ export default async function UserPage({ params, searchParams }: UserPageProps) 
       <div className="grid gap-8 lg:grid-cols-[minmax(0,1fr)_20rem]">
         <div className="space-y-6">
           <UserForm action={updateUserAction} user={user} submitLabel="Save changes" roleOptions={grantableRoles(principal)} readOnly={!canManage} />
+          {canManage && (
+            <UserStaffTools
+              user={user}
+              emailVerified={emailVerified}
+              sessions={sessions.map((session) => ({ ...session, updatedAt: session.lastActiveAt, current: false }))}
+              actions={{
+                revokeSession: revokeUserSessionAction,
+                signOutEverywhere: signOutEverywhereAction,
+                sendPasswordReset: sendPasswordResetAction,
+                resendVerification: resendVerificationAction,
+                suspend: suspendUserAction,
+                unsuspend: unsuspendUserAction,
+              }}
+            />
+          )}
+          {!canManage && user.status === 'suspended' && user.suspensionReason && <Alert tone="info">Suspended: {user.suspensionReason}</Alert>}
           <section aria-labelledby="impersonate" className={cardStyles}>
             <h2 id="impersonate" className="font-semibold">Impersonate</h2>
             {impersonationRefused === null ? (
