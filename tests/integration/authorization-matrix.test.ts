@@ -909,6 +909,7 @@ const actionMatrix: Record<string, Record<string, ActionCell>> = {
     deleteUserAction: { args: (id) => [idle, form({ id, email: `target-${id}@matrix.test`, version: '1' })], expect: admins },
     resetTwoFactorAction: { args: async (id) => (await storeSecondFactor(id, true), [idle, form({ id })]), expect: admins },
     removeUserPasskeyAction: { args: async (id) => [idle, form({ id: await freshPasskey(id) })], expect: admins },
+    startBulkUsersAction: { args: (id) => [idle, form({ action: 'suspend', ids: id })], expect: admins },
   },
   // The bench build's own actions (ROSTER_BENCH_BUILD=1 only: a normal build has no page serving them).
   'app/bench/actions.bench.ts': {

@@ -20,4 +20,4 @@ export {
 export { getMe, updateMe, setMyTheme, themeChoices, type ThemeChoice } from './me';
 export { createOwner, hasOwner } from './create-owner';
 export { planUserExport, exportUsersQuery } from './export';
-export { peopleOfEvents, userIdOfActor, type Person } from './people';
+export { peopleByIds, peopleOfEvents, userIdOfActor, type Person } from './people';
