@@ -109,12 +109,12 @@ export function impersonation(db: Database) {
         { method: 'GET', query: z.object({ next: z.string().max(2_000).optional() }) },
         async (ctx) => {
           const next = safeNextPath(ctx.query?.next) ?? defaultConsolePath;
+          const current = await getSessionFromCtx(ctx);
+          // Someone is signed in (not an impersonation past its limit): nothing to return from, yet.
+          if (current && userPrincipal(current.user, 'console', current.session)) throw ctx.redirect(next);
           const kept = ctx.context.createAuthCookie(RETURN_COOKIE);
           const impersonationId = await ctx.getSignedCookie(kept.name, ctx.context.secret);
           expireCookie(ctx, kept);
-          const current = await getSessionFromCtx(ctx);
-          // Someone is signed in (not an impersonation past its limit): nothing to return from.
-          if (current && userPrincipal(current.user, 'console', current.session)) throw ctx.redirect(next);
           const adminSession = impersonationId ? await adminSessionAfter(db, ctx, impersonationId) : null;
           if (!adminSession) {
             deleteSessionCookie(ctx);

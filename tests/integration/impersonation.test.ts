@@ -205,8 +205,10 @@ describe('an impersonation session', () => {
     const [adminSessionBefore] = await database.select().from(sessions).where(eq(sessions.userId, admin.userId));
     const { cookie, returnCookie, impersonation } = await impersonate(admin, member.userId);
 
-    // While it runs, the way back changes nothing: the browser is the impersonation's.
-    expect(await visitReturn(`${cookie}; ${returnCookie}`)).toMatchObject({ status: 302, location: '/users', sessionCookie: undefined });
+    // While it runs, the way back changes nothing: the browser stays the impersonation's.
+    const early = await visitReturn(`${cookie}; ${returnCookie}`);
+    expect(early).toMatchObject({ status: 302, location: '/users' });
+    expect(await principalOfCookie(early.sessionCookie ?? cookie)).toMatchObject({ userId: member.userId });
 
     const past = new Date(Date.now() - 1000);
     await database.update(impersonations).set({ expiresAt: past }).where(eq(impersonations.id, impersonation.id));
