@@ -1,5 +1,7 @@
 import 'server-only';
+import { cookies } from 'next/headers';
 import { redirect } from 'next/navigation';
+import { impersonationReturnCookies, impersonationReturnPath } from '@/auth/impersonation';
 import { holds, roleAtLeast } from '@/core/authorization';
 import type { Principal } from '@/core/principal';
 import { roles, type Role } from '@/core/users';
@@ -10,7 +12,7 @@ export type ConsoleUser = Extract<Principal, { kind: 'user' }>;
 
 /**
  * The signed-in console user, for the top of every console page. Signed out (or suspended): off to
- * `/sign-in?next=<path>`. Signed in as a member (an end user of the product): off to `/not-allowed`. An admin or
+ * `/sign-in?next=<path>` (or first back from an impersonation that expired: src/auth/impersonation.ts). Signed in as a member (an end user of the product): off to `/not-allowed`. An admin or
  * owner who must enrol in two-factor sign-in first (ROSTER_REQUIRE_2FA_FOR): off to their Account page.
  *
  * This gates pages and decides which controls to show; it is not the security boundary. Every read and every
@@ -18,7 +20,12 @@ export type ConsoleUser = Extract<Principal, { kind: 'user' }>;
  */
 export async function requireConsoleUser(path?: string): Promise<ConsoleUser> {
   const principal = await consolePrincipal();
-  if (principal.kind !== 'user') redirect(signInPath(path));
+  if (principal.kind !== 'user') {
+    // An impersonation that ended without Stop (its hard limit): back to the admin's own session, if it still stands.
+    const cookieJar = await cookies();
+    if (impersonationReturnCookies.some((name) => cookieJar.has(name))) redirect(impersonationReturnPath(path));
+    redirect(signInPath(path));
+  }
   if (!holds(principal, 'users:read')) redirect('/not-allowed');
   if (path !== '/account' && (await mustEnrolTwoFactor())) redirect('/account?two-factor=required');
   return principal;

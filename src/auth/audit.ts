@@ -5,6 +5,7 @@ import { recordSecurityEvent, type SecurityEvent } from '@/core/accounts/securit
 import type { Door } from '@/core/principal';
 import type { Database } from '@/db/client';
 import { requestClientIp } from '@/http/request-client-ip';
+import { userPrincipal, type SessionFacts } from './principal';
 import { challengedUserId } from './two-factor-challenge';
 import type { AuthMiddlewareContext } from './two-factor-codes';
 
@@ -124,13 +125,18 @@ const revokePaths = new Set(['/revoke-session', '/revoke-other-sessions', '/revo
  * the session's user, by whoever revoked it (their own session, on the Account page or over the API).
  */
 export function auditRevokedSession(db: Database) {
-  return async (revoked: { id: string; userId: string }, call: (AuthCall & { context?: { session?: { user: { id: string } } | null } }) | null) => {
+  return async (revoked: { id: string; userId: string }, call: (AuthCall & { context?: { session?: { user: { id: string; role?: unknown; status?: unknown }; session: SessionFacts } | null } }) | null) => {
     if (!call?.path || !revokePaths.has(call.path)) return;
+    const current = call.context?.session;
+    const byAccountUser = current?.user.id === revoked.userId;
+    // Revoked from an impersonation session: the admin did it, acting as the user (data.actor, as core events say).
+    const acting = byAccountUser ? userPrincipal(current.user, doorOf(call), current.session) : null;
     await auditCall(db, call, {
       type: 'session.revoked',
       account: { userId: revoked.userId },
-      byAccountUser: call.context?.session?.user.id === revoked.userId,
+      byAccountUser,
       data: { sessionId: revoked.id },
+      ...(acting?.kind === 'user' && acting.impersonation ? { impersonation: acting.impersonation } : {}),
     });
   };
 }

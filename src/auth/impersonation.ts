@@ -1,13 +1,14 @@
 import 'server-only';
 import type { BetterAuthPlugin, GenericEndpointContext } from 'better-auth';
-import { APIError, createAuthEndpoint, getSessionFromCtx } from 'better-auth/api';
-import { deleteSessionCookie, setSessionCookie } from 'better-auth/cookies';
+import { APIError, createAuthEndpoint, createAuthMiddleware, getSessionFromCtx } from 'better-auth/api';
+import { deleteSessionCookie, expireCookie, setSessionCookie } from 'better-auth/cookies';
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { Unauthenticated } from '@/core/errors';
 import { endImpersonation, refuseWhileImpersonating, startImpersonation } from '@/core/impersonation';
 import type { Database } from '@/db/client';
 import { impersonations, sessions } from '@/db/schema';
+import { defaultConsolePath, safeNextPath, signInPath } from '@/lib/next-path';
 import { userPrincipal } from './principal';
 import type { AuthMiddlewareContext } from './two-factor-codes';
 
@@ -19,6 +20,18 @@ import type { AuthMiddlewareContext } from './two-factor-codes';
 //
 //   auth.api.startImpersonation({ body: { userId, reason, ticket? }, headers })
 //   auth.api.stopImpersonation({ headers })
+//
+// When the impersonation ends without Stop (its hard limit), the browser still holds the admin's way back: a signed
+// cookie naming the impersonation (its id, never a token). The first console page that finds nobody signed in sends
+// the browser to GET /api/auth/impersonation/return, which sets the admin's own session cookie again, once the
+// database says that impersonation is over.
+
+/** The kept-aside cookie's name (Better Auth adds the `roster.` prefix, and `__Secure-` over HTTPS). */
+const RETURN_COOKIE = 'impersonation';
+/** Its names as a request carries them, for pages that only check it is there (src/actions/require-console-user.ts). */
+export const impersonationReturnCookies = [`roster.${RETURN_COOKIE}`, `__Secure-roster.${RETURN_COOKIE}`];
+/** Where a console page sends a browser that holds the kept cookie but no session, to come back to `next`. */
+export const impersonationReturnPath = (next: string | undefined) => `/api/auth/impersonation/return?${new URLSearchParams({ next: next ?? defaultConsolePath })}`;
 
 /** Better Auth endpoints that change the password, email or a second factor, or delete the account. */
 const refusedWhileImpersonating = new Set([
@@ -73,6 +86,9 @@ export function impersonation(db: Database) {
             true,
           );
           await setSessionCookie(ctx, { session, user }, true);
+          const kept = ctx.context.createAuthCookie(RETURN_COOKIE);
+          const adminSessionSeconds = Math.max(0, Math.floor((new Date(admin.session.expiresAt).getTime() - Date.now()) / 1000));
+          await ctx.setSignedCookie(kept.name, started.id, ctx.context.secret, { ...kept.attributes, maxAge: adminSessionSeconds });
           return ctx.json({ impersonation: started });
         },
       ),
@@ -85,10 +101,42 @@ export function impersonation(db: Database) {
         const adminSession = ended && (await adminSessionOf(db, ctx, ended.adminId, ended.id));
         if (adminSession) await setSessionCookie(ctx, adminSession, false);
         else deleteSessionCookie(ctx);
+        expireCookie(ctx, ctx.context.createAuthCookie(RETURN_COOKIE));
         return ctx.json({ returned: Boolean(adminSession) });
       }),
+      returnFromImpersonation: createAuthEndpoint(
+        '/impersonation/return',
+        { method: 'GET', query: z.object({ next: z.string().max(2_000).optional() }) },
+        async (ctx) => {
+          const next = safeNextPath(ctx.query?.next) ?? defaultConsolePath;
+          const current = await getSessionFromCtx(ctx);
+          // Someone is signed in (not an impersonation past its limit): nothing to return from, yet.
+          if (current && userPrincipal(current.user, 'console', current.session)) throw ctx.redirect(next);
+          const kept = ctx.context.createAuthCookie(RETURN_COOKIE);
+          const impersonationId = await ctx.getSignedCookie(kept.name, ctx.context.secret);
+          expireCookie(ctx, kept);
+          const adminSession = impersonationId ? await adminSessionAfter(db, ctx, impersonationId) : null;
+          if (!adminSession) {
+            deleteSessionCookie(ctx);
+            throw ctx.redirect(signInPath(next));
+          }
+          await setSessionCookie(ctx, adminSession, false);
+          throw ctx.redirect(next);
+        },
+      ),
+    },
+    hooks: {
+      // Signing out while impersonating leaves no way back to the admin's session in that browser.
+      after: [{ matcher: (ctx) => ctx.path === '/sign-out', handler: createAuthMiddleware(async (ctx) => expireCookie(ctx, ctx.context.createAuthCookie(RETURN_COOKIE))) }],
     },
   } satisfies BetterAuthPlugin;
+}
+
+/** The admin's own session once this impersonation is over (ended, or past its hard limit); null while it runs. */
+async function adminSessionAfter(db: Database, ctx: GenericEndpointContext, impersonationId: string) {
+  const [impersonation] = await db.select().from(impersonations).where(eq(impersonations.id, impersonationId));
+  if (!impersonation || (!impersonation.endedAt && impersonation.expiresAt.getTime() > Date.now())) return null;
+  return adminSessionOf(db, ctx, impersonation.adminId, impersonation.id);
 }
 
 /** The admin's own session the impersonation began from, as Better Auth reads it (null when gone or not theirs). */

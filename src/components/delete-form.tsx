@@ -15,10 +15,13 @@ interface DeleteFormProps {
   label: string;
   /** Where Cancel leads: the page the deletion started from. */
   cancelHref: string;
+  /** For a confirmation that deletes nothing (a bulk suspend): a calmer button. */
+  tone?: 'danger' | 'primary';
+  pendingLabel?: string;
 }
 
-/** A deletion's confirmation step as a plain form: the path for browsers without JavaScript. */
-export function DeleteForm({ action, fields, label, cancelHref }: DeleteFormProps) {
+/** A deletion's (or another grave change's) confirmation step as a plain form: works without JavaScript. */
+export function DeleteForm({ action, fields, label, cancelHref, tone = 'danger', pendingLabel = 'Deleting…' }: DeleteFormProps) {
   const [state, formAction] = useActionState(action, idleState);
   return (
     <form action={formAction} className="space-y-4">
@@ -28,7 +31,7 @@ export function DeleteForm({ action, fields, label, cancelHref }: DeleteFormProp
       ))}
       {/* Wraps, and long addresses in the label break: the page must fit a 390 px phone. */}
       <div className="flex flex-wrap gap-3 break-all">
-        <SubmitButton tone="danger" pendingLabel="Deleting…">
+        <SubmitButton tone={tone} pendingLabel={pendingLabel}>
           {label}
         </SubmitButton>
         <Link href={cancelHref} className={buttonStyles.secondary}>

@@ -1,7 +1,10 @@
 import Link from 'next/link';
 
-/** A column header; a sortable one is a link to the list in that order, and says which order is current. */
-export type Column = string | { label: string; href: string; sorted?: 'ascending' | 'descending' };
+/**
+ * A column header; a sortable one is a link to the list in that order, and says which order is current; a custom one
+ * renders `header` (a control, such as the select-all checkbox), `label` being only its key.
+ */
+export type Column = string | { label: string; href: string; sorted?: 'ascending' | 'descending' } | { label: string; header: React.ReactNode };
 
 /**
  * The console's data table: a bordered card with a header row; `children` are the body's rows. Wide tables scroll
@@ -19,6 +22,10 @@ export function Table({ columns, children }: { columns: readonly Column[]; child
               typeof column === 'string' ? (
                 <th key={column} scope="col" className="whitespace-nowrap px-4 py-3">
                   {column}
+                </th>
+              ) : 'header' in column ? (
+                <th key={column.label} scope="col" className="px-4 py-3">
+                  {column.header}
                 </th>
               ) : (
                 <th key={column.label} scope="col" aria-sort={column.sorted} className="whitespace-nowrap px-4 py-3">

@@ -4,6 +4,7 @@
 import Link from 'next/link';
 import { Badge } from './badge';
 import { RelativeTime } from './relative-time';
+import { SelectAllOnPage } from './select-all-on-page';
 import { Cell, Table, type Column } from './table';
 
 /** What a row shows, and all the client receives of a user. */
@@ -19,12 +20,20 @@ export type UserRowView = {
   lastActiveAt: string | null;
 };
 
-/** `columns`: the header (the page makes Name, Email, Created and Last active sort links); `now`: the render's time. */
-export function UserTable({ users, columns, now }: { users: UserRowView[]; columns: readonly Column[]; now: number }) {
+/**
+ * `columns`: the header (the page makes Name, Email, Created and Last active sort links); `now`: the render's time;
+ * `selectable`: a first column of checkboxes (`ids`) for the bulk form the table sits in.
+ */
+export function UserTable({ users, columns, now, selectable = false }: { users: UserRowView[]; columns: readonly Column[]; now: number; selectable?: boolean }) {
   return (
-    <Table columns={columns}>
+    <Table columns={selectable ? [{ label: 'Select', header: <SelectAllOnPage /> }, ...columns] : columns}>
       {users.map((user) => (
         <tr key={user.id} className="hover:bg-slate-50">
+          {selectable && (
+            <Cell>
+              <input type="checkbox" name="ids" value={user.id} aria-label={`Select ${user.name}`} className="size-4" />
+            </Cell>
+          )}
           <Cell className="font-medium">
             <Link href={`/users/${user.id}`} className="text-indigo-700 hover:underline">
               {user.name}

@@ -44,7 +44,7 @@ test.describe('at 390 px', () => {
     await page.getByLabel('Name').fill(`narrow ${uniqueUser('narrow').token}`);
     await page.getByRole('button', { name: 'Create API key' }).click();
     await expect(page.getByLabel('Secret', { exact: true })).toBeVisible();
-    for (const path of [...consolePages, `/users/${id}`, `/users/${id}/delete`]) await expectNoSidewaysScroll(page, path);
+    for (const path of [...consolePages, `/users/${id}`, `/users/${id}/delete`, `/users/bulk?action=suspend&ids=${id}`]) await expectNoSidewaysScroll(page, path);
   });
 
   test('the users list fits a phone', async ({ page }) => {

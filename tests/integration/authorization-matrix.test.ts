@@ -973,6 +973,7 @@ const actionMatrix: Record<string, Record<string, ActionCell>> = {
     deleteUserAction: { args: (id) => [idle, form({ id, email: `target-${id}@matrix.test`, version: '1' })], expect: admins },
     resetTwoFactorAction: { args: async (id) => (await storeSecondFactor(id, true), [idle, form({ id })]), expect: admins },
     removeUserPasskeyAction: { args: async (id) => [idle, form({ id: await freshPasskey(id) })], expect: admins },
+    startBulkUsersAction: { args: (id) => [idle, form({ action: 'suspend', ids: id })], expect: admins },
   },
   'app/(console)/users/staff-actions.ts': {
     revokeUserSessionAction: { args: async (id) => (await freshSession(id), [idle, form({ userId: id, id: sessionIdOf(id) })]), expect: admins },

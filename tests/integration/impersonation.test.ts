@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, isNull } from 'drizzle-orm';
 import { decodeJwt } from 'jose';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import * as meRoute from '../../app/api/v1/me/route';
@@ -32,9 +32,17 @@ async function impersonate(admin: SignedInUser, userId: string, body: Record<str
   const auth = await getAuth();
   const { headers, response } = await auth.api.startImpersonation({ body: { userId, ...body }, headers: new Headers({ cookie: admin.cookie }), returnHeaders: true });
   const cookie = /(roster\.session_token=[^;]+)/.exec(headers.get('set-cookie') ?? '')?.[1];
-  if (!cookie) throw new Error('no session cookie');
+  const returnCookie = /(roster\.impersonation=[^;]+)/.exec(headers.get('set-cookie') ?? '')?.[1];
+  if (!cookie || !returnCookie) throw new Error('no session cookie, or no way back to the admin');
   const session = await auth.api.getSession({ headers: new Headers({ cookie }) });
-  return { cookie, session: session!, impersonation: response.impersonation };
+  return { cookie, returnCookie, session: session!, impersonation: response.impersonation };
+}
+
+/** A browser's visit to the way back from an impersonation, with these cookies: where it goes, and the session cookie it ends with. */
+async function visitReturn(cookie: string) {
+  const response = await (await getAuth()).handler(new Request('http://localhost:3000/api/auth/impersonation/return?next=%2Fusers', { headers: { cookie } }));
+  const sessionCookie = [...(response.headers.get('set-cookie') ?? '').matchAll(/(roster\.session_token=[^;]*)/g)].at(-1)?.[1];
+  return { status: response.status, location: response.headers.get('location'), sessionCookie };
 }
 
 const principalOfCookie = async (cookie: string): Promise<Principal | null> => {
@@ -188,5 +196,61 @@ describe('an impersonation session', () => {
     expect(ended[0]).toMatchObject({ actor: 'system:impersonation-expiry' });
     expect(ended[0]!.data).toMatchObject({ impersonation: { endReason: 'expired' } });
     expect(await database.select().from(sessions).where(eq(sessions.impersonationId, impersonation.id))).toHaveLength(0);
+  });
+
+  it('past its hard limit, the next console request returns to the admin’s own session (not signed out)', async () => {
+    const database = await db();
+    const admin = await bearerFor(database, 'admin');
+    const member = await bearerFor(database, 'member');
+    const [adminSessionBefore] = await database.select().from(sessions).where(eq(sessions.userId, admin.userId));
+    const { cookie, returnCookie, impersonation } = await impersonate(admin, member.userId);
+
+    // While it runs, the way back changes nothing: the browser stays the impersonation's.
+    const early = await visitReturn(`${cookie}; ${returnCookie}`);
+    expect(early).toMatchObject({ status: 302, location: '/users' });
+    expect(await principalOfCookie(early.sessionCookie ?? cookie)).toMatchObject({ userId: member.userId });
+
+    const past = new Date(Date.now() - 1000);
+    await database.update(impersonations).set({ expiresAt: past }).where(eq(impersonations.id, impersonation.id));
+    await database.update(sessions).set({ expiresAt: past }).where(eq(sessions.impersonationId, impersonation.id));
+    expect(await principalOfCookie(cookie)).toBeNull();
+
+    const back = await visitReturn(`${cookie}; ${returnCookie}`);
+    expect(back).toMatchObject({ status: 302, location: '/users' });
+    const session = await (await getAuth()).api.getSession({ headers: new Headers({ cookie: back.sessionCookie! }) });
+    expect(session?.user.id).toBe(admin.userId);
+    expect(session?.session.id).toBe(adminSessionBefore!.id);
+  });
+
+  it('the way back needs the signed cookie of an impersonation that is over, and a standing admin session', async () => {
+    const database = await db();
+    const admin = await bearerFor(database, 'admin');
+    const member = await bearerFor(database, 'member');
+    const { cookie, returnCookie, impersonation } = await impersonate(admin, member.userId);
+    await database.update(impersonations).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(impersonations.id, impersonation.id));
+    await database.update(sessions).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(sessions.impersonationId, impersonation.id));
+
+    const forged = returnCookie.replace(/=.*/, `=${impersonation.id}.forged-signature`);
+    expect(await visitReturn(`${cookie}; ${forged}`)).toMatchObject({ status: 302, location: '/sign-in?next=%2Fusers' });
+    expect(await visitReturn(cookie)).toMatchObject({ status: 302, location: '/sign-in?next=%2Fusers' });
+
+    await database.delete(sessions).where(eq(sessions.userId, admin.userId));
+    const revoked = await visitReturn(`${cookie}; ${returnCookie}`);
+    expect(revoked).toMatchObject({ status: 302, location: '/sign-in?next=%2Fusers' });
+    expect(revoked.sessionCookie).toBe('roster.session_token=');
+  });
+
+  it('a session the impersonation revokes is recorded with the admin as data.actor', async () => {
+    const database = await db();
+    const admin = await bearerFor(database, 'admin');
+    const member = await bearerFor(database, 'member');
+    const { cookie, impersonation } = await impersonate(admin, member.userId);
+
+    const [ownSession] = await database.select({ token: sessions.token }).from(sessions).where(and(eq(sessions.userId, member.userId), isNull(sessions.impersonationId)));
+    await (await getAuth()).api.revokeSession({ body: { token: ownSession!.token }, headers: new Headers({ cookie, origin: 'http://localhost:3000' }) });
+
+    const [revoked] = await database.select().from(auditEvents).where(eq(auditEvents.action, 'session.revoked'));
+    expect(revoked).toMatchObject({ actor: `user:${member.userId}`, subjectId: member.userId });
+    expect(revoked!.data).toMatchObject({ actor: { type: 'impersonation', impersonationId: impersonation.id, adminId: admin.userId, userId: member.userId } });
   });
 });

@@ -1,14 +1,17 @@
 'use server';
 
 import { redirect } from 'next/navigation';
-import type { ActionState } from '@/actions/action-state';
+import { failure, type ActionState } from '@/actions/action-state';
+import { bulkInputOf } from '@/actions/bulk-request';
 import { actionContext } from '@/actions/context';
 import { errorToActionState } from '@/actions/error-to-state';
 import { expireUserViews } from '@/actions/expire';
 import { pickFields, userFormFields, versionField } from '@/actions/form-data';
 import { resetTwoFactor } from '@/core/accounts';
 import { removePasskey } from '@/core/passkeys';
+import { ValidationFailed } from '@/core/errors';
 import { createUser, deleteUser, updateUser } from '@/core/users';
+import { startBulkUsers } from '@/core/users/bulk';
 
 export async function createUserAction(_previous: ActionState, formData: FormData): Promise<ActionState> {
   const values = pickFields(formData, userFormFields);
@@ -71,4 +74,23 @@ export async function removeUserPasskeyAction(_previous: ActionState, formData: 
   }
   expireUserViews(userId);
   return { status: 'success', message: 'Passkey removed. It no longer signs them in.' };
+}
+
+/**
+ * The bulk confirmation's Yes: starts the job (the core authorizes the request, and each user again as it runs, so
+ * what the page listed as skipped is refused then too) and follows it on its page.
+ */
+export async function startBulkUsersAction(_previous: ActionState, formData: FormData): Promise<ActionState> {
+  const input = bulkInputOf((name) => formData.getAll(name).filter((value): value is string => typeof value === 'string'));
+  let jobId: string;
+  try {
+    const started = await startBulkUsers(await actionContext(), input);
+    if (!('job' in started)) throw new Error('A bulk request without dryRun starts a job');
+    jobId = started.job.id;
+  } catch (error) {
+    // The form has no fields of its own to mark: the request's problems are its message.
+    if (error instanceof ValidationFailed) return failure(error.issues.map((issue) => issue.message).join('; '), {});
+    return errorToActionState(error, {});
+  }
+  redirect(`/jobs/${jobId}`);
 }

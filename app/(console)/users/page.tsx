@@ -1,10 +1,11 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { requireConsoleUser } from '@/actions/require-console-user';
+import { grantableRoles, requireConsoleUser } from '@/actions/require-console-user';
 import { holds } from '@/core/authorization';
 import { planMapFromEnv } from '@/core/billing/plans';
 import { userSorts, type UserSort } from '@/core/users';
 import { Alert } from '@/components/alert';
+import { BulkActionsBar } from '@/components/bulk-actions-bar';
 import { EmptyState } from '@/components/empty-state';
 import { ExportLink } from '@/components/export-link';
 import { LiveUpdates } from '@/components/live-updates';
@@ -124,6 +125,12 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
           title={filtered ? 'No users match these filters.' : 'No users yet.'}
           hint={filtered ? 'Try a different search or clear the filters.' : holds(principal, 'users:write') ? 'Create the first one to get started.' : 'Users appear here once an admin creates them.'}
         />
+      ) : holds(principal, 'users:write') ? (
+        // One GET form around the table: the ticked rows' ids (or the filter) go to the confirmation page.
+        <form method="get" action="/users/bulk" className="space-y-3">
+          <BulkActionsBar roles={grantableRoles(principal)} filter={filters} total={result.total} exact={result.exact} />
+          <UserTable users={result.items.map(toRowView)} columns={columns(sort, kept)} now={now} selectable />
+        </form>
       ) : (
         <UserTable users={result.items.map(toRowView)} columns={columns(sort, kept)} now={now} />
       )}

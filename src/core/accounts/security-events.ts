@@ -4,7 +4,7 @@ import type { Database } from '@/db/client';
 import { users } from '@/db/schema';
 import { recordEvent } from '../events';
 import type { EventType } from '../events';
-import type { Door, Principal } from '../principal';
+import type { Door, ImpersonationActor, Principal } from '../principal';
 import { toUserDto } from '../users/dto';
 
 export type SecurityEventType = Extract<
@@ -23,6 +23,8 @@ export interface SecurityEvent {
   byAccountUser: boolean;
   /** What else to say (a method, a reason code); never a password, code or token. */
   data?: Record<string, unknown>;
+  /** When the account's user acted under an impersonation: the event says so (`data.actor`), as every other one does. */
+  impersonation?: ImpersonationActor;
 }
 
 /**
@@ -34,7 +36,8 @@ export async function recordSecurityEvent(db: Database, event: SecurityEvent): P
   const { account } = event;
   const match = account === null ? null : 'userId' in account ? eq(users.id, account.userId) : sql`lower(${users.email}) = ${account.email.trim().toLowerCase()}`;
   const [user] = match ? await db.select().from(users).where(match).limit(1) : [];
-  const actor: Principal = user && event.byAccountUser ? { kind: 'user', door: event.door, userId: user.id, role: user.role } : { kind: 'anonymous', door: event.door };
+  const actor: Principal =
+    user && event.byAccountUser ? { kind: 'user', door: event.door, userId: user.id, role: user.role, impersonation: event.impersonation } : { kind: 'anonymous', door: event.door };
   await recordEvent(db, actor, {
     type: event.type,
     subject: user ? { type: 'user', id: user.id } : null,

@@ -22,7 +22,7 @@ export {
 export { getMe, updateMe, setMyTheme, themeChoices, type ThemeChoice } from './me';
 export { createOwner, hasOwner } from './create-owner';
 export { planUserExport, exportUsersQuery } from './export';
-export { peopleOfEvents, userIdOfActor, type Person } from './people';
+export { peopleByIds, peopleOfEvents, userIdOfActor, type Person } from './people';
 export { listUserSessions, revokeUserSession, signOutEverywhere, userSessionDto, SESSION_ID_MAX, type UserSessionDto } from './sessions';
 export { sendPasswordReset, resendVerificationEmail, hasVerifiedEmail } from './account-emails';
 export { suspendUser, liftEndedSuspensions, SUSPENSION_ENDED } from './suspension';

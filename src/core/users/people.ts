@@ -16,21 +16,28 @@ export const userIdOfActor = (actor: string) => (actor.startsWith('user:') ? act
  * Users since deleted come back as deleted, with the email their own user.* event carried (`data.user.email`).
  */
 export async function peopleOfEvents(ctx: CoreContext, events: EventDto[]): Promise<Map<string, Person>> {
-  authorize(ctx.principal, 'users:read');
   const ids = new Set<string>();
   for (const event of events) {
     const actor = userIdOfActor(event.actor);
     if (actor) ids.add(actor);
     if (event.subject?.type === 'user') ids.add(event.subject.id);
   }
-  const wanted = [...ids].filter(isUuid);
-  const rows = wanted.length ? await ctx.db.select({ id: users.id, name: users.name, email: users.email }).from(users).where(inArray(users.id, wanted)) : [];
-  const people = new Map<string, Person>(rows.map((row) => [row.id, { ...row, deleted: false }]));
-  for (const id of wanted) {
-    if (people.has(id)) continue;
+  const people = await peopleByIds(ctx, [...ids]);
+  for (const [id, person] of people) {
+    if (!person.deleted) continue;
     const carried = events.filter((event) => event.subject?.type === 'user' && event.subject.id === id).map(carriedEmail).find(Boolean);
     people.set(id, { id, deleted: true, email: carried ?? null });
   }
+  return people;
+}
+
+/** The people these ids name, in one query; ids that name nobody (now) come back as deleted, without an email. */
+export async function peopleByIds(ctx: CoreContext, ids: readonly string[]): Promise<Map<string, Person>> {
+  authorize(ctx.principal, 'users:read');
+  const wanted = [...new Set(ids)].filter(isUuid);
+  const rows = wanted.length ? await ctx.db.select({ id: users.id, name: users.name, email: users.email }).from(users).where(inArray(users.id, wanted)) : [];
+  const people = new Map<string, Person>(rows.map((row) => [row.id, { ...row, deleted: false }]));
+  for (const id of wanted) if (!people.has(id)) people.set(id, { id, deleted: true, email: null });
   return people;
 }
 

@@ -1,0 +1,14 @@
+import { test } from '@playwright/test';
+import { adminSeesOwnerSkipped, setRoleOfAllMatching, suspendSelected } from './bulk-users';
+
+test('without JavaScript: tick two rows, suspend: the confirmation counts 2, the job succeeds, the list shows them suspended', async ({ page }) => {
+  await suspendSelected(page, false);
+});
+
+test('without JavaScript: all users matching a search get the new role', async ({ page }) => {
+  await setRoleOfAllMatching(page, false);
+});
+
+test('without JavaScript: an admin deleting an owner sees the owner listed as skipped', async ({ browser, request, baseURL }) => {
+  await adminSeesOwnerSkipped(browser, request, baseURL!, false);
+});
