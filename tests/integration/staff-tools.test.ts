@@ -51,7 +51,8 @@ describe('a user’s sessions', () => {
     expect(JSON.stringify(items)).not.toContain(member.token);
     expect(items.every((item) => item.impersonatedBy === null && typeof item.lastActiveAt === 'string')).toBe(true);
 
-    const [{ id: secondId }] = await (await db()).select({ id: sessions.id }).from(sessions).where(eq(sessions.token, second.token.split('.')[0]!));
+    const [secondSession] = await (await db()).select({ id: sessions.id }).from(sessions).where(eq(sessions.token, second.token.split('.')[0]!));
+    const secondId = secondSession!.id;
     const revoked = await call(sessionRoute.DELETE as Route, 'DELETE', `/api/v1/users/${member.userId}/sessions/${secondId}`, { id: member.userId, sessionId: secondId }, admin.headers.authorization);
     expect(revoked.status).toBe(204);
     expect((await me(`Bearer ${second.token}`)).status).toBe(401);

@@ -218,7 +218,7 @@ describe('the staging sweep', () => {
     await stagedAt(25 * HOUR);
     const recent = await stagedAt(HOUR);
     const queued = await stagedAt(30 * HOUR);
-    await db.transaction((tx) => createJob(tx, systemPrincipal(), importJob, { params: { uploadId: queued, mode: 'insert', dryRun: false }, total: 2 }));
+    await db.transaction((tx) => createJob(tx, systemPrincipal(), importJob, { params: { uploadId: queued, mode: 'insert', dryRun: false, invite: false }, total: 2 }));
 
     expect(await sweepStagedImportRows(db, 24 * HOUR)).toBe(2);
 
