@@ -1,7 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
 import { expect, test, type Browser, type CDPSession, type Page } from '@playwright/test';
 import { rosterPort } from './origins';
+import { startsOwnServer } from './own-server';
 import { confirmAction } from './support';
 
 // Passkeys in Chromium with a virtual authenticator (Chrome DevTools Protocol, WebAuthn domain). WebAuthn refuses IP
@@ -12,35 +11,10 @@ import { confirmAction } from './support';
 const port = rosterPort + 10;
 const origin = `http://localhost:${port}`;
 const owner = { email: 'owner@passkeys-e2e.test', password: 'passkeys-e2e-owner-password' };
-let server: ChildProcess;
 
 test.use({ storageState: { cookies: [], origins: [] } });
 
-test.beforeAll(async () => {
-  test.setTimeout(240_000);
-  server = spawn('npm', ['start', '--', '-p', String(port), '-H', '127.0.0.1'], {
-    cwd: path.resolve(import.meta.dirname, '../..'),
-    detached: true,
-    stdio: 'ignore',
-    env: {
-      ...process.env,
-      DATABASE_URL: '',
-      ROSTER_DATA_DIR: 'memory://',
-      LOG_LEVEL: 'warn',
-      NEXT_TELEMETRY_DISABLED: '1',
-      ROSTER_BASE_URL: origin,
-      ROSTER_AUTH_SECRET: 'passkeys-e2e-auth-secret-0123456789abcdef',
-      ROSTER_OWNER_EMAIL: owner.email,
-      ROSTER_OWNER_PASSWORD: owner.password,
-      ROSTER_AUTH_RATE_LIMIT_IP: '1000/60',
-    },
-  });
-  await expect(async () => expect((await fetch(`http://127.0.0.1:${port}/api/ready`)).status).toBe(200)).toPass({ timeout: 200_000, intervals: [500] });
-});
-
-test.afterAll(() => {
-  if (server?.pid && server.exitCode === null) process.kill(-server.pid, 'SIGTERM');
-});
+startsOwnServer(test, { port, baseUrl: origin, authSecret: 'passkeys-e2e-auth-secret-0123456789abcdef', owner });
 
 /** A browser with a platform authenticator that holds discoverable credentials and verifies its user. */
 async function browserWithAuthenticator(browser: Browser): Promise<{ page: Page; cdp: CDPSession; authenticatorId: string }> {

@@ -1,7 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
 import { expect, type Locator, type Page } from '@playwright/test';
 import { rosterPort } from './origins';
+import { startsOwnServer } from './own-server';
 import { createUserViaForm, test, uniqueUser } from './support';
 
 // Project `no-js`. The audit page and a user's History name people, not ids (docs/console.md, "People, not ids").
@@ -11,35 +10,10 @@ import { createUserViaForm, test, uniqueUser } from './support';
 const port = rosterPort + 11;
 const origin = `http://127.0.0.1:${port}`;
 const owner = { email: 'first-owner@people-e2e.test', name: 'Ada First', password: 'people-e2e-owner-password' };
-let server: ChildProcess;
 
 test.use({ baseURL: origin, storageState: { cookies: [], origins: [] } });
 
-test.beforeAll(async () => {
-  test.setTimeout(240_000);
-  server = spawn('npm', ['start', '--', '-p', String(port), '-H', '127.0.0.1'], {
-    cwd: path.resolve(import.meta.dirname, '../..'),
-    detached: true,
-    stdio: 'ignore',
-    env: {
-      ...process.env,
-      DATABASE_URL: '',
-      ROSTER_DATA_DIR: 'memory://',
-      LOG_LEVEL: 'warn',
-      NEXT_TELEMETRY_DISABLED: '1',
-      ROSTER_BASE_URL: origin,
-      ROSTER_AUTH_SECRET: 'people-e2e-auth-secret-0123456789abcdef',
-      ROSTER_OWNER_EMAIL: '',
-      ROSTER_OWNER_PASSWORD: '',
-      ROSTER_AUTH_RATE_LIMIT_IP: '1000/60',
-    },
-  });
-  await expect(async () => expect((await fetch(`${origin}/api/ready`)).status).toBe(200)).toPass({ timeout: 200_000, intervals: [500] });
-});
-
-test.afterAll(() => {
-  if (server?.pid && server.exitCode === null) process.kill(-server.pid, 'SIGTERM');
-});
+startsOwnServer(test, { port, baseUrl: origin, authSecret: 'people-e2e-auth-secret-0123456789abcdef' });
 
 /** The audit page's rows about one user, newest first. */
 async function auditRowsAbout(page: Page, userId: string): Promise<Locator> {
