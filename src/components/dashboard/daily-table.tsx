@@ -28,7 +28,7 @@ export function DailyTable({ days }: { days: MetricsDay[] }) {
         </thead>
         <tbody>
           {days.map((day) => (
-            <tr key={day.day} data-testid={`day-${day.day}`}>
+            <tr key={day.day}>
               <td>{`${shortDay(day.day)}${day.complete ? '' : ' (incomplete)'}`}</td>
               {columns.map((column) => (
                 <td key={column.key}>{formatCount(day[column.key])}</td>
