@@ -1,13 +1,13 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { requireConsoleUser } from '@/actions/require-console-user';
-import { metricsRanges, type MetricsDto } from '@/core/metrics';
+import type { MetricsDto } from '@/core/metrics';
 import { Alert } from '@/components/alert';
 import { BarChart } from '@/components/charts/bar-chart';
 import { ChartTooltips } from '@/components/charts/chart-tooltips';
 import { LineChart } from '@/components/charts/line-chart';
-import { DailyTable } from '@/components/dashboard/daily-table';
 import { Panel } from '@/components/dashboard/panel';
+import { RangePicker } from '@/components/dashboard/range-picker';
 import { Stat } from '@/components/dashboard/stat';
 import { formatCount } from '@/lib/format';
 import { pickSearchParams, type SearchParams } from '@/lib/search-params';
@@ -17,24 +17,17 @@ export const metadata: Metadata = { title: 'Overview' };
 
 const percent = (rate: number | null) => (rate === null ? '–' : `${(rate * 100).toFixed(1)}%`);
 
-function RangePicker({ current }: { current: string }) {
+/** Each chart's numbers are on their own page (a plain link, so it works without JavaScript). */
+function NumbersLink({ range }: { range: string }) {
   return (
-    <nav aria-label="Range" className="flex gap-1 rounded-md border border-slate-300 bg-white p-1 text-sm">
-      {Object.entries(metricsRanges).map(([range, days]) => (
-        <Link
-          key={range}
-          href={`/dashboard?range=${range}`}
-          aria-current={range === current ? 'page' : undefined}
-          className={`rounded px-2.5 py-1 ${range === current ? 'bg-indigo-600 text-white' : 'text-slate-700 hover:bg-slate-100'}`}
-        >
-          {days} days
-        </Link>
-      ))}
-    </nav>
+    <Link href={`/dashboard/numbers?range=${range}`} prefetch={false} className="mt-2 inline-block text-sm text-slate-600 underline">
+      Show the numbers
+    </Link>
   );
 }
 
 function Charts({ metrics }: { metrics: MetricsDto }) {
+  const numbers = <NumbersLink range={metrics.range} />;
   const days = metrics.days;
   const daily = (key: 'signUps' | 'failedSignIns') => days.map((day) => ({ day: day.day, value: day[key], complete: day.complete }));
   return (
@@ -42,7 +35,7 @@ function Charts({ metrics }: { metrics: MetricsDto }) {
       <div className="grid gap-6 lg:grid-cols-2">
         <Panel title="Sign-ups per day" id="sign-ups">
           <BarChart label="Sign-ups per day" unit="sign-ups" data={daily('signUps')} />
-          <DailyTable days={days} caption="Sign-ups per day" columns={[{ key: 'signUps', label: 'Sign-ups' }]} />
+          {numbers}
         </Panel>
         <Panel title="Active users" id="active-users">
           <LineChart
@@ -56,19 +49,11 @@ function Charts({ metrics }: { metrics: MetricsDto }) {
             ]}
           />
           <p className="mt-1 text-xs text-slate-600">Solid: daily · dashed: weekly (7 days) · dotted: monthly (30 days)</p>
-          <DailyTable
-            days={days}
-            caption="Active users per day"
-            columns={[
-              { key: 'activeUsers', label: 'Daily' },
-              { key: 'weeklyActiveUsers', label: 'Weekly' },
-              { key: 'monthlyActiveUsers', label: 'Monthly' },
-            ]}
-          />
+          {numbers}
         </Panel>
         <Panel title="Failed sign-ins per day" id="failed-sign-ins">
           <BarChart label="Failed sign-ins per day" unit="failed sign-ins" data={daily('failedSignIns')} />
-          <DailyTable days={days} caption="Failed sign-ins per day" columns={[{ key: 'failedSignIns', label: 'Failed sign-ins' }]} />
+          {numbers}
         </Panel>
         <Panel title="Users per plan" id="plans">
           <table className="w-full text-left text-sm tabular-nums">
@@ -136,7 +121,7 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
     <div className="space-y-6">
       <div className="flex flex-wrap items-center justify-between gap-3">
         <h1 className="text-2xl font-semibold tracking-tight">Overview</h1>
-        <RangePicker current={metrics.ok ? metrics.range : ''} />
+        <RangePicker current={metrics.ok ? metrics.range : ''} path="/dashboard" />
       </div>
       {!metrics.ok ? (
         <Alert tone="error">This overview can&apos;t be shown: {metrics.problems.join('; ')}. <Link href="/dashboard" className="underline">Show the last 30 days</Link>.</Alert>

@@ -5,8 +5,8 @@ import { useEffect, useRef, useState } from 'react';
 /**
  * With JavaScript, a styled tooltip that follows the pointer over any `[data-tooltip]` element of the charts inside,
  * showing the text of its SVG <title> (without JavaScript, those are the native tooltips; the text is sent once, not
- * once more in an attribute: the overview has hundreds). Keyboard users get the same text from the
- * charts' tables below them.
+ * once more in an attribute: the overview has hundreds). Keyboard users get the same figures from the
+ * numbers page each chart links to.
  */
 export function ChartTooltips({ children }: { children: React.ReactNode }) {
   const box = useRef<HTMLDivElement>(null);

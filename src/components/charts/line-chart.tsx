@@ -1,5 +1,6 @@
 import { formatCount, shortDay } from '@/lib/format';
 import { Axes } from './axes';
+import { DayHitLayer, round } from './day-hit-layer';
 import { frame, niceMax, plotHeight, plotWidth } from './scale';
 
 export interface Series {
@@ -11,17 +12,20 @@ export interface Series {
 }
 
 /**
- * Several daily series as lines on one SVG, rendered on the server. Each day has a transparent column carrying a
- * <title> with every series' value (native tooltip; ChartTooltips adds a richer one); the last, incomplete day's
- * segment is dashed and its column shaded.
+ * Several daily series as lines on one SVG, rendered on the server. Each day has a transparent column (DayHitLayer)
+ * carrying a <title> with every series' value (native tooltip; ChartTooltips adds a richer one); the last, incomplete
+ * day's segment is dashed and its column shaded.
  */
 export function LineChart({ label, days, series, complete }: { label: string; days: string[]; series: Series[]; complete: boolean[] }) {
   const max = niceMax(Math.max(0, ...series.flatMap((line) => line.values)));
   const slot = plotWidth / Math.max(1, days.length);
-  const x = (index: number) => frame.left + index * slot + slot / 2;
-  const y = (value: number) => frame.top + plotHeight - (value / max) * plotHeight;
+  const x = (index: number) => round(frame.left + index * slot + slot / 2);
+  const y = (value: number) => round(frame.top + plotHeight - (value / max) * plotHeight);
   const firstIncomplete = complete.findIndex((done) => !done);
   const settled = firstIncomplete === -1 ? days.length : firstIncomplete;
+  const texts = days.map(
+    (day, index) => `${shortDay(day)}${complete[index] ? '' : ' (incomplete)'}: ${series.map((line) => `${line.name} ${formatCount(line.values[index]!)}`).join(', ')}`,
+  );
   return (
     <svg viewBox={`0 0 ${frame.width} ${frame.height}`} role="img" aria-label={label} className="h-auto w-full" data-chart="line">
       <Axes max={max} days={days} />
@@ -35,14 +39,7 @@ export function LineChart({ label, days, series, complete }: { label: string; da
           </g>
         );
       })}
-      {days.map((day, index) => {
-        const text = `${shortDay(day)}${complete[index] ? '' : ' (incomplete)'}: ${series.map((line) => `${line.name} ${formatCount(line.values[index]!)}`).join(', ')}`;
-        return (
-          <rect key={day} x={frame.left + index * slot} y={frame.top} width={slot} height={plotHeight} fill="transparent" data-tooltip="">
-            <title>{text}</title>
-          </rect>
-        );
-      })}
+      <DayHitLayer texts={texts} slot={slot} />
     </svg>
   );
 }
