@@ -1100,6 +1100,8 @@ export interface components {
          *       "status": "active",
          *       "plan": "free",
          *       "subscriptionStatus": null,
+         *       "externalId": null,
+         *       "metadata": {},
          *       "version": 1,
          *       "createdAt": "2026-11-24T09:30:00.000Z",
          *       "updatedAt": "2026-11-24T09:30:00.000Z"
@@ -1191,6 +1193,8 @@ export interface components {
          *       "status": "active",
          *       "plan": "free",
          *       "subscriptionStatus": null,
+         *       "externalId": null,
+         *       "metadata": {},
          *       "version": 1,
          *       "createdAt": "2026-11-24T09:30:00.000Z",
          *       "updatedAt": "2026-11-24T09:30:00.000Z",
@@ -2343,6 +2347,8 @@ export interface operations {
                      *           "status": "active",
                      *           "plan": "free",
                      *           "subscriptionStatus": null,
+                     *           "externalId": null,
+                     *           "metadata": {},
                      *           "version": 1,
                      *           "createdAt": "2026-11-24T09:30:00.000Z",
                      *           "updatedAt": "2026-11-24T09:30:00.000Z"

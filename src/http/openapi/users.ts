@@ -14,6 +14,8 @@ export const userExample = {
   status: 'active',
   plan: 'free',
   subscriptionStatus: null,
+  externalId: null,
+  metadata: {},
   version: 1,
   createdAt: '2026-11-24T09:30:00.000Z',
   updatedAt: '2026-11-24T09:30:00.000Z',
