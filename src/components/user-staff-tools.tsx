@@ -35,8 +35,8 @@ export function UserStaffTools({ user, sessions, emailVerified, actions }: Staff
             action={actions.suspend}
             hidden={id}
             fields={[
-              { name: 'reason', label: 'Reason' },
-              { name: 'until', label: 'Until (UTC, optional)', type: 'datetime-local' },
+              { name: 'reason', label: 'Reason', id: 'suspension-reason' },
+              { name: 'until', label: 'Until (UTC, optional)', type: 'datetime-local', id: 'suspension-until' },
             ]}
             submitLabel="Suspend"
             pendingLabel="Suspending…"
@@ -58,8 +58,8 @@ export function UserStaffTools({ user, sessions, emailVerified, actions }: Staff
           confirm={`Sign ${user.email} out on every device?`}
         />
       </section>
-      <section aria-labelledby="account-emails" className={cardStyles}>
-        <h2 id="account-emails" className="font-semibold">Account emails</h2>
+      <section aria-labelledby="reset-and-verification" className={cardStyles}>
+        <h2 id="reset-and-verification" className="font-semibold">Reset and verification</h2>
         <ActionForm action={actions.sendPasswordReset} hidden={id} submitLabel="Send password reset" pendingLabel="Sending…" tone="secondary" hint="Emails them a link to choose a new password (valid 30 minutes)." />
         {!emailVerified && (
           <ActionForm action={actions.resendVerification} hidden={id} submitLabel="Resend verification" pendingLabel="Sending…" tone="secondary" hint="Their address is not verified yet: emails them a new link." />

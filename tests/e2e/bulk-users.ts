@@ -48,7 +48,7 @@ export async function suspendSelected(page: Page, javaScript: boolean) {
 export async function setRoleOfAllMatching(page: Page, javaScript: boolean) {
   const { token, users } = await twoUsers(page, javaScript ? 'bulkall' : 'bulkallnojs');
   await page.goto('/users');
-  await page.getByLabel('Search').fill(token);
+  await page.getByLabel('Search', { exact: true }).fill(token);
   await page.getByRole('button', { name: 'Apply' }).click();
   await expect(page.getByText(/^1–2 of 2$/)).toBeVisible();
   await page.getByLabel('Action').selectOption('set-role');

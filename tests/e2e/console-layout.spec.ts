@@ -120,7 +120,7 @@ test.describe('users list', () => {
     await expect(page.getByRole('columnheader', { name: /Name/ })).toHaveAttribute('aria-sort', 'descending');
 
     await page.locator('body').press('/');
-    await expect(page.getByLabel('Search')).toBeFocused();
+    await expect(page.getByLabel('Search', { exact: true })).toBeFocused();
     await page.keyboard.type(user.token);
     await expect(page).toHaveURL(new RegExp(`search=${user.token}`));
     await expect(page.getByRole('row').filter({ hasText: user.email })).toBeVisible();

@@ -125,7 +125,7 @@ test('searches and filters with the GET form', async ({ page }) => {
 
   await filterUsers(page, { search: user.token.toUpperCase() });
   await expect(page).toHaveURL((url) => url.pathname === '/users' && url.searchParams.get('search') === user.token.toUpperCase());
-  await expect(page.getByLabel('Search')).toHaveValue(user.token.toUpperCase());
+  await expect(page.getByLabel('Search', { exact: true })).toHaveValue(user.token.toUpperCase());
   await expect(userRow(page, user.email)).toBeVisible();
 
   await filterUsers(page, { search: user.token, role: 'viewer' });

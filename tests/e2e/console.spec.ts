@@ -106,7 +106,7 @@ test('searches by part of the name or email, and shows the empty state when noth
   const emailPart = user.email.slice(2, -6).toUpperCase();
   await filterUsers(page, { search: emailPart });
   await expect(page).toHaveURL((url) => url.pathname === '/users' && url.searchParams.get('search') === emailPart);
-  await expect(page.getByLabel('Search')).toHaveValue(emailPart);
+  await expect(page.getByLabel('Search', { exact: true })).toHaveValue(emailPart);
   await expect(userRow(page, user.email)).toBeVisible();
   await expect(page.getByRole('link', { name: user.name })).toBeVisible();
 
@@ -120,7 +120,7 @@ test('searches by part of the name or email, and shows the empty state when noth
 
   await page.getByRole('link', { name: 'Clear' }).click();
   await expect(page).toHaveURL(/\/users$/);
-  await expect(page.getByLabel('Search')).toHaveValue('');
+  await expect(page.getByLabel('Search', { exact: true })).toHaveValue('');
   await expect(userRow(page, user.email)).toBeVisible();
 });
 

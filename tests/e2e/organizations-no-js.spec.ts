@@ -55,7 +55,7 @@ test('searches with the GET form', async ({ page, request }) => {
   await createOrganizationViaForm(page, { name: `Org ${slug}`, slug, owner: founder.email });
 
   await page.goto('/organizations');
-  await page.getByLabel('Search').fill(slug.toUpperCase());
+  await page.getByLabel('Search', { exact: true }).fill(slug.toUpperCase());
   await page.getByRole('button', { name: 'Apply' }).click();
   await expect(page).toHaveURL((url) => url.pathname === '/organizations' && url.searchParams.get('q') === slug.toUpperCase());
   await expect(membersCell(page, slug)).toHaveText('1');

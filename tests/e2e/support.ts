@@ -68,7 +68,7 @@ export async function createUserViaForm(page: Page, user: { name: string; email:
 /** Submits the users list's GET filter form. */
 export async function filterUsers(page: Page, filters: { search?: string; role?: string; plan?: string; subscription?: string }): Promise<void> {
   await page.goto('/users');
-  if (filters.search !== undefined) await page.getByLabel('Search').fill(filters.search);
+  if (filters.search !== undefined) await page.getByLabel('Search', { exact: true }).fill(filters.search);
   if (filters.role !== undefined) await page.getByLabel('Role').selectOption(filters.role);
   if (filters.plan !== undefined) await page.getByLabel('Plan').selectOption(filters.plan);
   if (filters.subscription !== undefined) await page.getByLabel('Subscription').selectOption(filters.subscription);

@@ -9,7 +9,7 @@ test('without JavaScript the users list sorts by its headers, changes page size 
   await page.getByRole('columnheader', { name: /Email/ }).getByRole('link').click();
   await expect(page.getByRole('columnheader', { name: /Email/ })).toHaveAttribute('aria-sort', 'ascending');
 
-  await page.getByLabel('Search').fill(user.token);
+  await page.getByLabel('Search', { exact: true }).fill(user.token);
   await page.getByLabel('Per page').selectOption('10');
   await page.getByRole('button', { name: 'Apply' }).click();
   await expect(page).toHaveURL(/limit=10/);
