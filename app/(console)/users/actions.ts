@@ -6,7 +6,7 @@ import { bulkInputOf } from '@/actions/bulk-request';
 import { actionContext } from '@/actions/context';
 import { errorToActionState } from '@/actions/error-to-state';
 import { expireUserViews } from '@/actions/expire';
-import { pickFields, userFormFields, versionField } from '@/actions/form-data';
+import { allTextFields, pickFields, userFormFields, versionField } from '@/actions/form-data';
 import { resetTwoFactor } from '@/core/accounts';
 import { removePasskey } from '@/core/passkeys';
 import { ValidationFailed } from '@/core/errors';
@@ -81,7 +81,7 @@ export async function removeUserPasskeyAction(_previous: ActionState, formData: 
  * what the page listed as skipped is refused then too) and follows it on its page.
  */
 export async function startBulkUsersAction(_previous: ActionState, formData: FormData): Promise<ActionState> {
-  const input = bulkInputOf((name) => formData.getAll(name).filter((value): value is string => typeof value === 'string'));
+  const input = bulkInputOf((name) => allTextFields(formData, name));
   let jobId: string;
   try {
     const started = await startBulkUsers(await actionContext(), input);
