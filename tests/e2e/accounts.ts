@@ -33,7 +33,7 @@ export async function changeAsOwner(browser: Browser, account: Account, changes:
   try {
     const page = await context.newPage();
     await page.goto(`/users/${account.id}`);
-    if (changes.role) await page.getByLabel('Role').selectOption(changes.role);
+    if (changes.role) await page.getByLabel('Role', { exact: true }).selectOption(changes.role);
     if (changes.status) await page.getByLabel('Status').selectOption(changes.status);
     await page.getByRole('button', { name: 'Save changes' }).click();
     await expect(statusMessage(page, 'Changes saved.')).toBeVisible();

@@ -127,7 +127,7 @@ test('a viewer sees users but no controls that change them', async ({ page, brow
   await page.goto(`/users/${viewer.id}`);
   await expect(page.getByRole('heading', { level: 1, name: viewer.name })).toBeVisible();
   await expect(page.getByLabel('Name')).toBeDisabled();
-  await expect(page.getByLabel('Role')).toBeDisabled();
+  await expect(page.getByLabel('Role', { exact: true })).toBeDisabled();
   await expect(page.getByRole('button', { name: 'Save changes' })).toHaveCount(0);
   await expect(page.getByRole('button', { name: 'Delete user' })).toHaveCount(0);
 
@@ -143,7 +143,7 @@ test('an admin may grant only roles below admin, and may not edit an owner', asy
   await expect(page).toHaveURL(/\/dashboard$/);
 
   await page.goto('/users/new');
-  await expect(page.getByLabel('Role').locator('option')).toHaveText(['member', 'viewer']);
+  await expect(page.getByLabel('Role', { exact: true }).locator('option')).toHaveText(['member', 'viewer']);
 
   await page.goto(`/users?search=${encodeURIComponent(ownerEmail)}`);
   await userRow(page, ownerEmail).getByRole('link').click();

@@ -14,14 +14,14 @@ test('creates a user with a form post and redirects to their page', async ({ pag
   await expect(page.getByText(`${user.email} · plan free · version 1`)).toBeVisible();
   await expect(page.getByLabel('Email')).toHaveValue(user.email);
   await expect(page.getByLabel('Name')).toHaveValue(user.name);
-  await expect(page.getByLabel('Role')).toHaveValue('viewer');
+  await expect(page.getByLabel('Role', { exact: true })).toHaveValue('viewer');
 });
 
 test('shows field errors and keeps the input', async ({ page }) => {
   await page.goto('/users/new');
   await page.getByLabel('Email').fill('not-an-email');
   await page.getByLabel('Name').fill('');
-  await page.getByLabel('Role').selectOption('admin');
+  await page.getByLabel('Role', { exact: true }).selectOption('admin');
   await page.getByLabel('Status').selectOption('suspended');
   await page.getByRole('button', { name: 'Create user' }).click();
 
@@ -34,7 +34,7 @@ test('shows field errors and keeps the input', async ({ page }) => {
   await expect(name).toHaveAttribute('aria-invalid', 'true');
   await expect(email).toHaveValue('not-an-email');
   await expect(name).toHaveValue('');
-  await expect(page.getByLabel('Role')).toHaveValue('admin');
+  await expect(page.getByLabel('Role', { exact: true })).toHaveValue('admin');
   await expect(page.getByLabel('Status')).toHaveValue('suspended');
 });
 
@@ -129,7 +129,7 @@ test('searches and filters with the GET form', async ({ page }) => {
   await expect(userRow(page, user.email)).toBeVisible();
 
   await filterUsers(page, { search: user.token, role: 'viewer' });
-  await expect(page.getByLabel('Role')).toHaveValue('viewer');
+  await expect(page.getByLabel('Role', { exact: true })).toHaveValue('viewer');
   await expect(userRow(page, user.email)).toBeVisible();
 
   await filterUsers(page, { search: user.token, role: 'admin' });

@@ -11,7 +11,7 @@ test('creates a user and lands on their page', async ({ page }) => {
   await expect(page.getByText(`${user.email} · plan free · version 1`)).toBeVisible();
   await expect(page.getByLabel('Email')).toHaveValue(user.email);
   await expect(page.getByLabel('Name')).toHaveValue(user.name);
-  await expect(page.getByLabel('Role')).toHaveValue('viewer');
+  await expect(page.getByLabel('Role', { exact: true })).toHaveValue('viewer');
   await expect(page.getByRole('listitem').filter({ hasText: 'user.created' })).toBeVisible();
 });
 
@@ -63,21 +63,21 @@ test('edits the role: badge and form both show the saved role', async ({ page })
   const user = uniqueUser('role');
   await createUserViaForm(page, user);
 
-  await page.getByLabel('Role').selectOption('admin');
+  await page.getByLabel('Role', { exact: true }).selectOption('admin');
   await page.getByRole('button', { name: 'Save changes' }).click();
 
   await expect(statusMessage(page, 'Changes saved.')).toBeVisible();
   await expect(page.getByText(`${user.email} · plan free · version 2`)).toBeVisible();
   await expect(page.locator('h1 + span')).toHaveText('admin');
   // The form must keep showing the saved role, or the next save would silently revert it.
-  await expect(page.getByLabel('Role')).toHaveValue('admin');
+  await expect(page.getByLabel('Role', { exact: true })).toHaveValue('admin');
 
   // A later, unrelated edit leaves the role alone.
   await page.getByLabel('Name').fill(`Renamed ${user.token}`);
   await page.getByRole('button', { name: 'Save changes' }).click();
   await expect(page.getByText(`${user.email} · plan free · version 3`)).toBeVisible();
   await expect(page.locator('h1 + span')).toHaveText('admin');
-  await expect(page.getByLabel('Role')).toHaveValue('admin');
+  await expect(page.getByLabel('Role', { exact: true })).toHaveValue('admin');
 });
 
 test('shows edit errors next to the fields and keeps the input', async ({ page }) => {
@@ -137,7 +137,7 @@ test('filters by role', async ({ page }) => {
 
   await filterUsers(page, { search: token, role: 'viewer' });
   await expect(page).toHaveURL((url) => url.searchParams.get('role') === 'viewer');
-  await expect(page.getByLabel('Role')).toHaveValue('viewer');
+  await expect(page.getByLabel('Role', { exact: true })).toHaveValue('viewer');
   await expect(userRow(page, viewer.email)).toBeVisible();
   await expect(userRow(page, admin.email)).toHaveCount(0);
   // Every listed user has the role filtered on (header row excluded).
@@ -234,14 +234,14 @@ test('keeps the chosen role and status after a failed create', async ({ page }) 
   await page.goto('/users/new');
   await page.getByLabel('Email').fill('still-not-an-email');
   await page.getByLabel('Name').fill('Grace Hopper');
-  await page.getByLabel('Role').selectOption('admin');
+  await page.getByLabel('Role', { exact: true }).selectOption('admin');
   await page.getByLabel('Status').selectOption('suspended');
   await page.getByRole('button', { name: 'Create user' }).click();
 
   await expect(page.getByLabel('Email')).toHaveAccessibleDescription('Enter a valid email address');
   await expect(page.getByLabel('Email')).toHaveValue('still-not-an-email');
   await expect(page.getByLabel('Name')).toHaveValue('Grace Hopper');
-  await expect(page.getByLabel('Role')).toHaveValue('admin');
+  await expect(page.getByLabel('Role', { exact: true })).toHaveValue('admin');
   await expect(page.getByLabel('Status')).toHaveValue('suspended');
 });
 

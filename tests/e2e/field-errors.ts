@@ -42,6 +42,6 @@ export async function expectLastOwnerRefusalOnce(page: Page, request: APIRequest
 
   await page.goto(page.url()); // a GET: reloading a form post's page would post again
   await changeRoleViaForm(page, founder.email, 'member');
-  await expect(memberRow(page, founder.email).getByLabel('Role')).toHaveAccessibleDescription(new RegExp(refusal));
+  await expect(memberRow(page, founder.email).getByLabel('Role', { exact: true })).toHaveAccessibleDescription(new RegExp(refusal));
   expect(await timesShown(page, refusal)).toBe(1);
 }

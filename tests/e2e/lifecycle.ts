@@ -18,7 +18,7 @@ export async function invitationFlow(page: Page, browser: Browser, javaScriptEna
   const invitee = uniqueUser('invitee');
   await page.goto('/invitations');
   await page.getByLabel('Email').fill(invitee.email);
-  await page.getByLabel('Role').selectOption('viewer');
+  await page.getByLabel('Role', { exact: true }).selectOption('viewer');
   await page.getByRole('button', { name: 'Send invitation' }).click();
   await expect(statusMessage(page, `Invited ${invitee.email}. The link works once, for 7 days.`)).toBeVisible();
   await expect(page.getByRole('row').filter({ hasText: invitee.email })).toContainText('pending');

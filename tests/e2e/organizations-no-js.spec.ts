@@ -17,11 +17,11 @@ test('create an organization, add a member, change the role, see it on the userâ
 
   await addMemberViaForm(page, colleague.email, 'admin');
   await expect(statusMessage(page, 'Member added.')).toBeVisible();
-  await expect(memberRow(page, colleague.email).getByLabel('Role')).toHaveValue('admin');
+  await expect(memberRow(page, colleague.email).getByLabel('Role', { exact: true })).toHaveValue('admin');
 
   await changeRoleViaForm(page, colleague.email, 'member');
   await expect(memberRow(page, colleague.email).getByRole('status')).toHaveText('Role changed.');
-  await expect(memberRow(page, colleague.email).getByLabel('Role')).toHaveValue('member');
+  await expect(memberRow(page, colleague.email).getByLabel('Role', { exact: true })).toHaveValue('member');
 
   // The field error of an unknown user, the input kept.
   await addMemberViaForm(page, 'nobody-here@example.com', 'member');
@@ -36,7 +36,7 @@ test('create an organization, add a member, change the role, see it on the userâ
 
   // The last owner stays one.
   await changeRoleViaForm(page, founder.email, 'member');
-  await expect(memberRow(page, founder.email).getByLabel('Role')).toHaveAccessibleDescription(/the last owner/);
+  await expect(memberRow(page, founder.email).getByLabel('Role', { exact: true })).toHaveAccessibleDescription(/the last owner/);
 
   // Deleting goes through the confirmation page.
   await page.getByRole('button', { name: 'Delete organization' }).click();

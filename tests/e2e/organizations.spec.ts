@@ -10,13 +10,13 @@ test('create an organization, add a member, change the role, see it on the user�
   const slug = uniqueSlug('orgjs');
   const name = `Org ${slug}`;
   await createOrganizationViaForm(page, { name, slug, owner: founder.email });
-  await expect(memberRow(page, founder.email).getByLabel('Role')).toHaveValue('owner');
+  await expect(memberRow(page, founder.email).getByLabel('Role', { exact: true })).toHaveValue('owner');
   // Survives client-side updates, not a document load: the actions below re-render the page in place.
   await page.evaluate(() => ((window as unknown as { e2eMarker: string }).e2eMarker = 'still here'));
 
   await addMemberViaForm(page, colleague.email, 'admin');
   await expect(statusMessage(page, 'Member added.')).toBeVisible();
-  await expect(memberRow(page, colleague.email).getByLabel('Role')).toHaveValue('admin');
+  await expect(memberRow(page, colleague.email).getByLabel('Role', { exact: true })).toHaveValue('admin');
 
   await changeRoleViaForm(page, colleague.email, 'member');
   await expect(memberRow(page, colleague.email).getByRole('status')).toHaveText('Role changed.');
@@ -43,15 +43,15 @@ test('the last owner stays one: the refusal shows in the form, and the pending s
   // Hold the action's POST until the pending state has been checked, so the check cannot race the server.
   const release = await holdPosts(page, '**/organizations/*');
   const row = memberRow(page, founder.email);
-  await row.getByLabel('Role').selectOption('member');
+  await row.getByLabel('Role', { exact: true }).selectOption('member');
   await row.getByRole('button', { name: `Change role ${founder.email}` }).click();
   await expect(row.getByRole('button', { name: 'Changing…' })).toBeDisabled();
   release();
   // At the Role field (the refusal is about it), the banner pointing there.
-  await expect(row.getByLabel('Role')).toHaveAccessibleDescription(new RegExp(`the last owner of the organization “Org ${slug}”`));
+  await expect(row.getByLabel('Role', { exact: true })).toHaveAccessibleDescription(new RegExp(`the last owner of the organization “Org ${slug}”`));
   await expect(row.getByRole('alert').first()).toContainText('Please fix the highlighted fields.');
   await page.reload();
-  await expect(memberRow(page, founder.email).getByLabel('Role')).toHaveValue('owner');
+  await expect(memberRow(page, founder.email).getByLabel('Role', { exact: true })).toHaveValue('owner');
 });
 
 test('edits the details in place, and deletes the organization after a confirmation', async ({ page, request }) => {
@@ -94,7 +94,7 @@ test('the list and an organization’s page show changes made through the API wi
   await expect(live).toBeVisible();
   await page.evaluate(() => ((window as unknown as { liveMarker: number }).liveMarker = 43));
   expect((await request.post(`/api/v1/organizations/${id}/members`, { data: { userId: colleague.id, role: 'admin' } })).status()).toBe(201);
-  await expect(memberRow(page, colleague.email).getByLabel('Role')).toHaveValue('admin');
+  await expect(memberRow(page, colleague.email).getByLabel('Role', { exact: true })).toHaveValue('admin');
   expect(await page.evaluate(() => (window as unknown as { liveMarker?: number }).liveMarker)).toBe(43);
 });
 

@@ -41,14 +41,14 @@ export function membersCell(page: Page, slug: string): Locator {
 export async function addMemberViaForm(page: Page, email: string, role: string): Promise<void> {
   const form = page.getByRole('region', { name: 'Add a member' });
   await form.getByLabel('User (email or id)').fill(email);
-  await form.getByLabel('Role').selectOption(role);
+  await form.getByLabel('Role', { exact: true }).selectOption(role);
   await form.getByRole('button', { name: 'Add member' }).click();
 }
 
 /** Changes a member's role with the form in their row. */
 export async function changeRoleViaForm(page: Page, email: string, role: string): Promise<void> {
   const row = memberRow(page, email);
-  await row.getByLabel('Role').selectOption(role);
+  await row.getByLabel('Role', { exact: true }).selectOption(role);
   await row.getByRole('button', { name: `Change role ${email}` }).click();
 }
 
@@ -74,7 +74,7 @@ export function invitationRow(page: Page, email: string): Locator {
 export async function inviteViaForm(page: Page, email: string, role: string): Promise<void> {
   const section = page.getByRole('region', { name: 'Invitations' });
   await section.getByLabel('Email').fill(email);
-  await section.getByLabel('Role').selectOption(role);
+  await section.getByLabel('Role', { exact: true }).selectOption(role);
   await section.getByRole('button', { name: 'Send invitation' }).click();
 }
 

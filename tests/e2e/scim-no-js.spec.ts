@@ -18,8 +18,8 @@ test('make a connection (token shown once) and bind a pushed group to admin with
   const { email, group } = await pushUserAndGroup(request, token, slug);
   // A reload would post the form again: load the page afresh.
   await page.goto(page.url());
-  await groupRow(page, group).getByLabel('Role').selectOption('admin');
+  await groupRow(page, group).getByLabel('Role', { exact: true }).selectOption('admin');
   await groupRow(page, group).getByRole('button', { name: `Set role ${group}` }).click();
   await expect(statusMessage(page, `“${group}” grants the admin role.`)).toBeVisible();
-  await expect(memberRow(page, email).getByLabel('Role')).toHaveValue('admin');
+  await expect(memberRow(page, email).getByLabel('Role', { exact: true })).toHaveValue('admin');
 });

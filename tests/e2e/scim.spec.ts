@@ -30,12 +30,12 @@ test('make a connection, see a SCIM request in its journal, rotate, bind a group
   expect((await scimRequest(request, rotated, 'GET', '/Users?count=1')).status()).toBe(200);
 
   await page.reload();
-  await groupRow(page, group).getByLabel('Role').selectOption('admin');
+  await groupRow(page, group).getByLabel('Role', { exact: true }).selectOption('admin');
   await groupRow(page, group).getByRole('button', { name: `Set role ${group}` }).click();
   await expect(statusMessage(page, `“${group}” grants the admin role.`)).toBeVisible();
   await page.reload();
-  await expect(groupRow(page, group).getByLabel('Role')).toHaveValue('admin');
-  await expect(memberRow(page, email).getByLabel('Role')).toHaveValue('admin');
+  await expect(groupRow(page, group).getByLabel('Role', { exact: true })).toHaveValue('admin');
+  await expect(memberRow(page, email).getByLabel('Role', { exact: true })).toHaveValue('admin');
 
   await confirmAction(page, scimSection(page).getByRole('row').filter({ hasText: 'Okta' }), 'Revoke Okta', { javaScript: true });
   await expect(statusMessage(page, 'Revoked “Okta”.')).toBeVisible();

@@ -55,7 +55,7 @@ export async function createUserViaForm(page: Page, user: { name: string; email:
   await page.goto('/users/new');
   await page.getByLabel('Email').fill(user.email);
   await page.getByLabel('Name').fill(user.name);
-  if (user.role) await page.getByLabel('Role').selectOption(user.role);
+  if (user.role) await page.getByLabel('Role', { exact: true }).selectOption(user.role);
   await page.getByRole('button', { name: 'Create user' }).click();
   await expect(page).toHaveURL(userPageUrl);
   await expect(statusMessage(page, 'User created.')).toBeVisible();
@@ -69,7 +69,7 @@ export async function createUserViaForm(page: Page, user: { name: string; email:
 export async function filterUsers(page: Page, filters: { search?: string; role?: string; plan?: string; subscription?: string }): Promise<void> {
   await page.goto('/users');
   if (filters.search !== undefined) await page.getByLabel('Search', { exact: true }).fill(filters.search);
-  if (filters.role !== undefined) await page.getByLabel('Role').selectOption(filters.role);
+  if (filters.role !== undefined) await page.getByLabel('Role', { exact: true }).selectOption(filters.role);
   if (filters.plan !== undefined) await page.getByLabel('Plan').selectOption(filters.plan);
   if (filters.subscription !== undefined) await page.getByLabel('Subscription').selectOption(filters.subscription);
   await page.getByRole('button', { name: 'Apply' }).click();
