@@ -140,8 +140,8 @@ test('filters by role', async ({ page }) => {
   await expect(page.getByLabel('Role', { exact: true })).toHaveValue('viewer');
   await expect(userRow(page, viewer.email)).toBeVisible();
   await expect(userRow(page, admin.email)).toHaveCount(0);
-  // Every listed user has the role filtered on (header row excluded).
-  const roleCells = page.getByRole('row').filter({ has: page.getByRole('cell') }).locator('td:nth-child(3)');
+  // Every listed user has the role filtered on (header row excluded; the first column is the bulk checkbox).
+  const roleCells = page.getByRole('row').filter({ has: page.getByRole('cell') }).locator('td:nth-child(4)');
   await expect(roleCells.first()).toBeVisible();
   for (const cell of await roleCells.all()) await expect(cell).toHaveText('viewer');
 
