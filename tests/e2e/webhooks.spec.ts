@@ -12,9 +12,9 @@ type Customer = Awaited<ReturnType<typeof createCustomer>>;
 async function expectBilling(page: Page, user: Customer, plan: string, subscription: string) {
   await expect(async () => {
     await page.goto(`/users?search=${encodeURIComponent(user.token)}`);
-    const cells = userRow(page, user.email).getByRole('cell'); // Name, Email, Role, Status, Plan, Subscription, Created
-    await expect(cells.nth(4)).toHaveText(plan, { timeout: 1_000 });
-    await expect(cells.nth(5)).toHaveText(subscription, { timeout: 1_000 });
+    const cells = userRow(page, user.email).getByRole('cell'); // (bulk checkbox), Name, Email, Role, Status, Plan, Subscription, …
+    await expect(cells.nth(5)).toHaveText(plan, { timeout: 1_000 });
+    await expect(cells.nth(6)).toHaveText(subscription, { timeout: 1_000 });
   }).toPass({ timeout: 20_000 });
 }
 

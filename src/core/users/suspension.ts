@@ -2,6 +2,7 @@ import 'server-only';
 import { and, eq, lte } from 'drizzle-orm';
 import type { Database } from '@/db/client';
 import { users } from '@/db/schema';
+import { authorize } from '../authorization';
 import type { CoreContext, Principal } from '../principal';
 import { parseInput } from '../validation';
 import { applyUserChanges, updateUser, type WriteOptions } from './commands';
@@ -18,6 +19,7 @@ export const SUSPENSION_ENDED = 'suspension ended';
  * sweeper makes them active again. The same rules and event (`user.updated`) as suspending through updateUser.
  */
 export async function suspendUser(ctx: CoreContext, id: string, rawInput: SuspendUserInput | unknown, options: WriteOptions = {}): Promise<UserDto> {
+  authorize(ctx.principal, 'users:write'); // before reading the input: a stranger learns nothing from field errors
   const { reason, until } = parseInput(suspendUserInput, rawInput);
   return updateUser(ctx, id, { status: 'suspended', suspensionReason: reason, ...(until ? { suspendedUntil: until } : {}) }, options);
 }
