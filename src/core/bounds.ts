@@ -29,3 +29,25 @@ export const nextCursor = () =>
 
 /** Lists that have no pages (a caller's keys, endpoints, invitations, organizations) stop at this many items. */
 export const UNPAGED_LIST_MAX = 500;
+
+/**
+ * Whether PostgreSQL can store this text as it is: a NUL fails a text column and jsonb alike, and jsonb refuses an
+ * unpaired surrogate (a text column would silently replace it).
+ */
+export const isStorableText = (value: string): boolean => !value.includes('\u0000') && value.isWellFormed();
+
+/** Whether every string of a JSON value, keys included, is storable text (what a jsonb column can take). */
+export function isStorableJson(value: unknown): boolean {
+  if (typeof value === 'string') return isStorableText(value);
+  if (Array.isArray(value)) return value.every(isStorableJson);
+  if (value !== null && typeof value === 'object') return Object.entries(value).every(([key, item]) => isStorableText(key) && isStorableJson(item));
+  return true;
+}
+
+/** A JSON value with every NUL and unpaired surrogate replaced by U+FFFD, so a jsonb column takes it. */
+export function toStorableJson(value: unknown): unknown {
+  if (typeof value === 'string') return value.replaceAll('\u0000', '\uFFFD').toWellFormed();
+  if (Array.isArray(value)) return value.map(toStorableJson);
+  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, item]) => [toStorableJson(key), toStorableJson(item)]));
+  return value;
+}

@@ -80,15 +80,29 @@ export function apiTargets(openApi: object, world: World): Target[] {
         requests: fc.oneof(structured, garbage),
         acceptedIds: (spec, response, body) => {
           if (!response.ok || spec.method === 'GET' || spec.method === 'HEAD' || spec.method === 'OPTIONS') return [];
-          try {
-            return [(JSON.parse(body) as { id: string }).id];
-          } catch {
-            return [decodeURIComponent(spec.path.split('?')[0]!.split('/').at(-1)!)];
-          }
+          // What the request named (`/users/{id}/sessions` acts on the user) and what it made (the answer's id).
+          return [...spec.path.split('?')[0]!.split('/').map(decodedSegment), ...answeredId(body)];
         },
       };
     }),
   );
+}
+
+function decodedSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+function answeredId(body: string): string[] {
+  try {
+    const { id } = JSON.parse(body) as { id?: unknown };
+    return typeof id === 'string' ? [id] : [];
+  } catch {
+    return [];
+  }
 }
 
 interface ManifestEntry {

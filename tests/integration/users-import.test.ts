@@ -80,6 +80,30 @@ describe('POST /api/v1/users/import', () => {
     ]);
   });
 
+  it('refuses a NUL or an unpaired surrogate in externalId or metadata as a row error, and keeps such a row for the CSV', async () => {
+    const report = await imported(await importUsers(JSON.stringify([
+      { email: 'a@example.com', externalId: 'x\u0000y' },
+      { email: 'b@example.com', metadata: { note: 'half \ud800' } },
+      { email: 'c@example.com', metadata: { 'k\u0000': 1 }, unknown: 'n\u0000l' },
+      { email: 'd@example.com', metadata: { fine: ['ok'] } },
+    ]), { type: 'application/json' }));
+
+    expect(report).toMatchObject({ status: 'succeeded', total: 4, succeeded: 1, failed: 3 });
+    expect(report.errors).toEqual([
+      expect.objectContaining({ line: 1, field: 'externalId', detail: expect.stringMatching(/NUL/) }),
+      expect.objectContaining({ line: 2, field: 'metadata', detail: expect.stringMatching(/NUL or unpaired surrogate/) }),
+      expect.objectContaining({ line: 3, field: 'metadata' }),
+      expect.objectContaining({ line: 3, field: 'unknown', code: 'unknown_field' }),
+    ]);
+    expect(await userEmails()).toEqual(['d@example.com']);
+    const kept = await db.select({ line: importRows.line, record: importRows.record }).from(importRows).orderBy(importRows.line);
+    expect(kept.map((row) => row.record)).toEqual([
+      { email: 'a@example.com', externalId: 'x\uFFFDy' },
+      { email: 'b@example.com', metadata: { note: 'half \uFFFD' } },
+      { email: 'c@example.com', metadata: { 'k\uFFFD': 1 }, unknown: 'n\uFFFDl' },
+    ]);
+  });
+
   it('imports the good rows around a bad one, each a user.created event, and reports existing addresses as duplicates', async () => {
     await imported(await importUsers(ndjson({ email: 'taken@example.com' })));
 

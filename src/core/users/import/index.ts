@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { v7 as uuidv7 } from 'uuid';
 import { importRows } from '@/db/schema';
 import { authorize } from '../../authorization';
+import { toStorableJson } from '../../bounds';
 import { createJob } from '../../jobs/commands';
 import type { JobSummaryDto } from '../../jobs/dto';
 import type { CoreContext } from '../../principal';
@@ -57,9 +58,14 @@ export async function importUsers(
   return ctx.db.transaction((tx) => createJob(tx, ctx.principal, importJob, { params: { uploadId, mode: query.mode, dryRun: query.dryRun === 'true', invite: query.invite === 'true' }, total }));
 }
 
-/** A refused row as it was read (an object), kept for the rejected-rows CSV; null when it wasn't one. */
+/**
+ * A refused row as it was read (an object), kept for the rejected-rows CSV; null when it wasn't one. What jsonb can't
+ * hold (a NUL, an unpaired surrogate: often why the row was refused) is kept as U+FFFD.
+ */
 function originalOf(source: SourceRecord): Record<string, unknown> | null {
-  return 'value' in source && typeof source.value === 'object' && source.value !== null && !Array.isArray(source.value) ? (source.value as Record<string, unknown>) : null;
+  return 'value' in source && typeof source.value === 'object' && source.value !== null && !Array.isArray(source.value)
+    ? (toStorableJson(source.value) as Record<string, unknown>)
+    : null;
 }
 
 /**

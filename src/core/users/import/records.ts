@@ -1,6 +1,6 @@
 import 'server-only';
 import { z } from 'zod';
-import { isoDateTime, uuid } from '../../bounds';
+import { isoDateTime, isStorableJson, isStorableText, uuid } from '../../bounds';
 import { passwordHashProblem } from '../../accounts/password-hashes';
 import { orgRole } from '../../organizations/schemas';
 import { email, name, role } from '../schemas';
@@ -18,7 +18,8 @@ const passwordHash = z
 
 const metadata = z
   .record(z.string().max(IMPORT_LIMITS.metadataKey), z.unknown())
-  .refine((value) => JSON.stringify(value).length <= IMPORT_LIMITS.metadataJson, `Metadata must be at most ${IMPORT_LIMITS.metadataJson} characters of JSON`);
+  .refine((value) => JSON.stringify(value).length <= IMPORT_LIMITS.metadataJson, `Metadata must be at most ${IMPORT_LIMITS.metadataJson} characters of JSON`)
+  .refine(isStorableJson, 'Metadata must not contain NUL or unpaired surrogate characters');
 
 /** One user to import: the same email, name and role rules as creating one, plus what an import brings along. */
 export const importRecord = z
@@ -27,7 +28,7 @@ export const importRecord = z
       email,
       name: name.optional(),
       role: role.default('member'),
-      externalId: z.string().trim().min(1).max(IMPORT_LIMITS.externalId).optional(),
+      externalId: z.string().trim().min(1).max(IMPORT_LIMITS.externalId).refine(isStorableText, 'externalId must not contain NUL or unpaired surrogate characters').optional(),
       emailVerified: z.boolean().default(false),
       createdAt: isoDateTime().optional(),
       metadata: metadata.optional(),
