@@ -2,11 +2,12 @@ import 'server-only';
 import { v7 as uuidv7 } from 'uuid';
 import type { Database } from '@/db/client';
 import { auditEvents, type AuditChanges } from '@/db/schema';
+import { unnestInsert } from '@/db/unnest-insert';
 import { actorOf, type Principal } from '../principal';
 import type { EventType, Subject } from './types';
 
 /** Anything that can run queries: the database or an open transaction. */
-type Queryable = Pick<Database, 'insert'>;
+type Queryable = Pick<Database, 'execute'>;
 
 export interface NewEvent {
   type: EventType;
@@ -27,35 +28,40 @@ export async function recordEvent(db: Queryable, principal: Principal, event: Ne
   await recordEvents(db, principal, [event]);
 }
 
-/** Several events of one change in one INSERT (one round trip), in order. */
+/**
+ * Several events of one change in one INSERT (one round trip), in order. An import writes hundreds at once: the
+ * INSERT binds an array per column (src/db/unnest-insert.ts), not a parameter per value.
+ */
 export async function recordEvents(db: Queryable, principal: Principal, events: NewEvent[]): Promise<void> {
-  await eventsInsert(db, principal, events);
+  if (events.length > 0) await db.execute(unnestInsert(auditEvents, eventRows(principal, events)));
 }
 
 /**
  * The INSERT recordEvents sends, not yet sent: for a caller that folds it into a statement of its own (a WITH clause),
  * saving the round trip. The same rules hold: inside the transaction that makes the change.
  */
-export function eventsInsert(db: Queryable, principal: Principal, events: NewEvent[]) {
-  return db.insert(auditEvents).values(
-    events.map((event) => ({
-      id: uuidv7(),
-      actor: actorOf(principal),
-      door: principal.door,
-      action: event.type,
-      subjectType: event.subject?.type ?? null,
-      subjectId: event.subject?.id ?? null,
-      organizationId: event.organizationId ?? null,
-      changes: event.changes,
-      // An item a job touched is audited with the job's id (src/core/jobs); an admin acting as the user is named, so
-      // every consumer (audit, streams, webhooks) sees who really did it.
-      data: {
-        ...event.data,
-        ...(principal.jobId === undefined ? {} : { jobId: principal.jobId }),
-        ...(principal.kind === 'user' && principal.impersonation ? { actor: principal.impersonation } : {}),
-      },
-    })),
-  );
+export function eventsInsert(db: Pick<Database, 'insert'>, principal: Principal, events: NewEvent[]) {
+  return db.insert(auditEvents).values(eventRows(principal, events));
+}
+
+function eventRows(principal: Principal, events: NewEvent[]): (typeof auditEvents.$inferInsert)[] {
+  return events.map((event) => ({
+    id: uuidv7(),
+    actor: actorOf(principal),
+    door: principal.door,
+    action: event.type,
+    subjectType: event.subject?.type ?? null,
+    subjectId: event.subject?.id ?? null,
+    organizationId: event.organizationId ?? null,
+    changes: event.changes,
+    // An item a job touched is audited with the job's id (src/core/jobs); an admin acting as the user is named, so
+    // every consumer (audit, streams, webhooks) sees who really did it.
+    data: {
+      ...event.data,
+      ...(principal.jobId === undefined ? {} : { jobId: principal.jobId }),
+      ...(principal.kind === 'user' && principal.impersonation ? { actor: principal.impersonation } : {}),
+    },
+  }));
 }
 
 /** Before/after pairs for the fields that differ; `undefined` stands for "did not exist". */

@@ -3,6 +3,7 @@ import { and, eq, inArray, or, sql } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
 import type { Database, Transaction } from '@/db/client';
 import { accounts, organizationMembers, organizations, users, type UserRow } from '@/db/schema';
+import { returnedRows, unnestInsert } from '@/db/unnest-insert';
 import { issueAccountToken } from '../../accounts/tokens';
 import { authorizeAccountChange } from '../../authorization';
 import { postgresErrorCode, UNIQUE_VIOLATION } from '../../db-errors';
@@ -161,11 +162,12 @@ function refusedChange(principal: Principal, current: UserRow, row: ValidRow): R
 async function insertRows(tx: Transaction, principal: Principal, rows: ValidRow[], { invite }: ApplyOptions): Promise<Set<number>> {
   if (rows.length === 0) return new Set();
   const lineOf = new Map<string, ValidRow>();
+  const now = new Date();
   const values = rows.map((row) => {
     const { record } = row;
     const id = uuidv7();
     lineOf.set(id, row);
-    const createdAt = record.createdAt ? new Date(record.createdAt) : undefined;
+    const createdAt = record.createdAt ? new Date(record.createdAt) : now;
     return {
       id,
       email: record.email,
@@ -174,16 +176,18 @@ async function insertRows(tx: Transaction, principal: Principal, rows: ValidRow[
       emailVerified: record.emailVerified,
       externalId: record.externalId ?? null,
       metadata: record.metadata ?? {},
-      ...(createdAt ? { createdAt, updatedAt: createdAt } : {}),
+      createdAt,
+      updatedAt: createdAt,
     };
   });
-  const inserted = await tx.insert(users).values(values).onConflictDoNothing().returning();
+  // Hundreds of rows at once: one array per column (src/db/unnest-insert.ts), not Drizzle's parameter per value.
+  const inserted = returnedRows(users, await tx.execute(sql`${unnestInsert(users, values)} ON CONFLICT DO NOTHING RETURNING *`));
   if (inserted.length === 0) return new Set();
   const withHash = inserted.flatMap((user) => {
     const hash = lineOf.get(user.id)!.record.passwordHash;
     return hash ? [{ id: uuidv7(), userId: user.id, accountId: user.id, providerId: 'credential', password: hash }] : [];
   });
-  if (withHash.length) await tx.insert(accounts).values(withHash);
+  if (withHash.length) await tx.execute(unnestInsert(accounts, withHash));
   const events: NewEvent[] = inserted.map(createdEvent);
   events.push(...(await addMemberships(tx, inserted.flatMap((user) => membershipOf(user, lineOf.get(user.id)!.record)))));
   if (invite) events.push(...(await inviteToSetPassword(tx, inserted.filter((user) => !lineOf.get(user.id)!.record.passwordHash))));

@@ -2,6 +2,7 @@ import 'server-only';
 import { z } from 'zod';
 import { v7 as uuidv7 } from 'uuid';
 import { importRows } from '@/db/schema';
+import { unnestInsert } from '@/db/unnest-insert';
 import { authorize } from '../../authorization';
 import { toStorableJson } from '../../bounds';
 import { createJob } from '../../jobs/commands';
@@ -45,13 +46,13 @@ export async function importUsers(
   let total = 0;
   let staged: (typeof importRows.$inferInsert)[] = [];
   const stage = async () => {
-    if (staged.length) await ctx.db.insert(importRows).values(staged);
+    if (staged.length) await ctx.db.execute(unnestInsert(importRows, staged));
     staged = [];
   };
   for await (const source of readUntilUnreadable(readRecords(body, format))) {
     total += 1;
     const row = validateRow(ctx.principal, source);
-    staged.push(Array.isArray(row) ? { uploadId, line: source.line, record: originalOf(source), errors: row.map(({ field, code, detail }) => ({ ...(field ? { field } : {}), code, detail })) } : { uploadId, line: row.line, record: row.record });
+    staged.push(Array.isArray(row) ? { uploadId, line: source.line, record: originalOf(source), errors: row.map(({ field, code, detail }) => ({ ...(field ? { field } : {}), code, detail })) } : { uploadId, line: row.line, record: row.record, errors: null });
     if (staged.length === STAGE_BATCH) await stage();
   }
   await stage();
