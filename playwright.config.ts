@@ -1,5 +1,6 @@
 import { defineConfig } from '@playwright/test';
 import { idpOrigin as oidcIssuer, idpPort as oidcPort, mailHttpOrigin, mailSmtpPort, mailSmtpUrl, rosterOrigin as baseURL, rosterPort as port } from './tests/e2e/origins';
+import { serverNodeFlags } from './scripts/server-node-flags.mjs';
 import { ownerEmail, ownerPassword, ownerStorageState } from './tests/e2e/owner';
 
 /**
@@ -81,7 +82,7 @@ export default defineConfig({
     },
     {
       // What `npm start` runs: a build if the sources are newer than it, then scripts/server.mjs.
-      command: `rm -rf .e2e-data && exec node scripts/start.mjs -p ${port}`,
+      command: `rm -rf .e2e-data && exec node ${serverNodeFlags.join(' ')} scripts/start.mjs -p ${port}`,
       url: `${baseURL}/api/health`,
       timeout: 240_000,
       reuseExistingServer: !process.env.CI,

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { benchBuildEnv } from './build';
 import { startServer, type Server } from './processes';
+import { serverNodeFlags } from '../scripts/server-node-flags.mjs';
 
 /** Environment both servers share: production mode, quiet logs, no telemetry. */
 function baseEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
@@ -32,7 +33,8 @@ export function startNext(options: ServerOptions): Promise<Server> {
     name: `scripts/server.mjs :${options.port}`,
     port: options.port,
     // It serves from this one process; --cpu-prof can't go through NODE_OPTIONS.
-    args: [...cpuProfileArgs(options.cpuProfileDir), 'scripts/server.mjs', '-p', String(options.port), '-H', '127.0.0.1'],
+    // As `npm start` runs it (scripts/server-node-flags.mjs).
+    args: [...cpuProfileArgs(options.cpuProfileDir), ...serverNodeFlags, 'scripts/server.mjs', '-p', String(options.port), '-H', '127.0.0.1'],
     env: baseEnv({
       ...options.dbEnv,
       // Serves the bench's own build (.next-bench, with the framework floors): see bench/build.ts.

@@ -12,6 +12,7 @@ import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { buildIfStale, root } from './build-if-stale.mjs';
+import { serverNodeFlags } from './server-node-flags.mjs';
 
 export const haproxyBin = process.env.ROSTER_HAPROXY ?? '/usr/sbin/haproxy';
 const startScript = path.join(root, 'scripts', 'start.mjs');
@@ -125,7 +126,7 @@ export async function startCluster({ instances = 2, port = 3000, env = process.e
 
   const launch = (member) => {
     // Its own process group, so that a terminal's Ctrl-C reaches the cluster alone and it stops them in order.
-    member.process = spawn(process.execPath, [startScript, '-p', String(member.port), '-H', '127.0.0.1'], {
+    member.process = spawn(process.execPath, [...serverNodeFlags, startScript, '-p', String(member.port), '-H', '127.0.0.1'], {
       cwd: root,
       env: { ...instanceEnv, PORT: String(member.port) },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -94,7 +94,7 @@ describe('the start log', () => {
     for (const [path, headers] of [['/sign-in', {}], ['/users', { authorization: `Bearer ${token}` }], ['/api/docs', {}], ['/icon.svg', {}]] as const) {
       await (await fetch(`${configured.origin}${path}`, { headers, redirect: 'manual' })).arrayBuffer();
     }
-    // npm's own two-line banner (`> roster@… start`, `> exec node scripts/start.mjs …`) is npm's, not the server's.
+    // npm's own two-line banner (`> roster@… start`, `> exec node … scripts/start.mjs …`) is npm's, not the server's.
     const lines = configured.output().split('\n').filter((line) => line.trim() !== '' && !line.startsWith('> '));
     expect(lines.length).toBeGreaterThan(0);
     const notJson = lines.filter((line) => {

@@ -20,7 +20,7 @@ export const shutdownTimeoutMs = 20_000;
 
 export interface ProductionServer {
   npm: ChildProcess;
-  /** The server: npm's child (`exec node scripts/start.mjs`). */
+  /** The server: npm's child (`exec node … scripts/start.mjs`). */
   serverPid: number;
   origin: string;
   output: () => string;
