@@ -1,6 +1,7 @@
 import 'server-only';
 import { z } from 'zod';
 import { apiKeyScopes, type ApiKeyScope } from '../principal';
+import { isStorableText } from '../bounds';
 
 export const API_KEY_NAME_MAX = 100;
 
@@ -9,7 +10,7 @@ const name = z
   .trim()
   .min(1, 'Name is required')
   .max(API_KEY_NAME_MAX, `Name must be at most ${API_KEY_NAME_MAX} characters`)
-  .refine((value) => !value.includes('\u0000') && value.isWellFormed(), 'Name contains characters that cannot be stored');
+  .refine(isStorableText, 'Name contains characters that cannot be stored');
 
 const scopesAmong = <const S extends readonly [ApiKeyScope, ...ApiKeyScope[]]>(allowed: S) =>
   z

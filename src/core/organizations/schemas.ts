@@ -1,6 +1,6 @@
 import 'server-only';
 import { z } from 'zod';
-import { uuid } from '../bounds';
+import { isStorableText, uuid } from '../bounds';
 import { name } from '../users/schemas';
 import { pageCursor, pageLimit } from '../page-query';
 
@@ -55,7 +55,7 @@ export const listOrganizationsQuery = z.object({
     .string()
     .trim()
     .max(100, 'q must be at most 100 characters')
-    .refine((value) => !value.includes('\u0000') && value.isWellFormed(), 'q must not contain NUL or unpaired surrogate characters')
+    .refine(isStorableText, 'q must not contain NUL or unpaired surrogate characters')
     .optional(),
   ...pageQuery,
 });

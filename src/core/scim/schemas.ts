@@ -1,5 +1,6 @@
 import 'server-only';
 import { z } from 'zod';
+import { isStorableText } from '../bounds';
 
 export const scimPasswordSetups = ['none', 'invitation'] as const;
 
@@ -12,7 +13,7 @@ export const createScimConnectionInput = z.strictObject(
       .trim()
       .min(1, 'Name is required')
       .max(100, 'Name must be at most 100 characters')
-      .refine((value) => !value.includes('\u0000') && value.isWellFormed(), 'Name contains characters that cannot be stored'),
+      .refine(isStorableText, 'Name contains characters that cannot be stored'),
     /** `invitation`: users the connection provisions get an email to set a password; `none`: they sign in through the IdP. */
     passwordSetup: z.enum(scimPasswordSetups, { error: `Password setup must be one of: ${scimPasswordSetups.join(', ')}` }).default('none'),
   },

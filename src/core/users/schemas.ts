@@ -1,6 +1,7 @@
 import 'server-only';
 import { z } from 'zod';
 import { cursorToken, pageLimit } from '../page-query';
+import { isStorableText } from '../bounds';
 
 export const roles = ['member', 'viewer', 'admin', 'owner'] as const;
 export const statuses = ['active', 'suspended'] as const;
@@ -50,7 +51,7 @@ export const suspensionReason = z
   .trim()
   .min(1, 'Reason is required')
   .max(SUSPENSION_REASON_MAX, `Reason must be at most ${SUSPENSION_REASON_MAX} characters`)
-  .refine((value) => !value.includes('\u0000') && value.isWellFormed(), 'Reason must not contain NUL or unpaired surrogate characters');
+  .refine(isStorableText, 'Reason must not contain NUL or unpaired surrogate characters');
 
 /** When a suspension ends by itself: a moment in the future, with its offset (`Z` for UTC). */
 export const suspendedUntil = z.iso
@@ -110,7 +111,7 @@ const filterText = (label: string, max: number) =>
     .string()
     .trim()
     .max(max, `${label} must be at most ${max} characters`)
-    .refine((value) => !value.includes('\u0000') && value.isWellFormed(), `${label} must not contain NUL or unpaired surrogate characters`);
+    .refine(isStorableText, `${label} must not contain NUL or unpaired surrogate characters`);
 
 /** The users list's filters: the console's list, `GET /api/v1/users` and the export. */
 export const userFilterQuery = z.object({

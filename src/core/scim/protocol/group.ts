@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { SCIM_SCHEMAS } from '../discovery';
 import { ScimError } from '../errors';
 import { isPlainObject, scimMeta, scimObject, scimParse, scimText } from './values';
+import { isStorableText } from '../../bounds';
 
 /** The Group attributes Roster keeps (RFC 7643 §4.2). `memberIds` are SCIM ids of Users of the same organization. */
 export interface ScimGroupAttributes {
@@ -20,7 +21,7 @@ export const scimGroupFields = {
     .trim()
     .min(1, 'displayName is required')
     .max(200, 'displayName must be at most 200 characters')
-    .refine((value) => !value.includes('\u0000') && value.isWellFormed(), 'displayName must not contain NUL or unpaired surrogate characters'),
+    .refine(isStorableText, 'displayName must not contain NUL or unpaired surrogate characters'),
   externalId: scimText('externalId', 255),
   memberId: z.string({ error: 'A member needs a value (the user id)' }).trim().min(1, 'A member needs a value (the user id)').max(255, 'A member id must be at most 255 characters'),
 };

@@ -4,6 +4,7 @@ import { email } from '../../users/schemas';
 import { SCIM_SCHEMAS } from '../discovery';
 import { ScimError } from '../errors';
 import { booleanValue, isPlainObject, scimMeta, scimObject, scimParse, scimText } from './values';
+import { isStorableText } from '../../bounds';
 
 /**
  * The User attributes Roster keeps (RFC 7643 §4.1 core User and §4.3 enterprise extension), flattened. Strings are
@@ -32,7 +33,7 @@ export const scimUserFields = {
     .trim()
     .min(1, 'userName is required')
     .max(254, 'userName must be at most 254 characters')
-    .refine((value) => !value.includes('\u0000') && value.isWellFormed(), 'userName must not contain NUL or unpaired surrogate characters'),
+    .refine(isStorableText, 'userName must not contain NUL or unpaired surrogate characters'),
   externalId: scimText('externalId', 255),
   givenName: scimText('name.givenName', 200),
   familyName: scimText('name.familyName', 200),

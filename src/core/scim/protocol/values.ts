@@ -1,6 +1,7 @@
 import 'server-only';
 import { z } from 'zod';
 import { ScimError, type ScimType } from '../errors';
+import { isStorableText } from '../../bounds';
 
 // Value schemas shared by the SCIM body parsers and PATCH: SCIM's rules (names case-insensitive, booleans that Entra
 // sends as "True"/"False", null meaning unassigned) in one place.
@@ -11,7 +12,7 @@ export const scimText = (attribute: string, max: number) =>
     .string({ error: `${attribute} must be a string` })
     .trim()
     .max(max, `${attribute} must be at most ${max} characters`)
-    .refine((value) => !value.includes('\u0000') && value.isWellFormed(), `${attribute} must not contain NUL or unpaired surrogate characters`)
+    .refine(isStorableText, `${attribute} must not contain NUL or unpaired surrogate characters`)
     .nullish()
     .transform((value) => (value === undefined || value === '' ? null : value));
 
