@@ -1,4 +1,4 @@
-import { expect, type APIRequestContext, type Browser, type Page } from '@playwright/test';
+import { expect, type APIRequestContext, type APIResponse, type Browser, type Page } from '@playwright/test';
 import { ownerEmail, ownerPassword, ownerStorageState } from './owner';
 import { statusMessage, uniqueUser } from './support';
 
@@ -25,6 +25,13 @@ export async function signUpMember(request: APIRequestContext, baseURL: string, 
   expect(response.status(), await response.text()).toBe(200);
   const { user: created } = (await response.json()) as { user: { id: string } };
   return { id: created.id, email: user.email, name: user.name, password: testPassword };
+}
+
+/** Signs `account` in through Better Auth's endpoint (one more session for them); answers the 200 response. */
+export async function signInThroughApi(request: APIRequestContext, baseURL: string, account: Account): Promise<APIResponse> {
+  const response = await request.post('/api/auth/sign-in/email', { data: { email: account.email, password: account.password }, headers: { origin: baseURL } });
+  expect(response.status(), await response.text()).toBe(200);
+  return response;
 }
 
 /** Changes an account's role and/or status through the console, signed in as the owner in a context of its own. */

@@ -1,5 +1,5 @@
 import { expect, type APIRequestContext, type Browser } from '@playwright/test';
-import { signUpMember, submitSignIn, type Account } from './accounts';
+import { signInThroughApi, signUpMember, submitSignIn, type Account } from './accounts';
 import { linkFromMail, mailTo } from './mail';
 import { statusMessage } from './support';
 
@@ -7,8 +7,7 @@ import { statusMessage } from './support';
 // invitee signs in and joins with one button, and no second account is made. Run with JavaScript on and off.
 
 async function bearerOf(request: APIRequestContext, baseURL: string, account: Account): Promise<string> {
-  const response = await request.post('/api/auth/sign-in/email', { data: { email: account.email, password: account.password }, headers: { origin: baseURL } });
-  expect(response.status(), await response.text()).toBe(200);
+  const response = await signInThroughApi(request, baseURL, account);
   return `Bearer ${response.headers()['set-auth-token']}`;
 }
 

@@ -1,5 +1,5 @@
 import { expect, request as playwrightRequest, type Page } from '@playwright/test';
-import { signUpMember, type Account } from './accounts';
+import { signInThroughApi, signUpMember, type Account } from './accounts';
 import { linkFromMail, mailTo } from './mail';
 import { rosterOrigin } from './origins';
 import { confirmAction, statusMessage } from './support';
@@ -13,8 +13,7 @@ const safariOnMac = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/60
 async function signInFrom(account: Account, userAgent: string): Promise<void> {
   const device = await playwrightRequest.newContext({ baseURL: rosterOrigin, userAgent });
   try {
-    const response = await device.post('/api/auth/sign-in/email', { data: { email: account.email, password: account.password }, headers: { origin: rosterOrigin } });
-    expect(response.status(), await response.text()).toBe(200);
+    await signInThroughApi(device, rosterOrigin, account);
   } finally {
     await device.dispose();
   }

@@ -162,6 +162,7 @@ function refusedChange(principal: Principal, current: UserRow, row: ValidRow): R
 async function insertRows(tx: Transaction, principal: Principal, rows: ValidRow[], { invite }: ApplyOptions): Promise<Set<number>> {
   if (rows.length === 0) return new Set();
   const lineOf = new Map<string, ValidRow>();
+  // Every row of an unnest INSERT names the same columns: a record without createdAt gets the chunk's moment.
   const now = new Date();
   const values = rows.map((row) => {
     const { record } = row;
