@@ -106,11 +106,11 @@ export function recordLoad(result: ScenarioResult, key: DoorKey, connections: nu
 }
 
 /**
- * Cost of door a relative to door b, or to the sum of doors b (> 1: a is slower). One client: ratio of median p50
- * latencies (b's summed). Concurrent: ratio of the cost of one request, 1 / median requests per second (b's summed).
+ * Cost of door a relative to door b (> 1: a is slower); either may be a sum of doors, whose costs are added. One
+ * client: ratio of median p50 latencies. Concurrent: ratio of the cost of one request, 1 / median requests per second.
  */
 export interface Ratio {
-  a: DoorKey;
+  a: DoorKey | DoorKey[];
   b: DoorKey | DoorKey[];
   sequentialP50: number;
   load: Record<string, number>;
@@ -125,7 +125,7 @@ export function ratiosOf(result: ScenarioResult): Ratio[] {
     a,
     b,
     sequentialP50: sum(a, p50) / sum(b, p50),
-    load: Object.fromEntries(Object.keys(door(a).load).map((c) => [c, sum(a, secondsPerRequest(c)) / sum(b, secondsPerRequest(c))])),
+    load: Object.fromEntries(Object.keys(door([a].flat()[0]!).load).map((c) => [c, sum(a, secondsPerRequest(c)) / sum(b, secondsPerRequest(c))])),
   }));
 }
 

@@ -140,11 +140,11 @@ const exportHangSeconds = 900;
 
 /**
  * The doors profiled, in turn: the update path, the floors its targets divide by, the round trip the action is
- * compared with, and the read target's two doors.
+ * compared with, and the read targets' doors: the page, the Route Handler and the Route Handler's floors.
  */
 const profiledDoors: Record<ProfiledScenario, DoorKey[]> = {
   update: ['action', 'route', 'route-refresh', 'action-no-revalidation', 'noop-route', 'noop-action', 'raw'],
-  read: ['page-rsc', 'route'],
+  read: ['page-rsc', 'route', 'raw', 'noop-route'],
 };
 
 /**

@@ -50,7 +50,8 @@ export interface Scenario {
   ratios: DoorRatio[];
 }
 
-export type DoorRatio = [DoorKey, DoorKey | DoorKey[]];
+/** A door's cost over another's; either term may be a sum of doors (raw floor + no-op door). */
+export type DoorRatio = [DoorKey | DoorKey[], DoorKey | DoorKey[]];
 
 export interface ScenarioContext {
   nextOrigin: string;
@@ -433,6 +434,10 @@ async function readDoors(ctx: ScenarioContext): Promise<Door[]> {
     fixed('page-html', ctx.nextOrigin, { method: 'GET', path: '/users', headers: { ...common, accept: 'text/html', ...credentials.console } }, containsAll(nextIds)),
     fixed('route', ctx.nextOrigin, { method: 'GET', path: '/api/v1/users?limit=25', headers: jsonHeaders() }, sameItems(nextIds)),
     fixed('raw', ctx.rawOrigin, { method: 'GET', path: '/users?limit=25', headers: jsonHeaders() }, sameItems(rawIds)),
+    // The same request to a handler that reads none of it: what Next alone costs a GET.
+    fixed('noop-route', ctx.nextOrigin, { method: 'GET', path: noopRoutePath, headers: jsonHeaders() }, (result) =>
+      expect(result.status === 204, `expected 204, got ${result.status}`),
+    ),
   ];
 }
 
@@ -549,12 +554,15 @@ export async function buildScenario(name: ScenarioName, ctx: ScenarioContext): P
       return {
         name,
         title: 'Read the first page of users',
-        operation: 'the 25 newest users: the console page (its list comes from the data cache) vs GET /api/v1/users?limit=25 (database)',
+        operation:
+          'the 25 newest users: the console page (its list comes from the data cache) vs GET /api/v1/users?limit=25 (database), next to the raw floor and the no-op Route Handler sent the same request',
         doors: await readDoors(ctx),
         ratios: [
           ['page-rsc', 'route'],
           ['page-html', 'route'],
           ['route', 'raw'],
+          ['route', ['raw', 'noop-route']],
+          [['raw', 'noop-route'], 'raw'],
         ],
       };
     case 'members': {

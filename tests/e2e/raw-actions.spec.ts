@@ -79,6 +79,7 @@ test('the production build has none of the benchmark-only actions, pages or rout
   const appPaths = JSON.parse(readFileSync(path.join(process.cwd(), '.next/server/app-paths-manifest.json'), 'utf8')) as Record<string, string>;
   expect(Object.keys(appPaths).filter((route) => route.includes('bench'))).toEqual([]);
   expect((await request.patch('/api/bench/noop', { data: {} })).status()).toBe(404);
+  expect((await request.get('/api/bench/noop')).status()).toBe(404);
 });
 
 test('a raw POST to every server action id without a session is denied and changes nothing', async ({ request, baseURL }) => {
