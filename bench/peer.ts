@@ -3,6 +3,9 @@
 // server, each with 10,000 users. Autocannon, doors interleaved run by run, medians of 3. Roster runs with every
 // feature on, rate limiting included (ROSTER_API_RATE_LIMIT as given; the npm script sets a budget the run stays
 // under, so every request is counted and none refused). Cost = time per request = 1 / requests per second.
+// Beside them, in the same rounds, the two floors any Route Handler of Roster's stands on: the raw floor (the same
+// core call in plain node:http, bench/raw-server.ts) and Next's no-op Route Handler (GET /api/bench/noop) sent
+// Roster's request. (raw + no-op) / peer is the lowest Roster / peer can be: above 0.5, the target is out of reach.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -15,7 +18,7 @@ import { authenticate, credentials } from './auth';
 import { buildBenchIfStale } from './build';
 import { preparePostgres } from './database';
 import { freePort, root, startServer, stopAll } from './processes';
-import { startNext } from './servers';
+import { startNext, startRaw } from './servers';
 import { percentile } from './stats';
 
 const median = (values: readonly number[]) => percentile(values, 50);
@@ -59,6 +62,22 @@ async function load(door: Door, connections: number, amount: number): Promise<nu
   return result.requests.total / (result.duration || 1);
 }
 
+const doorKeys = ['roster', 'peer', 'raw', 'noop'] as const;
+type DoorKey = (typeof doorKeys)[number];
+
+interface Row {
+  operation: string;
+  connections: number;
+  rps: Record<DoorKey, number[]>;
+  /** Roster's cost over the peer's (peer req/s over Roster's). */
+  ratio: number;
+  /** The floors' costs added, over the peer's: the lowest `ratio` can be. */
+  floor: number;
+}
+
+/** A door's median req/s, with each run's. */
+const runs = (values: number[]) => `${median(values).toFixed(0)} (${values.map((v) => v.toFixed(0)).join(', ')})`;
+
 const cycle = (items: string[]) => {
   let i = 0;
   return () => items[i++ % items.length]!;
@@ -97,66 +116,80 @@ async function main() {
       readyPath: '/ready',
     });
     const next = await startNext({ port: await freePort(peerPort + 1), dbEnv: roster.nextEnv, logDir: workDir });
+    const raw = await startRaw({ port: await freePort(next.port + 1), dbEnv: roster.rawEnv, logDir: workDir });
     await authenticate(next.origin, roster.fixture.apiKeySecret);
     const rosterIds = cycle(roster.fixture.updateTargets.map((user) => user.id));
     const peerIds = cycle(peerFixture.ids);
     const peerHeaders = () => ({ cookie: peerFixture.cookie, 'accept-encoding': 'gzip, deflate, br' });
     const rosterHeaders = () => ({ ...credentials.api, 'accept-encoding': 'gzip, deflate, br' });
-    const pairs: Array<{ operation: string; roster: Door; peer: Door }> = [
+    const noop: Door = { name: 'no-op Route Handler GET /api/bench/noop', origin: next.origin, headers: rosterHeaders, path: () => '/api/bench/noop' };
+    const operations: Array<{ operation: string; doors: Record<DoorKey, Door> }> = [
       {
         operation: 'list, 25 newest',
-        roster: { name: 'Roster GET /api/v1/users', origin: next.origin, headers: rosterHeaders, path: () => '/api/v1/users?limit=25' },
-        peer: {
-          name: 'Better Auth GET /api/auth/admin/list-users',
-          origin: peer.origin,
-          headers: peerHeaders,
-          path: () => '/api/auth/admin/list-users?limit=25&sortBy=createdAt&sortDirection=desc',
+        doors: {
+          roster: { name: 'Roster GET /api/v1/users', origin: next.origin, headers: rosterHeaders, path: () => '/api/v1/users?limit=25' },
+          peer: {
+            name: 'Better Auth GET /api/auth/admin/list-users',
+            origin: peer.origin,
+            headers: peerHeaders,
+            path: () => '/api/auth/admin/list-users?limit=25&sortBy=createdAt&sortDirection=desc',
+          },
+          raw: { name: 'raw floor GET /users', origin: raw.origin, headers: rosterHeaders, path: () => '/users?limit=25' },
+          noop,
         },
       },
       {
         operation: 'one user by id',
-        roster: { name: 'Roster GET /api/v1/users/{id}', origin: next.origin, headers: rosterHeaders, path: () => `/api/v1/users/${rosterIds()}` },
-        peer: { name: 'Better Auth GET /api/auth/admin/get-user', origin: peer.origin, headers: peerHeaders, path: () => `/api/auth/admin/get-user?id=${peerIds()}` },
+        doors: {
+          roster: { name: 'Roster GET /api/v1/users/{id}', origin: next.origin, headers: rosterHeaders, path: () => `/api/v1/users/${rosterIds()}` },
+          peer: { name: 'Better Auth GET /api/auth/admin/get-user', origin: peer.origin, headers: peerHeaders, path: () => `/api/auth/admin/get-user?id=${peerIds()}` },
+          raw: { name: 'raw floor GET /users/{id}', origin: raw.origin, headers: rosterHeaders, path: () => `/users/${rosterIds()}` },
+          noop,
+        },
       },
     ];
-    const rows: Array<{ operation: string; connections: number; rosterRps: number[]; peerRps: number[]; ratio: number }> = [];
+    const rows: Row[] = [];
     for (const connections of connectionsList) {
-      for (const { operation, roster: a, peer: b } of pairs) {
+      for (const { operation, doors } of operations) {
         // Warm-up, unmeasured; it also sizes the runs (about `seconds` each at the warm-up's pace).
-        const amounts = new Map<Door, number>();
-        for (const door of [a, b]) amounts.set(door, Math.max(connections * 20, Math.round((await load(door, connections, connections * 30)) * seconds)));
-        const rps: Record<'a' | 'b', number[]> = { a: [], b: [] };
+        const amounts = new Map<DoorKey, number>();
+        for (const key of doorKeys) amounts.set(key, Math.max(connections * 20, Math.round((await load(doors[key], connections, connections * 30)) * seconds)));
+        const rps: Record<DoorKey, number[]> = { roster: [], peer: [], raw: [], noop: [] };
         for (let run = 0; run < repeats; run++) {
-          // Interleaved, and the order alternates, so neither door always runs on a machine the other just warmed.
-          const order = run % 2 ? (['b', 'a'] as const) : (['a', 'b'] as const);
-          for (const key of order) {
-            const door = key === 'a' ? a : b;
-            rps[key].push(await load(door, connections, amounts.get(door)!));
-          }
+          // Interleaved, and the order alternates, so no door always runs on a machine another just warmed.
+          for (const key of run % 2 ? doorKeys.toReversed() : doorKeys) rps[key].push(await load(doors[key], connections, amounts.get(key)!));
         }
-        const ratio = median(rps.b) / median(rps.a); // Roster's cost / the peer's = peer rps / Roster rps
-        rows.push({ operation, connections, rosterRps: rps.a, peerRps: rps.b, ratio });
-        console.log(`${operation}, ${connections} connections: Roster ${median(rps.a).toFixed(0)} req/s, peer ${median(rps.b).toFixed(0)} req/s: Roster costs ${ratio.toFixed(2)}× the peer`);
+        const cost = (key: DoorKey) => 1 / median(rps[key]);
+        const row = { operation, connections, rps, ratio: cost('roster') / cost('peer'), floor: (cost('raw') + cost('noop')) / cost('peer') };
+        rows.push(row);
+        console.log(
+          `${operation}, ${connections} connections: Roster ${median(rps.roster).toFixed(0)} req/s, peer ${median(rps.peer).toFixed(0)} req/s: ` +
+            `Roster costs ${row.ratio.toFixed(2)}× the peer; (raw + no-op) ${row.floor.toFixed(2)}×`,
+        );
       }
     }
     mkdirSync(values.out, { recursive: true });
     const load1 = os.loadavg().map((v) => v.toFixed(1)).join(' / ');
-    writeFileSync(path.join(values.out, 'peer.json'), `${JSON.stringify({ finishedAt: new Date().toISOString(), users, repeats, loadAverage: os.loadavg(), rows }, null, 2)}\n`);
+    writeFileSync(path.join(values.out, 'peer.json'), `${JSON.stringify({ finishedAt: new Date().toISOString(), users, repeats, secondsPerRun: seconds, loadAverage: os.loadavg(), rows }, null, 2)}\n`);
     writeFileSync(
       path.join(values.out, 'peer.md'),
       [
         '# Roster vs Better Auth’s admin plugin (issue 29, item 8)',
         '',
-        `PostgreSQL, ${users.toLocaleString('en-US')} users on each side (two databases on one server); autocannon; medians of ${repeats} interleaved runs; ` +
+        `PostgreSQL, ${users.toLocaleString('en-US')} users on each side (two databases on one server); autocannon; medians of ${repeats} interleaved runs of about ${seconds} s each; ` +
           `load average at the end ${load1} (2 cores shared with other work). Cost = time per request = 1 / requests per second; ` +
           'the ratio is Roster’s cost over the peer’s (target ≤ 0.5).',
         '',
-        '| operation | connections | Roster req/s (runs) | peer req/s (runs) | Roster cost / peer cost | target ≤ 0.5 |',
-        '|---|---|---|---|---|---|',
+        'The floors: the raw floor (the same core call in plain node:http) and Next’s no-op Route Handler (`GET /api/bench/noop`, ' +
+          'Roster’s request, answered 204 unread), measured in the same rounds. Any Route Handler of Roster’s costs at least their sum, ' +
+          'so (raw + no-op) / peer is the lowest Roster / peer can be: above 0.5, no Route Handler meets the target.',
+        '',
+        '| operation | connections | Roster req/s (runs) | peer req/s (runs) | raw floor req/s | no-op RH req/s | Roster cost / peer cost | target ≤ 0.5 | (raw + no-op) / peer |',
+        '|---|---|---|---|---|---|---|---|---|',
         ...rows.map(
           (row) =>
-            `| ${row.operation} | ${row.connections} | ${median(row.rosterRps).toFixed(0)} (${row.rosterRps.map((v) => v.toFixed(0)).join(', ')}) | ` +
-            `${median(row.peerRps).toFixed(0)} (${row.peerRps.map((v) => v.toFixed(0)).join(', ')}) | ${row.ratio.toFixed(2)} | ${row.ratio <= 0.5 ? 'yes' : '**no**'} |`,
+            `| ${row.operation} | ${row.connections} | ${runs(row.rps.roster)} | ${runs(row.rps.peer)} | ${runs(row.rps.raw)} | ${runs(row.rps.noop)} | ` +
+            `${row.ratio.toFixed(2)} | ${row.ratio <= 0.5 ? 'yes' : '**no**'} | ${row.floor.toFixed(2)}${row.floor > 0.5 ? ' (out of reach)' : ''} |`,
         ),
         '',
       ].join('\n'),
