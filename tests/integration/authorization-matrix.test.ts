@@ -614,7 +614,10 @@ const routeMatrix: Record<string, Partial<Record<string, RouteCell>>> = {
   },
   'app/api/ready/route.ts': { GET: { path: () => '/api/ready', expect: every(200), publicBecause: 'readiness probe' } },
   // The bench build's no-op Route Handler (ROSTER_BENCH_BUILD=1 only, see next.config.ts).
-  'app/api/bench/noop/route.bench.ts': { PATCH: { path: () => '/api/bench/noop', expect: every(204), publicBecause: 'a framework floor: answers 204 and reads nothing' } },
+  'app/api/bench/noop/route.bench.ts': {
+    GET: { path: () => '/api/bench/noop', expect: every(204), publicBecause: 'a framework floor: answers 204 and reads nothing' },
+    PATCH: { path: () => '/api/bench/noop', expect: every(204), publicBecause: 'a framework floor: answers 204 and reads nothing' },
+  },
 };
 
 /**
