@@ -5,7 +5,7 @@
 // runs with, or 401; any other bearer (a member's session token, in the members scenario) goes through that file's
 // apiPrincipal itself, Better Auth included, so it needs ROSTER_AUTH_SECRET like the Next server. Started by bench/run.ts as
 //   node --conditions=react-server --import tsx bench/raw-server.ts   (PORT, DATABASE_URL or ROSTER_DATA_DIR)
-// Routes: GET /ready, GET /users?…, GET /users/{id}, POST /users, PATCH /users/{id}, DELETE /users/{id},
+// Routes: GET /ready, GET /noop (204, nothing read), GET /users?…, GET /users/{id}, POST /users, PATCH /users/{id}, DELETE /users/{id},
 // GET /organizations/{id}/members?….
 import http from 'node:http';
 import { authenticateApiKey, looksLikeApiKey } from '@/core/api-keys';
@@ -67,6 +67,8 @@ const server = http.createServer(async (req, res) => {
     const id = /^\/users\/([^/]+)$/.exec(url.pathname)?.[1];
     const orgId = /^\/organizations\/([^/]+)\/members$/.exec(url.pathname)?.[1];
     if (url.pathname === '/ready') return send(res, 200, { status: 'ok' });
+    // node:http's own empty answer: the part of this floor that Next's no-op Route Handler pays as well.
+    if (url.pathname === '/noop') return send(res, 204);
     const ctx = await authenticate(req);
     if (url.pathname === '/users' && req.method === 'GET') return send(res, 200, await listUsers(ctx, Object.fromEntries(url.searchParams)));
     if (url.pathname === '/users' && req.method === 'POST') return send(res, 201, await createUser(ctx, await readJson(req)));

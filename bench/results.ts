@@ -1,5 +1,5 @@
 // The shape of bench/results/latest.json, and how a scenario's measurements accumulate into it.
-import type { DoorKey, DoorRatio, Scenario } from './scenarios';
+import type { DoorKey, DoorRatio, Scenario, Term } from './scenarios';
 import type { ExportResult } from './export';
 import type { ImportResult } from './import';
 import type { OverviewResult } from './overview';
@@ -106,26 +106,28 @@ export function recordLoad(result: ScenarioResult, key: DoorKey, connections: nu
 }
 
 /**
- * Cost of door a relative to door b (> 1: a is slower); either may be a sum of doors, whose costs are added. One
+ * Cost of door a relative to door b (> 1: a is slower); either may be a sum of doors, less some (see Term). One
  * client: ratio of median p50 latencies. Concurrent: ratio of the cost of one request, 1 / median requests per second.
  */
 export interface Ratio {
-  a: DoorKey | DoorKey[];
-  b: DoorKey | DoorKey[];
+  a: Term;
+  b: Term;
   sequentialP50: number;
   load: Record<string, number>;
 }
 
 export function ratiosOf(result: ScenarioResult): Ratio[] {
   const door = (key: DoorKey) => result.doors.find((entry) => entry.key === key)!;
-  const sum = (keys: DoorKey | DoorKey[], of: (entry: DoorResult) => number) => [keys].flat().reduce((total, key) => total + of(door(key)), 0);
+  const total = (keys: DoorKey[], of: (entry: DoorResult) => number) => keys.reduce((sum, key) => sum + of(door(key)), 0);
+  const sum = (term: Term, of: (entry: DoorResult) => number) =>
+    typeof term === 'object' && !Array.isArray(term) ? total(term.sum, of) - total(term.less, of) : total([term].flat(), of);
   const p50 = (entry: DoorResult) => spread(entry.sequential.p50).median;
   const secondsPerRequest = (c: string) => (entry: DoorResult) => 1 / spread(entry.load[c]!.requestsPerSecond).median;
   return result.ratios.map(([a, b]) => ({
     a,
     b,
     sequentialP50: sum(a, p50) / sum(b, p50),
-    load: Object.fromEntries(Object.keys(door([a].flat()[0]!).load).map((c) => [c, sum(a, secondsPerRequest(c)) / sum(b, secondsPerRequest(c))])),
+    load: Object.fromEntries(Object.keys(result.doors[0]!.load).map((c) => [c, sum(a, secondsPerRequest(c)) / sum(b, secondsPerRequest(c))])),
   }));
 }
 
